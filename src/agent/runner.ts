@@ -25,6 +25,8 @@ export interface AgentRunResult {
   timedOut: boolean;
   /** True when output past maxOutputBytes was dropped. */
   truncated: boolean;
+  /** True when request.signal stopped the run. Optional: not every runner can tell. */
+  aborted?: boolean;
   durationMs: number;
 }
 

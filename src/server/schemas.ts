@@ -37,3 +37,18 @@ export { OperationSchema as OpenApiOperationSchema };
 
 export const SystemHealthSchema = z.record(z.string(), z.unknown());
 export type SystemHealth = z.infer<typeof SystemHealthSchema>;
+
+// `/prompt-skills/search` adds a relevance score to each skill (absent when `q` is empty).
+export const SkillSearchResultSchema = SkillSchema.extend({ _score: z.number().optional() });
+export const SkillSearchResultListSchema = z.array(SkillSearchResultSchema);
+export type SkillSearchResult = z.infer<typeof SkillSearchResultSchema>;
+
+// FastAPI error bodies: `detail` is a string (401/403/404/409) or, for 422, a list of
+// pydantic issues.
+export const ValidationIssueSchema = z
+  .object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })
+  .loose();
+export const ErrorBodySchema = z.object({ detail: z.union([z.string(), z.array(ValidationIssueSchema)]) });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const RenderResultSchema = z.object({ rendered: z.string() });

@@ -1,0 +1,285 @@
+// Running an agent program: no shell, its own process group, bounded output, and a stop
+// that reaches everything it started. Shared by every runner that starts a local program.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_STDERR_TAIL_BYTES = 16 * 1024;
+export const DEFAULT_KILL_GRACE_MS = 5_000;
+
+/**
+ * Keeps the last `capacity` bytes of a stream: agents print their <plan> last, so the tail
+ * is what matters. Holds at most `capacity` plus one chunk, however long the stream runs.
+ */
+export class TailBuffer {
+  private chunks: Buffer[] = [];
+  private held = 0;
+  private dropped = false;
+
+  constructor(readonly capacity: number) {}
+
+  push(chunk: Buffer): void {
+    if (chunk.length >= this.capacity) {
+      this.dropped ||= chunk.length > this.capacity || this.held > 0;
+      this.chunks = [Buffer.from(chunk.subarray(chunk.length - this.capacity))];
+      this.held = this.capacity;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.held += chunk.length;
+    while (this.held > this.capacity) {
+      const first = this.chunks[0]!;
+      const excess = this.held - this.capacity;
+      this.dropped = true;
+      if (first.length <= excess) {
+        this.chunks.shift();
+        this.held -= first.length;
+      } else {
+        this.chunks[0] = Buffer.from(first.subarray(excess));
+        this.held -= excess;
+      }
+    }
+  }
+
+  /** True once any byte was dropped. */
+  get truncated(): boolean {
+    return this.dropped;
+  }
+
+  /** Bytes currently held (never more than the capacity). */
+  get size(): number {
+    return this.held;
+  }
+
+  /** UTF-8 text; invalid bytes become U+FFFD instead of throwing. */
+  text(): string {
+    let bytes = Buffer.concat(this.chunks, this.held);
+    if (this.dropped) {
+      // The cut may land inside a multi-byte character: skip its continuation bytes rather
+      // than open the transcript with a replacement character.
+      let start = 0;
+      while (start < 3 && start < bytes.length && (bytes[start]! & 0xc0) === 0x80) start++;
+      bytes = bytes.subarray(start);
+    }
+    return bytes.toString('utf8');
+  }
+}
+
+/** Thrown when the program cannot be started at all. */
+export class ProcessStartError extends Error {
+  override name = 'ProcessStartError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface CaptureOptions {
+  /** Program and arguments; executed directly, never through a shell. */
+  argv: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Written to the program's stdin, which is then closed. */
+  stdin?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  maxOutputBytes?: number;
+  maxStderrBytes?: number;
+  /** Names the program in error messages, e.g. "agent-command `foo`". */
+  label?: string;
+}
+
+export interface CaptureResult {
+  stdout: string;
+  stderrTail: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/**
+ * Runs a program to completion and returns its output. On timeout or abort the whole
+ * process group gets SIGTERM, then SIGKILL after the grace period; when the program exits
+ * on its own, whatever it left running in its group is stopped the same way. Resolves only
+ * once nothing of the group is left running. Rejects with ProcessStartError when the
+ * program cannot be started; any exit, signal or timeout is reported in the result.
+ */
+export async function runCaptured(options: CaptureOptions): Promise<CaptureResult> {
+  const [file, ...args] = options.argv;
+  const label = options.label ?? `\`${file ?? ''}\``;
+  if (file === undefined || file === '') throw new ProcessStartError(`${label}: empty command`, undefined);
+  if (!(options.timeoutMs > 0)) throw new RangeError(`${label}: timeoutMs must be positive, got ${options.timeoutMs}`);
+  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const stdout = new TailBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  const stderr = new TailBuffer(options.maxStderrBytes ?? DEFAULT_STDERR_TAIL_BYTES);
+  const started = performance.now();
+  const result = (exitCode: number | null, signal: NodeJS.Signals | null, timedOut = false, aborted = false) => ({
+    stdout: stdout.text(),
+    stderrTail: stderr.text(),
+    exitCode,
+    signal,
+    timedOut,
+    aborted,
+    truncated: stdout.truncated,
+    durationMs: Math.round(performance.now() - started),
+  });
+  if (options.signal?.aborted) return result(null, null, false, true);
+
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32', // a new process group, so a stop reaches grandchildren
+    shell: false,
+    windowsHide: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error: NodeJS.ErrnoException) => reject(startError(error, label, options.cwd)));
+  });
+  const pid = child.pid!;
+  liveGroups.add(pid);
+  child.on('error', () => {}); // after spawn: only failed kill()s, already handled
+  child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const streamsClosed = Promise.all([streamEnd(child.stdout!), streamEnd(child.stderr!)]);
+  // An agent that never reads stdin, or exits first, makes this write fail with EPIPE.
+  child.stdin!.on('error', () => {});
+  child.stdin!.end(options.stdin ?? '');
+
+  let stopReason: 'timeout' | 'abort' | undefined;
+  let escalation: NodeJS.Timeout | undefined;
+  const stop = (reason: 'timeout' | 'abort') => {
+    if (stopReason !== undefined) return;
+    stopReason = reason;
+    signalGroup(child, 'SIGTERM');
+    escalation = setTimeout(() => signalGroup(child, 'SIGKILL'), grace);
+  };
+  const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
+  const onAbort = () => stop('abort');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    const [exitCode, signal] = await exited(child);
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    await stopGroup(child, grace, stopReason !== undefined);
+    clearTimeout(escalation);
+    // A process that left the group (setsid) may still hold the pipes open: don't wait forever.
+    const closed = await Promise.race([streamsClosed.then(() => true), sleep(grace).then(() => false)]);
+    if (!closed) {
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+    }
+    return result(exitCode, signal, stopReason === 'timeout', stopReason === 'abort');
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(escalation);
+    liveGroups.delete(pid);
+  }
+}
+
+function exited(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
+}
+
+function streamEnd(stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.once('close', resolve);
+    stream.once('error', () => resolve());
+  });
+}
+
+function startError(error: NodeJS.ErrnoException, label: string, cwd: string): ProcessStartError {
+  const hints: Record<string, string> = {
+    ENOENT: `not found (or the working directory ${cwd} does not exist); check the program name, install it, or give its full path — it is looked up on the agent's PATH`,
+    EACCES: 'permission denied: the file is not executable (chmod +x it) or is a directory; or run it through its interpreter, e.g. `node script.mjs`',
+    ENOEXEC: 'not a program this system can execute; run it through its interpreter, e.g. `node script.mjs`',
+  };
+  const hint = (error.code && hints[error.code]) ?? error.message;
+  return new ProcessStartError(`${label}: ${hint}`, error.code);
+}
+
+/** Signals every process in the child's group; a no-op once they are all gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  const pid = child.pid;
+  // kill(-0) would signal our own group: never without a real pid.
+  if (pid === undefined || pid <= 0) return;
+  try {
+    if (process.platform === 'win32') child.kill(signal);
+    else process.kill(-pid, signal);
+  } catch {
+    // ESRCH: already gone. EPERM: not ours to stop; nothing more we can do.
+  }
+}
+
+/** Stops what is left of the group after its leader exited, and waits until it is gone. */
+async function stopGroup(child: ChildProcess, grace: number, alreadyTermed: boolean): Promise<void> {
+  const pid = child.pid!;
+  if (!groupRunning(pid)) return;
+  if (!alreadyTermed) signalGroup(child, 'SIGTERM');
+  if (await waitGone(pid, grace)) return;
+  signalGroup(child, 'SIGKILL');
+  await waitGone(pid, Math.max(grace, 2_000));
+}
+
+async function waitGone(pgid: number, withinMs: number): Promise<boolean> {
+  const deadline = performance.now() + withinMs;
+  while (groupRunning(pgid)) {
+    if (performance.now() >= deadline) return false;
+    await sleep(25);
+  }
+  return true;
+}
+
+/**
+ * Whether any process of the group still runs. Killed processes linger as zombies until
+ * init reaps them, and kill(-pgid, 0) counts those, so on Linux /proc is asked instead.
+ */
+export function groupRunning(pgid: number): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    return readdirSync('/proc').some((entry) => /^\d+$/.test(entry) && runningInGroup(entry, pgid));
+  } catch {
+    return true;
+  }
+}
+
+function runningInGroup(pid: string, pgid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid pgrp ..." — comm may hold spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(pgrp) === pgid && state !== 'Z' && state !== 'X';
+  } catch {
+    return false; // exited while we looked
+  }
+}
+
+// If the action itself dies mid-run (uncaught error, process.exit), the agent's group
+// would outlive it: kill what is still running on the way out.
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});

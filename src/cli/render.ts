@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildGoal } from '../goal.js';
+import { composePrompt } from '../main.js';
+import { newSessionId } from '../prompt/variables.js';
+import { runPreflight } from '../server/preflight.js';
+import { preflightFailureReasons } from '../server/preflight-report.js';
+import { tasksPathFor } from '../settings.js';
+import type { CliIo } from './io.js';
+import { readPlanInputs } from './plan.js';
+
+export const RENDER_USAGE = `Usage: wild-plan render (--goal TEXT | --issue-file FILE) --server-url URL [options]
+
+Prints the planning prompt the agent would get, with the API catalog from the server's
+live /openapi.json. The server token is never printed: the prompt refers to $WILD_AUTH_TOKEN.
+
+  --goal TEXT | --issue-file FILE   what to plan
+  --steer TEXT                      extra direction for the planner
+  --server-url URL                  the research server (or $WILD_SERVER_URL); token from $WILD_SERVER_TOKEN
+  --workdir DIR                     the repository (default: current directory)
+  --tasks-path PATH                 where the plan would go
+  --prompt-file FILE                a planning prompt of your own
+  -h, --help                        this help`;
+
+export async function runRender(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      goal: { type: 'string' },
+      'issue-file': { type: 'string' },
+      steer: { type: 'string' },
+      'server-url': { type: 'string' },
+      'server-token': { type: 'string' },
+      workdir: { type: 'string' },
+      'tasks-path': { type: 'string' },
+      'prompt-file': { type: 'string' },
+      'preflight-timeout-seconds': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout(RENDER_USAGE);
+    return 0;
+  }
+  // Rendering needs no agent; a placeholder keeps the shared settings check satisfied.
+  const { settings, issue, steer } = await readPlanInputs(io, values, { 'agent-command': 'none' });
+  const goal = buildGoal({ title: issue.title, body: issue.body, steer });
+  const preflight = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+  if (!preflight.openapi) {
+    io.stderr(`warning: no API catalog: ${preflightFailureReasons(preflight).join('; ') || '/openapi.json unavailable'}`);
+  }
+  const tasksFile = path.join(settings.workspace, tasksPathFor(settings, issue.number));
+  io.stdout(await composePrompt(settings, { goal, sessionId: newSessionId(), tasksFile, openapi: preflight.openapi }));
+  return 0;
+}

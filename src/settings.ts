@@ -1,0 +1,193 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { BUNDLED_PROMPT_PATH } from './assets.js';
+
+/**
+ * Every input of the action, read once into one validated object. The action reads them
+ * from `INPUT_*`, the CLI from flags; both hand the raw strings to `parseSettings`, keyed
+ * by the input names in action.yml (the names are the contract).
+ */
+export const INPUT_NAMES = [
+  'github-token',
+  'server-url',
+  'server-token',
+  'trigger-label',
+  'agent',
+  'agent-command',
+  'agent-timeout-minutes',
+  'tasks-path',
+  'prompt-file',
+  'preflight-timeout-seconds',
+  'dry-run',
+  'fail-on-abort',
+  'strict-plan',
+  'base-branch',
+  'draft',
+] as const;
+export type InputName = (typeof INPUT_NAMES)[number];
+export type RawInputs = Partial<Record<InputName, string | undefined>>;
+
+export const DEFAULT_TASKS_PATH = '.wild/plans/issue-{number}/tasks.md';
+export const AGENT_KINDS = ['command', 'opencode', 'claude-code', 'codex'] as const;
+/** Agents built so far; the others are accepted names that fail with a pointer. */
+const AGENTS_AVAILABLE = new Set(['command']);
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
+
+const text = () => z.preprocess(blankToUndefined, z.string().optional());
+
+const boolean = (fallback: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return fallback;
+        const v = value.toLowerCase();
+        if (['true', 'yes', '1', 'on'].includes(v)) return true;
+        if (['false', 'no', '0', 'off'].includes(v)) return false;
+        ctx.addIssue({ code: 'custom', message: `must be true or false (got "${value}")` });
+        return z.NEVER;
+      }),
+  );
+
+const number = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return fallback;
+        const n = Number(value);
+        if (!Number.isFinite(n) || n < min || n > max) {
+          ctx.addIssue({ code: 'custom', message: `must be a number from ${min} to ${max} (got "${value}")` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  );
+
+const httpUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .string({ error: 'is required: the base URL of your Wild Loop V2 research server, e.g. https://wild.example.org' })
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)')
+    .transform((value) => value.replace(/\/+$/, '')),
+);
+
+const InputsSchema = z.object({
+  'github-token': text(),
+  'server-url': httpUrl,
+  'server-token': text(),
+  'trigger-label': z.preprocess(blankToUndefined, z.string().default('wild-plan')),
+  agent: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(', ')}` }).default('command'),
+  ),
+  'agent-command': text(),
+  'agent-timeout-minutes': number(20, 1, 360),
+  'tasks-path': z.preprocess(blankToUndefined, z.string().default(DEFAULT_TASKS_PATH)),
+  'prompt-file': text(),
+  'preflight-timeout-seconds': number(10, 1, 300),
+  'dry-run': boolean(false),
+  'fail-on-abort': boolean(true),
+  'strict-plan': boolean(false),
+  'base-branch': text(),
+  draft: boolean(false),
+});
+
+export interface Settings {
+  githubToken?: string;
+  /** Base URL of the research server, without a trailing slash. */
+  serverUrl: string;
+  /** Sent as X-Auth-Token; never rendered into the prompt. */
+  serverToken?: string;
+  triggerLabel: string;
+  agent: (typeof AGENT_KINDS)[number];
+  agentCommand?: string;
+  agentTimeoutMs: number;
+  /** Template with `{number}`, relative to the workspace, already checked to stay inside it. */
+  tasksPathTemplate: string;
+  /** Absolute path of the planning prompt (SKILL.md). */
+  promptFile: string;
+  preflightTimeoutMs: number;
+  dryRun: boolean;
+  failOnAbort: boolean;
+  strictPlan: boolean;
+  baseBranch?: string;
+  draft: boolean;
+  /** Absolute path of the checked-out repository the agent works in. */
+  workspace: string;
+}
+
+/** Reads the raw inputs into Settings, or throws a SettingsError naming each bad input. */
+export function parseSettings(raw: RawInputs, workspace: string): Settings {
+  const parsed = InputsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `- input \`${String(issue.path[0] ?? '?')}\` ${issue.message}`);
+    throw new SettingsError(`Invalid inputs:\n${lines.join('\n')}`);
+  }
+  const inputs = parsed.data;
+  const root = path.resolve(workspace);
+  const settings: Settings = {
+    githubToken: inputs['github-token'],
+    serverUrl: inputs['server-url'],
+    serverToken: inputs['server-token'],
+    triggerLabel: inputs['trigger-label'],
+    agent: inputs.agent,
+    agentCommand: inputs['agent-command'],
+    agentTimeoutMs: inputs['agent-timeout-minutes'] * 60_000,
+    tasksPathTemplate: workspaceRelative(root, inputs['tasks-path']),
+    promptFile: inputs['prompt-file'] ? path.resolve(root, inputs['prompt-file']) : BUNDLED_PROMPT_PATH,
+    preflightTimeoutMs: inputs['preflight-timeout-seconds'] * 1000,
+    dryRun: inputs['dry-run'],
+    failOnAbort: inputs['fail-on-abort'],
+    strictPlan: inputs['strict-plan'],
+    baseBranch: inputs['base-branch'],
+    draft: inputs.draft,
+    workspace: root,
+  };
+  if (!AGENTS_AVAILABLE.has(settings.agent)) {
+    throw new SettingsError(
+      `Invalid inputs:\n- input \`agent\` "${settings.agent}" is not available in this version; use \`agent: command\` with \`agent-command\`.`,
+    );
+  }
+  if (settings.agent === 'command' && !settings.agentCommand) {
+    throw new SettingsError(
+      'Invalid inputs:\n- input `agent-command` is required when `agent` is `command`: the command that runs your agent (it gets the prompt on stdin and in $WILD_PROMPT_FILE).',
+    );
+  }
+  return settings;
+}
+
+/** The tasks path must name a file inside the workspace: a plan is never written elsewhere. */
+function workspaceRelative(root: string, tasksPath: string): string {
+  const problem = `input \`tasks-path\` "${tasksPath}" must be a path inside the workspace, e.g. ${DEFAULT_TASKS_PATH}`;
+  if (tasksPath.split(/[\\/]/).includes('..')) throw new SettingsError(`Invalid inputs:\n- ${problem} (no "..")`);
+  const absolute = path.resolve(root, tasksPath);
+  const relative = path.relative(root, absolute);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new SettingsError(`Invalid inputs:\n- ${problem}`);
+  }
+  if (relative.split(path.sep)[0] === '.git') throw new SettingsError(`Invalid inputs:\n- ${problem} (not under .git)`);
+  return relative.split(path.sep).join('/');
+}
+
+/** The tasks path for one issue, relative to the workspace (`{number}` filled in). */
+export function tasksPathFor(settings: Pick<Settings, 'tasksPathTemplate'>, issueNumber: number | undefined): string {
+  return settings.tasksPathTemplate.replaceAll('{number}', issueNumber === undefined ? 'local' : String(issueNumber));
+}

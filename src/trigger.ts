@@ -1,0 +1,204 @@
+import { z } from 'zod';
+
+/**
+ * GitHub event → what to plan, or why not. Pure: reads the payload only. Who may trigger
+ * (repository permission) needs the API and is checked by the caller afterwards.
+ */
+
+export const COMMAND = '/wild-plan';
+/** Hidden markers in wild-plan's own comments; a comment carrying one never triggers. */
+export const MARKER_PREFIX = '<!-- wild-plan:';
+
+export interface Sender {
+  login: string;
+  type: string;
+}
+
+export type Trigger =
+  | { kind: 'skip'; reason: string }
+  | {
+      kind: 'plan';
+      /** What started it, for logs and the status comment. */
+      source: 'label' | 'comment' | 'dispatch' | 'pull_request';
+      sender: Sender;
+      /** The issue or pull request the event is about (absent for a dispatch with a goal only). */
+      number?: number;
+      /** True when `number` is a pull request (the comment was on a PR, or a PR was labeled). */
+      isPullRequest: boolean;
+      /** Issue-like text known from the payload; absent when it must be fetched. */
+      title?: string;
+      body?: string | null;
+      steer: string;
+      /** The triggering comment, for the 👀 reaction. */
+      commentId?: number;
+      /** For pull_request events: the head branch, and whether it lives in a fork. */
+      head?: { ref: string; fork: boolean };
+    };
+
+const SenderSchema = z.object({ login: z.string(), type: z.string() });
+const LabelSchema = z.object({ name: z.string() });
+const IssueSchema = z.object({
+  number: z.coerce.number().int().positive(),
+  title: z.string(),
+  body: z.string().nullable().optional(),
+  labels: z.array(LabelSchema).optional(),
+  pull_request: z.unknown().optional(),
+});
+
+const IssuesEvent = z.object({ action: z.string(), issue: IssueSchema, label: LabelSchema.optional(), sender: SenderSchema });
+const CommentEvent = z.object({
+  action: z.string(),
+  issue: IssueSchema,
+  comment: z.object({ id: z.number(), body: z.string().nullable(), user: SenderSchema }),
+  sender: SenderSchema,
+});
+const PullRequestEvent = z.object({
+  action: z.string(),
+  number: z.coerce.number().int().positive().optional(),
+  pull_request: z.object({
+    number: z.coerce.number().int().positive(),
+    title: z.string(),
+    body: z.string().nullable().optional(),
+    labels: z.array(LabelSchema).optional(),
+    head: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+    base: z.object({ repo: z.object({ full_name: z.string() }) }),
+  }),
+  label: LabelSchema.optional(),
+  sender: SenderSchema,
+});
+const DispatchEvent = z.object({
+  inputs: z.record(z.string(), z.unknown()).nullable().optional(),
+  sender: SenderSchema,
+});
+
+export function isBot(sender: Sender): boolean {
+  return sender.type === 'Bot' || sender.login.endsWith('[bot]');
+}
+
+/** `/wild-plan rest…` at the start of a comment → the rest (the steer); else null. */
+export function parseCommand(body: string): string | null {
+  const text = body.trimStart();
+  if (!text.startsWith(COMMAND)) return null;
+  const rest = text.slice(COMMAND.length);
+  if (rest !== '' && !/^\s/.test(rest)) return null; // `/wild-planner` is another command
+  return rest.trim();
+}
+
+const skip = (reason: string): Trigger => ({ kind: 'skip', reason });
+
+function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, eventName: string): T | Trigger {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const where = parsed.error.issues[0];
+  return skip(`the ${eventName} event payload is missing \`${where?.path.join('.') || '?'}\` (${where?.message ?? 'invalid'}); nothing to plan`);
+}
+
+const isSkip = (value: unknown): value is Trigger => typeof value === 'object' && value !== null && 'kind' in value;
+
+export function decideTrigger(eventName: string, payload: unknown, triggerLabel: string): Trigger {
+  const sender = (payload as { sender?: Sender } | null)?.sender;
+  if (sender && typeof sender.login === 'string' && isBot({ login: sender.login, type: String(sender.type) })) {
+    return skip(`the event was sent by a bot (${sender.login}); wild-plan never answers bots, so it cannot loop`);
+  }
+  switch (eventName) {
+    case 'issues':
+      return fromIssues(payload, triggerLabel);
+    case 'issue_comment':
+      return fromComment(payload);
+    case 'workflow_dispatch':
+      return fromDispatch(payload);
+    case 'pull_request':
+      return fromPullRequest(payload, triggerLabel);
+    default:
+      return skip(`the \`${eventName}\` event does not trigger wild-plan (use issues, issue_comment, pull_request or workflow_dispatch)`);
+  }
+}
+
+function fromIssues(payload: unknown, triggerLabel: string): Trigger {
+  const event = parsePayload(IssuesEvent, payload, 'issues');
+  if (isSkip(event)) return event;
+  const hasLabel = (event.issue.labels ?? []).some((l) => l.name === triggerLabel);
+  if (event.action === 'labeled') {
+    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? '?'}\` is not the trigger label \`${triggerLabel}\``);
+    if (event.issue.labels && !hasLabel) return skip(`the label \`${triggerLabel}\` was removed before the run started`);
+  } else if (event.action === 'opened') {
+    if (!hasLabel) return skip(`the new issue does not carry the trigger label \`${triggerLabel}\``);
+  } else {
+    return skip(`issues.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+  }
+  const isPullRequest = event.issue.pull_request !== undefined && event.issue.pull_request !== null;
+  return { kind: 'plan', source: 'label', sender: event.sender, number: event.issue.number, isPullRequest, title: event.issue.title, body: event.issue.body ?? null, steer: '' };
+}
+
+function fromComment(payload: unknown): Trigger {
+  const event = parsePayload(CommentEvent, payload, 'issue_comment');
+  if (isSkip(event)) return event;
+  if (event.action !== 'created') return skip(`issue_comment.${event.action} does not trigger wild-plan (only new comments)`);
+  const body = event.comment.body ?? '';
+  if (body.includes(MARKER_PREFIX)) return skip("the comment is wild-plan's own");
+  const steer = parseCommand(body);
+  if (steer === null) return skip(`the comment does not start with \`${COMMAND}\``);
+  const isPullRequest = event.issue.pull_request !== undefined && event.issue.pull_request !== null;
+  return {
+    kind: 'plan',
+    source: 'comment',
+    sender: event.sender,
+    number: event.issue.number,
+    isPullRequest,
+    title: event.issue.title,
+    body: event.issue.body ?? null,
+    steer,
+    commentId: event.comment.id,
+  };
+}
+
+function fromDispatch(payload: unknown): Trigger {
+  const event = parsePayload(DispatchEvent, payload, 'workflow_dispatch');
+  if (isSkip(event)) return event;
+  const inputs = event.inputs ?? {};
+  const read = (...names: string[]) => {
+    for (const name of names) {
+      const v = inputs[name];
+      if ((typeof v === 'string' && v.trim() !== '') || typeof v === 'number') return String(v).trim();
+    }
+    return undefined;
+  };
+  const issue = read('issue-number', 'issue_number', 'issue');
+  const goal = read('goal');
+  const steer = read('steer') ?? '';
+  if (issue !== undefined) {
+    const number = Number(issue.replace(/^#/, ''));
+    if (!Number.isInteger(number) || number <= 0) {
+      return skip(`the workflow_dispatch input \`issue-number\` "${issue}" is not an issue number`);
+    }
+    return { kind: 'plan', source: 'dispatch', sender: event.sender, number, isPullRequest: false, steer };
+  }
+  if (goal !== undefined) return { kind: 'plan', source: 'dispatch', sender: event.sender, isPullRequest: false, body: goal, steer };
+  return skip('the workflow_dispatch run has neither an `issue-number` nor a `goal` input; add one to the workflow and fill it in');
+}
+
+function fromPullRequest(payload: unknown, triggerLabel: string): Trigger {
+  const event = parsePayload(PullRequestEvent, payload, 'pull_request');
+  if (isSkip(event)) return event;
+  const pr = event.pull_request;
+  const hasLabel = (pr.labels ?? []).some((l) => l.name === triggerLabel);
+  if (event.action === 'labeled') {
+    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? '?'}\` is not the trigger label \`${triggerLabel}\``);
+  } else if (event.action === 'opened') {
+    if (!hasLabel) return skip(`the new pull request does not carry the trigger label \`${triggerLabel}\``);
+  } else {
+    return skip(`pull_request.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+  }
+  const fork = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
+  return {
+    kind: 'plan',
+    source: 'pull_request',
+    sender: event.sender,
+    number: pr.number,
+    isPullRequest: true,
+    title: pr.title,
+    body: pr.body ?? null,
+    steer: '',
+    head: { ref: pr.head.ref, fork },
+  };
+}

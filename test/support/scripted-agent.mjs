@@ -1,0 +1,300 @@
+#!/usr/bin/env node
+// A stand-in coding agent that follows the Wild V2 planning prompt the way a real one would:
+// server preflight from the prompt's own curl lines, a look at the workdir, tasks.md on
+// disk, then <plan>/<summary>/<promise> on stdout. Plain Node, no dependencies.
+//
+//   node test/support/scripted-agent.mjs [--mode M]     (or WILD_SCRIPTED_MODE=M)
+//
+// Modes: ok (default), with-playbook, with-sweep, no-tag, nothing, echo-example, crash,
+// hang, garbage, huge, env-dump, invalid-plan. See MODES below.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+
+const MODES = {
+  ok: 'preflight, plan on disk and in <plan>',
+  'with-playbook': 'ok, plus prompt_skill_playbook.md beside tasks.md (skills fetched from the server)',
+  'with-sweep': 'ok, plus POST /sweeps/wild (X-Auth-Token only if the prompt references $WILD_AUTH_TOKEN)',
+  'no-tag': 'writes tasks.md, prints no <plan>',
+  nothing: 'no tag, no file',
+  'echo-example': "prints the prompt's own <plan> example first, then the real plan",
+  crash: 'some stdout, an error on stderr, exit 3 (stdin never read)',
+  hang: 'starts a grandchild that ignores SIGTERM, prints grandchild-pid=N on stderr, never ends',
+  garbage: 'random bytes including invalid UTF-8, no tags',
+  huge: '~50 MB of chatter, then ok',
+  'env-dump': 'environment as JSON to $WILD_ENV_DUMP (or stdout), then ok',
+  'invalid-plan': 'a plan with only 2 phases',
+};
+
+const out = (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+
+function modeFromArgs() {
+  const i = process.argv.indexOf('--mode');
+  const mode = i >= 0 ? process.argv[i + 1] : process.env.WILD_SCRIPTED_MODE || 'ok';
+  if (!(mode in MODES)) {
+    process.stderr.write(`scripted-agent: unknown mode ${mode}; one of ${Object.keys(MODES).join(', ')}\n`);
+    process.exit(2);
+  }
+  return mode;
+}
+
+async function readPrompt() {
+  let fromStdin = '';
+  if (!process.stdin.isTTY) {
+    for await (const chunk of process.stdin) fromStdin += chunk;
+  }
+  const file = process.env.WILD_PROMPT_FILE;
+  const fromFile = file && existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const prompt = fromStdin || fromFile || '';
+  const sources = [fromStdin ? 'stdin' : '', fromFile !== undefined ? 'WILD_PROMPT_FILE' : ''].filter(Boolean);
+  const same = fromStdin && fromFile !== undefined ? (fromStdin === fromFile ? ' (identical)' : ' (DIFFERENT)') : '';
+  out(`Read the prompt (${prompt.length} chars) from ${sources.join(' and ') || 'nowhere'}${same}.`);
+  return prompt;
+}
+
+/** What the prompt tells the agent: where to work, what to write, which URLs to check. */
+function understand(prompt) {
+  const workdir = prompt.match(/Your working directory is `([^`]+)`/)?.[1] ?? process.cwd();
+  const tasksRaw = process.env.WILD_TASKS_PATH || prompt.match(/write this to (.+?)\)\s*$/m)?.[1]?.trim();
+  const tasksPath = tasksRaw ? (isAbsolute(tasksRaw) ? tasksRaw : resolve(workdir, tasksRaw)) : join(workdir, 'tasks.md');
+  const preflightBlock = prompt.match(/Server preflight[\s\S]*?```bash\n([\s\S]*?)```/)?.[1] ?? '';
+  const preflightUrls = [...preflightBlock.matchAll(/^curl -sf (\S+)/gm)].map((m) => m[1].replace(/^["']|["']$/g, ''));
+  const serverUrl = prompt.match(/curl -X POST (\S+)\/sweeps\/wild/)?.[1];
+  const goal = (prompt.match(/## Goal\s*\n([\s\S]*?)(?:\n---|\n## )/)?.[1] ?? '').trim();
+  const steerBlock = prompt.match(/^#+[^\n]*User Context[^\n]*\n([\s\S]*?)(?=\n\*\(|\n---|\n#|(?![\s\S]))/m)?.[1];
+  const steer = steerBlock?.trim().replace(/\s+/g, ' ');
+  // Before the loopback proxy exists, auth_header renders as a reference to this variable.
+  const authByEnv = /X-Auth-Token:\s*\$\{?WILD_AUTH_TOKEN\b/.test(prompt);
+  const example = prompt.match(/<plan>\n\(full tasks markdown\)\n<\/plan>/)?.[0] ?? '<plan>\n(full tasks markdown)\n</plan>';
+  return { workdir, tasksPath, preflightUrls, serverUrl, goal, steer, authByEnv, example };
+}
+
+/** `curl -sf`: no redirects followed; a network error or a status of 400 and above fails. */
+async function curlSf(url, init = {}) {
+  try {
+    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000), ...init });
+    return { ok: res.status < 400, status: res.status, res };
+  } catch (error) {
+    return { ok: false, status: `error: ${error.cause?.code ?? error.cause?.errors?.[0]?.code ?? error.message}` };
+  }
+}
+
+async function preflight(ctx) {
+  if (ctx.preflightUrls.length === 0) {
+    process.stderr.write('scripted-agent: the prompt has no server preflight block; skipping preflight\n');
+    return true;
+  }
+  out('Running the server preflight from the prompt.');
+  let ok = true;
+  for (const url of ctx.preflightUrls) {
+    const r = await curlSf(url);
+    out(`$ curl -sf ${url} >/dev/null  # ${r.ok ? 'ok' : 'FAILED'} (${r.status})`);
+    ok &&= r.ok;
+  }
+  return ok;
+}
+
+function writeFileMkdir(path, text) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+function abort(ctx) {
+  writeFileMkdir(
+    ctx.tasksPath,
+    [
+      '# Planning aborted',
+      '',
+      'ABORT_EARLY_DOCS_CHECK_FAILED',
+      '',
+      '- [x] Server docs/API preflight failed',
+      '- [x] No sweeps or runs created',
+      '- [x] Planning aborted',
+      '',
+    ].join('\n'),
+  );
+  out('Preflight failed: wrote the abort checklist and stopped.');
+  out('<summary>Server docs/API preflight failed; planning aborted.</summary>');
+  out('<promise>DONE</promise>');
+}
+
+function explore(workdir) {
+  out(`$ cd ${workdir} && ls -A`);
+  let entries = [];
+  try {
+    entries = readdirSync(workdir, { withFileTypes: true })
+      .filter((e) => e.name !== '.git')
+      .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+      .sort();
+  } catch (error) {
+    out(`ls: ${error.message}`);
+  }
+  out(entries.join('\n') || '(empty)');
+  return entries;
+}
+
+function task(id, text, deliverable, doneWhen) {
+  return `- [ ] [${id}] ${text} | deliverable: ${deliverable} | done-when: ${doneWhen}`;
+}
+
+function buildPlan(ctx, entries, extraNote) {
+  const root = entries.includes('exp/') ? 'exp' : '.wild/experiments';
+  const goalLine = ctx.goal.split('\n')[0] || '(no goal given)';
+  const api = 'create a sweep with POST /sweeps/wild, then one run per config with POST /runs (sweep_id, auto_start)';
+  const reflect = (what) =>
+    `inspect ${what}; add follow-up tasks when a metric misses its target or a run failed twice; continue if the main method beats the baseline beyond the CI, else replan`;
+  return [
+    '## Planning Notes',
+    `- Key codebase findings: goal "${goalLine}"; top-level entries: ${entries.slice(0, 12).join(', ') || 'none'}.`,
+    `- Key risks and assumptions: the server stays reachable for sweeps and runs; baselines are reproducible with fixed seeds.${
+      ctx.steer ? ` User context to honour: ${ctx.steer}` : ''
+    }${extraNote ? ` ${extraNote}` : ''}`,
+    `- Experiment root and logging layout decision: ${root}/<experiment>/{scripts,logs,outputs,results,analysis,metadata}.`,
+    '',
+    '## Phase 1 - Code Understanding and Refactor Prep',
+    task('P1-T1', 'Map entry points, configs and tests', `${root}/analysis/codebase_map.md`, 'the map lists every entry point and config'),
+    task('P1-T2', 'Create the experiment root and logging layout with deterministic run names', `${root}/README.md`, 'the six folders exist and the naming rule is written down'),
+    task('P1-T3', 'Set up an isolated environment with uv (depends on P1-T1)', `${root}/metadata/env.txt`, 'a smoke import succeeds inside .venv'),
+    '',
+    '## Phase 2 - Experiment Design and Baselines',
+    task('P2-T1', 'Write launcher scripts that capture stdout/stderr and a run manifest (depends on P1-T2)', `${root}/scripts/launch.sh`, 'a dry run writes logs/ and metadata/manifest.json with command, seed, commit, timestamp'),
+    task('P2-T2', `Baseline runs: ${api} (depends on P2-T1)`, `${root}/metadata/baseline_runs.json`, 'three seeded baseline runs are listed by GET /runs'),
+    task('P2-T3', 'Aggregate baseline metrics', `${root}/results/baseline.csv`, 'one row per run with the primary metric'),
+    '',
+    '## Phase 3 - Main Method and Tracked Runs',
+    task('P3-T1', 'Implement the main method behind a flag (depends on P1-T2)', `${root}/scripts/main_method.sh`, 'unit tests pass and a short run completes'),
+    task('P3-T2', `Main-method runs: ${api} (depends on P3-T1)`, `${root}/metadata/main_runs.json`, 'three seeded runs complete via the API'),
+    '',
+    '## Phase 4 - Analytics and Validation',
+    task('P4-T1', 'Compare methods with bootstrap confidence intervals', `${root}/results/comparison.csv`, 'mean, std and 95% CI reported per method'),
+    task('P4-T2', `Ablation and sensitivity analysis over key hyperparameters: ${api} per grid point (depends on P3-T2)`, `${root}/analysis/ablation.md`, 'each ablated component and the lr sweep has a table row'),
+    task('P4-T3', 'Error analysis plots', `${root}/analysis/errors.png`, 'worst cases are plotted and explained'),
+    '',
+    '## Phase 5 - Reflection and Replan',
+    task('P5-T1', `Midpoint reflection: ${reflect('baseline.csv and the first main-method result')}`, `${root}/analysis/midpoint_reflection.md`, 'a continue-or-replan decision is written'),
+    task('P5-T2', `Final reflection: ${reflect('comparison.csv, ablation.md and the error analysis')}`, `${root}/analysis/final_reflection.md`, 'the final decision and follow-ups are written'),
+    '',
+    '## Shared Metrics and Analytics Contract',
+    '- Primary metrics: task accuracy (mean over 3 seeds).',
+    '- Secondary diagnostics: training loss curves, wall-clock time, peak GPU memory.',
+    '- Statistical checks: 95% bootstrap confidence intervals; paired comparison across seeds.',
+    '- Required artifacts: results tables (CSV), loss plots, ablation table, error analysis notes.',
+    '',
+  ].join('\n');
+}
+
+function invalidPlan(ctx) {
+  return [
+    '## Phase 1 - Everything',
+    task('P1-T1', `Do the whole goal: ${ctx.goal.split('\n')[0]}`, 'results.md', 'done'),
+    '',
+    '## Phase 2 - Wrap Up',
+    task('P2-T1', 'Write it up', 'report.md', 'written'),
+    '',
+  ].join('\n');
+}
+
+function apiHeaders(ctx) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (ctx.authByEnv && process.env.WILD_AUTH_TOKEN) headers['X-Auth-Token'] = process.env.WILD_AUTH_TOKEN;
+  return headers;
+}
+
+async function createSweep(ctx) {
+  if (!ctx.serverUrl) return 'No sweep created: the prompt names no /sweeps/wild URL.';
+  const body = JSON.stringify({ name: 'wild-plan-baseline', goal: ctx.goal.split('\n')[0] || 'baseline' });
+  const r = await curlSf(`${ctx.serverUrl}/sweeps/wild`, { method: 'POST', headers: apiHeaders(ctx), body });
+  out(`$ curl -X POST ${ctx.serverUrl}/sweeps/wild  # ${r.status}`);
+  if (!r.ok) return `Sweep creation failed (${r.status}).`;
+  const sweep = await r.res.json();
+  return `Baseline sweep created: ${sweep.id}.`;
+}
+
+async function writePlaybook(ctx) {
+  let skills = [];
+  if (ctx.serverUrl) {
+    const r = await curlSf(`${ctx.serverUrl}/prompt-skills`);
+    if (r.ok) skills = await r.res.json().catch(() => []);
+  }
+  const rows = (Array.isArray(skills) ? skills : [])
+    .filter((s) => s && !s.internal)
+    .map((s) => `| ${s.id} | ${String(s.description ?? '').replace(/\|/g, '/')} | per the skill template |`);
+  const text = [
+    '# Prompt Skill Playbook',
+    '',
+    '| skill | when to use | expected output |',
+    '|---|---|---|',
+    ...(rows.length ? rows : ['| wild_v2_sweep_run_audit_protocol | before any experiment | auditable sweep and runs |']),
+    '',
+    '## Sweep/Run Audit Protocol',
+    '',
+    '1. POST /sweeps/wild with a descriptive name and goal; keep the returned id.',
+    '2. POST /runs once per configuration with sweep_id and auto_start.',
+    '3. Monitor with GET /runs; never run experiments outside the API.',
+    '',
+  ].join('\n');
+  writeFileMkdir(join(dirname(ctx.tasksPath), 'prompt_skill_playbook.md'), text);
+}
+
+async function writeLarge(totalBytes) {
+  const line = `${'thinking about the codebase and the experiment layout '.repeat(18)}\n`;
+  const block = line.repeat(Math.ceil(65536 / line.length));
+  for (let written = 0; written < totalBytes; written += block.length) {
+    if (!process.stdout.write(block)) await new Promise((r) => process.stdout.once('drain', r));
+  }
+}
+
+function hang() {
+  const child = spawn(
+    process.execPath,
+    ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1e6);'],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  process.stderr.write(`grandchild-pid=${child.pid}\n`);
+  setInterval(() => {}, 1e6);
+}
+
+async function main() {
+  const mode = modeFromArgs();
+  if (mode === 'hang') return hang();
+  if (mode === 'crash') {
+    out('Starting to plan...');
+    process.stderr.write('scripted-agent: simulated crash: model provider returned 500\n');
+    process.exitCode = 3;
+    return;
+  }
+  if (mode === 'garbage') {
+    const bytes = Buffer.concat([randomBytes(4096), Buffer.from([0xff, 0xfe, 0x80, 0xc3, 0x28, 0xe2, 0x82])]);
+    process.stdout.write(bytes);
+    return;
+  }
+  const prompt = await readPrompt();
+  const ctx = understand(prompt);
+  if (mode === 'env-dump') {
+    const dump = JSON.stringify(process.env, null, 2);
+    if (process.env.WILD_ENV_DUMP) writeFileSync(process.env.WILD_ENV_DUMP, dump);
+    else out(dump);
+  }
+  if (mode === 'huge') await writeLarge(50 * 1024 * 1024);
+  if (mode === 'nothing') {
+    out('I looked around but have nothing to report.');
+    return;
+  }
+  if (!(await preflight(ctx))) return abort(ctx);
+  const entries = explore(ctx.workdir);
+  const note = mode === 'with-sweep' ? await createSweep(ctx) : '';
+  const plan = mode === 'invalid-plan' ? invalidPlan(ctx) : buildPlan(ctx, entries, note);
+  writeFileMkdir(ctx.tasksPath, plan);
+  out(`Wrote the plan to ${ctx.tasksPath}.`);
+  if (mode === 'with-playbook') {
+    await writePlaybook(ctx);
+    out('Wrote prompt_skill_playbook.md beside it.');
+  }
+  if (mode === 'echo-example') out(`As the output contract asks:\n${ctx.example}`);
+  if (mode !== 'no-tag') out(`<plan>\n${plan}</plan>`);
+  out('<summary>Planned the goal in five phases with baseline, main method, ablation and reflection gates.</summary>');
+  out('<promise>DONE</promise>');
+}
+
+await main();

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUNDLED_PROMPT_PATH } from '../../src/assets.js';
+import { parseSettings, SettingsError, tasksPathFor, type RawInputs } from '../../src/settings.js';
+
+const workspace = '/work/repo';
+const valid: RawInputs = { 'server-url': 'https://wild.example.org/', 'agent-command': 'my-agent --headless' };
+
+function errorOf(raw: RawInputs): string {
+  try {
+    parseSettings(raw, workspace);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('settings', () => {
+  it('fills in the documented defaults', () => {
+    const s = parseSettings(valid, workspace);
+    expect(s).toMatchObject({
+      serverUrl: 'https://wild.example.org',
+      triggerLabel: 'wild-plan',
+      agent: 'command',
+      agentTimeoutMs: 20 * 60_000,
+      tasksPathTemplate: '.wild/plans/issue-{number}/tasks.md',
+      promptFile: BUNDLED_PROMPT_PATH,
+      preflightTimeoutMs: 10_000,
+      dryRun: false,
+      failOnAbort: true,
+      strictPlan: false,
+      draft: false,
+      workspace,
+    });
+    expect(s.serverToken).toBeUndefined();
+  });
+
+  it('treats blank inputs (as GitHub passes unset ones) as defaults', () => {
+    const s = parseSettings({ ...valid, 'server-token': '', 'dry-run': ' ', 'agent-timeout-minutes': '' }, workspace);
+    expect(s.serverToken).toBeUndefined();
+    expect(s.dryRun).toBe(false);
+    expect(s.agentTimeoutMs).toBe(20 * 60_000);
+  });
+
+  it('reads booleans and numbers', () => {
+    const s = parseSettings({ ...valid, 'dry-run': 'TRUE', 'fail-on-abort': 'false', 'agent-timeout-minutes': '2.5' }, workspace);
+    expect(s.dryRun).toBe(true);
+    expect(s.failOnAbort).toBe(false);
+    expect(s.agentTimeoutMs).toBe(150_000);
+  });
+
+  it.each([
+    [{ 'server-url': undefined }, /`server-url` is required/],
+    [{ 'server-url': 'wild.example.org' }, /`server-url` must be an http\(s\) URL/],
+    [{ 'server-url': 'ftp://wild.example.org' }, /`server-url` must be an http\(s\) URL/],
+    [{ 'server-url': 'https://user:secret@wild.example.org' }, /without credentials/],
+    [{ 'dry-run': 'maybe' }, /`dry-run` must be true or false \(got "maybe"\)/],
+    [{ 'agent-timeout-minutes': '0' }, /`agent-timeout-minutes` must be a number from 1 to 360/],
+    [{ 'preflight-timeout-seconds': 'ten' }, /`preflight-timeout-seconds` must be a number/],
+    [{ agent: 'gpt' }, /`agent` must be one of: command, opencode, claude-code, codex/],
+    [{ 'agent-command': '' }, /`agent-command` is required when `agent` is `command`/],
+    [{ 'tasks-path': '../outside/tasks.md' }, /`tasks-path` ".*" must be a path inside the workspace.*no "\.\."/],
+    [{ 'tasks-path': '/etc/tasks.md' }, /`tasks-path` "\/etc\/tasks.md" must be a path inside the workspace/],
+    [{ 'tasks-path': '.git/hooks/tasks.md' }, /not under \.git/],
+  ])('rejects %j with a message naming the input', (patch, message) => {
+    expect(errorOf({ ...valid, ...patch })).toMatch(message);
+  });
+
+  it('lists every bad input at once', () => {
+    const message = errorOf({ 'server-url': 'nope', 'dry-run': 'x', 'agent-command': 'a' });
+    expect(message).toMatch(/server-url/);
+    expect(message).toMatch(/dry-run/);
+  });
+
+  it('accepts an absolute tasks path inside the workspace and keeps it relative', () => {
+    const s = parseSettings({ ...valid, 'tasks-path': path.join(workspace, 'plans/{number}.md') }, workspace);
+    expect(s.tasksPathTemplate).toBe('plans/{number}.md');
+    expect(tasksPathFor(s, 12)).toBe('plans/12.md');
+    expect(tasksPathFor(s, undefined)).toBe('plans/local.md');
+  });
+
+  it('resolves a custom prompt file against the workspace', () => {
+    expect(parseSettings({ ...valid, 'prompt-file': 'prompts/mine.md' }, workspace).promptFile).toBe('/work/repo/prompts/mine.md');
+  });
+});

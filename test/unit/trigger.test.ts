@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { decideTrigger, parseCommand } from '../../src/trigger.js';
+import { issueComment, labeledIssue, webhookExample } from '../support/webhook-examples.js';
+
+const LABEL = 'wild-plan';
+
+describe('decideTrigger', () => {
+  it('plans an issue labeled with the trigger label', () => {
+    const payload = labeledIssue(LABEL);
+    const t = decideTrigger('issues', payload, LABEL);
+    expect(t).toMatchObject({ kind: 'plan', source: 'label', number: payload.issue.number, isPullRequest: false, steer: '' });
+    if (t.kind === 'plan') expect(t.title).toBe(payload.issue.title);
+  });
+
+  it('skips another label, naming both labels', () => {
+    const t = decideTrigger('issues', webhookExample('issues', 'labeled'), LABEL);
+    expect(t).toEqual({ kind: 'skip', reason: 'the label `bug` is not the trigger label `wild-plan`' });
+  });
+
+  it('skips a label that was removed from the issue before the run', () => {
+    const payload = labeledIssue(LABEL);
+    payload.issue.labels = [];
+    expect(decideTrigger('issues', payload, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/removed/) });
+  });
+
+  it('plans a new issue opened with the label, and skips one without', () => {
+    const payload = webhookExample('issues', 'opened');
+    expect(decideTrigger('issues', payload, LABEL).kind).toBe('skip');
+    payload.issue.labels = [{ name: LABEL }];
+    expect(decideTrigger('issues', payload, LABEL)).toMatchObject({ kind: 'plan', number: payload.issue.number });
+  });
+
+  it('takes the steer text from a /wild-plan comment and remembers the comment for the reaction', () => {
+    const payload = issueComment('/wild-plan focus on the ablation\nand use 5 seeds');
+    const t = decideTrigger('issue_comment', payload, LABEL);
+    expect(t).toMatchObject({ kind: 'plan', source: 'comment', steer: 'focus on the ablation\nand use 5 seeds', commentId: payload.comment.id });
+  });
+
+  it('ignores ordinary comments, edits and its own comments', () => {
+    expect(decideTrigger('issue_comment', issueComment('looks good'), LABEL).kind).toBe('skip');
+    expect(decideTrigger('issue_comment', issueComment('/wild-planner'), LABEL).kind).toBe('skip');
+    const edited = webhookExample('issue_comment', 'edited');
+    edited.comment.body = '/wild-plan';
+    expect(decideTrigger('issue_comment', edited, LABEL).kind).toBe('skip');
+    const own = issueComment('/wild-plan\n<!-- wild-plan:status -->');
+    expect(decideTrigger('issue_comment', own, LABEL)).toEqual({ kind: 'skip', reason: "the comment is wild-plan's own" });
+  });
+
+  it('never answers bots, so it cannot loop', () => {
+    const byBot = issueComment('/wild-plan again');
+    byBot.sender = { ...byBot.sender, login: 'github-actions[bot]', type: 'Bot' };
+    expect(decideTrigger('issue_comment', byBot, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/bot/) });
+    const botLogin = labeledIssue(LABEL);
+    botLogin.sender = { ...botLogin.sender, login: 'renovate[bot]', type: 'User' };
+    expect(decideTrigger('issues', botLogin, LABEL).kind).toBe('skip');
+  });
+
+  it('plans a dispatch by issue number, also when given as "#12" or a number', () => {
+    const payload = webhookExample('workflow_dispatch');
+    payload.inputs = { 'issue-number': '#12', steer: 'be brief' };
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'plan', source: 'dispatch', number: 12, steer: 'be brief' });
+    payload.inputs = { issue_number: 7 };
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ number: 7 });
+  });
+
+  it('plans a dispatch with a goal only, and explains an empty dispatch', () => {
+    const payload = webhookExample('workflow_dispatch');
+    payload.inputs = { goal: 'Tune the learning rate' };
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'plan', body: 'Tune the learning rate' });
+    payload.inputs = {};
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/issue-number.*goal/) });
+    payload.inputs = { 'issue-number': 'twelve' };
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/"twelve"/) });
+  });
+
+  it('plans a labeled pull request and tells a fork from a branch of this repository', () => {
+    const payload = webhookExample('pull_request', 'labeled');
+    payload.label = { ...payload.label, name: LABEL };
+    const same = decideTrigger('pull_request', payload, LABEL);
+    expect(same).toMatchObject({ kind: 'plan', source: 'pull_request', isPullRequest: true, head: { ref: payload.pull_request.head.ref, fork: false } });
+    payload.pull_request.head.repo = { ...payload.pull_request.base.repo, full_name: 'someone/fork' };
+    expect(decideTrigger('pull_request', payload, LABEL)).toMatchObject({ head: { fork: true } });
+  });
+
+  it('skips unknown events and actions, and payloads missing fields, with the reason', () => {
+    expect(decideTrigger('push', {}, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/`push` event/) });
+    expect(decideTrigger('issues', webhookExample('issues', 'edited'), LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/issues.edited/) });
+    const broken = labeledIssue(LABEL);
+    delete broken.issue.number;
+    expect(decideTrigger('issues', broken, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/issue.number/) });
+    expect(decideTrigger('issues', null, LABEL).kind).toBe('skip');
+  });
+
+  it('accepts an issue number sent as a string', () => {
+    const payload = labeledIssue(LABEL);
+    payload.issue.number = String(payload.issue.number);
+    expect(decideTrigger('issues', payload, LABEL)).toMatchObject({ kind: 'plan', number: Number(payload.issue.number) });
+  });
+});
+
+describe('parseCommand', () => {
+  it.each([
+    ['/wild-plan', ''],
+    ['  /wild-plan   use 3 seeds  ', 'use 3 seeds'],
+    ['/wild-plan\nmulti\nline', 'multi\nline'],
+    ['/wild-planning', null],
+    ['please /wild-plan', null],
+  ])('%j → %j', (body, steer) => {
+    expect(parseCommand(body)).toBe(steer);
+  });
+});
