@@ -2,6 +2,7 @@
 // server fake on a free loopback port, copies the example repository to a temp dir, runs
 // the built CLI with the scripted agent, and leaves the plan files in demo-output/.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,9 +33,12 @@ try {
     child.on('close', (status) => resolve(status ?? 1));
   });
   await rm(output, { recursive: true, force: true });
-  await mkdir(output, { recursive: true });
-  await cp(path.join(workdir, '.wild', 'plans', 'demo'), output, { recursive: true });
-  console.log(`\nThe plan files are in ${path.relative(process.cwd(), output) || output}/`);
+  const planDir = path.join(workdir, '.wild', 'plans', 'demo');
+  if (existsSync(planDir)) {
+    await mkdir(output, { recursive: true });
+    await cp(planDir, output, { recursive: true });
+    console.log(`\nThe plan files are in ${path.relative(process.cwd(), output) || output}/`);
+  }
   process.exitCode = code;
 } finally {
   await server.close();

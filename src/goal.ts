@@ -41,7 +41,7 @@ export class GoalError extends Error {
 const NO_RESPONSE = '_No response_';
 /** Issue-form labels taken as the goal: "Goal", "Research goal", "Goal (what to find out)". */
 const GOAL_LABEL = /^(?:the\s+)?(?:research\s+)?goals?\b/i;
-const FORM_HEADING = /^ {0,3}###[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
+const FORM_HEADING = /^ {0,3}###[ \t]/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 export function buildGoal(input: GoalInput, opts: GoalOptions = {}): GoalResult {
@@ -136,16 +136,36 @@ function splitFormSections(body: string): Section[] {
   };
   for (const line of body.split('\n')) {
     fence = nextFence(line, fence);
-    const heading = fence === null ? FORM_HEADING.exec(line) : null;
-    if (heading?.[1]) {
+    const heading = fence === null ? formHeading(line) : null;
+    if (heading) {
       flush();
-      sections.push({ heading: heading[1], text: '' });
+      sections.push({ heading, text: '' });
     } else {
       lines.push(line);
     }
   }
   flush();
   return sections;
+}
+
+/**
+ * The label of a `### Label` line (closing `#`s dropped, as CommonMark does), or null.
+ * Plain string work after an anchored prefix test: the body is untrusted, and the usual
+ * lazy-group heading regex takes quadratic time on a long run of spaces.
+ */
+function formHeading(line: string): string | null {
+  const prefix = FORM_HEADING.exec(line);
+  if (!prefix) return null;
+  return withoutClosingHashes(line.slice(prefix[0].length)).trim() || null;
+}
+
+/** `Label ##` → `Label`; `C#` stays (the closing run must follow a space or stand alone). */
+function withoutClosingHashes(text: string): string {
+  const trimmed = text.trimEnd();
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === '#') end -= 1;
+  const before = trimmed[end - 1];
+  return end < trimmed.length && (before === undefined || before === ' ' || before === '\t') ? trimmed.slice(0, end) : trimmed;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Log } from './log.js';
 import { renderAbortChecklist } from './plan/abort.js';
 import { checkPlan } from './plan/check.js';
 import { parsePlan } from './plan/parse.js';
-import { buildPlaybook, hasAuditSection } from './plan/playbook.js';
+import { AUDIT_SKILL_ID, buildPlaybook, hasAuditSection, PLAYBOOK_FILE } from './plan/playbook.js';
 import type { Finding, Plan } from './plan/types.js';
 import { renderPrompt } from './prompt/render.js';
 import { loadTemplateFile } from './prompt/template.js';
@@ -20,9 +20,7 @@ import { preflightFailureReasons } from './server/preflight-report.js';
 import { fetchSkill } from './server/skills.js';
 import { tasksPathFor, type Settings } from './settings.js';
 
-export const AUDIT_SKILL_ID = 'wild_v2_sweep_run_audit_protocol';
 export const ABORT_SUMMARY = 'Server docs/API preflight failed; planning aborted.';
-const PLAYBOOK_NAME = 'prompt_skill_playbook.md';
 
 /** What to plan: an issue's text (or a goal typed by hand) and an optional steer. */
 export interface PlanRequest {
@@ -57,6 +55,8 @@ export interface PlanDeps {
   log: Log;
   /** The agent; defaults to the one the settings name. */
   runner?: AgentRunner;
+  /** Stops the agent when the run is cancelled. */
+  signal?: AbortSignal;
 }
 
 /** The agent exited badly or ran out of time: an error, not a plan verdict. */
@@ -74,7 +74,7 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
   for (const notice of goal.notices) log.warning(notice);
   const sessionId = newSessionId();
   const tasksPath = tasksPathFor(settings, request.issueNumber);
-  const playbookPath = path.posix.join(path.posix.dirname(tasksPath), PLAYBOOK_NAME);
+  const playbookPath = path.posix.join(path.posix.dirname(tasksPath), PLAYBOOK_FILE);
   const absTasks = path.join(settings.workspace, tasksPath);
   const absPlaybook = path.join(settings.workspace, playbookPath);
   const base = { sessionId, goal, tasksPath, playbookPath };
@@ -122,7 +122,7 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
       WILD_SESSION_ID: sessionId,
     };
     if (settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
-    const result = await runner.run({ prompt, workdir: settings.workspace, env, timeoutMs: settings.agentTimeoutMs });
+    const result = await runner.run({ prompt, workdir: settings.workspace, env, timeoutMs: settings.agentTimeoutMs, signal: deps.signal });
     log.info(`agent finished in ${Math.round(result.durationMs / 1000)} s (exit ${result.exitCode ?? result.signal})`);
     return result;
   });
@@ -168,7 +168,7 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
       ? redact(agentPlaybook, settings)!
       : buildPlaybook({
           skills: preflight.skills ?? [],
-          auditSkill: await fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, AUDIT_SKILL_ID),
+          auditSkill: await fetchAuditSkill(settings, log),
           serverUrl: settings.serverUrl,
         });
   await writeFileIn(absPlaybook, playbook);
@@ -208,6 +208,16 @@ export async function composePrompt(
       auth: settings.serverToken ? { kind: 'env', envVar: 'WILD_AUTH_TOKEN' } : { kind: 'none' },
     }),
   );
+}
+
+/** The audit protocol for the playbook; a flaky server here costs the section, not the plan. */
+async function fetchAuditSkill(settings: Settings, log: Log) {
+  try {
+    return await fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, AUDIT_SKILL_ID);
+  } catch (error) {
+    log.warning(`could not fetch ${AUDIT_SKILL_ID}: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 function defaultRunner(settings: Settings): AgentRunner {

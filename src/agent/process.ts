@@ -1,7 +1,7 @@
 // Running an agent program: no shell, its own process group, bounded output, and a stop
 // that reaches everything it started. Shared by every runner that starts a local program.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -133,6 +133,10 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
     durationMs: Math.round(performance.now() - started),
   });
   if (options.signal?.aborted) return result(null, null, false, true);
+  // spawn reports a missing cwd as ENOENT of the program: tell the two apart first.
+  if (!isDirectory(options.cwd)) {
+    throw new ProcessStartError(`${label}: working directory ${options.cwd} does not exist`, 'ENOENT');
+  }
 
   const child = spawn(file, args, {
     cwd: options.cwd,
@@ -144,7 +148,7 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
   });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
-    child.once('error', (error: NodeJS.ErrnoException) => reject(startError(error, label, options.cwd)));
+    child.once('error', (error: NodeJS.ErrnoException) => reject(startError(error, label, file)));
   });
   const pid = child.pid!;
   liveGroups.add(pid);
@@ -167,6 +171,7 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
   const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
   const onAbort = () => stop('abort');
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) stop('abort'); // aborted while the program was starting
 
   try {
     const [exitCode, signal] = await exited(child);
@@ -175,11 +180,11 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
     await stopGroup(child, grace, stopReason !== undefined);
     clearTimeout(escalation);
     // A process that left the group (setsid) may still hold the pipes open: don't wait forever.
-    const closed = await Promise.race([streamsClosed.then(() => true), sleep(grace).then(() => false)]);
-    if (!closed) {
-      child.stdout!.destroy();
-      child.stderr!.destroy();
-    }
+    let giveUp: NodeJS.Timeout | undefined;
+    await Promise.race([streamsClosed, new Promise((resolve) => (giveUp = setTimeout(resolve, grace)))]);
+    clearTimeout(giveUp);
+    child.stdout!.destroy();
+    child.stderr!.destroy();
     return result(exitCode, signal, stopReason === 'timeout', stopReason === 'abort');
   } finally {
     clearTimeout(timer);
@@ -193,15 +198,22 @@ function exited(child: ChildProcess): Promise<[number | null, NodeJS.Signals | n
 }
 
 function streamEnd(stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve) => {
-    stream.once('close', resolve);
-    stream.once('error', () => resolve());
-  });
+  return new Promise((resolve) => stream.once('close', resolve).once('error', () => resolve()));
 }
 
-function startError(error: NodeJS.ErrnoException, label: string, cwd: string): ProcessStartError {
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function startError(error: NodeJS.ErrnoException, label: string, file: string): ProcessStartError {
   const hints: Record<string, string> = {
-    ENOENT: `not found (or the working directory ${cwd} does not exist); check the program name, install it, or give its full path — it is looked up on the agent's PATH`,
+    ENOENT: file.includes('/') || file.includes('\\')
+      ? 'no such file; check the path (a relative path is resolved against the workdir)'
+      : "not found on PATH; install it on the runner, or give its full path (the agent's PATH is the runner's)",
     EACCES: 'permission denied: the file is not executable (chmod +x it) or is a directory; or run it through its interpreter, e.g. `node script.mjs`',
     ENOEXEC: 'not a program this system can execute; run it through its interpreter, e.g. `node script.mjs`',
   };
@@ -249,8 +261,8 @@ export function groupRunning(pgid: number): boolean {
   if (process.platform === 'win32') return false;
   try {
     process.kill(-pgid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false; // ESRCH: none left; EPERM: not ours to stop, so nothing to wait for
   }
   if (process.platform !== 'linux') return true;
   try {

@@ -1,7 +1,7 @@
 // The tasks.md text format: the inline rules both the parser and the renderer use (so they
 // stay inverse to each other), and renderPlanMarkdown, the canonical text of a Plan.
 import { renderAbortChecklist } from './abort.js';
-import type { ContractItem, NoteItem, Plan, Task } from './types.js';
+import type { AnalyticsContract, ContractItem, ContractKey, NoteItem, Plan, PlanningNoteKind, PlanningNotes, Task } from './types.js';
 
 export interface InlinePiece {
   code: boolean;
@@ -56,19 +56,21 @@ export function inlinePieces(text: string): InlinePiece[] {
   return pieces;
 }
 
-/** Rewrites the text outside code spans (escape pairs kept whole), leaving code spans as they are. */
+/** Plain (non-code) text as units: a backslash escape pair or one character. */
+function plainUnits(text: string): string[] {
+  const units: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const escaped = text[i] === '\\' && i + 1 < text.length && ASCII_PUNCTUATION.test(text[i + 1]!);
+    units.push(escaped ? text.slice(i, ++i + 1) : text[i]!);
+  }
+  return units;
+}
+
+/** Rewrites the text outside code spans unit by unit, leaving code spans as they are. */
 function mapPlain(text: string, unit: (u: string) => string): string {
   let out = '';
   for (const piece of inlinePieces(text)) {
-    if (piece.code) {
-      out += piece.text;
-      continue;
-    }
-    const t = piece.text;
-    for (let i = 0; i < t.length; i++) {
-      const escaped = t[i] === '\\' && i + 1 < t.length && ASCII_PUNCTUATION.test(t[i + 1]!);
-      out += unit(escaped ? t.slice(i, ++i + 1) : t[i]!);
-    }
+    out += piece.code ? piece.text : plainUnits(piece.text).map(unit).join('');
   }
   return out;
 }
@@ -77,32 +79,17 @@ function mapPlain(text: string, unit: (u: string) => string): string {
 export function splitFields(raw: string): string[] {
   const segments: string[] = [];
   let current = '';
-  mapPlain(raw, (u) => {
-    if (u === '|') {
-      segments.push(current.trim());
-      current = '';
-    } else current += u === '\\|' ? '|' : u;
-    return '';
-  });
-  // mapPlain drops code spans into its own output only, so walk the pieces once more in order.
-  return segments.length === 0 && !raw.includes('`') ? [current.trim()] : splitWithCode(raw);
-}
-
-function splitWithCode(raw: string): string[] {
-  const segments: string[] = [];
-  let current = '';
   for (const piece of inlinePieces(raw)) {
     if (piece.code) {
       current += piece.text;
       continue;
     }
-    mapPlain(piece.text, (u) => {
+    for (const u of plainUnits(piece.text)) {
       if (u === '|') {
         segments.push(current.trim());
         current = '';
       } else current += u === '\\|' ? '|' : u;
-      return '';
-    });
+    }
   }
   segments.push(current.trim());
   return segments;
@@ -139,7 +126,172 @@ function renderItem(item: NoteItem | ContractItem): string[] {
   return [`- ${item.text}`.trimEnd(), ...renderDetails(item.details)];
 }
 
-export function renderTaskLine(task: Task, mentioned: ReadonlySet<string>): string {
+const TASK_ID = String.raw`P0*(\d{1,6})-T0*(\d{1,6})`;
+
+/** `p01-t2` → `P1-T2`. */
+export function normalizeTaskId(phase: string, number: string): string {
+  return `P${Number(phase)}-T${Number(number)}`;
+}
+
+export function compareTaskIds(a: string, b: string): number {
+  const [pa = 0, ta = 0] = a.slice(1).split('-T').map(Number);
+  const [pb = 0, tb = 0] = b.slice(1).split('-T').map(Number);
+  return pa - pb || ta - tb;
+}
+
+/** Every task id in a text, normalised (a `deps:` field lists ids without keywords). */
+export function taskIdsIn(text: string): string[] {
+  return [...text.matchAll(new RegExp(`\\b${TASK_ID}\\b`, 'gi'))].map((m) => normalizeTaskId(m[1]!, m[2]!));
+}
+
+// `depends on P1-T2`, `after [P1-T2] and [P1-T3]`, `deps: P1-T1, P1-T2`, `(depends: P1-T1)`:
+// a keyword, then one or more ids. A bare id ("compare with P1-T1") is not a dependency.
+const MENTION = new RegExp(
+  String.raw`\b(?:depends?\s+on|depends|dependenc(?:y|ies)|deps?|after|requires?|needs|blocked\s+by)\b\s*:?` +
+    String.raw`((?:[\s,;&/(\[\x60*]*(?:(?:and|or)\s+)?\[?${TASK_ID}\b[\])\x60*]*)+)`,
+  'gi',
+);
+
+export function dependencyMentions(text: string): string[] {
+  return [...text.matchAll(MENTION)].flatMap((m) => taskIdsIn(m[1]!));
+}
+
+/** `| depends on P1-T3 |` or `| (after [P2-T2]) |`: a segment that is nothing but a dependency mention. */
+function isDependencySegment(segment: string): boolean {
+  return dependencyMentions(segment).length > 0 && segment.replace(MENTION, '').replace(/[\s().,;]/g, '') === '';
+}
+
+const FIELD_LABEL =
+  /^(?:\*\*|__)?(deliverables?|done[- _]?when|deps|dependencies|dependency|depends(?:[ _-]on)?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*/i;
+
+export type FieldKey = 'deliverable' | 'doneWhen' | 'deps';
+
+/** `deliverable: x` → ['deliverable', 'x']; null for unlabeled text. */
+export function readLabeledField(segment: string): [FieldKey, string] | null {
+  const m = FIELD_LABEL.exec(segment);
+  if (!m) return null;
+  const label = m[1]!.toLowerCase();
+  const key = label.startsWith('deliverable') ? 'deliverable' : label.startsWith('done') ? 'doneWhen' : 'deps';
+  return [key, segment.slice(m[0].length).trim()];
+}
+
+export interface TaskFields {
+  description: string;
+  deliverable: string | null;
+  doneWhen: string | null;
+  /** Ids listed in a `deps:` field. */
+  deps: string[];
+  /** Some segment carried a field label (a bullet with one is a task even without box or id). */
+  labeled: boolean;
+}
+
+/** `desc | deliverable: x | done-when: y`; an unlabeled segment after a field continues it. */
+export function readTaskFields(text: string): TaskFields {
+  const fields: TaskFields = { description: '', deliverable: null, doneWhen: null, deps: [], labeled: false };
+  const description: string[] = [];
+  let last: FieldKey | null = null;
+  for (const segment of splitFields(text)) {
+    const labeled = readLabeledField(segment) ?? (isDependencySegment(segment) ? (['deps', segment] as const) : null);
+    const value = labeled ? labeled[1] : segment;
+    if (labeled) last = labeled[0];
+    if (last === null) description.push(segment);
+    else if (last === 'deps') fields.deps.push(...taskIdsIn(value));
+    else {
+      const previous = fields[last];
+      fields[last] = previous === null ? value : `${previous} | ${value}`;
+    }
+  }
+  fields.description = description.join(' | ').trim();
+  fields.labeled = last !== null;
+  return fields;
+}
+
+// Labels of the Planning Notes and analytics contract items, matched on the text before
+// the first colon so "Key risks and assumptions: the codebase…" is a risk, not a finding.
+function labelOf(text: string): { label: string; rest: string | null } {
+  const m = /^([^:]{1,80}):(.*)$/.exec(text);
+  return m ? { label: m[1]!.replace(/[*_`]/g, ''), rest: m[2]!.replace(/^[*_]+/, '').trim() } : { label: text, rest: null };
+}
+
+const NOTE_KINDS: Array<[PlanningNoteKind, RegExp]> = [
+  ['codebase-findings', /codebase|finding/i],
+  ['risks-and-assumptions', /risk|assumption/i],
+  ['experiment-layout', /experiment root|layout|logging/i],
+];
+
+export function noteKind(text: string): PlanningNoteKind | null {
+  const { label } = labelOf(text);
+  return NOTE_KINDS.find(([, re]) => re.test(label))?.[0] ?? null;
+}
+
+/** A note that is only its label ("- Key codebase findings"), as copied from the prompt's example. */
+export function noteIsEmpty(text: string, details: string[]): boolean {
+  if (details.length > 0) return false;
+  const { rest } = labelOf(text);
+  if (rest !== null) return rest === '';
+  return /^\W*(key\s+)?(codebase findings|risks and assumptions|experiment root and logging layout decision)\W*$/i.test(text);
+}
+
+const CONTRACT_KEYS: Array<[ContractKey, RegExp]> = [
+  ['primaryMetrics', /primary/i],
+  ['secondaryDiagnostics', /secondary|diagnostic/i],
+  ['statisticalChecks', /statistic|confidence|significance/i],
+  ['requiredArtifacts', /artifact/i],
+];
+
+export function contractKey(text: string): ContractKey | null {
+  const { label } = labelOf(text);
+  return CONTRACT_KEYS.find(([, re]) => re.test(label))?.[0] ?? null;
+}
+
+/** The item's content: after the label's colon (or after the label words), then its details. */
+export function contractValue(text: string, details: string[]): string {
+  const { rest } = labelOf(text);
+  const inline = rest ?? text.replace(/^\W*(primary|secondary|statistical|required)\s+\w+(\s+(or|and)\s+\w+(\s+\w+)?)?\W*/i, '').trim();
+  return [inline, ...details].filter((t) => t !== '').join('; ');
+}
+
+export interface LabeledItem {
+  text: string;
+  details: string[];
+  line: number;
+}
+
+/** Planning Notes from their items (bullets, paragraphs or sub-headings with content). */
+export function toPlanningNotes(line: number, raw: LabeledItem[]): PlanningNotes {
+  const items: NoteItem[] = raw.map((r) => ({ ...r, kind: noteKind(r.text) }));
+  const has = (kind: NoteItem['kind']): boolean => items.some((i) => i.kind === kind);
+  return {
+    line,
+    items,
+    present: {
+      'codebase-findings': has('codebase-findings'),
+      'risks-and-assumptions': has('risks-and-assumptions'),
+      'experiment-layout': has('experiment-layout'),
+    },
+  };
+}
+
+export function toAnalyticsContract(line: number, raw: LabeledItem[]): AnalyticsContract {
+  const items: ContractItem[] = raw.map((r) => ({ ...r, key: contractKey(r.text) }));
+  const value = (key: ContractItem['key']): string | null => {
+    const item = items.find((i) => i.key === key);
+    return item ? contractValue(item.text, item.details) : null;
+  };
+  return {
+    line,
+    items,
+    primaryMetrics: value('primaryMetrics'),
+    secondaryDiagnostics: value('secondaryDiagnostics'),
+    statisticalChecks: value('statisticalChecks'),
+    requiredArtifacts: value('requiredArtifacts'),
+  };
+}
+
+export function renderTaskLine(task: Task): string {
+  const mentioned = new Set(
+    [task.description, task.deliverable ?? '', task.doneWhen ?? '', ...task.details].flatMap(dependencyMentions),
+  );
   const box = !task.checkbox ? '' : task.state === 'done' ? '[x] ' : task.state === 'in-progress' ? '[/] ' : '[ ] ';
   const segments = [escapeFieldPipes(task.description)];
   if (task.deliverable !== null) segments.push(`deliverable: ${escapeFieldPipes(task.deliverable)}`.trimEnd());
@@ -153,12 +305,8 @@ export function renderTaskLine(task: Task, mentioned: ReadonlySet<string>): stri
 /**
  * The canonical tasks.md: Planning Notes, phases in ascending order, tasks outside phases,
  * then the analytics contract (the order the seed prompt's garbled example intends).
- * `mentionedDependencies` lets the renderer skip a `deps:` field for ids the text already names.
  */
-export function renderPlanMarkdown(
-  plan: Plan,
-  mentionedDependencies: (task: Task) => ReadonlySet<string> = () => new Set(),
-): string {
+export function renderPlanMarkdown(plan: Plan): string {
   if (plan.abort) return renderAbortChecklist(plan.abortReasons);
   const lines: string[] = [];
   const block = (heading: string, body: string[]): void => {
@@ -167,7 +315,7 @@ export function renderPlanMarkdown(
     if (body.length === 0) lines.pop();
   };
   const tasks = (list: Task[]): string[] =>
-    list.flatMap((t) => [renderTaskLine(t, mentionedDependencies(t)), ...renderDetails(t.details)]);
+    list.flatMap((t) => [renderTaskLine(t), ...renderDetails(t.details)]);
 
   if (plan.notes) block('## Planning Notes', plan.notes.items.flatMap(renderItem));
   const phases = [...plan.phases].sort((a, b) => a.number - b.number);

@@ -1,6 +1,8 @@
 // HTTP for the Wild server: global fetch with a per-attempt timeout and retries for
 // transient faults. It never throws for network trouble; the caller gets either the
 // server's answer or a classified failure, so one report can explain every outcome.
+// Retried: network errors, timeouts, 408, 429, 5xx (honouring Retry-After). Not retried:
+// other statuses and redirect loops.
 
 export interface HttpRequestOptions {
   url: string;
@@ -105,8 +107,7 @@ function errorCodes(error: unknown, seen = new Set<unknown>()): string[] {
 function classify(error: unknown): NetworkFailureKind {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timeout';
   const codes = errorCodes(error).join(' ');
-  // undici follows up to 20 redirects, then fails with this message.
-  if (/redirect count exceeded/i.test(codes)) return 'redirect-loop';
+  if (error instanceof RedirectLoopError || /redirect count exceeded/i.test(codes)) return 'redirect-loop';
   if (/ECONNREFUSED/.test(codes)) return 'refused';
   if (/ECONNRESET|UND_ERR_SOCKET|EPIPE|other side closed/.test(codes)) return 'reset';
   if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME/.test(codes)) return 'dns';
@@ -146,6 +147,42 @@ function validUrl(url: string): boolean {
   }
 }
 
+const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+class RedirectLoopError extends Error {}
+
+// Redirects are followed by hand: fetch would forward `X-Auth-Token` to whatever host a
+// redirect names (it strips only `Authorization`), so the token goes to the origin of
+// `server-url` and nowhere else.
+async function fetchFollowing(
+  doFetch: typeof fetch,
+  opts: HttpRequestOptions,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Response> {
+  const origin = new URL(opts.url).origin;
+  let url = opts.url;
+  let method = opts.method ?? 'GET';
+  let body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = new URL(url).origin === origin;
+    const hopHeaders = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => (sameOrigin || name !== 'X-Auth-Token') && (body !== undefined || name !== 'Content-Type')),
+    );
+    const response = await doFetch(url, { method, headers: hopHeaders, body, redirect: 'manual', signal });
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+    if (hop >= MAX_REDIRECTS) throw new RedirectLoopError(`more than ${MAX_REDIRECTS} redirects`);
+    await response.body?.cancel();
+    url = new URL(location, url).toString();
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+    }
+  }
+}
+
 export async function httpRequest(opts: HttpRequestOptions): Promise<HttpResult> {
   const doFetch = opts.fetch ?? fetch;
   const sleep = opts.sleep ?? defaultSleep;
@@ -166,13 +203,7 @@ export async function httpRequest(opts: HttpRequestOptions): Promise<HttpResult>
   for (let attempt = 1; ; attempt++) {
     let waitMs: number;
     try {
-      const response = await doFetch(opts.url, {
-        method: opts.method ?? 'GET',
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        redirect: 'follow',
-        signal: AbortSignal.timeout(opts.timeoutMs),
-      });
+      const response = await fetchFollowing(doFetch, opts, headers, AbortSignal.timeout(opts.timeoutMs));
       // The body is read under the same deadline: a server that stalls mid-body times out too.
       const body = await response.text();
       const answer: HttpAnswer = {

@@ -154,7 +154,18 @@ describe('CommandRunner', () => {
 
   it('names a program that is not on PATH and says what to do', async () => {
     const runner = new CommandRunner({ command: 'wild-no-such-agent-9f3 --mode ok' });
-    await expect(runner.run(request())).rejects.toThrow(/agent-command `wild-no-such-agent-9f3`: not found.*PATH/);
+    await expect(runner.run(request())).rejects.toThrow(/agent-command `wild-no-such-agent-9f3`: not found on PATH; install it/);
+  });
+
+  it('names a program path that does not exist', async () => {
+    const runner = new CommandRunner({ command: './bin/missing-agent --mode ok' });
+    await expect(runner.run(request())).rejects.toThrow(/agent-command `\.\/bin\/missing-agent`: no such file.*workdir/);
+  });
+
+  it('tells a missing workdir apart from a missing program', async () => {
+    const runner = new CommandRunner({ command: agent('ok') });
+    const missing = join(workdir, 'not-checked-out');
+    await expect(runner.run(request({ workdir: missing }))).rejects.toThrow(`working directory ${missing} does not exist`);
   });
 
   it('names a program that is not executable and says what to do', async () => {
@@ -172,7 +183,8 @@ describe('CommandRunner', () => {
 
   it('stops a hung agent at the time limit, grandchildren included', async () => {
     const runner = new CommandRunner({ command: agent('hang'), killGraceMs: 300 });
-    const result = await runner.run(request({ timeoutMs: 1_000 }));
+    // Long enough for a slow machine to start node twice and print the grandchild's pid.
+    const result = await runner.run(request({ timeoutMs: 3_000 }));
 
     const grandchild = Number(/grandchild-pid=(\d+)/.exec(result.stderrTail)?.[1]);
     strays.push(grandchild);
@@ -184,7 +196,7 @@ describe('CommandRunner', () => {
   it('stops the agent when the run is aborted', async () => {
     const controller = new AbortController();
     const runner = new CommandRunner({ command: agent('hang'), killGraceMs: 300 });
-    setTimeout(() => controller.abort(), 500);
+    setTimeout(() => controller.abort(), 2_000);
     const result = await runner.run(request({ timeoutMs: 600_000, signal: controller.signal }));
 
     const grandchild = Number(/grandchild-pid=(\d+)/.exec(result.stderrTail)?.[1]);

@@ -60,7 +60,8 @@ function understand(prompt) {
   const tasksPath = tasksRaw ? (isAbsolute(tasksRaw) ? tasksRaw : resolve(workdir, tasksRaw)) : join(workdir, 'tasks.md');
   const preflightBlock = prompt.match(/Server preflight[\s\S]*?```bash\n([\s\S]*?)```/)?.[1] ?? '';
   const preflightUrls = [...preflightBlock.matchAll(/^curl -sf (\S+)/gm)].map((m) => m[1].replace(/^["']|["']$/g, ''));
-  const serverUrl = prompt.match(/curl -X POST (\S+)\/sweeps\/wild/)?.[1];
+  const serverUrl =
+    prompt.match(/curl -X POST (\S+)\/sweeps\/wild/)?.[1] ?? preflightUrls.find((u) => u.endsWith('/docs'))?.slice(0, -5);
   const goal = (prompt.match(/## Goal\s*\n([\s\S]*?)(?:\n---|\n## )/)?.[1] ?? '').trim();
   const steerBlock = prompt.match(/^#+[^\n]*User Context[^\n]*\n([\s\S]*?)(?=\n\*\(|\n---|\n#|(?![\s\S]))/m)?.[1];
   const steer = steerBlock?.trim().replace(/\s+/g, ' ');
@@ -252,7 +253,7 @@ function hang() {
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   process.stderr.write(`grandchild-pid=${child.pid}\n`);
-  setInterval(() => {}, 1e6);
+  return new Promise(() => setInterval(() => {}, 1e6));
 }
 
 async function main() {
@@ -298,3 +299,6 @@ async function main() {
 }
 
 await main();
+// Like curl, this agent is done once it has said so; Node's fetch would otherwise keep its
+// idle keep-alive connections (and the process) open for seconds.
+process.stdout.write('', () => process.exit(process.exitCode ?? 0));

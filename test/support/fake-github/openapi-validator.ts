@@ -16,7 +16,8 @@ import {
 const addFormats = addFormatsModule.default;
 
 function makeAjv(coerceTypes: boolean): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes, logger: false });
+  // `verbose` puts the offending value in each error, for messages like GitHub's.
+  const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, coerceTypes, logger: false });
   addFormats(ajv);
   return ajv;
 }

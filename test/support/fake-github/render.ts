@@ -269,7 +269,7 @@ export class Renderer {
     return { id: r.id, node_id: nodeId('REA', r.id), user: this.user(r.user), content: r.content, created_at: r.createdAt };
   }
 
-  collaboratorPermission(repo: RepoRecord, user: UserRecord, role: Role): Json {
+  collaboratorPermission(user: UserRecord, role: Role): Json {
     return {
       permission: LEGACY_PERMISSION[role],
       role_name: role,

@@ -1,0 +1,38 @@
+import { createRequire as __wpCreateRequire } from 'node:module'; const require = __wpCreateRequire(import.meta.url);
+import {
+  decideTrigger
+} from "./chunk-LCKERMU5.js";
+import "./chunk-TE2PH3D7.js";
+
+// src/index.ts
+import { randomUUID } from "node:crypto";
+import { appendFileSync, readFileSync } from "node:fs";
+function quickSkipReason(env) {
+  const eventName = env.GITHUB_EVENT_NAME;
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (!eventName || !eventPath) return null;
+  let payload;
+  try {
+    payload = JSON.parse(readFileSync(eventPath, "utf8"));
+  } catch {
+    return null;
+  }
+  const label = env["INPUT_TRIGGER-LABEL"]?.trim() || "wild-plan";
+  const trigger = decideTrigger(eventName, payload, label);
+  return trigger.kind === "skip" ? trigger.reason : null;
+}
+var reason = quickSkipReason(process.env);
+if (reason !== null) {
+  process.stdout.write(`Skipped: ${reason}
+`);
+  if (process.env.GITHUB_OUTPUT) {
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    appendFileSync(process.env.GITHUB_OUTPUT, `status<<${delimiter}
+skipped
+${delimiter}
+`);
+  }
+} else {
+  const { runFromEnvironment } = await import("./entry-UOJRX3FN.js");
+  await runFromEnvironment();
+}

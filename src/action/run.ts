@@ -1,0 +1,245 @@
+import type { AgentRunner } from '../agent/runner.js';
+import { publishPlan } from '../git/publish.js';
+import type { GitHubClient } from '../github/client.js';
+import { acknowledgeComment, upsertMarkedComment } from '../github/comments.js';
+import { checkSenderPermission } from '../github/permission.js';
+import { upsertPullRequest } from '../github/pull-request.js';
+import { renderStatusComment, STATUS_MARKER, type StatusState } from '../github/status-comment.js';
+import type { Log } from '../log.js';
+import { planIssue, type PlanOutcome } from '../main.js';
+import { planToJson, presentPlanComment } from '../plan/present.js';
+import { formatPreflightTable } from '../server/preflight-report.js';
+import type { Settings } from '../settings.js';
+import { decideTrigger } from '../trigger.js';
+import type { ActionContext } from './context.js';
+import { renderJobSummary } from './summary.js';
+import { resolveTarget, type PlanTarget } from './target.js';
+
+export const PLAN_COMMENT_MARKER = '<!-- wild-plan:plan-comment -->';
+const PR_MARKER = '<!-- wild-plan:pull-request -->';
+
+export type ActionStatus = 'planned' | 'aborted' | 'invalid' | 'skipped' | 'failed';
+
+export interface ActionResult {
+  status: ActionStatus;
+  message: string;
+  /** Whether the step should fail (setFailed). */
+  fail: boolean;
+  branch?: string;
+  prNumber?: number;
+  prUrl?: string;
+  commentUrl?: string;
+  tasksPath?: string;
+  playbookPath?: string;
+  sessionId?: string;
+  planJson?: string;
+  /** Markdown for the job summary. */
+  summary: string;
+}
+
+export interface ActionDeps {
+  client: GitHubClient;
+  log: Log;
+  runner?: AgentRunner;
+  signal?: AbortSignal;
+}
+
+/** The action's whole run: trigger → permission → plan → publish → comments. */
+export async function runAction(settings: Settings, context: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const { client, log } = deps;
+  const repo = context.repo;
+  const trigger = decideTrigger(context.eventName, context.payload, settings.triggerLabel);
+  if (trigger.kind === 'skip') return skipped(trigger.reason, log);
+
+  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
+  if (!permission.allowed) return skipped(permission.reason, log);
+  log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
+
+  const target = await resolveTarget(client, repo, trigger);
+  const writes = new Writes(client, context, settings.dryRun, log);
+  if (trigger.commentId !== undefined) await writes.react(trigger.commentId);
+
+  const status = new StatusComment(writes, target.statusThread, { runUrl: context.runUrl, dryRun: settings.dryRun });
+  const onAbort = () => void status.set({ kind: 'cancelled' }).catch(() => {});
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await status.set({ kind: 'started', trigger: describeTrigger(trigger.source, trigger.sender.login), steer: target.steer || undefined });
+    const outcome = await planIssue(
+      settings,
+      { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
+      { log, runner: deps.runner, signal: deps.signal },
+    );
+    if (deps.signal?.aborted) throw new Error('cancelled');
+    return await finish(settings, context, target, outcome, writes, status, log);
+  } catch (error) {
+    if (deps.signal?.aborted) {
+      await status.set({ kind: 'cancelled' });
+      return { status: 'failed', message: 'The run was cancelled.', fail: true, summary: '### ⏹️ wild-plan was cancelled\n' };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    await status.set({ kind: 'failed', message }).catch((e: unknown) => log.warning(`could not update the status comment: ${(e as Error).message}`));
+    return { status: 'failed', message, fail: true, summary: `### ❌ wild-plan failed\n\n${message}\n` };
+  } finally {
+    deps.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function finish(
+  settings: Settings,
+  context: ActionContext,
+  target: PlanTarget,
+  outcome: PlanOutcome,
+  writes: Writes,
+  status: StatusComment,
+  log: Log,
+): Promise<ActionResult> {
+  const base = {
+    tasksPath: outcome.tasksPath,
+    playbookPath: outcome.playbookPath,
+    sessionId: outcome.sessionId,
+    planJson: outcome.plan ? JSON.stringify({ ...planToJson(outcome.plan), findings: outcome.findings }) : undefined,
+    summary: renderJobSummary(outcome, context),
+  };
+  if (outcome.status === 'aborted') {
+    await status.set({
+      kind: 'aborted',
+      message: outcome.message,
+      preflightTable: formatPreflightTable(outcome.preflight),
+      checklist: outcome.planMarkdown ?? '',
+    });
+    return { ...base, status: 'aborted', message: outcome.message, fail: settings.failOnAbort };
+  }
+  if (outcome.status === 'invalid' || outcome.plan === null || outcome.planMarkdown === null || outcome.playbook === null) {
+    await status.set({ kind: 'invalid', message: outcome.message });
+    return { ...base, status: 'invalid', message: outcome.message, fail: true };
+  }
+
+  const plan = outcome.plan;
+  const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, 0);
+  const counts = `${plan.phases.length} phases, ${tasks} tasks`;
+  let branch: string | undefined;
+  let note: string | undefined;
+  if (target.branch) {
+    const published = await publishPlan({
+      workdir: settings.workspace,
+      branch: target.branch,
+      baseBranch: settings.baseBranch,
+      files: [
+        { path: outcome.tasksPath, content: outcome.planMarkdown },
+        { path: outcome.playbookPath, content: outcome.playbook },
+      ],
+      message: `Plan${target.number ? ` for #${target.number}` : ''}: ${target.title ?? 'research goal'}\n\nwild-plan session ${outcome.sessionId}`,
+      token: settings.githubToken,
+      serverUrl: context.serverUrl,
+      dryRun: settings.dryRun,
+      log: (line) => log.info(line),
+    });
+    // Null: the base branch already holds these exact files, so there is no branch to propose.
+    branch = published.commitSha === null ? undefined : published.branch;
+    if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${branch}`);
+    if (!published.changed) log.info('the plan files are unchanged on the branch; no new commit');
+    if (branch) target.pullNumber ??= (
+      await writes.pullRequest({
+        head: published.branch,
+        base: published.baseBranch,
+        title: `Plan: ${target.title ?? 'research goal'}`,
+        body: pullRequestBody(target, outcome, counts),
+        draft: settings.draft,
+      })
+    )?.number;
+  } else {
+    note = 'This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.';
+  }
+
+  const fileUrl = branch ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/${branch}/${outcome.tasksPath}` : undefined;
+  const body = presentPlanComment(plan, outcome.findings, {
+    marker: PLAN_COMMENT_MARKER,
+    title: target.title,
+    summary: outcome.summary ?? undefined,
+    fileUrl,
+  });
+  const comment = target.pullNumber !== undefined ? await writes.comment(target.pullNumber, PLAN_COMMENT_MARKER, note ? `${body}\n\n> ${note}` : body) : undefined;
+  const prUrl = target.pullNumber !== undefined ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/pull/${target.pullNumber}` : undefined;
+  await status.set({ kind: 'planned', prUrl, prNumber: target.pullNumber, counts, findings: outcome.findings.length, summary: outcome.summary, note });
+  return {
+    ...base,
+    status: 'planned',
+    message: outcome.message,
+    fail: false,
+    branch,
+    prNumber: target.pullNumber,
+    prUrl,
+    commentUrl: comment?.url,
+  };
+}
+
+function pullRequestBody(target: PlanTarget, outcome: PlanOutcome, counts: string): string {
+  const lines = [PR_MARKER, `The research plan for ${target.number ? `#${target.number}` : 'the goal below'}, written by wild-plan (${counts}).`, ''];
+  if (outcome.summary) lines.push(`> ${outcome.summary.split('\n').join('\n> ')}`, '');
+  lines.push(
+    `- \`${outcome.tasksPath}\` — the phased task plan`,
+    `- \`${outcome.playbookPath}\` — the prompt-skill playbook`,
+    '',
+    'Review it like code. To re-plan with your direction, comment `/wild-plan <what to change>` here.',
+  );
+  if (target.number) lines.push('', `Refs #${target.number}`);
+  return lines.join('\n');
+}
+
+function describeTrigger(source: string, login: string): string {
+  const how = { label: 'the label', comment: 'a `/wild-plan` comment', dispatch: 'a manual run', pull_request: 'the pull request label' }[source] ?? source;
+  return `@${login} via ${how}`;
+}
+
+function skipped(reason: string, log: Log): ActionResult {
+  log.info(`Skipped: ${reason}`);
+  return { status: 'skipped', message: reason, fail: false, summary: `### wild-plan skipped\n\n${reason}\n` };
+}
+
+/** Every write to GitHub goes through here, so a dry run logs instead of writing. */
+class Writes {
+  constructor(
+    private readonly client: GitHubClient,
+    private readonly context: ActionContext,
+    private readonly dryRun: boolean,
+    private readonly log: Log,
+  ) {}
+
+  async react(commentId: number) {
+    if (this.dryRun) return this.log.info(`dry run: would react 👀 to comment ${commentId}`);
+    await acknowledgeComment(this.client, this.context.repo, commentId, this.log);
+  }
+
+  async comment(thread: number, marker: string, body: string, knownId?: number) {
+    if (this.dryRun) {
+      this.log.info(`dry run: would post on #${thread}:\n${body}`);
+      return undefined;
+    }
+    return upsertMarkedComment(this.client, this.context.repo, thread, marker, body, { knownId, log: this.log });
+  }
+
+  async pullRequest(spec: Parameters<typeof upsertPullRequest>[2]) {
+    if (this.dryRun) {
+      this.log.info(`dry run: would open or update the pull request ${spec.head} → ${spec.base}: ${spec.title}`);
+      return undefined;
+    }
+    return upsertPullRequest(this.client, this.context.repo, spec);
+  }
+}
+
+/** The one status comment on the issue, edited from "started" to its result. */
+class StatusComment {
+  private id: number | undefined;
+
+  constructor(
+    private readonly writes: Writes,
+    private readonly thread: number | undefined,
+    private readonly context: { runUrl?: string; dryRun: boolean },
+  ) {}
+
+  async set(state: StatusState): Promise<void> {
+    if (this.thread === undefined) return;
+    const posted = await this.writes.comment(this.thread, STATUS_MARKER, renderStatusComment(state, this.context), this.id);
+    this.id = posted?.id ?? this.id;
+  }
+}

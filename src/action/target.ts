@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import type { Trigger } from '../trigger.js';
+
+export const PLAN_BRANCH_PREFIX = 'wild-plan/issue-';
+
+/** Where a plan request lands: what to plan, which branch gets it, where people hear of it. */
+export interface PlanTarget {
+  /**
+   * `issue`: plan branch + new PR. `pull-request`: files on the PR's own branch.
+   * `fork`: a PR from a fork; a comment only. `goal`: a dispatch with a goal and no issue.
+   */
+  mode: 'issue' | 'pull-request' | 'fork' | 'goal';
+  /** The issue (or PR) whose text is the goal; numbers the tasks path. */
+  number?: number;
+  title?: string;
+  body?: string | null;
+  steer: string;
+  /** The branch that receives the plan files (absent for forks). */
+  branch?: string;
+  /** The thread that gets the status comment (the issue, or the PR for PR plans). */
+  statusThread?: number;
+  /** An existing pull request the plan comment goes on (PR plans, re-plans from the plan PR). */
+  pullNumber?: number;
+}
+
+export function planBranchFor(issueNumber: number): string {
+  return `${PLAN_BRANCH_PREFIX}${issueNumber}`;
+}
+
+/**
+ * Turns a plan trigger into a target, with the API reads it needs: a `/wild-plan` comment on
+ * a plan PR that wild-plan opened re-plans the original issue (the review loop); one on any
+ * other PR plans that PR.
+ */
+export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger: Extract<Trigger, { kind: 'plan' }>): Promise<PlanTarget> {
+  const steer = trigger.steer;
+  if (trigger.number === undefined) {
+    const goal = trigger.body ?? '';
+    const hash = createHash('sha256').update(goal).digest('hex').slice(0, 8);
+    return { mode: 'goal', title: firstLine(goal), body: goal, steer, branch: `wild-plan/goal-${hash}` };
+  }
+
+  let isPullRequest = trigger.isPullRequest;
+  let title = trigger.title;
+  let body = trigger.body;
+  if (title === undefined) {
+    const { data: issue } = await client.rest.issues.get({ ...repo, issue_number: trigger.number });
+    ({ title, body } = issue);
+    isPullRequest = Boolean(issue.pull_request);
+  }
+  if (!isPullRequest) {
+    return { mode: 'issue', number: trigger.number, title, body, steer, branch: planBranchFor(trigger.number), statusThread: trigger.number };
+  }
+
+  let head = trigger.head;
+  if (head === undefined) {
+    const { data: pr } = await client.rest.pulls.get({ ...repo, pull_number: trigger.number });
+    head = { ref: pr.head.ref, fork: pr.head.repo?.full_name !== `${repo.owner}/${repo.repo}` };
+    ({ title, body } = pr);
+  }
+  const planned = new RegExp(`^${PLAN_BRANCH_PREFIX}(\\d+)$`).exec(head.ref);
+  if (planned && !head.fork) {
+    const issueNumber = Number(planned[1]);
+    const { data: issue } = await client.rest.issues.get({ ...repo, issue_number: issueNumber });
+    return {
+      mode: 'issue',
+      number: issueNumber,
+      title: issue.title,
+      body: issue.body,
+      steer,
+      branch: head.ref,
+      statusThread: issueNumber,
+      pullNumber: trigger.number,
+    };
+  }
+  return {
+    mode: head.fork ? 'fork' : 'pull-request',
+    number: trigger.number,
+    title,
+    body,
+    steer,
+    branch: head.fork ? undefined : head.ref,
+    statusThread: trigger.number,
+    pullNumber: trigger.number,
+  };
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 77)}…` : line;
+}

@@ -1,0 +1,87 @@
+import { MAX_COMMENT_CHARS } from './comments.js';
+
+/** Marks the one status comment per issue; edited in place from "started" to the result. */
+export const STATUS_MARKER = '<!-- wild-plan:status -->';
+
+export type StatusState =
+  | { kind: 'started'; trigger: string; steer?: string }
+  | { kind: 'planned'; prUrl?: string; prNumber?: number; counts: string; findings: number; summary?: string | null; note?: string }
+  | { kind: 'aborted'; preflightTable: string; checklist: string; message: string }
+  | { kind: 'invalid'; message: string; findings?: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'cancelled' };
+
+export interface StatusContext {
+  runUrl?: string;
+  dryRun?: boolean;
+}
+
+/** The status comment's markdown for one state of the run; always within GitHub's limit. */
+export function renderStatusComment(state: StatusState, context: StatusContext): string {
+  const run = context.runUrl ? ` ([run](${context.runUrl}))` : '';
+  const lines: string[] = [STATUS_MARKER];
+  switch (state.kind) {
+    case 'started':
+      lines.push(`### 🔄 wild-plan is planning${run}`, '', `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
+      if (state.steer) lines.push('', '**Steer:**', '', quote(state.steer));
+      break;
+    case 'planned':
+      lines.push(
+        `### ✅ Plan ready${state.prUrl ? `: [#${state.prNumber}](${state.prUrl})` : ''}`,
+        '',
+        `${state.counts}${state.findings ? ` · ${state.findings} finding(s) to review` : ''}${run}`,
+      );
+      if (state.summary) lines.push('', quote(state.summary));
+      if (state.note) lines.push('', state.note);
+      lines.push('', 'Comment `/wild-plan <what to change>` on the pull request to re-plan with your direction.');
+      break;
+    case 'aborted':
+      lines.push(
+        `### ⛔ Planning aborted: the research server failed preflight${run}`,
+        '',
+        state.message,
+        '',
+        state.preflightTable,
+        '',
+        details('Abort checklist', state.checklist),
+        '',
+        'Fix the server or the `server-url` / `server-token` inputs, then add the label again or comment `/wild-plan`.',
+      );
+      break;
+    case 'invalid':
+      lines.push(`### ⚠️ No usable plan${run}`, '', state.message);
+      if (state.findings) lines.push('', state.findings);
+      break;
+    case 'failed':
+      lines.push(`### ❌ wild-plan failed${run}`, '', fence(state.message), '', 'See the run log for details; fix the cause and re-run.');
+      break;
+    case 'cancelled':
+      lines.push(`### ⏹️ The run was cancelled before it finished${run}`, '', 'Nothing was published. Comment `/wild-plan` to try again.');
+      break;
+  }
+  if (context.dryRun) lines.push('', '_Dry run: nothing was pushed._');
+  return clamp(lines.join('\n'));
+}
+
+function quote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+function details(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${fence(body)}\n\n</details>`;
+}
+
+/** A code fence longer than any backtick run inside, so text cannot break out of it. */
+export function fence(text: string, lang = ''): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}${lang}\n${text}\n${ticks}`;
+}
+
+function clamp(body: string): string {
+  const limit = MAX_COMMENT_CHARS - 200;
+  return body.length <= limit ? body : `${body.slice(0, limit)}\n\n_…cut to fit GitHub's comment limit; see the run log._`;
+}

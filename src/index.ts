@@ -1,0 +1,33 @@
+// The action's entry. Most events that reach it are not for wild-plan (another label, an
+// ordinary comment), so the skip decision comes first and the heavy pipeline is loaded only
+// when there is something to plan.
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { decideTrigger } from './trigger.js';
+
+function quickSkipReason(env: NodeJS.ProcessEnv): string | null {
+  const eventName = env.GITHUB_EVENT_NAME;
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (!eventName || !eventPath) return null; // let the full run explain what is missing
+  let payload: unknown;
+  try {
+    payload = JSON.parse(readFileSync(eventPath, 'utf8'));
+  } catch {
+    return null;
+  }
+  const label = env['INPUT_TRIGGER-LABEL']?.trim() || 'wild-plan';
+  const trigger = decideTrigger(eventName, payload, label);
+  return trigger.kind === 'skip' ? trigger.reason : null;
+}
+
+const reason = quickSkipReason(process.env);
+if (reason !== null) {
+  process.stdout.write(`Skipped: ${reason}\n`);
+  if (process.env.GITHUB_OUTPUT) {
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    appendFileSync(process.env.GITHUB_OUTPUT, `status<<${delimiter}\nskipped\n${delimiter}\n`);
+  }
+} else {
+  const { runFromEnvironment } = await import('./action/entry.js');
+  await runFromEnvironment();
+}

@@ -1,0 +1,80 @@
+// A mermaid flowchart of a plan: one subgraph per phase, one node per task, an arrow from
+// each prerequisite to the task that needs it. GitHub renders ```mermaid blocks in comments.
+import type { Plan, Task } from './types.js';
+
+// Mermaid refuses graphs past 500 edges (its maxEdges default) and large task graphs are
+// unreadable anyway: past these sizes only the phases are drawn.
+const MAX_TASK_NODES = 100;
+const MAX_EDGES = 400;
+const MAX_PHASE_NODES = 60;
+const MAX_LABEL = 60;
+
+// Characters that are safe inside a quoted mermaid label; everything else becomes an
+// entity code (`#35;`), which mermaid decodes. That covers quotes, brackets, pipes,
+// backticks (which would start a markdown string), `<`, `#`, `%` (comments) and `;`.
+const SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
+
+/** A quoted label body: one line, at most MAX_LABEL characters, nothing mermaid could read as syntax. */
+export function mermaidLabel(text: string, max = MAX_LABEL): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  const cut = chars.length > max ? [...chars.slice(0, max - 1), '…'] : chars;
+  return cut.map((ch) => (SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('');
+}
+
+/** Unique node ids made of letters, digits and `_` (and never a keyword such as `end`). */
+function idMaker(): (raw: string) => string {
+  const used = new Map<string, number>();
+  return (raw) => {
+    const base = `n_${raw.replace(/[^A-Za-z0-9]/g, '_')}`;
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n + 1}`;
+  };
+}
+
+function stateClass(task: Task): string {
+  return task.state === 'done' ? ':::done' : task.state === 'in-progress' ? ':::progress' : '';
+}
+
+/** The flowchart source (without the ``` fence), or null when there is nothing worth drawing. */
+export function planFlowchart(plan: Plan): string | null {
+  const groups = [
+    ...plan.phases.map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ''}`, tasks: p.tasks })),
+    ...(plan.strayTasks.length > 0 ? [{ title: 'Outside any phase', tasks: plan.strayTasks }] : []),
+  ];
+  const taskCount = groups.reduce((n, g) => n + g.tasks.length, 0);
+  const edgeCount = groups.reduce((n, g) => n + g.tasks.reduce((m, t) => m + t.dependencies.length, 0), 0);
+  if (groups.length === 0) return null;
+  const nodeId = idMaker();
+  const lines = ['flowchart TD', '  classDef done fill:#dafbe1,stroke:#1a7f37', '  classDef progress fill:#fff8c5,stroke:#9a6700'];
+  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
+    if (groups.length > MAX_PHASE_NODES) return null;
+    const ids = groups.map((g, i) => {
+      const id = nodeId(`phase${i}`);
+      lines.push(`  ${id}["${mermaidLabel(`${g.title} (${g.tasks.length} tasks)`)}"]`);
+      return id;
+    });
+    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
+    return lines.join('\n');
+  }
+  const byTaskId = new Map<string, string>();
+  const nodes = new Map<Task, string>();
+  groups.forEach((group, i) => {
+    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
+    for (const task of group.tasks) {
+      const id = nodeId(task.id ?? `line${task.line}`);
+      nodes.set(task, id);
+      if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
+      const text = task.id ? `${task.id}: ${task.description}` : task.description;
+      lines.push(`    ${id}["${mermaidLabel(text)}"]${stateClass(task)}`);
+    }
+    lines.push('  end');
+  });
+  for (const [task, id] of nodes) {
+    for (const dep of task.dependencies) {
+      const from = byTaskId.get(dep);
+      if (from) lines.push(`  ${from} --> ${id}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,263 @@
+import { sanitizeUntrusted } from '../sanitize.js';
+import type { Skill } from '../server/schemas.js';
+
+// `prompt_skill_playbook.md`, written from the server's skill catalog when the planning
+// agent did not write one. The prompt asks for "skill name -> when to use -> expected
+// output" and a section named `Sweep/Run Audit Protocol` summarising the required API
+// flow; the audit skill's text is the source of that summary. Skill texts come from the
+// server, not from us, so they are sanitised and escaped like any other foreign text.
+// The output is deterministic (sorted, no dates) so a re-run commits no spurious diff.
+
+export const AUDIT_SKILL_ID = 'wild_v2_sweep_run_audit_protocol';
+export const PLAYBOOK_FILE = 'prompt_skill_playbook.md';
+
+export interface PlaybookInput {
+  skills: Skill[];
+  auditSkill: Skill | null;
+  /** The server address readers of the committed file should use. */
+  serverUrl: string;
+}
+
+const MAX_CELL = 300;
+const MAX_ITEM = 400;
+const ATX_PREFIX = /^ {0,3}#{1,6}(?:[ \t]|$)/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const METHOD = '(GET|POST|PUT|PATCH|DELETE)';
+const BASE = String.raw`(?:\$\{?SERVER_URL\}?|\{\{server_url\}\}|https?://[^\s/"'\`]+)`;
+const PATH = String.raw`(/[A-Za-z0-9_\-/{}.$<>]*)`;
+const PLAIN_ENDPOINT = new RegExp(String.raw`\b${METHOD}\s+\`?${BASE}?${PATH}`, 'g');
+const CURL_URL = new RegExp(`${BASE}${PATH}`);
+
+export function buildPlaybook(input: PlaybookInput): string {
+  const server = input.serverUrl.replace(/\/+$/, '');
+  const byId = new Map<string, Skill>();
+  for (const skill of input.skills) if (!byId.has(skill.id)) byId.set(skill.id, skill);
+  const skills = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const listed = skills.filter((skill) => !skill.internal);
+  const internal = skills.filter((skill) => skill.internal);
+
+  const out = [
+    '# Prompt Skill Playbook',
+    '',
+    "Written by wild-plan from the research server's prompt-skill catalog because the planning agent did not write one.",
+    `List the skills with \`curl -sf "${server}/prompt-skills"\`; read one in full with \`curl -sf "${server}/prompt-skills/<id>"\`.`,
+    '',
+    '## Skills',
+    '',
+  ];
+  if (listed.length === 0) {
+    out.push("The server's catalog lists no prompt skills.");
+  } else {
+    out.push('| Skill | When to use | Expected output |', '| --- | --- | --- |');
+    for (const skill of listed) out.push(`| ${skillCell(skill)} | ${whenToUse(skill)} | ${expectedOutput(skill)} |`);
+  }
+  if (internal.length > 0) {
+    out.push('', `Left out, used by the server itself (internal): ${internal.map((s) => code(s.id)).join(', ')}.`);
+  }
+  out.push('', ...auditSection(input.auditSkill, server));
+  return `${out.join('\n')}\n`;
+}
+
+/** Whether an agent-written playbook has a `Sweep/Run Audit Protocol` heading (ATX or setext, any level). */
+export function hasAuditSection(markdown: string): boolean {
+  const lines = sanitizeUntrusted(markdown).split('\n');
+  let fence: string | null = null;
+  for (const [index, line] of lines.entries()) {
+    fence = nextFence(line, fence);
+    if (fence !== null || FENCE.test(line)) continue;
+    const next = lines[index + 1] ?? '';
+    const atx = atxHeading(line);
+    const setext = atx === null && line.trim() !== '' && /^ {0,3}(=+|-+)[ \t]*$/.test(next);
+    const text = atx ?? (setext ? line : null);
+    if (text !== null && namesAuditProtocol(text)) return true;
+  }
+  return false;
+}
+
+function namesAuditProtocol(heading: string): boolean {
+  const plain = heading
+    .replace(/[*_`]/g, '')
+    .split('/')
+    .map((part) => part.trim())
+    .join('/')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+  return plain.includes('sweep/run audit protocol');
+}
+
+function skillCell(skill: Skill): string {
+  const name = cell(skill.name);
+  return name && name !== cell(skill.id) ? `${code(skill.id)} (${name})` : code(skill.id);
+}
+
+function whenToUse(skill: Skill): string {
+  return cell(skill.description) || 'No description given; read the skill first.';
+}
+
+function expectedOutput(skill: Skill): string {
+  const render = `\`POST /prompt-skills/${cell(skill.id).replace(/`/g, "'")}/render\``;
+  switch (skill.category.trim().toLowerCase()) {
+    case 'prompt':
+      return skill.variables.length > 0
+        ? `Prompt text for an agent iteration: ${render} with ${skill.variables.map((v) => code(v)).join(', ')}`
+        : 'Prompt text for an agent iteration, used as written';
+    case 'protocol':
+      return 'Work done the way the protocol prescribes; read it in full before the tasks it governs';
+    case 'skill':
+      return 'The procedure the skill describes, followed step by step; its text says what it produces';
+    default:
+      return 'See the skill text';
+  }
+}
+
+function auditSection(audit: Skill | null, server: string): string[] {
+  const fetch = ['```bash', `curl -sf "${server}/prompt-skills/${AUDIT_SKILL_ID}"`, '```'];
+  const heading = '## Sweep/Run Audit Protocol';
+  if (audit === null) {
+    return [
+      heading,
+      '',
+      `The server did not provide \`${AUDIT_SKILL_ID}\`; until it does, follow the flow the planning prompt itself requires. Check again with:`,
+      '',
+      ...fetch,
+      '',
+      ...promptFlow(),
+    ];
+  }
+  const text = sanitizeUntrusted(audit.template);
+  const description = cell(audit.description);
+  const lines = [
+    heading,
+    '',
+    `Summary of the server's \`${AUDIT_SKILL_ID}\` skill${description ? ` (${description})` : ''}. Read it in full before any experiment task:`,
+    '',
+    ...fetch,
+  ];
+  const sections = splitSections(text);
+  for (const section of sections.filter((s) => /required|compliance|rules?\b|must/i.test(s.heading))) {
+    const items = section.items.length > 0 ? section.items : section.paragraphs;
+    if (items.length === 0) continue;
+    lines.push('', `${inline(section.heading)}:`, ...items.map((item, i) => `${i + 1}. ${clip(inline(item), MAX_ITEM)}`));
+  }
+  const steps = sections.filter((s) => /^step\b/i.test(s.heading));
+  const flow = steps.length > 0
+    ? steps.map((s) => ({ label: inline(s.heading), endpoints: endpoints(s.body) })).filter((s) => s.endpoints.length > 0)
+    : endpoints(text).map((endpoint) => ({ label: '', endpoints: [endpoint] }));
+  if (flow.length === 0) {
+    lines.push('', 'The skill text names no API endpoints wild-plan could pick out; read it in full.', '', ...promptFlow());
+  } else {
+    lines.push('', 'Required API flow:');
+    flow.forEach((step, i) => {
+      const calls = step.endpoints.map((e) => code(e)).join(', ');
+      lines.push(`${i + 1}. ${step.label ? `${step.label} — ${calls}` : calls}`);
+    });
+  }
+  return lines;
+}
+
+/** The flow the planning prompt's "Formal Experiment Tracking" section spells out. */
+function promptFlow(): string[] {
+  return [
+    'Required API flow (from the planning prompt):',
+    '1. Create a sweep — `POST /sweeps/wild` with `{"name", "goal"}`; keep the returned `id`.',
+    '2. Create one run per trial, grid points included — `POST /runs` with `{"name", "command", "sweep_id", "auto_start": true}`.',
+    '3. Monitor — `GET /runs`.',
+    '',
+    'Never run training or evaluation scripts directly: a run not created through these endpoints is not visible or auditable.',
+  ];
+}
+
+interface Section {
+  heading: string;
+  /** Everything under the heading, fenced code included (that is where the curl calls are). */
+  body: string;
+  /** Top-level list items outside code. */
+  items: string[];
+  /** Paragraph lines outside code and lists. */
+  paragraphs: string[];
+}
+
+function splitSections(text: string): Section[] {
+  const sections: Section[] = [];
+  let current: Section = { heading: '', body: '', items: [], paragraphs: [] };
+  let fence: string | null = null;
+  for (const line of text.split('\n')) {
+    const wasInFence = fence !== null;
+    fence = nextFence(line, fence);
+    const heading = !wasInFence && fence === null ? atxHeading(line) : null;
+    if (heading !== null) {
+      sections.push(current);
+      current = { heading, body: '', items: [], paragraphs: [] };
+      continue;
+    }
+    current.body += `${line}\n`;
+    if (wasInFence || fence !== null || line.trim() === '') continue;
+    const item = /^(?:\d+[.)]|[-*+])[ \t]+(.+)$/.exec(line);
+    if (item?.[1]) current.items.push(item[1]);
+    else if (!/^\s/.test(line)) current.paragraphs.push(line);
+  }
+  sections.push(current);
+  return sections;
+}
+
+/** `METHOD /path` for each API call named in the text, in order, once each. */
+function endpoints(text: string): string[] {
+  const found = new Set<string>();
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
+    const curl = /\bcurl\b/.test(line) ? CURL_URL.exec(line) : null;
+    if (curl?.[1]) {
+      const method = /(?:-X|--request)[ \t]*([A-Z]+)/.exec(line)?.[1] ?? (/\s(?:-d|--data\S*)\s/.test(line) ? 'POST' : 'GET');
+      found.add(`${method} ${trimPath(curl[1])}`);
+      continue;
+    }
+    for (const match of line.matchAll(PLAIN_ENDPOINT)) found.add(`${match[1]} ${trimPath(match[2] ?? '/')}`);
+  }
+  return [...found];
+}
+
+/** `/runs.` at the end of a sentence is `/runs`. */
+function trimPath(path: string): string {
+  return path.replace(/[.]+$/, '') || '/';
+}
+
+/**
+ * The text of an ATX heading line, or null. String work after an anchored prefix test:
+ * a lazy-group heading regex takes quadratic time on long runs of spaces, and both the
+ * skill texts and the agent's playbook are foreign input.
+ */
+function atxHeading(line: string): string | null {
+  const prefix = ATX_PREFIX.exec(line);
+  if (!prefix) return null;
+  const text = line.slice(prefix[0].length).trimEnd();
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '#') end -= 1;
+  const before = text[end - 1];
+  const closed = end < text.length && (before === undefined || before === ' ' || before === '\t');
+  return (closed ? text.slice(0, end) : text).trim();
+}
+
+function nextFence(line: string, fence: string | null): string | null {
+  const marker = FENCE.exec(line)?.[1];
+  if (!marker) return fence;
+  if (fence === null) return marker;
+  return marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker ? null : fence;
+}
+
+/** One line of foreign text, safe inside a GFM table cell. */
+function cell(text: string): string {
+  return clip(inline(text), MAX_CELL).replace(/\|/g, '\\|');
+}
+
+function inline(text: string): string {
+  return sanitizeUntrusted(text).replace(/\s+/g, ' ').replace(/</g, '&lt;').trim();
+}
+
+/** A code span: shown literally, so no HTML escaping; GFM still needs `\|` inside a table. */
+function code(text: string): string {
+  const plain = sanitizeUntrusted(text).replace(/\s+/g, ' ').trim();
+  return `\`${plain.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
