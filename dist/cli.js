@@ -17,7 +17,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-VRRWEIRT.js";
+} from "./chunk-7GQ5B24X.js";
 import "./chunk-TE2PH3D7.js";
 
 // src/cli/io.ts
@@ -311,11 +311,11 @@ ${VALIDATE_USAGE}`);
 `).join("");
     io.stdout(`${file}: abort checklist (${ABORT_SENTINEL}): planning was aborted because the server preflight failed${reasons ? ":\n" + reasons : ".\n"}`);
   } else {
-    const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, plan.strayTasks.length);
+    const { phases, tasks } = planToJson(plan).counts;
     const lines = findings.map((f) => formatFinding(file, f));
     const warnings = findings.length - errors;
     const verdict = valid ? `valid${warnings > 0 ? ` (${plural(warnings, "warning")})` : ""}` : `${plural(errors, "contract error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`;
-    io.stdout([...lines, `${file}: ${plural(plan.phases.length, "phase")}, ${plural(tasks, "task")}: ${verdict}`].join("\n") + "\n");
+    io.stdout([...lines, `${file}: ${plural(phases, "phase")}, ${plural(tasks, "task")}: ${verdict}`].join("\n") + "\n");
   }
   return plan.abort ? 2 : errors > 0 ? 1 : 0;
 }

@@ -33,6 +33,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-UOJRX3FN.js");
+  const { runFromEnvironment } = await import("./entry-ONBD5Z7O.js");
   await runFromEnvironment();
 }

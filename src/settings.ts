@@ -99,7 +99,7 @@ const InputsSchema = z.object({
     z.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(', ')}` }).default('command'),
   ),
   'agent-command': text(),
-  'agent-timeout-minutes': number(20, 1, 360),
+  'agent-timeout-minutes': number(20, 0.05, 360),
   'tasks-path': z.preprocess(blankToUndefined, z.string().default(DEFAULT_TASKS_PATH)),
   'prompt-file': text(),
   'preflight-timeout-seconds': number(10, 1, 300),

@@ -138,15 +138,18 @@ async function finish(
     branch = published.commitSha === null ? undefined : published.branch;
     if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${branch}`);
     if (!published.changed) log.info('the plan files are unchanged on the branch; no new commit');
-    if (branch) target.pullNumber ??= (
-      await writes.pullRequest({
+    // A plan branch of ours gets its plan PR opened or brought up to date (title, counts,
+    // summary), also on a re-plan asked for from that PR. Someone's own PR is left as it is.
+    if (branch && target.mode !== 'pull-request') {
+      const pr = await writes.pullRequest({
         head: published.branch,
         base: published.baseBranch,
         title: `Plan: ${target.title ?? 'research goal'}`,
         body: pullRequestBody(target, outcome, counts),
         draft: settings.draft,
-      })
-    )?.number;
+      });
+      if (pr) target.pullNumber = pr.number;
+    }
   } else {
     note = 'This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.';
   }

@@ -48,10 +48,15 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
         'Fix the server or the `server-url` / `server-token` inputs, then add the label again or comment `/wild-plan`.',
       );
       break;
-    case 'invalid':
-      lines.push(`### ⚠️ No usable plan${run}`, '', state.message);
+    case 'invalid': {
+      // The first line is ours; what follows quotes the agent's output, which is untrusted
+      // (markup, @mentions, control bytes): it goes in a fence.
+      const [headline = '', ...detail] = state.message.split('\n');
+      lines.push(`### ⚠️ No usable plan${run}`, '', headline);
+      if (detail.join('').trim()) lines.push('', fence(detail.join('\n')));
       if (state.findings) lines.push('', state.findings);
       break;
+    }
     case 'failed':
       lines.push(`### ❌ wild-plan failed${run}`, '', fence(state.message), '', 'See the run log for details; fix the cause and re-run.');
       break;
@@ -78,7 +83,12 @@ function details(summary: string, body: string): string {
 export function fence(text: string, lang = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
-  return `${ticks}${lang}\n${text}\n${ticks}`;
+  return `${ticks}${lang}\n${printable(text)}\n${ticks}`;
+}
+
+/** Text without control characters (terminal escapes, NUL) or U+FFFD runs from broken UTF-8. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '').replace(/\uFFFD+/g, '\uFFFD');
 }
 
 function clamp(body: string): string {

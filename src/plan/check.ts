@@ -141,7 +141,7 @@ function checkReflection(phases: Phase[], tasks: Task[]): Finding[] {
   if (final.length === 0) {
     out.push(finding('reflection-final', 'error', null, 'No final reflection task; add one at the end of the last phase (e.g. `[P5-T2] Final reflection: …`).'));
   }
-  const lastPhase = Math.max(...phases.map((p) => p.number));
+  const lastPhase = phases.reduce((max, p) => Math.max(max, p.number), -Infinity);
   for (const task of final) {
     if (phases.length > 0 && task.phase !== lastPhase) {
       out.push(finding('reflection-final-position', 'warning', task.line, `${label(task)} is a final reflection but sits in Phase ${task.phase}; move it to the last phase (${lastPhase}).`));

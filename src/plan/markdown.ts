@@ -3,7 +3,7 @@
 import { renderAbortChecklist } from './abort.js';
 import type { AnalyticsContract, ContractItem, ContractKey, NoteItem, Plan, PlanningNoteKind, PlanningNotes, Task } from './types.js';
 
-export interface InlinePiece {
+interface InlinePiece {
   code: boolean;
   text: string;
 }
@@ -15,7 +15,7 @@ const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
  * backticks opens a span closed by the next run of exactly n; an unmatched run is text;
  * a backslash-escaped backtick opens nothing. Linear: closing runs are looked up per length.
  */
-export function inlinePieces(text: string): InlinePiece[] {
+function inlinePieces(text: string): InlinePiece[] {
   const runs: Array<{ at: number; len: number }> = [];
   for (let i = 0; i < text.length; i++) {
     const c = text[i];

@@ -219,3 +219,11 @@ describe('parsePlan on large documents (parsed in pieces)', () => {
     expect(lines[tasksOf(plan)[1_499]!.line - 1]).toContain('[P300-T5]');
   });
 });
+
+describe('parsePlan with input the GFM task-list extension trips on', () => {
+  it('still reads the plan (a lazy `[ ]` line after an empty bullet)', () => {
+    const plan = parsePlan(`-\n[ ]\n$\n\n${fixture('valid.md')}`);
+    expect(tasksOf(plan)).toHaveLength(14);
+    expect(byId(plan, 'P2-T2')).toMatchObject({ checkbox: true, state: 'todo', line: 19 });
+  });
+});

@@ -56,7 +56,7 @@ describe('settings', () => {
     [{ 'server-url': 'ftp://wild.example.org' }, /`server-url` must be an http\(s\) URL/],
     [{ 'server-url': 'https://user:secret@wild.example.org' }, /without credentials/],
     [{ 'dry-run': 'maybe' }, /`dry-run` must be true or false \(got "maybe"\)/],
-    [{ 'agent-timeout-minutes': '0' }, /`agent-timeout-minutes` must be a number from 1 to 360/],
+    [{ 'agent-timeout-minutes': '0' }, /`agent-timeout-minutes` must be a number from 0.05 to 360/],
     [{ 'preflight-timeout-seconds': 'ten' }, /`preflight-timeout-seconds` must be a number/],
     [{ agent: 'gpt' }, /`agent` must be one of: command, opencode, claude-code, codex/],
     [{ 'agent-command': '' }, /`agent-command` is required when `agent` is `command`/],

@@ -13373,7 +13373,7 @@ var InputsSchema = external_exports.object({
     external_exports.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(", ")}` }).default("command")
   ),
   "agent-command": text(),
-  "agent-timeout-minutes": number(20, 1, 360),
+  "agent-timeout-minutes": number(20, 0.05, 360),
   "tasks-path": external_exports.preprocess(blankToUndefined, external_exports.string().default(DEFAULT_TASKS_PATH)),
   "prompt-file": text(),
   "preflight-timeout-seconds": number(10, 1, 300),
@@ -23784,7 +23784,11 @@ function chunks(text5) {
   return out;
 }
 function parseTree(text5) {
-  return fromMarkdown(text5, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  try {
+    return fromMarkdown(text5, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  } catch {
+    return fromMarkdown(text5);
+  }
 }
 function emptyPlan() {
   return { abort: false, abortReasons: [], abortLine: null, fenced: false, notes: null, phases: [], strayTasks: [], contract: null };

@@ -10,7 +10,7 @@ import {
   planToJson,
   presentJobSummary,
   presentPlanComment
-} from "./chunk-VRRWEIRT.js";
+} from "./chunk-7GQ5B24X.js";
 import {
   __commonJS,
   __require,
@@ -30987,10 +30987,13 @@ function renderStatusComment(state, context3) {
         "Fix the server or the `server-url` / `server-token` inputs, then add the label again or comment `/wild-plan`."
       );
       break;
-    case "invalid":
-      lines.push(`### \u26A0\uFE0F No usable plan${run}`, "", state.message);
+    case "invalid": {
+      const [headline = "", ...detail] = state.message.split("\n");
+      lines.push(`### \u26A0\uFE0F No usable plan${run}`, "", headline);
+      if (detail.join("").trim()) lines.push("", fence(detail.join("\n")));
       if (state.findings) lines.push("", state.findings);
       break;
+    }
     case "failed":
       lines.push(`### \u274C wild-plan failed${run}`, "", fence(state.message), "", "See the run log for details; fix the cause and re-run.");
       break;
@@ -31015,8 +31018,11 @@ function fence(text, lang = "") {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m2) => m2[0].length));
   const ticks = "`".repeat(longest + 1);
   return `${ticks}${lang}
-${text}
+${printable(text)}
 ${ticks}`;
+}
+function printable(text) {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "").replace(/\uFFFD+/g, "\uFFFD");
 }
 function clamp(body) {
   const limit = MAX_COMMENT_CHARS - 200;
@@ -31185,13 +31191,16 @@ wild-plan session ${outcome.sessionId}`,
     branch = published.commitSha === null ? void 0 : published.branch;
     if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${branch}`);
     if (!published.changed) log.info("the plan files are unchanged on the branch; no new commit");
-    if (branch) target.pullNumber ??= (await writes.pullRequest({
-      head: published.branch,
-      base: published.baseBranch,
-      title: `Plan: ${target.title ?? "research goal"}`,
-      body: pullRequestBody(target, outcome, counts),
-      draft: settings.draft
-    }))?.number;
+    if (branch && target.mode !== "pull-request") {
+      const pr2 = await writes.pullRequest({
+        head: published.branch,
+        base: published.baseBranch,
+        title: `Plan: ${target.title ?? "research goal"}`,
+        body: pullRequestBody(target, outcome, counts),
+        draft: settings.draft
+      });
+      if (pr2) target.pullNumber = pr2.number;
+    }
   } else {
     note = "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.";
   }

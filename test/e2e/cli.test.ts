@@ -1,0 +1,209 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { startWildServer, type WildServerFake } from '../support/wild-server.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const agent = (mode = 'ok') => `node ${path.join(root, 'test/support/scripted-agent.mjs')} --mode ${mode}`;
+const TOKEN = 'sentinel-server-token-5f2a';
+
+// Auth off, as most teams run it on a private network; `authServer` has a token.
+let server: WildServerFake;
+let authServer: WildServerFake;
+let workdir: string;
+
+function collector(env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    readFile: (f) => readFile(f, 'utf8'),
+    env,
+    cwd: root,
+  };
+  return { io, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
+}
+
+const planArgs = (...extra: string[]) => [
+  'plan',
+  '--issue-file', 'examples/issue.md',
+  '--server-url', server.url,
+  '--workdir', workdir,
+  '--tasks-path', 'plans/tasks.md',
+  ...extra,
+];
+
+beforeAll(async () => {
+  server = await startWildServer();
+  authServer = await startWildServer({ token: TOKEN });
+});
+afterAll(async () => {
+  await server.close();
+  await authServer.close();
+});
+beforeEach(async () => {
+  workdir = await mkdtemp(path.join(os.tmpdir(), 'wild-plan-cli-'));
+  await cp(path.join(root, 'examples/tiny-research'), workdir, { recursive: true });
+  await server.clearFaults();
+});
+afterEach(async () => {
+  await rm(workdir, { recursive: true, force: true });
+});
+
+describe('wild-plan plan', () => {
+  it('plans the example issue: exit 0, tasks.md and the playbook written, a readable report', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    const code = await runCli(planArgs('--agent-command', agent()), c.io);
+    expect(code, c.stderr()).toBe(0);
+    expect(c.stdout()).toMatch(/PLANNED/);
+    expect(c.stdout()).toMatch(/\| openapi \| `\/openapi.json` \| ✅/);
+    expect(c.stdout()).toMatch(/Phase 1 — /);
+    const tasks = await readFile(path.join(workdir, 'plans/tasks.md'), 'utf8');
+    expect(tasks).toMatch(/label smoothing/i); // the goal reached the agent
+    expect(tasks).not.toMatch(/do not mention the deadline/); // the hidden comment did not
+    const playbook = await readFile(path.join(workdir, 'plans/prompt_skill_playbook.md'), 'utf8');
+    expect(playbook).toMatch(/## Sweep\/Run Audit Protocol/);
+    expect(`${c.stdout()}${c.stderr()}${tasks}${playbook}`).not.toContain(TOKEN);
+  });
+
+  it('prints JSON with --json', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent(), '--json'), c.io)).toBe(0);
+    const report = JSON.parse(c.stdout());
+    expect(report).toMatchObject({ status: 'planned', preflight: { ok: true } });
+    expect(report.plan.phases).toHaveLength(5);
+    expect(report.sessionId).toMatch(/^wild-[0-9a-f]{8}$/);
+  });
+
+  it('passes the steer text to the agent', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent(), '--steer', 'Use five seeds, not three'), c.io)).toBe(0);
+    expect(await readFile(path.join(workdir, 'plans/tasks.md'), 'utf8')).toMatch(/Use five seeds, not three/);
+  });
+
+  it('aborts with exit 2 and the abort checklist when the server is down; the agent never runs', async () => {
+    await server.setFault('*', { kind: 'down' });
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    const code = await runCli(planArgs('--agent-command', agent('crash'), '--preflight-timeout-seconds', '2'), c.io);
+    expect(code).toBe(2);
+    expect(c.stdout()).toMatch(/ABORTED/);
+    expect(c.stdout()).toMatch(/connection refused/i);
+    const tasks = await readFile(path.join(workdir, 'plans/tasks.md'), 'utf8');
+    expect(tasks).toContain('ABORT_EARLY_DOCS_CHECK_FAILED');
+    expect(tasks).not.toMatch(/- \[ \]/); // every item checked
+  });
+
+  it('aborts with exit 2 on a wrong token and says what to fix', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: 'wrong-token' });
+    const code = await runCli(planArgs('--agent-command', agent()).concat('--server-url', authServer.url), c.io);
+    expect(code).toBe(2);
+    expect(c.stdout()).toMatch(/401/);
+    expect(c.stdout()).toMatch(/server-token/);
+    expect(c.stdout()).not.toContain('wrong-token');
+  });
+
+  it('passes its own preflight with the token, but an agent following the prompt literally cannot (no header)', async () => {
+    // The prompt's preflight curl lines carry no X-Auth-Token, so against a server with a
+    // token the agent aborts by itself (WILD_SERVER.md); wild-plan reports that as aborted.
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    const code = await runCli(planArgs('--agent-command', agent()).concat('--server-url', authServer.url), c.io);
+    expect(code).toBe(2);
+    expect(c.stdout()).toMatch(/The agent aborted planning/);
+    expect(c.stdout()).toMatch(/\| system-health \| `\/wild\/v2\/system-health` \| ✅/);
+    expect(c.stdout()).not.toContain(TOKEN);
+    const headerless = authServer.requests.filter((r) => r.path === '/wild/v2/system-health' && !r.headers['x-auth-token']);
+    expect(headerless.map((r) => r.status)).toContain(401);
+  });
+
+  it('fails with exit 1 and the agent error output when the agent crashes', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent('crash')), c.io)).toBe(1);
+    expect(c.stderr()).toMatch(/exited with code 3/);
+  });
+
+  it('stops an agent that runs past its time limit (exit 1)', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent('hang'), '--agent-timeout-minutes', '0.05'), c.io)).toBe(1);
+    expect(c.stderr()).toMatch(/did not finish within .* minutes and was stopped/);
+  });
+
+  it('exits 3 when the agent prints garbage and leaves no plan', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent('garbage')), c.io)).toBe(3);
+    expect(c.stdout()).toMatch(/no <plan>/);
+  });
+
+  it('reads the plan from tasks.md when the agent prints no <plan> tag', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent('no-tag')), c.io)).toBe(0);
+  });
+
+  it('explains a bad input instead of running', async () => {
+    const c = collector();
+    expect(await runCli(['plan', '--goal', 'x', '--server-url', 'not-a-url', '--agent-command', 'a'], c.io)).toBe(1);
+    expect(c.stderr()).toMatch(/`server-url` must be an http\(s\) URL/);
+    const none = collector();
+    expect(await runCli(['plan', '--server-url', server.url, '--agent-command', 'a'], none.io)).toBe(1);
+    expect(none.stderr()).toMatch(/--goal TEXT or --issue-file FILE/);
+    const empty = collector();
+    expect(await runCli(['plan', '--goal', '<!-- -->', '--server-url', server.url, '--agent-command', 'a'], empty.io)).toBe(1);
+    expect(empty.stderr()).toMatch(/### Goal/);
+  });
+});
+
+describe('wild-plan render and validate', () => {
+  it('renders the prompt with the live API catalog and no secret', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(['render', '--goal', 'Tune the LR', '--server-url', server.url, '--workdir', workdir], c.io)).toBe(0);
+    expect(c.stdout()).toMatch(/Tune the LR/);
+    expect(c.stdout()).toContain(`\`POST ${server.url}/sweeps/wild\``);
+    expect(c.stdout()).toContain('X-Auth-Token: $WILD_AUTH_TOKEN');
+    expect(c.stdout()).not.toContain(TOKEN);
+  });
+
+  it('validates a plan file the plan command wrote', async () => {
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent()), c.io)).toBe(0);
+    const v = collector();
+    expect(await runCli(['validate', path.join(workdir, 'plans/tasks.md'), '--json'], v.io)).toBe(0);
+    expect(JSON.parse(v.stdout())).toMatchObject({ valid: true, abort: false });
+  });
+
+  it('prints help for each command', async () => {
+    for (const command of ['plan', 'render', 'validate']) {
+      const c = collector();
+      expect(await runCli([command, '--help'], c.io)).toBe(0);
+      expect(c.stdout()).toMatch(new RegExp(`wild-plan ${command}`));
+    }
+  });
+});
+
+describe('the built CLI', () => {
+  it('runs from dist/cli.js as a process', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'dist/cli.js'), ...planArgs('--agent-command', agent(), '--json')],
+      { cwd: root, env: { PATH: process.env.PATH, HOME: os.tmpdir(), WILD_SERVER_TOKEN: TOKEN } },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'planned' });
+  });
+});
+
+describe('the shipped prompt', () => {
+  it('is the seed, byte for byte', async () => {
+    const shipped = await readFile(path.join(root, 'prompts/wild_v2_planning.md'));
+    const seed = await readFile(path.join(root, '../shared/seeds/000_4a1178e440f31062.txt')).catch(() => null);
+    // CI lays shared/ beside the clone; elsewhere the committed digest stands in for it.
+    const { createHash } = await import('node:crypto');
+    expect(createHash('sha256').update(shipped).digest('hex')).toBe(SEED_SHA256);
+    if (seed) expect(shipped.equals(seed)).toBe(true);
+  });
+});
+
+const SEED_SHA256 = '818e8264fd4b96ca0524aecd3a745dfefa1326da71f0993784328ba88776d3eb';

@@ -1,0 +1,195 @@
+// When something goes wrong — the research server, the agent, GitHub itself — the maintainer
+// reads what happened in the status comment on the issue, nothing half-done is published, and
+// GitHub's transient faults are ridden out without duplicates.
+import { afterEach, describe, expect, it } from 'vitest';
+import { pullRequestAlreadyExists, serverError } from '../support/fake-github/index.js';
+import { ActionScenario, PLAN_MARKER, STATUS_MARKER } from '../support/action-harness.js';
+
+const PULLS_ROUTE = '/repos/{owner}/{repo}/pulls';
+
+let scenario: ActionScenario | undefined;
+afterEach(async () => {
+  await scenario?.dispose();
+  scenario = undefined;
+});
+
+async function create(...args: Parameters<typeof ActionScenario.create>) {
+  scenario = await ActionScenario.create(...args);
+  return scenario;
+}
+
+/** No plan branch on origin, no pull request, no plan comment anywhere. */
+async function expectNothingPublished(s: ActionScenario) {
+  expect(await s.git.remoteHead(s.planBranch)).toBeNull();
+  expect(s.fake.pulls(s.repo)).toEqual([]);
+  expect(s.fake.requestsTo('POST', PULLS_ROUTE)).toEqual([]);
+  for (const [number] of s.fake.state.mustRepo(s.repo).issues) expect(s.marked(number, PLAN_MARKER)).toEqual([]);
+}
+
+function statusComment(s: ActionScenario) {
+  const status = s.marked(s.issueNumber, STATUS_MARKER);
+  expect(status).toHaveLength(1);
+  return status[0]!.body;
+}
+
+describe('research server preflight fails', () => {
+  it('server down: aborted, no agent run, the status comment shows the preflight table and the abort checklist', async () => {
+    const s = await create();
+    await s.wild.setFault('*', { kind: 'down' });
+
+    const { result, logs } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'aborted', fail: true });
+    expect(result.message).toContain(`the research server at ${s.wild.url} failed preflight`);
+    expect(logs.some((l) => l.level === 'group' && l.message.startsWith('Agent'))).toBe(false);
+    await expectNothingPublished(s);
+    expect(s.fake.violations).toEqual([]);
+    const body = statusComment(s);
+    expect(body).toContain('### ⛔ Planning aborted: the research server failed preflight');
+    expect(body).toContain('| check | path | result | status | ms | attempts | reason |');
+    expect(body).toMatch(/\| system-health \| `\/wild\/v2\/system-health` \| ❌ \|/);
+    expect(body).toContain('connection refused');
+    expect(body).toContain('<details><summary>Abort checklist</summary>');
+    expect(body).toContain('ABORT_EARLY_DOCS_CHECK_FAILED');
+    expect(body).toContain('- [x]');
+  });
+
+  it('wrong server token (401): aborted before the agent, and the step fails by default', async () => {
+    const s = await create({ serverAuth: true, inputs: { 'server-token': 'not-the-servers-token' } });
+
+    const { result } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'aborted', fail: true });
+    await expectNothingPublished(s);
+    // Only our own four preflight requests reached the server: no agent followed them.
+    expect(s.wild.requests.map((r) => r.path).sort()).toEqual(['/docs', '/openapi.json', '/prompt-skills', '/wild/v2/system-health']);
+    const body = statusComment(s);
+    expect(body).toMatch(/\| system-health \| `\/wild\/v2\/system-health` \| ❌ \| 401 \|/);
+    expect(body).toContain('server-token');
+    expect(body).toContain('ABORT_EARLY_DOCS_CHECK_FAILED');
+  });
+
+  it('with fail-on-abort false the step passes but still reports the abort', async () => {
+    const s = await create({ inputs: { 'fail-on-abort': 'false' } });
+    await s.wild.setFault('/wild/v2/system-health', { kind: 'status', statuses: [503, 503, 503] });
+    const { result } = await s.runInProcess();
+    expect(result).toMatchObject({ status: 'aborted', fail: false });
+    await expectNothingPublished(s);
+    expect(statusComment(s)).toContain('### ⛔ Planning aborted');
+  });
+});
+
+describe('the agent fails', () => {
+  it('crash: the status comment shows the error, nothing is published', async () => {
+    const s = await create({ agentMode: 'crash' });
+
+    const { result } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'failed', fail: true });
+    expect(result.message).toContain('The agent exited with code 3');
+    await expectNothingPublished(s);
+    expect(s.fake.violations).toEqual([]);
+    const body = statusComment(s);
+    expect(body).toContain('### ❌ wild-plan failed');
+    expect(body).toContain('The agent exited with code 3');
+    expect(body).toContain('scripted-agent: simulated crash: model provider returned 500');
+  });
+
+  it('garbage output: invalid, nothing published, and the bytes it printed are fenced and cleaned in the comment', async () => {
+    const s = await create({ agentMode: 'garbage' });
+
+    const { result } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'invalid', fail: true });
+    await expectNothingPublished(s);
+    expect(s.fake.violations).toEqual([]);
+    const body = statusComment(s);
+    expect(body).toContain('### ⚠️ No usable plan');
+    expect(body).toContain('The agent gave no plan: no <plan>…</plan> in its output');
+    // Terminal escapes and NUL bytes from the agent never reach the issue.
+    expect(body).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    // The agent's output sits inside a code fence after our own headline.
+    const afterHeadline = body.split('The end of its output:')[1] ?? '';
+    expect(afterHeadline.trimStart().startsWith('```')).toBe(true);
+  });
+
+  it('a plan that breaks the contract with strict-plan on: invalid, nothing published', async () => {
+    const s = await create({ agentMode: 'invalid-plan', inputs: { 'strict-plan': 'true' } });
+    const { result } = await s.runInProcess();
+    expect(result).toMatchObject({ status: 'invalid', fail: true });
+    await expectNothingPublished(s);
+    expect(statusComment(s)).toContain('`strict-plan` is on');
+  });
+});
+
+describe('GitHub faults', () => {
+  it('a 502 on creating the PR is retried: one PR, and the run succeeds', async () => {
+    const s = await create();
+    const fault = s.fake.inject({ method: 'POST', route: PULLS_ROUTE, ...serverError(502) });
+
+    const { result } = await s.runInProcess();
+
+    expect(fault.hits).toBe(1);
+    expect(result).toMatchObject({ status: 'planned', prNumber: 2 });
+    expect(s.fake.requestsTo('POST', PULLS_ROUTE)).toHaveLength(2);
+    expect(s.fake.pulls(s.repo)).toHaveLength(1);
+    expect(s.marked(2, PLAN_MARKER)).toHaveLength(1);
+    expect(statusComment(s)).toContain('### ✅ Plan ready: [#2]');
+    expect(s.fake.violations).toEqual([]);
+  });
+
+  it('a 502 after GitHub did create the PR: the retry meets "already exists" and updates that PR', async () => {
+    const s = await create();
+    let created = 0;
+    s.fake.inject({
+      method: 'POST',
+      route: PULLS_ROUTE,
+      ...serverError(502),
+      // GitHub opened the pull request, then the gateway lost the answer.
+      sideEffect: async () => {
+        created = (await s.fake.addPullRequest(s.repo, { title: 'Plan: (lost answer)', head: s.planBranch, base: s.defaultBranch, user: 'github-actions[bot]' })).number;
+      },
+    });
+
+    const { result } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'planned', prNumber: created });
+    const pulls = s.fake.pulls(s.repo);
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]!.title).toBe('Plan: Spelling error in the README file');
+    expect(s.marked(created, PLAN_MARKER)).toHaveLength(1);
+    expect(s.fake.violations).toEqual([]);
+  });
+
+  it('a concurrent run opened the PR first (422 already exists): that PR is updated, not duplicated', async () => {
+    const s = await create();
+    let raced = 0;
+    s.fake.inject({
+      method: 'POST',
+      route: PULLS_ROUTE,
+      ...pullRequestAlreadyExists(`${s.owner}:${s.planBranch}`),
+      sideEffect: async () => {
+        raced = (await s.fake.addPullRequest(s.repo, { title: 'Plan: from the other run', head: s.planBranch, base: s.defaultBranch, user: 'github-actions[bot]' })).number;
+      },
+    });
+
+    const { result } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'planned', prNumber: raced });
+    expect(s.fake.pulls(s.repo)).toHaveLength(1);
+    expect(s.fake.pulls(s.repo)[0]!.title).toBe('Plan: Spelling error in the README file');
+    expect(s.fake.violations).toEqual([]);
+  });
+
+  it('a GitHub outage on the plan comment fails the run and says so in the status comment', async () => {
+    const s = await create();
+    s.fake.inject({ method: 'POST', route: '/repos/{owner}/{repo}/issues/{issue_number}/comments', times: Infinity, ...serverError(503), when: (r) => r.params.issue_number === '2' });
+
+    const { result } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'failed', fail: true });
+    const body = statusComment(s);
+    expect(body).toContain('### ❌ wild-plan failed');
+    expect(s.fake.violations).toEqual([]);
+  });
+});

@@ -1,0 +1,518 @@
+// One GitHub Action run, set up the way GitHub sets it up, with real parts behind it:
+//
+//   - fake GitHub (REST API checked against GitHub's OpenAPI description) seeded with the
+//     repository, issue and sender permission the event payload names;
+//   - the Wild server fake (auth on, with a sentinel token);
+//   - a GitFixture: bare `origin` + a checkout that is GITHUB_WORKSPACE; the fake resolves
+//     branches from the bare origin, so a pushed plan branch is what a pull request opens from;
+//   - the scripted agent as `agent-command`;
+//   - the event payload file and the runner environment (GITHUB_*, RUNNER_TEMP, INPUT_* with
+//     action.yml's defaults filled in, as the runner does).
+//
+//   const s = await ActionScenario.create();            // issues.labeled `wild-plan` on #1
+//   const { result } = await s.runInProcess();          // runAction with the production client
+//   const run = await s.runDist();                      // node dist/index.js as a process
+//   s.setEvent(s.commentEvent('/wild-plan focus on X', 2));
+//   await s.dispose();
+//
+// Payloads are real ones from @octokit/webhooks-examples (Codertocat/Hello-World, default
+// branch `master`), with the issue body replaced by a research goal.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// A dependency of @octokit/plugin-throttling: the write groups with no spacing, as in octokit.ts.
+import Bottleneck from 'bottleneck';
+import { parse as parseYaml } from 'yaml';
+import { readActionContext } from '../../src/action/context.js';
+import { runAction, type ActionResult } from '../../src/action/run.js';
+import type { AgentRunner } from '../../src/agent/runner.js';
+import { createGitHubClient } from '../../src/github/client.js';
+import type { Log } from '../../src/log.js';
+import { INPUT_NAMES, parseSettings } from '../../src/settings.js';
+import { startFakeGitHub, type FakeGitHub, type Role } from './fake-github/index.js';
+import { GitFixture } from './git-fixture.js';
+import { labeledIssue, webhookExample } from './webhook-examples.js';
+import { startWildServer, type WildServerFake } from './wild-server.js';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SCRIPTED_AGENT = fileURLToPath(new URL('./scripted-agent.mjs', import.meta.url));
+export const DIST_ENTRY = join(PACKAGE_ROOT, 'dist', 'index.js');
+
+export const PLAN_MARKER = '<!-- wild-plan:plan-comment -->';
+export const STATUS_MARKER = '<!-- wild-plan:status -->';
+
+/** What a maintainer writes in the issue form: the research goal the plan is for. */
+export const RESEARCH_GOAL = [
+  '### Goal',
+  '',
+  'Find out whether label smoothing (ε = 0.1) improves the expected calibration error of the small ResNet in `train.py` on CIFAR-10, without losing more than 0.5 points of top-1 accuracy.',
+  '',
+  '### Context',
+  '',
+  'The baseline config is `configs/base.yaml` (90 epochs, SGD, cosine schedule). We have one GPU, so keep every sweep under a day.',
+  '',
+  '### Prior work',
+  '',
+  '- Müller et al. 2019, "When does label smoothing help?"',
+].join('\n');
+
+/** The checkout the agent looks at: a small research repository. */
+export const REPO_FILES: Record<string, string> = {
+  'README.md': '# Hello-World\n\nA small image-classification research repo.\n',
+  'train.py': 'import argparse\n\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--config")\n    parser.parse_args()\n\nif __name__ == "__main__":\n    main()\n',
+  'configs/base.yaml': 'model: resnet20\nepochs: 90\noptimizer: sgd\nlr: 0.1\nlabel_smoothing: 0.0\n',
+};
+
+export type Payload = Record<string, any>;
+
+export interface ActionEvent {
+  name: string;
+  payload: Payload;
+}
+
+export interface ScenarioOptions {
+  /** The event of the first run; default `issues.labeled` with `wild-plan`. */
+  event?: ActionEvent;
+  /** The sender's role on the repository; default `write`. Bots get none. */
+  senderRole?: Role;
+  /** Scripted agent mode (ok, crash, garbage, …); default ok. */
+  agentMode?: string;
+  /** Extra or overriding action inputs, by their action.yml names. */
+  inputs?: Record<string, string>;
+  /**
+   * The Wild server checks X-Auth-Token (it is started with the scenario's server token).
+   * Default off: the bundled prompt's own preflight curls carry no token, so an agent that
+   * follows the prompt gets 401 from /wild/v2/system-health on an auth-on server and aborts
+   * (the loopback proxy DESIGN.md describes would fix that). The action still gets the sentinel
+   * `server-token` input either way, so the tests can check where the secret goes.
+   */
+  serverAuth?: boolean;
+  /** The issue seeded when the payload names none (workflow_dispatch). */
+  issue?: { number: number; title: string; body: string };
+}
+
+export interface LogLine {
+  level: 'info' | 'warning' | 'error' | 'group';
+  message: string;
+}
+
+export interface InProcessRun {
+  result: ActionResult;
+  logs: LogLine[];
+}
+
+export interface DistRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** The plugin waits shrunk to nothing, the retry plugin's backoff to milliseconds. */
+export function fastTuning() {
+  return {
+    throttle: {
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+      retryAfterBaseValue: 5,
+    },
+    retry: { retryAfterBaseValue: 5 },
+  };
+}
+
+/** The action's outputs from a GITHUB_OUTPUT file: `name<<delimiter` heredocs (and `name=value`). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name = '', delimiter] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '');
+      if (i >= lines.length) throw new Error(`GITHUB_OUTPUT: heredoc for ${name} has no closing ${delimiter}`);
+      outputs[name] = value.join('\n');
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq > 0) outputs[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return outputs;
+}
+
+/** `INPUT_` + the upper-cased name with spaces as `_` (hyphens stay), as the runner names them. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/** action.yml's inputs with their defaults, `${{ github.token }}` replaced by `token`. */
+function actionYmlDefaults(token: string): Record<string, string> {
+  const doc = parseYaml(readFileSync(join(PACKAGE_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: unknown }> };
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(doc.inputs)) {
+    const value = spec.default === undefined ? '' : String(spec.default);
+    out[name] = value.replace(/\$\{\{\s*github\.token\s*\}\}/g, token);
+  }
+  return out;
+}
+
+function recordingLog(lines: LogLine[]): Log {
+  return {
+    info: (message) => lines.push({ level: 'info', message }),
+    warning: (message) => lines.push({ level: 'warning', message }),
+    error: (message) => lines.push({ level: 'error', message }),
+    group: async (title, fn) => {
+      lines.push({ level: 'group', message: title });
+      return fn();
+    },
+  };
+}
+
+const secret = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
+
+export class ActionScenario {
+  readonly repo: string;
+  readonly owner: string;
+  readonly name: string;
+  readonly defaultBranch: string;
+  /** The issue the plan is for (seeded in the fake). */
+  readonly issueNumber: number;
+  /** Inputs by action.yml name; tests may edit them between runs. */
+  readonly inputs: Record<string, string>;
+  readonly runId = String(1_000_000 + Math.floor(Math.random() * 1_000_000));
+  private event: ActionEvent;
+  private workspace: string;
+  private runs = 0;
+
+  private constructor(
+    readonly fake: FakeGitHub,
+    readonly wild: WildServerFake,
+    readonly git: GitFixture,
+    /** Temporary folder for the event file, outputs, summaries, RUNNER_TEMP and HOME. */
+    readonly dir: string,
+    readonly githubToken: string,
+    readonly serverToken: string,
+    event: ActionEvent,
+    issueNumber: number,
+    inputs: Record<string, string>,
+  ) {
+    this.event = event;
+    this.repo = String(event.payload.repository.full_name);
+    [this.owner, this.name] = this.repo.split('/') as [string, string];
+    this.defaultBranch = String(event.payload.repository.default_branch ?? 'main');
+    this.issueNumber = issueNumber;
+    this.inputs = inputs;
+    this.workspace = git.work;
+  }
+
+  static async create(options: ScenarioOptions = {}): Promise<ActionScenario> {
+    const event = structuredClone(options.event ?? labeledIssueEvent());
+    const payload = event.payload;
+    const repoFull = String(payload.repository.full_name);
+    const [owner, name] = repoFull.split('/') as [string, string];
+    const defaultBranch = String(payload.repository.default_branch ?? 'main');
+    const githubToken = secret('ghs_harnessToken');
+    const serverToken = secret('wild-sentinel-');
+
+    const cleanup: Array<() => Promise<unknown>> = [];
+    try {
+      const git = await GitFixture.create({ defaultBranch, files: REPO_FILES });
+      cleanup.push(() => git.dispose());
+      const fake = await startFakeGitHub({ token: githubToken });
+      cleanup.push(() => fake.close());
+      const wild = await startWildServer(options.serverAuth ? { token: serverToken } : {});
+      cleanup.push(() => wild.stop());
+      const dir = await mkdtemp(join(tmpdir(), 'wild-plan-action-'));
+      cleanup.push(() => rm(dir, { recursive: true, force: true }));
+
+      fake.addRepo({
+        owner,
+        name,
+        defaultBranch,
+        // The fake asks the bare origin which branches exist and where they point.
+        resolveBranch: async (branch) => (await git.remoteHead(branch)) ?? undefined,
+      });
+
+      let issueNumber: number;
+      if (payload.issue) {
+        payload.issue.body = RESEARCH_GOAL;
+        issueNumber = Number(payload.issue.number);
+        if (payload.issue.pull_request) throw new Error('harness: seed scenarios from an event on an issue, then comment on the PR');
+        fake.addIssue(repoFull, {
+          number: issueNumber,
+          title: String(payload.issue.title),
+          body: RESEARCH_GOAL,
+          labels: (payload.issue.labels ?? []).map((l: { name: string }) => l.name),
+          user: String(payload.issue.user.login),
+        });
+      } else if (payload.pull_request) {
+        issueNumber = Number(payload.pull_request.number);
+        payload.pull_request.body = RESEARCH_GOAL;
+        await seedPullRequest(fake, git, payload);
+      } else {
+        const issue = options.issue ?? { number: 1, title: 'Does label smoothing improve calibration?', body: RESEARCH_GOAL };
+        issueNumber = issue.number;
+        fake.addIssue(repoFull, { number: issue.number, title: issue.title, body: issue.body, labels: ['wild-plan'] });
+      }
+      const sender = payload.sender as { login: string; type: string };
+      if (sender.type !== 'Bot') fake.setPermission(repoFull, sender.login, options.senderRole ?? 'write');
+
+      const inputs = {
+        ...actionYmlDefaults(githubToken),
+        'server-url': wild.url,
+        'server-token': serverToken,
+        'agent-command': `node ${SCRIPTED_AGENT} --mode ${options.agentMode ?? 'ok'}`,
+        ...options.inputs,
+      };
+      return new ActionScenario(fake, wild, git, dir, githubToken, serverToken, event, issueNumber, inputs);
+    } catch (error) {
+      for (const undo of cleanup.reverse()) await undo().catch(() => {});
+      throw error;
+    }
+  }
+
+  get planBranch(): string {
+    return `wild-plan/issue-${this.issueNumber}`;
+  }
+
+  get workdir(): string {
+    return this.workspace;
+  }
+
+  /** The event the next run gets. */
+  setEvent(event: ActionEvent): void {
+    this.event = structuredClone(event);
+  }
+
+  setAgentMode(mode: string): void {
+    this.inputs['agent-command'] = `node ${SCRIPTED_AGENT} --mode ${mode}`;
+  }
+
+  /** A new shallow checkout of origin becomes the workspace, as on a fresh runner. */
+  async freshCheckout(): Promise<string> {
+    this.workspace = await this.git.clone({ shallow: true });
+    return this.workspace;
+  }
+
+  /** `issues.labeled` for the scenario's issue, with `label`. */
+  labeledEvent(label = 'wild-plan'): ActionEvent {
+    const event = labeledIssueEvent(label);
+    const issue = this.fake.issue(this.repo, this.issueNumber);
+    event.payload.repository = structuredClone(this.event.payload.repository);
+    if (issue) Object.assign(event.payload.issue, { number: issue.number, title: issue.title, body: issue.body });
+    return event;
+  }
+
+  /**
+   * `issue_comment.created` for a comment `body` on `thread` (the issue by default, or a pull
+   * request): the comment is created in the fake first, so its id is one GitHub knows.
+   */
+  commentEvent(body: string, thread = this.issueNumber, user = 'Codertocat'): ActionEvent {
+    const record = this.fake.issue(this.repo, thread);
+    if (!record) throw new Error(`harness: no #${thread} in ${this.repo}`);
+    const comment = this.fake.addComment(this.repo, thread, { body, user });
+    const payload = webhookExample('issue_comment', 'created');
+    payload.repository = structuredClone(this.event.payload.repository);
+    payload.comment.id = comment.id;
+    payload.comment.body = body;
+    payload.comment.user = { ...payload.comment.user, login: user };
+    payload.sender = { ...payload.sender, login: user };
+    payload.issue.number = record.number;
+    payload.issue.title = record.title;
+    payload.issue.body = record.body;
+    const html = `${this.fake.htmlUrl}/${this.repo}/pull/${record.number}`;
+    if (record.pull) {
+      payload.issue.pull_request = {
+        url: `${this.fake.url}/repos/${this.repo}/pulls/${record.number}`,
+        html_url: html,
+        diff_url: `${html}.diff`,
+        patch_url: `${html}.patch`,
+        merged_at: null,
+      };
+    } else {
+      delete payload.issue.pull_request;
+    }
+    return { name: 'issue_comment', payload };
+  }
+
+  /** `workflow_dispatch` with the given inputs, in this scenario's repository. */
+  dispatchEvent(inputs: Record<string, string>): ActionEvent {
+    const event = dispatchEvent(inputs);
+    event.payload.repository = structuredClone(this.event.payload.repository);
+    return event;
+  }
+
+  /** Everything GitHub's runner puts in a JavaScript action's environment, and nothing else. */
+  async environment(): Promise<Record<string, string>> {
+    const run = ++this.runs;
+    const runDir = join(this.dir, `run-${run}`);
+    await mkdir(join(runDir, 'temp'), { recursive: true });
+    await mkdir(join(this.dir, 'home'), { recursive: true });
+    const files = {
+      event: join(runDir, 'event.json'),
+      output: join(runDir, 'output'),
+      summary: join(runDir, 'step_summary'),
+      env: join(runDir, 'env'),
+      path: join(runDir, 'path'),
+      state: join(runDir, 'state'),
+    };
+    await writeFile(files.event, JSON.stringify(this.event.payload, null, 2));
+    for (const file of [files.output, files.summary, files.env, files.path, files.state]) await writeFile(file, '');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: join(this.dir, 'home'),
+      LANG: 'C.UTF-8',
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: this.event.name,
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_REPOSITORY: this.repo,
+      GITHUB_REPOSITORY_OWNER: this.owner,
+      GITHUB_WORKSPACE: this.workspace,
+      GITHUB_API_URL: this.fake.url,
+      GITHUB_GRAPHQL_URL: `${this.fake.url}/graphql`,
+      GITHUB_SERVER_URL: this.fake.htmlUrl,
+      GITHUB_RUN_ID: this.runId,
+      GITHUB_RUN_NUMBER: String(run),
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_ACTOR: String(this.event.payload.sender?.login ?? 'Codertocat'),
+      GITHUB_TRIGGERING_ACTOR: String(this.event.payload.sender?.login ?? 'Codertocat'),
+      GITHUB_WORKFLOW: 'wild-plan',
+      GITHUB_JOB: 'plan',
+      GITHUB_ACTION: 'wild-plan',
+      GITHUB_REF: `refs/heads/${this.defaultBranch}`,
+      GITHUB_REF_NAME: this.defaultBranch,
+      GITHUB_SHA: (await this.git.remoteHead(this.defaultBranch)) ?? '',
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STEP_SUMMARY: files.summary,
+      GITHUB_ENV: files.env,
+      GITHUB_PATH: files.path,
+      GITHUB_STATE: files.state,
+      RUNNER_TEMP: join(runDir, 'temp'),
+      RUNNER_OS: 'Linux',
+      RUNNER_ARCH: 'X64',
+      RUNNER_NAME: 'wild-plan-test-runner',
+    };
+    for (const [name, value] of Object.entries(this.inputs)) env[inputVariable(name)] = value;
+    return env;
+  }
+
+  /** `runAction` as the entry calls it, with the production client (waits shrunk) at the fake. */
+  async runInProcess(deps: { runner?: AgentRunner; signal?: AbortSignal } = {}): Promise<InProcessRun> {
+    const env = await this.environment();
+    const logs: LogLine[] = [];
+    const log = recordingLog(logs);
+    const context = readActionContext(env);
+    const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, env[inputVariable(name)] ?? '']));
+    const settings = parseSettings(raw, context.workspace);
+    const client = createGitHubClient({ token: settings.githubToken ?? '', baseUrl: context.apiUrl, log, tuning: fastTuning() });
+    const result = await runAction(settings, context, { client, log, ...deps });
+    return { result, logs };
+  }
+
+  /** `node dist/index.js` with the runner's environment (none of the developer's own). */
+  async runDist(): Promise<DistRun> {
+    if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} is missing: run npm run build`);
+    const env = await this.environment();
+    const child = spawn(process.execPath, [DIST_ENTRY], { cwd: this.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (exit) => resolve(exit));
+    });
+    const outputs = parseOutputFile(await readFile(env.GITHUB_OUTPUT!, 'utf8'));
+    const summary = await readFile(env.GITHUB_STEP_SUMMARY!, 'utf8');
+    return { code, stdout, stderr, outputs, summary };
+  }
+
+  /** Comments on `thread` whose body starts with `marker`. */
+  marked(thread: number, marker: string) {
+    return this.fake.comments(this.repo, thread).filter((c) => c.body.startsWith(marker));
+  }
+
+  /** Pull requests wild-plan opened (head on a plan branch). */
+  planPulls() {
+    return this.fake.pulls(this.repo).filter((p) => p.pull?.head.ref.startsWith('wild-plan/'));
+  }
+
+  /** Every byte on origin: refs, and each commit's message and full patch. */
+  async originDump(): Promise<string> {
+    return this.git.git(this.git.origin, ['log', '--all', '--format=%H%n%an <%ae>%n%B', '-p', '--binary']);
+  }
+
+  async dispose(): Promise<void> {
+    await this.fake.close().catch(() => {});
+    await this.wild.stop().catch(() => {});
+    await this.git.dispose().catch(() => {});
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A real `issues.labeled` payload with the label `label` and the research goal as its body. */
+export function labeledIssueEvent(label = 'wild-plan'): ActionEvent {
+  const payload = labeledIssue(label);
+  payload.issue.body = RESEARCH_GOAL;
+  return { name: 'issues', payload };
+}
+
+/** A real `workflow_dispatch` payload with `inputs`. */
+export function dispatchEvent(inputs: Record<string, string>): ActionEvent {
+  const payload = webhookExample('workflow_dispatch');
+  payload.inputs = { ...inputs };
+  return { name: 'workflow_dispatch', payload };
+}
+
+/**
+ * A real `pull_request.labeled` payload with `label`; with `fork`, its head lives in
+ * `<forkOwner>/<name>` (the fake gets that fork and the pull request from it).
+ */
+export function pullRequestLabeledEvent(label = 'wild-plan', options: { fork?: string } = {}): ActionEvent {
+  const payload = webhookExample('pull_request', 'labeled');
+  payload.label = { ...payload.label, name: label };
+  payload.pull_request.labels = [{ ...payload.label }];
+  if (options.fork) {
+    const base = payload.pull_request.base.repo;
+    const forkRepo = structuredClone(base);
+    const [, name] = String(base.full_name).split('/');
+    forkRepo.full_name = `${options.fork}/${name}`;
+    forkRepo.name = name;
+    forkRepo.fork = true;
+    forkRepo.owner = { ...forkRepo.owner, login: options.fork };
+    payload.pull_request.head.repo = forkRepo;
+    payload.pull_request.head.label = `${options.fork}:${payload.pull_request.head.ref}`;
+    payload.pull_request.head.user = { ...payload.pull_request.head.user, login: options.fork };
+    payload.pull_request.user = { ...payload.pull_request.user, login: options.fork };
+  }
+  return { name: 'pull_request', payload };
+}
+
+/** The pull request a pull_request payload names, in the fake (from a fork when its head is one). */
+async function seedPullRequest(fake: FakeGitHub, git: GitFixture, payload: Payload): Promise<void> {
+  const pr = payload.pull_request;
+  const baseFull = String(pr.base.repo.full_name);
+  const headFull = String(pr.head.repo?.full_name ?? baseFull);
+  const baseRepo = fake.state.mustRepo(baseFull);
+  const spec = { number: Number(pr.number), title: String(pr.title), body: pr.body ?? null, user: String(pr.user.login), head: String(pr.head.ref) };
+  if (headFull === baseFull) {
+    await fake.addPullRequest(baseFull, spec);
+    return;
+  }
+  const [forkOwner, forkName] = headFull.split('/') as [string, string];
+  const forkRepo = fake.addRepo({ owner: forkOwner, name: forkName, forkOf: baseFull, defaultBranch: baseRepo.defaultBranch, branches: [spec.head] });
+  const baseSha = (await git.remoteHead(baseRepo.defaultBranch)) ?? '';
+  fake.state.addPull(
+    baseRepo,
+    spec,
+    { repo: forkRepo, ref: spec.head, sha: forkRepo.branches.get(spec.head) ?? '' },
+    { repo: baseRepo, ref: baseRepo.defaultBranch, sha: baseSha },
+  );
+}
