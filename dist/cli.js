@@ -17,7 +17,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-7GQ5B24X.js";
+} from "./chunk-353UNCWY.js";
 import "./chunk-TE2PH3D7.js";
 
 // src/cli/io.ts
@@ -99,6 +99,7 @@ Nothing is pushed or posted.
   --agent-timeout-minutes N      default 20
   --preflight-timeout-seconds N  default 10
   --strict-plan                  contract errors make the run invalid (exit 3)
+  --repair-rounds N              times the agent is asked to correct a plan that breaks the contract (default 1)
   --json                         print the outcome as JSON
   -h, --help                     this help
 
@@ -117,6 +118,7 @@ var OPTIONS = {
   "agent-timeout-minutes": { type: "string" },
   "preflight-timeout-seconds": { type: "string" },
   "strict-plan": { type: "boolean" },
+  "repair-rounds": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
@@ -142,6 +144,7 @@ async function readPlanInputs(io, values, extra = {}) {
       "agent-timeout-minutes": str("agent-timeout-minutes"),
       "preflight-timeout-seconds": str("preflight-timeout-seconds"),
       "strict-plan": values["strict-plan"] ? "true" : void 0,
+      "repair-rounds": str("repair-rounds"),
       ...extra
     },
     workspace

@@ -33,6 +33,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-ONBD5Z7O.js");
+  const { runFromEnvironment } = await import("./entry-ZBHEYMNJ.js");
   await runFromEnvironment();
 }

@@ -9,8 +9,10 @@ import { renderAbortChecklist } from './plan/abort.js';
 import { checkPlan } from './plan/check.js';
 import { parsePlan } from './plan/parse.js';
 import { AUDIT_SKILL_ID, buildPlaybook, hasAuditSection, PLAYBOOK_FILE } from './plan/playbook.js';
+import { planCounts } from './plan/present.js';
 import type { Finding, Plan } from './plan/types.js';
 import { renderPrompt } from './prompt/render.js';
+import { renderRepairPrompt } from './prompt/repair.js';
 import { loadTemplateFile } from './prompt/template.js';
 import { buildPromptValues, newSessionId } from './prompt/variables.js';
 import { buildApiCatalog } from './server/api-catalog.js';
@@ -114,53 +116,51 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
   );
 
   const runner = deps.runner ?? defaultRunner(settings);
-  const agent = await log.group(`Agent: ${runner.name}`, async () => {
-    await mkdir(path.dirname(absTasks), { recursive: true });
-    const env: Record<string, string> = {
-      WILD_SERVER_URL: settings.serverUrl,
-      WILD_TASKS_PATH: absTasks,
-      WILD_SESSION_ID: sessionId,
-    };
-    if (settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
-    const result = await runner.run({ prompt, workdir: settings.workspace, env, timeoutMs: settings.agentTimeoutMs, signal: deps.signal });
-    log.info(`agent finished in ${Math.round(result.durationMs / 1000)} s (exit ${result.exitCode ?? result.signal})`);
-    return result;
-  });
-  if (agent.timedOut) {
-    throw new AgentFailedError(
-      `The agent did not finish within ${settings.agentTimeoutMs / 60_000} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`,
-    );
-  }
-  if (agent.exitCode !== 0) {
-    throw new AgentFailedError(
-      `The agent exited with ${agent.exitCode === null ? `signal ${agent.signal}` : `code ${agent.exitCode}`}.${tail('Its last error output', agent.stderrTail)}`,
-    );
-  }
+  const env: Record<string, string> = { WILD_SERVER_URL: settings.serverUrl, WILD_TASKS_PATH: absTasks, WILD_SESSION_ID: sessionId };
+  if (settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
+  await mkdir(path.dirname(absTasks), { recursive: true });
+  const runAgent = (title: string, text: string) =>
+    log.group(`${title}: ${runner.name}`, async () => {
+      const result = await runner.run({ prompt: text, workdir: settings.workspace, env, timeoutMs: settings.agentTimeoutMs, signal: deps.signal });
+      log.info(`agent finished in ${Math.round(result.durationMs / 1000)} s (exit ${result.exitCode ?? result.signal})`);
+      assertAgentSucceeded(result, settings);
+      const transcript = parseTranscript(result.transcript);
+      return { agent: result, transcript, planMarkdown: redact(transcript.plan ?? (await readIfExists(absTasks)), settings) };
+    });
 
-  const transcript = parseTranscript(agent.transcript);
-  const onDisk = await readIfExists(absTasks);
-  const planMarkdown = redact(transcript.plan ?? onDisk, settings);
-  if (!planMarkdown?.trim()) {
+  let run = await runAgent('Agent', prompt);
+  if (!run.planMarkdown?.trim()) {
     return {
       ...base,
       status: 'invalid',
-      message: `The agent gave no plan: no <plan>…</plan> in its output and no ${tasksPath} on disk.${tail('The end of its output', agent.transcript)}`,
+      message: `The agent gave no plan: no <plan>…</plan> in its output and no ${tasksPath} on disk.${tail('The end of its output', redact(run.agent.transcript, settings) ?? '')}`,
       preflight,
       planMarkdown: null,
       playbook: null,
       plan: null,
       findings: [],
-      summary: transcript.summary,
-      agent,
+      summary: run.transcript.summary,
+      agent: run.agent,
     };
   }
+  let planMarkdown = run.planMarkdown;
+  let plan = parsePlan(planMarkdown);
+  let findings = checkPlan(plan);
+  for (let round = 1; round <= settings.repairRounds && !plan.abort && hasErrors(findings); round++) {
+    log.info(`The plan breaks the contract in ${findings.filter((f) => f.severity === 'error').length} place(s); asking the agent to correct it (round ${round} of ${settings.repairRounds}).`);
+    await writeFileIn(absTasks, planMarkdown);
+    const repaired = await runAgent(`Repair round ${round}`, renderRepairPrompt(prompt, planMarkdown, findings, absTasks));
+    if (!repaired.planMarkdown?.trim()) continue;
+    run = repaired;
+    planMarkdown = repaired.planMarkdown;
+    plan = parsePlan(planMarkdown);
+    findings = checkPlan(plan);
+  }
   await writeFileIn(absTasks, planMarkdown);
-
-  const plan = parsePlan(planMarkdown);
-  const findings = checkPlan(plan);
   for (const finding of findings) {
     log.warning(`${finding.rule}: ${finding.message}`, { file: tasksPath, line: finding.line ?? undefined });
   }
+  const { agent, transcript } = run;
 
   const agentPlaybook = await readIfExists(absPlaybook);
   const playbook =
@@ -173,15 +173,16 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
         });
   await writeFileIn(absPlaybook, playbook);
 
-  const errors = findings.filter((f) => f.severity === 'error');
   const common = { ...base, preflight, planMarkdown, playbook, plan, findings, summary: transcript.summary, agent };
   if (plan.abort) {
     return { ...common, status: 'aborted', message: 'The agent aborted planning: its own server preflight failed (see the abort checklist).' };
   }
-  if (settings.strictPlan && errors.length > 0) {
-    return { ...common, status: 'invalid', message: `The plan breaks the planning contract in ${errors.length} place(s) and \`strict-plan\` is on.` };
+  if (settings.strictPlan && hasErrors(findings)) {
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    return { ...common, status: 'invalid', message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.` };
   }
-  const counts = `${plan.phases.length} phases, ${plan.phases.reduce((n, p) => n + p.tasks.length, 0)} tasks`;
+  const { phases, tasks } = planCounts(plan);
+  const counts = `${phases} phases, ${tasks} tasks`;
   return {
     ...common,
     status: 'planned',
@@ -208,6 +209,20 @@ export async function composePrompt(
       auth: settings.serverToken ? { kind: 'env', envVar: 'WILD_AUTH_TOKEN' } : { kind: 'none' },
     }),
   );
+}
+
+const hasErrors = (findings: Finding[]) => findings.some((f) => f.severity === 'error');
+
+function assertAgentSucceeded(agent: AgentRunResult, settings: Settings): void {
+  if (agent.timedOut) {
+    throw new AgentFailedError(
+      `The agent did not finish within ${settings.agentTimeoutMs / 60_000} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`,
+    );
+  }
+  if (agent.exitCode !== 0) {
+    const how = agent.exitCode === null ? `signal ${agent.signal}` : `code ${agent.exitCode}`;
+    throw new AgentFailedError(`The agent exited with ${how}.${tail('Its last error output', redact(agent.stderrTail, settings) ?? '')}`);
+  }
 }
 
 /** The audit protocol for the playbook; a flaky server here costs the section, not the plan. */

@@ -23,6 +23,7 @@ export const INPUT_NAMES = [
   'strict-plan',
   'base-branch',
   'draft',
+  'repair-rounds',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Partial<Record<InputName, string | undefined>>;
@@ -108,6 +109,7 @@ const InputsSchema = z.object({
   'strict-plan': boolean(false),
   'base-branch': text(),
   draft: boolean(false),
+  'repair-rounds': number(1, 0, 3),
 });
 
 export interface Settings {
@@ -130,6 +132,8 @@ export interface Settings {
   strictPlan: boolean;
   baseBranch?: string;
   draft: boolean;
+  /** Extra agent runs that ask for a corrected plan when the plan breaks the contract. */
+  repairRounds: number;
   /** Absolute path of the checked-out repository the agent works in. */
   workspace: string;
 }
@@ -159,6 +163,7 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
     strictPlan: inputs['strict-plan'],
     baseBranch: inputs['base-branch'],
     draft: inputs.draft,
+    repairRounds: Math.floor(inputs['repair-rounds']),
     workspace: root,
   };
   if (!AGENTS_AVAILABLE.has(settings.agent)) {

@@ -73,7 +73,7 @@ export async function runAction(settings: Settings, context: ActionContext, deps
     return await finish(settings, context, target, outcome, writes, status, log);
   } catch (error) {
     if (deps.signal?.aborted) {
-      await status.set({ kind: 'cancelled' });
+      await status.set({ kind: 'cancelled' }).catch((e: unknown) => log.warning(`could not update the status comment: ${(e as Error).message}`));
       return { status: 'failed', message: 'The run was cancelled.', fail: true, summary: '### ⏹️ wild-plan was cancelled\n' };
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -230,9 +230,14 @@ class Writes {
   }
 }
 
-/** The one status comment on the issue, edited from "started" to its result. */
+/**
+ * The one status comment on the issue, edited from "started" to its result. Updates are
+ * applied one after another: a cancellation arriving while "started" is still being posted
+ * must edit that comment, not post a second one beside it.
+ */
 class StatusComment {
   private id: number | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly writes: Writes,
@@ -240,7 +245,13 @@ class StatusComment {
     private readonly context: { runUrl?: string; dryRun: boolean },
   ) {}
 
-  async set(state: StatusState): Promise<void> {
+  set(state: StatusState): Promise<void> {
+    const next = this.queue.catch(() => {}).then(() => this.write(state));
+    this.queue = next;
+    return next;
+  }
+
+  private async write(state: StatusState): Promise<void> {
     if (this.thread === undefined) return;
     const posted = await this.writes.comment(this.thread, STATUS_MARKER, renderStatusComment(state, this.context), this.id);
     this.id = posted?.id ?? this.id;

@@ -25,6 +25,7 @@ Nothing is pushed or posted.
   --agent-timeout-minutes N      default 20
   --preflight-timeout-seconds N  default 10
   --strict-plan                  contract errors make the run invalid (exit 3)
+  --repair-rounds N              times the agent is asked to correct a plan that breaks the contract (default 1)
   --json                         print the outcome as JSON
   -h, --help                     this help
 
@@ -45,6 +46,7 @@ const OPTIONS = {
   'agent-timeout-minutes': { type: 'string' },
   'preflight-timeout-seconds': { type: 'string' },
   'strict-plan': { type: 'boolean' },
+  'repair-rounds': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -76,6 +78,7 @@ export async function readPlanInputs(
       'agent-timeout-minutes': str('agent-timeout-minutes'),
       'preflight-timeout-seconds': str('preflight-timeout-seconds'),
       'strict-plan': values['strict-plan'] ? 'true' : undefined,
+      'repair-rounds': str('repair-rounds'),
       ...extra,
     },
     workspace,

@@ -100,7 +100,8 @@ function fileLink(url: string | undefined): string | null {
   return url.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function counts(plan: Plan): { phases: number; tasks: number; done: number; inProgress: number } {
+/** Distinct phases (a duplicated heading counts once) and tasks by state. */
+export function planCounts(plan: Plan): { phases: number; tasks: number; done: number; inProgress: number } {
   const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
   return {
     phases: new Set(plan.phases.map((p) => p.number)).size,
@@ -119,7 +120,7 @@ function truncate(text: string, max: number): string {
 
 function overview(context: Context, table: boolean, maxSummary: number): string[] {
   const { plan, findings, options } = context;
-  const c = counts(plan);
+  const c = planCounts(plan);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const title = escapeHtml(truncate(options.title ?? 'Research plan', 200));
@@ -244,7 +245,7 @@ export interface PlanJson {
 
 /** A detached, JSON-safe copy for the `plan-json` output. */
 export function planToJson(plan: Plan): PlanJson {
-  const c = counts(plan);
+  const c = planCounts(plan);
   return structuredClone({
     version: 1 as const,
     abort: plan.abort,

@@ -83,10 +83,11 @@ function copyHeaders(headers: http.IncomingHttpHeaders, own: ReadonlySet<string>
  * `curl -L` stays on the proxy; anything else passes unchanged (the client has no token to
  * take there).
  */
-export function rewriteLocation(location: string, upstreamUrl: URL, target: URL, proxyUrl: string): string {
+export function rewriteLocation(location: string, upstreamPath: string, target: URL, proxyUrl: string): string {
   let resolved: URL;
   try {
-    resolved = new URL(location, upstreamUrl);
+    // A relative Location is relative to the URL the server was asked for.
+    resolved = new URL(location, `${target.origin}${upstreamPath}`);
   } catch {
     return location;
   }
@@ -158,6 +159,7 @@ export async function startServerProxy(options: ProxyOptions): Promise<ServerPro
   const entries: ProxyLogEntry[] = [];
   const sockets = new Set<Socket>();
   let proxyUrl = '';
+  let closing: Promise<void> | undefined;
 
   function record(entry: ProxyLogEntry): void {
     entries.push(entry);
@@ -195,13 +197,14 @@ export async function startServerProxy(options: ProxyOptions): Promise<ServerPro
         path,
         status: res.headersSent ? res.statusCode : null,
         ms: Math.round(performance.now() - started),
-        ...(problem !== undefined || !complete ? { error: problem ?? 'client went away' } : {}),
+        ...(problem !== undefined || !complete ? { error: problem ?? (closing ? 'proxy closed' : 'client went away') } : {}),
       });
     });
     // Answers with a plain-text error, or cuts the connection when the answer has begun.
     const fail = (status: number, short: string, message: string, close = false) => {
-      problem ??= short;
-      if (res.writableEnded || res.destroyed) return;
+      problem ??= closing ? 'proxy closed' : short;
+      // A dropped client socket (close(), or the client left) has nobody to answer.
+      if (res.writableEnded || res.destroyed || req.socket.destroyed) return;
       if (res.headersSent) return void res.destroy();
       const { head, body } = plainText(status, message);
       res.writeHead(status, close ? { ...head, connection: 'close' } : head).end(body);
@@ -240,7 +243,6 @@ export async function startServerProxy(options: ProxyOptions): Promise<ServerPro
     }
     // String join, never `new URL(path, target)`: `//evil.example/` must stay a path.
     const upstreamPath = `${basePath}${rawTarget}`;
-    const upstreamUrl = new URL(`${target.origin}${upstreamPath.split('?')[0]}`);
     const upstream = transport.request({
       protocol: target.protocol,
       hostname: target.hostname.replace(/^\[|\]$/g, ''),
@@ -266,13 +268,15 @@ export async function startServerProxy(options: ProxyOptions): Promise<ServerPro
       fail(failure.status, failure.short, failure.detail);
     });
     upstream.on('response', (answer) => {
-      const length = Number(answer.headers['content-length'] ?? 0);
+      // Already answered (a timeout) or nobody left to answer.
+      if (res.headersSent || res.destroyed || req.socket.destroyed) return void answer.destroy();
+      const length = method === 'HEAD' ? 0 : Number(answer.headers['content-length'] ?? 0);
       if (length > maxResponse) {
         answer.destroy();
         return fail(502, 'response too large', `the Wild server's answer (${length} bytes) is over the proxy's ${maxResponse}-byte limit`);
       }
       const out = copyHeaders(answer.headers, new Set(), token);
-      if (typeof out.location === 'string') out.location = rewriteLocation(out.location, upstreamUrl, target, proxyUrl);
+      if (typeof out.location === 'string') out.location = rewriteLocation(out.location, upstreamPath, target, proxyUrl);
       res.writeHead(answer.statusCode ?? 502, out);
       pipeline(answer, new ResponseGuard(maxResponse, token ? Buffer.from(token) : null), res, (error) => {
         if (error) problem ??= upstreamFailure(error, timeoutMs).short;
@@ -308,7 +312,6 @@ export async function startServerProxy(options: ProxyOptions): Promise<ServerPro
   });
   proxyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  let closing: Promise<void> | undefined;
   return {
     url: proxyUrl,
     requests: entries,

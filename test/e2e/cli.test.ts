@@ -144,6 +144,23 @@ describe('wild-plan plan', () => {
     expect(await runCli(planArgs('--agent-command', agent('no-tag')), c.io)).toBe(0);
   });
 
+  it('asks the agent once more when its plan breaks the contract, and keeps the corrected plan', async () => {
+    const c = collector();
+    expect(await runCli(planArgs('--agent-command', agent('invalid-then-valid'), '--strict-plan'), c.io), c.stderr()).toBe(0);
+    expect(c.stderr()).toMatch(/asking the agent to correct it \(round 1 of 1\)/);
+    expect(c.stdout()).toMatch(/PLANNED — Planned: 5 phases/);
+  });
+
+  it('reports the findings as invalid when the repair does not fix the plan and strict-plan is on', async () => {
+    const c = collector();
+    expect(await runCli(planArgs('--agent-command', agent('invalid-plan'), '--strict-plan', '--json'), c.io)).toBe(3);
+    const report = JSON.parse(c.stdout());
+    expect(report.status).toBe('invalid');
+    expect(report.findings.map((f: { rule: string }) => f.rule)).toContain('phase-count');
+    const noRepair = collector();
+    expect(await runCli(planArgs('--agent-command', agent('invalid-then-valid'), '--strict-plan', '--repair-rounds', '0'), noRepair.io)).toBe(3);
+  });
+
   it('explains a bad input instead of running', async () => {
     const c = collector();
     expect(await runCli(['plan', '--goal', 'x', '--server-url', 'not-a-url', '--agent-command', 'a'], c.io)).toBe(1);

@@ -1,9 +1,11 @@
 // When something goes wrong — the research server, the agent, GitHub itself — the maintainer
 // reads what happened in the status comment on the issue, nothing half-done is published, and
 // GitHub's transient faults are ridden out without duplicates.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CommandRunner } from '../../src/agent/command.js';
 import { pullRequestAlreadyExists, serverError } from '../support/fake-github/index.js';
-import { ActionScenario, PLAN_MARKER, STATUS_MARKER } from '../support/action-harness.js';
+import { ActionScenario, PLAN_MARKER, SCRIPTED_AGENT, STATUS_MARKER } from '../support/action-harness.js';
 
 const PULLS_ROUTE = '/repos/{owner}/{repo}/pulls';
 
@@ -108,9 +110,8 @@ describe('the agent fails', () => {
     expect(body).toContain('The agent gave no plan: no <plan>…</plan> in its output');
     // Terminal escapes and NUL bytes from the agent never reach the issue.
     expect(body).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
-    // The agent's output sits inside a code fence after our own headline.
-    const afterHeadline = body.split('The end of its output:')[1] ?? '';
-    expect(afterHeadline.trimStart().startsWith('```')).toBe(true);
+    // Everything after our own headline quotes the agent, inside a code fence.
+    expect(body).toMatch(/\nThe agent gave no plan: [^\n]*\n\n`{3,}\nThe end of its output:\n/);
   });
 
   it('a plan that breaks the contract with strict-plan on: invalid, nothing published', async () => {
@@ -119,6 +120,26 @@ describe('the agent fails', () => {
     expect(result).toMatchObject({ status: 'invalid', fail: true });
     await expectNothingPublished(s);
     expect(statusComment(s)).toContain('`strict-plan` is on');
+  });
+});
+
+describe('the run is cancelled', () => {
+  it('while the agent works: the agent is stopped, nothing is published, the status comment says cancelled', async () => {
+    const s = await create();
+    const controller = new AbortController();
+    // The hanging agent, with a short grace between SIGTERM and SIGKILL.
+    const runner = new CommandRunner({ command: `node ${SCRIPTED_AGENT} --mode hang`, killGraceMs: 100 });
+    const running = s.runInProcess({ runner, signal: controller.signal });
+    while (!s.marked(s.issueNumber, STATUS_MARKER)[0]?.body.includes('is planning')) await sleep(10);
+    controller.abort();
+
+    const { result } = await running;
+
+    expect(result).toMatchObject({ status: 'failed', fail: true, message: 'The run was cancelled.' });
+    await expectNothingPublished(s);
+    expect(s.marked(s.issueNumber, STATUS_MARKER)).toHaveLength(1);
+    expect(statusComment(s)).toContain('### ⏹️ The run was cancelled before it finished');
+    expect(s.fake.violations).toEqual([]);
   });
 });
 

@@ -171,6 +171,21 @@ describe('a manual run (workflow_dispatch)', () => {
     // The goal the agent planned came from the issue fetched through the API.
     expect(await s.git.remoteFile('wild-plan/issue-7', '.wild/plans/issue-7/tasks.md')).toContain('goal "Does label smoothing improve calibration?"');
   });
+  it('plans a goal typed into the goal input, on a branch of its own, with no issue to report to', async () => {
+    const goal = 'Does mixup help calibration more than label smoothing on CIFAR-10?';
+    const s = await create({ event: dispatchEvent({ goal }) });
+
+    const { result } = await s.runInProcess();
+
+    expect(result.status).toBe('planned');
+    expect(result.branch).toMatch(/^wild-plan\/goal-[0-9a-f]{8}$/);
+    expect(s.fake.violations).toEqual([]);
+    const [pr] = s.fake.pulls(s.repo);
+    expect(pr).toMatchObject({ number: result.prNumber, title: `Plan: ${goal}` });
+    expect(pr!.pull!.head.ref).toBe(result.branch);
+    expect(s.marked(pr!.number, PLAN_MARKER)).toHaveLength(1);
+    expect(await s.git.remoteFile(result.branch!, result.tasksPath!)).toContain(`goal "${goal}"`);
+  });
 });
 
 describe('a /wild-plan comment on the plan PR', () => {

@@ -25,6 +25,7 @@ const MODES = {
   huge: '~50 MB of chatter, then ok',
   'env-dump': 'environment as JSON to $WILD_ENV_DUMP (or stdout), then ok',
   'invalid-plan': 'a plan with only 2 phases',
+  'invalid-then-valid': 'invalid-plan at first; a valid plan when asked to repair it (a "Repair round" section)',
 };
 
 const out = (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -285,7 +286,9 @@ async function main() {
   if (!(await preflight(ctx))) return abort(ctx);
   const entries = explore(ctx.workdir);
   const note = mode === 'with-sweep' ? await createSweep(ctx) : '';
-  const plan = mode === 'invalid-plan' ? invalidPlan(ctx) : buildPlan(ctx, entries, note);
+  const repairing = prompt.includes('## Repair round');
+  const invalid = mode === 'invalid-plan' || (mode === 'invalid-then-valid' && !repairing);
+  const plan = invalid ? invalidPlan(ctx) : buildPlan(ctx, entries, note);
   writeFileMkdir(ctx.tasksPath, plan);
   out(`Wrote the plan to ${ctx.tasksPath}.`);
   if (mode === 'with-playbook') {

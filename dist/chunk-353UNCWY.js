@@ -13319,7 +13319,8 @@ var INPUT_NAMES = [
   "fail-on-abort",
   "strict-plan",
   "base-branch",
-  "draft"
+  "draft",
+  "repair-rounds"
 ];
 var DEFAULT_TASKS_PATH = ".wild/plans/issue-{number}/tasks.md";
 var AGENT_KINDS = ["command", "opencode", "claude-code", "codex"];
@@ -13381,7 +13382,8 @@ var InputsSchema = external_exports.object({
   "fail-on-abort": boolean(true),
   "strict-plan": boolean(false),
   "base-branch": text(),
-  draft: boolean(false)
+  draft: boolean(false),
+  "repair-rounds": number(1, 0, 3)
 });
 function parseSettings(raw, workspace) {
   const parsed = InputsSchema.safeParse(raw);
@@ -13408,6 +13410,7 @@ ${lines.join("\n")}`);
     strictPlan: inputs["strict-plan"],
     baseBranch: inputs["base-branch"],
     draft: inputs.draft,
+    repairRounds: Math.floor(inputs["repair-rounds"]),
     workspace: root
   };
   if (!AGENTS_AVAILABLE.has(settings.agent)) {
@@ -13640,6 +13643,479 @@ function nextFence(line, fence) {
   if (fence === null) return marker;
   const closes = marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
   return closes ? null : fence;
+}
+
+// src/plan/types.ts
+var ABORT_SENTINEL = "ABORT_EARLY_DOCS_CHECK_FAILED";
+
+// src/plan/abort.ts
+var ABORT_REASON_PREFIX = "Preflight check failed:";
+var ABORT_NO_RUNS_ITEM = "Planning aborted: no plan written, no sweeps or runs created";
+function renderAbortChecklist(reasons) {
+  const items = reasons.map((r) => r.replace(/\s+/g, " ").trim()).filter((r) => r !== "").map((r) => `- [x] ${ABORT_REASON_PREFIX} ${r}`);
+  return [
+    `# ${ABORT_SENTINEL}`,
+    "",
+    "The Wild server docs/API preflight failed, so planning was aborted before any plan was written.",
+    "",
+    `- [x] ${ABORT_SENTINEL}`,
+    ...items,
+    `- [x] ${ABORT_NO_RUNS_ITEM}`,
+    ""
+  ].join("\n");
+}
+
+// src/plan/markdown.ts
+var ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
+function inlinePieces(text5) {
+  const runs = [];
+  for (let i = 0; i < text5.length; i++) {
+    const c = text5[i];
+    if (c === "\\" && i + 1 < text5.length && ASCII_PUNCTUATION.test(text5[i + 1])) {
+      i++;
+    } else if (c === "`") {
+      let j = i;
+      while (text5[j] === "`") j++;
+      runs.push({ at: i, len: j - i });
+      i = j - 1;
+    }
+  }
+  const byLength = /* @__PURE__ */ new Map();
+  runs.forEach((run, index2) => {
+    const list3 = byLength.get(run.len) ?? [];
+    list3.push(index2);
+    byLength.set(run.len, list3);
+  });
+  const cursor = /* @__PURE__ */ new Map();
+  const pieces = [];
+  let plainFrom = 0;
+  let skipUntil = -1;
+  runs.forEach((run, index2) => {
+    if (run.at < skipUntil) return;
+    const list3 = byLength.get(run.len);
+    let k = cursor.get(run.len) ?? 0;
+    while (k < list3.length && list3[k] <= index2) k++;
+    cursor.set(run.len, k);
+    const close = list3[k];
+    if (close === void 0) return;
+    const end = runs[close].at + run.len;
+    if (run.at > plainFrom) pieces.push({ code: false, text: text5.slice(plainFrom, run.at) });
+    pieces.push({ code: true, text: text5.slice(run.at, end) });
+    plainFrom = end;
+    skipUntil = end;
+  });
+  if (plainFrom < text5.length) pieces.push({ code: false, text: text5.slice(plainFrom) });
+  return pieces;
+}
+function plainUnits(text5) {
+  const units = [];
+  for (let i = 0; i < text5.length; i++) {
+    const escaped = text5[i] === "\\" && i + 1 < text5.length && ASCII_PUNCTUATION.test(text5[i + 1]);
+    units.push(escaped ? text5.slice(i, ++i + 1) : text5[i]);
+  }
+  return units;
+}
+function mapPlain(text5, unit) {
+  let out = "";
+  for (const piece of inlinePieces(text5)) {
+    out += piece.code ? piece.text : plainUnits(piece.text).map(unit).join("");
+  }
+  return out;
+}
+function splitFields(raw) {
+  const segments = [];
+  let current = "";
+  for (const piece of inlinePieces(raw)) {
+    if (piece.code) {
+      current += piece.text;
+      continue;
+    }
+    for (const u of plainUnits(piece.text)) {
+      if (u === "|") {
+        segments.push(current.trim());
+        current = "";
+      } else current += u === "\\|" ? "|" : u;
+    }
+  }
+  segments.push(current.trim());
+  return segments;
+}
+function normalizeInline(raw) {
+  return raw.replace(/[ \t]*\r?\n[ \t>]*/g, " ").trim();
+}
+function escapeHtml(text5) {
+  return mapPlain(normalizeInline(text5), (u) => u === "<" ? "&lt;" : u);
+}
+function escapeTableCell(text5) {
+  return escapeHtml(text5).replace(/(\\*)\|/g, (_m, slashes) => `${slashes}${slashes}\\|`);
+}
+var TASK_ID = String.raw`P0*(\d{1,6})-T0*(\d{1,6})`;
+function normalizeTaskId(phase, number2) {
+  return `P${Number(phase)}-T${Number(number2)}`;
+}
+function compareTaskIds(a, b) {
+  const [pa = 0, ta = 0] = a.slice(1).split("-T").map(Number);
+  const [pb = 0, tb = 0] = b.slice(1).split("-T").map(Number);
+  return pa - pb || ta - tb;
+}
+function taskIdsIn(text5) {
+  return [...text5.matchAll(new RegExp(`\\b${TASK_ID}\\b`, "gi"))].map((m) => normalizeTaskId(m[1], m[2]));
+}
+var MENTION = new RegExp(
+  String.raw`\b(?:depends?\s+on|depends|dependenc(?:y|ies)|deps?|after|requires?|needs|blocked\s+by)\b\s*:?` + String.raw`((?:[\s,;&/(\[\x60*]*(?:(?:and|or)\s+)?\[?${TASK_ID}\b[\])\x60*]*)+)`,
+  "gi"
+);
+function dependencyMentions(text5) {
+  return [...text5.matchAll(MENTION)].flatMap((m) => taskIdsIn(m[1]));
+}
+function isDependencySegment(segment) {
+  return dependencyMentions(segment).length > 0 && segment.replace(MENTION, "").replace(/[\s().,;]/g, "") === "";
+}
+var FIELD_LABEL = /^(?:\*\*|__)?(deliverables?|done[- _]?when|deps|dependencies|dependency|depends(?:[ _-]on)?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*/i;
+function readLabeledField(segment) {
+  const m = FIELD_LABEL.exec(segment);
+  if (!m) return null;
+  const label2 = m[1].toLowerCase();
+  const key = label2.startsWith("deliverable") ? "deliverable" : label2.startsWith("done") ? "doneWhen" : "deps";
+  return [key, segment.slice(m[0].length).trim()];
+}
+function readTaskFields(text5) {
+  const fields = { description: "", deliverable: null, doneWhen: null, deps: [], labeled: false };
+  const description = [];
+  let last = null;
+  for (const segment of splitFields(text5)) {
+    const labeled = readLabeledField(segment) ?? (isDependencySegment(segment) ? ["deps", segment] : null);
+    const value = labeled ? labeled[1] : segment;
+    if (labeled) last = labeled[0];
+    if (last === null) description.push(segment);
+    else if (last === "deps") fields.deps.push(...taskIdsIn(value));
+    else {
+      const previous3 = fields[last];
+      fields[last] = previous3 === null ? value : `${previous3} | ${value}`;
+    }
+  }
+  fields.description = description.join(" | ").trim();
+  fields.labeled = last !== null;
+  return fields;
+}
+function labelOf(text5) {
+  const m = /^([^:]{1,80}):(.*)$/.exec(text5);
+  return m ? { label: m[1].replace(/[*_`]/g, ""), rest: m[2].replace(/^[*_]+/, "").trim() } : { label: text5, rest: null };
+}
+var NOTE_KINDS = [
+  ["codebase-findings", /codebase|finding/i],
+  ["risks-and-assumptions", /risk|assumption/i],
+  ["experiment-layout", /experiment root|layout|logging/i]
+];
+function noteKind(text5) {
+  const { label: label2 } = labelOf(text5);
+  return NOTE_KINDS.find(([, re]) => re.test(label2))?.[0] ?? null;
+}
+function noteIsEmpty(text5, details) {
+  if (details.length > 0) return false;
+  const { rest } = labelOf(text5);
+  if (rest !== null) return rest === "";
+  return /^\W*(key\s+)?(codebase findings|risks and assumptions|experiment root and logging layout decision)\W*$/i.test(text5);
+}
+var CONTRACT_KEYS = [
+  ["primaryMetrics", /primary/i],
+  ["secondaryDiagnostics", /secondary|diagnostic/i],
+  ["statisticalChecks", /statistic|confidence|significance/i],
+  ["requiredArtifacts", /artifact/i]
+];
+function contractKey(text5) {
+  const { label: label2 } = labelOf(text5);
+  return CONTRACT_KEYS.find(([, re]) => re.test(label2))?.[0] ?? null;
+}
+function contractValue(text5, details) {
+  const { rest } = labelOf(text5);
+  const inline2 = rest ?? text5.replace(/^\W*(primary|secondary|statistical|required)\s+\w+(\s+(or|and)\s+\w+(\s+\w+)?)?\W*/i, "").trim();
+  return [inline2, ...details].filter((t) => t !== "").join("; ");
+}
+function toPlanningNotes(line, raw) {
+  const items = raw.map((r) => ({ ...r, kind: noteKind(r.text) }));
+  const has = (kind) => items.some((i) => i.kind === kind);
+  return {
+    line,
+    items,
+    present: {
+      "codebase-findings": has("codebase-findings"),
+      "risks-and-assumptions": has("risks-and-assumptions"),
+      "experiment-layout": has("experiment-layout")
+    }
+  };
+}
+function toAnalyticsContract(line, raw) {
+  const items = raw.map((r) => ({ ...r, key: contractKey(r.text) }));
+  const value = (key) => {
+    const item = items.find((i) => i.key === key);
+    return item ? contractValue(item.text, item.details) : null;
+  };
+  return {
+    line,
+    items,
+    primaryMetrics: value("primaryMetrics"),
+    secondaryDiagnostics: value("secondaryDiagnostics"),
+    statisticalChecks: value("statisticalChecks"),
+    requiredArtifacts: value("requiredArtifacts")
+  };
+}
+
+// src/plan/mermaid.ts
+var MAX_TASK_NODES = 100;
+var MAX_EDGES = 400;
+var MAX_PHASE_NODES = 60;
+var MAX_LABEL = 60;
+var SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
+function mermaidLabel(text5, max = MAX_LABEL) {
+  const chars = [...text5.replace(/\s+/g, " ").trim()];
+  const cut = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
+  return cut.map((ch) => SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
+}
+function idMaker() {
+  const used = /* @__PURE__ */ new Map();
+  return (raw) => {
+    const base = `n_${raw.replace(/[^A-Za-z0-9]/g, "_")}`;
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n + 1}`;
+  };
+}
+function stateClass(task) {
+  return task.state === "done" ? ":::done" : task.state === "in-progress" ? ":::progress" : "";
+}
+function planFlowchart(plan) {
+  const groups = [
+    ...plan.phases.map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ""}`, tasks: p.tasks })),
+    ...plan.strayTasks.length > 0 ? [{ title: "Outside any phase", tasks: plan.strayTasks }] : []
+  ];
+  const taskCount = groups.reduce((n, g) => n + g.tasks.length, 0);
+  const edgeCount = groups.reduce((n, g) => n + g.tasks.reduce((m, t) => m + t.dependencies.length, 0), 0);
+  if (groups.length === 0) return null;
+  const nodeId = idMaker();
+  const lines = ["flowchart TD", "  classDef done fill:#dafbe1,stroke:#1a7f37", "  classDef progress fill:#fff8c5,stroke:#9a6700"];
+  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
+    if (groups.length > MAX_PHASE_NODES) return null;
+    const ids = groups.map((g, i) => {
+      const id = nodeId(`phase${i}`);
+      lines.push(`  ${id}["${mermaidLabel(`${g.title} (${g.tasks.length} tasks)`)}"]`);
+      return id;
+    });
+    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
+    return lines.join("\n");
+  }
+  const byTaskId = /* @__PURE__ */ new Map();
+  const nodes = /* @__PURE__ */ new Map();
+  groups.forEach((group, i) => {
+    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
+    for (const task of group.tasks) {
+      const id = nodeId(task.id ?? `line${task.line}`);
+      nodes.set(task, id);
+      if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
+      const text5 = task.id ? `${task.id}: ${task.description}` : task.description;
+      lines.push(`    ${id}["${mermaidLabel(text5)}"]${stateClass(task)}`);
+    }
+    lines.push("  end");
+  });
+  for (const [task, id] of nodes) {
+    for (const dep of task.dependencies) {
+      const from = byTaskId.get(dep);
+      if (from) lines.push(`  ${from} --> ${id}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+// src/plan/present.ts
+var DEFAULT_MARKER = "<!-- wild-plan:plan-comment -->";
+var DEFAULT_BUDGET = 65e3;
+var LEVELS = ["full", "no-mermaid", "counts", "no-tables"];
+var MAX_FINDINGS = 50;
+var MAX_SUMMARY = 3e3;
+function presentPlanComment(plan, findings, options = {}) {
+  return present(plan, findings, options, LEVELS, options.marker ?? DEFAULT_MARKER);
+}
+function presentJobSummary(plan, findings, options = {}) {
+  return present(plan, findings, options, ["counts", "no-tables"], null);
+}
+function present(plan, findings, options, levels, marker) {
+  const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
+  const context = { plan, findings: sortFindings(findings), options, fileLink: fileLink(options.fileUrl) };
+  const head = marker === null ? [] : [marker];
+  if (plan.abort) return abortNotice(context, head, budget);
+  for (const level of levels) {
+    const parts = [
+      ...head,
+      ...overview(context, level !== "no-tables", MAX_SUMMARY),
+      ...body(context, level),
+      ...findingsList(context, MAX_FINDINGS),
+      ...footer(context, level !== levels[0])
+    ];
+    const text5 = parts.join("\n");
+    if (text5.length <= budget) return text5;
+  }
+  const top = [...head, ...overview(context, false, 300)];
+  const tail2 = footer(context, true);
+  const room = budget - [...top, ...tail2].join("\n").length - 2;
+  return fit([...top, ...fitList(findingLines(context), room, (n) => `- \u2026 and ${n} more findings (run \`wild-plan validate\` on the file)`), ...tail2], budget);
+}
+function fit(lines, budget) {
+  let text5 = "";
+  for (const line of lines) {
+    const next = text5 === "" ? line : `${text5}
+${line}`;
+    if (next.length > budget) return text5 === "" ? line.slice(0, budget).replace(/[\uD800-\uDBFF]$/, "") : text5;
+    text5 = next;
+  }
+  return text5;
+}
+function fitList(lines, room, more) {
+  const out = [];
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const moreLine = i + 1 < lines.length ? more(lines.length - i - 1).length + 1 : 0;
+    if (used + lines[i].length + 1 + moreLine > room) return [...out, more(lines.length - i)];
+    out.push(lines[i]);
+    used += lines[i].length + 1;
+  }
+  return out;
+}
+function sortFindings(findings) {
+  const rank = (f) => f.severity === "error" ? 0 : 1;
+  return [...findings].sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0));
+}
+function fileLink(url) {
+  if (!url || !/^https?:\/\/[^\s]+$/i.test(url)) return null;
+  return url.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function planCounts(plan) {
+  const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
+  return {
+    phases: new Set(plan.phases.map((p) => p.number)).size,
+    tasks: tasks.length,
+    done: tasks.filter((t) => t.state === "done").length,
+    inProgress: tasks.filter((t) => t.state === "in-progress").length
+  };
+}
+function truncate(text5, max) {
+  if (text5.length <= max) return text5;
+  const cut = text5.slice(0, max);
+  const lineEnd = cut.lastIndexOf("\n");
+  return `${lineEnd > max / 2 ? cut.slice(0, lineEnd) : cut.replace(/[\uD800-\uDBFF]$/, "")}\u2026`;
+}
+function overview(context, table, maxSummary) {
+  const { plan, findings, options } = context;
+  const c = planCounts(plan);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const warnings = findings.length - errors;
+  const title = escapeHtml(truncate(options.title ?? "Research plan", 200));
+  const status = errors > 0 ? `\u274C **${errors} contract error${errors === 1 ? "" : "s"}**` : "\u2705 **Meets the planning contract**";
+  const lines = [`## ${title}`, "", `${status} \xB7 ${warnings} warning${warnings === 1 ? "" : "s"}`, ""];
+  if (table) {
+    lines.push("| Phases | Tasks | Done | In progress | Errors | Warnings |", "|---:|---:|---:|---:|---:|---:|");
+    lines.push(`| ${c.phases} | ${c.tasks} | ${c.done} | ${c.inProgress} | ${errors} | ${warnings} |`, "");
+  } else {
+    lines.push(`${c.phases} phases \xB7 ${c.tasks} tasks \xB7 ${c.done} done \xB7 ${c.inProgress} in progress`, "");
+  }
+  const summary = options.summary?.trim();
+  if (summary) {
+    const quoted = truncate(summary, maxSummary).split("\n").map((l) => `> ${l.replace(/</g, "&lt;")}`.trimEnd());
+    lines.push(...quoted, "");
+  }
+  return lines;
+}
+function body(context, level) {
+  const { plan } = context;
+  const lines = [];
+  if (level === "full") {
+    const chart = planFlowchart(plan);
+    if (chart) lines.push("### Dependency graph", "", "```mermaid", chart, "```", "");
+  }
+  if (level === "full" || level === "no-mermaid") {
+    lines.push("### Phases", "");
+    for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
+    if (plan.strayTasks.length > 0) lines.push(...phaseDetails("Tasks outside any phase", plan.strayTasks));
+  } else if (level === "counts" && plan.phases.length > 0) {
+    lines.push("### Phases", "", "| Phase | Title | Tasks | Done |", "|---:|---|---:|---:|");
+    for (const phase of plan.phases) {
+      const done = phase.tasks.filter((t) => t.state === "done").length;
+      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
+    }
+    lines.push("");
+  }
+  return lines;
+}
+function phaseHeading(phase) {
+  return `Phase ${phase.number}${phase.title ? ` \u2014 ${phase.title}` : ""}`;
+}
+var STATE_ICON = { todo: "\u2B1C", done: "\u2705", "in-progress": "\u{1F504}" };
+function phaseDetails(heading, tasks) {
+  const done = tasks.filter((t) => t.state === "done").length;
+  const summary = `<b>${htmlText(heading)}</b> \xB7 ${tasks.length} task${tasks.length === 1 ? "" : "s"} \xB7 ${done} done`;
+  const lines = ["<details>", `<summary>${summary}</summary>`, ""];
+  if (tasks.length > 0) {
+    lines.push("| | ID | Task | Deliverable | Done when | Depends on |", "|:-:|---|---|---|---|---|");
+    for (const t of tasks) {
+      const cells = [t.id ?? "\u2014", t.description, t.deliverable ?? "\u2014", t.doneWhen ?? "\u2014", t.dependencies.join(", ") || "\u2014"];
+      lines.push(`| ${STATE_ICON[t.state]} | ${cells.map(escapeTableCell).join(" | ")} |`);
+    }
+    lines.push("");
+  }
+  lines.push("</details>", "");
+  return lines;
+}
+function htmlText(text5) {
+  return text5.replace(/\s+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function findingLines(context) {
+  return context.findings.map((f) => {
+    const icon = f.severity === "error" ? "\u274C" : "\u26A0\uFE0F";
+    const where = f.line === null ? "" : ` (line ${f.line})`;
+    return `- ${icon} \`${f.rule}\`${where}: ${escapeHtml(f.message)}`;
+  });
+}
+function findingsList(context, max) {
+  if (context.findings.length === 0) return [];
+  const lines = findingLines(context);
+  const shown = lines.slice(0, max);
+  if (lines.length > max) shown.push(`- \u2026 and ${lines.length - max} more findings (run \`wild-plan validate\` on the file)`);
+  return ["### Findings", "", ...shown, ""];
+}
+function footer(context, shortened) {
+  const { fileLink: link } = context;
+  if (!link) return shortened ? ["_Shortened to fit the comment size limit._"] : [];
+  return [shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`];
+}
+function abortNotice(context, head, budget) {
+  const { plan } = context;
+  const reasons = plan.abortReasons.length > 0 ? plan.abortReasons : ["(the checklist names no reason)"];
+  const top = [
+    ...head,
+    `## \u26D4 Planning aborted: the research server preflight failed`,
+    "",
+    "The Wild server docs/API checks failed, so no plan was written and no sweeps or runs were created. Fix the server, then run wild-plan again.",
+    "",
+    "**Failed checks**",
+    ""
+  ];
+  const tail2 = ["", ...footer(context, false)];
+  const room = budget - [...top, ...tail2].join("\n").length - 1;
+  const list3 = fitList(reasons.map((r) => `- ${escapeHtml(truncate(r, 2e3))}`), room, (n) => `- \u2026 and ${n} more`);
+  return fit([...top, ...list3, ...tail2], budget);
+}
+function planToJson(plan) {
+  const c = planCounts(plan);
+  return structuredClone({
+    version: 1,
+    abort: plan.abort,
+    abortReasons: plan.abortReasons,
+    fenced: plan.fenced,
+    counts: { ...c, todo: c.tasks - c.done - c.inProgress },
+    notes: plan.notes,
+    phases: plan.phases,
+    strayTasks: plan.strayTasks,
+    contract: plan.contract
+  });
 }
 
 // src/server/preflight-report.ts
@@ -14158,222 +14634,6 @@ var InlineCodeTracker = class {
   }
 };
 
-// src/plan/types.ts
-var ABORT_SENTINEL = "ABORT_EARLY_DOCS_CHECK_FAILED";
-
-// src/plan/abort.ts
-var ABORT_REASON_PREFIX = "Preflight check failed:";
-var ABORT_NO_RUNS_ITEM = "Planning aborted: no plan written, no sweeps or runs created";
-function renderAbortChecklist(reasons) {
-  const items = reasons.map((r) => r.replace(/\s+/g, " ").trim()).filter((r) => r !== "").map((r) => `- [x] ${ABORT_REASON_PREFIX} ${r}`);
-  return [
-    `# ${ABORT_SENTINEL}`,
-    "",
-    "The Wild server docs/API preflight failed, so planning was aborted before any plan was written.",
-    "",
-    `- [x] ${ABORT_SENTINEL}`,
-    ...items,
-    `- [x] ${ABORT_NO_RUNS_ITEM}`,
-    ""
-  ].join("\n");
-}
-
-// src/plan/markdown.ts
-var ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
-function inlinePieces(text5) {
-  const runs = [];
-  for (let i = 0; i < text5.length; i++) {
-    const c = text5[i];
-    if (c === "\\" && i + 1 < text5.length && ASCII_PUNCTUATION.test(text5[i + 1])) {
-      i++;
-    } else if (c === "`") {
-      let j = i;
-      while (text5[j] === "`") j++;
-      runs.push({ at: i, len: j - i });
-      i = j - 1;
-    }
-  }
-  const byLength = /* @__PURE__ */ new Map();
-  runs.forEach((run, index2) => {
-    const list3 = byLength.get(run.len) ?? [];
-    list3.push(index2);
-    byLength.set(run.len, list3);
-  });
-  const cursor = /* @__PURE__ */ new Map();
-  const pieces = [];
-  let plainFrom = 0;
-  let skipUntil = -1;
-  runs.forEach((run, index2) => {
-    if (run.at < skipUntil) return;
-    const list3 = byLength.get(run.len);
-    let k = cursor.get(run.len) ?? 0;
-    while (k < list3.length && list3[k] <= index2) k++;
-    cursor.set(run.len, k);
-    const close = list3[k];
-    if (close === void 0) return;
-    const end = runs[close].at + run.len;
-    if (run.at > plainFrom) pieces.push({ code: false, text: text5.slice(plainFrom, run.at) });
-    pieces.push({ code: true, text: text5.slice(run.at, end) });
-    plainFrom = end;
-    skipUntil = end;
-  });
-  if (plainFrom < text5.length) pieces.push({ code: false, text: text5.slice(plainFrom) });
-  return pieces;
-}
-function plainUnits(text5) {
-  const units = [];
-  for (let i = 0; i < text5.length; i++) {
-    const escaped = text5[i] === "\\" && i + 1 < text5.length && ASCII_PUNCTUATION.test(text5[i + 1]);
-    units.push(escaped ? text5.slice(i, ++i + 1) : text5[i]);
-  }
-  return units;
-}
-function mapPlain(text5, unit) {
-  let out = "";
-  for (const piece of inlinePieces(text5)) {
-    out += piece.code ? piece.text : plainUnits(piece.text).map(unit).join("");
-  }
-  return out;
-}
-function splitFields(raw) {
-  const segments = [];
-  let current = "";
-  for (const piece of inlinePieces(raw)) {
-    if (piece.code) {
-      current += piece.text;
-      continue;
-    }
-    for (const u of plainUnits(piece.text)) {
-      if (u === "|") {
-        segments.push(current.trim());
-        current = "";
-      } else current += u === "\\|" ? "|" : u;
-    }
-  }
-  segments.push(current.trim());
-  return segments;
-}
-function normalizeInline(raw) {
-  return raw.replace(/[ \t]*\r?\n[ \t>]*/g, " ").trim();
-}
-function escapeHtml(text5) {
-  return mapPlain(normalizeInline(text5), (u) => u === "<" ? "&lt;" : u);
-}
-function escapeTableCell(text5) {
-  return escapeHtml(text5).replace(/(\\*)\|/g, (_m, slashes) => `${slashes}${slashes}\\|`);
-}
-var TASK_ID = String.raw`P0*(\d{1,6})-T0*(\d{1,6})`;
-function normalizeTaskId(phase, number2) {
-  return `P${Number(phase)}-T${Number(number2)}`;
-}
-function compareTaskIds(a, b) {
-  const [pa = 0, ta = 0] = a.slice(1).split("-T").map(Number);
-  const [pb = 0, tb = 0] = b.slice(1).split("-T").map(Number);
-  return pa - pb || ta - tb;
-}
-function taskIdsIn(text5) {
-  return [...text5.matchAll(new RegExp(`\\b${TASK_ID}\\b`, "gi"))].map((m) => normalizeTaskId(m[1], m[2]));
-}
-var MENTION = new RegExp(
-  String.raw`\b(?:depends?\s+on|depends|dependenc(?:y|ies)|deps?|after|requires?|needs|blocked\s+by)\b\s*:?` + String.raw`((?:[\s,;&/(\[\x60*]*(?:(?:and|or)\s+)?\[?${TASK_ID}\b[\])\x60*]*)+)`,
-  "gi"
-);
-function dependencyMentions(text5) {
-  return [...text5.matchAll(MENTION)].flatMap((m) => taskIdsIn(m[1]));
-}
-function isDependencySegment(segment) {
-  return dependencyMentions(segment).length > 0 && segment.replace(MENTION, "").replace(/[\s().,;]/g, "") === "";
-}
-var FIELD_LABEL = /^(?:\*\*|__)?(deliverables?|done[- _]?when|deps|dependencies|dependency|depends(?:[ _-]on)?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*/i;
-function readLabeledField(segment) {
-  const m = FIELD_LABEL.exec(segment);
-  if (!m) return null;
-  const label2 = m[1].toLowerCase();
-  const key = label2.startsWith("deliverable") ? "deliverable" : label2.startsWith("done") ? "doneWhen" : "deps";
-  return [key, segment.slice(m[0].length).trim()];
-}
-function readTaskFields(text5) {
-  const fields = { description: "", deliverable: null, doneWhen: null, deps: [], labeled: false };
-  const description = [];
-  let last = null;
-  for (const segment of splitFields(text5)) {
-    const labeled = readLabeledField(segment) ?? (isDependencySegment(segment) ? ["deps", segment] : null);
-    const value = labeled ? labeled[1] : segment;
-    if (labeled) last = labeled[0];
-    if (last === null) description.push(segment);
-    else if (last === "deps") fields.deps.push(...taskIdsIn(value));
-    else {
-      const previous3 = fields[last];
-      fields[last] = previous3 === null ? value : `${previous3} | ${value}`;
-    }
-  }
-  fields.description = description.join(" | ").trim();
-  fields.labeled = last !== null;
-  return fields;
-}
-function labelOf(text5) {
-  const m = /^([^:]{1,80}):(.*)$/.exec(text5);
-  return m ? { label: m[1].replace(/[*_`]/g, ""), rest: m[2].replace(/^[*_]+/, "").trim() } : { label: text5, rest: null };
-}
-var NOTE_KINDS = [
-  ["codebase-findings", /codebase|finding/i],
-  ["risks-and-assumptions", /risk|assumption/i],
-  ["experiment-layout", /experiment root|layout|logging/i]
-];
-function noteKind(text5) {
-  const { label: label2 } = labelOf(text5);
-  return NOTE_KINDS.find(([, re]) => re.test(label2))?.[0] ?? null;
-}
-function noteIsEmpty(text5, details) {
-  if (details.length > 0) return false;
-  const { rest } = labelOf(text5);
-  if (rest !== null) return rest === "";
-  return /^\W*(key\s+)?(codebase findings|risks and assumptions|experiment root and logging layout decision)\W*$/i.test(text5);
-}
-var CONTRACT_KEYS = [
-  ["primaryMetrics", /primary/i],
-  ["secondaryDiagnostics", /secondary|diagnostic/i],
-  ["statisticalChecks", /statistic|confidence|significance/i],
-  ["requiredArtifacts", /artifact/i]
-];
-function contractKey(text5) {
-  const { label: label2 } = labelOf(text5);
-  return CONTRACT_KEYS.find(([, re]) => re.test(label2))?.[0] ?? null;
-}
-function contractValue(text5, details) {
-  const { rest } = labelOf(text5);
-  const inline2 = rest ?? text5.replace(/^\W*(primary|secondary|statistical|required)\s+\w+(\s+(or|and)\s+\w+(\s+\w+)?)?\W*/i, "").trim();
-  return [inline2, ...details].filter((t) => t !== "").join("; ");
-}
-function toPlanningNotes(line, raw) {
-  const items = raw.map((r) => ({ ...r, kind: noteKind(r.text) }));
-  const has = (kind) => items.some((i) => i.kind === kind);
-  return {
-    line,
-    items,
-    present: {
-      "codebase-findings": has("codebase-findings"),
-      "risks-and-assumptions": has("risks-and-assumptions"),
-      "experiment-layout": has("experiment-layout")
-    }
-  };
-}
-function toAnalyticsContract(line, raw) {
-  const items = raw.map((r) => ({ ...r, key: contractKey(r.text) }));
-  const value = (key) => {
-    const item = items.find((i) => i.key === key);
-    return item ? contractValue(item.text, item.details) : null;
-  };
-  return {
-    line,
-    items,
-    primaryMetrics: value("primaryMetrics"),
-    secondaryDiagnostics: value("secondaryDiagnostics"),
-    statisticalChecks: value("statisticalChecks"),
-    requiredArtifacts: value("requiredArtifacts")
-  };
-}
-
 // src/plan/check.ts
 var PHASES = { min: 4, max: 6 };
 var TASKS_PER_PHASE = { min: 2, max: 6 };
@@ -14494,7 +14754,7 @@ function checkReflection(phases, tasks) {
   if (final.length === 0) {
     out.push(finding("reflection-final", "error", null, "No final reflection task; add one at the end of the last phase (e.g. `[P5-T2] Final reflection: \u2026`)."));
   }
-  const lastPhase = Math.max(...phases.map((p) => p.number));
+  const lastPhase = phases.reduce((max, p) => Math.max(max, p.number), -Infinity);
   for (const task of final) {
     if (phases.length > 0 && task.phase !== lastPhase) {
       out.push(finding("reflection-final-position", "warning", task.line, `${label(task)} is a final reflection but sits in Phase ${task.phase}; move it to the last phase (${lastPhase}).`));
@@ -19356,7 +19616,7 @@ function tokenizeBlankLineBefore(effects, ok3, nok) {
 }
 
 // node_modules/micromark-core-commonmark/lib/html-text.js
-var htmlText = {
+var htmlText2 = {
   name: "htmlText",
   tokenize: tokenizeHtmlText
 };
@@ -20468,7 +20728,7 @@ var text3 = {
   [33]: labelStartImage,
   [38]: characterReference,
   [42]: attention,
-  [60]: [autolink, htmlText],
+  [60]: [autolink, htmlText2],
   [91]: labelStartLink,
   [92]: [hardBreakEscape, characterEscape],
   [93]: labelEnd,
@@ -24370,6 +24630,29 @@ function list2(names) {
   return names.map((name) => `"${name}"`).join(", ");
 }
 
+// src/prompt/repair.ts
+function renderRepairPrompt(originalPrompt, previousPlan, findings, tasksPath) {
+  const problems = findings.filter((f) => f.severity === "error").map((f) => `- ${f.line ? `line ${f.line}: ` : ""}[${f.rule}] ${f.message}`).join("\n");
+  return `${originalPrompt}
+
+---
+
+## Repair round: correct your plan
+
+You already wrote the plan below to \`${tasksPath}\`, but it breaks the required plan structure:
+
+${problems}
+
+Fix every problem listed, keep everything else that was right, write the corrected plan to
+\`${tasksPath}\`, and output the full corrected plan inside <plan>\u2026</plan> as before. Server
+preflight already passed; do not create sweeps or runs.
+
+<previous_plan>
+${previousPlan.trim()}
+</previous_plan>
+`;
+}
+
 // src/prompt/variables.ts
 import { randomBytes } from "node:crypto";
 var SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -24850,51 +25133,49 @@ async function planIssue(settings, request, deps) {
     () => composePrompt(settings, { goal, sessionId, tasksFile: absTasks, openapi: preflight.openapi })
   );
   const runner = deps.runner ?? defaultRunner(settings);
-  const agent = await log.group(`Agent: ${runner.name}`, async () => {
-    await mkdir(path3.dirname(absTasks), { recursive: true });
-    const env = {
-      WILD_SERVER_URL: settings.serverUrl,
-      WILD_TASKS_PATH: absTasks,
-      WILD_SESSION_ID: sessionId
-    };
-    if (settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
-    const result = await runner.run({ prompt, workdir: settings.workspace, env, timeoutMs: settings.agentTimeoutMs, signal: deps.signal });
+  const env = { WILD_SERVER_URL: settings.serverUrl, WILD_TASKS_PATH: absTasks, WILD_SESSION_ID: sessionId };
+  if (settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
+  await mkdir(path3.dirname(absTasks), { recursive: true });
+  const runAgent = (title, text5) => log.group(`${title}: ${runner.name}`, async () => {
+    const result = await runner.run({ prompt: text5, workdir: settings.workspace, env, timeoutMs: settings.agentTimeoutMs, signal: deps.signal });
     log.info(`agent finished in ${Math.round(result.durationMs / 1e3)} s (exit ${result.exitCode ?? result.signal})`);
-    return result;
+    assertAgentSucceeded(result, settings);
+    const transcript2 = parseTranscript(result.transcript);
+    return { agent: result, transcript: transcript2, planMarkdown: redact2(transcript2.plan ?? await readIfExists(absTasks), settings) };
   });
-  if (agent.timedOut) {
-    throw new AgentFailedError(
-      `The agent did not finish within ${settings.agentTimeoutMs / 6e4} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`
-    );
-  }
-  if (agent.exitCode !== 0) {
-    throw new AgentFailedError(
-      `The agent exited with ${agent.exitCode === null ? `signal ${agent.signal}` : `code ${agent.exitCode}`}.${tail("Its last error output", agent.stderrTail)}`
-    );
-  }
-  const transcript = parseTranscript(agent.transcript);
-  const onDisk = await readIfExists(absTasks);
-  const planMarkdown = redact2(transcript.plan ?? onDisk, settings);
-  if (!planMarkdown?.trim()) {
+  let run = await runAgent("Agent", prompt);
+  if (!run.planMarkdown?.trim()) {
     return {
       ...base,
       status: "invalid",
-      message: `The agent gave no plan: no <plan>\u2026</plan> in its output and no ${tasksPath} on disk.${tail("The end of its output", agent.transcript)}`,
+      message: `The agent gave no plan: no <plan>\u2026</plan> in its output and no ${tasksPath} on disk.${tail("The end of its output", redact2(run.agent.transcript, settings) ?? "")}`,
       preflight,
       planMarkdown: null,
       playbook: null,
       plan: null,
       findings: [],
-      summary: transcript.summary,
-      agent
+      summary: run.transcript.summary,
+      agent: run.agent
     };
   }
+  let planMarkdown = run.planMarkdown;
+  let plan = parsePlan(planMarkdown);
+  let findings = checkPlan(plan);
+  for (let round = 1; round <= settings.repairRounds && !plan.abort && hasErrors(findings); round++) {
+    log.info(`The plan breaks the contract in ${findings.filter((f) => f.severity === "error").length} place(s); asking the agent to correct it (round ${round} of ${settings.repairRounds}).`);
+    await writeFileIn(absTasks, planMarkdown);
+    const repaired = await runAgent(`Repair round ${round}`, renderRepairPrompt(prompt, planMarkdown, findings, absTasks));
+    if (!repaired.planMarkdown?.trim()) continue;
+    run = repaired;
+    planMarkdown = repaired.planMarkdown;
+    plan = parsePlan(planMarkdown);
+    findings = checkPlan(plan);
+  }
   await writeFileIn(absTasks, planMarkdown);
-  const plan = parsePlan(planMarkdown);
-  const findings = checkPlan(plan);
   for (const finding2 of findings) {
     log.warning(`${finding2.rule}: ${finding2.message}`, { file: tasksPath, line: finding2.line ?? void 0 });
   }
+  const { agent, transcript } = run;
   const agentPlaybook = await readIfExists(absPlaybook);
   const playbook = agentPlaybook && hasAuditSection(agentPlaybook) ? redact2(agentPlaybook, settings) : buildPlaybook({
     skills: preflight.skills ?? [],
@@ -24902,19 +25183,20 @@ async function planIssue(settings, request, deps) {
     serverUrl: settings.serverUrl
   });
   await writeFileIn(absPlaybook, playbook);
-  const errors = findings.filter((f) => f.severity === "error");
   const common = { ...base, preflight, planMarkdown, playbook, plan, findings, summary: transcript.summary, agent };
   if (plan.abort) {
     return { ...common, status: "aborted", message: "The agent aborted planning: its own server preflight failed (see the abort checklist)." };
   }
-  if (settings.strictPlan && errors.length > 0) {
-    return { ...common, status: "invalid", message: `The plan breaks the planning contract in ${errors.length} place(s) and \`strict-plan\` is on.` };
+  if (settings.strictPlan && hasErrors(findings)) {
+    const errors = findings.filter((f) => f.severity === "error").length;
+    return { ...common, status: "invalid", message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.` };
   }
-  const counts2 = `${plan.phases.length} phases, ${plan.phases.reduce((n, p) => n + p.tasks.length, 0)} tasks`;
+  const { phases, tasks } = planCounts(plan);
+  const counts = `${phases} phases, ${tasks} tasks`;
   return {
     ...common,
     status: "planned",
-    message: `Planned: ${counts2}${findings.length ? `, ${findings.length} finding(s) to review` : ""}.`
+    message: `Planned: ${counts}${findings.length ? `, ${findings.length} finding(s) to review` : ""}.`
   };
 }
 async function composePrompt(settings, input) {
@@ -24932,6 +25214,18 @@ async function composePrompt(settings, input) {
       auth: settings.serverToken ? { kind: "env", envVar: "WILD_AUTH_TOKEN" } : { kind: "none" }
     })
   );
+}
+var hasErrors = (findings) => findings.some((f) => f.severity === "error");
+function assertAgentSucceeded(agent, settings) {
+  if (agent.timedOut) {
+    throw new AgentFailedError(
+      `The agent did not finish within ${settings.agentTimeoutMs / 6e4} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`
+    );
+  }
+  if (agent.exitCode !== 0) {
+    const how = agent.exitCode === null ? `signal ${agent.signal}` : `code ${agent.exitCode}`;
+    throw new AgentFailedError(`The agent exited with ${how}.${tail("Its last error output", redact2(agent.stderrTail, settings) ?? "")}`);
+  }
 }
 async function fetchAuditSkill(settings, log) {
   try {
@@ -24972,263 +25266,6 @@ async function writeFileIn(file, content3) {
   await writeFile2(file, content3, "utf8");
 }
 
-// src/plan/mermaid.ts
-var MAX_TASK_NODES = 100;
-var MAX_EDGES = 400;
-var MAX_PHASE_NODES = 60;
-var MAX_LABEL = 60;
-var SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
-function mermaidLabel(text5, max = MAX_LABEL) {
-  const chars = [...text5.replace(/\s+/g, " ").trim()];
-  const cut = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
-  return cut.map((ch) => SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
-}
-function idMaker() {
-  const used = /* @__PURE__ */ new Map();
-  return (raw) => {
-    const base = `n_${raw.replace(/[^A-Za-z0-9]/g, "_")}`;
-    const n = used.get(base) ?? 0;
-    used.set(base, n + 1);
-    return n === 0 ? base : `${base}_${n + 1}`;
-  };
-}
-function stateClass(task) {
-  return task.state === "done" ? ":::done" : task.state === "in-progress" ? ":::progress" : "";
-}
-function planFlowchart(plan) {
-  const groups = [
-    ...plan.phases.map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ""}`, tasks: p.tasks })),
-    ...plan.strayTasks.length > 0 ? [{ title: "Outside any phase", tasks: plan.strayTasks }] : []
-  ];
-  const taskCount = groups.reduce((n, g) => n + g.tasks.length, 0);
-  const edgeCount = groups.reduce((n, g) => n + g.tasks.reduce((m, t) => m + t.dependencies.length, 0), 0);
-  if (groups.length === 0) return null;
-  const nodeId = idMaker();
-  const lines = ["flowchart TD", "  classDef done fill:#dafbe1,stroke:#1a7f37", "  classDef progress fill:#fff8c5,stroke:#9a6700"];
-  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
-    if (groups.length > MAX_PHASE_NODES) return null;
-    const ids = groups.map((g, i) => {
-      const id = nodeId(`phase${i}`);
-      lines.push(`  ${id}["${mermaidLabel(`${g.title} (${g.tasks.length} tasks)`)}"]`);
-      return id;
-    });
-    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
-    return lines.join("\n");
-  }
-  const byTaskId = /* @__PURE__ */ new Map();
-  const nodes = /* @__PURE__ */ new Map();
-  groups.forEach((group, i) => {
-    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
-    for (const task of group.tasks) {
-      const id = nodeId(task.id ?? `line${task.line}`);
-      nodes.set(task, id);
-      if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
-      const text5 = task.id ? `${task.id}: ${task.description}` : task.description;
-      lines.push(`    ${id}["${mermaidLabel(text5)}"]${stateClass(task)}`);
-    }
-    lines.push("  end");
-  });
-  for (const [task, id] of nodes) {
-    for (const dep of task.dependencies) {
-      const from = byTaskId.get(dep);
-      if (from) lines.push(`  ${from} --> ${id}`);
-    }
-  }
-  return lines.join("\n");
-}
-
-// src/plan/present.ts
-var DEFAULT_MARKER = "<!-- wild-plan:plan-comment -->";
-var DEFAULT_BUDGET = 65e3;
-var LEVELS = ["full", "no-mermaid", "counts", "no-tables"];
-var MAX_FINDINGS = 50;
-var MAX_SUMMARY = 3e3;
-function presentPlanComment(plan, findings, options = {}) {
-  return present(plan, findings, options, LEVELS, options.marker ?? DEFAULT_MARKER);
-}
-function presentJobSummary(plan, findings, options = {}) {
-  return present(plan, findings, options, ["counts", "no-tables"], null);
-}
-function present(plan, findings, options, levels, marker) {
-  const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
-  const context = { plan, findings: sortFindings(findings), options, fileLink: fileLink(options.fileUrl) };
-  const head = marker === null ? [] : [marker];
-  if (plan.abort) return abortNotice(context, head, budget);
-  for (const level of levels) {
-    const parts = [
-      ...head,
-      ...overview(context, level !== "no-tables", MAX_SUMMARY),
-      ...body(context, level),
-      ...findingsList(context, MAX_FINDINGS),
-      ...footer(context, level !== levels[0])
-    ];
-    const text5 = parts.join("\n");
-    if (text5.length <= budget) return text5;
-  }
-  const top = [...head, ...overview(context, false, 300)];
-  const tail2 = footer(context, true);
-  const room = budget - [...top, ...tail2].join("\n").length - 2;
-  return fit([...top, ...fitList(findingLines(context), room, (n) => `- \u2026 and ${n} more findings (run \`wild-plan validate\` on the file)`), ...tail2], budget);
-}
-function fit(lines, budget) {
-  let text5 = "";
-  for (const line of lines) {
-    const next = text5 === "" ? line : `${text5}
-${line}`;
-    if (next.length > budget) return text5 === "" ? line.slice(0, budget).replace(/[\uD800-\uDBFF]$/, "") : text5;
-    text5 = next;
-  }
-  return text5;
-}
-function fitList(lines, room, more) {
-  const out = [];
-  let used = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const moreLine = i + 1 < lines.length ? more(lines.length - i - 1).length + 1 : 0;
-    if (used + lines[i].length + 1 + moreLine > room) return [...out, more(lines.length - i)];
-    out.push(lines[i]);
-    used += lines[i].length + 1;
-  }
-  return out;
-}
-function sortFindings(findings) {
-  const rank = (f) => f.severity === "error" ? 0 : 1;
-  return [...findings].sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0));
-}
-function fileLink(url) {
-  if (!url || !/^https?:\/\/[^\s]+$/i.test(url)) return null;
-  return url.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-function counts(plan) {
-  const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
-  return {
-    phases: new Set(plan.phases.map((p) => p.number)).size,
-    tasks: tasks.length,
-    done: tasks.filter((t) => t.state === "done").length,
-    inProgress: tasks.filter((t) => t.state === "in-progress").length
-  };
-}
-function truncate(text5, max) {
-  if (text5.length <= max) return text5;
-  const cut = text5.slice(0, max);
-  const lineEnd = cut.lastIndexOf("\n");
-  return `${lineEnd > max / 2 ? cut.slice(0, lineEnd) : cut.replace(/[\uD800-\uDBFF]$/, "")}\u2026`;
-}
-function overview(context, table, maxSummary) {
-  const { plan, findings, options } = context;
-  const c = counts(plan);
-  const errors = findings.filter((f) => f.severity === "error").length;
-  const warnings = findings.length - errors;
-  const title = escapeHtml(truncate(options.title ?? "Research plan", 200));
-  const status = errors > 0 ? `\u274C **${errors} contract error${errors === 1 ? "" : "s"}**` : "\u2705 **Meets the planning contract**";
-  const lines = [`## ${title}`, "", `${status} \xB7 ${warnings} warning${warnings === 1 ? "" : "s"}`, ""];
-  if (table) {
-    lines.push("| Phases | Tasks | Done | In progress | Errors | Warnings |", "|---:|---:|---:|---:|---:|---:|");
-    lines.push(`| ${c.phases} | ${c.tasks} | ${c.done} | ${c.inProgress} | ${errors} | ${warnings} |`, "");
-  } else {
-    lines.push(`${c.phases} phases \xB7 ${c.tasks} tasks \xB7 ${c.done} done \xB7 ${c.inProgress} in progress`, "");
-  }
-  const summary = options.summary?.trim();
-  if (summary) {
-    const quoted = truncate(summary, maxSummary).split("\n").map((l) => `> ${l.replace(/</g, "&lt;")}`.trimEnd());
-    lines.push(...quoted, "");
-  }
-  return lines;
-}
-function body(context, level) {
-  const { plan } = context;
-  const lines = [];
-  if (level === "full") {
-    const chart = planFlowchart(plan);
-    if (chart) lines.push("### Dependency graph", "", "```mermaid", chart, "```", "");
-  }
-  if (level === "full" || level === "no-mermaid") {
-    lines.push("### Phases", "");
-    for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
-    if (plan.strayTasks.length > 0) lines.push(...phaseDetails("Tasks outside any phase", plan.strayTasks));
-  } else if (level === "counts" && plan.phases.length > 0) {
-    lines.push("### Phases", "", "| Phase | Title | Tasks | Done |", "|---:|---|---:|---:|");
-    for (const phase of plan.phases) {
-      const done = phase.tasks.filter((t) => t.state === "done").length;
-      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
-    }
-    lines.push("");
-  }
-  return lines;
-}
-function phaseHeading(phase) {
-  return `Phase ${phase.number}${phase.title ? ` \u2014 ${phase.title}` : ""}`;
-}
-var STATE_ICON = { todo: "\u2B1C", done: "\u2705", "in-progress": "\u{1F504}" };
-function phaseDetails(heading, tasks) {
-  const done = tasks.filter((t) => t.state === "done").length;
-  const summary = `<b>${htmlText2(heading)}</b> \xB7 ${tasks.length} task${tasks.length === 1 ? "" : "s"} \xB7 ${done} done`;
-  const lines = ["<details>", `<summary>${summary}</summary>`, ""];
-  if (tasks.length > 0) {
-    lines.push("| | ID | Task | Deliverable | Done when | Depends on |", "|:-:|---|---|---|---|---|");
-    for (const t of tasks) {
-      const cells = [t.id ?? "\u2014", t.description, t.deliverable ?? "\u2014", t.doneWhen ?? "\u2014", t.dependencies.join(", ") || "\u2014"];
-      lines.push(`| ${STATE_ICON[t.state]} | ${cells.map(escapeTableCell).join(" | ")} |`);
-    }
-    lines.push("");
-  }
-  lines.push("</details>", "");
-  return lines;
-}
-function htmlText2(text5) {
-  return text5.replace(/\s+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-function findingLines(context) {
-  return context.findings.map((f) => {
-    const icon = f.severity === "error" ? "\u274C" : "\u26A0\uFE0F";
-    const where = f.line === null ? "" : ` (line ${f.line})`;
-    return `- ${icon} \`${f.rule}\`${where}: ${escapeHtml(f.message)}`;
-  });
-}
-function findingsList(context, max) {
-  if (context.findings.length === 0) return [];
-  const lines = findingLines(context);
-  const shown = lines.slice(0, max);
-  if (lines.length > max) shown.push(`- \u2026 and ${lines.length - max} more findings (run \`wild-plan validate\` on the file)`);
-  return ["### Findings", "", ...shown, ""];
-}
-function footer(context, shortened) {
-  const { fileLink: link } = context;
-  if (!link) return shortened ? ["_Shortened to fit the comment size limit._"] : [];
-  return [shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`];
-}
-function abortNotice(context, head, budget) {
-  const { plan } = context;
-  const reasons = plan.abortReasons.length > 0 ? plan.abortReasons : ["(the checklist names no reason)"];
-  const top = [
-    ...head,
-    `## \u26D4 Planning aborted: the research server preflight failed`,
-    "",
-    "The Wild server docs/API checks failed, so no plan was written and no sweeps or runs were created. Fix the server, then run wild-plan again.",
-    "",
-    "**Failed checks**",
-    ""
-  ];
-  const tail2 = ["", ...footer(context, false)];
-  const room = budget - [...top, ...tail2].join("\n").length - 1;
-  const list3 = fitList(reasons.map((r) => `- ${escapeHtml(truncate(r, 2e3))}`), room, (n) => `- \u2026 and ${n} more`);
-  return fit([...top, ...list3, ...tail2], budget);
-}
-function planToJson(plan) {
-  const c = counts(plan);
-  return structuredClone({
-    version: 1,
-    abort: plan.abort,
-    abortReasons: plan.abortReasons,
-    fenced: plan.fenced,
-    counts: { ...c, todo: c.tasks - c.done - c.inProgress },
-    notes: plan.notes,
-    phases: plan.phases,
-    strayTasks: plan.strayTasks,
-    contract: plan.contract
-  });
-}
-
 export {
   INPUT_NAMES,
   SettingsError,
@@ -25239,14 +25276,14 @@ export {
   ABORT_SENTINEL,
   checkPlan,
   parsePlan,
+  presentPlanComment,
+  presentJobSummary,
+  planToJson,
   newSessionId,
   runPreflight,
   formatPreflightTable,
   preflightFailureReasons,
   AgentFailedError,
   planIssue,
-  composePrompt,
-  presentPlanComment,
-  presentJobSummary,
-  planToJson
+  composePrompt
 };

@@ -10,7 +10,7 @@ import {
   planToJson,
   presentJobSummary,
   presentPlanComment
-} from "./chunk-7GQ5B24X.js";
+} from "./chunk-353UNCWY.js";
 import {
   __commonJS,
   __require,
@@ -31132,7 +31132,7 @@ async function runAction(settings, context3, deps) {
     return await finish(settings, context3, target, outcome, writes, status, log);
   } catch (error2) {
     if (deps.signal?.aborted) {
-      await status.set({ kind: "cancelled" });
+      await status.set({ kind: "cancelled" }).catch((e) => log.warning(`could not update the status comment: ${e.message}`));
       return { status: "failed", message: "The run was cancelled.", fail: true, summary: "### \u23F9\uFE0F wild-plan was cancelled\n" };
     }
     const message = error2 instanceof Error ? error2.message : String(error2);
@@ -31291,7 +31291,14 @@ var StatusComment = class {
   thread;
   context;
   id;
-  async set(state) {
+  queue = Promise.resolve();
+  set(state) {
+    const next = this.queue.catch(() => {
+    }).then(() => this.write(state));
+    this.queue = next;
+    return next;
+  }
+  async write(state) {
     if (this.thread === void 0) return;
     const posted = await this.writes.comment(this.thread, STATUS_MARKER, renderStatusComment(state, this.context), this.id);
     this.id = posted?.id ?? this.id;

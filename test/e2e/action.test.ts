@@ -1,0 +1,176 @@
+// The BUILT action (dist/index.js, as committed: CI runs the tests before it rebuilds) run as
+// a process with the environment GitHub's runner gives a JavaScript action, against the fake
+// GitHub, the Wild server fake, a real git origin and the scripted agent. Checks what a
+// workflow sees: the exit code, the step outputs, the job summary, what landed on GitHub and
+// on origin, and that neither token leaks anywhere.
+//
+// The production client spaces GitHub writes 1–3 s apart and cannot be tuned from outside,
+// so each run takes several seconds; the cases are independent (own fakes, own origin) and
+// run concurrently.
+import { existsSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BOT_AUTHOR } from '../../src/git/commit.js';
+import {
+  ActionScenario,
+  DIST_ENTRY,
+  labeledIssueEvent,
+  PLAN_MARKER,
+  STATUS_MARKER,
+  type DistRun,
+  type ScenarioOptions,
+} from '../support/action-harness.js';
+
+const TIMEOUT = 90_000;
+
+beforeAll(() => {
+  if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} is missing; dist/ is committed — run npm run build`);
+});
+
+async function withScenario(options: ScenarioOptions, fn: (s: ActionScenario) => Promise<void>): Promise<void> {
+  const s = await ActionScenario.create(options);
+  try {
+    await fn(s);
+  } finally {
+    await s.dispose();
+  }
+}
+
+/** Neither token in the log (bar the runner's own ::add-mask:: lines), a request body, an output, or a commit. */
+async function expectNoSecretLeaks(s: ActionScenario, run: DistRun, { masked }: { masked: boolean }) {
+  const log = `${run.stdout}\n${run.stderr}`;
+  if (masked) {
+    // The runner masks what the action registers; registering is the one place a secret may appear.
+    expect(run.stdout).toContain(`::add-mask::${s.githubToken}\n`);
+    expect(run.stdout).toContain(`::add-mask::${s.serverToken}\n`);
+  }
+  const unmasked = log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  const githubBodies = JSON.stringify(s.fake.requests.map((r) => r.body ?? null));
+  const wildTraffic = JSON.stringify(s.wild.requests.map((r) => [r.path, r.query, r.headers, r.body]));
+  const origin = await s.originDump();
+  const published = `${JSON.stringify(run.outputs)}\n${run.summary}`;
+  for (const secret of [s.githubToken, s.serverToken, Buffer.from(`x-access-token:${s.githubToken}`).toString('base64')]) {
+    expect(unmasked).not.toContain(secret);
+    expect(githubBodies).not.toContain(secret);
+    expect(origin).not.toContain(secret);
+    expect(published).not.toContain(secret);
+  }
+  // The GitHub token never goes to the research server.
+  expect(wildTraffic).not.toContain(s.githubToken);
+}
+
+describe.concurrent('dist/index.js as GitHub runs it', () => {
+  it(
+    'label → planned: exit 0, every output set, a job summary, the branch, the PR and both comments',
+    async () => {
+      await withScenario({}, async (s) => {
+        const run = await s.runDist();
+
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(0);
+        expect(s.fake.violations).toEqual([]);
+        const out = run.outputs;
+        expect(out).toMatchObject({
+          status: 'planned',
+          branch: 'wild-plan/issue-1',
+          'pr-number': '2',
+          'pr-url': `${s.fake.htmlUrl}/${s.repo}/pull/2`,
+          'tasks-path': '.wild/plans/issue-1/tasks.md',
+          'playbook-path': '.wild/plans/issue-1/prompt_skill_playbook.md',
+        });
+        expect(out['session-id']).toMatch(/^wild-[0-9a-f]+$/);
+        const plan = JSON.parse(out['plan-json'] ?? 'null') as { counts: { phases: number; tasks: number }; findings: unknown[] };
+        expect(plan.counts).toMatchObject({ phases: 5, tasks: 13 });
+        expect(Array.isArray(plan.findings)).toBe(true);
+
+        const planComment = s.marked(2, PLAN_MARKER);
+        expect(planComment).toHaveLength(1);
+        expect(out['comment-url']).toBe(`${s.fake.htmlUrl}/${s.repo}/pull/2#issuecomment-${planComment[0]!.id}`);
+        expect(run.summary).toContain('### ✅ wild-plan: planned');
+        expect(run.summary).toContain('#### Research server preflight');
+
+        const commits = await s.git.remoteLog('wild-plan/issue-1', s.defaultBranch);
+        expect(commits).toHaveLength(1);
+        const commit = await s.git.commit(commits[0]!);
+        expect(commit.authorName).toBe(BOT_AUTHOR.name);
+        expect(commit.files.sort()).toEqual(['.wild/plans/issue-1/prompt_skill_playbook.md', '.wild/plans/issue-1/tasks.md']);
+        expect(s.fake.pulls(s.repo).map((p) => p.title)).toEqual(['Plan: Spelling error in the README file']);
+        expect(s.marked(1, STATUS_MARKER)[0]!.body).toContain('### ✅ Plan ready: [#2]');
+        // Log groups and the plan finding as an annotation on tasks.md.
+        expect(run.stdout).toContain('::group::Preflight: research server');
+        expect(run.stdout).toMatch(/^::warning file=\.wild\/plans\/issue-1\/tasks\.md,line=\d+::/m);
+
+        await expectNoSecretLeaks(s, run, { masked: true });
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'another label → skipped: exit 0, status=skipped, not one request to GitHub',
+    async () => {
+      await withScenario({ event: labeledIssueEvent('bug') }, async (s) => {
+        const run = await s.runDist();
+
+        expect(run.code).toBe(0);
+        expect(run.outputs).toEqual({ status: 'skipped' });
+        expect(run.stdout).toContain('Skipped: the label `bug` is not the trigger label `wild-plan`');
+        expect(s.fake.requests).toEqual([]);
+        expect(s.fake.writes()).toEqual([]);
+        expect(await s.git.remoteHead(s.planBranch)).toBeNull();
+        await expectNoSecretLeaks(s, run, { masked: false });
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'preflight fails (server down) with fail-on-abort left at its default → exit 1, status=aborted, nothing published',
+    async () => {
+      await withScenario({}, async (s) => {
+        await s.wild.setFault('*', { kind: 'down' });
+
+        const run = await s.runDist();
+
+        expect(run.code).toBe(1);
+        expect(run.outputs.status).toBe('aborted');
+        expect(run.outputs['tasks-path']).toBe('.wild/plans/issue-1/tasks.md');
+        expect(run.stdout).toMatch(/^::error::Planning aborted: the research server at /m);
+        expect(run.summary).toContain('### ⛔ wild-plan: aborted');
+        expect(await s.git.remoteHead(s.planBranch)).toBeNull();
+        expect(s.fake.pulls(s.repo)).toEqual([]);
+        const status = s.marked(1, STATUS_MARKER);
+        expect(status).toHaveLength(1);
+        expect(status[0]!.body).toContain('### ⛔ Planning aborted');
+        expect(status[0]!.body).toContain('ABORT_EARLY_DOCS_CHECK_FAILED');
+        expect(s.fake.violations).toEqual([]);
+        await expectNoSecretLeaks(s, run, { masked: true });
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the agent crashes → exit 1, status=failed, and the status comment shows its error',
+    async () => {
+      await withScenario({ agentMode: 'crash' }, async (s) => {
+        const run = await s.runDist();
+
+        expect(run.code).toBe(1);
+        expect(run.outputs.status).toBe('failed');
+        expect(run.stdout).toMatch(/^::error::The agent exited with code 3/m);
+        expect(await s.git.remoteHead(s.planBranch)).toBeNull();
+        expect(s.fake.pulls(s.repo)).toEqual([]);
+        const status = s.marked(1, STATUS_MARKER);
+        expect(status).toHaveLength(1);
+        expect(status[0]!.body).toContain('### ❌ wild-plan failed');
+        expect(status[0]!.body).toContain('scripted-agent: simulated crash: model provider returned 500');
+        expect(s.fake.violations).toEqual([]);
+        await expectNoSecretLeaks(s, run, { masked: true });
+      });
+    },
+    TIMEOUT,
+  );
+});
