@@ -17,8 +17,8 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-353UNCWY.js";
-import "./chunk-TE2PH3D7.js";
+} from "./chunk-54QAK4AJ.js";
+import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
 import { readFile } from "node:fs/promises";

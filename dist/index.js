@@ -1,8 +1,8 @@
 import { createRequire as __wpCreateRequire } from 'node:module'; const require = __wpCreateRequire(import.meta.url);
 import {
-  decideTrigger
-} from "./chunk-LCKERMU5.js";
-import "./chunk-TE2PH3D7.js";
+  quickSkip
+} from "./chunk-AGCRR7HP.js";
+import "./chunk-UR2CMWYT.js";
 
 // src/index.ts
 import { randomUUID } from "node:crypto";
@@ -18,8 +18,7 @@ function quickSkipReason(env) {
     return null;
   }
   const label = env["INPUT_TRIGGER-LABEL"]?.trim() || "wild-plan";
-  const trigger = decideTrigger(eventName, payload, label);
-  return trigger.kind === "skip" ? trigger.reason : null;
+  return quickSkip(eventName, payload, label);
 }
 var reason = quickSkipReason(process.env);
 if (reason !== null) {
@@ -33,6 +32,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-ZBHEYMNJ.js");
+  const { runFromEnvironment } = await import("./entry-YLLBABUF.js");
   await runFromEnvironment();
 }

@@ -3,7 +3,7 @@
 // when there is something to plan.
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { decideTrigger } from './trigger.js';
+import { quickSkip } from './quick-skip.js';
 
 function quickSkipReason(env: NodeJS.ProcessEnv): string | null {
   const eventName = env.GITHUB_EVENT_NAME;
@@ -16,8 +16,7 @@ function quickSkipReason(env: NodeJS.ProcessEnv): string | null {
     return null;
   }
   const label = env['INPUT_TRIGGER-LABEL']?.trim() || 'wild-plan';
-  const trigger = decideTrigger(eventName, payload, label);
-  return trigger.kind === 'skip' ? trigger.reason : null;
+  return quickSkip(eventName, payload, label);
 }
 
 const reason = quickSkipReason(process.env);

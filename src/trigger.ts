@@ -1,18 +1,15 @@
 import { z } from 'zod';
+import { COMMAND, isBot, parseCommand, type Sender } from './quick-skip.js';
+
+export { COMMAND, isBot, parseCommand, type Sender };
 
 /**
  * GitHub event → what to plan, or why not. Pure: reads the payload only. Who may trigger
  * (repository permission) needs the API and is checked by the caller afterwards.
  */
 
-export const COMMAND = '/wild-plan';
 /** Hidden markers in wild-plan's own comments; a comment carrying one never triggers. */
 export const MARKER_PREFIX = '<!-- wild-plan:';
-
-export interface Sender {
-  login: string;
-  type: string;
-}
 
 export type Trigger =
   | { kind: 'skip'; reason: string }
@@ -70,19 +67,6 @@ const DispatchEvent = z.object({
   inputs: z.record(z.string(), z.unknown()).nullable().optional(),
   sender: SenderSchema,
 });
-
-export function isBot(sender: Sender): boolean {
-  return sender.type === 'Bot' || sender.login.endsWith('[bot]');
-}
-
-/** `/wild-plan rest…` at the start of a comment → the rest (the steer); else null. */
-export function parseCommand(body: string): string | null {
-  const text = body.trimStart();
-  if (!text.startsWith(COMMAND)) return null;
-  const rest = text.slice(COMMAND.length);
-  if (rest !== '' && !/^\s/.test(rest)) return null; // `/wild-planner` is another command
-  return rest.trim();
-}
 
 const skip = (reason: string): Trigger => ({ kind: 'skip', reason });
 

@@ -4,7 +4,7 @@ import type { GitHubClient } from '../github/client.js';
 import { acknowledgeComment, upsertMarkedComment } from '../github/comments.js';
 import { checkSenderPermission } from '../github/permission.js';
 import { upsertPullRequest } from '../github/pull-request.js';
-import { renderStatusComment, STATUS_MARKER, type StatusState } from '../github/status-comment.js';
+import { messageBlock, renderStatusComment, STATUS_MARKER, type StatusState } from '../github/status-comment.js';
 import type { Log } from '../log.js';
 import { planIssue, type PlanOutcome } from '../main.js';
 import { planToJson, presentPlanComment } from '../plan/present.js';
@@ -78,7 +78,7 @@ export async function runAction(settings: Settings, context: ActionContext, deps
     }
     const message = error instanceof Error ? error.message : String(error);
     await status.set({ kind: 'failed', message }).catch((e: unknown) => log.warning(`could not update the status comment: ${(e as Error).message}`));
-    return { status: 'failed', message, fail: true, summary: `### ❌ wild-plan failed\n\n${message}\n` };
+    return { status: 'failed', message, fail: true, summary: `### ❌ wild-plan failed\n\n${messageBlock(message)}\n` };
   } finally {
     deps.signal?.removeEventListener('abort', onAbort);
   }

@@ -1,3 +1,4 @@
+import { messageBlock } from '../github/status-comment.js';
 import type { PlanOutcome } from '../main.js';
 import { presentJobSummary } from '../plan/present.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
@@ -6,7 +7,7 @@ import type { ActionContext } from './context.js';
 /** The job summary: the outcome in a line, the preflight table, the plan overview. */
 export function renderJobSummary(outcome: PlanOutcome, context: ActionContext): string {
   const icon = { planned: '✅', aborted: '⛔', invalid: '⚠️' }[outcome.status];
-  const parts = [`### ${icon} wild-plan: ${outcome.status}`, '', outcome.message, '', '#### Research server preflight', '', formatPreflightTable(outcome.preflight), ''];
+  const parts = [`### ${icon} wild-plan: ${outcome.status}`, '', messageBlock(outcome.message), '', '#### Research server preflight', '', formatPreflightTable(outcome.preflight), ''];
   if (outcome.plan && !outcome.plan.abort) {
     parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? undefined }), '');
   }

@@ -48,15 +48,10 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
         'Fix the server or the `server-url` / `server-token` inputs, then add the label again or comment `/wild-plan`.',
       );
       break;
-    case 'invalid': {
-      // The first line is ours; what follows quotes the agent's output, which is untrusted
-      // (markup, @mentions, control bytes): it goes in a fence.
-      const [headline = '', ...detail] = state.message.split('\n');
-      lines.push(`### ⚠️ No usable plan${run}`, '', headline);
-      if (detail.join('').trim()) lines.push('', fence(detail.join('\n')));
+    case 'invalid':
+      lines.push(`### ⚠️ No usable plan${run}`, '', messageBlock(state.message));
       if (state.findings) lines.push('', state.findings);
       break;
-    }
     case 'failed':
       lines.push(`### ❌ wild-plan failed${run}`, '', fence(state.message), '', 'See the run log for details; fix the cause and re-run.');
       break;
@@ -77,6 +72,17 @@ function quote(text: string): string {
 
 function details(summary: string, body: string): string {
   return `<details><summary>${summary}</summary>\n\n${fence(body)}\n\n</details>`;
+}
+
+/**
+ * A pipeline message as markdown: its first line is ours and stays prose; the lines after it
+ * quote the agent's output, which is untrusted (markup, @mentions, control bytes), so they go
+ * in a fence.
+ */
+export function messageBlock(message: string): string {
+  const [headline = '', ...detail] = message.split('\n');
+  const rest = detail.join('\n');
+  return rest.trim() ? `${headline}\n\n${fence(rest)}` : headline;
 }
 
 /** A code fence longer than any backtick run inside, so text cannot break out of it. */

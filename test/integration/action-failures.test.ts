@@ -114,6 +114,22 @@ describe('the agent fails', () => {
     expect(body).toMatch(/\nThe agent gave no plan: [^\n]*\n\n`{3,}\nThe end of its output:\n/);
   });
 
+  it('an agent that prints the server token on its way out: the status comment shows *** instead', async () => {
+    const s = await create({
+      inputs: {
+        'agent-command': `node -e "console.log('curl -H X-Auth-Token:' + process.env.WILD_AUTH_TOKEN); console.error('401 with X-Auth-Token:' + process.env.WILD_AUTH_TOKEN); process.exit(Number(process.env.WILD_SESSION_ID ? 2 : 0))"`,
+      },
+    });
+
+    const { result } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'failed', fail: true });
+    const body = statusComment(s);
+    expect(body).toContain('401 with X-Auth-Token:***');
+    for (const r of s.fake.requests) expect(JSON.stringify(r.body ?? null)).not.toContain(s.serverToken);
+    expect(result.message + result.summary).not.toContain(s.serverToken);
+  });
+
   it('a plan that breaks the contract with strict-plan on: invalid, nothing published', async () => {
     const s = await create({ agentMode: 'invalid-plan', inputs: { 'strict-plan': 'true' } });
     const { result } = await s.runInProcess();

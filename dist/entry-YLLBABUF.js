@@ -1,22 +1,24 @@
 import { createRequire as __wpCreateRequire } from 'node:module'; const require = __wpCreateRequire(import.meta.url);
 import {
-  decideTrigger
-} from "./chunk-LCKERMU5.js";
+  COMMAND,
+  isBot,
+  parseCommand
+} from "./chunk-AGCRR7HP.js";
 import {
   INPUT_NAMES,
+  external_exports,
   formatPreflightTable,
   parseSettings,
   planIssue,
   planToJson,
   presentJobSummary,
   presentPlanComment
-} from "./chunk-353UNCWY.js";
+} from "./chunk-54QAK4AJ.js";
 import {
   __commonJS,
   __require,
-  __toESM,
-  external_exports
-} from "./chunk-TE2PH3D7.js";
+  __toESM
+} from "./chunk-UR2CMWYT.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -21488,8 +21490,8 @@ var require_common = __commonJS({
         return namespaces;
       }
       function enabled(name) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name, skip)) {
+        for (const skip2 of createDebug.skips) {
+          if (matchesTemplate(name, skip2)) {
             return false;
           }
         }
@@ -30987,13 +30989,10 @@ function renderStatusComment(state, context3) {
         "Fix the server or the `server-url` / `server-token` inputs, then add the label again or comment `/wild-plan`."
       );
       break;
-    case "invalid": {
-      const [headline = "", ...detail] = state.message.split("\n");
-      lines.push(`### \u26A0\uFE0F No usable plan${run}`, "", headline);
-      if (detail.join("").trim()) lines.push("", fence(detail.join("\n")));
+    case "invalid":
+      lines.push(`### \u26A0\uFE0F No usable plan${run}`, "", messageBlock(state.message));
       if (state.findings) lines.push("", state.findings);
       break;
-    }
     case "failed":
       lines.push(`### \u274C wild-plan failed${run}`, "", fence(state.message), "", "See the run log for details; fix the cause and re-run.");
       break;
@@ -31014,6 +31013,13 @@ ${fence(body)}
 
 </details>`;
 }
+function messageBlock(message) {
+  const [headline = "", ...detail] = message.split("\n");
+  const rest = detail.join("\n");
+  return rest.trim() ? `${headline}
+
+${fence(rest)}` : headline;
+}
 function fence(text, lang = "") {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m2) => m2[0].length));
   const ticks = "`".repeat(longest + 1);
@@ -31031,10 +31037,158 @@ function clamp(body) {
 _\u2026cut to fit GitHub's comment limit; see the run log._`;
 }
 
+// src/trigger.ts
+var MARKER_PREFIX = "<!-- wild-plan:";
+var SenderSchema = external_exports.object({ login: external_exports.string(), type: external_exports.string() });
+var LabelSchema = external_exports.object({ name: external_exports.string() });
+var IssueSchema = external_exports.object({
+  number: external_exports.coerce.number().int().positive(),
+  title: external_exports.string(),
+  body: external_exports.string().nullable().optional(),
+  labels: external_exports.array(LabelSchema).optional(),
+  pull_request: external_exports.unknown().optional()
+});
+var IssuesEvent = external_exports.object({ action: external_exports.string(), issue: IssueSchema, label: LabelSchema.optional(), sender: SenderSchema });
+var CommentEvent = external_exports.object({
+  action: external_exports.string(),
+  issue: IssueSchema,
+  comment: external_exports.object({ id: external_exports.number(), body: external_exports.string().nullable(), user: SenderSchema }),
+  sender: SenderSchema
+});
+var PullRequestEvent = external_exports.object({
+  action: external_exports.string(),
+  number: external_exports.coerce.number().int().positive().optional(),
+  pull_request: external_exports.object({
+    number: external_exports.coerce.number().int().positive(),
+    title: external_exports.string(),
+    body: external_exports.string().nullable().optional(),
+    labels: external_exports.array(LabelSchema).optional(),
+    head: external_exports.object({ ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }).nullable() }),
+    base: external_exports.object({ repo: external_exports.object({ full_name: external_exports.string() }) })
+  }),
+  label: LabelSchema.optional(),
+  sender: SenderSchema
+});
+var DispatchEvent = external_exports.object({
+  inputs: external_exports.record(external_exports.string(), external_exports.unknown()).nullable().optional(),
+  sender: SenderSchema
+});
+var skip = (reason) => ({ kind: "skip", reason });
+function parsePayload(schema, payload, eventName) {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const where = parsed.error.issues[0];
+  return skip(`the ${eventName} event payload is missing \`${where?.path.join(".") || "?"}\` (${where?.message ?? "invalid"}); nothing to plan`);
+}
+var isSkip = (value) => typeof value === "object" && value !== null && "kind" in value;
+function decideTrigger(eventName, payload, triggerLabel) {
+  const sender = payload?.sender;
+  if (sender && typeof sender.login === "string" && isBot({ login: sender.login, type: String(sender.type) })) {
+    return skip(`the event was sent by a bot (${sender.login}); wild-plan never answers bots, so it cannot loop`);
+  }
+  switch (eventName) {
+    case "issues":
+      return fromIssues(payload, triggerLabel);
+    case "issue_comment":
+      return fromComment(payload);
+    case "workflow_dispatch":
+      return fromDispatch(payload);
+    case "pull_request":
+      return fromPullRequest(payload, triggerLabel);
+    default:
+      return skip(`the \`${eventName}\` event does not trigger wild-plan (use issues, issue_comment, pull_request or workflow_dispatch)`);
+  }
+}
+function fromIssues(payload, triggerLabel) {
+  const event = parsePayload(IssuesEvent, payload, "issues");
+  if (isSkip(event)) return event;
+  const hasLabel = (event.issue.labels ?? []).some((l3) => l3.name === triggerLabel);
+  if (event.action === "labeled") {
+    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
+    if (event.issue.labels && !hasLabel) return skip(`the label \`${triggerLabel}\` was removed before the run started`);
+  } else if (event.action === "opened") {
+    if (!hasLabel) return skip(`the new issue does not carry the trigger label \`${triggerLabel}\``);
+  } else {
+    return skip(`issues.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+  }
+  const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
+  return { kind: "plan", source: "label", sender: event.sender, number: event.issue.number, isPullRequest, title: event.issue.title, body: event.issue.body ?? null, steer: "" };
+}
+function fromComment(payload) {
+  const event = parsePayload(CommentEvent, payload, "issue_comment");
+  if (isSkip(event)) return event;
+  if (event.action !== "created") return skip(`issue_comment.${event.action} does not trigger wild-plan (only new comments)`);
+  const body = event.comment.body ?? "";
+  if (body.includes(MARKER_PREFIX)) return skip("the comment is wild-plan's own");
+  const steer = parseCommand(body);
+  if (steer === null) return skip(`the comment does not start with \`${COMMAND}\``);
+  const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
+  return {
+    kind: "plan",
+    source: "comment",
+    sender: event.sender,
+    number: event.issue.number,
+    isPullRequest,
+    title: event.issue.title,
+    body: event.issue.body ?? null,
+    steer,
+    commentId: event.comment.id
+  };
+}
+function fromDispatch(payload) {
+  const event = parsePayload(DispatchEvent, payload, "workflow_dispatch");
+  if (isSkip(event)) return event;
+  const inputs = event.inputs ?? {};
+  const read = (...names) => {
+    for (const name of names) {
+      const v2 = inputs[name];
+      if (typeof v2 === "string" && v2.trim() !== "" || typeof v2 === "number") return String(v2).trim();
+    }
+    return void 0;
+  };
+  const issue2 = read("issue-number", "issue_number", "issue");
+  const goal = read("goal");
+  const steer = read("steer") ?? "";
+  if (issue2 !== void 0) {
+    const number = Number(issue2.replace(/^#/, ""));
+    if (!Number.isInteger(number) || number <= 0) {
+      return skip(`the workflow_dispatch input \`issue-number\` "${issue2}" is not an issue number`);
+    }
+    return { kind: "plan", source: "dispatch", sender: event.sender, number, isPullRequest: false, steer };
+  }
+  if (goal !== void 0) return { kind: "plan", source: "dispatch", sender: event.sender, isPullRequest: false, body: goal, steer };
+  return skip("the workflow_dispatch run has neither an `issue-number` nor a `goal` input; add one to the workflow and fill it in");
+}
+function fromPullRequest(payload, triggerLabel) {
+  const event = parsePayload(PullRequestEvent, payload, "pull_request");
+  if (isSkip(event)) return event;
+  const pr2 = event.pull_request;
+  const hasLabel = (pr2.labels ?? []).some((l3) => l3.name === triggerLabel);
+  if (event.action === "labeled") {
+    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
+  } else if (event.action === "opened") {
+    if (!hasLabel) return skip(`the new pull request does not carry the trigger label \`${triggerLabel}\``);
+  } else {
+    return skip(`pull_request.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+  }
+  const fork = pr2.head.repo === null || pr2.head.repo.full_name !== pr2.base.repo.full_name;
+  return {
+    kind: "plan",
+    source: "pull_request",
+    sender: event.sender,
+    number: pr2.number,
+    isPullRequest: true,
+    title: pr2.title,
+    body: pr2.body ?? null,
+    steer: "",
+    head: { ref: pr2.head.ref, fork }
+  };
+}
+
 // src/action/summary.ts
 function renderJobSummary(outcome, context3) {
   const icon = { planned: "\u2705", aborted: "\u26D4", invalid: "\u26A0\uFE0F" }[outcome.status];
-  const parts = [`### ${icon} wild-plan: ${outcome.status}`, "", outcome.message, "", "#### Research server preflight", "", formatPreflightTable(outcome.preflight), ""];
+  const parts = [`### ${icon} wild-plan: ${outcome.status}`, "", messageBlock(outcome.message), "", "#### Research server preflight", "", formatPreflightTable(outcome.preflight), ""];
   if (outcome.plan && !outcome.plan.abort) {
     parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? void 0 }), "");
   }
@@ -31139,7 +31293,7 @@ async function runAction(settings, context3, deps) {
     await status.set({ kind: "failed", message }).catch((e) => log.warning(`could not update the status comment: ${e.message}`));
     return { status: "failed", message, fail: true, summary: `### \u274C wild-plan failed
 
-${message}
+${messageBlock(message)}
 ` };
   } finally {
     deps.signal?.removeEventListener("abort", onAbort);

@@ -1,0 +1,54 @@
+// `npm run bench`: what wild-plan costs around the agent, each figure measured side by side
+// with its floor in one run and reported as a ratio (the machines are shared and noisy).
+// Prints a table and writes bench/results.json.
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchColdStart } from './cold-start.js';
+import { benchPlanSize } from './plan-size.js';
+import { benchPreflight } from './preflight.js';
+import { benchRepoSize } from './repo-size.js';
+import { fmt } from './stats.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const rows: Array<{ measure: string; result: string; target: string; met: boolean | null }> = [];
+const results: Record<string, unknown> = {
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  date: new Date().toISOString(),
+};
+
+function row(measure: string, result: string, target: string, met: boolean | null) {
+  rows.push({ measure, result, target, met });
+  console.log(`  ${met === null ? '·' : met ? '✓' : '✗'} ${measure}: ${result}`);
+}
+
+console.log('Cold start (skipped event vs node -e 0)');
+const cold = await benchColdStart(root);
+results.coldStart = cold;
+row('cold start', `${fmt(cold.a)} vs ${fmt(cold.b)} → ${cold.ratio.toFixed(2)}×`, '≤ 1.5×', cold.ratio <= 1.5);
+
+console.log('Preflight');
+const pre = await benchPreflight();
+results.preflight = pre;
+row('preflight, one check +500 ms', `${fmt(pre.delayed.a)} vs that check alone ${fmt(pre.delayed.b)} → ${pre.delayed.ratio.toFixed(2)}×`, '≈ 1.0×', pre.delayed.ratio <= 1.1);
+const hungBudget = pre.hung.timeoutMs * pre.hung.attempts + 1_000 + 1_500; // attempts × timeout, backoff, 1 s
+row('preflight, hung server', `aborted after ${(pre.hung.ms / 1000).toFixed(1)} s (${pre.hung.attempts} attempts × ${pre.hung.timeoutMs / 1000} s timeout)`, `≤ attempts × timeout + backoff + 1 s (${(hungBudget / 1000).toFixed(1)} s)`, !pre.hung.ok && pre.hung.ms <= hungBudget);
+
+console.log('Repository size (publish on 50,000 files vs 10)');
+const repo = await benchRepoSize();
+results.repoSize = repo;
+row('publish, 50,000-file repo', `${fmt(repo.a)} vs ${fmt(repo.b)} → ${repo.ratio.toFixed(2)}×`, '≤ 1.5×', repo.ratio <= 1.5);
+
+console.log('Plan size (parse + check + present)');
+const sizes = await benchPlanSize();
+results.planSize = sizes;
+const perTask = sizes.filter((s) => s.tasks >= 1000).map((s) => s.perTaskUs);
+const spread = Math.max(...perTask) / Math.min(...perTask);
+for (const s of sizes) row(`plan of ${s.tasks} tasks`, `${s.medianMs.toFixed(1)} ms (${s.minMs.toFixed(1)}–${s.maxMs.toFixed(1)}), ${s.perTaskUs.toFixed(0)} µs/task`, 'µs/task roughly constant', null);
+row('plan size, cost per task 1,000 → 10,000', `${spread.toFixed(2)}× spread`, '≤ 1.5× (linear)', spread <= 1.5);
+
+await writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify({ ...results, table: rows }, null, 2)}\n`);
+console.log('\n| measure | result | target | met |\n|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.measure} | ${r.result} | ${r.target} | ${r.met === null ? '' : r.met ? 'yes' : 'no'} |`);
+console.log('\nWrote bench/results.json');
