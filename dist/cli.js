@@ -17,7 +17,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-54QAK4AJ.js";
+} from "./chunk-36J6ZUSZ.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
@@ -99,6 +99,7 @@ Nothing is pushed or posted.
   --agent-timeout-minutes N      default 20
   --preflight-timeout-seconds N  default 10
   --strict-plan                  contract errors make the run invalid (exit 3)
+  --no-proxy                     let the agent call the server directly, token in $WILD_AUTH_TOKEN
   --repair-rounds N              times the agent is asked to correct a plan that breaks the contract (default 1)
   --json                         print the outcome as JSON
   -h, --help                     this help
@@ -119,6 +120,7 @@ var OPTIONS = {
   "preflight-timeout-seconds": { type: "string" },
   "strict-plan": { type: "boolean" },
   "repair-rounds": { type: "string" },
+  "no-proxy": { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
@@ -145,6 +147,7 @@ async function readPlanInputs(io, values, extra = {}) {
       "preflight-timeout-seconds": str("preflight-timeout-seconds"),
       "strict-plan": values["strict-plan"] ? "true" : void 0,
       "repair-rounds": str("repair-rounds"),
+      "server-proxy": values["no-proxy"] ? "false" : void 0,
       ...extra
     },
     workspace
@@ -218,6 +221,7 @@ live /openapi.json. The server token is never printed: the prompt refers to $WIL
   --workdir DIR                     the repository (default: current directory)
   --tasks-path PATH                 where the plan would go
   --prompt-file FILE                a planning prompt of your own
+  --no-proxy                        render as for a run without the loopback proxy (token in $WILD_AUTH_TOKEN)
   -h, --help                        this help`;
 async function runRender(args, io) {
   const { values } = parseArgs2({
@@ -232,6 +236,7 @@ async function runRender(args, io) {
       "tasks-path": { type: "string" },
       "prompt-file": { type: "string" },
       "preflight-timeout-seconds": { type: "string" },
+      "no-proxy": { type: "boolean" },
       help: { type: "boolean", short: "h" }
     },
     strict: true
@@ -247,7 +252,10 @@ async function runRender(args, io) {
     io.stderr(`warning: no API catalog: ${preflightFailureReasons(preflight).join("; ") || "/openapi.json unavailable"}`);
   }
   const tasksFile = path3.join(settings.workspace, tasksPathFor(settings, issue.number));
-  io.stdout(await composePrompt(settings, { goal, sessionId: newSessionId(), tasksFile, openapi: preflight.openapi }));
+  const proxied = settings.serverProxy;
+  if (proxied) io.stderr("note: the agent gets a loopback proxy URL in place of server-url; the proxy adds the token.");
+  const auth = proxied ? { kind: "proxy" } : settings.serverToken ? { kind: "env", envVar: "WILD_AUTH_TOKEN" } : { kind: "none" };
+  io.stdout(await composePrompt(settings, { goal, sessionId: newSessionId(), tasksFile, openapi: preflight.openapi, serverUrl: settings.serverUrl, auth }));
   return 0;
 }
 

@@ -32,6 +32,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-YLLBABUF.js");
+  const { runFromEnvironment } = await import("./entry-WNVWCFDF.js");
   await runFromEnvironment();
 }

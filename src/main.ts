@@ -1,27 +1,27 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CommandRunner } from './agent/command.js';
+import { readIfExists, runAgentRounds, tail, errorCount } from './agent/rounds.js';
 import type { AgentRunner, AgentRunResult } from './agent/runner.js';
-import { parseTranscript } from './agent/transcript.js';
 import { buildGoal, type GoalResult } from './goal.js';
 import type { Log } from './log.js';
 import { renderAbortChecklist } from './plan/abort.js';
-import { checkPlan } from './plan/check.js';
 import { parsePlan } from './plan/parse.js';
 import { AUDIT_SKILL_ID, buildPlaybook, hasAuditSection, PLAYBOOK_FILE } from './plan/playbook.js';
 import { planCounts } from './plan/present.js';
 import type { Finding, Plan } from './plan/types.js';
 import { renderPrompt } from './prompt/render.js';
-import { renderRepairPrompt } from './prompt/repair.js';
 import { loadTemplateFile } from './prompt/template.js';
-import { buildPromptValues, newSessionId } from './prompt/variables.js';
+import { buildPromptValues, newSessionId, type AuthMode } from './prompt/variables.js';
 import { buildApiCatalog } from './server/api-catalog.js';
 import { runPreflight, type PreflightReport } from './server/preflight.js';
-import type { OpenApiDocument } from './server/schemas.js';
 import { preflightFailureReasons } from './server/preflight-report.js';
+import { describeActivity, startServerProxy } from './server/proxy.js';
+import type { OpenApiDocument } from './server/schemas.js';
 import { fetchSkill } from './server/skills.js';
 import { tasksPathFor, type Settings } from './settings.js';
 
+export { AgentFailedError } from './agent/rounds.js';
 export const ABORT_SUMMARY = 'Server docs/API preflight failed; planning aborted.';
 
 /** What to plan: an issue's text (or a goal typed by hand) and an optional steer. */
@@ -51,6 +51,8 @@ export interface PlanOutcome {
   findings: Finding[];
   summary: string | null;
   agent: AgentRunResult | null;
+  /** What the agent did on the research server, from the loopback proxy ("created 1 sweep…"). */
+  serverActivity: string | null;
 }
 
 export interface PlanDeps {
@@ -59,11 +61,6 @@ export interface PlanDeps {
   runner?: AgentRunner;
   /** Stops the agent when the run is cancelled. */
   signal?: AbortSignal;
-}
-
-/** The agent exited badly or ran out of time: an error, not a plan verdict. */
-export class AgentFailedError extends Error {
-  override name = 'AgentFailedError';
 }
 
 /**
@@ -78,122 +75,92 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
   const tasksPath = tasksPathFor(settings, request.issueNumber);
   const playbookPath = path.posix.join(path.posix.dirname(tasksPath), PLAYBOOK_FILE);
   const absTasks = path.join(settings.workspace, tasksPath);
-  const absPlaybook = path.join(settings.workspace, playbookPath);
-  const base = { sessionId, goal, tasksPath, playbookPath };
+  const redact = (text: string) => redactSecrets(text, settings);
+  const empty = { sessionId, goal, tasksPath, playbookPath, playbook: null, findings: [], agent: null, serverActivity: null };
 
-  const preflight = await deps.log.group('Preflight: research server', async () => {
-    const report = await runPreflight({
-      serverUrl: settings.serverUrl,
-      token: settings.serverToken,
-      timeoutMs: settings.preflightTimeoutMs,
-    });
+  const preflight = await log.group('Preflight: research server', async () => {
+    const report = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
     for (const check of report.checks) {
       log.info(`${check.ok ? 'ok  ' : 'FAIL'} ${check.path} ${check.status ?? '-'} ${check.ms} ms${check.reason ? ` — ${check.reason}` : ''}`);
     }
     return report;
   });
-
   if (!preflight.ok) {
     const reasons = preflightFailureReasons(preflight);
     const checklist = renderAbortChecklist(reasons);
     await writeFileIn(absTasks, checklist);
     return {
-      ...base,
+      ...empty,
       status: 'aborted',
       message: `Planning aborted: the research server at ${settings.serverUrl} failed preflight (${reasons.join('; ')}).`,
       preflight,
       planMarkdown: checklist,
-      playbook: null,
       plan: parsePlan(checklist),
-      findings: [],
       summary: ABORT_SUMMARY,
-      agent: null,
     };
   }
 
-  const prompt = await log.group('Render the planning prompt', () =>
-    composePrompt(settings, { goal, sessionId, tasksFile: absTasks, openapi: preflight.openapi }),
-  );
-
-  const runner = deps.runner ?? defaultRunner(settings);
-  const env: Record<string, string> = { WILD_SERVER_URL: settings.serverUrl, WILD_TASKS_PATH: absTasks, WILD_SESSION_ID: sessionId };
-  if (settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
-  await mkdir(path.dirname(absTasks), { recursive: true });
-  const runAgent = (title: string, text: string) =>
-    log.group(`${title}: ${runner.name}`, async () => {
-      const result = await runner.run({ prompt: text, workdir: settings.workspace, env, timeoutMs: settings.agentTimeoutMs, signal: deps.signal });
-      log.info(`agent finished in ${Math.round(result.durationMs / 1000)} s (exit ${result.exitCode ?? result.signal})`);
-      assertAgentSucceeded(result, settings);
-      const transcript = parseTranscript(result.transcript);
-      return { agent: result, transcript, planMarkdown: redact(transcript.plan ?? (await readIfExists(absTasks)), settings) };
+  // The agent's view of the server: a loopback proxy that adds the token (default), or the
+  // server itself with the token in $WILD_AUTH_TOKEN.
+  const proxy = settings.serverProxy
+    ? await startServerProxy({ target: settings.serverUrl, token: settings.serverToken, log: (line) => log.info(line) })
+    : null;
+  let rounds;
+  let serverActivity: string | null = null;
+  try {
+    const serverUrl = proxy?.url ?? settings.serverUrl;
+    const auth: AuthMode = proxy ? { kind: 'proxy' } : settings.serverToken ? { kind: 'env', envVar: 'WILD_AUTH_TOKEN' } : { kind: 'none' };
+    const prompt = await log.group('Render the planning prompt', () =>
+      composePrompt(settings, { goal, sessionId, tasksFile: absTasks, openapi: preflight.openapi, serverUrl, auth }),
+    );
+    const env: Record<string, string> = { WILD_SERVER_URL: serverUrl, WILD_TASKS_PATH: absTasks, WILD_SESSION_ID: sessionId };
+    if (auth.kind === 'env' && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
+    await mkdir(path.dirname(absTasks), { recursive: true });
+    rounds = await runAgentRounds({
+      runner: deps.runner ?? defaultRunner(settings),
+      prompt,
+      workdir: settings.workspace,
+      env,
+      timeoutMs: settings.agentTimeoutMs,
+      tasksFile: absTasks,
+      repairRounds: settings.repairRounds,
+      log,
+      signal: deps.signal,
+      redact,
     });
-
-  let run = await runAgent('Agent', prompt);
-  if (!run.planMarkdown?.trim()) {
-    return {
-      ...base,
-      status: 'invalid',
-      message: `The agent gave no plan: no <plan>…</plan> in its output and no ${tasksPath} on disk.${tail('The end of its output', redact(run.agent.transcript, settings) ?? '')}`,
-      preflight,
-      planMarkdown: null,
-      playbook: null,
-      plan: null,
-      findings: [],
-      summary: run.transcript.summary,
-      agent: run.agent,
-    };
+  } finally {
+    if (proxy) {
+      await proxy.close();
+      serverActivity = describeActivity(proxy.activity());
+      log.info(`The agent on the research server: ${serverActivity}`);
+    }
   }
-  let planMarkdown = run.planMarkdown;
-  let plan = parsePlan(planMarkdown);
-  let findings = checkPlan(plan);
-  for (let round = 1; round <= settings.repairRounds && !plan.abort && hasErrors(findings); round++) {
-    log.info(`The plan breaks the contract in ${findings.filter((f) => f.severity === 'error').length} place(s); asking the agent to correct it (round ${round} of ${settings.repairRounds}).`);
-    await writeFileIn(absTasks, planMarkdown);
-    const repaired = await runAgent(`Repair round ${round}`, renderRepairPrompt(prompt, planMarkdown, findings, absTasks));
-    if (!repaired.planMarkdown?.trim()) continue;
-    run = repaired;
-    planMarkdown = repaired.planMarkdown;
-    plan = parsePlan(planMarkdown);
-    findings = checkPlan(plan);
-  }
-  await writeFileIn(absTasks, planMarkdown);
-  for (const finding of findings) {
-    log.warning(`${finding.rule}: ${finding.message}`, { file: tasksPath, line: finding.line ?? undefined });
-  }
-  const { agent, transcript } = run;
 
-  const agentPlaybook = await readIfExists(absPlaybook);
-  const playbook =
-    agentPlaybook && hasAuditSection(agentPlaybook)
-      ? redact(agentPlaybook, settings)!
-      : buildPlaybook({
-          skills: preflight.skills ?? [],
-          auditSkill: await fetchAuditSkill(settings, log),
-          serverUrl: settings.serverUrl,
-        });
-  await writeFileIn(absPlaybook, playbook);
+  const { round, plan, findings } = rounds;
+  const common = { ...empty, preflight, summary: round.transcript.summary, agent: round.agent, serverActivity };
+  if (plan === null || round.planMarkdown === null) {
+    const output = tail('The end of its output', redact(round.agent.transcript));
+    return { ...common, status: 'invalid', message: `The agent gave no plan: no <plan>…</plan> in its output and no ${tasksPath} on disk.${output}`, planMarkdown: null, plan: null };
+  }
+  await writeFileIn(absTasks, round.planMarkdown);
+  for (const f of findings) log.warning(`${f.rule}: ${f.message}`, { file: tasksPath, line: f.line ?? undefined });
+  const playbook = await writePlaybook(settings, log, path.join(settings.workspace, playbookPath), preflight, redact);
+  const planned = { ...common, planMarkdown: round.planMarkdown, plan, findings, playbook };
 
-  const common = { ...base, preflight, planMarkdown, playbook, plan, findings, summary: transcript.summary, agent };
   if (plan.abort) {
-    return { ...common, status: 'aborted', message: 'The agent aborted planning: its own server preflight failed (see the abort checklist).' };
+    return { ...planned, status: 'aborted', message: 'The agent aborted planning: its own server preflight failed (see the abort checklist).' };
   }
-  if (settings.strictPlan && hasErrors(findings)) {
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    return { ...common, status: 'invalid', message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.` };
+  if (settings.strictPlan && errorCount(findings) > 0) {
+    return { ...planned, status: 'invalid', message: `The plan breaks the planning contract in ${errorCount(findings)} place(s) and \`strict-plan\` is on.` };
   }
   const { phases, tasks } = planCounts(plan);
-  const counts = `${phases} phases, ${tasks} tasks`;
-  return {
-    ...common,
-    status: 'planned',
-    message: `Planned: ${counts}${findings.length ? `, ${findings.length} finding(s) to review` : ''}.`,
-  };
+  return { ...planned, status: 'planned', message: `Planned: ${phases} phases, ${tasks} tasks${findings.length ? `, ${findings.length} finding(s) to review` : ''}.` };
 }
 
-/** The planning prompt for one goal; the server token is referenced, never rendered. */
+/** The planning prompt for one goal; the server token is never rendered into it. */
 export async function composePrompt(
   settings: Settings,
-  input: { goal: GoalResult; sessionId: string; tasksFile: string; openapi?: OpenApiDocument },
+  input: { goal: GoalResult; sessionId: string; tasksFile: string; openapi?: OpenApiDocument; serverUrl: string; auth: AuthMode },
 ): Promise<string> {
   const template = await loadTemplateFile(settings.promptFile);
   return renderPrompt(
@@ -202,27 +169,24 @@ export async function composePrompt(
       goal: input.goal.goal,
       workdir: settings.workspace,
       tasksPath: input.tasksFile,
-      serverUrl: settings.serverUrl,
+      serverUrl: input.serverUrl,
       sessionId: input.sessionId,
       steer: input.goal.steer,
-      apiCatalog: buildApiCatalog(input.openapi ?? { paths: {} }, settings.serverUrl),
-      auth: settings.serverToken ? { kind: 'env', envVar: 'WILD_AUTH_TOKEN' } : { kind: 'none' },
+      apiCatalog: buildApiCatalog(input.openapi ?? { paths: {} }, input.serverUrl),
+      auth: input.auth,
     }),
   );
 }
 
-const hasErrors = (findings: Finding[]) => findings.some((f) => f.severity === 'error');
-
-function assertAgentSucceeded(agent: AgentRunResult, settings: Settings): void {
-  if (agent.timedOut) {
-    throw new AgentFailedError(
-      `The agent did not finish within ${settings.agentTimeoutMs / 60_000} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`,
-    );
-  }
-  if (agent.exitCode !== 0) {
-    const how = agent.exitCode === null ? `signal ${agent.signal}` : `code ${agent.exitCode}`;
-    throw new AgentFailedError(`The agent exited with ${how}.${tail('Its last error output', redact(agent.stderrTail, settings) ?? '')}`);
-  }
+/** The agent's own playbook when it has the audit section; else one from the skill catalog. */
+async function writePlaybook(settings: Settings, log: Log, file: string, preflight: PreflightReport, redact: (t: string) => string): Promise<string> {
+  const own = await readIfExists(file);
+  const playbook =
+    own && hasAuditSection(own)
+      ? redact(own)
+      : buildPlaybook({ skills: preflight.skills ?? [], auditSkill: await fetchAuditSkill(settings, log), serverUrl: settings.serverUrl });
+  await writeFileIn(file, playbook);
+  return playbook;
 }
 
 /** The audit protocol for the playbook; a flaky server here costs the section, not the plan. */
@@ -241,28 +205,12 @@ function defaultRunner(settings: Settings): AgentRunner {
 }
 
 /** Known secrets never reach a file we write, whatever the agent printed. */
-function redact(text: string | null, settings: Settings): string | null {
-  if (text === null) return null;
+function redactSecrets(text: string, settings: Settings): string {
   let out = text;
   for (const secret of [settings.serverToken, settings.githubToken]) {
     if (secret && secret.length >= 4) out = out.split(secret).join('***');
   }
   return out;
-}
-
-function tail(label: string, text: string, max = 1200): string {
-  const t = text.trim();
-  if (!t) return '';
-  return `\n${label}:\n${t.length > max ? `…${t.slice(-max)}` : t}`;
-}
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
 }
 
 async function writeFileIn(file: string, content: string): Promise<void> {

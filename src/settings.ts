@@ -24,6 +24,7 @@ export const INPUT_NAMES = [
   'base-branch',
   'draft',
   'repair-rounds',
+  'server-proxy',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Partial<Record<InputName, string | undefined>>;
@@ -110,6 +111,7 @@ const InputsSchema = z.object({
   'base-branch': text(),
   draft: boolean(false),
   'repair-rounds': number(1, 0, 3),
+  'server-proxy': boolean(true),
 });
 
 export interface Settings {
@@ -134,6 +136,11 @@ export interface Settings {
   draft: boolean;
   /** Extra agent runs that ask for a corrected plan when the plan breaks the contract. */
   repairRounds: number;
+  /**
+   * The agent reaches the server through a loopback proxy that adds the token, so it never
+   * holds the token and the prompt's header-less preflight lines work.
+   */
+  serverProxy: boolean;
   /** Absolute path of the checked-out repository the agent works in. */
   workspace: string;
 }
@@ -164,6 +171,7 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
     baseBranch: inputs['base-branch'],
     draft: inputs.draft,
     repairRounds: Math.floor(inputs['repair-rounds']),
+    serverProxy: inputs['server-proxy'],
     workspace: root,
   };
   if (!AGENTS_AVAILABLE.has(settings.agent)) {

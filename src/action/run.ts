@@ -119,6 +119,8 @@ async function finish(
   const counts = `${plan.phases.length} phases, ${tasks} tasks`;
   let branch: string | undefined;
   let note: string | undefined;
+  /** Where the plan file can be read: the plan branch, or the base branch that already holds it. */
+  let fileRef: string | undefined;
   if (target.branch) {
     const published = await publishPlan({
       workdir: settings.workspace,
@@ -136,7 +138,7 @@ async function finish(
     });
     // Null: the base branch already holds these exact files, so there is no branch to propose.
     branch = published.commitSha === null ? undefined : published.branch;
-    if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${branch}`);
+    if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
     if (!published.changed) log.info('the plan files are unchanged on the branch; no new commit');
     // A plan branch of ours gets its plan PR opened or brought up to date (title, counts,
     // summary), also on a re-plan asked for from that PR. Someone's own PR is left as it is.
@@ -148,13 +150,20 @@ async function finish(
         body: pullRequestBody(target, outcome, counts),
         draft: settings.draft,
       });
-      if (pr) target.pullNumber = pr.number;
+      // Null: the branch holds nothing the base lacks (its plan PR was merged, branch kept).
+      if (pr === null) branch = undefined;
+      else if (pr) target.pullNumber = pr.number;
+    }
+    fileRef = branch ?? published.baseBranch;
+    if (!branch) {
+      note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
+      log.info(note);
     }
   } else {
     note = 'This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.';
   }
 
-  const fileUrl = branch ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/${branch}/${outcome.tasksPath}` : undefined;
+  const fileUrl = fileRef ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/${fileRef}/${outcome.tasksPath}` : undefined;
   const body = presentPlanComment(plan, outcome.findings, {
     marker: PLAN_COMMENT_MARKER,
     title: target.title,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { GitHubClient, RepoRef } from '../github/client.js';
+import { statusOf, type GitHubClient, type RepoRef } from '../github/client.js';
 import type { Trigger } from '../trigger.js';
 
 export const PLAN_BRANCH_PREFIX = 'wild-plan/issue-';
@@ -45,7 +45,7 @@ export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger
   let title = trigger.title;
   let body = trigger.body;
   if (title === undefined) {
-    const { data: issue } = await client.rest.issues.get({ ...repo, issue_number: trigger.number });
+    const issue = await getIssue(client, repo, trigger.number);
     ({ title, body } = issue);
     isPullRequest = Boolean(issue.pull_request);
   }
@@ -62,7 +62,7 @@ export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger
   const planned = new RegExp(`^${PLAN_BRANCH_PREFIX}(\\d+)$`).exec(head.ref);
   if (planned && !head.fork) {
     const issueNumber = Number(planned[1]);
-    const { data: issue } = await client.rest.issues.get({ ...repo, issue_number: issueNumber });
+    const issue = await getIssue(client, repo, issueNumber);
     return {
       mode: 'issue',
       number: issueNumber,
@@ -84,6 +84,19 @@ export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger
     statusThread: trigger.number,
     pullNumber: trigger.number,
   };
+}
+
+/** The issue, or an error that says which number was asked for and where. */
+async function getIssue(client: GitHubClient, repo: RepoRef, number: number) {
+  try {
+    return (await client.rest.issues.get({ ...repo, issue_number: number })).data;
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 404 || status === 410) {
+      throw new Error(`${repo.owner}/${repo.repo}#${number} ${status === 410 ? 'was deleted' : 'does not exist (or the token cannot see it)'}; check the issue number.`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 function firstLine(text: string): string {

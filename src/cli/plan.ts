@@ -25,6 +25,7 @@ Nothing is pushed or posted.
   --agent-timeout-minutes N      default 20
   --preflight-timeout-seconds N  default 10
   --strict-plan                  contract errors make the run invalid (exit 3)
+  --no-proxy                     let the agent call the server directly, token in $WILD_AUTH_TOKEN
   --repair-rounds N              times the agent is asked to correct a plan that breaks the contract (default 1)
   --json                         print the outcome as JSON
   -h, --help                     this help
@@ -47,6 +48,7 @@ const OPTIONS = {
   'preflight-timeout-seconds': { type: 'string' },
   'strict-plan': { type: 'boolean' },
   'repair-rounds': { type: 'string' },
+  'no-proxy': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -79,6 +81,7 @@ export async function readPlanInputs(
       'preflight-timeout-seconds': str('preflight-timeout-seconds'),
       'strict-plan': values['strict-plan'] ? 'true' : undefined,
       'repair-rounds': str('repair-rounds'),
+      'server-proxy': values['no-proxy'] ? 'false' : undefined,
       ...extra,
     },
     workspace,

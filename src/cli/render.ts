@@ -20,6 +20,7 @@ live /openapi.json. The server token is never printed: the prompt refers to $WIL
   --workdir DIR                     the repository (default: current directory)
   --tasks-path PATH                 where the plan would go
   --prompt-file FILE                a planning prompt of your own
+  --no-proxy                        render as for a run without the loopback proxy (token in $WILD_AUTH_TOKEN)
   -h, --help                        this help`;
 
 export async function runRender(args: string[], io: CliIo): Promise<number> {
@@ -35,6 +36,7 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
       'tasks-path': { type: 'string' },
       'prompt-file': { type: 'string' },
       'preflight-timeout-seconds': { type: 'string' },
+      'no-proxy': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -51,6 +53,10 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
     io.stderr(`warning: no API catalog: ${preflightFailureReasons(preflight).join('; ') || '/openapi.json unavailable'}`);
   }
   const tasksFile = path.join(settings.workspace, tasksPathFor(settings, issue.number));
-  io.stdout(await composePrompt(settings, { goal, sessionId: newSessionId(), tasksFile, openapi: preflight.openapi }));
+  // A real run hands the agent a loopback proxy (a fresh port each time) in place of the server.
+  const proxied = settings.serverProxy;
+  if (proxied) io.stderr('note: the agent gets a loopback proxy URL in place of server-url; the proxy adds the token.');
+  const auth = proxied ? { kind: 'proxy' as const } : settings.serverToken ? { kind: 'env' as const, envVar: 'WILD_AUTH_TOKEN' } : { kind: 'none' as const };
+  io.stdout(await composePrompt(settings, { goal, sessionId: newSessionId(), tasksFile, openapi: preflight.openapi, serverUrl: settings.serverUrl, auth }));
   return 0;
 }

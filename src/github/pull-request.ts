@@ -21,19 +21,21 @@ async function findOpen(client: GitHubClient, repo: RepoRef, head: string) {
 }
 
 /**
- * The open pull request from `head`, created or brought up to date. Creation races with a
- * concurrent run: GitHub's "already exists" answer (422) means the other run won; update it.
+ * The open pull request from `head`, created or brought up to date; null when there is nothing
+ * to propose (GitHub: "No commits between", e.g. the plan PR was merged and its branch kept).
+ * Creation races with a concurrent run: GitHub's "already exists" answer (422) means the other
+ * run won; update it.
  */
-export async function upsertPullRequest(client: GitHubClient, repo: RepoRef, spec: PullRequestSpec): Promise<PullRequestRef> {
+export async function upsertPullRequest(client: GitHubClient, repo: RepoRef, spec: PullRequestSpec): Promise<PullRequestRef | null> {
   const existing = await findOpen(client, repo, spec.head);
   if (existing) return update(client, repo, existing.number, spec);
   try {
     const { data } = await client.rest.pulls.create({ ...repo, head: spec.head, base: spec.base, title: spec.title, body: spec.body, draft: spec.draft });
     return { number: data.number, url: data.html_url, created: true };
   } catch (error) {
-    if (statusOf(error) !== 422 || !/already exists/i.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''))) {
-      throw error;
-    }
+    const answer = statusOf(error) === 422 ? JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? '') : '';
+    if (/no commits between/i.test(answer)) return null;
+    if (!/already exists/i.test(answer)) throw error;
     const raced = await findOpen(client, repo, spec.head);
     if (!raced) throw error;
     return update(client, repo, raced.number, spec);

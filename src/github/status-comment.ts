@@ -33,7 +33,7 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
       );
       if (state.summary) lines.push('', quote(state.summary));
       if (state.note) lines.push('', state.note);
-      lines.push('', 'Comment `/wild-plan <what to change>` on the pull request to re-plan with your direction.');
+      lines.push('', `Comment \`/wild-plan <what to change>\` ${state.prUrl ? 'on the pull request' : 'here'} to re-plan with your direction.`);
       break;
     case 'aborted':
       lines.push(

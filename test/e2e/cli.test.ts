@@ -108,17 +108,31 @@ describe('wild-plan plan', () => {
     expect(c.stdout()).not.toContain('wrong-token');
   });
 
-  it('passes its own preflight with the token, but an agent following the prompt literally cannot (no header)', async () => {
-    // The prompt's preflight curl lines carry no X-Auth-Token, so against a server with a
-    // token the agent aborts by itself (WILD_SERVER.md); wild-plan reports that as aborted.
+  it('with a token, the agent reaches the server through the loopback proxy and never holds the token', async () => {
     const c = collector({ WILD_SERVER_TOKEN: TOKEN });
-    const code = await runCli(planArgs('--agent-command', agent()).concat('--server-url', authServer.url), c.io);
+    const code = await runCli(planArgs('--agent-command', agent('env-dump')).concat('--server-url', authServer.url), c.io);
+    expect(code, c.stderr()).toBe(0);
+    // The prompt's header-less preflight lines passed: through the proxy, which added the token.
+    expect(c.stderr()).toMatch(/wild-plan proxy: GET \/wild\/v2\/system-health → 200/);
+    expect(c.stderr()).toMatch(/The agent on the research server: .*requests/);
+    const tasks = await readFile(path.join(workdir, 'plans/tasks.md'), 'utf8');
+    expect(tasks).not.toContain(TOKEN);
+    expect(`${c.stdout()}${c.stderr()}`).not.toContain(TOKEN);
+    const env = JSON.parse(await readFile(path.join(workdir, 'agent-env.json'), 'utf8'));
+    expect(JSON.stringify(env)).not.toContain(TOKEN);
+    expect(env.WILD_AUTH_TOKEN).toBeUndefined();
+    expect(env.WILD_SERVER_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(env.WILD_SERVER_URL).not.toBe(authServer.url);
+  });
+
+  it('without the proxy, an agent following the prompt literally fails its preflight against a token server', async () => {
+    // The prompt's preflight curl lines carry no X-Auth-Token (WILD_SERVER.md): the agent
+    // aborts by itself, and wild-plan reports that as aborted.
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    const code = await runCli(planArgs('--agent-command', agent(), '--no-proxy').concat('--server-url', authServer.url), c.io);
     expect(code).toBe(2);
     expect(c.stdout()).toMatch(/The agent aborted planning/);
-    expect(c.stdout()).toMatch(/\| system-health \| `\/wild\/v2\/system-health` \| ✅/);
     expect(c.stdout()).not.toContain(TOKEN);
-    const headerless = authServer.requests.filter((r) => r.path === '/wild/v2/system-health' && !r.headers['x-auth-token']);
-    expect(headerless.map((r) => r.status)).toContain(401);
   });
 
   it('fails with exit 1 and the agent error output when the agent crashes', async () => {
@@ -180,8 +194,12 @@ describe('wild-plan render and validate', () => {
     expect(await runCli(['render', '--goal', 'Tune the LR', '--server-url', server.url, '--workdir', workdir], c.io)).toBe(0);
     expect(c.stdout()).toMatch(/Tune the LR/);
     expect(c.stdout()).toContain(`\`POST ${server.url}/sweeps/wild\``);
-    expect(c.stdout()).toContain('X-Auth-Token: $WILD_AUTH_TOKEN');
+    expect(c.stdout()).not.toContain('X-Auth-Token'); // the proxy adds it
     expect(c.stdout()).not.toContain(TOKEN);
+    const direct = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(['render', '--goal', 'Tune the LR', '--server-url', server.url, '--workdir', workdir, '--no-proxy'], direct.io)).toBe(0);
+    expect(direct.stdout()).toContain('-H "X-Auth-Token: $WILD_AUTH_TOKEN"');
+    expect(direct.stdout()).not.toContain(TOKEN);
   });
 
   it('validates a plan file the plan command wrote', async () => {

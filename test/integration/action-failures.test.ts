@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommandRunner } from '../../src/agent/command.js';
 import { pullRequestAlreadyExists, serverError } from '../support/fake-github/index.js';
-import { ActionScenario, PLAN_MARKER, SCRIPTED_AGENT, STATUS_MARKER } from '../support/action-harness.js';
+import { ActionScenario, dispatchEvent, PLAN_MARKER, RESEARCH_GOAL, SCRIPTED_AGENT, STATUS_MARKER } from '../support/action-harness.js';
 
 const PULLS_ROUTE = '/repos/{owner}/{repo}/pulls';
 
@@ -33,6 +33,15 @@ function statusComment(s: ActionScenario) {
   expect(status).toHaveLength(1);
   return status[0]!.body;
 }
+
+describe('the request names nothing to plan', () => {
+  it('a manual run with an issue number that does not exist fails with a message naming it, and writes nothing', async () => {
+    const s = await create({ event: dispatchEvent({ 'issue-number': '99' }), issue: { number: 7, title: 'Label smoothing', body: RESEARCH_GOAL } });
+    await expect(s.runInProcess()).rejects.toThrow('octo-org/octo-repo#99 does not exist (or the token cannot see it); check the issue number.');
+    expect(s.fake.writes()).toEqual([]);
+    expect(s.wild.requests).toEqual([]);
+  });
+});
 
 describe('research server preflight fails', () => {
   it('server down: aborted, no agent run, the status comment shows the preflight table and the abort checklist', async () => {

@@ -239,6 +239,66 @@ describe('a /wild-plan comment on the plan PR', () => {
   });
 });
 
+describe('a /wild-plan comment on the issue after a maintainer edited the plan branch', () => {
+  it("stacks the new plan on top of the maintainer's commit and keeps it", async () => {
+    const s = await create();
+    await s.runInProcess();
+    const human = await s.git.pushAsHuman({ branch: s.planBranch, files: { 'notes/review.md': 'Baseline needs 5 seeds.\n' }, message: 'Review notes' });
+    const event = s.commentEvent('/wild-plan use 5 seeds for every baseline');
+    s.setEvent(event);
+    await s.freshCheckout();
+
+    const { result, logs } = await s.runInProcess();
+
+    expect(result).toMatchObject({ status: 'planned', prNumber: 2 });
+    expect(s.fake.violations).toEqual([]);
+    const [ours, theirs] = await s.git.remoteLog(s.planBranch, s.defaultBranch);
+    expect(theirs).toBe(human);
+    const commit = await s.git.commit(ours!);
+    expect(commit.parents).toEqual([human]);
+    expect(commit.authorEmail).toBe(BOT_AUTHOR.email);
+    expect(commit.files).toEqual([TASKS]);
+    expect(await s.git.remoteFile(s.planBranch, 'notes/review.md')).toBe('Baseline needs 5 seeds.\n');
+    expect(await s.git.remoteFile(s.planBranch, TASKS)).toContain('User context to honour: use 5 seeds for every baseline');
+    expect(logs.some((l) => l.message.startsWith('kept 1 commit(s) by others'))).toBe(true);
+    expect(s.fake.comment(event.payload.comment.id)!.reactions.map((r) => r.content)).toEqual(['eyes']);
+    expect(s.fake.pulls(s.repo)).toHaveLength(1);
+    expect(s.marked(2, PLAN_MARKER)).toHaveLength(1);
+    expect(s.marked(1, STATUS_MARKER)).toHaveLength(1);
+  });
+});
+
+describe('the plan PR was merged and the label is added again', () => {
+  for (const branchKept of [true, false]) {
+    it(`proposes nothing new and says so (plan branch ${branchKept ? 'kept' : 'deleted'} after the merge)`, async () => {
+      const s = await create();
+      await s.runInProcess();
+      // Merge the plan PR: the default branch fast-forwards to the plan commit.
+      const planHead = (await s.git.remoteHead(s.planBranch))!;
+      await s.git.git(s.git.origin, ['update-ref', `refs/heads/${s.defaultBranch}`, planHead]);
+      if (!branchKept) await s.git.git(s.git.origin, ['update-ref', '-d', `refs/heads/${s.planBranch}`]);
+      const pr = s.fake.issue(s.repo, 2)!;
+      Object.assign(pr, { state: 'closed', closedAt: pr.updatedAt });
+      Object.assign(pr.pull!, { merged: true, mergedAt: pr.updatedAt });
+      s.setEvent(s.labeledEvent());
+      await s.freshCheckout();
+
+      const { result } = await s.runInProcess();
+
+      expect(result).toMatchObject({ status: 'planned', fail: false });
+      expect(result.prNumber).toBeUndefined();
+      expect(result.branch).toBeUndefined();
+      expect(s.fake.violations).toEqual([]);
+      expect(s.fake.pulls(s.repo)).toHaveLength(1);
+      expect(await s.git.remoteHead(s.defaultBranch)).toBe(planHead);
+      const status = s.marked(1, STATUS_MARKER);
+      expect(status).toHaveLength(1);
+      expect(status[0]!.body).toContain(`\`${s.defaultBranch}\` already holds this exact plan`);
+      expect(status[0]!.body).toContain('Comment `/wild-plan <what to change>` here');
+    });
+  }
+});
+
 describe('a labeled pull request from a fork', () => {
   it('gets the plan as a comment and nothing pushed anywhere', async () => {
     const s = await create({ event: pullRequestLabeledEvent('wild-plan', { fork: 'forker' }) });

@@ -275,8 +275,8 @@ async function main() {
   const ctx = understand(prompt);
   if (mode === 'env-dump') {
     const dump = JSON.stringify(process.env, null, 2);
-    if (process.env.WILD_ENV_DUMP) writeFileSync(process.env.WILD_ENV_DUMP, dump);
-    else out(dump);
+    // The allow-listed environment has no WILD_ENV_DUMP unless forwarded: then the workdir.
+    writeFileSync(process.env.WILD_ENV_DUMP ?? join(ctx.workdir, 'agent-env.json'), dump);
   }
   if (mode === 'huge') await writeLarge(50 * 1024 * 1024);
   if (mode === 'nothing') {

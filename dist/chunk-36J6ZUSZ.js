@@ -6533,8 +6533,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -6642,13 +6642,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node3)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node3.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node3)) {
         const kc = getAliasCount(doc, node3.key, anchors2);
         const vc = getAliasCount(doc, node3.value, anchors2);
@@ -9601,8 +9601,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -9679,12 +9679,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -14525,14 +14525,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -18915,8 +18915,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one2, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one2, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -21563,8 +21563,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one2, many) {
-  return Math.abs(count) === 1 ? one2 : many;
+function getArmenianPlural(count2, one2, many) {
+  return Math.abs(count2) === 1 ? one2 : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -24302,8 +24302,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one2, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one2, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -33036,7 +33036,8 @@ var INPUT_NAMES = [
   "strict-plan",
   "base-branch",
   "draft",
-  "repair-rounds"
+  "repair-rounds",
+  "server-proxy"
 ];
 var DEFAULT_TASKS_PATH = ".wild/plans/issue-{number}/tasks.md";
 var AGENT_KINDS = ["command", "opencode", "claude-code", "codex"];
@@ -33099,7 +33100,8 @@ var InputsSchema = external_exports.object({
   "strict-plan": boolean4(false),
   "base-branch": text(),
   draft: boolean4(false),
-  "repair-rounds": number4(1, 0, 3)
+  "repair-rounds": number4(1, 0, 3),
+  "server-proxy": boolean4(true)
 });
 function parseSettings(raw, workspace) {
   const parsed = InputsSchema.safeParse(raw);
@@ -33127,6 +33129,7 @@ ${lines.join("\n")}`);
     baseBranch: inputs["base-branch"],
     draft: inputs.draft,
     repairRounds: Math.floor(inputs["repair-rounds"]),
+    serverProxy: inputs["server-proxy"],
     workspace: root
   };
   if (!AGENTS_AVAILABLE.has(settings.agent)) {
@@ -33210,13 +33213,13 @@ function straddlingPrefix(kept, text5, at) {
   }
   return 0;
 }
-function lastChars(chunks2, count) {
+function lastChars(chunks2, count2) {
   let tail2 = "";
-  for (let c = chunks2.length - 1; c >= 0 && tail2.length < count; c -= 1) tail2 = chunks2[c] + tail2;
-  return tail2.slice(-count);
+  for (let c = chunks2.length - 1; c >= 0 && tail2.length < count2; c -= 1) tail2 = chunks2[c] + tail2;
+  return tail2.slice(-count2);
 }
-function dropLast(chunks2, count) {
-  let left = count;
+function dropLast(chunks2, count2) {
+  let left = count2;
   while (left > 0 && chunks2.length > 0) {
     const last = chunks2.pop() ?? "";
     if (last.length > left) chunks2.push(last.slice(0, last.length - left));
@@ -33861,7 +33864,7 @@ function preflightFailureReasons(report) {
 }
 
 // src/main.ts
-import { mkdir, readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
 import path3 from "node:path";
 
 // src/agent/command.ts
@@ -34262,93 +34265,8 @@ var CommandRunner = class {
   }
 };
 
-// src/agent/transcript.ts
-var TAGS = ["plan", "summary", "promise"];
-var NONE2 = { plan: null, summary: null, promise: null };
-var PLACEHOLDER_LINE = /^(?:\(.*\)|\[.*\]|<.*>|\{.*\}|\.{2,}|…+|full tasks markdown)$/i;
-function parseTranscript(text5) {
-  try {
-    return typeof text5 === "string" ? scan(text5.replace(/\r\n?/g, "\n")) : { ...NONE2 };
-  } catch {
-    return { ...NONE2 };
-  }
-}
-function scan(text5) {
-  const states = new Map(TAGS.map((tag) => [tag, { open: [null, null], found: [null, null] }]));
-  const code3 = new InlineCodeTracker(text5);
-  for (let at = text5.indexOf("<"); at !== -1; at = text5.indexOf("<", at + 1)) {
-    const closing = text5.startsWith("</", at);
-    const tag = TAGS.find((name) => text5.startsWith(closing ? `</${name}>` : `<${name}>`, at));
-    if (tag === void 0) continue;
-    const state = states.get(tag);
-    if (state === void 0) continue;
-    const quoted = code3.isInlineCode(at) ? 1 : 0;
-    const tagLength = tag.length + (closing ? 3 : 2);
-    if (!closing) {
-      state.open[quoted] = at + tagLength;
-    } else {
-      const start = state.open[quoted];
-      state.open[quoted] = null;
-      if (start !== null && state.found[quoted] === null) {
-        state.found[quoted] = accept(tag, text5.slice(start, at));
-      }
-    }
-    at += tagLength - 1;
-    if (TAGS.every((name) => states.get(name)?.found[0] !== null)) break;
-  }
-  const pick2 = (tag) => {
-    const state = states.get(tag);
-    return state?.found[0] ?? state?.found[1] ?? null;
-  };
-  return { plan: pick2("plan"), summary: pick2("summary"), promise: pick2("promise") };
-}
-function accept(tag, raw) {
-  const content3 = raw.replace(/\0/g, "").trim();
-  if (tag === "promise") return content3.toUpperCase();
-  if (tag === "summary") return content3;
-  const plan = unwrapFence(content3);
-  return isPlaceholderPlan(plan) ? null : plan;
-}
-function isPlaceholderPlan(plan) {
-  return plan.split("\n").map((line) => line.trim()).filter((line) => line !== "").every((line) => PLACEHOLDER_LINE.test(line));
-}
-var FENCE_OPEN = /^(`{3,}|~{3,})[^`]*$/;
-var FENCE_ONLY = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
-function unwrapFence(content3) {
-  const lines = content3.split("\n");
-  const marker = FENCE_OPEN.exec(lines[0] ?? "")?.[1];
-  if (marker === void 0 || lines.length < 2) return content3;
-  const closes = (line) => {
-    const fence = FENCE_ONLY.exec(line)?.[1];
-    return fence !== void 0 && fence[0] === marker[0] && fence.length >= marker.length;
-  };
-  if (!closes(lines[lines.length - 1] ?? "")) return content3;
-  const inner = lines.slice(1, -1);
-  if (inner.some(closes)) return content3;
-  return inner.join("\n").trim();
-}
-var InlineCodeTracker = class {
-  constructor(text5) {
-    this.text = text5;
-  }
-  text;
-  pos = 0;
-  ticksOnLine = 0;
-  nextTick = -2;
-  nextNewline = -2;
-  isInlineCode(at) {
-    for (; this.pos < at; this.pos += 1) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c === 10) this.ticksOnLine = 0;
-      else if (c === 96) this.ticksOnLine += 1;
-    }
-    if (this.ticksOnLine % 2 === 0) return false;
-    if (this.nextTick !== -1 && this.nextTick < at) this.nextTick = this.text.indexOf("`", at);
-    if (this.nextTick === -1) return false;
-    if (this.nextNewline !== -1 && this.nextNewline < at) this.nextNewline = this.text.indexOf("\n", at);
-    return this.nextNewline === -1 || this.nextTick < this.nextNewline;
-  }
-};
+// src/agent/rounds.ts
+import { readFile } from "node:fs/promises";
 
 // src/plan/check.ts
 var PHASES = { min: 4, max: 6 };
@@ -38146,9 +38064,9 @@ var SpliceBuffer = class {
    *   Any removed items.
    */
   splice(start, deleteCount, items) {
-    const count = deleteCount || 0;
+    const count2 = deleteCount || 0;
     this.setCursor(Math.trunc(start));
-    const removed = this.right.splice(this.right.length - count, Number.POSITIVE_INFINITY);
+    const removed = this.right.splice(this.right.length - count2, Number.POSITIVE_INFINITY);
     if (items) chunkedPush(this.left, items);
     return removed.reverse();
   }
@@ -41659,13 +41577,13 @@ function ccount(value, character) {
   if (typeof character !== "string") {
     throw new TypeError("Expected character");
   }
-  let count = 0;
+  let count2 = 0;
   let index2 = source.indexOf(character);
   while (index2 !== -1) {
-    count++;
+    count2++;
     index2 = source.indexOf(character, index2 + character.length);
   }
-  return count;
+  return count2;
 }
 
 // node_modules/devlop/lib/default.js
@@ -43949,6 +43867,173 @@ function flatten(nodes, source) {
   }).filter((t) => t !== "");
 }
 
+// src/prompt/repair.ts
+function renderRepairPrompt(originalPrompt, previousPlan, findings, tasksPath) {
+  const problems = findings.filter((f) => f.severity === "error").map((f) => `- ${f.line ? `line ${f.line}: ` : ""}[${f.rule}] ${f.message}`).join("\n");
+  return `${originalPrompt}
+
+---
+
+## Repair round: correct your plan
+
+You already wrote the plan below to \`${tasksPath}\`, but it breaks the required plan structure:
+
+${problems}
+
+Fix every problem listed, keep everything else that was right, write the corrected plan to
+\`${tasksPath}\`, and output the full corrected plan inside <plan>\u2026</plan> as before. Server
+preflight already passed; do not create sweeps or runs.
+
+<previous_plan>
+${previousPlan.trim()}
+</previous_plan>
+`;
+}
+
+// src/agent/transcript.ts
+var TAGS = ["plan", "summary", "promise"];
+var NONE2 = { plan: null, summary: null, promise: null };
+var PLACEHOLDER_LINE = /^(?:\(.*\)|\[.*\]|<.*>|\{.*\}|\.{2,}|…+|full tasks markdown)$/i;
+function parseTranscript(text5) {
+  try {
+    return typeof text5 === "string" ? scan(text5.replace(/\r\n?/g, "\n")) : { ...NONE2 };
+  } catch {
+    return { ...NONE2 };
+  }
+}
+function scan(text5) {
+  const states = new Map(TAGS.map((tag) => [tag, { open: [null, null], found: [null, null] }]));
+  const code3 = new InlineCodeTracker(text5);
+  for (let at = text5.indexOf("<"); at !== -1; at = text5.indexOf("<", at + 1)) {
+    const closing = text5.startsWith("</", at);
+    const tag = TAGS.find((name) => text5.startsWith(closing ? `</${name}>` : `<${name}>`, at));
+    if (tag === void 0) continue;
+    const state = states.get(tag);
+    if (state === void 0) continue;
+    const quoted = code3.isInlineCode(at) ? 1 : 0;
+    const tagLength = tag.length + (closing ? 3 : 2);
+    if (!closing) {
+      state.open[quoted] = at + tagLength;
+    } else {
+      const start = state.open[quoted];
+      state.open[quoted] = null;
+      if (start !== null && state.found[quoted] === null) {
+        state.found[quoted] = accept(tag, text5.slice(start, at));
+      }
+    }
+    at += tagLength - 1;
+    if (TAGS.every((name) => states.get(name)?.found[0] !== null)) break;
+  }
+  const pick2 = (tag) => {
+    const state = states.get(tag);
+    return state?.found[0] ?? state?.found[1] ?? null;
+  };
+  return { plan: pick2("plan"), summary: pick2("summary"), promise: pick2("promise") };
+}
+function accept(tag, raw) {
+  const content3 = raw.replace(/\0/g, "").trim();
+  if (tag === "promise") return content3.toUpperCase();
+  if (tag === "summary") return content3;
+  const plan = unwrapFence(content3);
+  return isPlaceholderPlan(plan) ? null : plan;
+}
+function isPlaceholderPlan(plan) {
+  return plan.split("\n").map((line) => line.trim()).filter((line) => line !== "").every((line) => PLACEHOLDER_LINE.test(line));
+}
+var FENCE_OPEN = /^(`{3,}|~{3,})[^`]*$/;
+var FENCE_ONLY = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
+function unwrapFence(content3) {
+  const lines = content3.split("\n");
+  const marker = FENCE_OPEN.exec(lines[0] ?? "")?.[1];
+  if (marker === void 0 || lines.length < 2) return content3;
+  const closes = (line) => {
+    const fence = FENCE_ONLY.exec(line)?.[1];
+    return fence !== void 0 && fence[0] === marker[0] && fence.length >= marker.length;
+  };
+  if (!closes(lines[lines.length - 1] ?? "")) return content3;
+  const inner = lines.slice(1, -1);
+  if (inner.some(closes)) return content3;
+  return inner.join("\n").trim();
+}
+var InlineCodeTracker = class {
+  constructor(text5) {
+    this.text = text5;
+  }
+  text;
+  pos = 0;
+  ticksOnLine = 0;
+  nextTick = -2;
+  nextNewline = -2;
+  isInlineCode(at) {
+    for (; this.pos < at; this.pos += 1) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 10) this.ticksOnLine = 0;
+      else if (c === 96) this.ticksOnLine += 1;
+    }
+    if (this.ticksOnLine % 2 === 0) return false;
+    if (this.nextTick !== -1 && this.nextTick < at) this.nextTick = this.text.indexOf("`", at);
+    if (this.nextTick === -1) return false;
+    if (this.nextNewline !== -1 && this.nextNewline < at) this.nextNewline = this.text.indexOf("\n", at);
+    return this.nextNewline === -1 || this.nextTick < this.nextNewline;
+  }
+};
+
+// src/agent/rounds.ts
+var AgentFailedError = class extends Error {
+  name = "AgentFailedError";
+};
+async function runAgentRounds(input2) {
+  const { log } = input2;
+  const runOnce = (title, prompt) => log.group(`${title}: ${input2.runner.name}`, async () => {
+    const agent = await input2.runner.run({ prompt, workdir: input2.workdir, env: input2.env, timeoutMs: input2.timeoutMs, signal: input2.signal });
+    log.info(`agent finished in ${Math.round(agent.durationMs / 1e3)} s (exit ${agent.exitCode ?? agent.signal})`);
+    assertSucceeded(agent, input2);
+    const transcript = parseTranscript(agent.transcript);
+    const text5 = transcript.plan ?? await readIfExists(input2.tasksFile);
+    return { agent, transcript, planMarkdown: text5 === null ? null : input2.redact(text5) };
+  });
+  let round = await runOnce("Agent", input2.prompt);
+  if (!round.planMarkdown?.trim()) return { round, plan: null, findings: [] };
+  let plan = parsePlan(round.planMarkdown);
+  let findings = checkPlan(plan);
+  for (let n = 1; n <= input2.repairRounds && !plan.abort && errorCount(findings) > 0; n++) {
+    log.info(`The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input2.repairRounds}).`);
+    const repaired = await runOnce(`Repair round ${n}`, renderRepairPrompt(input2.prompt, round.planMarkdown, findings, input2.tasksFile));
+    if (!repaired.planMarkdown?.trim()) continue;
+    round = repaired;
+    plan = parsePlan(repaired.planMarkdown);
+    findings = checkPlan(plan);
+  }
+  return { round, plan, findings };
+}
+var errorCount = (findings) => findings.filter((f) => f.severity === "error").length;
+function assertSucceeded(agent, input2) {
+  if (agent.timedOut) {
+    throw new AgentFailedError(
+      `The agent did not finish within ${input2.timeoutMs / 6e4} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`
+    );
+  }
+  if (agent.exitCode !== 0) {
+    const how = agent.exitCode === null ? `signal ${agent.signal}` : `code ${agent.exitCode}`;
+    throw new AgentFailedError(`The agent exited with ${how}.${tail("Its last error output", input2.redact(agent.stderrTail))}`);
+  }
+}
+function tail(label2, text5, max = 1200) {
+  const t = text5.trim();
+  if (!t) return "";
+  return `
+${label2}:
+${t.length > max ? `\u2026${t.slice(-max)}` : t}`;
+}
+async function readIfExists(file2) {
+  try {
+    return await readFile(file2, "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT") return null;
+    throw error62;
+  }
+}
+
 // src/plan/playbook.ts
 var AUDIT_SKILL_ID = "wild_v2_sweep_run_audit_protocol";
 var PLAYBOOK_FILE = "prompt_skill_playbook.md";
@@ -44154,7 +44239,7 @@ var import_handlebars = __toESM(require_lib(), 1);
 
 // src/prompt/template.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 var TemplateError = class extends Error {
   name = "TemplateError";
 };
@@ -44177,7 +44262,7 @@ var FrontMatterSchema = external_exports.object({
 async function loadTemplateFile(path4) {
   let text5;
   try {
-    text5 = await readFile(path4, "utf8");
+    text5 = await readFile2(path4, "utf8");
   } catch (error62) {
     throw new TemplateError(`${path4}: cannot read the prompt template: ${error62.message}`);
   }
@@ -44344,29 +44429,6 @@ function needsQuoting(text5) {
 }
 function list2(names) {
   return names.map((name) => `"${name}"`).join(", ");
-}
-
-// src/prompt/repair.ts
-function renderRepairPrompt(originalPrompt, previousPlan, findings, tasksPath) {
-  const problems = findings.filter((f) => f.severity === "error").map((f) => `- ${f.line ? `line ${f.line}: ` : ""}[${f.rule}] ${f.message}`).join("\n");
-  return `${originalPrompt}
-
----
-
-## Repair round: correct your plan
-
-You already wrote the plan below to \`${tasksPath}\`, but it breaks the required plan structure:
-
-${problems}
-
-Fix every problem listed, keep everything else that was right, write the corrected plan to
-\`${tasksPath}\`, and output the full corrected plan inside <plan>\u2026</plan> as before. Server
-preflight already passed; do not create sweeps or runs.
-
-<previous_plan>
-${previousPlan.trim()}
-</previous_plan>
-`;
 }
 
 // src/prompt/variables.ts
@@ -44778,6 +44840,319 @@ function buildApiCatalog(doc, serverUrl) {
   }).join("\n\n");
 }
 
+// src/server/proxy.ts
+import http from "node:http";
+import https from "node:https";
+import { Transform, pipeline } from "node:stream";
+
+// src/server/proxy-report.ts
+var ID_COLLECTIONS = {
+  "/sessions": [],
+  "/runs": [],
+  "/alerts": [],
+  "/memories": [],
+  "/plans": [],
+  "/sweeps": ["wild"],
+  "/prompt-skills": ["search", "reload", "install"],
+  "/journey/recommendations": ["generate"],
+  "/wild/v2/events": [],
+  "/wild/v2/plan": [],
+  "/wild/v2/iteration-log": [],
+  "/wild/v2/evo-sweep": []
+};
+var MAX_ROUTE_CHARS = 120;
+function routeOf(path4) {
+  const segments = path4.split("/").slice(1);
+  let route = "";
+  for (let i = 0; i < segments.length; i++) {
+    const literals = ID_COLLECTIONS[route];
+    const segment = segments[i] ?? "";
+    if (route === "/prompt-skills/{id}/files") return `${route}/{path}`;
+    route += literals && segment !== "" && !literals.includes(segment) ? "/{id}" : `/${segment}`;
+  }
+  return (route || "/").slice(0, MAX_ROUTE_CHARS);
+}
+var succeeded = (e) => e.error === void 0 && e.status !== null && e.status >= 200 && e.status < 300;
+var isFailure = (e) => e.error !== void 0 || e.status === null || e.status >= 400;
+function summarizeActivity(entries2) {
+  const activity = { total: entries2.length, sweepsCreated: 0, runsCreated: 0, failed: 0, byRoute: {} };
+  for (const entry of entries2) {
+    const route = routeOf(entry.path);
+    const key = `${entry.method} ${route}`;
+    activity.byRoute[key] = (activity.byRoute[key] ?? 0) + 1;
+    if (isFailure(entry)) activity.failed++;
+    else if (succeeded(entry) && entry.method === "POST" && route === "/sweeps/wild") activity.sweepsCreated++;
+    else if (succeeded(entry) && entry.method === "POST" && route === "/runs") activity.runsCreated++;
+  }
+  return activity;
+}
+var count = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+function describeActivity(a) {
+  if (a.total === 0) return "no requests to the Wild server";
+  const failed = a.failed > 0 ? ` (${a.failed} failed)` : "";
+  return `created ${count(a.sweepsCreated, "sweep")}, ${count(a.runsCreated, "run")}; ${count(a.total, "request")}${failed}`;
+}
+function formatLogLine(e) {
+  const problem = e.error === void 0 ? "" : ` (${e.error})`;
+  return `wild-plan proxy: ${e.method} ${e.path} \u2192 ${e.status ?? "no answer"} in ${e.ms} ms${problem}`;
+}
+
+// src/server/proxy.ts
+var MIB = 1024 * 1024;
+var HOP_BY_HOP = /* @__PURE__ */ new Set(["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"]);
+var REQUEST_OWN = /* @__PURE__ */ new Set(["host", "x-auth-token", "content-length", "expect", "accept-encoding"]);
+var DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+var ProxyFailure = class extends Error {
+  constructor(status, short, detail) {
+    super(short);
+    this.status = status;
+    this.short = short;
+    this.detail = detail;
+  }
+  status;
+  short;
+  detail;
+};
+function parseTarget(raw) {
+  let url2;
+  try {
+    url2 = new URL(raw.trim());
+  } catch {
+    throw new Error("proxy target is not a valid URL");
+  }
+  if (url2.protocol !== "http:" && url2.protocol !== "https:") throw new Error("proxy target must be an http(s) URL");
+  if (url2.username || url2.password) throw new Error("proxy target must not embed credentials");
+  return url2;
+}
+function dropped(headers, own4) {
+  const listed = String(headers.connection ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return /* @__PURE__ */ new Set([...HOP_BY_HOP, ...own4, ...listed]);
+}
+function copyHeaders(headers, own4, token) {
+  const drop = dropped(headers, own4);
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === void 0 || drop.has(name) || name.startsWith("proxy-")) continue;
+    out[name] = Array.isArray(value) ? value.map((v) => redact(v, token)) : redact(value, token);
+  }
+  return out;
+}
+function rewriteLocation(location, upstreamPath, target, proxyUrl) {
+  let resolved;
+  try {
+    resolved = new URL(location, `${target.origin}${upstreamPath}`);
+  } catch {
+    return location;
+  }
+  const base = target.pathname.replace(/\/+$/, "");
+  const underBase = resolved.pathname === base || resolved.pathname.startsWith(`${base}/`);
+  if (resolved.origin !== target.origin || !underBase) return location;
+  return `${proxyUrl}${resolved.pathname.slice(base.length) || "/"}${resolved.search}${resolved.hash}`;
+}
+var ResponseGuard = class extends Transform {
+  constructor(cap, token) {
+    super();
+    this.cap = cap;
+    this.token = token;
+  }
+  cap;
+  token;
+  seen = 0;
+  tail = Buffer.alloc(0);
+  _transform(chunk, _enc, done) {
+    this.seen += chunk.length;
+    if (this.seen > this.cap) return done(new ProxyFailure(502, `response over ${this.cap} bytes`, ""));
+    if (!this.token) return done(null, chunk);
+    const data = Buffer.concat([this.tail, chunk]);
+    for (let at = data.indexOf(this.token); at !== -1; at = data.indexOf(this.token, at + 1)) data.fill("*", at, at + this.token.length);
+    const keep = Math.min(data.length, this.token.length - 1);
+    this.tail = Buffer.from(data.subarray(data.length - keep));
+    done(null, data.subarray(0, data.length - keep));
+  }
+  _flush(done) {
+    done(null, this.tail);
+  }
+};
+function upstreamFailure(error62, timeoutMs) {
+  if (error62 instanceof ProxyFailure) return error62;
+  const code3 = typeof error62?.code === "string" ? error62.code : "";
+  if (code3 === "ETIMEDOUT") return new ProxyFailure(504, "timeout", `the Wild server did not answer within ${formatSeconds(timeoutMs)}`);
+  if (code3 === "ECONNREFUSED") return new ProxyFailure(502, "connection refused", "the Wild server refused the connection \u2014 is it running?");
+  if (code3 === "ENOTFOUND" || code3 === "EAI_AGAIN") return new ProxyFailure(502, "DNS failure", "cannot resolve the Wild server's host name");
+  if (code3 === "ECONNRESET" || code3 === "EPIPE") return new ProxyFailure(502, "connection reset", "the Wild server closed the connection without a complete answer");
+  if (/CERT|TLS|SSL/.test(code3)) return new ProxyFailure(502, `TLS error ${code3}`, `TLS handshake with the Wild server failed (${code3})`);
+  return new ProxyFailure(502, `network error${code3 ? ` ${code3}` : ""}`, `network error reaching the Wild server${code3 ? ` (${code3})` : ""}`);
+}
+function plainText2(status, message) {
+  const body2 = `wild-plan proxy: ${status} ${http.STATUS_CODES[status] ?? ""} \u2014 ${message}
+`;
+  return { head: { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body2) }, body: body2 };
+}
+function refuseRaw(socket, status, message) {
+  const { head, body: body2 } = plainText2(status, message);
+  const lines = Object.entries(head).map(([k, v]) => `${k}: ${String(v)}\r
+`).join("");
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r
+${lines}connection: close\r
+\r
+${body2}`);
+}
+async function startServerProxy(options) {
+  const target = parseTarget(options.target);
+  const token = options.token || void 0;
+  const maxRequest = options.maxRequestBodyBytes ?? MIB;
+  const maxResponse = options.maxResponseBodyBytes ?? 32 * MIB;
+  const timeoutMs = options.timeoutMs ?? 6e4;
+  const basePath = target.pathname.replace(/\/+$/, "");
+  const transport = target.protocol === "https:" ? https : http;
+  const agent = new transport.Agent({ keepAlive: true });
+  const entries2 = [];
+  const sockets = /* @__PURE__ */ new Set();
+  let proxyUrl = "";
+  let closing;
+  function record2(entry) {
+    entries2.push(entry);
+    options.log?.(redact(formatLogLine(entry), token));
+  }
+  function readBody(req) {
+    return new Promise((resolve, reject) => {
+      const chunks2 = [];
+      let size2 = 0;
+      req.on("data", (chunk) => {
+        size2 += chunk.length;
+        if (size2 <= maxRequest) chunks2.push(chunk);
+        else if (size2 > maxRequest * 8) req.destroy(new ProxyFailure(413, "request body too large", ""));
+      });
+      req.on("end", () => resolve(size2 > maxRequest ? null : Buffer.concat(chunks2)));
+      req.on("error", reject);
+      req.on("close", () => reject(new ProxyFailure(0, "client went away", "")));
+    });
+  }
+  async function handle(req, res) {
+    const started = performance.now();
+    const method = req.method ?? "GET";
+    const rawTarget = req.url ?? "";
+    const path4 = redact(rawTarget.split("?")[0] ?? "", token);
+    let problem;
+    res.on("close", () => {
+      const complete = res.writableFinished;
+      record2({
+        method,
+        path: path4,
+        status: res.headersSent ? res.statusCode : null,
+        ms: Math.round(performance.now() - started),
+        ...problem !== void 0 || !complete ? { error: problem ?? (closing ? "proxy closed" : "client went away") } : {}
+      });
+    });
+    const fail = (status, short, message, close = false) => {
+      problem ??= closing ? "proxy closed" : short;
+      if (res.writableEnded || res.destroyed || req.socket.destroyed) return;
+      if (res.headersSent) return void res.destroy();
+      const { head, body: body3 } = plainText2(status, message);
+      res.writeHead(status, close ? { ...head, connection: "close" } : head).end(body3);
+    };
+    const tooLarge = `request bodies are limited to ${maxRequest} bytes`;
+    if (!rawTarget.startsWith("/")) return fail(400, "not origin-form", "only paths on the Wild server can be requested (no absolute URLs)");
+    if (DOT_SEGMENT.test(path4)) return fail(400, "dot segment", "paths with `.` or `..` segments are refused");
+    if (method === "TRACE") return fail(405, "TRACE refused", "TRACE is not forwarded");
+    if (/\bwebsocket\b/i.test(String(req.headers.upgrade ?? ""))) return fail(501, "upgrade refused", "protocol upgrades (websocket) are not supported");
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > maxRequest && (req.headers.expect !== void 0 || declared > maxRequest * 8)) {
+      return fail(413, "request body too large", tooLarge, true);
+    }
+    let body2;
+    try {
+      body2 = await readBody(req);
+    } catch (error62) {
+      problem ??= error62 instanceof ProxyFailure ? error62.short : "client went away";
+      return void res.destroy();
+    }
+    if (body2 === null) return fail(413, "request body too large", tooLarge);
+    const headers = copyHeaders(req.headers, REQUEST_OWN, token);
+    headers.host = target.host;
+    headers["accept-encoding"] = "identity";
+    if (token) headers["x-auth-token"] = token;
+    if (body2.length > 0 || req.headers["content-length"] !== void 0 || req.headers["transfer-encoding"] !== void 0) {
+      headers["content-length"] = body2.length;
+    }
+    const upstreamPath = `${basePath}${rawTarget}`;
+    const upstream = transport.request({
+      protocol: target.protocol,
+      hostname: target.hostname.replace(/^\[|\]$/g, ""),
+      port: target.port || void 0,
+      method,
+      path: upstreamPath,
+      headers,
+      agent
+    });
+    const timer = setTimeout(() => {
+      const failure2 = upstreamFailure(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" }), timeoutMs);
+      fail(failure2.status, failure2.short, failure2.detail);
+      upstream.destroy();
+    }, timeoutMs);
+    timer.unref();
+    res.on("close", () => {
+      clearTimeout(timer);
+      if (!res.writableFinished) upstream.destroy();
+    });
+    upstream.on("error", (error62) => {
+      const failure2 = upstreamFailure(error62, timeoutMs);
+      fail(failure2.status, failure2.short, failure2.detail);
+    });
+    upstream.on("response", (answer2) => {
+      if (res.headersSent || res.destroyed || req.socket.destroyed) return void answer2.destroy();
+      const length = method === "HEAD" ? 0 : Number(answer2.headers["content-length"] ?? 0);
+      if (length > maxResponse) {
+        answer2.destroy();
+        return fail(502, "response too large", `the Wild server's answer (${length} bytes) is over the proxy's ${maxResponse}-byte limit`);
+      }
+      const out = copyHeaders(answer2.headers, /* @__PURE__ */ new Set(), token);
+      if (typeof out.location === "string") out.location = rewriteLocation(out.location, upstreamPath, target, proxyUrl);
+      res.writeHead(answer2.statusCode ?? 502, out);
+      pipeline(answer2, new ResponseGuard(maxResponse, token ? Buffer.from(token) : null), res, (error62) => {
+        if (error62) problem ??= upstreamFailure(error62, timeoutMs).short;
+      });
+    });
+    upstream.end(body2);
+  }
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  server.on("checkContinue", (req, res) => {
+    if (Number(req.headers["content-length"] ?? 0) <= maxRequest) res.writeContinue();
+    server.emit("request", req, res);
+  });
+  server.on("connect", (req, socket) => {
+    refuseRaw(socket, 405, "CONNECT is refused: this proxy reaches the Wild server only");
+    record2({ method: "CONNECT", path: redact(req.url ?? "", token), status: 405, ms: 0, error: "CONNECT refused" });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  proxyUrl = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url: proxyUrl,
+    requests: entries2,
+    activity: () => summarizeActivity(entries2),
+    close() {
+      closing ??= new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        agent.destroy();
+      });
+      return closing;
+    }
+  };
+}
+
 // src/server/skills.ts
 var SkillFetchError = class extends Error {
   name = "SkillFetchError";
@@ -44803,9 +45178,6 @@ async function fetchSkill(opts, id) {
 
 // src/main.ts
 var ABORT_SUMMARY = "Server docs/API preflight failed; planning aborted.";
-var AgentFailedError = class extends Error {
-  name = "AgentFailedError";
-};
 async function planIssue(settings, request, deps) {
   const { log } = deps;
   const goal = buildGoal({ title: request.title, body: request.body, steer: request.steer });
@@ -44814,14 +45186,10 @@ async function planIssue(settings, request, deps) {
   const tasksPath = tasksPathFor(settings, request.issueNumber);
   const playbookPath = path3.posix.join(path3.posix.dirname(tasksPath), PLAYBOOK_FILE);
   const absTasks = path3.join(settings.workspace, tasksPath);
-  const absPlaybook = path3.join(settings.workspace, playbookPath);
-  const base = { sessionId, goal, tasksPath, playbookPath };
-  const preflight = await deps.log.group("Preflight: research server", async () => {
-    const report = await runPreflight({
-      serverUrl: settings.serverUrl,
-      token: settings.serverToken,
-      timeoutMs: settings.preflightTimeoutMs
-    });
+  const redact2 = (text5) => redactSecrets(text5, settings);
+  const empty2 = { sessionId, goal, tasksPath, playbookPath, playbook: null, findings: [], agent: null, serverActivity: null };
+  const preflight = await log.group("Preflight: research server", async () => {
+    const report = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
     for (const check2 of report.checks) {
       log.info(`${check2.ok ? "ok  " : "FAIL"} ${check2.path} ${check2.status ?? "-"} ${check2.ms} ms${check2.reason ? ` \u2014 ${check2.reason}` : ""}`);
     }
@@ -44832,88 +45200,65 @@ async function planIssue(settings, request, deps) {
     const checklist = renderAbortChecklist(reasons);
     await writeFileIn(absTasks, checklist);
     return {
-      ...base,
+      ...empty2,
       status: "aborted",
       message: `Planning aborted: the research server at ${settings.serverUrl} failed preflight (${reasons.join("; ")}).`,
       preflight,
       planMarkdown: checklist,
-      playbook: null,
       plan: parsePlan(checklist),
-      findings: [],
-      summary: ABORT_SUMMARY,
-      agent: null
+      summary: ABORT_SUMMARY
     };
   }
-  const prompt = await log.group(
-    "Render the planning prompt",
-    () => composePrompt(settings, { goal, sessionId, tasksFile: absTasks, openapi: preflight.openapi })
-  );
-  const runner = deps.runner ?? defaultRunner(settings);
-  const env = { WILD_SERVER_URL: settings.serverUrl, WILD_TASKS_PATH: absTasks, WILD_SESSION_ID: sessionId };
-  if (settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
-  await mkdir(path3.dirname(absTasks), { recursive: true });
-  const runAgent = (title, text5) => log.group(`${title}: ${runner.name}`, async () => {
-    const result = await runner.run({ prompt: text5, workdir: settings.workspace, env, timeoutMs: settings.agentTimeoutMs, signal: deps.signal });
-    log.info(`agent finished in ${Math.round(result.durationMs / 1e3)} s (exit ${result.exitCode ?? result.signal})`);
-    assertAgentSucceeded(result, settings);
-    const transcript2 = parseTranscript(result.transcript);
-    return { agent: result, transcript: transcript2, planMarkdown: redact2(transcript2.plan ?? await readIfExists(absTasks), settings) };
-  });
-  let run = await runAgent("Agent", prompt);
-  if (!run.planMarkdown?.trim()) {
-    return {
-      ...base,
-      status: "invalid",
-      message: `The agent gave no plan: no <plan>\u2026</plan> in its output and no ${tasksPath} on disk.${tail("The end of its output", redact2(run.agent.transcript, settings) ?? "")}`,
-      preflight,
-      planMarkdown: null,
-      playbook: null,
-      plan: null,
-      findings: [],
-      summary: run.transcript.summary,
-      agent: run.agent
-    };
+  const proxy = settings.serverProxy ? await startServerProxy({ target: settings.serverUrl, token: settings.serverToken, log: (line) => log.info(line) }) : null;
+  let rounds;
+  let serverActivity = null;
+  try {
+    const serverUrl = proxy?.url ?? settings.serverUrl;
+    const auth = proxy ? { kind: "proxy" } : settings.serverToken ? { kind: "env", envVar: "WILD_AUTH_TOKEN" } : { kind: "none" };
+    const prompt = await log.group(
+      "Render the planning prompt",
+      () => composePrompt(settings, { goal, sessionId, tasksFile: absTasks, openapi: preflight.openapi, serverUrl, auth })
+    );
+    const env = { WILD_SERVER_URL: serverUrl, WILD_TASKS_PATH: absTasks, WILD_SESSION_ID: sessionId };
+    if (auth.kind === "env" && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
+    await mkdir(path3.dirname(absTasks), { recursive: true });
+    rounds = await runAgentRounds({
+      runner: deps.runner ?? defaultRunner(settings),
+      prompt,
+      workdir: settings.workspace,
+      env,
+      timeoutMs: settings.agentTimeoutMs,
+      tasksFile: absTasks,
+      repairRounds: settings.repairRounds,
+      log,
+      signal: deps.signal,
+      redact: redact2
+    });
+  } finally {
+    if (proxy) {
+      await proxy.close();
+      serverActivity = describeActivity(proxy.activity());
+      log.info(`The agent on the research server: ${serverActivity}`);
+    }
   }
-  let planMarkdown = run.planMarkdown;
-  let plan = parsePlan(planMarkdown);
-  let findings = checkPlan(plan);
-  for (let round = 1; round <= settings.repairRounds && !plan.abort && hasErrors(findings); round++) {
-    log.info(`The plan breaks the contract in ${findings.filter((f) => f.severity === "error").length} place(s); asking the agent to correct it (round ${round} of ${settings.repairRounds}).`);
-    await writeFileIn(absTasks, planMarkdown);
-    const repaired = await runAgent(`Repair round ${round}`, renderRepairPrompt(prompt, planMarkdown, findings, absTasks));
-    if (!repaired.planMarkdown?.trim()) continue;
-    run = repaired;
-    planMarkdown = repaired.planMarkdown;
-    plan = parsePlan(planMarkdown);
-    findings = checkPlan(plan);
+  const { round, plan, findings } = rounds;
+  const common = { ...empty2, preflight, summary: round.transcript.summary, agent: round.agent, serverActivity };
+  if (plan === null || round.planMarkdown === null) {
+    const output2 = tail("The end of its output", redact2(round.agent.transcript));
+    return { ...common, status: "invalid", message: `The agent gave no plan: no <plan>\u2026</plan> in its output and no ${tasksPath} on disk.${output2}`, planMarkdown: null, plan: null };
   }
-  await writeFileIn(absTasks, planMarkdown);
-  for (const finding2 of findings) {
-    log.warning(`${finding2.rule}: ${finding2.message}`, { file: tasksPath, line: finding2.line ?? void 0 });
-  }
-  const { agent, transcript } = run;
-  const agentPlaybook = await readIfExists(absPlaybook);
-  const playbook = agentPlaybook && hasAuditSection(agentPlaybook) ? redact2(agentPlaybook, settings) : buildPlaybook({
-    skills: preflight.skills ?? [],
-    auditSkill: await fetchAuditSkill(settings, log),
-    serverUrl: settings.serverUrl
-  });
-  await writeFileIn(absPlaybook, playbook);
-  const common = { ...base, preflight, planMarkdown, playbook, plan, findings, summary: transcript.summary, agent };
+  await writeFileIn(absTasks, round.planMarkdown);
+  for (const f of findings) log.warning(`${f.rule}: ${f.message}`, { file: tasksPath, line: f.line ?? void 0 });
+  const playbook = await writePlaybook(settings, log, path3.join(settings.workspace, playbookPath), preflight, redact2);
+  const planned = { ...common, planMarkdown: round.planMarkdown, plan, findings, playbook };
   if (plan.abort) {
-    return { ...common, status: "aborted", message: "The agent aborted planning: its own server preflight failed (see the abort checklist)." };
+    return { ...planned, status: "aborted", message: "The agent aborted planning: its own server preflight failed (see the abort checklist)." };
   }
-  if (settings.strictPlan && hasErrors(findings)) {
-    const errors = findings.filter((f) => f.severity === "error").length;
-    return { ...common, status: "invalid", message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.` };
+  if (settings.strictPlan && errorCount(findings) > 0) {
+    return { ...planned, status: "invalid", message: `The plan breaks the planning contract in ${errorCount(findings)} place(s) and \`strict-plan\` is on.` };
   }
   const { phases, tasks } = planCounts(plan);
-  const counts = `${phases} phases, ${tasks} tasks`;
-  return {
-    ...common,
-    status: "planned",
-    message: `Planned: ${counts}${findings.length ? `, ${findings.length} finding(s) to review` : ""}.`
-  };
+  return { ...planned, status: "planned", message: `Planned: ${phases} phases, ${tasks} tasks${findings.length ? `, ${findings.length} finding(s) to review` : ""}.` };
 }
 async function composePrompt(settings, input2) {
   const template = await loadTemplateFile(settings.promptFile);
@@ -44923,25 +45268,19 @@ async function composePrompt(settings, input2) {
       goal: input2.goal.goal,
       workdir: settings.workspace,
       tasksPath: input2.tasksFile,
-      serverUrl: settings.serverUrl,
+      serverUrl: input2.serverUrl,
       sessionId: input2.sessionId,
       steer: input2.goal.steer,
-      apiCatalog: buildApiCatalog(input2.openapi ?? { paths: {} }, settings.serverUrl),
-      auth: settings.serverToken ? { kind: "env", envVar: "WILD_AUTH_TOKEN" } : { kind: "none" }
+      apiCatalog: buildApiCatalog(input2.openapi ?? { paths: {} }, input2.serverUrl),
+      auth: input2.auth
     })
   );
 }
-var hasErrors = (findings) => findings.some((f) => f.severity === "error");
-function assertAgentSucceeded(agent, settings) {
-  if (agent.timedOut) {
-    throw new AgentFailedError(
-      `The agent did not finish within ${settings.agentTimeoutMs / 6e4} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`
-    );
-  }
-  if (agent.exitCode !== 0) {
-    const how = agent.exitCode === null ? `signal ${agent.signal}` : `code ${agent.exitCode}`;
-    throw new AgentFailedError(`The agent exited with ${how}.${tail("Its last error output", redact2(agent.stderrTail, settings) ?? "")}`);
-  }
+async function writePlaybook(settings, log, file2, preflight, redact2) {
+  const own4 = await readIfExists(file2);
+  const playbook = own4 && hasAuditSection(own4) ? redact2(own4) : buildPlaybook({ skills: preflight.skills ?? [], auditSkill: await fetchAuditSkill(settings, log), serverUrl: settings.serverUrl });
+  await writeFileIn(file2, playbook);
+  return playbook;
 }
 async function fetchAuditSkill(settings, log) {
   try {
@@ -44954,28 +45293,12 @@ async function fetchAuditSkill(settings, log) {
 function defaultRunner(settings) {
   return new CommandRunner({ command: settings.agentCommand ?? "" });
 }
-function redact2(text5, settings) {
-  if (text5 === null) return null;
+function redactSecrets(text5, settings) {
   let out = text5;
   for (const secret of [settings.serverToken, settings.githubToken]) {
     if (secret && secret.length >= 4) out = out.split(secret).join("***");
   }
   return out;
-}
-function tail(label2, text5, max = 1200) {
-  const t = text5.trim();
-  if (!t) return "";
-  return `
-${label2}:
-${t.length > max ? `\u2026${t.slice(-max)}` : t}`;
-}
-async function readIfExists(file2) {
-  try {
-    return await readFile2(file2, "utf8");
-  } catch (error62) {
-    if (error62.code === "ENOENT") return null;
-    throw error62;
-  }
 }
 async function writeFileIn(file2, content3) {
   await mkdir(path3.dirname(file2), { recursive: true });
@@ -44988,11 +45311,12 @@ export {
   SettingsError,
   parseSettings,
   tasksPathFor,
-  GoalError,
-  buildGoal,
   ABORT_SENTINEL,
   checkPlan,
   parsePlan,
+  AgentFailedError,
+  GoalError,
+  buildGoal,
   presentPlanComment,
   presentJobSummary,
   planToJson,
@@ -45000,7 +45324,6 @@ export {
   runPreflight,
   formatPreflightTable,
   preflightFailureReasons,
-  AgentFailedError,
   planIssue,
   composePrompt
 };

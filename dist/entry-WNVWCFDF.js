@@ -13,7 +13,7 @@ import {
   planToJson,
   presentJobSummary,
   presentPlanComment
-} from "./chunk-54QAK4AJ.js";
+} from "./chunk-36J6ZUSZ.js";
 import {
   __commonJS,
   __require,
@@ -30943,9 +30943,9 @@ async function upsertPullRequest(client, repo, spec) {
     const { data } = await client.rest.pulls.create({ ...repo, head: spec.head, base: spec.base, title: spec.title, body: spec.body, draft: spec.draft });
     return { number: data.number, url: data.html_url, created: true };
   } catch (error2) {
-    if (statusOf(error2) !== 422 || !/already exists/i.test(JSON.stringify(error2.response?.data ?? ""))) {
-      throw error2;
-    }
+    const answer = statusOf(error2) === 422 ? JSON.stringify(error2.response?.data ?? "") : "";
+    if (/no commits between/i.test(answer)) return null;
+    if (!/already exists/i.test(answer)) throw error2;
     const raced = await findOpen(client, repo, spec.head);
     if (!raced) throw error2;
     return update(client, repo, raced.number, spec);
@@ -30974,7 +30974,7 @@ function renderStatusComment(state, context3) {
       );
       if (state.summary) lines.push("", quote(state.summary));
       if (state.note) lines.push("", state.note);
-      lines.push("", "Comment `/wild-plan <what to change>` on the pull request to re-plan with your direction.");
+      lines.push("", `Comment \`/wild-plan <what to change>\` ${state.prUrl ? "on the pull request" : "here"} to re-plan with your direction.`);
       break;
     case "aborted":
       lines.push(
@@ -31213,7 +31213,7 @@ async function resolveTarget(client, repo, trigger) {
   let title = trigger.title;
   let body = trigger.body;
   if (title === void 0) {
-    const { data: issue2 } = await client.rest.issues.get({ ...repo, issue_number: trigger.number });
+    const issue2 = await getIssue(client, repo, trigger.number);
     ({ title, body } = issue2);
     isPullRequest = Boolean(issue2.pull_request);
   }
@@ -31229,7 +31229,7 @@ async function resolveTarget(client, repo, trigger) {
   const planned = new RegExp(`^${PLAN_BRANCH_PREFIX}(\\d+)$`).exec(head.ref);
   if (planned && !head.fork) {
     const issueNumber = Number(planned[1]);
-    const { data: issue2 } = await client.rest.issues.get({ ...repo, issue_number: issueNumber });
+    const issue2 = await getIssue(client, repo, issueNumber);
     return {
       mode: "issue",
       number: issueNumber,
@@ -31251,6 +31251,17 @@ async function resolveTarget(client, repo, trigger) {
     statusThread: trigger.number,
     pullNumber: trigger.number
   };
+}
+async function getIssue(client, repo, number) {
+  try {
+    return (await client.rest.issues.get({ ...repo, issue_number: number })).data;
+  } catch (error2) {
+    const status = statusOf(error2);
+    if (status === 404 || status === 410) {
+      throw new Error(`${repo.owner}/${repo.repo}#${number} ${status === 410 ? "was deleted" : "does not exist (or the token cannot see it)"}; check the issue number.`, { cause: error2 });
+    }
+    throw error2;
+  }
 }
 function firstLine(text) {
   const line = text.trim().split("\n")[0] ?? "";
@@ -31325,6 +31336,7 @@ async function finish(settings, context3, target, outcome, writes, status, log) 
   const counts = `${plan.phases.length} phases, ${tasks} tasks`;
   let branch;
   let note;
+  let fileRef;
   if (target.branch) {
     const published = await publishPlan({
       workdir: settings.workspace,
@@ -31343,7 +31355,7 @@ wild-plan session ${outcome.sessionId}`,
       log: (line) => log.info(line)
     });
     branch = published.commitSha === null ? void 0 : published.branch;
-    if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${branch}`);
+    if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
     if (!published.changed) log.info("the plan files are unchanged on the branch; no new commit");
     if (branch && target.mode !== "pull-request") {
       const pr2 = await writes.pullRequest({
@@ -31353,12 +31365,18 @@ wild-plan session ${outcome.sessionId}`,
         body: pullRequestBody(target, outcome, counts),
         draft: settings.draft
       });
-      if (pr2) target.pullNumber = pr2.number;
+      if (pr2 === null) branch = void 0;
+      else if (pr2) target.pullNumber = pr2.number;
+    }
+    fileRef = branch ?? published.baseBranch;
+    if (!branch) {
+      note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
+      log.info(note);
     }
   } else {
     note = "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.";
   }
-  const fileUrl = branch ? `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}/blob/${branch}/${outcome.tasksPath}` : void 0;
+  const fileUrl = fileRef ? `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}/blob/${fileRef}/${outcome.tasksPath}` : void 0;
   const body = presentPlanComment(plan, outcome.findings, {
     marker: PLAN_COMMENT_MARKER,
     title: target.title,

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { checkPlan } from '../plan/check.js';
+import { parsePlan } from '../plan/parse.js';
+import type { Finding, Plan } from '../plan/types.js';
+import { renderRepairPrompt } from '../prompt/repair.js';
+import type { Log } from '../log.js';
+import type { AgentRunner, AgentRunResult } from './runner.js';
+import { parseTranscript, type TranscriptSignals } from './transcript.js';
+
+/** The agent exited badly or ran out of time: an error, not a plan verdict. */
+export class AgentFailedError extends Error {
+  override name = 'AgentFailedError';
+}
+
+export interface AgentRound {
+  agent: AgentRunResult;
+  transcript: TranscriptSignals;
+  /** From <plan>, else the tasks file the agent left; secrets already redacted. */
+  planMarkdown: string | null;
+}
+
+export interface RoundsResult {
+  round: AgentRound;
+  plan: Plan | null;
+  findings: Finding[];
+}
+
+export interface RoundsInput {
+  runner: AgentRunner;
+  prompt: string;
+  workdir: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** Absolute path of tasks.md, where the agent writes and the fallback is read. */
+  tasksFile: string;
+  repairRounds: number;
+  log: Log;
+  signal?: AbortSignal;
+  redact: (text: string) => string;
+}
+
+/**
+ * Runs the agent, and while its plan breaks the contract, asks it again with the findings
+ * (up to `repairRounds` times). A round that yields no plan keeps the previous one.
+ */
+export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> {
+  const { log } = input;
+  const runOnce = (title: string, prompt: string): Promise<AgentRound> =>
+    log.group(`${title}: ${input.runner.name}`, async () => {
+      const agent = await input.runner.run({ prompt, workdir: input.workdir, env: input.env, timeoutMs: input.timeoutMs, signal: input.signal });
+      log.info(`agent finished in ${Math.round(agent.durationMs / 1000)} s (exit ${agent.exitCode ?? agent.signal})`);
+      assertSucceeded(agent, input);
+      const transcript = parseTranscript(agent.transcript);
+      const text = transcript.plan ?? (await readIfExists(input.tasksFile));
+      return { agent, transcript, planMarkdown: text === null ? null : input.redact(text) };
+    });
+
+  let round = await runOnce('Agent', input.prompt);
+  if (!round.planMarkdown?.trim()) return { round, plan: null, findings: [] };
+  let plan = parsePlan(round.planMarkdown);
+  let findings = checkPlan(plan);
+  for (let n = 1; n <= input.repairRounds && !plan.abort && errorCount(findings) > 0; n++) {
+    log.info(`The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input.repairRounds}).`);
+    const repaired = await runOnce(`Repair round ${n}`, renderRepairPrompt(input.prompt, round.planMarkdown!, findings, input.tasksFile));
+    if (!repaired.planMarkdown?.trim()) continue;
+    round = repaired;
+    plan = parsePlan(repaired.planMarkdown!);
+    findings = checkPlan(plan);
+  }
+  return { round, plan, findings };
+}
+
+export const errorCount = (findings: Finding[]) => findings.filter((f) => f.severity === 'error').length;
+
+function assertSucceeded(agent: AgentRunResult, input: RoundsInput): void {
+  if (agent.timedOut) {
+    throw new AgentFailedError(
+      `The agent did not finish within ${input.timeoutMs / 60_000} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`,
+    );
+  }
+  if (agent.exitCode !== 0) {
+    const how = agent.exitCode === null ? `signal ${agent.signal}` : `code ${agent.exitCode}`;
+    throw new AgentFailedError(`The agent exited with ${how}.${tail('Its last error output', input.redact(agent.stderrTail))}`);
+  }
+}
+
+export function tail(label: string, text: string, max = 1200): string {
+  const t = text.trim();
+  if (!t) return '';
+  return `\n${label}:\n${t.length > max ? `…${t.slice(-max)}` : t}`;
+}
+
+export async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
