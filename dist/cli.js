@@ -17,7 +17,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-36J6ZUSZ.js";
+} from "./chunk-TYLYN7DY.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

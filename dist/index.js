@@ -32,6 +32,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-WNVWCFDF.js");
+  const { runFromEnvironment } = await import("./entry-UTH2RMLG.js");
   await runFromEnvironment();
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { agentSettingsProblems } from './agent/index.js';
 import { BUNDLED_PROMPT_PATH } from './assets.js';
 
 /**
@@ -14,6 +15,10 @@ export const INPUT_NAMES = [
   'trigger-label',
   'agent',
   'agent-command',
+  'agent-version',
+  'model',
+  'agent-env',
+  'agent-base-url',
   'agent-timeout-minutes',
   'tasks-path',
   'prompt-file',
@@ -31,8 +36,6 @@ export type RawInputs = Partial<Record<InputName, string | undefined>>;
 
 export const DEFAULT_TASKS_PATH = '.wild/plans/issue-{number}/tasks.md';
 export const AGENT_KINDS = ['command', 'opencode', 'claude-code', 'codex'] as const;
-/** Agents built so far; the others are accepted names that fail with a pointer. */
-const AGENTS_AVAILABLE = new Set(['command']);
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -91,6 +94,41 @@ const httpUrl = z.preprocess(
     .transform((value) => value.replace(/\/+$/, '')),
 );
 
+/** `agent-env`: variable names, one per line or comma-separated. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envNames = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const names = (value ?? '').split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== '');
+      const bad = names.filter((name) => !ENV_NAME.test(name));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `must list environment variable names, one per line or comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(', ')})` });
+        return z.NEVER;
+      }
+      return [...new Set(names)];
+    }),
+);
+
+const optionalHttpUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .refine((value) => {
+      if (value === undefined) return true;
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)')
+    .transform((value) => value?.replace(/\/+$/, '')),
+);
+
 const InputsSchema = z.object({
   'github-token': text(),
   'server-url': httpUrl,
@@ -101,6 +139,10 @@ const InputsSchema = z.object({
     z.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(', ')}` }).default('command'),
   ),
   'agent-command': text(),
+  'agent-version': text(),
+  model: text(),
+  'agent-env': envNames,
+  'agent-base-url': optionalHttpUrl,
   'agent-timeout-minutes': number(20, 0.05, 360),
   'tasks-path': z.preprocess(blankToUndefined, z.string().default(DEFAULT_TASKS_PATH)),
   'prompt-file': text(),
@@ -123,6 +165,14 @@ export interface Settings {
   triggerLabel: string;
   agent: (typeof AGENT_KINDS)[number];
   agentCommand?: string;
+  /** Exact version of the agent CLI; undefined: the version wild-plan pins for it. */
+  agentVersion?: string;
+  /** The model, in the agent CLI's own naming; undefined: the CLI's default. */
+  model?: string;
+  /** Runner variables the agent gets on top of its allow-list (its API key); never a token. */
+  agentEnv: string[];
+  /** Base URL of the model provider or a gateway in front of it. */
+  agentBaseUrl?: string;
   agentTimeoutMs: number;
   /** Template with `{number}`, relative to the workspace, already checked to stay inside it. */
   tasksPathTemplate: string;
@@ -161,6 +211,10 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
     triggerLabel: inputs['trigger-label'],
     agent: inputs.agent,
     agentCommand: inputs['agent-command'],
+    agentVersion: inputs['agent-version'],
+    model: inputs.model,
+    agentEnv: inputs['agent-env'],
+    agentBaseUrl: inputs['agent-base-url'],
     agentTimeoutMs: inputs['agent-timeout-minutes'] * 60_000,
     tasksPathTemplate: workspaceRelative(root, inputs['tasks-path']),
     promptFile: inputs['prompt-file'] ? path.resolve(root, inputs['prompt-file']) : BUNDLED_PROMPT_PATH,
@@ -174,15 +228,16 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
     serverProxy: inputs['server-proxy'],
     workspace: root,
   };
-  if (!AGENTS_AVAILABLE.has(settings.agent)) {
-    throw new SettingsError(
-      `Invalid inputs:\n- input \`agent\` "${settings.agent}" is not available in this version; use \`agent: command\` with \`agent-command\`.`,
-    );
-  }
-  if (settings.agent === 'command' && !settings.agentCommand) {
-    throw new SettingsError(
-      'Invalid inputs:\n- input `agent-command` is required when `agent` is `command`: the command that runs your agent (it gets the prompt on stdin and in $WILD_PROMPT_FILE).',
-    );
+  const agentProblems = agentSettingsProblems({
+    agent: settings.agent,
+    agentCommand: settings.agentCommand,
+    agentVersion: settings.agentVersion,
+    model: settings.model,
+    agentEnv: settings.agentEnv,
+    providerBaseUrl: settings.agentBaseUrl,
+  });
+  if (agentProblems.length > 0) {
+    throw new SettingsError(`Invalid inputs:\n${agentProblems.map((problem) => `- ${problem}`).join('\n')}`);
   }
   return settings;
 }

@@ -42,12 +42,16 @@ export class CommandRunner implements AgentRunner {
   }
 
   async run(request: AgentRunRequest): Promise<AgentRunResult> {
+    const isolation = request.isolation;
     // Outside the workdir, so the prompt is never committed; mkdtemp makes the dir 0700.
     const promptDir = await mkdtemp(join(tmpdir(), 'wild-prompt-'));
     try {
       const promptFile = join(promptDir, 'prompt.md');
       await writeFile(promptFile, request.prompt, { mode: 0o600 });
-      const env = buildAgentEnv(process.env, { ...request.env, [PROMPT_FILE_ENV]: promptFile }, this.options.forwardEnv);
+      // Isolated, the dir becomes the agent user's for the run: readable by it alone.
+      await isolation?.grant(promptDir);
+      const extra = { ...request.env, ...isolation?.env, [PROMPT_FILE_ENV]: promptFile };
+      const env = buildAgentEnv(process.env, extra, this.options.forwardEnv);
       const captured = await runCaptured({
         argv: this.argv,
         cwd: request.workdir,
@@ -59,6 +63,7 @@ export class CommandRunner implements AgentRunner {
         maxOutputBytes: request.maxOutputBytes,
         maxStderrBytes: this.options.maxStderrBytes,
         label: this.label,
+        isolation: isolation?.process,
       });
       return {
         transcript: captured.stdout,
@@ -71,6 +76,8 @@ export class CommandRunner implements AgentRunner {
         durationMs: captured.durationMs,
       };
     } finally {
+      // Through sudo we cannot remove what the agent user owns until it is ours again.
+      await isolation?.reclaim(promptDir).catch(() => {});
       await rm(promptDir, { recursive: true, force: true });
     }
   }

@@ -93,6 +93,8 @@ export interface CaptureOptions {
   maxStderrBytes?: number;
   /** Names the program in error messages, e.g. "agent-command `foo`". */
   label?: string;
+  /** Sees every output chunk as it arrives (a watchdog); must not throw. The kept tails are unaffected. */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 }
 
 export interface CaptureResult {
@@ -138,9 +140,13 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
     throw new ProcessStartError(`${label}: working directory ${options.cwd} does not exist`, 'ENOENT');
   }
 
-  const child = spawn(file, args, {
+  const isolation = options.isolation;
+  const wrapped = isolation?.wrap?.(options.argv, options.env) ?? { argv: [file, ...args], env: options.env };
+  const child = spawn(wrapped.argv[0]!, wrapped.argv.slice(1), {
     cwd: options.cwd,
-    env: options.env,
+    env: wrapped.env,
+    uid: isolation?.uid,
+    gid: isolation?.gid,
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: process.platform !== 'win32', // a new process group, so a stop reaches grandchildren
     shell: false,
@@ -153,8 +159,12 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
   const pid = child.pid!;
   liveGroups.add(pid);
   child.on('error', () => {}); // after spawn: only failed kill()s, already handled
-  child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const tap = (stream: 'stdout' | 'stderr', tail: TailBuffer) => (chunk: Buffer) => {
+    tail.push(chunk);
+    options.onOutput?.(stream, chunk);
+  };
+  child.stdout!.on('data', tap('stdout', stdout));
+  child.stderr!.on('data', tap('stderr', stderr));
   const streamsClosed = Promise.all([streamEnd(child.stdout!), streamEnd(child.stderr!)]);
   // An agent that never reads stdin, or exits first, makes this write fail with EPIPE.
   child.stdin!.on('error', () => {});
@@ -165,8 +175,8 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
   const stop = (reason: 'timeout' | 'abort') => {
     if (stopReason !== undefined) return;
     stopReason = reason;
-    signalGroup(child, 'SIGTERM');
-    escalation = setTimeout(() => signalGroup(child, 'SIGKILL'), grace);
+    signalGroup(child, 'SIGTERM', isolation);
+    escalation = setTimeout(() => signalGroup(child, 'SIGKILL', isolation), grace);
   };
   const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
   const onAbort = () => stop('abort');
@@ -177,7 +187,7 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
     const [exitCode, signal] = await exited(child);
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
-    await stopGroup(child, grace, stopReason !== undefined);
+    await stopGroup(child, grace, stopReason !== undefined, isolation);
     clearTimeout(escalation);
     // A process that left the group (setsid) may still hold the pipes open: don't wait forever.
     let giveUp: NodeJS.Timeout | undefined;
@@ -221,8 +231,10 @@ function startError(error: NodeJS.ErrnoException, label: string, file: string): 
   return new ProcessStartError(`${label}: ${hint}`, error.code);
 }
 
-/** Signals every process in the child's group; a no-op once they are all gone. */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Signals every process in the child's group (and of its user, when isolated); a no-op once they are all gone. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals, isolation?: ProcessIsolation): void {
+  // Through sudo the group's processes are not ours to signal: the isolation reaches them.
+  isolation?.signalAll(signal).catch(() => {});
   const pid = child.pid;
   // kill(-0) would signal our own group: never without a real pid.
   if (pid === undefined || pid <= 0) return;
@@ -235,18 +247,19 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Stops what is left of the group after its leader exited, and waits until it is gone. */
-async function stopGroup(child: ChildProcess, grace: number, alreadyTermed: boolean): Promise<void> {
+async function stopGroup(child: ChildProcess, grace: number, alreadyTermed: boolean, isolation?: ProcessIsolation): Promise<void> {
   const pid = child.pid!;
-  if (!groupRunning(pid)) return;
-  if (!alreadyTermed) signalGroup(child, 'SIGTERM');
-  if (await waitGone(pid, grace)) return;
-  signalGroup(child, 'SIGKILL');
-  await waitGone(pid, Math.max(grace, 2_000));
+  const running = async () => groupRunning(pid) || ((await isolation?.anyRunning()) ?? false);
+  if (!(await running())) return;
+  if (!alreadyTermed) signalGroup(child, 'SIGTERM', isolation);
+  if (await waitGone(running, grace)) return;
+  signalGroup(child, 'SIGKILL', isolation);
+  await waitGone(running, Math.max(grace, 2_000));
 }
 
-async function waitGone(pgid: number, withinMs: number): Promise<boolean> {
+async function waitGone(running: () => Promise<boolean>, withinMs: number): Promise<boolean> {
   const deadline = performance.now() + withinMs;
-  while (groupRunning(pgid)) {
+  while (await running()) {
     if (performance.now() >= deadline) return false;
     await sleep(25);
   }

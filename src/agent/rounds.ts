@@ -4,6 +4,7 @@ import { parsePlan } from '../plan/parse.js';
 import type { Finding, Plan } from '../plan/types.js';
 import { renderRepairPrompt } from '../prompt/repair.js';
 import type { Log } from '../log.js';
+import type { AgentIsolation } from './isolation.js';
 import type { AgentRunner, AgentRunResult } from './runner.js';
 import { parseTranscript, type TranscriptSignals } from './transcript.js';
 
@@ -37,6 +38,8 @@ export interface RoundsInput {
   log: Log;
   signal?: AbortSignal;
   redact: (text: string) => string;
+  /** Runs every round as the isolated agent user (prepareIsolation's `agent`). */
+  isolation?: AgentIsolation;
 }
 
 /**
@@ -47,7 +50,14 @@ export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> 
   const { log } = input;
   const runOnce = (title: string, prompt: string): Promise<AgentRound> =>
     log.group(`${title}: ${input.runner.name}`, async () => {
-      const agent = await input.runner.run({ prompt, workdir: input.workdir, env: input.env, timeoutMs: input.timeoutMs, signal: input.signal });
+      const agent = await input.runner.run({
+        prompt,
+        workdir: input.workdir,
+        env: input.env,
+        timeoutMs: input.timeoutMs,
+        signal: input.signal,
+        isolation: input.isolation,
+      });
       log.info(`agent finished in ${Math.round(agent.durationMs / 1000)} s (exit ${agent.exitCode ?? agent.signal})`);
       assertSucceeded(agent, input);
       const transcript = parseTranscript(agent.transcript);

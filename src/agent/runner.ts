@@ -1,4 +1,5 @@
 // What every agent runner (generic command, OpenCode, Claude Code, Codex) promises.
+import type { AgentIsolation } from './isolation.js';
 
 export interface AgentRunRequest {
   /** The rendered planning prompt. */
@@ -13,6 +14,8 @@ export interface AgentRunRequest {
   maxOutputBytes?: number;
   /** Cancels the run (SIGINT/SIGTERM of the action). */
   signal?: AbortSignal;
+  /** Run the agent as another user (prepareIsolation's `agent`); absent: as we run. */
+  isolation?: AgentIsolation;
 }
 
 export interface AgentRunResult {
@@ -28,6 +31,36 @@ export interface AgentRunResult {
   /** True when request.signal stopped the run. Optional: not every runner can tell. */
   aborted?: boolean;
   durationMs: number;
+  /** What the run cost and did, where the runner can tell (the agent presets can). */
+  stats?: AgentRunStats;
+  /** The tool calls the agent made, in order (presets read them from the CLI's event stream). */
+  steps?: AgentStep[];
+  /**
+   * Why the run failed, in words for the person reading the log, when the runner could tell
+   * (e.g. "the model endpoint at https://… is unreachable (connection refused)"). Also
+   * appended to stderrTail, so callers that only show stderr still show it.
+   */
+  failure?: string;
+}
+
+export interface AgentRunStats {
+  agent: string;
+  version?: string;
+  model?: string;
+  /** Model turns as the CLI counts them. */
+  turns?: number;
+  toolCalls?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+export interface AgentStep {
+  /** The tool's name as the CLI calls it: `bash`, `Write`, `command_execution`, … */
+  tool: string;
+  /** One line: the command, the file path, or the input cut short. */
+  summary: string;
+  /** false when the tool reported an error or a non-zero exit. */
+  ok?: boolean;
 }
 
 export interface AgentRunner {

@@ -98,6 +98,8 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
         expect(commit.files.sort()).toEqual(['.wild/plans/issue-1/prompt_skill_playbook.md', '.wild/plans/issue-1/tasks.md']);
         expect(s.fake.pulls(s.repo).map((p) => p.title)).toEqual(['Plan: Spelling error in the README file']);
         expect(s.marked(1, STATUS_MARKER)[0]!.body).toContain('### ✅ Plan ready: [#2]');
+        // The agent reached the auth-on server through the proxy: nothing it asked was refused.
+        expect(s.wild.requests.filter((r) => r.status === 401)).toEqual([]);
         // Log groups and the plan finding as an annotation on tasks.md.
         expect(run.stdout).toContain('::group::Preflight: research server');
         expect(run.stdout).toMatch(/^::warning file=\.wild\/plans\/issue-1\/tasks\.md,line=\d+::/m);
@@ -146,6 +148,22 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
         expect(status[0]!.body).toContain('### ⛔ Planning aborted');
         expect(status[0]!.body).toContain('ABORT_EARLY_DOCS_CHECK_FAILED');
         expect(s.fake.violations).toEqual([]);
+        await expectNoSecretLeaks(s, run, { masked: true });
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a bad input → exit 1, status=failed, an error naming the input, nothing written',
+    async () => {
+      await withScenario({ inputs: { 'agent-timeout-minutes': 'soon' } }, async (s) => {
+        const run = await s.runDist();
+
+        expect(run.code).toBe(1);
+        expect(run.outputs.status).toBe('failed');
+        expect(run.stdout).toMatch(/^::error::Invalid inputs:%0A- input `agent-timeout-minutes` must be a number from [^(]+\(got "soon"\)/m);
+        expect(s.fake.writes()).toEqual([]);
         await expectNoSecretLeaks(s, run, { masked: true });
       });
     },

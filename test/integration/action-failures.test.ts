@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CommandRunner } from '../../src/agent/command.js';
-import { pullRequestAlreadyExists, serverError } from '../support/fake-github/index.js';
+import { pullRequestAlreadyExists, secondaryRateLimit, serverError } from '../support/fake-github/index.js';
 import { ActionScenario, dispatchEvent, PLAN_MARKER, RESEARCH_GOAL, SCRIPTED_AGENT, STATUS_MARKER } from '../support/action-harness.js';
 
 const PULLS_ROUTE = '/repos/{owner}/{repo}/pulls';
@@ -66,7 +66,7 @@ describe('research server preflight fails', () => {
   });
 
   it('wrong server token (401): aborted before the agent, and the step fails by default', async () => {
-    const s = await create({ serverAuth: true, inputs: { 'server-token': 'not-the-servers-token' } });
+    const s = await create({ inputs: { 'server-token': 'not-the-servers-token' } });
 
     const { result } = await s.runInProcess();
 
@@ -123,20 +123,25 @@ describe('the agent fails', () => {
     expect(body).toMatch(/\nThe agent gave no plan: [^\n]*\n\n`{3,}\nThe end of its output:\n/);
   });
 
-  it('an agent that prints the server token on its way out: the status comment shows *** instead', async () => {
-    const s = await create({
-      inputs: {
-        'agent-command': `node -e "console.log('curl -H X-Auth-Token:' + process.env.WILD_AUTH_TOKEN); console.error('401 with X-Auth-Token:' + process.env.WILD_AUTH_TOKEN); process.exit(Number(process.env.WILD_SESSION_ID ? 2 : 0))"`,
-      },
-    });
+  it('an agent that dumps its environment and crashes: neither token is in it, so neither reaches the issue', async () => {
+    const dump = `node -e "console.error(JSON.stringify(process.env)); process.exit(2)"`;
+    for (const proxy of ['true', 'false']) {
+      const s = await create({ inputs: { 'agent-command': dump, 'server-proxy': proxy } });
 
-    const { result } = await s.runInProcess();
+      const { result } = await s.runInProcess();
 
-    expect(result).toMatchObject({ status: 'failed', fail: true });
-    const body = statusComment(s);
-    expect(body).toContain('401 with X-Auth-Token:***');
-    for (const r of s.fake.requests) expect(JSON.stringify(r.body ?? null)).not.toContain(s.serverToken);
-    expect(result.message + result.summary).not.toContain(s.serverToken);
+      expect(result).toMatchObject({ status: 'failed', fail: true });
+      const body = statusComment(s);
+      expect(body).toContain('"WILD_SESSION_ID"');
+      // Without the proxy the agent holds the server token (WILD_AUTH_TOKEN); what it prints is masked.
+      expect(body.includes('"WILD_AUTH_TOKEN":"***"')).toBe(proxy === 'false');
+      for (const secret of [s.serverToken, s.githubToken]) {
+        expect(body).not.toContain(secret);
+        expect(result.message + result.summary).not.toContain(secret);
+      }
+      await s.dispose();
+      scenario = undefined;
+    }
   });
 
   it('a plan that breaks the contract with strict-plan on: invalid, nothing published', async () => {
@@ -224,6 +229,19 @@ describe('GitHub faults', () => {
     expect(result).toMatchObject({ status: 'planned', prNumber: raced });
     expect(s.fake.pulls(s.repo)).toHaveLength(1);
     expect(s.fake.pulls(s.repo)[0]!.title).toBe('Plan: Spelling error in the README file');
+    expect(s.fake.violations).toEqual([]);
+  });
+
+  it("GitHub's secondary rate limit on the status comment is waited out, and the comment posted once", async () => {
+    const s = await create();
+    const fault = s.fake.inject({ method: 'POST', route: '/repos/{owner}/{repo}/issues/{issue_number}/comments', ...secondaryRateLimit(1) });
+
+    const { result, logs } = await s.runInProcess();
+
+    expect(fault.hits).toBe(1);
+    expect(result.status).toBe('planned');
+    expect(logs.some((l) => l.level === 'warning' && l.message.startsWith('GitHub secondary rate limit on POST'))).toBe(true);
+    expect(s.marked(1, STATUS_MARKER)).toHaveLength(1);
     expect(s.fake.violations).toEqual([]);
   });
 

@@ -140,6 +140,19 @@ describe('a labeled issue', () => {
     expect(result.commentUrl).toContain(`#issuecomment-${plan[0]!.id}`);
   });
 
+  it('finds its status comment on a busy issue past the first page of comments', async () => {
+    const s = await create();
+    for (let i = 0; i < 120; i++) s.fake.addComment(s.repo, 1, { body: `Discussion ${i}`, user: 'Codertocat' });
+    await s.runInProcess();
+    const statusId = s.marked(1, STATUS_MARKER)[0]!.id;
+    for (let i = 0; i < 120; i++) s.fake.addComment(s.repo, 1, { body: `More discussion ${i}`, user: 'Codertocat' });
+
+    await s.runInProcess();
+
+    expect(s.marked(1, STATUS_MARKER).map((c) => c.id)).toEqual([statusId]);
+    expect(s.fake.violations).toEqual([]);
+  });
+
   it('opens the PR as a draft from the given base branch', async () => {
     const s = await create({ inputs: { draft: 'true', 'base-branch': 'develop' } });
     const develop = await s.git.pushAsHuman({ branch: 'develop', files: { 'configs/ls.yaml': 'label_smoothing: 0.1\n' } });

@@ -84,11 +84,9 @@ export interface ScenarioOptions {
   /** Extra or overriding action inputs, by their action.yml names. */
   inputs?: Record<string, string>;
   /**
-   * The Wild server checks X-Auth-Token (it is started with the scenario's server token).
-   * Default off: the bundled prompt's own preflight curls carry no token, so an agent that
-   * follows the prompt gets 401 from /wild/v2/system-health on an auth-on server and aborts
-   * (the loopback proxy DESIGN.md describes would fix that). The action still gets the sentinel
-   * `server-token` input either way, so the tests can check where the secret goes.
+   * The Wild server checks X-Auth-Token against the scenario's sentinel server token, which is
+   * the `server-token` input. Default on; the agent reaches the server through wild-plan's
+   * loopback proxy, which adds the token. Off: the server accepts anyone (the input is still set).
    */
   serverAuth?: boolean;
   /** The issue seeded when the payload names none (workflow_dispatch). */
@@ -226,7 +224,7 @@ export class ActionScenario {
       cleanup.push(() => git.dispose());
       const fake = await startFakeGitHub({ token: githubToken });
       cleanup.push(() => fake.close());
-      const wild = await startWildServer(options.serverAuth ? { token: serverToken } : {});
+      const wild = await startWildServer(options.serverAuth === false ? {} : { token: serverToken });
       cleanup.push(() => wild.stop());
       const dir = await mkdtemp(join(tmpdir(), 'wild-plan-action-'));
       cleanup.push(() => rm(dir, { recursive: true, force: true }));

@@ -84,3 +84,38 @@ describe('settings', () => {
     expect(parseSettings({ ...valid, 'prompt-file': 'prompts/mine.md' }, workspace).promptFile).toBe('/work/repo/prompts/mine.md');
   });
 });
+
+describe('agent settings', () => {
+  const preset = { 'server-url': 'https://wild.example.org' };
+
+  it('reads the agent inputs for a preset, with the CLI defaults left to the preset', () => {
+    const s = parseSettings({ ...preset, agent: 'Claude-Code', 'agent-env': 'ANTHROPIC_API_KEY\n  HTTPS_PROXY, NO_PROXY\n\nANTHROPIC_API_KEY' }, workspace);
+    expect(s).toMatchObject({ agent: 'claude-code', agentEnv: ['ANTHROPIC_API_KEY', 'HTTPS_PROXY', 'NO_PROXY'] });
+    expect(s.agentVersion).toBeUndefined();
+    expect(s.model).toBeUndefined();
+    expect(s.agentBaseUrl).toBeUndefined();
+  });
+
+  it('takes a version, a model and a base URL (trailing slash dropped)', () => {
+    const s = parseSettings({ ...preset, agent: 'codex', 'agent-version': '0.170.1', model: 'gpt-5.1-codex', 'agent-base-url': 'https://llm.example.org/v1/' }, workspace);
+    expect(s).toMatchObject({ agentVersion: '0.170.1', model: 'gpt-5.1-codex', agentBaseUrl: 'https://llm.example.org/v1', agentEnv: [] });
+  });
+
+  it('needs no agent-command for a preset, and forwards agent-env for a command agent too', () => {
+    expect(parseSettings({ ...preset, agent: 'opencode' }, workspace).agentCommand).toBeUndefined();
+    expect(parseSettings({ ...valid, 'agent-env': 'MY_AGENT_KEY' }, workspace).agentEnv).toEqual(['MY_AGENT_KEY']);
+  });
+
+  it.each([
+    [{ agent: 'codex', 'agent-env': 'GITHUB_TOKEN' }, /`agent-env`: refusing to forward GITHUB_TOKEN/],
+    [{ agent: 'codex', 'agent-env': 'INPUT_SERVER-TOKEN' }, /`agent-env` must list environment variable names.*"INPUT_SERVER-TOKEN"/],
+    [{ agent: 'codex', 'agent-env': 'ACTIONS_RUNTIME_TOKEN' }, /refusing to forward ACTIONS_RUNTIME_TOKEN/],
+    [{ agent: 'codex', 'agent-version': 'latest' }, /`agent-version` "latest" must be an exact version like 0\.169\.0/],
+    [{ agent: 'opencode', 'agent-base-url': 'https://llm.example.org/v1' }, /`model` is required for `agent: opencode` with `agent-base-url`/],
+    [{ agent: 'opencode', model: 'gpt-4.1' }, /`model` "gpt-4.1" must be provider\/model for OpenCode/],
+    [{ agent: 'claude-code', 'agent-base-url': 'ftp://llm' }, /`agent-base-url` must be an http\(s\) URL without credentials/],
+    [{ agent: 'claude-code', 'agent-base-url': 'https://u:p@llm.example.org' }, /`agent-base-url` must be an http\(s\) URL without credentials/],
+  ])('rejects %j with a message naming the input', (patch, message) => {
+    expect(errorOf({ ...preset, ...patch })).toMatch(message);
+  });
+});

@@ -34101,8 +34101,14 @@ async function runCaptured(options) {
   liveGroups.add(pid);
   child.on("error", () => {
   });
-  child.stdout.on("data", (chunk) => stdout.push(chunk));
-  child.stderr.on("data", (chunk) => stderr.push(chunk));
+  child.stdout.on("data", (chunk) => {
+    stdout.push(chunk);
+    observe(options.onStdout, chunk);
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr.push(chunk);
+    observe(options.onStderr, chunk);
+  });
   const streamsClosed = Promise.all([streamEnd(child.stdout), streamEnd(child.stderr)]);
   child.stdin.on("error", () => {
   });
@@ -34135,6 +34141,12 @@ async function runCaptured(options) {
     clearTimeout(timer);
     clearTimeout(escalation);
     liveGroups.delete(pid);
+  }
+}
+function observe(observer, chunk) {
+  try {
+    observer?.(chunk);
+  } catch {
   }
 }
 function exited(child) {

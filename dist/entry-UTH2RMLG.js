@@ -13,7 +13,7 @@ import {
   planToJson,
   presentJobSummary,
   presentPlanComment
-} from "./chunk-36J6ZUSZ.js";
+} from "./chunk-TYLYN7DY.js";
 import {
   __commonJS,
   __require,

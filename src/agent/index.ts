@@ -1,0 +1,94 @@
+// The agent the settings name, as an AgentRunner: the generic command, or a preset for a
+// real agent CLI (OpenCode, Claude Code, Codex).
+import { CommandRunner } from './command.js';
+import { AgentEnvError, assertForwardable } from './environment.js';
+import { PresetRunner, AgentConfigError } from './preset-runner.js';
+import { claudeCodePreset } from './presets/claude-code.js';
+import { codexPreset, type CodexSandbox } from './presets/codex.js';
+import { opencodePreset } from './presets/opencode.js';
+import type { AgentPreset, PresetName } from './presets/preset.js';
+import type { AgentRunner } from './runner.js';
+
+export type AgentKind = 'command' | PresetName;
+
+export interface AgentSettings {
+  agent: AgentKind;
+  /** With `agent: command`: the program and its arguments. */
+  agentCommand?: string;
+  /** Exact CLI version; default the preset's pinned one (PRESETS[agent].defaultVersion). */
+  agentVersion?: string;
+  model?: string;
+  /** Names of runner variables passed to the agent (its API key), never a GitHub token. */
+  agentEnv: string[];
+  /** Base URL of the model provider or a gateway in front of it. */
+  providerBaseUrl?: string;
+  /** Where agent CLIs are installed; default defaultAgentCacheDir(). */
+  cacheDir?: string;
+  /** Use a CLI found on PATH when it is the wanted version (default true). */
+  usePath?: boolean;
+  /** Codex's sandbox; `danger-full-access` where user namespaces are blocked. */
+  codexSandbox?: CodexSandbox;
+  /** Progress lines (installs). */
+  log?: (line: string) => void;
+}
+
+export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
+  opencode: opencodePreset,
+  'claude-code': claudeCodePreset,
+  codex: codexPreset(),
+};
+
+/** Everything wrong with the settings for their agent, as sentences naming the input; [] when fine. */
+export function agentSettingsProblems(settings: AgentSettings): string[] {
+  const problems: string[] = [];
+  try {
+    assertForwardable(settings.agentEnv);
+  } catch (error) {
+    if (!(error instanceof AgentEnvError)) throw error;
+    problems.push(`input \`agent-env\`: ${error.message.replace(/^agent environment: /, '')}`);
+  }
+  if (settings.agent === 'command') {
+    if (!settings.agentCommand?.trim()) {
+      problems.push(
+        'input `agent-command` is required when `agent` is `command`: the command that runs your agent (it gets the prompt on stdin and in $WILD_PROMPT_FILE); or set `agent` to opencode, claude-code or codex.',
+      );
+    }
+    return problems;
+  }
+  try {
+    new PresetRunner({ ...presetOptions(settings), forwardEnv: [] }); // agent-env was checked above
+  } catch (error) {
+    if (!(error instanceof AgentConfigError)) throw error;
+    problems.push(...error.message.split('\n- ').slice(1));
+  }
+  return problems;
+}
+
+/** The runner for the settings' agent. Throws AgentConfigError when the settings cannot work. */
+export function createAgentRunner(settings: AgentSettings): AgentRunner {
+  const problems = agentSettingsProblems(settings);
+  if (problems.length > 0) throw new AgentConfigError(`agent ${settings.agent}:\n- ${problems.join('\n- ')}`);
+  if (settings.agent === 'command') {
+    return new CommandRunner({ command: settings.agentCommand ?? '', forwardEnv: settings.agentEnv });
+  }
+  return new PresetRunner(presetOptions(settings));
+}
+
+function presetOptions(settings: AgentSettings) {
+  const preset = settings.agent === 'codex' && settings.codexSandbox ? codexPreset(settings.codexSandbox) : PRESETS[settings.agent as PresetName];
+  return {
+    preset,
+    version: settings.agentVersion,
+    model: settings.model,
+    baseUrl: settings.providerBaseUrl?.replace(/\/+$/, ''),
+    forwardEnv: settings.agentEnv,
+    cacheDir: settings.cacheDir,
+    usePath: settings.usePath,
+    log: settings.log,
+  };
+}
+
+export { AgentConfigError, PresetRunner } from './preset-runner.js';
+export { AgentInstallError, defaultAgentCacheDir, resolveAgentBinary } from './install.js';
+export type { AgentRunner, AgentRunRequest, AgentRunResult, AgentRunStats, AgentStep } from './runner.js';
+export type { AgentPreset, PresetName } from './presets/preset.js';

@@ -1,0 +1,187 @@
+// Runs a real agent CLI (an AgentPreset) on the prompt: gets the CLI at its pinned version,
+// gives it a throw-away HOME, the allow-listed environment and the prompt on stdin, stops
+// it (and all it started) at the time limit or when it keeps failing to reach its model,
+// and hands back its final message as the transcript, with stats and tool steps.
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probeEndpoint, unreachableSentence } from './endpoint.js';
+import { assertForwardable, buildAgentEnv } from './environment.js';
+import type { StreamError } from './events/common.js';
+import { explainErrors, type ExplainedFailure } from './events/errors.js';
+import { EXACT_VERSION, defaultAgentCacheDir, resolveAgentBinary, type ResolvedBinary } from './install.js';
+import type { AgentPreset, UnreachableWatch } from './presets/preset.js';
+import { DEFAULT_KILL_GRACE_MS, runCaptured } from './process.js';
+import { newRunTag, RUN_TAG_ENV, stopTagged } from './sweep.js';
+import type { AgentRunner, AgentRunRequest, AgentRunResult } from './runner.js';
+
+export interface PresetRunnerOptions {
+  preset: AgentPreset;
+  /** Exact CLI version; default the preset's pinned one. */
+  version?: string;
+  model?: string;
+  /** Provider base URL (`agent-base-url`). */
+  baseUrl?: string;
+  /** Runner variables passed on to the agent (`agent-env`), e.g. the provider's API key. */
+  forwardEnv?: readonly string[];
+  /** Where CLIs are installed; default defaultAgentCacheDir(). */
+  cacheDir?: string;
+  /** Use the CLI on PATH when it is the wanted version (default true). */
+  usePath?: boolean;
+  killGraceMs?: number;
+  maxStderrBytes?: number;
+  /** Progress lines (installing, version found on PATH). */
+  log?: (line: string) => void;
+  /** A CLI already at hand (installed elsewhere, or a test double): no PATH lookup, no install. */
+  binary?: ResolvedBinary;
+}
+
+/** The settings cannot work for this agent; the message names each input. */
+export class AgentConfigError extends Error {
+  override name = 'AgentConfigError';
+}
+
+export class PresetRunner implements AgentRunner {
+  readonly name: string;
+  private binary?: Promise<ResolvedBinary>;
+
+  constructor(private readonly options: PresetRunnerOptions) {
+    const { preset } = options;
+    this.name = preset.name;
+    const problems = preset.check({ model: options.model, baseUrl: options.baseUrl });
+    if (options.version !== undefined && !EXACT_VERSION.test(options.version)) {
+      problems.push(`input \`agent-version\` "${options.version}" must be an exact version like ${preset.defaultVersion}`);
+    }
+    if (problems.length > 0) throw new AgentConfigError(`agent ${preset.name}:\n- ${problems.join('\n- ')}`);
+    assertForwardable(options.forwardEnv ?? []); // fail at configuration time, before installing
+  }
+
+  /** Gets the CLI (PATH, cache, or an install now). run() calls it; call it early to install during setup. */
+  prepare(): Promise<ResolvedBinary> {
+    const { preset } = this.options;
+    if (this.options.binary) return Promise.resolve(this.options.binary);
+    this.binary ??= resolveAgentBinary(
+      { packageName: preset.packageName, version: this.options.version ?? preset.defaultVersion, bin: preset.bin },
+      { cacheDir: this.options.cacheDir ?? defaultAgentCacheDir(), usePath: this.options.usePath, log: this.options.log },
+    ).catch((error: unknown) => {
+      this.binary = undefined; // a later run may try again
+      throw error;
+    });
+    return this.binary;
+  }
+
+  async run(request: AgentRunRequest): Promise<AgentRunResult> {
+    const { preset, model, baseUrl } = this.options;
+    const binary = await this.prepare();
+    if (binary.installMs !== undefined) this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1000)} s`);
+    // Outside the workdir: nothing of it is committed. mkdtemp makes it 0700.
+    const runDir = await mkdtemp(join(tmpdir(), `wild-${preset.name}-`));
+    try {
+      const home = join(runDir, 'home');
+      const xdg = {
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_DATA_HOME: join(home, '.local', 'share'),
+        XDG_CACHE_HOME: join(home, '.cache'),
+        XDG_STATE_HOME: join(home, '.local', 'state'),
+      };
+      const invocation = preset.invocation({ prompt: request.prompt, workdir: request.workdir, runDir, model, baseUrl });
+      for (const dir of [home, ...Object.values(xdg), ...(invocation.makeDirs ?? [])]) await mkdir(dir, { recursive: true });
+      // The preset's variables win over the caller's and the forwarded ones: its HOME and
+      // endpoint are what keep the run isolated and pointed at the right provider. The tag
+      // marks every process of this run (see sweep.ts).
+      const tag = newRunTag();
+      const env = buildAgentEnv(process.env, { ...request.env, HOME: home, ...xdg, ...invocation.env, [RUN_TAG_ENV]: tag }, this.options.forwardEnv);
+
+      const watchdog = new AbortController();
+      let gaveUp = false;
+      const watch = lineWatcher(preset.unreachable, () => {
+        gaveUp = true;
+        watchdog.abort();
+      });
+      const captured = await runCaptured({
+        argv: [binary.path, ...invocation.args],
+        cwd: request.workdir,
+        env,
+        stdin: request.prompt,
+        timeoutMs: request.timeoutMs,
+        signal: request.signal ? AbortSignal.any([request.signal, watchdog.signal]) : watchdog.signal,
+        killGraceMs: this.options.killGraceMs,
+        maxOutputBytes: request.maxOutputBytes,
+        maxStderrBytes: this.options.maxStderrBytes,
+        label: `${preset.name} \`${binary.path}\``,
+        onOutput: watch,
+      });
+      // What escaped the process group (a tool command's `setsid`, `nohup … &`) goes too.
+      await stopTagged(RUN_TAG_ENV, tag, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+
+      const parsed = preset.parse(captured.stdout);
+      const fromFile = invocation.lastMessageFile ? await readFile(invocation.lastMessageFile, 'utf8').catch(() => '') : '';
+      const finalText = fromFile.trim() !== '' ? fromFile : parsed.finalText;
+      const aborted = captured.aborted && request.signal?.aborted === true;
+      let failure: string | undefined;
+      if (!aborted && (gaveUp || captured.timedOut || captured.exitCode !== 0 || finalText === null)) {
+        const errors = [...parsed.errors, ...watchedLines(preset.unreachable, captured.stderrTail)];
+        const explained = await sharpen(explainErrors(errors, { configured: baseUrl, fallback: preset.defaultEndpoint }));
+        if (gaveUp) failure = `${explained ?? 'the model endpoint is unreachable'}; stopped ${preset.name} after repeated failed connection attempts`;
+        else if (captured.timedOut) failure = `${preset.name} did not finish within the time limit${explained ? `; its last error: ${explained}` : ''}`;
+        else failure = explained ?? (captured.exitCode === 0 ? `${preset.name} ended without a final message` : undefined);
+      }
+      return {
+        transcript: finalText ?? '',
+        stderrTail: failure ? `${captured.stderrTail.trimEnd()}\nwild-plan: ${failure}`.trimStart() : captured.stderrTail,
+        exitCode: captured.exitCode,
+        signal: captured.signal,
+        timedOut: captured.timedOut,
+        truncated: captured.truncated,
+        aborted,
+        durationMs: captured.durationMs,
+        stats: {
+          agent: preset.name,
+          version: binary.version,
+          model: model ?? parsed.model,
+          turns: parsed.turns,
+          toolCalls: parsed.steps.length,
+          inputTokens: parsed.inputTokens,
+          outputTokens: parsed.outputTokens,
+        },
+        steps: parsed.steps,
+        failure,
+      };
+    } finally {
+      await rm(runDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+    }
+  }
+}
+
+/** Counts watched lines in a row; calls `giveUp` once there are enough. Never throws. */
+function lineWatcher(watch: UnreachableWatch | undefined, giveUp: () => void): (stream: 'stdout' | 'stderr', chunk: Buffer) => void {
+  if (!watch) return () => {};
+  const partial = { stdout: '', stderr: '' };
+  let strikes = 0;
+  let done = false;
+  return (stream, chunk) => {
+    const lines = (partial[stream] + chunk.toString('utf8')).split('\n');
+    partial[stream] = (lines.pop() ?? '').slice(-64 * 1024); // a line never ends: keep it bounded
+    for (const line of lines) {
+      if (stream === watch.stream && watch.pattern.test(line)) strikes += 1;
+      else if (stream === 'stdout' && line.trim() !== '') strikes = 0; // the agent made progress
+      if (strikes >= watch.giveUpAfter && !done) {
+        done = true;
+        giveUp();
+      }
+    }
+  };
+}
+
+/** Watched lines left in a stream's tail, as errors to explain (OpenCode logs them to stderr). */
+function watchedLines(watch: UnreachableWatch | undefined, text: string): StreamError[] {
+  if (!watch || watch.stream !== 'stderr') return [];
+  return text.split('\n').filter((line) => watch.pattern.test(line)).map((message) => ({ message }));
+}
+
+/** "connection failed" says little: a TCP probe of a URL endpoint tells refused from not found. */
+async function sharpen(explained: ExplainedFailure | undefined): Promise<string | undefined> {
+  if (!explained) return undefined;
+  if (explained.kind !== 'unreachable' || !/^https?:\/\//.test(explained.endpoint)) return explained.message;
+  return unreachableSentence(explained.endpoint, await probeEndpoint(explained.endpoint));
+}
