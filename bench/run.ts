@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAction } from './action.js';
 import { benchColdStart } from './cold-start.js';
 import { benchPlanSize } from './plan-size.js';
 import { benchPreflight } from './preflight.js';
@@ -22,6 +23,17 @@ function row(measure: string, result: string, target: string, met: boolean | nul
   rows.push({ measure, result, target, met });
   console.log(`  ${met === null ? '·' : met ? '✓' : '✗'} ${measure}: ${result}`);
 }
+
+console.log('Overhead (the action on the happy path vs a floor script of plain tools)');
+const action = await benchAction();
+results.action = action;
+const o = action.overhead;
+row('overhead, happy path', `${fmt(o.action)} vs floor ${fmt(o.floor)} → ${o.ratio.toFixed(2)}×`, '≤ 2×', o.ratio <= 2);
+const kinds = (byKind: Record<string, number>) => Object.entries(byKind).map(([k, n]) => `${n}× ${k}`).join(', ');
+row('GitHub API calls, first run', `${action.apiCalls.firstRun} (${kinds(action.apiCalls.firstByKind)})`, '≤ 8', action.apiCalls.firstRun <= 8);
+row('GitHub API calls, re-run', `${action.apiCalls.reRun} (${kinds(action.apiCalls.reRunByKind)})`, '≤ 6', action.apiCalls.reRun <= 6);
+row('peak RSS, happy path', `${(action.memory.happyKb / 1024).toFixed(0)} MiB`, 'reported', null);
+row('peak RSS, 50 MB agent transcript', `${(action.memory.hugeTranscriptKb / 1024).toFixed(0)} MiB`, '< happy + 2 × 10 MiB cap (streamed, capped)', action.memory.hugeTranscriptKb < action.memory.happyKb + 2 * 10 * 1024 + 32 * 1024);
 
 console.log('Cold start (skipped event vs node -e 0)');
 const cold = await benchColdStart(root);

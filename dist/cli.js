@@ -17,7 +17,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-TYLYN7DY.js";
+} from "./chunk-BDJ5QLSU.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

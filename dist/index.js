@@ -32,6 +32,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-UTH2RMLG.js");
+  const { runFromEnvironment } = await import("./entry-CXGN6EWC.js");
   await runFromEnvironment();
 }

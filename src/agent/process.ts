@@ -95,6 +95,24 @@ export interface CaptureOptions {
   label?: string;
   /** Sees every output chunk as it arrives (a watchdog); must not throw. The kept tails are unaffected. */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Runs the program as another user (see isolation.ts); stops reach all of its processes. */
+  isolation?: ProcessIsolation;
+}
+
+/** How runCaptured starts a program as another user, and stops everything that user runs. */
+export interface ProcessIsolation {
+  /** Set in the child before exec (needs root). */
+  uid?: number;
+  gid?: number;
+  /** Or the program and environment to run instead, e.g. through sudo. */
+  wrap?(argv: readonly string[], env: Record<string, string>): { argv: string[]; env: Record<string, string> };
+  /**
+   * Signals every process of that user, also those that left the process group (setsid)
+   * and those we may not signal ourselves (through sudo).
+   */
+  signalAll(signal: NodeJS.Signals): Promise<void>;
+  /** Whether any process of that user still runs. */
+  anyRunning(): Promise<boolean>;
 }
 
 export interface CaptureResult {

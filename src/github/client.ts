@@ -1,6 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import type { Log } from '../log.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
@@ -34,7 +35,16 @@ export function createGitHubClient(options: ClientOptions): GitHubClient {
     {
       baseUrl: options.baseUrl,
       userAgent: 'wild-plan',
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), ...options.tuning?.throttle },
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        // The plugin spaces writes 1 s (3 s for comments and PRs) apart for clients that write
+        // in bulk; one run writes a handful, so it keeps them in order without the wait, and
+        // still waits out any rate limit GitHub reports.
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+        ...options.tuning?.throttle,
+      },
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], ...options.tuning?.retry },
     },
     retry,

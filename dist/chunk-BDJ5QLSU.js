@@ -32,15 +32,15 @@ var require_utils = __commonJS({
     function escapeChar(chr) {
       return escape[chr];
     }
-    function extend2(obj) {
+    function extend2(obj2) {
       for (var i = 1; i < arguments.length; i++) {
         for (var key in arguments[i]) {
           if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
-            obj[key] = arguments[i][key];
+            obj2[key] = arguments[i][key];
           }
         }
       }
-      return obj;
+      return obj2;
     }
     var toString2 = Object.prototype.toString;
     exports.toString = toString2;
@@ -197,8 +197,8 @@ var require_each = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/each.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _exception = require_exception();
@@ -296,8 +296,8 @@ var require_helper_missing = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/helper-missing.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -319,8 +319,8 @@ var require_if = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/if.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _exception = require_exception();
@@ -385,11 +385,11 @@ var require_lookup = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports["default"] = function(instance) {
-      instance.registerHelper("lookup", function(obj, field, options) {
-        if (!obj) {
-          return obj;
+      instance.registerHelper("lookup", function(obj2, field, options) {
+        if (!obj2) {
+          return obj2;
         }
-        return options.lookupProperty(obj, field);
+        return options.lookupProperty(obj2, field);
       });
     };
     module.exports = exports["default"];
@@ -401,8 +401,8 @@ var require_with = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/helpers/with.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _exception = require_exception();
@@ -442,8 +442,8 @@ var require_helpers = __commonJS({
     exports.__esModule = true;
     exports.registerDefaultHelpers = registerDefaultHelpers;
     exports.moveHelperToHooks = moveHelperToHooks;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _helpersBlockHelperMissing = require_block_helper_missing();
     var _helpersBlockHelperMissing2 = _interopRequireDefault(_helpersBlockHelperMissing);
@@ -512,8 +512,8 @@ var require_decorators = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.registerDefaultDecorators = registerDefaultDecorators;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _decoratorsInline = require_inline();
     var _decoratorsInline2 = _interopRequireDefault(_decoratorsInline);
@@ -573,8 +573,8 @@ var require_proto_access = __commonJS({
     exports.resultIsAllowed = resultIsAllowed;
     exports.isPrototypeConstructor = isPrototypeConstructor;
     exports.resetLoggedProperties = resetLoggedProperties;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _logger = require_logger();
@@ -642,8 +642,8 @@ var require_base = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.HandlebarsEnvironment = HandlebarsEnvironment;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _utils = require_utils();
     var _exception = require_exception();
@@ -784,20 +784,20 @@ var require_runtime = __commonJS({
     exports.resolvePartial = resolvePartial;
     exports.invokePartial = invokePartial;
     exports.noop = noop;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
+    function _interopRequireWildcard(obj2) {
+      if (obj2 && obj2.__esModule) {
+        return obj2;
       } else {
         var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+        if (obj2 != null) {
+          for (var key in obj2) {
+            if (Object.prototype.hasOwnProperty.call(obj2, key)) newObj[key] = obj2[key];
           }
         }
-        newObj["default"] = obj;
+        newObj["default"] = obj2;
         return newObj;
       }
     }
@@ -869,13 +869,13 @@ var require_runtime = __commonJS({
         }
       }
       var container = {
-        strict: function strict(obj, name, loc) {
-          if (!obj || !(name in obj)) {
-            throw new _exception2["default"]('"' + name + '" not defined in ' + obj, {
+        strict: function strict(obj2, name, loc) {
+          if (!obj2 || !(name in obj2)) {
+            throw new _exception2["default"]('"' + name + '" not defined in ' + obj2, {
               loc
             });
           }
-          return container.lookupProperty(obj, name);
+          return container.lookupProperty(obj2, name);
         },
         lookupProperty: function lookupProperty(parent, propertyName) {
           var result = parent[propertyName];
@@ -926,11 +926,11 @@ var require_runtime = __commonJS({
           return value;
         },
         mergeIfNeeded: function mergeIfNeeded(param, common) {
-          var obj = param || common;
+          var obj2 = param || common;
           if (param && common && param !== common) {
-            obj = Utils.extend({}, common, param);
+            obj2 = Utils.extend({}, common, param);
           }
-          return obj;
+          return obj2;
         },
         // An empty object to use as replacement for null-contexts
         nullContext: Object.seal({}),
@@ -1057,9 +1057,9 @@ var require_runtime = __commonJS({
     function noop() {
       return "";
     }
-    function lookupOwnProperty(obj, name) {
-      if (obj && Object.prototype.hasOwnProperty.call(obj, name)) {
-        return obj[name];
+    function lookupOwnProperty(obj2, name) {
+      if (obj2 && Object.prototype.hasOwnProperty.call(obj2, name)) {
+        return obj2[name];
       }
     }
     function initData(context, data) {
@@ -1125,20 +1125,20 @@ var require_handlebars_runtime = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars.runtime.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
+    function _interopRequireWildcard(obj2) {
+      if (obj2 && obj2.__esModule) {
+        return obj2;
       } else {
         var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+        if (obj2 != null) {
+          for (var key in obj2) {
+            if (Object.prototype.hasOwnProperty.call(obj2, key)) newObj[key] = obj2[key];
           }
         }
-        newObj["default"] = obj;
+        newObj["default"] = obj2;
         return newObj;
       }
     }
@@ -1465,8 +1465,8 @@ var require_parser = __commonJS({
         },
         table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
         defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError(str, hash2) {
-          throw new Error(str);
+        parseError: function parseError(str2, hash2) {
+          throw new Error(str2);
         },
         parse: function parse4(input2) {
           var self = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
@@ -1571,11 +1571,11 @@ var require_parser = __commonJS({
       var lexer = (function() {
         var lexer2 = {
           EOF: 1,
-          parseError: function parseError(str, hash2) {
+          parseError: function parseError(str2, hash2) {
             if (this.yy.parser) {
-              this.yy.parser.parseError(str, hash2);
+              this.yy.parser.parseError(str2, hash2);
             } else {
-              throw new Error(str);
+              throw new Error(str2);
             }
           },
           setInput: function setInput(input2) {
@@ -1930,8 +1930,8 @@ var require_visitor = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -2056,8 +2056,8 @@ var require_whitespace_control = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _visitor = require_visitor();
     var _visitor2 = _interopRequireDefault(_visitor);
@@ -2217,8 +2217,8 @@ var require_helpers2 = __commonJS({
     exports.prepareBlock = prepareBlock;
     exports.prepareProgram = prepareProgram;
     exports.preparePartialBlock = preparePartialBlock;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -2397,22 +2397,22 @@ var require_base2 = __commonJS({
     exports.__esModule = true;
     exports.parseWithoutProcessing = parseWithoutProcessing;
     exports.parse = parse4;
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
+    function _interopRequireWildcard(obj2) {
+      if (obj2 && obj2.__esModule) {
+        return obj2;
       } else {
         var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+        if (obj2 != null) {
+          for (var key in obj2) {
+            if (Object.prototype.hasOwnProperty.call(obj2, key)) newObj[key] = obj2[key];
           }
         }
-        newObj["default"] = obj;
+        newObj["default"] = obj2;
         return newObj;
       }
     }
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _parser = require_parser();
     var _parser2 = _interopRequireDefault(_parser);
@@ -2451,8 +2451,8 @@ var require_compiler = __commonJS({
     exports.Compiler = Compiler;
     exports.precompile = precompile;
     exports.compile = compile2;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _exception = require_exception();
     var _exception2 = _interopRequireDefault(_exception);
@@ -3115,7 +3115,7 @@ var require_util = __commonJS({
       return path4;
     }
     exports.normalize = normalize;
-    function join2(aRoot, aPath) {
+    function join5(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -3147,7 +3147,7 @@ var require_util = __commonJS({
       }
       return joined;
     }
-    exports.join = join2;
+    exports.join = join5;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -3172,8 +3172,8 @@ var require_util = __commonJS({
     }
     exports.relative = relative;
     var supportsNullProto = (function() {
-      var obj = /* @__PURE__ */ Object.create(null);
-      return !("__proto__" in obj);
+      var obj2 = /* @__PURE__ */ Object.create(null);
+      return !("__proto__" in obj2);
     })();
     function identity(s) {
       return s;
@@ -3297,8 +3297,8 @@ var require_util = __commonJS({
       return strcmp(mappingA.name, mappingB.name);
     }
     exports.compareByGeneratedPositionsInflated = compareByGeneratedPositionsInflated;
-    function parseSourceMapInput(str) {
-      return JSON.parse(str.replace(/^\)]}'[^\n]*\n/, ""));
+    function parseSourceMapInput(str2) {
+      return JSON.parse(str2.replace(/^\)]}'[^\n]*\n/, ""));
     }
     exports.parseSourceMapInput = parseSourceMapInput;
     function computeSourceURL(sourceRoot, sourceURL, sourceMapURL) {
@@ -3320,7 +3320,7 @@ var require_util = __commonJS({
             parsed.path = parsed.path.substring(0, index2 + 1);
           }
         }
-        sourceURL = join2(urlGenerate(parsed), sourceURL);
+        sourceURL = join5(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -4044,7 +4044,7 @@ var require_source_map_consumer = __commonJS({
       var temp = {};
       var originalMappings = [];
       var generatedMappings = [];
-      var mapping, str, segment, end, value;
+      var mapping, str2, segment, end, value;
       while (index2 < length) {
         if (aStr.charAt(index2) === ";") {
           generatedLine++;
@@ -4060,10 +4060,10 @@ var require_source_map_consumer = __commonJS({
               break;
             }
           }
-          str = aStr.slice(index2, end);
-          segment = cachedSegments[str];
+          str2 = aStr.slice(index2, end);
+          segment = cachedSegments[str2];
           if (segment) {
-            index2 += str.length;
+            index2 += str2.length;
           } else {
             segment = [];
             while (index2 < end) {
@@ -4078,7 +4078,7 @@ var require_source_map_consumer = __commonJS({
             if (segment.length === 3) {
               throw new Error("Found a source and line, but no column");
             }
-            cachedSegments[str] = segment;
+            cachedSegments[str2] = segment;
           }
           mapping.generatedColumn = previousGeneratedColumn + segment[0];
           previousGeneratedColumn = mapping.generatedColumn;
@@ -4585,11 +4585,11 @@ var require_source_node = __commonJS({
       }
     };
     SourceNode.prototype.toString = function SourceNode_toString() {
-      var str = "";
+      var str2 = "";
       this.walk(function(chunk) {
-        str += chunk;
+        str2 += chunk;
       });
-      return str;
+      return str2;
     };
     SourceNode.prototype.toStringWithSourceMap = function SourceNode_toStringWithSourceMap(aArgs) {
       var generated = {
@@ -4714,7 +4714,7 @@ var require_code_gen = __commonJS({
         }
       };
       SourceNode.prototype = {
-        add: function add(chunks2) {
+        add: function add2(chunks2) {
           if (_utils.isArray(chunks2)) {
             chunks2 = chunks2.join("");
           }
@@ -4788,18 +4788,18 @@ var require_code_gen = __commonJS({
         params = this.generateList(params);
         return this.wrap([fn, type ? "." + type + "(" : "(", params, ")"]);
       },
-      quotedString: function quotedString(str) {
-        str = str + "";
-        if (!NEEDS_ESCAPING.test(str)) {
-          return '"' + str + '"';
+      quotedString: function quotedString(str2) {
+        str2 = str2 + "";
+        if (!NEEDS_ESCAPING.test(str2)) {
+          return '"' + str2 + '"';
         }
-        return safeJsonLiteral(str);
+        return safeJsonLiteral(str2);
       },
-      objectLiteral: function objectLiteral(obj) {
+      objectLiteral: function objectLiteral(obj2) {
         var _this = this;
         var pairs = [];
-        Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
+        Object.keys(obj2).forEach(function(key) {
+          var value = castChunk(obj2[key], _this);
           if (value !== "undefined") {
             pairs.push([_this.quotedString(key), ":", value]);
           }
@@ -4835,8 +4835,8 @@ var require_javascript_compiler = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _base = require_base();
     var _exception = require_exception();
@@ -5627,11 +5627,11 @@ var require_javascript_compiler = __commonJS({
           return "depth" + context;
         }
       },
-      quotedString: function quotedString(str) {
-        return this.source.quotedString(str);
+      quotedString: function quotedString(str2) {
+        return this.source.quotedString(str2);
       },
-      objectLiteral: function objectLiteral(obj) {
-        return this.source.objectLiteral(obj);
+      objectLiteral: function objectLiteral(obj2) {
+        return this.source.objectLiteral(obj2);
       },
       aliasable: function aliasable(name) {
         var ret = this.aliases[name];
@@ -5757,8 +5757,8 @@ var require_handlebars = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _handlebarsRuntime = require_handlebars_runtime();
     var _handlebarsRuntime2 = _interopRequireDefault(_handlebarsRuntime);
@@ -5806,8 +5806,8 @@ var require_printer = __commonJS({
     exports.__esModule = true;
     exports.print = print;
     exports.PrintVisitor = PrintVisitor;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
+    function _interopRequireDefault(obj2) {
+      return obj2 && obj2.__esModule ? obj2 : { "default": obj2 };
     }
     var _visitor = require_visitor();
     var _visitor2 = _interopRequireDefault(_visitor);
@@ -6425,7 +6425,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj2, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -6465,7 +6465,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj2, key, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -6912,13 +6912,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
-    var lineComment = (str, indent2, comment) => str.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent2, comment) => str2.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -7072,16 +7072,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -7098,11 +7098,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str += json2.slice(start, i) + "\\ ";
+          str2 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -7111,38 +7111,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str += json2.slice(start, i);
+                str2 += json2.slice(start, i);
                 const code3 = json2.substr(i + 2, 4);
                 switch (code3) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code3.substr(0, 2) === "00")
-                      str += "\\x" + code3.substr(2);
+                      str2 += "\\x" + code3.substr(2);
                     else
-                      str += json2.substr(i, 6);
+                      str2 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -7152,14 +7152,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json2.slice(start, i) + "\n\n";
+                str2 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent2;
+                str2 += indent2;
                 if (json2[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -7168,8 +7168,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json2.slice(start) : json2;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -7297,15 +7297,15 @@ ${indent2}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent2}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -7401,10 +7401,10 @@ var require_stringify = __commonJS({
           return match.find((t) => t.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
-      let obj;
+      let obj2;
       if (identity.isScalar(item)) {
-        obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        obj2 = item.value;
+        let match = tags.filter((t) => t.identify?.(obj2));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -7412,11 +7412,11 @@ var require_stringify = __commonJS({
         }
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
-        obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        obj2 = item;
+        tagObj = tags.find((t) => t.nodeClass && obj2 instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        const name = obj2?.constructor?.name ?? (obj2 === null ? "null" : typeof obj2);
         throw new Error(`Tag not resolved for ${name} value`);
       }
       return tagObj;
@@ -7457,11 +7457,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node3, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node3, ctx, onComment, onChompKeep) : identity.isScalar(node3) ? stringifyString.stringifyString(node3, ctx, onComment, onChompKeep) : node3.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node3, ctx, onComment, onChompKeep) : identity.isScalar(node3) ? stringifyString.stringifyString(node3, ctx, onComment, onChompKeep) : node3.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node3) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node3) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -7496,8 +7496,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -7506,27 +7506,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent2}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -7542,7 +7542,7 @@ ${indent2}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -7586,16 +7586,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -7822,31 +7822,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -7889,21 +7889,21 @@ ${indent2}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -7915,11 +7915,11 @@ ${indent2}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent2}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent2}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -7972,23 +7972,23 @@ var require_YAMLMap = __commonJS({
        * A generic collection parsing method that can be extended
        * to other node classes that inherit from YAMLMap
        */
-      static from(schema, obj, ctx) {
+      static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value = replacer.call(obj2, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
             map2.items.push(Pair.createPair(key, value, ctx));
         };
-        if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
-        } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+        if (obj2 instanceof Map) {
+          for (const [key, value] of obj2)
+            add2(key, value);
+        } else if (obj2 && typeof obj2 === "object") {
+          for (const key of Object.keys(obj2))
+            add2(key, obj2[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -8098,7 +8098,7 @@ var require_map = __commonJS({
           onError("Expected a mapping for this tag");
         return map3;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj2, ctx) => YAMLMap.YAMLMap.from(schema, obj2, ctx)
     };
     exports.map = map2;
   }
@@ -8194,15 +8194,15 @@ var require_YAMLSeq = __commonJS({
           onComment
         });
       }
-      static from(schema, obj, ctx) {
+      static from(schema, obj2, ctx) {
         const { replacer } = ctx;
         const seq = new this(schema);
-        if (obj && Symbol.iterator in Object(obj)) {
+        if (obj2 && Symbol.iterator in Object(obj2)) {
           let i = 0;
-          for (let it of obj) {
+          for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key = obj2 instanceof Set ? it : String(i++);
+              it = replacer.call(obj2, key, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -8236,7 +8236,7 @@ var require_seq = __commonJS({
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj2, ctx) => YAMLSeq.YAMLSeq.from(schema, obj2, ctx)
     };
     exports.seq = seq;
   }
@@ -8251,7 +8251,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -8289,7 +8289,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -8310,9 +8310,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num))
-        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      const num2 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num2))
+        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -8341,7 +8341,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -8350,10 +8350,10 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node3) {
-        const num = Number(node3.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node3);
+        const num2 = Number(node3.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node3);
       }
     };
     var float = {
@@ -8361,11 +8361,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node3 = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node3.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node3 = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node3.minFractionDigits = str2.length - dot - 1;
         return node3;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -8382,7 +8382,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node3, radix, prefix) {
       const { value } = node3;
       if (intIdentify(value) && value >= 0)
@@ -8395,7 +8395,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node3) => intStringify(node3, 8, "0o")
     };
     var int2 = {
@@ -8403,7 +8403,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -8412,7 +8412,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node3) => intStringify(node3, 16, "0x")
     };
     exports.int = int2;
@@ -8465,7 +8465,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -8482,7 +8482,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -8490,7 +8490,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -8498,7 +8498,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -8506,9 +8506,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
@@ -8540,10 +8540,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -8554,28 +8554,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -8781,7 +8781,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -8790,10 +8790,10 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node3) {
-        const num = Number(node3.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node3);
+        const num2 = Number(node3.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node3);
       }
     };
     var float = {
@@ -8801,11 +8801,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node3 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node3 = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node3.minFractionDigits = f.length;
         }
@@ -8825,34 +8825,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node3, radix, prefix) {
       const { value } = node3;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node3);
     }
@@ -8862,7 +8862,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node3) => intStringify(node3, 2, "0b")
     };
     var intOct = {
@@ -8871,7 +8871,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node3) => intStringify(node3, 8, "0")
     };
     var int2 = {
@@ -8879,7 +8879,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -8888,7 +8888,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node3) => intStringify(node3, 16, "0x")
     };
     exports.int = int2;
@@ -8992,26 +8992,26 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node3) {
       let { value } = node3;
-      let num = (n) => n;
+      let num2 = (n) => n;
       if (typeof value === "bigint")
-        num = (n) => BigInt(n);
+        num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node3);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num(-1);
+        value *= num2(-1);
       }
-      const _60 = num(60);
+      const _60 = num2(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -9031,7 +9031,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -9040,7 +9040,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -9051,8 +9051,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -14043,8 +14043,8 @@ function defineLazy(object2, key, getter) {
     configurable: true
   });
 }
-function objectClone(obj) {
-  return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
+function objectClone(obj2) {
+  return Object.create(Object.getPrototypeOf(obj2), Object.getOwnPropertyDescriptors(obj2));
 }
 function assignProp(target, prop, value) {
   Object.defineProperty(target, prop, {
@@ -14115,10 +14115,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path4) {
+function getElementAtPath(obj2, path4) {
   if (!path4)
-    return obj;
-  return path4.reduce((acc, key) => acc?.[key], obj);
+    return obj2;
+  return path4.reduce((acc, key) => acc?.[key], obj2);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -14133,14 +14133,14 @@ function promiseAllObject(promisesObj) {
 }
 function randomString(length = 10) {
   const chars = "abcdefghijklmnopqrstuvwxyz";
-  let str = "";
+  let str2 = "";
   for (let i = 0; i < length; i++) {
-    str += chars[Math.floor(Math.random() * chars.length)];
+    str2 += chars[Math.floor(Math.random() * chars.length)];
   }
-  return str;
+  return str2;
 }
-function esc(str) {
-  return JSON.stringify(str);
+function esc(str2) {
+  return JSON.stringify(str2);
 }
 function slugify(input2) {
   return input2.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
@@ -14254,8 +14254,8 @@ var primitiveTypes = /* @__PURE__ */ new Set([
   "symbol",
   "undefined"
 ]);
-function escapeRegex(str) {
-  return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escapeRegex(str2) {
+  return str2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function clone(inst, def, params) {
   const cl = new inst._zod.constr(def ?? inst._zod.def);
@@ -14521,13 +14521,13 @@ function getSizableOrigin(input2) {
   return "unknown";
 }
 var highSurrogate = /[\uD800-\uDBFF]/;
-function codePointLength(str) {
-  const units = str.length;
-  if (!highSurrogate.test(str))
+function codePointLength(str2) {
+  const units = str2.length;
+  if (!highSurrogate.test(str2))
     return units;
   let count2 = units;
   for (let i = 0; i < units - 1; i++) {
-    if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
+    if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
       count2--;
       i++;
     }
@@ -14554,9 +14554,9 @@ function parsedType(data) {
       if (Array.isArray(data)) {
         return "array";
       }
-      const obj = data;
-      if (obj && Object.getPrototypeOf(obj) !== Object.prototype && "constructor" in obj && obj.constructor) {
-        return obj.constructor.name;
+      const obj2 = data;
+      if (obj2 && Object.getPrototypeOf(obj2) !== Object.prototype && "constructor" in obj2 && obj2.constructor) {
+        return obj2.constructor.name;
       }
     }
   }
@@ -14574,8 +14574,8 @@ function issue(...args) {
   }
   return { ...iss };
 }
-function cleanEnum(obj) {
-  return Object.entries(obj).filter(([k, _]) => {
+function cleanEnum(obj2) {
+  return Object.entries(obj2).filter(([k, _]) => {
     return Number.isNaN(Number.parseInt(k, 10));
   }).map((el) => el[1]);
 }
@@ -14900,15 +14900,15 @@ var $ZodError = $constructor("$ZodError", initializer);
 var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
   Parent: Error
 });
-function node(obj, key, make) {
-  if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+function node(obj2, key, make) {
+  if (!Object.prototype.hasOwnProperty.call(obj2, key)) {
     if (key === "__proto__") {
-      Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(obj2, key, { value: make(), writable: true, enumerable: true, configurable: true });
     } else {
-      obj[key] = make();
+      obj2[key] = make();
     }
   }
-  return obj[key];
+  return obj2[key];
 }
 function flattenError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = {};
@@ -15308,8 +15308,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter) => {
-  const escapedDelim = escapeRegex(delimiter ?? ":");
+var mac = (delimiter2) => {
+  const escapedDelim = escapeRegex(delimiter2 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -16860,7 +16860,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -16868,7 +16868,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -17004,7 +17004,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -17013,7 +17013,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -33015,6 +33015,1276 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/agent/command.ts
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// node_modules/string-argv/index.js
+function parseArgsStringToArgv(value, env, file2) {
+  var myRegexp = /([^\s'"]([^\s'"]*(['"])([^\3]*?)\3)+[^\s'"]*)|[^\s'"]+|(['"])([^\5]*?)\5/gi;
+  var myString = value;
+  var myArray = [];
+  if (env) {
+    myArray.push(env);
+  }
+  if (file2) {
+    myArray.push(file2);
+  }
+  var match;
+  do {
+    match = myRegexp.exec(myString);
+    if (match !== null) {
+      myArray.push(firstString(match[1], match[6], match[0]));
+    }
+  } while (match !== null);
+  return myArray;
+}
+function firstString() {
+  var args = [];
+  for (var _i = 0; _i < arguments.length; _i++) {
+    args[_i] = arguments[_i];
+  }
+  for (var i = 0; i < args.length; i++) {
+    var arg = args[i];
+    if (typeof arg === "string") {
+      return arg;
+    }
+  }
+}
+
+// src/agent/environment.ts
+var BASE_ENV_ALLOW_LIST = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "LANGUAGE",
+  "LC_ALL",
+  "LC_CTYPE",
+  "TZ",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  // Corporate and self-hosted runners install private CAs; without these, HTTPS to the
+  // model provider or the research server fails.
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  // Windows cannot start most programs without these.
+  "SYSTEMROOT",
+  "WINDIR",
+  "COMSPEC",
+  "PATHEXT"
+];
+var AGENT_ENV_DEFAULTS = { CI: "true", NO_COLOR: "1" };
+var DENY_RULES = [
+  {
+    matches: (n) => n === "GITHUB_TOKEN" || n === "GH_TOKEN" || n === "GITHUB_PAT",
+    reason: "it is a GitHub token with write access to the repository"
+  },
+  {
+    matches: (n) => n.startsWith("INPUT_"),
+    reason: "GitHub passes action inputs there, including tokens"
+  },
+  {
+    matches: (n) => n.startsWith("ACTIONS_"),
+    reason: "the runner keeps its runtime, cache and OIDC credentials there"
+  },
+  {
+    matches: (n) => ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"].includes(n),
+    reason: "writing to that file changes the environment, outputs or summary of later workflow steps"
+  }
+];
+var AgentEnvError = class extends Error {
+  name = "AgentEnvError";
+};
+function deniedEnvReason(name) {
+  const upper = name.toUpperCase();
+  return DENY_RULES.find((rule) => rule.matches(upper))?.reason;
+}
+function assertForwardable(names) {
+  for (const name of names) {
+    checkName(name, "forward");
+  }
+}
+function buildAgentEnv(parent, extra, forward = []) {
+  assertForwardable(forward);
+  const env = {};
+  const allowed = new Set(BASE_ENV_ALLOW_LIST);
+  for (const [name, value] of Object.entries(parent)) {
+    if (value !== void 0 && allowed.has(name.toUpperCase()) && deniedEnvReason(name) === void 0) {
+      env[name] = value;
+    }
+  }
+  Object.assign(env, AGENT_ENV_DEFAULTS);
+  for (const name of forward) {
+    const value = parent[name];
+    if (value !== void 0) env[name] = value;
+  }
+  for (const [name, value] of Object.entries(extra)) {
+    checkName(name, "set");
+    if (value.includes("\0")) throw new AgentEnvError(`agent environment: value of ${name} contains a NUL byte`);
+    env[name] = value;
+  }
+  return env;
+}
+function checkName(name, verb) {
+  if (name === "" || name.includes("=") || name.includes("\0")) {
+    throw new AgentEnvError(`agent environment: ${JSON.stringify(name)} is not a valid variable name`);
+  }
+  const reason = deniedEnvReason(name);
+  if (reason !== void 0) {
+    throw new AgentEnvError(
+      `agent environment: refusing to ${verb} ${name} for the agent: ${reason}. The agent runs untrusted issue text with shell access and must hold no secret; remove it from the forwarded variables.`
+    );
+  }
+}
+
+// src/agent/process.ts
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { performance as performance2 } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+var DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+var DEFAULT_STDERR_TAIL_BYTES = 16 * 1024;
+var DEFAULT_KILL_GRACE_MS = 5e3;
+var TailBuffer = class {
+  constructor(capacity) {
+    this.capacity = capacity;
+  }
+  capacity;
+  chunks = [];
+  held = 0;
+  dropped = false;
+  push(chunk) {
+    if (chunk.length >= this.capacity) {
+      this.dropped ||= chunk.length > this.capacity || this.held > 0;
+      this.chunks = [Buffer.from(chunk.subarray(chunk.length - this.capacity))];
+      this.held = this.capacity;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.held += chunk.length;
+    while (this.held > this.capacity) {
+      const first = this.chunks[0];
+      const excess = this.held - this.capacity;
+      this.dropped = true;
+      if (first.length <= excess) {
+        this.chunks.shift();
+        this.held -= first.length;
+      } else {
+        this.chunks[0] = Buffer.from(first.subarray(excess));
+        this.held -= excess;
+      }
+    }
+  }
+  /** True once any byte was dropped. */
+  get truncated() {
+    return this.dropped;
+  }
+  /** Bytes currently held (never more than the capacity). */
+  get size() {
+    return this.held;
+  }
+  /** UTF-8 text; invalid bytes become U+FFFD instead of throwing. */
+  text() {
+    let bytes = Buffer.concat(this.chunks, this.held);
+    if (this.dropped) {
+      let start = 0;
+      while (start < 3 && start < bytes.length && (bytes[start] & 192) === 128) start++;
+      bytes = bytes.subarray(start);
+    }
+    return bytes.toString("utf8");
+  }
+};
+var ProcessStartError = class extends Error {
+  constructor(message, code3) {
+    super(message);
+    this.code = code3;
+  }
+  code;
+  name = "ProcessStartError";
+};
+async function runCaptured(options) {
+  const [file2, ...args] = options.argv;
+  const label2 = options.label ?? `\`${file2 ?? ""}\``;
+  if (file2 === void 0 || file2 === "") throw new ProcessStartError(`${label2}: empty command`, void 0);
+  if (!(options.timeoutMs > 0)) throw new RangeError(`${label2}: timeoutMs must be positive, got ${options.timeoutMs}`);
+  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const stdout = new TailBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  const stderr = new TailBuffer(options.maxStderrBytes ?? DEFAULT_STDERR_TAIL_BYTES);
+  const started = performance2.now();
+  const result = (exitCode, signal2, timedOut = false, aborted2 = false) => ({
+    stdout: stdout.text(),
+    stderrTail: stderr.text(),
+    exitCode,
+    signal: signal2,
+    timedOut,
+    aborted: aborted2,
+    truncated: stdout.truncated,
+    durationMs: Math.round(performance2.now() - started)
+  });
+  if (options.signal?.aborted) return result(null, null, false, true);
+  if (!isDirectory(options.cwd)) {
+    throw new ProcessStartError(`${label2}: working directory ${options.cwd} does not exist`, "ENOENT");
+  }
+  const isolation = options.isolation;
+  const wrapped = isolation?.wrap?.(options.argv, options.env) ?? { argv: [file2, ...args], env: options.env };
+  const child = spawn(wrapped.argv[0], wrapped.argv.slice(1), {
+    cwd: options.cwd,
+    env: wrapped.env,
+    uid: isolation?.uid,
+    gid: isolation?.gid,
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: process.platform !== "win32",
+    // a new process group, so a stop reaches grandchildren
+    shell: false,
+    windowsHide: true
+  });
+  await new Promise((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.once("error", (error62) => reject(startError(error62, label2, file2)));
+  });
+  const pid = child.pid;
+  liveGroups.add(pid);
+  child.on("error", () => {
+  });
+  const tap = (stream, tail2) => (chunk) => {
+    tail2.push(chunk);
+    options.onOutput?.(stream, chunk);
+  };
+  child.stdout.on("data", tap("stdout", stdout));
+  child.stderr.on("data", tap("stderr", stderr));
+  const streamsClosed = Promise.all([streamEnd(child.stdout), streamEnd(child.stderr)]);
+  child.stdin.on("error", () => {
+  });
+  child.stdin.end(options.stdin ?? "");
+  let stopReason;
+  let escalation;
+  const stop = (reason) => {
+    if (stopReason !== void 0) return;
+    stopReason = reason;
+    signalGroup(child, "SIGTERM", isolation);
+    escalation = setTimeout(() => signalGroup(child, "SIGKILL", isolation), grace);
+  };
+  const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
+  const onAbort = () => stop("abort");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) stop("abort");
+  try {
+    const [exitCode, signal2] = await exited(child);
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    await stopGroup(child, grace, stopReason !== void 0, isolation);
+    clearTimeout(escalation);
+    let giveUp;
+    await Promise.race([streamsClosed, new Promise((resolve) => giveUp = setTimeout(resolve, grace))]);
+    clearTimeout(giveUp);
+    child.stdout.destroy();
+    child.stderr.destroy();
+    return result(exitCode, signal2, stopReason === "timeout", stopReason === "abort");
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(escalation);
+    liveGroups.delete(pid);
+  }
+}
+function exited(child) {
+  return new Promise((resolve) => child.once("exit", (code3, signal2) => resolve([code3, signal2])));
+}
+function streamEnd(stream) {
+  return new Promise((resolve) => stream.once("close", resolve).once("error", () => resolve()));
+}
+function isDirectory(path4) {
+  try {
+    return statSync(path4).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function startError(error62, label2, file2) {
+  const hints = {
+    ENOENT: file2.includes("/") || file2.includes("\\") ? "no such file; check the path (a relative path is resolved against the workdir)" : "not found on PATH; install it on the runner, or give its full path (the agent's PATH is the runner's)",
+    EACCES: "permission denied: the file is not executable (chmod +x it) or is a directory; or run it through its interpreter, e.g. `node script.mjs`",
+    ENOEXEC: "not a program this system can execute; run it through its interpreter, e.g. `node script.mjs`"
+  };
+  const hint = (error62.code && hints[error62.code]) ?? error62.message;
+  return new ProcessStartError(`${label2}: ${hint}`, error62.code);
+}
+function signalGroup(child, signal2, isolation) {
+  isolation?.signalAll(signal2).catch(() => {
+  });
+  const pid = child.pid;
+  if (pid === void 0 || pid <= 0) return;
+  try {
+    if (process.platform === "win32") child.kill(signal2);
+    else process.kill(-pid, signal2);
+  } catch {
+  }
+}
+async function stopGroup(child, grace, alreadyTermed, isolation) {
+  const pid = child.pid;
+  const running = async () => groupRunning(pid) || (await isolation?.anyRunning() ?? false);
+  if (!await running()) return;
+  if (!alreadyTermed) signalGroup(child, "SIGTERM", isolation);
+  if (await waitGone(running, grace)) return;
+  signalGroup(child, "SIGKILL", isolation);
+  await waitGone(running, Math.max(grace, 2e3));
+}
+async function waitGone(running, withinMs) {
+  const deadline = performance2.now() + withinMs;
+  while (await running()) {
+    if (performance2.now() >= deadline) return false;
+    await sleep(25);
+  }
+  return true;
+}
+function groupRunning(pgid) {
+  if (process.platform === "win32") return false;
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  if (process.platform !== "linux") return true;
+  try {
+    return readdirSync("/proc").some((entry) => /^\d+$/.test(entry) && runningInGroup(entry, pgid));
+  } catch {
+    return true;
+  }
+}
+function runningInGroup(pid, pgid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(pgrp) === pgid && state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+var liveGroups = /* @__PURE__ */ new Set();
+process.once("exit", () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+    }
+  }
+});
+
+// src/agent/command.ts
+var PROMPT_FILE_ENV = "WILD_PROMPT_FILE";
+var CommandRunner = class {
+  constructor(options) {
+    this.options = options;
+    this.argv = parseArgsStringToArgv(options.command);
+    this.label = `${options.label ?? "agent-command"} \`${this.argv[0] ?? ""}\``;
+    if (this.argv.length === 0) throw new Error(`${options.label ?? "agent-command"}: the command is empty`);
+    assertForwardable(options.forwardEnv ?? []);
+  }
+  options;
+  name = "command";
+  argv;
+  label;
+  async run(request) {
+    const isolation = request.isolation;
+    const promptDir = await mkdtemp(join(tmpdir(), "wild-prompt-"));
+    try {
+      const promptFile = join(promptDir, "prompt.md");
+      await writeFile(promptFile, request.prompt, { mode: 384 });
+      await isolation?.grant(promptDir);
+      const extra = { ...request.env, ...isolation?.env, [PROMPT_FILE_ENV]: promptFile };
+      const env = buildAgentEnv(process.env, extra, this.options.forwardEnv);
+      const captured = await runCaptured({
+        argv: this.argv,
+        cwd: request.workdir,
+        env,
+        stdin: request.prompt,
+        timeoutMs: request.timeoutMs,
+        signal: request.signal,
+        killGraceMs: this.options.killGraceMs,
+        maxOutputBytes: request.maxOutputBytes,
+        maxStderrBytes: this.options.maxStderrBytes,
+        label: this.label,
+        isolation: isolation?.process
+      });
+      return {
+        transcript: captured.stdout,
+        stderrTail: captured.stderrTail,
+        exitCode: captured.exitCode,
+        signal: captured.signal,
+        timedOut: captured.timedOut,
+        aborted: captured.aborted,
+        truncated: captured.truncated,
+        durationMs: captured.durationMs
+      };
+    } finally {
+      await isolation?.reclaim(promptDir).catch(() => {
+      });
+      await rm(promptDir, { recursive: true, force: true });
+    }
+  }
+};
+
+// src/agent/preset-runner.ts
+import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile2, rm as rm3 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join3 } from "node:path";
+
+// src/agent/endpoint.ts
+import { connect } from "node:net";
+async function probeEndpoint(url2, timeoutMs = 3e3) {
+  let host;
+  let port;
+  try {
+    const parsed = new URL(url2);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "unknown";
+    host = parsed.hostname.replace(/^\[|\]$/g, "");
+    port = parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
+  } catch {
+    return "unknown";
+  }
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (result) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done("no answer"), timeoutMs);
+    socket.once("connect", () => done("reachable"));
+    socket.once("error", (error62) => {
+      if (error62.code === "ECONNREFUSED") done("refused");
+      else if (error62.code === "ENOTFOUND" || error62.code === "EAI_AGAIN") done("host not found");
+      else if (error62.code === "ETIMEDOUT" || error62.code === "EHOSTUNREACH" || error62.code === "ENETUNREACH") done("no answer");
+      else done("unknown");
+    });
+  });
+}
+function unreachableSentence(endpoint, probe) {
+  const why = {
+    refused: "connection refused",
+    "host not found": "host not found",
+    "no answer": "no answer: a firewall, or the wrong host or port",
+    reachable: "the agent could not connect, though the runner can: check proxy settings forwarded in `agent-env`",
+    unknown: "connection failed"
+  };
+  return `the model endpoint at ${endpoint} is unreachable (${why[probe]})`;
+}
+
+// src/agent/events/errors.ts
+var RULES = [
+  {
+    kind: "no-key",
+    pattern: /Missing environment variable:?\s*`?([A-Za-z_][A-Za-z0-9_]*)`?/,
+    say: (_, m) => `the agent needs ${m[1]} for the model provider: list it in \`agent-env\` and set it from a secret`
+  },
+  {
+    kind: "no-key",
+    pattern: /Not logged in|Please run \/login/i,
+    say: () => "Claude Code found no credentials: list ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN) in `agent-env` and set it from a secret"
+  },
+  {
+    kind: "auth",
+    pattern: /\b401\b|\b403\b|unauthori[sz]ed|authentication_error|invalid[ _-]?(x-)?api[ _-]?key|incorrect api key/i,
+    say: (endpoint) => `the model endpoint at ${endpoint} rejected the credentials; check the API key variable listed in \`agent-env\``
+  },
+  {
+    kind: "refused",
+    pattern: /ECONNREFUSED|connection refused/i,
+    say: (endpoint) => `the model endpoint at ${endpoint} is unreachable (connection refused)`
+  },
+  {
+    kind: "dns",
+    pattern: /ENOTFOUND|EAI_AGAIN|dns error|failed to lookup address|getaddrinfo|name or service not known/i,
+    say: (endpoint) => `the model endpoint at ${endpoint} is unreachable (host not found)`
+  },
+  {
+    kind: "unreachable",
+    pattern: /unable to connect|cannot connect to api|error sending request|connection failed|connection_failed|connection error|ECONNRESET|ETIMEDOUT|network is unreachable|EHOSTUNREACH/i,
+    say: (endpoint) => `the model endpoint at ${endpoint} is unreachable (connection failed)`
+  },
+  {
+    kind: "model",
+    pattern: /model_not_found|model .*(does not exist|not found)|unknown model|ProviderModelNotFound/i,
+    say: (endpoint) => `the model endpoint at ${endpoint} does not serve the requested model; check the \`model\` input`
+  }
+];
+function explainErrors(errors, endpoints2) {
+  for (let i = errors.length - 1; i >= 0; i--) {
+    const error62 = errors[i];
+    const endpoint2 = endpoints2.configured ?? (error62.url ? originOf(error62.url) : endpoints2.fallback);
+    for (const rule of RULES) {
+      const match = error62.message.match(rule.pattern);
+      if (match) return { kind: rule.kind, message: rule.say(endpoint2, match), endpoint: endpoint2 };
+    }
+  }
+  const last = errors[errors.length - 1];
+  if (!last) return void 0;
+  const endpoint = endpoints2.configured ?? endpoints2.fallback;
+  return { kind: "other", message: `the agent reported: ${last.message.replace(/\s+/g, " ").trim().slice(0, 400)}`, endpoint };
+}
+function originOf(url2) {
+  try {
+    return new URL(url2).origin;
+  } catch {
+    return url2;
+  }
+}
+
+// src/agent/install.ts
+import { randomBytes } from "node:crypto";
+import { access, constants, mkdir, readFile, rename, rm as rm2 } from "node:fs/promises";
+import { homedir } from "node:os";
+import { delimiter, dirname, join as join2 } from "node:path";
+var AgentInstallError = class extends Error {
+  name = "AgentInstallError";
+};
+var EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+function defaultAgentCacheDir(env = process.env, home = homedir()) {
+  if (env.RUNNER_TOOL_CACHE) return join2(env.RUNNER_TOOL_CACHE, "wild-plan");
+  if (env.XDG_CACHE_HOME) return join2(env.XDG_CACHE_HOME, "wild-plan", "agents");
+  return join2(home, ".cache", "wild-plan", "agents");
+}
+function installDir(cacheDir, pkg) {
+  return join2(cacheDir, `${pkg.packageName}@${pkg.version}`);
+}
+async function resolveAgentBinary(pkg, options) {
+  if (!EXACT_VERSION.test(pkg.version)) {
+    throw new AgentInstallError(`${pkg.packageName}: version "${pkg.version}" is not an exact version like 1.2.3`);
+  }
+  const log = options.log ?? (() => {
+  });
+  if (options.usePath !== false) {
+    const onPath = await findOnPath(pkg.bin, options.pathEnv ?? process.env.PATH ?? "");
+    if (onPath) {
+      const version2 = await probeVersion(onPath);
+      if (version2 === pkg.version) return { path: onPath, version: version2, source: "path" };
+      log(`${pkg.bin} on PATH is ${version2 ?? "of unknown version"}, not ${pkg.version}; using ${pkg.packageName}@${pkg.version} from the cache (set \`agent-version\` to use the one on PATH)`);
+    }
+  }
+  const cached2 = await findInstalled(options.cacheDir, pkg);
+  if (cached2) return { path: cached2, version: pkg.version, source: "cache" };
+  log(`installing ${pkg.packageName}@${pkg.version} into ${installDir(options.cacheDir, pkg)}`);
+  const started = Date.now();
+  const path4 = await installAgent(pkg, options);
+  return { path: path4, version: pkg.version, source: "installed", installMs: Date.now() - started };
+}
+async function findInstalled(cacheDir, pkg) {
+  const dir = installDir(cacheDir, pkg);
+  try {
+    const manifest = JSON.parse(await readFile(join2(dir, "node_modules", pkg.packageName, "package.json"), "utf8"));
+    if (manifest.version !== pkg.version) return void 0;
+    const bin = join2(dir, "node_modules", ".bin", pkg.bin);
+    await access(bin, constants.X_OK);
+    return bin;
+  } catch {
+    return void 0;
+  }
+}
+async function installAgent(pkg, options) {
+  const spec = `${pkg.packageName}@${pkg.version}`;
+  const dir = installDir(options.cacheDir, pkg);
+  const staging = `${dir}.partial-${process.pid}-${randomBytes(4).toString("hex")}`;
+  await mkdir(dirname(dir), { recursive: true });
+  try {
+    const npm = await runCaptured({
+      argv: [options.npm ?? "npm", "install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", staging, spec],
+      cwd: dirname(dir),
+      env: npmEnv(process.env),
+      timeoutMs: options.installTimeoutMs ?? 10 * 6e4,
+      label: `npm install ${spec}`
+    }).catch((error62) => {
+      throw new AgentInstallError(`could not install ${spec}: ${error62.message}`);
+    });
+    if (npm.timedOut || npm.exitCode !== 0) {
+      const why = npm.timedOut ? "npm did not finish in time" : `npm exited with ${npm.exitCode ?? npm.signal}`;
+      const detail = npm.stderrTail.trim().split("\n").slice(-8).join("\n");
+      throw new AgentInstallError(`could not install ${spec} into ${dir}: ${why}${detail ? `
+${detail}` : ""}`);
+    }
+    const bin = join2(staging, "node_modules", ".bin", pkg.bin);
+    await access(bin, constants.X_OK).catch(() => {
+      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program (is the version right?)`);
+    });
+    try {
+      await rename(staging, dir);
+    } catch {
+      const other = await findInstalled(options.cacheDir, pkg);
+      if (other) return other;
+      await rm2(dir, { recursive: true, force: true });
+      await rename(staging, dir);
+    }
+    return join2(dir, "node_modules", ".bin", pkg.bin);
+  } finally {
+    await rm2(staging, { recursive: true, force: true });
+  }
+}
+function npmEnv(parent) {
+  const env = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value !== void 0 && deniedEnvReason(name) === void 0) env[name] = value;
+  }
+  return env;
+}
+async function findOnPath(bin, pathEnv) {
+  for (const dir of pathEnv.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join2(dir, bin);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return void 0;
+}
+async function probeVersion(path4) {
+  try {
+    const result = await runCaptured({
+      argv: [path4, "--version"],
+      cwd: dirname(path4),
+      env: npmEnv(process.env),
+      timeoutMs: 3e4,
+      killGraceMs: 1e3
+    });
+    return `${result.stdout}
+${result.stderrTail}`.match(/\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/)?.[0];
+  } catch {
+    return void 0;
+  }
+}
+
+// src/agent/sweep.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
+import { setTimeout as sleep2 } from "node:timers/promises";
+var RUN_TAG_ENV = "WILD_PLAN_RUN_ID";
+function newRunTag() {
+  return randomBytes2(12).toString("hex");
+}
+function taggedProcesses(name, value) {
+  if (process.platform !== "linux") return [];
+  const needle = `${name}=${value}`;
+  const pids = [];
+  let entries2;
+  try {
+    entries2 = readdirSync2("/proc");
+  } catch {
+    return [];
+  }
+  for (const entry of entries2) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync2(`/proc/${entry}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      if (state === "Z" || state === "X") continue;
+      if (readFileSync2(`/proc/${entry}/environ`, "utf8").split("\0").includes(needle)) pids.push(Number(entry));
+    } catch {
+    }
+  }
+  return pids;
+}
+async function stopTagged(name, value, graceMs) {
+  const found = taggedProcesses(name, value);
+  if (found.length === 0) return 0;
+  signal(found, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await sleep2(50);
+    if (taggedProcesses(name, value).length === 0) return found.length;
+  }
+  signal(taggedProcesses(name, value), "SIGKILL");
+  return found.length;
+}
+function signal(pids, sig) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+    }
+  }
+}
+
+// src/agent/preset-runner.ts
+var AgentConfigError = class extends Error {
+  name = "AgentConfigError";
+};
+var PresetRunner = class {
+  constructor(options) {
+    this.options = options;
+    const { preset } = options;
+    this.name = preset.name;
+    const problems = preset.check({ model: options.model, baseUrl: options.baseUrl });
+    if (options.version !== void 0 && !EXACT_VERSION.test(options.version)) {
+      problems.push(`input \`agent-version\` "${options.version}" must be an exact version like ${preset.defaultVersion}`);
+    }
+    if (problems.length > 0) throw new AgentConfigError(`agent ${preset.name}:
+- ${problems.join("\n- ")}`);
+    assertForwardable(options.forwardEnv ?? []);
+  }
+  options;
+  name;
+  binary;
+  /** Gets the CLI (PATH, cache, or an install now). run() calls it; call it early to install during setup. */
+  prepare() {
+    const { preset } = this.options;
+    if (this.options.binary) return Promise.resolve(this.options.binary);
+    this.binary ??= resolveAgentBinary(
+      { packageName: preset.packageName, version: this.options.version ?? preset.defaultVersion, bin: preset.bin },
+      { cacheDir: this.options.cacheDir ?? defaultAgentCacheDir(), usePath: this.options.usePath, log: this.options.log }
+    ).catch((error62) => {
+      this.binary = void 0;
+      throw error62;
+    });
+    return this.binary;
+  }
+  async run(request) {
+    const { preset, model, baseUrl } = this.options;
+    const binary = await this.prepare();
+    if (binary.installMs !== void 0) this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1e3)} s`);
+    const runDir = await mkdtemp2(join3(tmpdir2(), `wild-${preset.name}-`));
+    try {
+      const home = join3(runDir, "home");
+      const xdg = {
+        XDG_CONFIG_HOME: join3(home, ".config"),
+        XDG_DATA_HOME: join3(home, ".local", "share"),
+        XDG_CACHE_HOME: join3(home, ".cache"),
+        XDG_STATE_HOME: join3(home, ".local", "state")
+      };
+      const invocation = preset.invocation({ prompt: request.prompt, workdir: request.workdir, runDir, model, baseUrl });
+      for (const dir of [home, ...Object.values(xdg), ...invocation.makeDirs ?? []]) await mkdir2(dir, { recursive: true });
+      const tag = newRunTag();
+      const env = buildAgentEnv(process.env, { ...request.env, HOME: home, ...xdg, ...invocation.env, [RUN_TAG_ENV]: tag }, this.options.forwardEnv);
+      const watchdog = new AbortController();
+      let gaveUp = false;
+      const watch = lineWatcher(preset.unreachable, () => {
+        gaveUp = true;
+        watchdog.abort();
+      });
+      const captured = await runCaptured({
+        argv: [binary.path, ...invocation.args],
+        cwd: request.workdir,
+        env,
+        stdin: request.prompt,
+        timeoutMs: request.timeoutMs,
+        signal: request.signal ? AbortSignal.any([request.signal, watchdog.signal]) : watchdog.signal,
+        killGraceMs: this.options.killGraceMs,
+        maxOutputBytes: request.maxOutputBytes,
+        maxStderrBytes: this.options.maxStderrBytes,
+        label: `${preset.name} \`${binary.path}\``,
+        onOutput: watch
+      });
+      await stopTagged(RUN_TAG_ENV, tag, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+      const parsed = preset.parse(captured.stdout);
+      const fromFile = invocation.lastMessageFile ? await readFile2(invocation.lastMessageFile, "utf8").catch(() => "") : "";
+      const finalText = fromFile.trim() !== "" ? fromFile : parsed.finalText;
+      const aborted2 = captured.aborted && request.signal?.aborted === true;
+      let failure2;
+      if (!aborted2 && (gaveUp || captured.timedOut || captured.exitCode !== 0 || finalText === null)) {
+        const errors = [...parsed.errors, ...watchedLines(preset.unreachable, captured.stderrTail)];
+        const explained = await sharpen(explainErrors(errors, { configured: baseUrl, fallback: preset.defaultEndpoint }));
+        if (gaveUp) failure2 = `${explained ?? "the model endpoint is unreachable"}; stopped ${preset.name} after repeated failed connection attempts`;
+        else if (captured.timedOut) failure2 = `${preset.name} did not finish within the time limit${explained ? `; its last error: ${explained}` : ""}`;
+        else failure2 = explained ?? (captured.exitCode === 0 ? `${preset.name} ended without a final message` : void 0);
+      }
+      return {
+        transcript: finalText ?? "",
+        stderrTail: failure2 ? `${captured.stderrTail.trimEnd()}
+wild-plan: ${failure2}`.trimStart() : captured.stderrTail,
+        exitCode: captured.exitCode,
+        signal: captured.signal,
+        timedOut: captured.timedOut,
+        truncated: captured.truncated,
+        aborted: aborted2,
+        durationMs: captured.durationMs,
+        stats: {
+          agent: preset.name,
+          version: binary.version,
+          model: model ?? parsed.model,
+          turns: parsed.turns,
+          toolCalls: parsed.steps.length,
+          inputTokens: parsed.inputTokens,
+          outputTokens: parsed.outputTokens
+        },
+        steps: parsed.steps,
+        failure: failure2
+      };
+    } finally {
+      await rm3(runDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {
+      });
+    }
+  }
+};
+function lineWatcher(watch, giveUp) {
+  if (!watch) return () => {
+  };
+  const partial2 = { stdout: "", stderr: "" };
+  let strikes = 0;
+  let done = false;
+  return (stream, chunk) => {
+    const lines = (partial2[stream] + chunk.toString("utf8")).split("\n");
+    partial2[stream] = (lines.pop() ?? "").slice(-64 * 1024);
+    for (const line of lines) {
+      if (stream === watch.stream && watch.pattern.test(line)) strikes += 1;
+      else if (stream === "stdout" && line.trim() !== "") strikes = 0;
+      if (strikes >= watch.giveUpAfter && !done) {
+        done = true;
+        giveUp();
+      }
+    }
+  };
+}
+function watchedLines(watch, text5) {
+  if (!watch || watch.stream !== "stderr") return [];
+  return text5.split("\n").filter((line) => watch.pattern.test(line)).map((message) => ({ message }));
+}
+async function sharpen(explained) {
+  if (!explained) return void 0;
+  if (explained.kind !== "unreachable" || !/^https?:\/\//.test(explained.endpoint)) return explained.message;
+  return unreachableSentence(explained.endpoint, await probeEndpoint(explained.endpoint));
+}
+
+// src/agent/events/common.ts
+function jsonLines(text5) {
+  const out = [];
+  for (const line of text5.split("\n")) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith("{")) continue;
+    try {
+      const value = JSON.parse(trimmed);
+      if (isObject2(value)) out.push(value);
+    } catch {
+    }
+  }
+  return out;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function obj(value) {
+  return isObject2(value) ? value : {};
+}
+function str(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function num(value) {
+  return typeof value === "number" && Number.isFinite(value) ? value : void 0;
+}
+function add(a, b) {
+  return a === void 0 && b === void 0 ? void 0 : (a ?? 0) + (b ?? 0);
+}
+function oneLine(text5, max = 160) {
+  const flat = text5.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
+function summarizeInput(input2) {
+  if (typeof input2 === "string") return oneLine(input2);
+  const fields = obj(input2);
+  for (const key of ["command", "cmd", "filePath", "file_path", "path", "pattern", "url", "description"]) {
+    const value = fields[key];
+    if (typeof value === "string") return oneLine(value);
+    if (Array.isArray(value)) return oneLine(value.map(String).join(" "));
+  }
+  try {
+    return oneLine(JSON.stringify(input2) ?? "");
+  } catch {
+    return "";
+  }
+}
+
+// src/agent/events/claude-code.ts
+function parseClaudeCodeEvents(text5) {
+  const steps = [];
+  const stepById = /* @__PURE__ */ new Map();
+  const errors = [];
+  let lastAssistantText = null;
+  let result;
+  let model;
+  let version2;
+  for (const event of jsonLines(text5)) {
+    if (event.type === "system" && event.subtype === "init") {
+      model = str(event.model) ?? model;
+      version2 = str(event.claude_code_version) ?? version2;
+    } else if (event.type === "assistant") {
+      const blocks = contentBlocks(event);
+      const texts = blocks.filter((b) => b.type === "text").map((b) => str(b.text) ?? "");
+      if (event.is_api_error_message === true || typeof event.error === "string") {
+        errors.push({ message: texts.join("\n") || String(event.error) });
+        continue;
+      }
+      if (texts.length > 0) lastAssistantText = texts.join("\n");
+      for (const block of blocks.filter((b) => b.type === "tool_use")) {
+        const step = { tool: str(block.name) ?? "tool", summary: summarizeInput(block.input), ok: true };
+        steps.push(step);
+        const id = str(block.id);
+        if (id) stepById.set(id, step);
+      }
+    } else if (event.type === "user") {
+      for (const block of contentBlocks(event).filter((b) => b.type === "tool_result")) {
+        const step = stepById.get(str(block.tool_use_id) ?? "");
+        if (step && block.is_error === true) step.ok = false;
+      }
+    } else if (event.type === "result") {
+      result = event;
+    }
+  }
+  let finalText = lastAssistantText;
+  let turns;
+  let inputTokens;
+  let outputTokens;
+  if (result) {
+    turns = num(result.num_turns);
+    const usage = obj(result.usage);
+    inputTokens = add(num(usage.input_tokens), add(num(usage.cache_creation_input_tokens), num(usage.cache_read_input_tokens)));
+    outputTokens = num(usage.output_tokens);
+    const answer2 = str(result.result);
+    if (result.is_error === true) {
+      finalText = null;
+      const message = answer2 ?? str(result.subtype) ?? "the run ended with an error";
+      if (!errors.some((e) => e.message === message)) errors.push({ message });
+    } else if (answer2 !== void 0) {
+      finalText = answer2;
+    }
+  }
+  return { finalText, steps, turns, inputTokens, outputTokens, model, version: version2, errors };
+}
+function contentBlocks(event) {
+  const content3 = obj(event.message).content;
+  return Array.isArray(content3) ? content3.map(obj) : [];
+}
+
+// src/agent/presets/preset.ts
+function modelProblems(model) {
+  if (model === void 0) return [];
+  if (model.trim() === "" || model.startsWith("-") || /[\s\u0000-\u001f\u007f]/.test(model)) {
+    return [`input \`model\` "${model}" is not a model name (no spaces or control characters, no leading "-")`];
+  }
+  return [];
+}
+
+// src/agent/presets/claude-code.ts
+var CLAUDE_ALLOWED_TOOLS = ["Bash", "Read", "Write", "Edit", "Glob", "Grep"];
+var claudeCodePreset = {
+  name: "claude-code",
+  packageName: "@anthropic-ai/claude-code",
+  bin: "claude",
+  defaultVersion: "2.1.332",
+  defaultEndpoint: "https://api.anthropic.com",
+  // With CLAUDE_CODE_MAX_RETRIES small the CLI gives up by itself within seconds.
+  check({ model }) {
+    return modelProblems(model);
+  },
+  invocation(context) {
+    const env = {
+      DISABLE_TELEMETRY: "1",
+      DISABLE_AUTOUPDATER: "1",
+      DISABLE_ERROR_REPORTING: "1",
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+      // Left alone it retries a failing endpoint for minutes; two retries ride out a blip.
+      CLAUDE_CODE_MAX_RETRIES: "2"
+    };
+    if (context.baseUrl !== void 0) env.ANTHROPIC_BASE_URL = context.baseUrl;
+    return {
+      args: [
+        "-p",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+        "--no-session-persistence",
+        ...context.model ? ["--model", context.model] : [],
+        "--permission-mode",
+        "acceptEdits",
+        "--allowedTools",
+        ...CLAUDE_ALLOWED_TOOLS
+      ],
+      env
+    };
+  },
+  parse: parseClaudeCodeEvents
+};
+
+// src/agent/presets/codex.ts
+import { join as join4 } from "node:path";
+
+// src/agent/events/codex.ts
+var HARMLESS = /^Model metadata for .* not found/;
+function parseCodexEvents(text5) {
+  const steps = [];
+  const errors = [];
+  let finalText = null;
+  let turns;
+  let inputTokens;
+  let outputTokens;
+  for (const event of jsonLines(text5)) {
+    switch (event.type) {
+      case "item.completed": {
+        const item = obj(event.item);
+        const step = toStep(item);
+        if (step) steps.push(step);
+        if (item.type === "agent_message" && typeof item.text === "string") finalText = item.text;
+        if (item.type === "error") {
+          const message = str(item.message) ?? "unknown error";
+          if (!HARMLESS.test(message)) errors.push({ message });
+        }
+        break;
+      }
+      case "turn.completed": {
+        turns = (turns ?? 0) + 1;
+        const usage = obj(event.usage);
+        inputTokens = add(inputTokens, num(usage.input_tokens));
+        outputTokens = add(outputTokens, num(usage.output_tokens));
+        break;
+      }
+      case "turn.failed":
+        errors.push({ message: str(obj(event.error).message) ?? "the turn failed" });
+        break;
+      case "error":
+        errors.push({ message: str(event.message) ?? "unknown error" });
+        break;
+      default:
+        break;
+    }
+  }
+  return { finalText, steps, turns, inputTokens, outputTokens, errors };
+}
+function toStep(item) {
+  switch (item.type) {
+    case "command_execution": {
+      const exit3 = num(item.exit_code);
+      return { tool: "command_execution", summary: oneLine(str(item.command) ?? ""), ok: item.status === "failed" ? false : exit3 === void 0 ? void 0 : exit3 === 0 };
+    }
+    case "file_change": {
+      const changes = Array.isArray(item.changes) ? item.changes.map(obj) : [];
+      return { tool: "file_change", summary: oneLine(changes.map((c) => `${str(c.kind) ?? "edit"} ${str(c.path) ?? ""}`).join(", ")), ok: item.status !== "failed" };
+    }
+    case "mcp_tool_call":
+      return { tool: `${str(item.server) ?? "mcp"}.${str(item.tool) ?? "tool"}`, summary: summarizeInput(item.arguments), ok: item.status !== "failed" };
+    case "web_search":
+      return { tool: "web_search", summary: oneLine(str(item.query) ?? "") };
+    default:
+      return void 0;
+  }
+}
+
+// src/agent/presets/codex.ts
+var OPENAI_BASE_URL = "https://api.openai.com/v1";
+var toml = (value) => JSON.stringify(value);
+function codexPreset(sandbox = "workspace-write") {
+  return {
+    name: "codex",
+    packageName: "@openai/codex",
+    bin: "codex",
+    defaultVersion: "0.169.0",
+    defaultEndpoint: OPENAI_BASE_URL,
+    // "Reconnecting... waiting for network (Connection failed: …)" at 0, 5, 15, 35 s, … forever.
+    unreachable: { stream: "stdout", pattern: /"type":"error".*Reconnecting.*(Connection failed|error sending request)/i, giveUpAfter: 3 },
+    check({ model }) {
+      return modelProblems(model);
+    },
+    invocation(context) {
+      const provider = [
+        `name=${toml("wild-plan endpoint")}`,
+        `base_url=${toml(context.baseUrl ?? OPENAI_BASE_URL)}`,
+        `env_key=${toml("OPENAI_API_KEY")}`,
+        `wire_api=${toml("responses")}`,
+        "request_max_retries=2",
+        "stream_max_retries=2"
+      ].join(",");
+      const lastMessageFile = join4(context.runDir, "last-message.txt");
+      const codexHome = join4(context.runDir, "codex-home");
+      const config2 = [
+        `model_providers.wildplan={${provider}}`,
+        `model_provider=${toml("wildplan")}`,
+        `approval_policy=${toml("never")}`,
+        // The prompt's preflight runs curl against the research server.
+        "sandbox_workspace_write.network_access=true",
+        "analytics.enabled=false",
+        ...context.model ? [`model=${toml(context.model)}`] : []
+      ];
+      return {
+        args: [
+          "exec",
+          "--json",
+          "--ephemeral",
+          "--skip-git-repo-check",
+          "-C",
+          context.workdir,
+          "-s",
+          sandbox,
+          ...config2.flatMap((entry) => ["-c", entry]),
+          "-o",
+          lastMessageFile,
+          "-"
+        ],
+        env: { CODEX_HOME: codexHome },
+        lastMessageFile,
+        makeDirs: [codexHome]
+      };
+    },
+    parse: parseCodexEvents
+  };
+}
+
+// src/agent/events/opencode.ts
+function parseOpencodeEvents(text5) {
+  const steps = [];
+  const errors = [];
+  let lastMessage;
+  let lastText = [];
+  let turns;
+  let inputTokens;
+  let outputTokens;
+  for (const event of jsonLines(text5)) {
+    const part = obj(event.part);
+    switch (event.type) {
+      case "text": {
+        const content3 = str(part.text);
+        if (content3 === void 0) break;
+        const message = str(part.messageID) ?? "";
+        if (message !== lastMessage) lastText = [];
+        lastMessage = message;
+        lastText.push(content3);
+        break;
+      }
+      case "tool_use": {
+        const state = obj(part.state);
+        const exit3 = num(obj(state.metadata).exit);
+        steps.push({
+          tool: str(part.tool) ?? "tool",
+          summary: summarizeInput(state.input),
+          ok: state.status === "error" ? false : exit3 === void 0 ? state.status === "completed" : exit3 === 0
+        });
+        break;
+      }
+      case "step_finish": {
+        turns = (turns ?? 0) + 1;
+        const tokens = obj(part.tokens);
+        const cache = obj(tokens.cache);
+        inputTokens = add(inputTokens, add(num(tokens.input), add(num(cache.read), num(cache.write))));
+        outputTokens = add(outputTokens, num(tokens.output));
+        break;
+      }
+      case "error": {
+        const error62 = obj(event.error);
+        const data = obj(error62.data);
+        const message = str(data.message) ?? str(error62.message) ?? str(error62.name) ?? "unknown error";
+        errors.push({ message, url: str(obj(data.metadata).url) });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  const finalText = lastText.length > 0 ? lastText.join("\n") : null;
+  return { finalText, steps, turns, inputTokens, outputTokens, errors };
+}
+
+// src/agent/presets/opencode.ts
+var CUSTOM_PROVIDER = "wildplan";
+var opencodePreset = {
+  name: "opencode",
+  packageName: "opencode-ai",
+  bin: "opencode",
+  defaultVersion: "1.18.33",
+  defaultEndpoint: "the model provider's endpoint",
+  // With --print-logs each failed attempt logs a "stream error … Unable to connect" line;
+  // left alone, OpenCode retries for about a minute before giving up.
+  unreachable: { stream: "stderr", pattern: /stream error.*(Unable to connect|Cannot connect to API|ECONNREFUSED|ENOTFOUND)/i, giveUpAfter: 3 },
+  check({ model, baseUrl }) {
+    const problems = modelProblems(model);
+    if (baseUrl !== void 0 && model === void 0) {
+      problems.push("input `model` is required for `agent: opencode` with `agent-base-url`: the model id your endpoint serves, e.g. gpt-4.1");
+    }
+    if (baseUrl === void 0 && model !== void 0 && !/^[^/]+\/.+/.test(model)) {
+      problems.push(`input \`model\` "${model}" must be provider/model for OpenCode, e.g. anthropic/claude-sonnet-4-5`);
+    }
+    return problems;
+  },
+  invocation(context) {
+    const config2 = {
+      $schema: "https://opencode.ai/config.json",
+      share: "disabled",
+      autoupdate: false,
+      // Headless runs cannot answer a permission prompt: the planning prompt needs the
+      // shell (curl, ls, rg) and a file write.
+      permission: { bash: "allow", edit: "allow", webfetch: "allow" }
+    };
+    let model = context.model;
+    if (context.baseUrl !== void 0 && context.model !== void 0) {
+      config2.provider = {
+        [CUSTOM_PROVIDER]: {
+          npm: "@ai-sdk/openai-compatible",
+          // bundled with OpenCode: nothing is downloaded
+          name: "wild-plan endpoint",
+          options: { baseURL: context.baseUrl, apiKey: "{env:OPENAI_API_KEY}" },
+          models: { [context.model]: { name: context.model, tool_call: true } }
+        }
+      };
+      model = `${CUSTOM_PROVIDER}/${context.model}`;
+    }
+    return {
+      args: ["run", "--format", "json", "--print-logs", "--log-level", "ERROR", ...model ? ["--model", model] : []],
+      env: {
+        OPENCODE_CONFIG_CONTENT: JSON.stringify(config2),
+        OPENCODE_DISABLE_MODELS_FETCH: "1",
+        OPENCODE_DISABLE_AUTOUPDATE: "1",
+        OPENCODE_DISABLE_SHARE: "1",
+        OPENCODE_DISABLE_LSP_DOWNLOAD: "1"
+      }
+    };
+  },
+  parse: parseOpencodeEvents
+};
+
+// src/agent/index.ts
+var PRESETS = {
+  opencode: opencodePreset,
+  "claude-code": claudeCodePreset,
+  codex: codexPreset()
+};
+function agentSettingsProblems(settings) {
+  const problems = [];
+  try {
+    assertForwardable(settings.agentEnv);
+  } catch (error62) {
+    if (!(error62 instanceof AgentEnvError)) throw error62;
+    problems.push(`input \`agent-env\`: ${error62.message.replace(/^agent environment: /, "")}`);
+  }
+  if (settings.agent === "command") {
+    if (!settings.agentCommand?.trim()) {
+      problems.push(
+        "input `agent-command` is required when `agent` is `command`: the command that runs your agent (it gets the prompt on stdin and in $WILD_PROMPT_FILE); or set `agent` to opencode, claude-code or codex."
+      );
+    }
+    return problems;
+  }
+  try {
+    new PresetRunner({ ...presetOptions(settings), forwardEnv: [] });
+  } catch (error62) {
+    if (!(error62 instanceof AgentConfigError)) throw error62;
+    problems.push(...error62.message.split("\n- ").slice(1));
+  }
+  return problems;
+}
+function presetOptions(settings) {
+  const preset = settings.agent === "codex" && settings.codexSandbox ? codexPreset(settings.codexSandbox) : PRESETS[settings.agent];
+  return {
+    preset,
+    version: settings.agentVersion,
+    model: settings.model,
+    baseUrl: settings.providerBaseUrl?.replace(/\/+$/, ""),
+    forwardEnv: settings.agentEnv,
+    cacheDir: settings.cacheDir,
+    usePath: settings.usePath,
+    log: settings.log
+  };
+}
+
 // src/assets.ts
 import { fileURLToPath } from "node:url";
 var BUNDLED_PROMPT_PATH = fileURLToPath(new URL("../prompts/wild_v2_planning.md", import.meta.url));
@@ -33027,6 +34297,10 @@ var INPUT_NAMES = [
   "trigger-label",
   "agent",
   "agent-command",
+  "agent-version",
+  "model",
+  "agent-env",
+  "agent-base-url",
   "agent-timeout-minutes",
   "tasks-path",
   "prompt-file",
@@ -33041,7 +34315,6 @@ var INPUT_NAMES = [
 ];
 var DEFAULT_TASKS_PATH = ".wild/plans/issue-{number}/tasks.md";
 var AGENT_KINDS = ["command", "opencode", "claude-code", "codex"];
-var AGENTS_AVAILABLE = /* @__PURE__ */ new Set(["command"]);
 var SettingsError = class extends Error {
   name = "SettingsError";
 };
@@ -33081,6 +34354,31 @@ var httpUrl2 = external_exports.preprocess(
     }
   }, "must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)").transform((value) => value.replace(/\/+$/, ""))
 );
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNames = external_exports.preprocess(
+  blankToUndefined,
+  external_exports.string().optional().transform((value, ctx) => {
+    const names = (value ?? "").split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== "");
+    const bad = names.filter((name) => !ENV_NAME.test(name));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: "custom", message: `must list environment variable names, one per line or comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(", ")})` });
+      return external_exports.NEVER;
+    }
+    return [...new Set(names)];
+  })
+);
+var optionalHttpUrl = external_exports.preprocess(
+  blankToUndefined,
+  external_exports.string().optional().refine((value) => {
+    if (value === void 0) return true;
+    try {
+      const url2 = new URL(value);
+      return (url2.protocol === "http:" || url2.protocol === "https:") && url2.username === "" && url2.password === "";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)").transform((value) => value?.replace(/\/+$/, ""))
+);
 var InputsSchema = external_exports.object({
   "github-token": text(),
   "server-url": httpUrl2,
@@ -33091,6 +34389,10 @@ var InputsSchema = external_exports.object({
     external_exports.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(", ")}` }).default("command")
   ),
   "agent-command": text(),
+  "agent-version": text(),
+  model: text(),
+  "agent-env": envNames,
+  "agent-base-url": optionalHttpUrl,
   "agent-timeout-minutes": number4(20, 0.05, 360),
   "tasks-path": external_exports.preprocess(blankToUndefined, external_exports.string().default(DEFAULT_TASKS_PATH)),
   "prompt-file": text(),
@@ -33119,6 +34421,10 @@ ${lines.join("\n")}`);
     triggerLabel: inputs["trigger-label"],
     agent: inputs.agent,
     agentCommand: inputs["agent-command"],
+    agentVersion: inputs["agent-version"],
+    model: inputs.model,
+    agentEnv: inputs["agent-env"],
+    agentBaseUrl: inputs["agent-base-url"],
     agentTimeoutMs: inputs["agent-timeout-minutes"] * 6e4,
     tasksPathTemplate: workspaceRelative(root, inputs["tasks-path"]),
     promptFile: inputs["prompt-file"] ? path.resolve(root, inputs["prompt-file"]) : BUNDLED_PROMPT_PATH,
@@ -33132,16 +34438,17 @@ ${lines.join("\n")}`);
     serverProxy: inputs["server-proxy"],
     workspace: root
   };
-  if (!AGENTS_AVAILABLE.has(settings.agent)) {
-    throw new SettingsError(
-      `Invalid inputs:
-- input \`agent\` "${settings.agent}" is not available in this version; use \`agent: command\` with \`agent-command\`.`
-    );
-  }
-  if (settings.agent === "command" && !settings.agentCommand) {
-    throw new SettingsError(
-      "Invalid inputs:\n- input `agent-command` is required when `agent` is `command`: the command that runs your agent (it gets the prompt on stdin and in $WILD_PROMPT_FILE)."
-    );
+  const agentProblems = agentSettingsProblems({
+    agent: settings.agent,
+    agentCommand: settings.agentCommand,
+    agentVersion: settings.agentVersion,
+    model: settings.model,
+    agentEnv: settings.agentEnv,
+    providerBaseUrl: settings.agentBaseUrl
+  });
+  if (agentProblems.length > 0) {
+    throw new SettingsError(`Invalid inputs:
+${agentProblems.map((problem) => `- ${problem}`).join("\n")}`);
   }
   return settings;
 }
@@ -33864,421 +35171,11 @@ function preflightFailureReasons(report) {
 }
 
 // src/main.ts
-import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
 import path3 from "node:path";
 
-// src/agent/command.ts
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
-// node_modules/string-argv/index.js
-function parseArgsStringToArgv(value, env, file2) {
-  var myRegexp = /([^\s'"]([^\s'"]*(['"])([^\3]*?)\3)+[^\s'"]*)|[^\s'"]+|(['"])([^\5]*?)\5/gi;
-  var myString = value;
-  var myArray = [];
-  if (env) {
-    myArray.push(env);
-  }
-  if (file2) {
-    myArray.push(file2);
-  }
-  var match;
-  do {
-    match = myRegexp.exec(myString);
-    if (match !== null) {
-      myArray.push(firstString(match[1], match[6], match[0]));
-    }
-  } while (match !== null);
-  return myArray;
-}
-function firstString() {
-  var args = [];
-  for (var _i = 0; _i < arguments.length; _i++) {
-    args[_i] = arguments[_i];
-  }
-  for (var i = 0; i < args.length; i++) {
-    var arg = args[i];
-    if (typeof arg === "string") {
-      return arg;
-    }
-  }
-}
-
-// src/agent/environment.ts
-var BASE_ENV_ALLOW_LIST = [
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "SHELL",
-  "TERM",
-  "LANG",
-  "LANGUAGE",
-  "LC_ALL",
-  "LC_CTYPE",
-  "TZ",
-  "TMPDIR",
-  "TEMP",
-  "TMP",
-  // Corporate and self-hosted runners install private CAs; without these, HTTPS to the
-  // model provider or the research server fails.
-  "NODE_EXTRA_CA_CERTS",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR",
-  // Windows cannot start most programs without these.
-  "SYSTEMROOT",
-  "WINDIR",
-  "COMSPEC",
-  "PATHEXT"
-];
-var AGENT_ENV_DEFAULTS = { CI: "true", NO_COLOR: "1" };
-var DENY_RULES = [
-  {
-    matches: (n) => n === "GITHUB_TOKEN" || n === "GH_TOKEN" || n === "GITHUB_PAT",
-    reason: "it is a GitHub token with write access to the repository"
-  },
-  {
-    matches: (n) => n.startsWith("INPUT_"),
-    reason: "GitHub passes action inputs there, including tokens"
-  },
-  {
-    matches: (n) => n.startsWith("ACTIONS_"),
-    reason: "the runner keeps its runtime, cache and OIDC credentials there"
-  },
-  {
-    matches: (n) => ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"].includes(n),
-    reason: "writing to that file changes the environment, outputs or summary of later workflow steps"
-  }
-];
-var AgentEnvError = class extends Error {
-  name = "AgentEnvError";
-};
-function deniedEnvReason(name) {
-  const upper = name.toUpperCase();
-  return DENY_RULES.find((rule) => rule.matches(upper))?.reason;
-}
-function assertForwardable(names) {
-  for (const name of names) {
-    checkName(name, "forward");
-  }
-}
-function buildAgentEnv(parent, extra, forward = []) {
-  assertForwardable(forward);
-  const env = {};
-  const allowed = new Set(BASE_ENV_ALLOW_LIST);
-  for (const [name, value] of Object.entries(parent)) {
-    if (value !== void 0 && allowed.has(name.toUpperCase()) && deniedEnvReason(name) === void 0) {
-      env[name] = value;
-    }
-  }
-  Object.assign(env, AGENT_ENV_DEFAULTS);
-  for (const name of forward) {
-    const value = parent[name];
-    if (value !== void 0) env[name] = value;
-  }
-  for (const [name, value] of Object.entries(extra)) {
-    checkName(name, "set");
-    if (value.includes("\0")) throw new AgentEnvError(`agent environment: value of ${name} contains a NUL byte`);
-    env[name] = value;
-  }
-  return env;
-}
-function checkName(name, verb) {
-  if (name === "" || name.includes("=") || name.includes("\0")) {
-    throw new AgentEnvError(`agent environment: ${JSON.stringify(name)} is not a valid variable name`);
-  }
-  const reason = deniedEnvReason(name);
-  if (reason !== void 0) {
-    throw new AgentEnvError(
-      `agent environment: refusing to ${verb} ${name} for the agent: ${reason}. The agent runs untrusted issue text with shell access and must hold no secret; remove it from the forwarded variables.`
-    );
-  }
-}
-
-// src/agent/process.ts
-import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { performance as performance2 } from "node:perf_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
-var DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
-var DEFAULT_STDERR_TAIL_BYTES = 16 * 1024;
-var DEFAULT_KILL_GRACE_MS = 5e3;
-var TailBuffer = class {
-  constructor(capacity) {
-    this.capacity = capacity;
-  }
-  capacity;
-  chunks = [];
-  held = 0;
-  dropped = false;
-  push(chunk) {
-    if (chunk.length >= this.capacity) {
-      this.dropped ||= chunk.length > this.capacity || this.held > 0;
-      this.chunks = [Buffer.from(chunk.subarray(chunk.length - this.capacity))];
-      this.held = this.capacity;
-      return;
-    }
-    this.chunks.push(chunk);
-    this.held += chunk.length;
-    while (this.held > this.capacity) {
-      const first = this.chunks[0];
-      const excess = this.held - this.capacity;
-      this.dropped = true;
-      if (first.length <= excess) {
-        this.chunks.shift();
-        this.held -= first.length;
-      } else {
-        this.chunks[0] = Buffer.from(first.subarray(excess));
-        this.held -= excess;
-      }
-    }
-  }
-  /** True once any byte was dropped. */
-  get truncated() {
-    return this.dropped;
-  }
-  /** Bytes currently held (never more than the capacity). */
-  get size() {
-    return this.held;
-  }
-  /** UTF-8 text; invalid bytes become U+FFFD instead of throwing. */
-  text() {
-    let bytes = Buffer.concat(this.chunks, this.held);
-    if (this.dropped) {
-      let start = 0;
-      while (start < 3 && start < bytes.length && (bytes[start] & 192) === 128) start++;
-      bytes = bytes.subarray(start);
-    }
-    return bytes.toString("utf8");
-  }
-};
-var ProcessStartError = class extends Error {
-  constructor(message, code3) {
-    super(message);
-    this.code = code3;
-  }
-  code;
-  name = "ProcessStartError";
-};
-async function runCaptured(options) {
-  const [file2, ...args] = options.argv;
-  const label2 = options.label ?? `\`${file2 ?? ""}\``;
-  if (file2 === void 0 || file2 === "") throw new ProcessStartError(`${label2}: empty command`, void 0);
-  if (!(options.timeoutMs > 0)) throw new RangeError(`${label2}: timeoutMs must be positive, got ${options.timeoutMs}`);
-  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  const stdout = new TailBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
-  const stderr = new TailBuffer(options.maxStderrBytes ?? DEFAULT_STDERR_TAIL_BYTES);
-  const started = performance2.now();
-  const result = (exitCode, signal, timedOut = false, aborted2 = false) => ({
-    stdout: stdout.text(),
-    stderrTail: stderr.text(),
-    exitCode,
-    signal,
-    timedOut,
-    aborted: aborted2,
-    truncated: stdout.truncated,
-    durationMs: Math.round(performance2.now() - started)
-  });
-  if (options.signal?.aborted) return result(null, null, false, true);
-  if (!isDirectory(options.cwd)) {
-    throw new ProcessStartError(`${label2}: working directory ${options.cwd} does not exist`, "ENOENT");
-  }
-  const child = spawn(file2, args, {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ["pipe", "pipe", "pipe"],
-    detached: process.platform !== "win32",
-    // a new process group, so a stop reaches grandchildren
-    shell: false,
-    windowsHide: true
-  });
-  await new Promise((resolve, reject) => {
-    child.once("spawn", resolve);
-    child.once("error", (error62) => reject(startError(error62, label2, file2)));
-  });
-  const pid = child.pid;
-  liveGroups.add(pid);
-  child.on("error", () => {
-  });
-  child.stdout.on("data", (chunk) => {
-    stdout.push(chunk);
-    observe(options.onStdout, chunk);
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr.push(chunk);
-    observe(options.onStderr, chunk);
-  });
-  const streamsClosed = Promise.all([streamEnd(child.stdout), streamEnd(child.stderr)]);
-  child.stdin.on("error", () => {
-  });
-  child.stdin.end(options.stdin ?? "");
-  let stopReason;
-  let escalation;
-  const stop = (reason) => {
-    if (stopReason !== void 0) return;
-    stopReason = reason;
-    signalGroup(child, "SIGTERM");
-    escalation = setTimeout(() => signalGroup(child, "SIGKILL"), grace);
-  };
-  const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
-  const onAbort = () => stop("abort");
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  if (options.signal?.aborted) stop("abort");
-  try {
-    const [exitCode, signal] = await exited(child);
-    clearTimeout(timer);
-    options.signal?.removeEventListener("abort", onAbort);
-    await stopGroup(child, grace, stopReason !== void 0);
-    clearTimeout(escalation);
-    let giveUp;
-    await Promise.race([streamsClosed, new Promise((resolve) => giveUp = setTimeout(resolve, grace))]);
-    clearTimeout(giveUp);
-    child.stdout.destroy();
-    child.stderr.destroy();
-    return result(exitCode, signal, stopReason === "timeout", stopReason === "abort");
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(escalation);
-    liveGroups.delete(pid);
-  }
-}
-function observe(observer, chunk) {
-  try {
-    observer?.(chunk);
-  } catch {
-  }
-}
-function exited(child) {
-  return new Promise((resolve) => child.once("exit", (code3, signal) => resolve([code3, signal])));
-}
-function streamEnd(stream) {
-  return new Promise((resolve) => stream.once("close", resolve).once("error", () => resolve()));
-}
-function isDirectory(path4) {
-  try {
-    return statSync(path4).isDirectory();
-  } catch {
-    return false;
-  }
-}
-function startError(error62, label2, file2) {
-  const hints = {
-    ENOENT: file2.includes("/") || file2.includes("\\") ? "no such file; check the path (a relative path is resolved against the workdir)" : "not found on PATH; install it on the runner, or give its full path (the agent's PATH is the runner's)",
-    EACCES: "permission denied: the file is not executable (chmod +x it) or is a directory; or run it through its interpreter, e.g. `node script.mjs`",
-    ENOEXEC: "not a program this system can execute; run it through its interpreter, e.g. `node script.mjs`"
-  };
-  const hint = (error62.code && hints[error62.code]) ?? error62.message;
-  return new ProcessStartError(`${label2}: ${hint}`, error62.code);
-}
-function signalGroup(child, signal) {
-  const pid = child.pid;
-  if (pid === void 0 || pid <= 0) return;
-  try {
-    if (process.platform === "win32") child.kill(signal);
-    else process.kill(-pid, signal);
-  } catch {
-  }
-}
-async function stopGroup(child, grace, alreadyTermed) {
-  const pid = child.pid;
-  if (!groupRunning(pid)) return;
-  if (!alreadyTermed) signalGroup(child, "SIGTERM");
-  if (await waitGone(pid, grace)) return;
-  signalGroup(child, "SIGKILL");
-  await waitGone(pid, Math.max(grace, 2e3));
-}
-async function waitGone(pgid, withinMs) {
-  const deadline = performance2.now() + withinMs;
-  while (groupRunning(pgid)) {
-    if (performance2.now() >= deadline) return false;
-    await sleep(25);
-  }
-  return true;
-}
-function groupRunning(pgid) {
-  if (process.platform === "win32") return false;
-  try {
-    process.kill(-pgid, 0);
-  } catch {
-    return false;
-  }
-  if (process.platform !== "linux") return true;
-  try {
-    return readdirSync("/proc").some((entry) => /^\d+$/.test(entry) && runningInGroup(entry, pgid));
-  } catch {
-    return true;
-  }
-}
-function runningInGroup(pid, pgid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(pgrp) === pgid && state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
-}
-var liveGroups = /* @__PURE__ */ new Set();
-process.once("exit", () => {
-  for (const pgid of liveGroups) {
-    try {
-      process.kill(-pgid, "SIGKILL");
-    } catch {
-    }
-  }
-});
-
-// src/agent/command.ts
-var PROMPT_FILE_ENV = "WILD_PROMPT_FILE";
-var CommandRunner = class {
-  constructor(options) {
-    this.options = options;
-    this.argv = parseArgsStringToArgv(options.command);
-    this.label = `${options.label ?? "agent-command"} \`${this.argv[0] ?? ""}\``;
-    if (this.argv.length === 0) throw new Error(`${options.label ?? "agent-command"}: the command is empty`);
-    assertForwardable(options.forwardEnv ?? []);
-  }
-  options;
-  name = "command";
-  argv;
-  label;
-  async run(request) {
-    const promptDir = await mkdtemp(join(tmpdir(), "wild-prompt-"));
-    try {
-      const promptFile = join(promptDir, "prompt.md");
-      await writeFile(promptFile, request.prompt, { mode: 384 });
-      const env = buildAgentEnv(process.env, { ...request.env, [PROMPT_FILE_ENV]: promptFile }, this.options.forwardEnv);
-      const captured = await runCaptured({
-        argv: this.argv,
-        cwd: request.workdir,
-        env,
-        stdin: request.prompt,
-        timeoutMs: request.timeoutMs,
-        signal: request.signal,
-        killGraceMs: this.options.killGraceMs,
-        maxOutputBytes: request.maxOutputBytes,
-        maxStderrBytes: this.options.maxStderrBytes,
-        label: this.label
-      });
-      return {
-        transcript: captured.stdout,
-        stderrTail: captured.stderrTail,
-        exitCode: captured.exitCode,
-        signal: captured.signal,
-        timedOut: captured.timedOut,
-        aborted: captured.aborted,
-        truncated: captured.truncated,
-        durationMs: captured.durationMs
-      };
-    } finally {
-      await rm(promptDir, { recursive: true, force: true });
-    }
-  }
-};
-
 // src/agent/rounds.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // src/plan/check.ts
 var PHASES = { min: 4, max: 6 };
@@ -36950,8 +37847,8 @@ var EditMap = class {
    * @returns {undefined}
    *   Nothing.
    */
-  add(index2, remove, add) {
-    addImplementation(this, index2, remove, add, false);
+  add(index2, remove, add2) {
+    addImplementation(this, index2, remove, add2, false);
   }
   /**
    * Create an edit: but insert `add` before existing additions, instead of
@@ -36966,8 +37863,8 @@ var EditMap = class {
    * @returns {undefined}
    *   Nothing.
    */
-  addBefore(index2, remove, add) {
-    addImplementation(this, index2, remove, add, true);
+  addBefore(index2, remove, add2) {
+    addImplementation(this, index2, remove, add2, true);
   }
   /**
    * Done, change the events.
@@ -37004,22 +37901,22 @@ var EditMap = class {
     this.index.clear();
   }
 };
-function addImplementation(editMap, at, remove, add, before) {
-  if (remove === 0 && add.length === 0) {
+function addImplementation(editMap, at, remove, add2, before) {
+  if (remove === 0 && add2.length === 0) {
     return;
   }
   const existing = editMap.index.get(at);
   if (existing) {
     existing[1] += remove;
     if (before) {
-      add.push(...existing[2]);
-      existing[2] = add;
+      add2.push(...existing[2]);
+      existing[2] = add2;
     } else {
-      existing[2].push(...add);
+      existing[2].push(...add2);
     }
     return;
   }
-  const change = [at, remove, add];
+  const change = [at, remove, add2];
   editMap.map.push(change);
   editMap.index.set(at, change);
 }
@@ -41873,12 +42770,12 @@ function findAndReplace(tree, list3, options) {
         find.lastIndex = position2 + 1;
       } else {
         if (start !== position2) {
-          add({ type: "text", value: node3.value.slice(start, position2) });
+          add2({ type: "text", value: node3.value.slice(start, position2) });
         }
         if (Array.isArray(value)) {
-          for (const child of value) add(child);
+          for (const child of value) add2(child);
         } else if (value) {
-          add(value);
+          add2(value);
         }
         start = position2 + match[0].length;
         change = true;
@@ -41890,14 +42787,14 @@ function findAndReplace(tree, list3, options) {
     }
     if (change) {
       if (start < node3.value.length) {
-        add({ type: "text", value: node3.value.slice(start) });
+        add2({ type: "text", value: node3.value.slice(start) });
       }
       parent.children.splice(index2, 1, ...nodes);
     } else {
       nodes = [node3];
     }
     return index2 + nodes.length;
-    function add(child) {
+    function add2(child) {
       const previous3 = nodes[nodes.length - 1];
       if (previous3 && previous3.type === "text" && child.type === "text") {
         previous3.value += child.value;
@@ -43062,8 +43959,8 @@ var EditMap2 = class {
    * @returns {undefined}
    *   Nothing.
    */
-  add(index2, remove, add) {
-    addImplementation2(this, index2, remove, add);
+  add(index2, remove, add2) {
+    addImplementation2(this, index2, remove, add2);
   }
   // To do: add this when moving to `micromark`.
   // /**
@@ -43112,17 +44009,17 @@ var EditMap2 = class {
     this.index.clear();
   }
 };
-function addImplementation2(editMap, at, remove, add) {
-  if (remove === 0 && add.length === 0) {
+function addImplementation2(editMap, at, remove, add2) {
+  if (remove === 0 && add2.length === 0) {
     return;
   }
   const existing = editMap.index.get(at);
   if (existing) {
     existing[1] += remove;
-    existing[2].push(...add);
+    existing[2].push(...add2);
     return;
   }
-  const change = [at, remove, add];
+  const change = [at, remove, add2];
   editMap.map.push(change);
   editMap.index.set(at, change);
 }
@@ -43834,19 +44731,19 @@ function readTask(item, source, phase, tasks, nested = false) {
   return true;
 }
 function collectDetails(nodes, source, phase, tasks, task, deps) {
-  const add = (text5) => {
+  const add2 = (text5) => {
     const [key, value] = readLabeledField(text5) ?? [null, text5];
     if (key === "deps") deps.push(...taskIdsIn(value));
     else if (key && task[key] === null) task[key] = value;
     else if (text5 !== "") task.details.push(text5);
   };
   for (const node3 of nodes) {
-    if (node3.type === "paragraph") add(sliceOf(node3, source));
+    if (node3.type === "paragraph") add2(sliceOf(node3, source));
     else if (node3.type === "blockquote") collectDetails(node3.children, source, phase, tasks, task, deps);
     else if (node3.type === "list") {
       for (const item of node3.children) {
         if (readTask(item, source, phase, tasks, true)) continue;
-        add(checkboxOf(item, source).text);
+        add2(checkboxOf(item, source).text);
         collectDetails(item.children.slice(1), source, phase, tasks, task, deps);
       }
     }
@@ -43855,17 +44752,17 @@ function collectDetails(nodes, source, phase, tasks, task, deps) {
 function collectItems(nodes, source) {
   const items = [];
   let headed = null;
-  const add = (item) => {
+  const add2 = (item) => {
     if (!headed) items.push(item);
     else headed.details.push(...[item.text, ...item.details].filter((t) => t !== ""));
   };
   for (const node3 of nodes) {
     const line = lineOf(node3, source);
     if (node3.type === "heading") items.push(headed = { text: plainText(node3).trim(), details: [], line });
-    else if (node3.type === "paragraph") add({ text: sliceOf(node3, source), details: [], line });
+    else if (node3.type === "paragraph") add2({ text: sliceOf(node3, source), details: [], line });
     else if (node3.type === "list") {
       for (const item of node3.children) {
-        add({ text: checkboxOf(item, source).text, details: flatten(item.children.slice(1), source), line: lineOf(item, source) });
+        add2({ text: checkboxOf(item, source).text, details: flatten(item.children.slice(1), source), line: lineOf(item, source) });
       }
     }
   }
@@ -43997,7 +44894,14 @@ var AgentFailedError = class extends Error {
 async function runAgentRounds(input2) {
   const { log } = input2;
   const runOnce = (title, prompt) => log.group(`${title}: ${input2.runner.name}`, async () => {
-    const agent = await input2.runner.run({ prompt, workdir: input2.workdir, env: input2.env, timeoutMs: input2.timeoutMs, signal: input2.signal });
+    const agent = await input2.runner.run({
+      prompt,
+      workdir: input2.workdir,
+      env: input2.env,
+      timeoutMs: input2.timeoutMs,
+      signal: input2.signal,
+      isolation: input2.isolation
+    });
     log.info(`agent finished in ${Math.round(agent.durationMs / 1e3)} s (exit ${agent.exitCode ?? agent.signal})`);
     assertSucceeded(agent, input2);
     const transcript = parseTranscript(agent.transcript);
@@ -44039,7 +44943,7 @@ ${t.length > max ? `\u2026${t.slice(-max)}` : t}`;
 }
 async function readIfExists(file2) {
   try {
-    return await readFile(file2, "utf8");
+    return await readFile3(file2, "utf8");
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
     throw error62;
@@ -44251,7 +45155,7 @@ var import_handlebars = __toESM(require_lib(), 1);
 
 // src/prompt/template.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile4 } from "node:fs/promises";
 var TemplateError = class extends Error {
   name = "TemplateError";
 };
@@ -44274,7 +45178,7 @@ var FrontMatterSchema = external_exports.object({
 async function loadTemplateFile(path4) {
   let text5;
   try {
-    text5 = await readFile2(path4, "utf8");
+    text5 = await readFile4(path4, "utf8");
   } catch (error62) {
     throw new TemplateError(`${path4}: cannot read the prompt template: ${error62.message}`);
   }
@@ -44444,7 +45348,7 @@ function list2(names) {
 }
 
 // src/prompt/variables.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 var SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function buildSteerSection(steer) {
   const text5 = steer.trim();
@@ -44483,7 +45387,7 @@ function buildPromptValues(input2) {
     auth_header: authHeaderValue(input2.auth)
   };
 }
-function newSessionId(random = randomBytes) {
+function newSessionId(random = randomBytes3) {
   const bytes = random(4);
   if (bytes.length < 4) throw new Error(`random source returned ${bytes.length} bytes, need 4`);
   return `wild-${Buffer.from(bytes.subarray(0, 4)).toString("hex")}`;
@@ -44604,7 +45508,7 @@ var MAX_REDIRECTS = 20;
 var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 var RedirectLoopError = class extends Error {
 };
-async function fetchFollowing(doFetch, opts, headers, signal) {
+async function fetchFollowing(doFetch, opts, headers, signal2) {
   const origin = new URL(opts.url).origin;
   let url2 = opts.url;
   let method = opts.method ?? "GET";
@@ -44614,7 +45518,7 @@ async function fetchFollowing(doFetch, opts, headers, signal) {
     const hopHeaders = Object.fromEntries(
       Object.entries(headers).filter(([name]) => (sameOrigin || name !== "X-Auth-Token") && (body2 !== void 0 || name !== "Content-Type"))
     );
-    const response = await doFetch(url2, { method, headers: hopHeaders, body: body2, redirect: "manual", signal });
+    const response = await doFetch(url2, { method, headers: hopHeaders, body: body2, redirect: "manual", signal: signal2 });
     const location = response.headers.get("location");
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     if (hop >= MAX_REDIRECTS) throw new RedirectLoopError(`more than ${MAX_REDIRECTS} redirects`);
@@ -44628,7 +45532,7 @@ async function fetchFollowing(doFetch, opts, headers, signal) {
 }
 async function httpRequest(opts) {
   const doFetch = opts.fetch ?? fetch;
-  const sleep2 = opts.sleep ?? defaultSleep;
+  const sleep3 = opts.sleep ?? defaultSleep;
   const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
   const maxAttempts = Math.max(1, Math.floor(opts.attempts ?? DEFAULT_ATTEMPTS));
@@ -44665,7 +45569,7 @@ async function httpRequest(opts) {
       }
       waitMs = backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random);
     }
-    await sleep2(waitMs);
+    await sleep3(waitMs);
   }
 }
 
@@ -44706,12 +45610,12 @@ function explainStatus(answer2, tokenGiven) {
 function detailOf(body2) {
   try {
     const detail = JSON.parse(body2).detail;
-    if (typeof detail === "string" && detail.length > 0) return ` (${oneLine(detail, 120)})`;
+    if (typeof detail === "string" && detail.length > 0) return ` (${oneLine2(detail, 120)})`;
   } catch {
   }
   return "";
 }
-function oneLine(text5, max) {
+function oneLine2(text5, max) {
   const flat = text5.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
@@ -44756,7 +45660,7 @@ function readJson(answer2, schema, token) {
     data = JSON.parse(answer2.body);
   } catch (error62) {
     const message = error62 instanceof Error ? error62.message : String(error62);
-    return { ok: false, reason: redact(`invalid JSON: ${oneLine(message, 120)}`, token) };
+    return { ok: false, reason: redact(`invalid JSON: ${oneLine2(message, 120)}`, token) };
   }
   const parsed = schema.safeParse(data);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: redact(shapeReason(parsed.error, data), token) };
@@ -44809,7 +45713,7 @@ async function runPreflight(opts) {
 // src/server/api-catalog.ts
 var METHOD_ORDER = ["get", "post", "put", "patch", "delete", "head", "options", "trace"];
 var UNTAGGED = "Other";
-function oneLine2(text5) {
+function oneLine3(text5) {
   return text5.replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim();
 }
 function byCodePoint(a, b) {
@@ -44817,7 +45721,7 @@ function byCodePoint(a, b) {
 }
 function summaryOf(op) {
   const firstDescriptionLine = op.description?.split("\n").find((l) => l.trim() !== "");
-  return oneLine2(op.summary ?? firstDescriptionLine ?? op.operationId ?? "");
+  return oneLine3(op.summary ?? firstDescriptionLine ?? op.operationId ?? "");
 }
 function entries(doc, baseUrl) {
   const out = [];
@@ -44825,7 +45729,7 @@ function entries(doc, baseUrl) {
     METHOD_ORDER.forEach((method, methodRank) => {
       const parsed = OperationSchema.safeParse(item[method]);
       if (!parsed.success) return;
-      const tag = parsed.data.tags?.map(oneLine2).find((t) => t !== "");
+      const tag = parsed.data.tags?.map(oneLine3).find((t) => t !== "");
       const summary = summaryOf(parsed.data);
       const line = `- \`${method.toUpperCase()} ${baseUrl}${path4}\`${summary ? ` \u2014 ${summary}` : ""}`;
       out.push({ tag, path: path4, methodRank, line });
@@ -45233,7 +46137,7 @@ async function planIssue(settings, request, deps) {
     );
     const env = { WILD_SERVER_URL: serverUrl, WILD_TASKS_PATH: absTasks, WILD_SESSION_ID: sessionId };
     if (auth.kind === "env" && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
-    await mkdir(path3.dirname(absTasks), { recursive: true });
+    await mkdir3(path3.dirname(absTasks), { recursive: true });
     rounds = await runAgentRounds({
       runner: deps.runner ?? defaultRunner(settings),
       prompt,
@@ -45313,7 +46217,7 @@ function redactSecrets(text5, settings) {
   return out;
 }
 async function writeFileIn(file2, content3) {
-  await mkdir(path3.dirname(file2), { recursive: true });
+  await mkdir3(path3.dirname(file2), { recursive: true });
   await writeFile2(file2, content3, "utf8");
 }
 
