@@ -17,7 +17,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-BDJ5QLSU.js";
+} from "./chunk-KYMIYEZY.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

@@ -32,6 +32,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-CXGN6EWC.js");
+  const { runFromEnvironment } = await import("./entry-57TGNXGP.js");
   await runFromEnvironment();
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CommandRunner } from './agent/command.js';
+import { createAgentRunner } from './agent/index.js';
 import { readIfExists, runAgentRounds, tail, errorCount } from './agent/rounds.js';
 import type { AgentRunner, AgentRunResult } from './agent/runner.js';
 import { buildGoal, type GoalResult } from './goal.js';
@@ -117,7 +117,7 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
     if (auth.kind === 'env' && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
     await mkdir(path.dirname(absTasks), { recursive: true });
     rounds = await runAgentRounds({
-      runner: deps.runner ?? defaultRunner(settings),
+      runner: deps.runner ?? defaultRunner(settings, log),
       prompt,
       workdir: settings.workspace,
       env,
@@ -199,9 +199,16 @@ async function fetchAuditSkill(settings: Settings, log: Log) {
   }
 }
 
-function defaultRunner(settings: Settings): AgentRunner {
-  // settings.ts guarantees a command for the `command` agent, the only one built so far.
-  return new CommandRunner({ command: settings.agentCommand ?? '' });
+function defaultRunner(settings: Settings, log: Log): AgentRunner {
+  return createAgentRunner({
+    agent: settings.agent,
+    agentCommand: settings.agentCommand,
+    agentVersion: settings.agentVersion,
+    model: settings.model,
+    agentEnv: settings.agentEnv,
+    providerBaseUrl: settings.agentBaseUrl,
+    log: (line) => log.info(line),
+  });
 }
 
 /** Known secrets never reach a file we write, whatever the agent printed. */

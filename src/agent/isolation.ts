@@ -14,7 +14,7 @@
 // gives everything back.
 import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { lendWorkspace, type WorkspaceLoan } from './ownership.js';
 import { asAgent, execute, runAsRoot, SYSTEM_PATH, type AgentAccount, type PrivilegeMode } from './privilege.js';
@@ -217,8 +217,9 @@ function agentProcesses(mode: PrivilegeMode, account: AgentAccount): ProcessIsol
       return;
     }
     // We may not signal another user's processes; it may signal its own: kill(-1) as it
-    // reaches every process of that user (and not the kill itself).
-    const run = asAgent(mode, account, ['kill', '-s', signal.replace(/^SIG/, ''), '--', '-1'], { PATH: SYSTEM_PATH });
+    // reaches every process of that user (and not the kill itself). `-9 -1` is the one
+    // spelling procps, util-linux and busybox kill all read as "signal 9 to pid -1".
+    const run = asAgent(mode, account, ['kill', `-${constants.signals[signal]}`, '-1'], { PATH: SYSTEM_PATH });
     await execute(run.argv);
   };
   const anyRunning = async () => (await pids()).length > 0;

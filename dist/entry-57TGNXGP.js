@@ -13,7 +13,7 @@ import {
   planToJson,
   presentJobSummary,
   presentPlanComment
-} from "./chunk-BDJ5QLSU.js";
+} from "./chunk-KYMIYEZY.js";
 import {
   __commonJS,
   __require,

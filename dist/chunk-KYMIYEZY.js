@@ -34271,6 +34271,15 @@ function agentSettingsProblems(settings) {
   }
   return problems;
 }
+function createAgentRunner(settings) {
+  const problems = agentSettingsProblems(settings);
+  if (problems.length > 0) throw new AgentConfigError(`agent ${settings.agent}:
+- ${problems.join("\n- ")}`);
+  if (settings.agent === "command") {
+    return new CommandRunner({ command: settings.agentCommand ?? "", forwardEnv: settings.agentEnv });
+  }
+  return new PresetRunner(presetOptions(settings));
+}
 function presetOptions(settings) {
   const preset = settings.agent === "codex" && settings.codexSandbox ? codexPreset(settings.codexSandbox) : PRESETS[settings.agent];
   return {
@@ -46139,7 +46148,7 @@ async function planIssue(settings, request, deps) {
     if (auth.kind === "env" && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
     await mkdir3(path3.dirname(absTasks), { recursive: true });
     rounds = await runAgentRounds({
-      runner: deps.runner ?? defaultRunner(settings),
+      runner: deps.runner ?? defaultRunner(settings, log),
       prompt,
       workdir: settings.workspace,
       env,
@@ -46206,8 +46215,16 @@ async function fetchAuditSkill(settings, log) {
     return null;
   }
 }
-function defaultRunner(settings) {
-  return new CommandRunner({ command: settings.agentCommand ?? "" });
+function defaultRunner(settings, log) {
+  return createAgentRunner({
+    agent: settings.agent,
+    agentCommand: settings.agentCommand,
+    agentVersion: settings.agentVersion,
+    model: settings.model,
+    agentEnv: settings.agentEnv,
+    providerBaseUrl: settings.agentBaseUrl,
+    log: (line) => log.info(line)
+  });
 }
 function redactSecrets(text5, settings) {
   let out = text5;
