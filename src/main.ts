@@ -137,7 +137,9 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
   }
 
   const { round, plan, findings } = rounds;
-  const common = { ...empty, preflight, summary: round.transcript.summary, agent: round.agent, serverActivity };
+  // The summary is the agent's words, posted on the issue and the PR: no secret it printed goes with it.
+  const summary = round.transcript.summary === null ? null : redact(round.transcript.summary);
+  const common = { ...empty, preflight, summary, agent: round.agent, serverActivity };
   if (plan === null || round.planMarkdown === null) {
     const output = tail('The end of its output', redact(round.agent.transcript));
     return { ...common, status: 'invalid', message: `The agent gave no plan: no <plan>…</plan> in its output and no ${tasksPath} on disk.${output}`, planMarkdown: null, plan: null };

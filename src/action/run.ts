@@ -1,19 +1,21 @@
 import type { AgentRunner } from '../agent/runner.js';
 import { publishPlan } from '../git/publish.js';
 import type { GitHubClient } from '../github/client.js';
-import { acknowledgeComment, upsertMarkedComment } from '../github/comments.js';
+import { acknowledgeComment, Identity, MAX_COMMENT_CHARS, postableBody, upsertMarkedComment } from '../github/comments.js';
+import { neutralizeDeep, neutralizeMentions } from '../github/mentions.js';
 import { checkSenderPermission } from '../github/permission.js';
 import { upsertPullRequest } from '../github/pull-request.js';
 import { messageBlock, renderStatusComment, STATUS_MARKER, type StatusState } from '../github/status-comment.js';
 import type { Log } from '../log.js';
 import { planIssue, type PlanOutcome } from '../main.js';
 import { planToJson, presentPlanComment } from '../plan/present.js';
+import { sanitizeUntrusted } from '../sanitize.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
 import type { Settings } from '../settings.js';
-import { decideTrigger } from '../trigger.js';
+import { decideTrigger, type Trigger } from '../trigger.js';
 import type { ActionContext } from './context.js';
 import { renderJobSummary } from './summary.js';
-import { resolveTarget, type PlanTarget } from './target.js';
+import { getIssue, resolveTarget, type PlanTarget } from './target.js';
 
 export const PLAN_COMMENT_MARKER = '<!-- wild-plan:plan-comment -->';
 const PR_MARKER = '<!-- wild-plan:pull-request -->';
@@ -55,7 +57,10 @@ export async function runAction(settings: Settings, context: ActionContext, deps
   if (!permission.allowed) return skipped(permission.reason, log);
   log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
 
-  const target = await resolveTarget(client, repo, trigger);
+  const live = await liveLabelTrigger(client, repo, trigger, settings.triggerLabel);
+  if (live.kind === 'skip') return skipped(live.reason, log);
+
+  const target = await resolveTarget(client, repo, live);
   const writes = new Writes(client, context, settings.dryRun, log);
   if (trigger.commentId !== undefined) await writes.react(trigger.commentId);
 
@@ -63,7 +68,8 @@ export async function runAction(settings: Settings, context: ActionContext, deps
   const onAbort = () => void status.set({ kind: 'cancelled' }).catch(() => {});
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await status.set({ kind: 'started', trigger: describeTrigger(trigger.source, trigger.sender.login), steer: target.steer || undefined });
+    const steer = sanitizeUntrusted(target.steer).trim();
+    await status.set({ kind: 'started', trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || undefined });
     const outcome = await planIssue(
       settings,
       { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
@@ -82,6 +88,33 @@ export async function runAction(settings: Settings, context: ActionContext, deps
   } finally {
     deps.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * A label event is a snapshot from when the label was added; the run may start minutes later.
+ * The issue is read again: when the label is gone (someone took the request back) the run
+ * skips, and otherwise it plans the title and body as they are now, not as they were.
+ */
+async function liveLabelTrigger(
+  client: GitHubClient,
+  repo: ActionContext['repo'],
+  trigger: Extract<Trigger, { kind: 'plan' }>,
+  label: string,
+): Promise<Trigger> {
+  if ((trigger.source !== 'label' && trigger.source !== 'pull_request') || trigger.number === undefined) return trigger;
+  const issue = await getIssue(client, repo, trigger.number);
+  const names = issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
+  if (!names.includes(label)) {
+    return { kind: 'skip', reason: `the label \`${label}\` was removed from #${trigger.number} before the run started; nothing to plan` };
+  }
+  return { ...trigger, title: issue.title, body: issue.body ?? null };
+}
+
+/** The issue title as wild-plan shows it (PR title, comment heading, commit subject): one clean line. */
+function displayTitle(title: string | undefined): string | undefined {
+  if (title === undefined) return undefined;
+  const clean = sanitizeUntrusted(title).replace(/\s+/g, ' ').trim();
+  return clean === '' ? undefined : clean.length > 200 ? `${clean.slice(0, 199).replace(/[\uD800-\uDBFF]$/, '')}…` : clean;
 }
 
 async function finish(
@@ -115,6 +148,7 @@ async function finish(
   }
 
   const plan = outcome.plan;
+  const title = displayTitle(target.title);
   const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, 0);
   const counts = `${plan.phases.length} phases, ${tasks} tasks`;
   let branch: string | undefined;
@@ -130,7 +164,7 @@ async function finish(
         { path: outcome.tasksPath, content: outcome.planMarkdown },
         { path: outcome.playbookPath, content: outcome.playbook },
       ],
-      message: `Plan${target.number ? ` for #${target.number}` : ''}: ${target.title ?? 'research goal'}\n\nwild-plan session ${outcome.sessionId}`,
+      message: `Plan${target.number ? ` for #${target.number}` : ''}: ${title ?? 'research goal'}\n\nwild-plan session ${outcome.sessionId}`,
       token: settings.githubToken,
       serverUrl: context.serverUrl,
       dryRun: settings.dryRun,
@@ -146,7 +180,7 @@ async function finish(
       const pr = await writes.pullRequest({
         head: published.branch,
         base: published.baseBranch,
-        title: `Plan: ${target.title ?? 'research goal'}`,
+        title: `Plan: ${title ?? 'research goal'}`,
         body: pullRequestBody(target, outcome, counts),
         draft: settings.draft,
       });
@@ -164,10 +198,11 @@ async function finish(
   }
 
   const fileUrl = fileRef ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/${fileRef}/${outcome.tasksPath}` : undefined;
-  const body = presentPlanComment(plan, outcome.findings, {
+  // Mentions are neutralised before the comment is laid out, so its size budget counts them.
+  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(outcome.findings), {
     marker: PLAN_COMMENT_MARKER,
-    title: target.title,
-    summary: outcome.summary ?? undefined,
+    title: title === undefined ? undefined : neutralizeMentions(title),
+    summary: outcome.summary ? neutralizeMentions(outcome.summary) : undefined,
     fileUrl,
   });
   const comment = target.pullNumber !== undefined ? await writes.comment(target.pullNumber, PLAN_COMMENT_MARKER, note ? `${body}\n\n> ${note}` : body) : undefined;
@@ -185,9 +220,16 @@ async function finish(
   };
 }
 
-function pullRequestBody(target: PlanTarget, outcome: PlanOutcome, counts: string): string {
+/** Longest agent summary quoted in the PR body: the plan comment and the files hold the rest. */
+const PR_SUMMARY_CHARS = 3_000;
+
+/** The plan PR's description: what it holds, the agent's summary (cut, quoted), how to re-plan. */
+export function pullRequestBody(target: Pick<PlanTarget, 'number'>, outcome: Pick<PlanOutcome, 'summary' | 'tasksPath' | 'playbookPath'>, counts: string): string {
   const lines = [PR_MARKER, `The research plan for ${target.number ? `#${target.number}` : 'the goal below'}, written by wild-plan (${counts}).`, ''];
-  if (outcome.summary) lines.push(`> ${outcome.summary.split('\n').join('\n> ')}`, '');
+  if (outcome.summary) {
+    const summary = outcome.summary.length > PR_SUMMARY_CHARS ? `${outcome.summary.slice(0, PR_SUMMARY_CHARS).replace(/[\uD800-\uDBFF]$/, '')}…` : outcome.summary;
+    lines.push(`> ${summary.replace(/</g, '&lt;').split('\n').join('\n> ')}`, '');
+  }
   lines.push(
     `- \`${outcome.tasksPath}\` — the phased task plan`,
     `- \`${outcome.playbookPath}\` — the prompt-skill playbook`,
@@ -195,8 +237,11 @@ function pullRequestBody(target: PlanTarget, outcome: PlanOutcome, counts: strin
     'Review it like code. To re-plan with your direction, comment `/wild-plan <what to change>` here.',
   );
   if (target.number) lines.push('', `Refs #${target.number}`);
-  return lines.join('\n');
+  return postableBody(lines.join('\n'));
 }
+
+/** GitHub refuses longer titles. */
+const MAX_TITLE_CHARS = 256;
 
 function describeTrigger(source: string, login: string): string {
   const how = { label: 'the label', comment: 'a `/wild-plan` comment', dispatch: 'a manual run', pull_request: 'the pull request label' }[source] ?? source;
@@ -210,6 +255,9 @@ function skipped(reason: string, log: Log): ActionResult {
 
 /** Every write to GitHub goes through here, so a dry run logs instead of writing. */
 class Writes {
+  /** Wild-plan's own login, once a write of this run has shown it. */
+  private readonly identity = new Identity();
+
   constructor(
     private readonly client: GitHubClient,
     private readonly context: ActionContext,
@@ -219,7 +267,7 @@ class Writes {
 
   async react(commentId: number) {
     if (this.dryRun) return this.log.info(`dry run: would react 👀 to comment ${commentId}`);
-    await acknowledgeComment(this.client, this.context.repo, commentId, this.log);
+    this.identity.learn(await acknowledgeComment(this.client, this.context.repo, commentId, this.log));
   }
 
   async comment(thread: number, marker: string, body: string, knownId?: number) {
@@ -227,7 +275,7 @@ class Writes {
       this.log.info(`dry run: would post on #${thread}:\n${body}`);
       return undefined;
     }
-    return upsertMarkedComment(this.client, this.context.repo, thread, marker, body, { knownId, log: this.log });
+    return upsertMarkedComment(this.client, this.context.repo, thread, marker, body, { knownId, log: this.log, identity: this.identity });
   }
 
   async pullRequest(spec: Parameters<typeof upsertPullRequest>[2]) {
@@ -235,7 +283,12 @@ class Writes {
       this.log.info(`dry run: would open or update the pull request ${spec.head} → ${spec.base}: ${spec.title}`);
       return undefined;
     }
-    return upsertPullRequest(this.client, this.context.repo, spec);
+    const title = neutralizeMentions(spec.title);
+    return upsertPullRequest(this.client, this.context.repo, {
+      ...spec,
+      title: title.length > MAX_TITLE_CHARS ? `${title.slice(0, MAX_TITLE_CHARS - 1).replace(/[\uD800-\uDBFF]$/, '')}…` : title,
+      body: postableBody(spec.body, MAX_COMMENT_CHARS),
+    });
   }
 }
 

@@ -87,7 +87,7 @@ export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger
 }
 
 /** The issue, or an error that says which number was asked for and where. */
-async function getIssue(client: GitHubClient, repo: RepoRef, number: number) {
+export async function getIssue(client: GitHubClient, repo: RepoRef, number: number) {
   try {
     return (await client.rest.issues.get({ ...repo, issue_number: number })).data;
   } catch (error) {

@@ -1,8 +1,9 @@
 import type { Log } from '../log.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { statusOf } from './client.js';
+import { neutralizeMentions } from './mentions.js';
 
-/** GitHub rejects comment bodies longer than this. */
+/** GitHub rejects comment (and pull request) bodies longer than this, in characters. */
 export const MAX_COMMENT_CHARS = 65_536;
 
 export interface PostedComment {
@@ -11,21 +12,98 @@ export interface PostedComment {
   created: boolean;
 }
 
+interface CommentUser {
+  login: string;
+  type?: string;
+}
+
+/** The part of a listed comment the sticky lookup reads. */
+export interface ListedComment {
+  id: number;
+  body?: string | null;
+  user?: CommentUser | null;
+  html_url: string;
+}
+
 /**
- * The one comment on a thread that starts with `marker`, or null. Comments are paged:
- * a busy issue keeps the sticky comment past the first page.
+ * Who wild-plan is on GitHub, learned from what it wrote in this run (the status comment it
+ * created, the 👀 it added): the token's own login. Unknown until then; a workflow token cannot
+ * ask (`GET /user` is refused to installation tokens).
  */
-export async function findMarkedComment(client: GitHubClient, repo: RepoRef, issueNumber: number, marker: string) {
+export class Identity {
+  login: string | undefined;
+
+  learn(user: CommentUser | null | undefined): void {
+    if (user?.login && this.login === undefined) this.login = user.login;
+  }
+}
+
+/**
+ * Which marked comment is wild-plan's, of those starting with the marker (oldest first):
+ *
+ * - once wild-plan's own login is known, only comments by that login: a marked comment by
+ *   anyone else is theirs, never edited or deleted;
+ * - before that (the first lookup of a run), only comments by Bot accounts: wild-plan runs as
+ *   `github-actions[bot]` or an App by default, and anyone who can comment can also type the
+ *   marker, so a person's marked comment is never taken for ours. (With a personal token
+ *   wild-plan posts as a User: its first lookup then finds nothing and posts, learns its login
+ *   from that, and `upsertMarkedComment`'s check for an older comment by the same login folds
+ *   the new one back into the old.)
+ *
+ * Of the eligible comments the oldest wins, so concurrent runs agree on the same one.
+ */
+export function chooseSticky<C extends ListedComment>(comments: readonly C[], marker: string, self?: string): C | null {
+  const eligible = (c: C) => (self !== undefined ? c.user?.login === self : c.user?.type === 'Bot');
+  let best: C | null = null;
+  for (const c of comments) {
+    if (!(c.body ?? '').startsWith(marker) || !eligible(c)) continue;
+    if (best === null || c.id < best.id) best = c;
+  }
+  return best;
+}
+
+/**
+ * Wild-plan's marked comment on a thread (see chooseSticky), or null. Comments are paged, oldest
+ * first: a busy issue keeps the sticky comment past the first page, and the first eligible
+ * comment found is the oldest.
+ */
+export async function findMarkedComment(client: GitHubClient, repo: RepoRef, issueNumber: number, marker: string, self?: string) {
   for await (const page of client.paginate.iterator(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })) {
-    const found = page.data.find((c) => (c.body ?? '').startsWith(marker));
+    const found = chooseSticky(page.data, marker, self);
     if (found) return found;
   }
   return null;
 }
 
 /**
+ * A body as GitHub accepts it from wild-plan: mentions neutralised (nobody is pinged by text
+ * wild-plan quotes) and within the size limit. Renderers fit their own budget first; the cut
+ * here is the last resort and keeps whole lines.
+ */
+export function postableBody(body: string, limit = MAX_COMMENT_CHARS): string {
+  const text = neutralizeMentions(body);
+  if (text.length <= limit) return text;
+  const notice = "\n\n_…cut to fit GitHub's size limit; see the run log._";
+  let cut = text.slice(0, Math.max(0, limit - notice.length));
+  const lineEnd = cut.lastIndexOf('\n');
+  if (lineEnd > cut.length / 2) cut = cut.slice(0, lineEnd);
+  return `${cut.replace(/[\uD800-\uDBFF]$/, '')}${notice}`;
+}
+
+export interface UpsertOptions {
+  /** The comment this run already posted (or adopted) on the thread. */
+  knownId?: number;
+  log?: Log;
+  /** Wild-plan's login as far as this run knows it; filled in from the comments it creates. */
+  identity?: Identity;
+}
+
+/**
  * Creates the marked comment or edits it in place, so re-runs never add a second one.
- * A comment deleted by a person since it was found (edit → 404) is posted anew.
+ * A comment deleted by a person since it was found (edit → 404) is posted anew. After creating
+ * one, the thread is read again: when a concurrent run (or an earlier run) already has an older
+ * marked comment by the same login, that one is kept and ours deleted, so two runs on one issue
+ * end with one comment.
  */
 export async function upsertMarkedComment(
   client: GitHubClient,
@@ -33,29 +111,56 @@ export async function upsertMarkedComment(
   issueNumber: number,
   marker: string,
   body: string,
-  options: { knownId?: number; log?: Log } = {},
+  options: UpsertOptions = {},
 ): Promise<PostedComment> {
   if (!body.startsWith(marker)) throw new Error('a sticky comment body must start with its marker');
-  if (body.length > MAX_COMMENT_CHARS) throw new Error(`comment body of ${body.length} characters exceeds GitHub's ${MAX_COMMENT_CHARS}`);
-  const id = options.knownId ?? (await findMarkedComment(client, repo, issueNumber, marker))?.id;
+  const text = postableBody(body);
+  const identity = options.identity ?? new Identity();
+  const id = options.knownId ?? (await findMarkedComment(client, repo, issueNumber, marker, identity.login))?.id;
   if (id !== undefined) {
-    try {
-      const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: id, body });
-      return { id: data.id, url: data.html_url, created: false };
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      options.log?.info(`comment ${id} is gone (deleted?); posting a new one`);
-    }
+    const edited = await editComment(client, repo, id, text);
+    if (edited) return edited;
+    options.log?.info(`comment ${id} is gone (deleted?); posting a new one`);
   }
-  const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
-  return { id: data.id, url: data.html_url, created: true };
+  const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: text });
+  identity.learn(data.user);
+  const created: PostedComment = { id: data.id, url: data.html_url, created: true };
+  if (!identity.login) return created;
+
+  const first = await findMarkedComment(client, repo, issueNumber, marker, identity.login);
+  if (!first || first.id >= created.id) return created;
+  options.log?.info(`comment ${first.id} already holds this on #${issueNumber} (a concurrent or earlier run); keeping it and removing ours (${created.id})`);
+  try {
+    await client.rest.issues.deleteComment({ ...repo, comment_id: created.id });
+  } catch (error) {
+    options.log?.warning(`could not remove the duplicate comment ${created.id}: ${(error as Error).message}`);
+    return created;
+  }
+  const adopted = await editComment(client, repo, first.id, text);
+  if (adopted) return adopted;
+  // The older one vanished between the two requests: ours is gone too, so post once more.
+  const { data: again } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: text });
+  return { id: again.id, url: again.html_url, created: true };
 }
 
-/** 👀 on the comment that asked for a plan: seen, working on it. Best effort. */
-export async function acknowledgeComment(client: GitHubClient, repo: RepoRef, commentId: number, log?: Log): Promise<void> {
+/** Edits a comment; null when it no longer exists (404). */
+async function editComment(client: GitHubClient, repo: RepoRef, id: number, body: string): Promise<PostedComment | null> {
   try {
-    await client.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content: 'eyes' });
+    const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: id, body });
+    return { id: data.id, url: data.html_url, created: false };
+  } catch (error) {
+    if (statusOf(error) === 404) return null;
+    throw error;
+  }
+}
+
+/** 👀 on the comment that asked for a plan: seen, working on it. Best effort; who reacted, when it worked. */
+export async function acknowledgeComment(client: GitHubClient, repo: RepoRef, commentId: number, log?: Log): Promise<CommentUser | null> {
+  try {
+    const { data } = await client.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content: 'eyes' });
+    return data.user ?? null;
   } catch (error) {
     log?.warning(`could not react to comment ${commentId}: ${(error as Error).message}`);
+    return null;
   }
 }

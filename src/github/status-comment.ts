@@ -1,4 +1,5 @@
 import { MAX_COMMENT_CHARS } from './comments.js';
+import { neutralizeMentions } from './mentions.js';
 
 /** Marks the one status comment per issue; edited in place from "started" to the result. */
 export const STATUS_MARKER = '<!-- wild-plan:status -->';
@@ -23,7 +24,7 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
   switch (state.kind) {
     case 'started':
       lines.push(`### 🔄 wild-plan is planning${run}`, '', `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
-      if (state.steer) lines.push('', '**Steer:**', '', quote(state.steer));
+      if (state.steer) lines.push('', '**Steer:**', '', quote(untrusted(state.steer, MAX_QUOTE)));
       break;
     case 'planned':
       lines.push(
@@ -31,7 +32,7 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
         '',
         `${state.counts}${state.findings ? ` · ${state.findings} finding(s) to review` : ''}${run}`,
       );
-      if (state.summary) lines.push('', quote(state.summary));
+      if (state.summary) lines.push('', quote(untrusted(state.summary, MAX_QUOTE)));
       if (state.note) lines.push('', state.note);
       lines.push('', `Comment \`/wild-plan <what to change>\` ${state.prUrl ? 'on the pull request' : 'here'} to re-plan with your direction.`);
       break;
@@ -60,7 +61,17 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
       break;
   }
   if (context.dryRun) lines.push('', '_Dry run: nothing was pushed._');
-  return clamp(lines.join('\n'));
+  // Mentions before the clamp: the joiners count against the limit too.
+  return clamp(neutralizeMentions(lines.join('\n')));
+}
+
+/** Longest steer or summary quoted in the status comment; the rest is in the run log and the PR. */
+const MAX_QUOTE = 3_000;
+
+/** Text someone else wrote (a steer comment, the agent's summary), quoted as prose: cut, no raw HTML. */
+function untrusted(text: string, max: number): string {
+  const cut = text.length > max ? `${text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '')}…` : text;
+  return cut.replace(/</g, '&lt;');
 }
 
 function quote(text: string): string {

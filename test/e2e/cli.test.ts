@@ -121,6 +121,7 @@ describe('wild-plan plan', () => {
     const env = JSON.parse(await readFile(path.join(workdir, 'agent-env.json'), 'utf8'));
     expect(JSON.stringify(env)).not.toContain(TOKEN);
     expect(env.WILD_AUTH_TOKEN).toBeUndefined();
+    expect(await readFile(path.join(workdir, 'agent-env.json.environ'), 'latin1')).not.toContain(TOKEN);
     expect(env.WILD_SERVER_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(env.WILD_SERVER_URL).not.toBe(authServer.url);
   });

@@ -276,7 +276,10 @@ async function main() {
   if (mode === 'env-dump') {
     const dump = JSON.stringify(process.env, null, 2);
     // The allow-listed environment has no WILD_ENV_DUMP unless forwarded: then the workdir.
-    writeFileSync(process.env.WILD_ENV_DUMP ?? join(ctx.workdir, 'agent-env.json'), dump);
+    const dumpFile = process.env.WILD_ENV_DUMP ?? join(ctx.workdir, 'agent-env.json');
+    writeFileSync(dumpFile, dump);
+    // What the kernel holds for this process, beyond what Node shows as process.env.
+    if (existsSync('/proc/self/environ')) writeFileSync(`${dumpFile}.environ`, readFileSync('/proc/self/environ'));
   }
   if (mode === 'huge') await writeLarge(50 * 1024 * 1024);
   if (mode === 'nothing') {
