@@ -17,7 +17,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-KYMIYEZY.js";
+} from "./chunk-DIU6V74D.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

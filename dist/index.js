@@ -32,6 +32,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-57TGNXGP.js");
+  const { runFromEnvironment } = await import("./entry-W6GBJBSP.js");
   await runFromEnvironment();
 }

@@ -4,6 +4,7 @@ import { createAgentRunner } from './agent/index.js';
 import { readIfExists, runAgentRounds, tail, errorCount } from './agent/rounds.js';
 import type { AgentRunner, AgentRunResult } from './agent/runner.js';
 import { buildGoal, type GoalResult } from './goal.js';
+import { inertText } from './log-safety.js';
 import type { Log } from './log.js';
 import { renderAbortChecklist } from './plan/abort.js';
 import { parsePlan } from './plan/parse.js';
@@ -101,9 +102,10 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
   }
 
   // The agent's view of the server: a loopback proxy that adds the token (default), or the
-  // server itself with the token in $WILD_AUTH_TOKEN.
+  // server itself with the token in $WILD_AUTH_TOKEN. The proxy's lines name paths the agent
+  // chose, so they are printed inert.
   const proxy = settings.serverProxy
-    ? await startServerProxy({ target: settings.serverUrl, token: settings.serverToken, log: (line) => log.info(line) })
+    ? await startServerProxy({ target: settings.serverUrl, token: settings.serverToken, log: (line) => log.info(inertText(line)) })
     : null;
   let rounds;
   let serverActivity: string | null = null;

@@ -6,9 +6,11 @@ import { neutralizeDeep, neutralizeMentions } from '../github/mentions.js';
 import { checkSenderPermission } from '../github/permission.js';
 import { upsertPullRequest } from '../github/pull-request.js';
 import { messageBlock, renderStatusComment, STATUS_MARKER, type StatusState } from '../github/status-comment.js';
+import { inertText } from '../log-safety.js';
 import type { Log } from '../log.js';
 import { planIssue, type PlanOutcome } from '../main.js';
 import { planToJson, presentPlanComment } from '../plan/present.js';
+import type { Finding, Plan } from '../plan/types.js';
 import { sanitizeUntrusted } from '../sanitize.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
 import type { Settings } from '../settings.js';
@@ -111,7 +113,7 @@ async function liveLabelTrigger(
 }
 
 /** The issue title as wild-plan shows it (PR title, comment heading, commit subject): one clean line. */
-function displayTitle(title: string | undefined): string | undefined {
+export function displayTitle(title: string | undefined): string | undefined {
   if (title === undefined) return undefined;
   const clean = sanitizeUntrusted(title).replace(/\s+/g, ' ').trim();
   return clean === '' ? undefined : clean.length > 200 ? `${clean.slice(0, 199).replace(/[\uD800-\uDBFF]$/, '')}…` : clean;
@@ -180,7 +182,7 @@ async function finish(
       const pr = await writes.pullRequest({
         head: published.branch,
         base: published.baseBranch,
-        title: `Plan: ${title ?? 'research goal'}`,
+        title: pullRequestTitle(title),
         body: pullRequestBody(target, outcome, counts),
         draft: settings.draft,
       });
@@ -198,14 +200,8 @@ async function finish(
   }
 
   const fileUrl = fileRef ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/${fileRef}/${outcome.tasksPath}` : undefined;
-  // Mentions are neutralised before the comment is laid out, so its size budget counts them.
-  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(outcome.findings), {
-    marker: PLAN_COMMENT_MARKER,
-    title: title === undefined ? undefined : neutralizeMentions(title),
-    summary: outcome.summary ? neutralizeMentions(outcome.summary) : undefined,
-    fileUrl,
-  });
-  const comment = target.pullNumber !== undefined ? await writes.comment(target.pullNumber, PLAN_COMMENT_MARKER, note ? `${body}\n\n> ${note}` : body) : undefined;
+  const body = planCommentBody(plan, outcome.findings, { title, summary: outcome.summary ?? undefined, fileUrl, note });
+  const comment = target.pullNumber !== undefined ? await writes.comment(target.pullNumber, PLAN_COMMENT_MARKER, body) : undefined;
   const prUrl = target.pullNumber !== undefined ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/pull/${target.pullNumber}` : undefined;
   await status.set({ kind: 'planned', prUrl, prNumber: target.pullNumber, counts, findings: outcome.findings.length, summary: outcome.summary, note });
   return {
@@ -243,6 +239,28 @@ export function pullRequestBody(target: Pick<PlanTarget, 'number'>, outcome: Pic
 /** GitHub refuses longer titles. */
 const MAX_TITLE_CHARS = 256;
 
+/** The plan PR's title from the (display) issue title: no pings, within GitHub's limit. */
+export function pullRequestTitle(title: string | undefined): string {
+  const text = neutralizeMentions(`Plan: ${title ?? 'research goal'}`);
+  return text.length > MAX_TITLE_CHARS ? `${text.slice(0, MAX_TITLE_CHARS - 1).replace(/[\uD800-\uDBFF]$/, '')}…` : text;
+}
+
+/**
+ * The sticky plan comment: the plan at the richest detail that fits, and our note (fork, merged
+ * plan) below it. Mentions are neutralised in the plan, findings, title and summary before the
+ * comment is laid out, so its size budget counts the joiners too (and in the note, which names a
+ * branch).
+ */
+export function planCommentBody(plan: Plan, findings: Finding[], options: { title?: string; summary?: string; fileUrl?: string; note?: string }): string {
+  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
+    marker: PLAN_COMMENT_MARKER,
+    title: options.title === undefined ? undefined : neutralizeMentions(options.title),
+    summary: options.summary ? neutralizeMentions(options.summary) : undefined,
+    fileUrl: options.fileUrl,
+  });
+  return options.note ? `${body}\n\n> ${neutralizeMentions(options.note)}` : body;
+}
+
 function describeTrigger(source: string, login: string): string {
   const how = { label: 'the label', comment: 'a `/wild-plan` comment', dispatch: 'a manual run', pull_request: 'the pull request label' }[source] ?? source;
   return `@${login} via ${how}`;
@@ -272,7 +290,8 @@ class Writes {
 
   async comment(thread: number, marker: string, body: string, knownId?: number) {
     if (this.dryRun) {
-      this.log.info(`dry run: would post on #${thread}:\n${body}`);
+      // The body quotes untrusted text: printed inert, so no line of it is a workflow command.
+      this.log.info(inertText(`dry run: would post on #${thread}:\n${body}`));
       return undefined;
     }
     return upsertMarkedComment(this.client, this.context.repo, thread, marker, body, { knownId, log: this.log, identity: this.identity });
@@ -280,15 +299,11 @@ class Writes {
 
   async pullRequest(spec: Parameters<typeof upsertPullRequest>[2]) {
     if (this.dryRun) {
-      this.log.info(`dry run: would open or update the pull request ${spec.head} → ${spec.base}: ${spec.title}`);
+      this.log.info(inertText(`dry run: would open or update the pull request ${spec.head} → ${spec.base}: ${spec.title}`));
       return undefined;
     }
-    const title = neutralizeMentions(spec.title);
-    return upsertPullRequest(this.client, this.context.repo, {
-      ...spec,
-      title: title.length > MAX_TITLE_CHARS ? `${title.slice(0, MAX_TITLE_CHARS - 1).replace(/[\uD800-\uDBFF]$/, '')}…` : title,
-      body: postableBody(spec.body, MAX_COMMENT_CHARS),
-    });
+    // The last word on what reaches GitHub: the title and body were built to fit and to ping nobody.
+    return upsertPullRequest(this.client, this.context.repo, { ...spec, title: neutralizeMentions(spec.title), body: postableBody(spec.body, MAX_COMMENT_CHARS) });
   }
 }
 

@@ -91,6 +91,13 @@ export interface ScenarioOptions {
   serverAuth?: boolean;
   /** The issue seeded when the payload names none (workflow_dispatch). */
   issue?: { number: number; title: string; body: string };
+  /**
+   * The issue's (or pull request's) text, in the payload and in the fake alike; default the
+   * payload's title and RESEARCH_GOAL as the body.
+   */
+  issueText?: { title?: string; body?: string | null };
+  /** The labels the issue carries in the fake when the run starts (default: the payload's). */
+  liveLabels?: string[];
 }
 
 export interface LogLine {
@@ -237,29 +244,33 @@ export class ActionScenario {
         resolveBranch: async (branch) => (await git.remoteHead(branch)) ?? undefined,
       });
 
+      const text = options.issueText ?? {};
+      const body = text.body === undefined ? RESEARCH_GOAL : text.body;
       let issueNumber: number;
       if (payload.issue) {
-        payload.issue.body = RESEARCH_GOAL;
+        if (text.title !== undefined) payload.issue.title = text.title;
+        payload.issue.body = body;
         issueNumber = Number(payload.issue.number);
         if (payload.issue.pull_request) throw new Error('harness: seed scenarios from an event on an issue, then comment on the PR');
         fake.addIssue(repoFull, {
           number: issueNumber,
           title: String(payload.issue.title),
-          body: RESEARCH_GOAL,
-          labels: (payload.issue.labels ?? []).map((l: { name: string }) => l.name),
-          user: String(payload.issue.user.login),
+          body,
+          labels: options.liveLabels ?? (payload.issue.labels ?? []).map((l: { name: string }) => l.name),
+          user: String(payload.issue.user?.login ?? 'Codertocat'),
         });
       } else if (payload.pull_request) {
         issueNumber = Number(payload.pull_request.number);
-        payload.pull_request.body = RESEARCH_GOAL;
-        await seedPullRequest(fake, git, payload);
+        if (text.title !== undefined) payload.pull_request.title = text.title;
+        payload.pull_request.body = body;
+        await seedPullRequest(fake, git, payload, options.liveLabels);
       } else {
         const issue = options.issue ?? { number: 1, title: 'Does label smoothing improve calibration?', body: RESEARCH_GOAL };
         issueNumber = issue.number;
         fake.addIssue(repoFull, { number: issue.number, title: issue.title, body: issue.body, labels: ['wild-plan'] });
       }
-      const sender = payload.sender as { login: string; type: string };
-      if (sender.type !== 'Bot') fake.setPermission(repoFull, sender.login, options.senderRole ?? 'write');
+      const sender = payload.sender as { login?: string; type?: string } | undefined;
+      if (sender?.login && sender.type !== 'Bot') fake.setPermission(repoFull, sender.login, options.senderRole ?? 'write');
 
       const inputs = {
         ...actionYmlDefaults(githubToken),
@@ -347,7 +358,7 @@ export class ActionScenario {
   }
 
   /** Everything GitHub's runner puts in a JavaScript action's environment, and nothing else. */
-  async environment(): Promise<Record<string, string>> {
+  async environment(workspace = this.workspace): Promise<Record<string, string>> {
     const run = ++this.runs;
     const runDir = join(this.dir, `run-${run}`);
     await mkdir(join(runDir, 'temp'), { recursive: true });
@@ -372,7 +383,7 @@ export class ActionScenario {
       GITHUB_EVENT_PATH: files.event,
       GITHUB_REPOSITORY: this.repo,
       GITHUB_REPOSITORY_OWNER: this.owner,
-      GITHUB_WORKSPACE: this.workspace,
+      GITHUB_WORKSPACE: workspace,
       GITHUB_API_URL: this.fake.url,
       GITHUB_GRAPHQL_URL: `${this.fake.url}/graphql`,
       GITHUB_SERVER_URL: this.fake.htmlUrl,
@@ -414,11 +425,16 @@ export class ActionScenario {
     return { result, logs };
   }
 
-  /** `node dist/index.js` with the runner's environment (none of the developer's own). */
-  async runDist(): Promise<DistRun> {
+  /**
+   * `node dist/index.js` with the runner's environment (none of the developer's own). With
+   * `workspace`, in that checkout instead (a second runner, for concurrent runs); `env`
+   * overrides variables (e.g. GITHUB_API_URL through a proxy in front of the fake).
+   */
+  async runDist(options: { workspace?: string; env?: Record<string, string> } = {}): Promise<DistRun> {
     if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} is missing: run npm run build`);
-    const env = await this.environment();
-    const child = spawn(process.execPath, [DIST_ENTRY], { cwd: this.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...(await this.environment(options.workspace)), ...options.env };
+    const cwd = options.workspace ?? this.workspace;
+    const child = spawn(process.execPath, [DIST_ENTRY], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -494,12 +510,19 @@ export function pullRequestLabeledEvent(label = 'wild-plan', options: { fork?: s
 }
 
 /** The pull request a pull_request payload names, in the fake (from a fork when its head is one). */
-async function seedPullRequest(fake: FakeGitHub, git: GitFixture, payload: Payload): Promise<void> {
+async function seedPullRequest(fake: FakeGitHub, git: GitFixture, payload: Payload, labels?: string[]): Promise<void> {
   const pr = payload.pull_request;
   const baseFull = String(pr.base.repo.full_name);
   const headFull = String(pr.head.repo?.full_name ?? baseFull);
   const baseRepo = fake.state.mustRepo(baseFull);
-  const spec = { number: Number(pr.number), title: String(pr.title), body: pr.body ?? null, user: String(pr.user.login), head: String(pr.head.ref) };
+  const spec = {
+    number: Number(pr.number),
+    title: String(pr.title),
+    body: pr.body ?? null,
+    user: String(pr.user.login),
+    head: String(pr.head.ref),
+    labels: labels ?? (pr.labels ?? []).map((l: { name: string }) => l.name),
+  };
   if (headFull === baseFull) {
     await fake.addPullRequest(baseFull, spec);
     return;

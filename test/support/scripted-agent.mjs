@@ -6,7 +6,9 @@
 //   node test/support/scripted-agent.mjs [--mode M]     (or WILD_SCRIPTED_MODE=M)
 //
 // Modes: ok (default), with-playbook, with-sweep, no-tag, nothing, echo-example, crash,
-// hang, garbage, huge, env-dump, invalid-plan. See MODES below.
+// hang, garbage, huge, env-dump, invalid-plan, and the bad-output corpus's two-plans,
+// unclosed-tag, binary, invalid-utf8, fenced, mentions, huge-summary, huge-plan, leak-token.
+// See MODES below.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -26,6 +28,15 @@ const MODES = {
   'env-dump': 'environment as JSON to $WILD_ENV_DUMP (or stdout), then ok',
   'invalid-plan': 'a plan with only 2 phases',
   'invalid-then-valid': 'invalid-plan at first; a valid plan when asked to repair it (a "Repair round" section)',
+  'two-plans': 'ok, then a second, different <plan> (with SECOND-PLAN in its notes) after the first',
+  'unclosed-tag': '<plan> and the plan, never </plan>; no tasks.md on disk',
+  binary: 'ok, with every byte value (NUL, ESC, 0x80-0xFF) printed before and after the tags',
+  'invalid-utf8': 'the plan only in <plan> (no tasks.md), with invalid UTF-8 byte sequences inside a task and the summary',
+  fenced: 'the plan only in <plan> (no tasks.md), wrapped whole in a ```markdown fence',
+  mentions: 'ok, with @octo-org/research-team and @Codertocat in a task, the notes and the summary',
+  'huge-summary': 'ok, with a 200,000-character <summary>',
+  'huge-plan': 'a plan of 6 phases x 400 long tasks (about 1 MB), on disk and in <plan>',
+  'leak-token': 'ok, with $WILD_AUTH_TOKEN (when it has one) in the plan, the summary and the playbook',
 };
 
 const out = (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -266,6 +277,7 @@ async function main() {
     process.exitCode = 3;
     return;
   }
+  if (mode === 'binary') process.stdout.write(allBytes());
   if (mode === 'garbage') {
     const bytes = Buffer.concat([randomBytes(4096), Buffer.from([0xff, 0xfe, 0x80, 0xc3, 0x28, 0xe2, 0x82])]);
     process.stdout.write(bytes);
@@ -291,6 +303,7 @@ async function main() {
   const note = mode === 'with-sweep' ? await createSweep(ctx) : '';
   const repairing = prompt.includes('## Repair round');
   const invalid = mode === 'invalid-plan' || (mode === 'invalid-then-valid' && !repairing);
+  if (mode in CORPUS_OUTPUT) return CORPUS_OUTPUT[mode](ctx, entries, note);
   const plan = invalid ? invalidPlan(ctx) : buildPlan(ctx, entries, note);
   writeFileMkdir(ctx.tasksPath, plan);
   out(`Wrote the plan to ${ctx.tasksPath}.`);
@@ -302,7 +315,77 @@ async function main() {
   if (mode !== 'no-tag') out(`<plan>\n${plan}</plan>`);
   out('<summary>Planned the goal in five phases with baseline, main method, ablation and reflection gates.</summary>');
   out('<promise>DONE</promise>');
+  if (mode === 'binary') process.stdout.write(allBytes());
 }
+
+const SUMMARY = 'Planned the goal in five phases with baseline, main method, ablation and reflection gates.';
+
+/** Every byte value, twice: NUL, terminal escapes, bytes that are never valid UTF-8. */
+function allBytes() {
+  const bytes = Buffer.alloc(512);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = i % 256;
+  return bytes;
+}
+
+/** ok's ending (plan on disk and in <plan>, summary, promise) with the plan and summary given. */
+function finishWith(ctx, plan, summary = SUMMARY, { onDisk = true, tagged = `<plan>\n${plan}</plan>` } = {}) {
+  if (onDisk) {
+    writeFileMkdir(ctx.tasksPath, plan);
+    out(`Wrote the plan to ${ctx.tasksPath}.`);
+  }
+  out(tagged);
+  out(`<summary>${summary}</summary>`);
+  out('<promise>DONE</promise>');
+}
+
+/** The corpus's bad agent outputs (test/corpus/agent), after the usual preflight and look around. */
+const CORPUS_OUTPUT = {
+  'two-plans': (ctx, entries, note) => {
+    finishWith(ctx, buildPlan(ctx, entries, note));
+    out('On second thought, here is another plan:');
+    out(`<plan>\n${buildPlan(ctx, entries, 'SECOND-PLAN')}</plan>`);
+  },
+  'unclosed-tag': (ctx, entries, note) => {
+    out(`Here is the plan:\n<plan>\n${buildPlan(ctx, entries, note)}`);
+    out('<summary>Planned, but the closing tag is missing.</summary>');
+  },
+  'invalid-utf8': (ctx, entries, note) => {
+    const [before, after] = buildPlan(ctx, entries, note).split('Map entry points');
+    const broken = Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x28, 0x8c, 0xbc, 0xff]);
+    process.stdout.write(Buffer.concat([Buffer.from(`<plan>\n${before}Map `), broken, Buffer.from(` entry points${after}</plan>\n<summary>Planned `), broken, Buffer.from(' in five phases.</summary>\n<promise>DONE</promise>\n')]));
+  },
+  fenced: (ctx, entries, note) => {
+    finishWith(ctx, buildPlan(ctx, entries, note), SUMMARY, { onDisk: false, tagged: `<plan>\n\`\`\`markdown\n${buildPlan(ctx, entries, note)}\`\`\`\n</plan>` });
+  },
+  mentions: (ctx, entries) => {
+    const team = '@octo-org/research-team';
+    const plan = buildPlan(ctx, entries, `Review by ${team} and @Codertocat.`).replace('Map entry points', `Map entry points with ${team} (cc @Codertocat)`);
+    finishWith(ctx, plan, `Planned; ${team} and @Codertocat please review.\n@octo-org/everyone too.`);
+  },
+  'huge-summary': (ctx, entries, note) => {
+    finishWith(ctx, buildPlan(ctx, entries, note), 'A very long summary. '.repeat(10_000));
+  },
+  'huge-plan': (ctx, entries) => {
+    const root = '.wild/experiments';
+    const lines = ['## Planning Notes', '- Key codebase findings: a very large plan.', '- Key risks and assumptions: none.', `- Experiment root and logging layout decision: ${root}.`, ''];
+    for (let p = 1; p <= 6; p++) {
+      lines.push(`## Phase ${p} - Phase number ${p} of a plan far too long to post`);
+      for (let t = 1; t <= 400; t++) {
+        lines.push(task(`P${p}-T${t}`, `Step ${t} of phase ${p}: ${'measure and record the outcome carefully '.repeat(6)}`, `${root}/results/p${p}_t${t}.csv`, 'the row exists'));
+      }
+      lines.push('');
+    }
+    finishWith(ctx, lines.join('\n'));
+  },
+  'leak-token': (ctx, entries, note) => {
+    const token = process.env.WILD_AUTH_TOKEN ?? '(no token here)';
+    finishWith(ctx, buildPlan(ctx, entries, `${note} Debug: token=${token}`), `Planned with token ${token}.`);
+    writeFileMkdir(
+      join(dirname(ctx.tasksPath), 'prompt_skill_playbook.md'),
+      `# Prompt Skill Playbook\n\nUse X-Auth-Token: ${token}\n\n## Sweep/Run Audit Protocol\n\n1. POST /sweeps/wild with X-Auth-Token: ${token}\n`,
+    );
+  },
+};
 
 await main();
 // Like curl, this agent is done once it has said so; Node's fetch would otherwise keep its

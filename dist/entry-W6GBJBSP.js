@@ -8,12 +8,14 @@ import {
   INPUT_NAMES,
   external_exports,
   formatPreflightTable,
+  inertText,
   parseSettings,
   planIssue,
   planToJson,
   presentJobSummary,
-  presentPlanComment
-} from "./chunk-KYMIYEZY.js";
+  presentPlanComment,
+  sanitizeUntrusted
+} from "./chunk-DIU6V74D.js";
 import {
   __commonJS,
   __require,
@@ -33757,36 +33759,98 @@ function checkFiles(files) {
   return [...files];
 }
 
+// src/github/mentions.ts
+var MENTION_BREAK = "\u200D";
+var MENTION = /(^|[^\p{L}\p{N}/])@(?=[A-Za-z0-9])/gu;
+function neutralizeMentions(text) {
+  return text.replace(MENTION, `$1@${MENTION_BREAK}`);
+}
+function neutralizeDeep(value) {
+  if (typeof value === "string") return neutralizeMentions(value);
+  if (Array.isArray(value)) return value.map((v2) => neutralizeDeep(v2));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k2, v2]) => [k2, neutralizeDeep(v2)]));
+  }
+  return value;
+}
+
 // src/github/comments.ts
 var MAX_COMMENT_CHARS = 65536;
-async function findMarkedComment(client, repo, issueNumber, marker) {
+var Identity = class {
+  login;
+  learn(user) {
+    if (user?.login && this.login === void 0) this.login = user.login;
+  }
+};
+function chooseSticky(comments, marker, self2) {
+  const eligible = (c3) => self2 !== void 0 ? c3.user?.login === self2 : c3.user?.type === "Bot";
+  let best = null;
+  for (const c3 of comments) {
+    if (!(c3.body ?? "").startsWith(marker) || !eligible(c3)) continue;
+    if (best === null || c3.id < best.id) best = c3;
+  }
+  return best;
+}
+async function findMarkedComment(client, repo, issueNumber, marker, self2) {
   for await (const page of client.paginate.iterator(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })) {
-    const found = page.data.find((c3) => (c3.body ?? "").startsWith(marker));
+    const found = chooseSticky(page.data, marker, self2);
     if (found) return found;
   }
   return null;
 }
+function postableBody(body, limit = MAX_COMMENT_CHARS) {
+  const text = neutralizeMentions(body);
+  if (text.length <= limit) return text;
+  const notice = "\n\n_\u2026cut to fit GitHub's size limit; see the run log._";
+  let cut = text.slice(0, Math.max(0, limit - notice.length));
+  const lineEnd = cut.lastIndexOf("\n");
+  if (lineEnd > cut.length / 2) cut = cut.slice(0, lineEnd);
+  return `${cut.replace(/[\uD800-\uDBFF]$/, "")}${notice}`;
+}
 async function upsertMarkedComment(client, repo, issueNumber, marker, body, options2 = {}) {
   if (!body.startsWith(marker)) throw new Error("a sticky comment body must start with its marker");
-  if (body.length > MAX_COMMENT_CHARS) throw new Error(`comment body of ${body.length} characters exceeds GitHub's ${MAX_COMMENT_CHARS}`);
-  const id = options2.knownId ?? (await findMarkedComment(client, repo, issueNumber, marker))?.id;
+  const text = postableBody(body);
+  const identity = options2.identity ?? new Identity();
+  const id = options2.knownId ?? (await findMarkedComment(client, repo, issueNumber, marker, identity.login))?.id;
   if (id !== void 0) {
-    try {
-      const { data: data2 } = await client.rest.issues.updateComment({ ...repo, comment_id: id, body });
-      return { id: data2.id, url: data2.html_url, created: false };
-    } catch (error2) {
-      if (statusOf(error2) !== 404) throw error2;
-      options2.log?.info(`comment ${id} is gone (deleted?); posting a new one`);
-    }
+    const edited = await editComment(client, repo, id, text);
+    if (edited) return edited;
+    options2.log?.info(`comment ${id} is gone (deleted?); posting a new one`);
   }
-  const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
-  return { id: data.id, url: data.html_url, created: true };
+  const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: text });
+  identity.learn(data.user);
+  const created = { id: data.id, url: data.html_url, created: true };
+  if (!identity.login) return created;
+  const first = await findMarkedComment(client, repo, issueNumber, marker, identity.login);
+  if (!first || first.id >= created.id) return created;
+  options2.log?.info(`comment ${first.id} already holds this on #${issueNumber} (a concurrent or earlier run); keeping it and removing ours (${created.id})`);
+  try {
+    await client.rest.issues.deleteComment({ ...repo, comment_id: created.id });
+  } catch (error2) {
+    options2.log?.warning(`could not remove the duplicate comment ${created.id}: ${error2.message}`);
+    return created;
+  }
+  const adopted = await editComment(client, repo, first.id, text);
+  if (adopted) return adopted;
+  const { data: again } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: text });
+  return { id: again.id, url: again.html_url, created: true };
+}
+async function editComment(client, repo, id, body) {
+  try {
+    const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: id, body });
+    return { id: data.id, url: data.html_url, created: false };
+  } catch (error2) {
+    if (statusOf(error2) === 404) return null;
+    throw error2;
+  }
 }
 async function acknowledgeComment(client, repo, commentId, log) {
   try {
-    await client.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content: "eyes" });
+    const { data } = await client.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content: "eyes" });
+    return data.user ?? null;
   } catch (error2) {
     log?.warning(`could not react to comment ${commentId}: ${error2.message}`);
+    return null;
   }
 }
 
@@ -33847,7 +33911,7 @@ function renderStatusComment(state, context3) {
   switch (state.kind) {
     case "started":
       lines.push(`### \u{1F504} wild-plan is planning${run}`, "", `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
-      if (state.steer) lines.push("", "**Steer:**", "", quote(state.steer));
+      if (state.steer) lines.push("", "**Steer:**", "", quote(untrusted(state.steer, MAX_QUOTE)));
       break;
     case "planned":
       lines.push(
@@ -33855,7 +33919,7 @@ function renderStatusComment(state, context3) {
         "",
         `${state.counts}${state.findings ? ` \xB7 ${state.findings} finding(s) to review` : ""}${run}`
       );
-      if (state.summary) lines.push("", quote(state.summary));
+      if (state.summary) lines.push("", quote(untrusted(state.summary, MAX_QUOTE)));
       if (state.note) lines.push("", state.note);
       lines.push("", `Comment \`/wild-plan <what to change>\` ${state.prUrl ? "on the pull request" : "here"} to re-plan with your direction.`);
       break;
@@ -33884,7 +33948,12 @@ function renderStatusComment(state, context3) {
       break;
   }
   if (context3.dryRun) lines.push("", "_Dry run: nothing was pushed._");
-  return clamp(lines.join("\n"));
+  return clamp(neutralizeMentions(lines.join("\n")));
+}
+var MAX_QUOTE = 3e3;
+function untrusted(text, max) {
+  const cut = text.length > max ? `${text.slice(0, max).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : text;
+  return cut.replace(/</g, "&lt;");
 }
 function quote(text) {
   return text.split("\n").map((line) => `> ${line}`).join("\n");
@@ -34162,7 +34231,9 @@ async function runAction(settings, context3, deps) {
   const permission = await checkSenderPermission(client, repo, trigger.sender.login);
   if (!permission.allowed) return skipped(permission.reason, log);
   log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
-  const target = await resolveTarget(client, repo, trigger);
+  const live = await liveLabelTrigger(client, repo, trigger, settings.triggerLabel);
+  if (live.kind === "skip") return skipped(live.reason, log);
+  const target = await resolveTarget(client, repo, live);
   const writes = new Writes(client, context3, settings.dryRun, log);
   if (trigger.commentId !== void 0) await writes.react(trigger.commentId);
   const status = new StatusComment(writes, target.statusThread, { runUrl: context3.runUrl, dryRun: settings.dryRun });
@@ -34170,7 +34241,8 @@ async function runAction(settings, context3, deps) {
   });
   deps.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    await status.set({ kind: "started", trigger: describeTrigger(trigger.source, trigger.sender.login), steer: target.steer || void 0 });
+    const steer = sanitizeUntrusted(target.steer).trim();
+    await status.set({ kind: "started", trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || void 0 });
     const outcome = await planIssue(
       settings,
       { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
@@ -34192,6 +34264,20 @@ ${messageBlock(message)}
   } finally {
     deps.signal?.removeEventListener("abort", onAbort);
   }
+}
+async function liveLabelTrigger(client, repo, trigger, label) {
+  if (trigger.source !== "label" && trigger.source !== "pull_request" || trigger.number === void 0) return trigger;
+  const issue2 = await getIssue(client, repo, trigger.number);
+  const names = issue2.labels.map((l3) => typeof l3 === "string" ? l3 : l3.name ?? "");
+  if (!names.includes(label)) {
+    return { kind: "skip", reason: `the label \`${label}\` was removed from #${trigger.number} before the run started; nothing to plan` };
+  }
+  return { ...trigger, title: issue2.title, body: issue2.body ?? null };
+}
+function displayTitle(title) {
+  if (title === void 0) return void 0;
+  const clean = sanitizeUntrusted(title).replace(/\s+/g, " ").trim();
+  return clean === "" ? void 0 : clean.length > 200 ? `${clean.slice(0, 199).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : clean;
 }
 async function finish(settings, context3, target, outcome, writes, status, log) {
   const base = {
@@ -34215,6 +34301,7 @@ async function finish(settings, context3, target, outcome, writes, status, log) 
     return { ...base, status: "invalid", message: outcome.message, fail: true };
   }
   const plan = outcome.plan;
+  const title = displayTitle(target.title);
   const tasks = plan.phases.reduce((n, p2) => n + p2.tasks.length, 0);
   const counts = `${plan.phases.length} phases, ${tasks} tasks`;
   let branch;
@@ -34229,7 +34316,7 @@ async function finish(settings, context3, target, outcome, writes, status, log) 
         { path: outcome.tasksPath, content: outcome.planMarkdown },
         { path: outcome.playbookPath, content: outcome.playbook }
       ],
-      message: `Plan${target.number ? ` for #${target.number}` : ""}: ${target.title ?? "research goal"}
+      message: `Plan${target.number ? ` for #${target.number}` : ""}: ${title ?? "research goal"}
 
 wild-plan session ${outcome.sessionId}`,
       token: settings.githubToken,
@@ -34244,7 +34331,7 @@ wild-plan session ${outcome.sessionId}`,
       const pr2 = await writes.pullRequest({
         head: published.branch,
         base: published.baseBranch,
-        title: `Plan: ${target.title ?? "research goal"}`,
+        title: pullRequestTitle(title),
         body: pullRequestBody(target, outcome, counts),
         draft: settings.draft
       });
@@ -34260,15 +34347,8 @@ wild-plan session ${outcome.sessionId}`,
     note = "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.";
   }
   const fileUrl = fileRef ? `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}/blob/${fileRef}/${outcome.tasksPath}` : void 0;
-  const body = presentPlanComment(plan, outcome.findings, {
-    marker: PLAN_COMMENT_MARKER,
-    title: target.title,
-    summary: outcome.summary ?? void 0,
-    fileUrl
-  });
-  const comment = target.pullNumber !== void 0 ? await writes.comment(target.pullNumber, PLAN_COMMENT_MARKER, note ? `${body}
-
-> ${note}` : body) : void 0;
+  const body = planCommentBody(plan, outcome.findings, { title, summary: outcome.summary ?? void 0, fileUrl, note });
+  const comment = target.pullNumber !== void 0 ? await writes.comment(target.pullNumber, PLAN_COMMENT_MARKER, body) : void 0;
   const prUrl = target.pullNumber !== void 0 ? `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}/pull/${target.pullNumber}` : void 0;
   await status.set({ kind: "planned", prUrl, prNumber: target.pullNumber, counts, findings: outcome.findings.length, summary: outcome.summary, note });
   return {
@@ -34282,9 +34362,13 @@ wild-plan session ${outcome.sessionId}`,
     commentUrl: comment?.url
   };
 }
+var PR_SUMMARY_CHARS = 3e3;
 function pullRequestBody(target, outcome, counts) {
   const lines = [PR_MARKER, `The research plan for ${target.number ? `#${target.number}` : "the goal below"}, written by wild-plan (${counts}).`, ""];
-  if (outcome.summary) lines.push(`> ${outcome.summary.split("\n").join("\n> ")}`, "");
+  if (outcome.summary) {
+    const summary2 = outcome.summary.length > PR_SUMMARY_CHARS ? `${outcome.summary.slice(0, PR_SUMMARY_CHARS).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : outcome.summary;
+    lines.push(`> ${summary2.replace(/</g, "&lt;").split("\n").join("\n> ")}`, "");
+  }
   lines.push(
     `- \`${outcome.tasksPath}\` \u2014 the phased task plan`,
     `- \`${outcome.playbookPath}\` \u2014 the prompt-skill playbook`,
@@ -34292,7 +34376,23 @@ function pullRequestBody(target, outcome, counts) {
     "Review it like code. To re-plan with your direction, comment `/wild-plan <what to change>` here."
   );
   if (target.number) lines.push("", `Refs #${target.number}`);
-  return lines.join("\n");
+  return postableBody(lines.join("\n"));
+}
+var MAX_TITLE_CHARS = 256;
+function pullRequestTitle(title) {
+  const text = neutralizeMentions(`Plan: ${title ?? "research goal"}`);
+  return text.length > MAX_TITLE_CHARS ? `${text.slice(0, MAX_TITLE_CHARS - 1).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : text;
+}
+function planCommentBody(plan, findings, options2) {
+  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
+    marker: PLAN_COMMENT_MARKER,
+    title: options2.title === void 0 ? void 0 : neutralizeMentions(options2.title),
+    summary: options2.summary ? neutralizeMentions(options2.summary) : void 0,
+    fileUrl: options2.fileUrl
+  });
+  return options2.note ? `${body}
+
+> ${neutralizeMentions(options2.note)}` : body;
 }
 function describeTrigger(source, login) {
   const how = { label: "the label", comment: "a `/wild-plan` comment", dispatch: "a manual run", pull_request: "the pull request label" }[source] ?? source;
@@ -34316,24 +34416,26 @@ var Writes = class {
   context;
   dryRun;
   log;
+  /** Wild-plan's own login, once a write of this run has shown it. */
+  identity = new Identity();
   async react(commentId) {
     if (this.dryRun) return this.log.info(`dry run: would react \u{1F440} to comment ${commentId}`);
-    await acknowledgeComment(this.client, this.context.repo, commentId, this.log);
+    this.identity.learn(await acknowledgeComment(this.client, this.context.repo, commentId, this.log));
   }
   async comment(thread, marker, body, knownId) {
     if (this.dryRun) {
-      this.log.info(`dry run: would post on #${thread}:
-${body}`);
+      this.log.info(inertText(`dry run: would post on #${thread}:
+${body}`));
       return void 0;
     }
-    return upsertMarkedComment(this.client, this.context.repo, thread, marker, body, { knownId, log: this.log });
+    return upsertMarkedComment(this.client, this.context.repo, thread, marker, body, { knownId, log: this.log, identity: this.identity });
   }
   async pullRequest(spec) {
     if (this.dryRun) {
-      this.log.info(`dry run: would open or update the pull request ${spec.head} \u2192 ${spec.base}: ${spec.title}`);
+      this.log.info(inertText(`dry run: would open or update the pull request ${spec.head} \u2192 ${spec.base}: ${spec.title}`));
       return void 0;
     }
-    return upsertPullRequest(this.client, this.context.repo, spec);
+    return upsertPullRequest(this.client, this.context.repo, { ...spec, title: neutralizeMentions(spec.title), body: postableBody(spec.body, MAX_COMMENT_CHARS) });
   }
 };
 var StatusComment = class {

@@ -34479,6 +34479,32 @@ function tasksPathFor(settings, issueNumber) {
   return settings.tasksPathTemplate.replaceAll("{number}", issueNumber === void 0 ? "local" : String(issueNumber));
 }
 
+// src/log-safety.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+var STOP = "stop-commands";
+function stopToken(text5) {
+  for (; ; ) {
+    const token = `wild-plan-${randomBytes3(16).toString("hex")}`;
+    if (!containsFolded(text5, token)) return token;
+  }
+}
+function untrustedBlock(text5, token = stopToken(text5)) {
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) {
+    throw new Error("untrustedBlock: the stop token must be 16 or more letters, digits, `-` or `_`");
+  }
+  if (containsFolded(text5, token)) throw new Error("untrustedBlock: the stop token occurs in the text");
+  const body2 = /[\r\n]$/.test(text5) ? text5 : `${text5}
+`;
+  return `::${STOP}::${token}
+${body2}::${token}::`;
+}
+function inertText(text5) {
+  return text5.includes("::") || text5.includes("##[") ? untrustedBlock(text5) : text5;
+}
+function containsFolded(text5, token) {
+  return text5.toUpperCase().includes(token.toUpperCase()) || text5.toLowerCase().includes(token.toLowerCase());
+}
+
 // src/sanitize.ts
 var BANNED_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB\uFFFE\uFFFF\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\uD800-\uDFFF]/gu;
 var COMMENT_OPEN = "<!--";
@@ -45357,7 +45383,7 @@ function list2(names) {
 }
 
 // src/prompt/variables.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 var SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function buildSteerSection(steer) {
   const text5 = steer.trim();
@@ -45396,7 +45422,7 @@ function buildPromptValues(input2) {
     auth_header: authHeaderValue(input2.auth)
   };
 }
-function newSessionId(random = randomBytes3) {
+function newSessionId(random = randomBytes4) {
   const bytes = random(4);
   if (bytes.length < 4) throw new Error(`random source returned ${bytes.length} bytes, need 4`);
   return `wild-${Buffer.from(bytes.subarray(0, 4)).toString("hex")}`;
@@ -46134,7 +46160,7 @@ async function planIssue(settings, request, deps) {
       summary: ABORT_SUMMARY
     };
   }
-  const proxy = settings.serverProxy ? await startServerProxy({ target: settings.serverUrl, token: settings.serverToken, log: (line) => log.info(line) }) : null;
+  const proxy = settings.serverProxy ? await startServerProxy({ target: settings.serverUrl, token: settings.serverToken, log: (line) => log.info(inertText(line)) }) : null;
   let rounds;
   let serverActivity = null;
   try {
@@ -46167,7 +46193,8 @@ async function planIssue(settings, request, deps) {
     }
   }
   const { round, plan, findings } = rounds;
-  const common = { ...empty2, preflight, summary: round.transcript.summary, agent: round.agent, serverActivity };
+  const summary = round.transcript.summary === null ? null : redact2(round.transcript.summary);
+  const common = { ...empty2, preflight, summary, agent: round.agent, serverActivity };
   if (plan === null || round.planMarkdown === null) {
     const output2 = tail("The end of its output", redact2(round.agent.transcript));
     return { ...common, status: "invalid", message: `The agent gave no plan: no <plan>\u2026</plan> in its output and no ${tasksPath} on disk.${output2}`, planMarkdown: null, plan: null };
@@ -46244,10 +46271,12 @@ export {
   SettingsError,
   parseSettings,
   tasksPathFor,
+  inertText,
   ABORT_SENTINEL,
   checkPlan,
   parsePlan,
   AgentFailedError,
+  sanitizeUntrusted,
   GoalError,
   buildGoal,
   presentPlanComment,
