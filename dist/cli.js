@@ -5,6 +5,8 @@ import {
   AgentFailedError,
   GoalError,
   SettingsError,
+  UnsafeWorkspaceError,
+  agentStatsJson,
   buildGoal,
   checkPlan,
   composePrompt,
@@ -17,7 +19,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-DIU6V74D.js";
+} from "./chunk-E3PQ5N5D.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
@@ -100,6 +102,8 @@ Nothing is pushed or posted.
   --preflight-timeout-seconds N  default 10
   --strict-plan                  contract errors make the run invalid (exit 3)
   --no-proxy                     let the agent call the server directly, token in $WILD_AUTH_TOKEN
+  --isolate                      run the agent as an unprivileged user of its own (needs root or
+                                 passwordless sudo; lends it the workdir for the run)
   --repair-rounds N              times the agent is asked to correct a plan that breaks the contract (default 1)
   --json                         print the outcome as JSON
   -h, --help                     this help
@@ -121,6 +125,7 @@ var OPTIONS = {
   "strict-plan": { type: "boolean" },
   "repair-rounds": { type: "string" },
   "no-proxy": { type: "boolean" },
+  isolate: { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
@@ -164,9 +169,10 @@ async function runPlan(args, io) {
   const log = streamLog((line) => io.stderr(line), !values.json);
   let outcome;
   try {
-    outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, { log });
+    const deps = { log, isolateAgent: values.isolate === true };
+    outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, deps);
   } catch (error) {
-    if (!(error instanceof AgentFailedError)) throw error;
+    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError)) throw error;
     if (values.json) io.stdout(JSON.stringify({ status: "failed", message: error.message }, null, 2));
     else io.stderr(`error: ${error.message}`);
     return EXIT.error;
@@ -185,7 +191,9 @@ function outcomeJson(outcome, workspace) {
     preflight: { ok: outcome.preflight.ok, checks: outcome.preflight.checks },
     findings: outcome.findings,
     plan: outcome.plan ? planToJson(outcome.plan) : null,
-    goalNotices: outcome.goal.notices
+    goalNotices: outcome.goal.notices,
+    agentStats: outcome.agent ? agentStatsJson(outcome.agent) : null,
+    isolation: outcome.isolation
   };
 }
 function formatReport(outcome, workspace) {
@@ -201,6 +209,7 @@ function formatReport(outcome, workspace) {
     lines.push("");
   }
   if (outcome.summary) lines.push(`Summary: ${outcome.summary}`, "");
+  if (outcome.isolation) lines.push(`Isolation: ${outcome.isolation.isolated ? "" : "none \u2014 "}${outcome.isolation.reason}`, "");
   if (outcome.planMarkdown !== null) lines.push(`Tasks:    ${path2.join(workspace, outcome.tasksPath)}`);
   if (outcome.playbook !== null) lines.push(`Playbook: ${path2.join(workspace, outcome.playbookPath)}`);
   lines.push(`Session:  ${outcome.sessionId}`);

@@ -32,6 +32,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-W6GBJBSP.js");
+  const { runFromEnvironment } = await import("./entry-DNUZ6EOI.js");
   await runFromEnvironment();
 }

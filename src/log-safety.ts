@@ -43,7 +43,24 @@ export function untrustedBlock(text: string, token: string = stopToken(text)): s
  * runner trims Unicode whitespace (U+0085 too) before looking for `::`.
  */
 export function inertText(text: string): string {
+  if (isUntrustedBlock(text)) return text;
   return text.includes('::') || text.includes('##[') ? untrustedBlock(text) : text;
+}
+
+/**
+ * Whether `text` is already inert as a whole: a `::stop-commands::<token>` first line, a
+ * `::<token>::` last line, and the token nowhere in between (case-folded), so nothing inside
+ * can resume processing early. Whoever wrote it, such a text runs nothing but its own stop and
+ * resume; inertText passes it through, so text wrapped once is not wrapped again by the log.
+ */
+export function isUntrustedBlock(text: string): boolean {
+  const open = /^::stop-commands::([A-Za-z0-9_-]{16,})\n/.exec(text);
+  if (!open) return false;
+  const token = open[1]!;
+  const close = `::${token}::`;
+  if (!text.endsWith(close)) return false;
+  const body = text.slice(open[0].length, text.length - close.length);
+  return /[\r\n]$/.test(body) && !containsFolded(body, token);
 }
 
 function containsFolded(text: string, token: string): boolean {

@@ -228,14 +228,7 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
     serverProxy: inputs['server-proxy'],
     workspace: root,
   };
-  const agentProblems = agentSettingsProblems({
-    agent: settings.agent,
-    agentCommand: settings.agentCommand,
-    agentVersion: settings.agentVersion,
-    model: settings.model,
-    agentEnv: settings.agentEnv,
-    providerBaseUrl: settings.agentBaseUrl,
-  });
+  const agentProblems = agentSettingsProblems(agentSettingsOf(settings));
   if (agentProblems.length > 0) {
     throw new SettingsError(`Invalid inputs:\n${agentProblems.map((problem) => `- ${problem}`).join('\n')}`);
   }
@@ -258,4 +251,16 @@ function workspaceRelative(root: string, tasksPath: string): string {
 /** The tasks path for one issue, relative to the workspace (`{number}` filled in). */
 export function tasksPathFor(settings: Pick<Settings, 'tasksPathTemplate'>, issueNumber: number | undefined): string {
   return settings.tasksPathTemplate.replaceAll('{number}', issueNumber === undefined ? 'local' : String(issueNumber));
+}
+
+/** The agent's part of the settings, as the agent runners take it. */
+export function agentSettingsOf(settings: Settings) {
+  return {
+    agent: settings.agent,
+    agentCommand: settings.agentCommand,
+    agentVersion: settings.agentVersion,
+    model: settings.model,
+    agentEnv: settings.agentEnv,
+    providerBaseUrl: settings.agentBaseUrl,
+  };
 }

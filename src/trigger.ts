@@ -74,7 +74,35 @@ function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, eventName: stri
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
   const where = parsed.error.issues[0];
-  return skip(`the ${eventName} event payload is missing \`${where?.path.join('.') || '?'}\` (${where?.message ?? 'invalid'}); nothing to plan`);
+  const field = `\`${where?.path.join('.') || '?'}\``;
+  const detail = `(${where?.message ?? 'invalid'}); nothing to plan`;
+  // A field that is there but holds the wrong thing ("one" as the issue number) is not missing.
+  const value = where ? valueAt(payload, where.path) : undefined;
+  if (where && value !== undefined) {
+    const expected = where.code === 'invalid_type' ? (where.expected === 'int' ? 'whole number' : where.expected) : undefined;
+    const what =
+      value === null ? 'is null'
+      : expected ? `is not ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}`
+      : where.code === 'too_small' || where.code === 'too_big' ? 'is out of range'
+      : 'is not valid';
+    return skip(`the ${eventName} event payload's ${field} ${what} (got ${preview(value)}: ${where.message}); nothing to plan`);
+  }
+  return skip(`the ${eventName} event payload is missing ${field} ${detail}`);
+}
+
+/** A short, one-line picture of a payload value for a skip reason. */
+function preview(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 39)}…` : json;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
 }
 
 const isSkip = (value: unknown): value is Trigger => typeof value === 'object' && value !== null && 'kind' in value;

@@ -1,12 +1,18 @@
 import * as core from '@actions/core';
+import { authSecrets } from '../git/auth.js';
 import { createGitHubClient } from '../github/client.js';
+import { inertText } from '../log-safety.js';
 import type { Log } from '../log.js';
+import { knownSecrets } from '../main.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings.js';
 import { readActionContext } from './context.js';
 import { runAction, type ActionResult } from './run.js';
 
+// Info lines carry text from outside (the server's replies, paths the agent asked for, git's
+// output): printed inert, so no line of them runs as a workflow command. Warnings, errors and
+// group titles go through @actions/core's own command escaping.
 const coreLog: Log = {
-  info: (message) => core.info(message),
+  info: (message) => core.info(inertText(message)),
   warning: (message, where) => core.warning(message, where?.file ? { file: where.file, startLine: where.line } : undefined),
   error: (message) => core.error(message),
   group: (title, fn) => core.group(title, fn),
@@ -16,9 +22,13 @@ const coreLog: Log = {
 export async function runFromEnvironment(): Promise<void> {
   try {
     const raw: RawInputs = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]));
-    for (const secret of [raw['github-token'], raw['server-token']]) if (secret) core.setSecret(secret);
+    // The tokens and the base64 credential git sends, masked before anything can print them.
+    const tokens = [raw['github-token'], raw['server-token'], ...authSecrets(raw['github-token'] ? { token: raw['github-token'] } : undefined)];
+    for (const secret of tokens) if (secret) core.setSecret(secret);
     const context = readActionContext(process.env);
     const settings = parseSettings(raw, context.workspace);
+    // The values agent-env hands the agent (its provider's key), which the agent could print.
+    for (const secret of knownSecrets(settings)) core.setSecret(secret);
     if (!settings.githubToken) {
       throw new Error('input `github-token` is empty: leave it unset to use the workflow token, or pass a token with contents, issues and pull-requests write.');
     }
@@ -46,6 +56,7 @@ async function report(result: ActionResult): Promise<void> {
     'playbook-path': result.playbookPath,
     'session-id': result.sessionId,
     'plan-json': result.planJson,
+    'agent-stats': result.agentStats,
   };
   for (const [name, value] of Object.entries(outputs)) if (value !== undefined) core.setOutput(name, String(value));
   try {

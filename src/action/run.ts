@@ -1,4 +1,4 @@
-import type { AgentRunner } from '../agent/runner.js';
+import { agentStatsJson, type AgentRunner } from '../agent/runner.js';
 import { publishPlan } from '../git/publish.js';
 import type { GitHubClient } from '../github/client.js';
 import { acknowledgeComment, Identity, MAX_COMMENT_CHARS, postableBody, upsertMarkedComment } from '../github/comments.js';
@@ -37,6 +37,8 @@ export interface ActionResult {
   playbookPath?: string;
   sessionId?: string;
   planJson?: string;
+  /** What the agent run cost and did, as JSON (the `agent-stats` output); absent when no agent ran. */
+  agentStats?: string;
   /** Markdown for the job summary. */
   summary: string;
 }
@@ -46,6 +48,14 @@ export interface ActionDeps {
   log: Log;
   runner?: AgentRunner;
   signal?: AbortSignal;
+  /**
+   * Run the agent as an unprivileged user of this run's own where the runner allows it
+   * (PlanDeps.isolateAgent). Default true: what the action does on GitHub. Runs at the same
+   * time cannot disturb each other (each has a user of its own). The test harness turns it off
+   * for in-process runs, which plan hundreds of times with stand-in agents and must behave the
+   * same on machines that cannot isolate; the built action's tests run with it on.
+   */
+  isolateAgent?: boolean;
 }
 
 /** The action's whole run: trigger → permission → plan → publish → comments. */
@@ -75,7 +85,7 @@ export async function runAction(settings: Settings, context: ActionContext, deps
     const outcome = await planIssue(
       settings,
       { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
-      { log, runner: deps.runner, signal: deps.signal },
+      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true },
     );
     if (deps.signal?.aborted) throw new Error('cancelled');
     return await finish(settings, context, target, outcome, writes, status, log);
@@ -133,6 +143,7 @@ async function finish(
     playbookPath: outcome.playbookPath,
     sessionId: outcome.sessionId,
     planJson: outcome.plan ? JSON.stringify({ ...planToJson(outcome.plan), findings: outcome.findings }) : undefined,
+    agentStats: outcome.agent ? JSON.stringify(agentStatsJson(outcome.agent)) : undefined,
     summary: renderJobSummary(outcome, context),
   };
   if (outcome.status === 'aborted') {

@@ -12,11 +12,18 @@
 // For the run the agent user gets the workspace (not .git, see ownership.ts), a fresh HOME
 // and TMPDIR of its own, and the prompt file; restore() stops whatever it left running and
 // gives everything back.
+//
+// restore() stops EVERY process of the agent's user. Two runs on one machine sharing
+// `wild-agent` would stop each other's agents, so the pipeline asks for a user of the run's
+// own (`perRun`): `wild-agent-<8 hex>`, created here and deleted by restore(). Its comment
+// field names the process that created it (pid and start time), so an account whose run was
+// killed outright (SIGKILL: no restore) is recognised and removed by the next per-run setup.
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
-import { lendWorkspace, type WorkspaceLoan } from './ownership.js';
+import { lendWorkspace, openAncestors, type WorkspaceLoan } from './ownership.js';
 import { asAgent, execute, runAsRoot, SYSTEM_PATH, type AgentAccount, type PrivilegeMode } from './privilege.js';
 import type { ProcessIsolation } from './process.js';
 
@@ -32,6 +39,12 @@ export interface AgentIsolation {
   grant(target: string): Promise<void>;
   /** Makes it ours again, so we can remove it. */
   reclaim(target: string): Promise<void>;
+  /**
+   * Lets the agent user reach `target` (an agent CLI in a cache under a private home): each
+   * directory above it that others cannot traverse gets o+x (traverse, no listing) until
+   * restore(), as the workspace's own parents do.
+   */
+  reach(target: string): Promise<void>;
 }
 
 export interface Isolation {
@@ -46,21 +59,37 @@ export interface Isolation {
 }
 
 export interface IsolationOptions {
-  /** Default `wild-agent`. */
+  /** The agent's user, default `wild-agent`; with `perRun`, the start of this run's user's name. */
   user?: string;
+  /**
+   * A user of this run's own, `<user>-<8 hex>`: created now (never an existing one) and
+   * deleted by restore(), which then stops only this run's processes. For runs that may
+   * overlap on one machine (the action, the test suite); see the note at the top.
+   */
+  perRun?: boolean;
 }
+
+/** The comment of a per-run account: the process that created it, to tell a leftover later. */
+const RUN_MARK = /^wild-plan agent of pid (\d+) started (\d+)$/;
 
 /** Sets up the run as another user, or says why it cannot. Never throws for (c). */
 export async function prepareIsolation(workspace: string, options: IsolationOptions = {}): Promise<Isolation> {
-  const user = options.user ?? AGENT_USER;
+  const base = options.user ?? AGENT_USER;
+  const user = options.perRun ? `${base}-${randomBytes(4).toString('hex')}` : base;
   const mode = await detectMode();
   if (typeof mode !== 'string') return notIsolated(mode.reason);
-  let account: AgentAccount;
+  let account: AgentAccount | undefined;
   try {
     await checkTools(mode);
-    account = await ensureAccount(mode, user);
+    if (options.perRun) {
+      await removeLeftoverAccounts(mode, base);
+      account = await createRunAccount(mode, user);
+    } else {
+      account = await ensureAccount(mode, user);
+    }
     await assertUnprivileged(mode, account);
   } catch (error) {
+    if (options.perRun && account) await deleteAccount(mode, account).catch(() => {});
     return notIsolated(`the agent runs as this job's user: ${(error as Error).message}`);
   }
 
@@ -71,32 +100,45 @@ export async function prepareIsolation(workspace: string, options: IsolationOpti
   await mkdir(home);
   await mkdir(temp);
   const ids = (o: { uid: number; gid: number }) => `${o.uid}:${o.gid}`;
-  const processes = agentProcesses(mode, account);
+  const agentAccount = account;
+  const processes = agentProcesses(mode, agentAccount);
   let loan: WorkspaceLoan | undefined;
+  /** Directories opened for reach(), with the modes to put back. */
+  const reached: Array<{ dir: string; mode: number }> = [];
   let restoring: Promise<void> | undefined;
   const restore = () =>
     (restoring ??= (async () => {
       const problems: string[] = [];
       const step = async (fn: () => Promise<unknown>) => fn().catch((error: Error) => problems.push(error.message));
       await step(() => processes.stopAll());
+      for (const { dir, mode: original } of reached.splice(0).reverse()) {
+        await step(() => runAsRoot(mode, ['chmod', (original & 0o7777).toString(8), '--', dir]));
+      }
       if (loan) await step(() => loan!.restore());
       await step(() => runAsRoot(mode, ['rm', '-rf', '--', scratch]));
+      // Only once nothing of it is left running or owned in the workspace: a uid given to
+      // the next account must not inherit this one's processes or the workspace's files.
+      if (options.perRun) {
+        if (problems.length === 0) await step(() => deleteAccount(mode, agentAccount));
+        else problems.push(`the user ${user} is kept`);
+      }
       if (problems.length > 0) throw new Error(`restoring after the isolated agent run: ${problems.join('; ')}`);
     })());
 
   try {
-    await runAsRoot(mode, ['chown', '-R', '-P', '-h', ids(account), '--', scratch]);
-    loan = await lendWorkspace(mode, account, workspace);
-    await probe(mode, account, [loan.workspace, home]);
+    await runAsRoot(mode, ['chown', '-R', '-P', '-h', ids(agentAccount), '--', scratch]);
+    loan = await lendWorkspace(mode, agentAccount, workspace);
+    await probe(mode, agentAccount, [loan.workspace, home]);
   } catch (error) {
     await restore().catch(() => {});
     return notIsolated(`the agent runs as this job's user: ${(error as Error).message}`);
   }
 
   const how = mode === 'root' ? 'started by root with its uid' : 'through sudo';
+  const which = options.perRun ? `the unprivileged user ${user} of this run` : `the unprivileged user ${user}`;
   return {
     isolated: true,
-    reason: `the agent runs as the unprivileged user ${user} (uid ${account.uid}, ${how}); it cannot read this job's environment or its files`,
+    reason: `the agent runs as ${which} (uid ${agentAccount.uid}, ${how}); it cannot read this job's environment or its files`,
     user,
     agent: {
       user,
@@ -114,8 +156,9 @@ export async function prepareIsolation(workspace: string, options: IsolationOpti
         GIT_CONFIG_KEY_0: 'safe.directory',
         GIT_CONFIG_VALUE_0: loan.workspace,
       },
-      grant: (target) => runAsRoot(mode, ['chown', '-R', '-P', '-h', ids(account), '--', target]).then(() => {}),
+      grant: (target) => runAsRoot(mode, ['chown', '-R', '-P', '-h', ids(agentAccount), '--', target]).then(() => {}),
       reclaim: (target) => runAsRoot(mode, ['chown', '-R', '-P', '-h', ids(me), '--', target]).then(() => {}),
+      reach: (target) => openAncestors(mode, target, reached),
     },
     restore,
   };
@@ -165,6 +208,74 @@ async function lookUp(user: string): Promise<AgentAccount | null> {
   const [uid, gid] = await Promise.all([execute(['id', '-u', user]), execute(['id', '-g', user])]);
   if (uid.code !== 0 || gid.code !== 0) return null;
   return { user, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/** Creates `user` for this run; refuses one that exists already (it is someone else's). */
+async function createRunAccount(mode: PrivilegeMode, user: string): Promise<AgentAccount> {
+  if (await lookUp(user)) throw new Error(`the user ${user} exists already`);
+  const shell = existsSync('/usr/sbin/nologin') ? '/usr/sbin/nologin' : '/bin/false';
+  const argv = [
+    ...(mode === 'root' ? [] : ['sudo', '-n', '--']),
+    'useradd', '--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', shell,
+    '--comment', `wild-plan agent of pid ${process.pid} started ${startTime(process.pid)}`, user,
+  ];
+  // useradd waits for the password file lock, but gives up at once on some systems: try again.
+  let created = await execute(argv);
+  for (let attempt = 1; created.code !== 0 && attempt < 5 && !(await lookUp(user)); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    created = await execute(argv);
+  }
+  const account = await lookUp(user);
+  if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
+  return account;
+}
+
+/** Deletes a per-run account and its group (userdel keeps the group on some systems). */
+async function deleteAccount(mode: PrivilegeMode, account: AgentAccount): Promise<void> {
+  const root = mode === 'root' ? [] : ['sudo', '-n', '--'];
+  let removed = await execute([...root, 'userdel', account.user]);
+  for (let attempt = 1; removed.code !== 0 && attempt < 5 && (await lookUp(account.user)); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    removed = await execute([...root, 'userdel', account.user]);
+  }
+  if (await lookUp(account.user)) {
+    throw new Error(`could not delete the user ${account.user}: ${removed.stderr.trim() || `userdel exited ${removed.code}`}`);
+  }
+  if ((await execute(['getent', 'group', account.user])).code === 0) await execute([...root, 'groupdel', account.user]);
+}
+
+/**
+ * Per-run accounts whose creating process is gone (killed before it could restore): their
+ * processes are stopped and the accounts deleted. An account whose creator still runs, or
+ * that wild-plan did not create, is left alone. Best effort: a failure here costs nothing.
+ */
+async function removeLeftoverAccounts(mode: PrivilegeMode, base: string): Promise<void> {
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  const name = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]{8}$`);
+  for (const line of passwd.split('\n')) {
+    const [user = '', , uid, gid, comment = ''] = line.split(':');
+    const mark = RUN_MARK.exec(comment);
+    if (!name.test(user) || !mark) continue;
+    if (startTime(Number(mark[1])) === mark[2]) continue; // its run is still going
+    const account = { user, uid: Number(uid), gid: Number(gid) };
+    if (!(account.uid > 0)) continue;
+    try {
+      await agentProcesses(mode, account).stopAll();
+      await deleteAccount(mode, account);
+    } catch {
+      // another run may be removing it at the same moment
+    }
+  }
+}
+
+/** When a process started (clock ticks since boot), to tell it from a later one with its pid; '' when gone. */
+function startTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
 }
 
 /** Refuses a user that is root in disguise, in another group, or allowed to sudo. */

@@ -93,11 +93,14 @@ async function otherOwners(mode: PrivilegeMode, workspace: string, owner: Owner)
 }
 
 /**
- * Opens every directory above the workspace that others cannot traverse (a 0750 home, say)
- * with o+x — traverse only, no listing — recording in `changed` the modes to put back.
+ * Opens every directory above `target` that others cannot traverse (a 0750 home, say) with
+ * o+x — traverse only, no listing — recording in `changed` the modes to put back.
+ *
+ * Known limit: two runs at once under the same closed directory each see what the other left;
+ * the one that opened it puts its mode back when it ends, possibly while the other still runs.
  */
-async function openAncestors(mode: PrivilegeMode, workspace: string, changed: Array<{ dir: string; mode: number }>): Promise<void> {
-  for (let dir = path.dirname(workspace); ; dir = path.dirname(dir)) {
+export async function openAncestors(mode: PrivilegeMode, target: string, changed: Array<{ dir: string; mode: number }>): Promise<void> {
+  for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
     const stat = await lstat(dir);
     if ((stat.mode & 0o001) === 0) {
       await runAsRoot(mode, ['chmod', 'o+x', '--', dir]);

@@ -74,8 +74,16 @@ export class PresetRunner implements AgentRunner {
     const { preset, model, baseUrl } = this.options;
     const binary = await this.prepare();
     if (binary.installMs !== undefined) this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1000)} s`);
+    const isolation = request.isolation;
     // Outside the workdir: nothing of it is committed. mkdtemp makes it 0700.
     const runDir = await mkdtemp(join(tmpdir(), `wild-${preset.name}-`));
+    // Isolated: until reclaimed, runDir is the agent user's (through sudo, not ours to read).
+    let lent = false;
+    const reclaim = async () => {
+      if (!lent) return;
+      lent = false;
+      await isolation!.reclaim(runDir);
+    };
     try {
       const home = join(runDir, 'home');
       const xdg = {
@@ -89,8 +97,20 @@ export class PresetRunner implements AgentRunner {
       // The preset's variables win over the caller's and the forwarded ones: its HOME and
       // endpoint are what keep the run isolated and pointed at the right provider. The tag
       // marks every process of this run (see sweep.ts).
+      // Isolated, the isolation's variables (USER, TMPDIR, git's safe.directory) come first;
+      // the preset's own HOME still wins, inside runDir, which the agent user gets for the run.
       const tag = newRunTag();
-      const env = buildAgentEnv(process.env, { ...request.env, HOME: home, ...xdg, ...invocation.env, [RUN_TAG_ENV]: tag }, this.options.forwardEnv);
+      const env = buildAgentEnv(
+        process.env,
+        { ...request.env, ...isolation?.env, HOME: home, ...xdg, ...invocation.env, [RUN_TAG_ENV]: tag },
+        this.options.forwardEnv,
+      );
+      if (isolation) {
+        // The CLI may sit in a cache under a home the agent user cannot enter.
+        await isolation.reach(binary.path);
+        lent = true;
+        await isolation.grant(runDir);
+      }
 
       const watchdog = new AbortController();
       let gaveUp = false;
@@ -110,9 +130,12 @@ export class PresetRunner implements AgentRunner {
         maxStderrBytes: this.options.maxStderrBytes,
         label: `${preset.name} \`${binary.path}\``,
         onOutput: watch,
+        isolation: isolation?.process,
       });
       // What escaped the process group (a tool command's `setsid`, `nohup … &`) goes too.
+      // (Isolated, runCaptured already waited until no process of the agent user was left.)
       await stopTagged(RUN_TAG_ENV, tag, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+      await reclaim();
 
       const parsed = preset.parse(captured.stdout);
       const fromFile = invocation.lastMessageFile ? await readFile(invocation.lastMessageFile, 'utf8').catch(() => '') : '';
@@ -148,6 +171,8 @@ export class PresetRunner implements AgentRunner {
         failure,
       };
     } finally {
+      // Through sudo we cannot remove what the agent user owns until it is ours again.
+      await reclaim().catch(() => {});
       await rm(runDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
     }
   }

@@ -67,3 +67,30 @@ export interface AgentRunner {
   readonly name: string;
   run(request: AgentRunRequest): Promise<AgentRunResult>;
 }
+
+/** The `agent-stats` output: what the run cost and did, where the runner could tell. */
+export interface AgentStatsJson {
+  agent?: string;
+  version?: string;
+  model?: string;
+  /** Wall time of the agent run whose plan was used (the last repair round, if any), in milliseconds. */
+  wallTimeMs: number;
+  turns?: number;
+  toolCalls?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+export function agentStatsJson(agent: AgentRunResult): AgentStatsJson {
+  const stats = agent.stats;
+  return {
+    agent: stats?.agent,
+    version: stats?.version,
+    model: stats?.model,
+    wallTimeMs: agent.durationMs,
+    turns: stats?.turns,
+    toolCalls: stats?.toolCalls,
+    inputTokens: stats?.inputTokens,
+    outputTokens: stats?.outputTokens,
+  };
+}

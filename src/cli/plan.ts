@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { streamLog } from '../log.js';
-import { AgentFailedError, planIssue, type PlanOutcome } from '../main.js';
+import { agentStatsJson } from '../agent/runner.js';
+import { AgentFailedError, planIssue, UnsafeWorkspaceError, type PlanOutcome } from '../main.js';
 import { planToJson } from '../plan/present.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
 import { parseSettings, type RawInputs } from '../settings.js';
@@ -26,6 +27,8 @@ Nothing is pushed or posted.
   --preflight-timeout-seconds N  default 10
   --strict-plan                  contract errors make the run invalid (exit 3)
   --no-proxy                     let the agent call the server directly, token in $WILD_AUTH_TOKEN
+  --isolate                      run the agent as an unprivileged user of its own (needs root or
+                                 passwordless sudo; lends it the workdir for the run)
   --repair-rounds N              times the agent is asked to correct a plan that breaks the contract (default 1)
   --json                         print the outcome as JSON
   -h, --help                     this help
@@ -49,6 +52,7 @@ const OPTIONS = {
   'strict-plan': { type: 'boolean' },
   'repair-rounds': { type: 'string' },
   'no-proxy': { type: 'boolean' },
+  isolate: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -99,9 +103,12 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
   const log = streamLog((line) => io.stderr(line), !values.json);
   let outcome: PlanOutcome;
   try {
-    outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, { log });
+    // Locally the agent runs as you unless asked: running it as another user needs root or
+    // sudo and lends it your checkout for the run, which nobody should get by surprise.
+    const deps = { log, isolateAgent: values.isolate === true };
+    outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, deps);
   } catch (error) {
-    if (!(error instanceof AgentFailedError)) throw error;
+    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError)) throw error;
     if (values.json) io.stdout(JSON.stringify({ status: 'failed', message: error.message }, null, 2));
     else io.stderr(`error: ${error.message}`);
     return EXIT.error;
@@ -122,6 +129,8 @@ function outcomeJson(outcome: PlanOutcome, workspace: string) {
     findings: outcome.findings,
     plan: outcome.plan ? planToJson(outcome.plan) : null,
     goalNotices: outcome.goal.notices,
+    agentStats: outcome.agent ? agentStatsJson(outcome.agent) : null,
+    isolation: outcome.isolation,
   };
 }
 
@@ -138,6 +147,7 @@ function formatReport(outcome: PlanOutcome, workspace: string): string {
     lines.push('');
   }
   if (outcome.summary) lines.push(`Summary: ${outcome.summary}`, '');
+  if (outcome.isolation) lines.push(`Isolation: ${outcome.isolation.isolated ? '' : 'none — '}${outcome.isolation.reason}`, '');
   if (outcome.planMarkdown !== null) lines.push(`Tasks:    ${path.join(workspace, outcome.tasksPath)}`);
   if (outcome.playbook !== null) lines.push(`Playbook: ${path.join(workspace, outcome.playbookPath)}`);
   lines.push(`Session:  ${outcome.sessionId}`);

@@ -3,13 +3,15 @@
 // 127.0.0.1 (no real provider is ever reached). Slow, and needs ~1.1 GB of CLIs in the
 // agent cache: run with `npm run test:agents`.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAgentRunner, PRESETS, PresetRunner, type AgentSettings } from '../../src/agent/index.js';
+import { prepareIsolation } from '../../src/agent/isolation.js';
 import { parseTranscript } from '../../src/agent/transcript.js';
 import { allText } from '../support/model-wire.js';
 import { preflightCommand, startModelServer, type ModelScript, type ModelServer } from '../support/model-server.js';
+import { canIsolate, uidOf } from '../support/isolation-machine.js';
 import { closedPort, GOAL, PLAN, planningFixture, processesWith, type PlanningFixture } from './harness.js';
 
 type Preset = 'opencode' | 'claude-code' | 'codex';
@@ -82,6 +84,42 @@ describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
     expect(env).not.toContain('unlisted-value');
     expect(env).not.toContain('ghs_test_token_never_forwarded');
     expect(env).not.toMatch(new RegExp(`^HOME=${process.env.HOME}$`, 'm'));
+  });
+
+  it('runs as a user of its own where the machine allows: the plan is written, our environment is out of its reach', async () => {
+    // The CLI comes from the agent cache under this user's home, which the agent user cannot
+    // enter by itself (runner.reach opens the way for the run).
+    // The probe lives in the workdir: opencode refuses commands that name paths outside it.
+    await writeFile(join(fixture.workdir, 'probe.sh'), `id -u; cat /proc/${process.pid}/environ >/dev/null 2>&1 && echo readable || echo denied\n`);
+    const isolation = await prepareIsolation(fixture.workdir, { perRun: true });
+    const probe = join(fixture.workdir, 'agent-probe.txt');
+    try {
+      if (!canIsolate) {
+        expect(isolation.isolated).toBe(false);
+        return;
+      }
+      const provider = await scripted({
+        shellCommand: (prompt) => `${preflightCommand(prompt)} && sh probe.sh > agent-probe.txt`,
+      });
+      const result = await createAgentRunner(settings(baseUrl(provider.url))).run({
+        prompt: fixture.prompt,
+        workdir: fixture.workdir,
+        env: KEYS,
+        timeoutMs: 120_000,
+        isolation: isolation.agent,
+      });
+
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false, failure: undefined });
+      expect(parseTranscript(result.transcript).plan).toBe(PLAN);
+      expect((await readFile(fixture.tasksFile, 'utf8')).trim()).toBe(PLAN);
+      const [uid, parentEnviron] = (await readFile(probe, 'utf8')).trim().split('\n');
+      expect(Number(uid)).toBe(uidOf(isolation.user!));
+      expect(Number(uid)).not.toBe(process.getuid!());
+      expect(parentEnviron).toBe('denied'); // the test process's environment, as the action's would be
+    } finally {
+      await isolation.restore();
+    }
+    expect(uidOf(isolation.user!)).toBeNull();
   });
 
   it('takes a prompt over the 128 KiB limit of one argv string whole (it goes on stdin)', async () => {

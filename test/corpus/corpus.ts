@@ -8,6 +8,7 @@ import { basename, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { basicCredential } from '../../src/git/auth.js';
 import { hasMention } from '../../src/github/mentions.js';
 import { parsePlan } from '../../src/plan/parse.js';
 import {
@@ -496,7 +497,9 @@ export async function checkCase(c: CorpusCase, run: CaseRun): Promise<Check[]> {
     const allowed = new Set(['add-mask', 'group', 'endgroup', 'warning', 'error', 'notice', 'debug']);
     add('stdout: only the commands wild-plan itself gives', commands.commands.every((x) => allowed.has(x.name)) && !commands.stopped, commands.commands.map((x) => x.name));
     const masks = commands.commands.filter((x) => x.name === 'add-mask').map((x) => x.data);
-    add('stdout: masks only the two tokens', masks.every((m) => m === s.githubToken || m === s.serverToken), masks);
+    // The two tokens, and the form git sends the GitHub token in (what actions/checkout masks too).
+    const maskable = [s.githubToken, s.serverToken, basicCredential(s.githubToken)];
+    add('stdout: masks only the two tokens (and the git credential)', masks.every((m) => maskable.includes(m)), masks);
     // Injected text may be shown inside wild-plan's own annotations, never be a command itself.
     const shown = new Set(['error', 'warning', 'notice', 'debug', 'group']);
     add('stdout: no command carries injected text', commands.commands.every((x) => shown.has(x.name) || !/INJECTED|pwned/.test(x.data)), commands.commands);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { lstatSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { canIsolate } from '../support/isolation-machine.js';
 import { startWildServer, type WildServerFake } from '../support/wild-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -134,6 +136,36 @@ describe('wild-plan plan', () => {
     expect(code).toBe(2);
     expect(c.stdout()).toMatch(/The agent aborted planning/);
     expect(c.stdout()).not.toContain(TOKEN);
+  });
+
+  it('refuses with exit 1, before the preflight, a checkout whose git config holds a credential', async () => {
+    await promisify(execFile)('git', ['init', '-q', workdir]);
+    await promisify(execFile)('git', ['-C', workdir, 'config', '--local', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX2Zha2U=']);
+    const before = server.requests.length;
+    const c = collector({ WILD_SERVER_TOKEN: TOKEN });
+    const code = await runCli(planArgs('--agent-command', agent()), c.io);
+    expect(code).toBe(1);
+    expect(c.stderr()).toMatch(/^error: The checkout holds a credential the agent could read: http\.https:\/\/github\.com\/\.extraheader in \.git\/config/m);
+    expect(c.stderr()).toContain('persist-credentials: false');
+    expect(c.stderr()).not.toMatch(/\n\s+at /); // a message, not a stack
+    expect(server.requests.slice(before)).toEqual([]);
+    await expect(readFile(path.join(workdir, 'plans/tasks.md'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('runs the agent as the user you are unless --isolate; with it, as a user of its own where the machine allows', async () => {
+    const plain = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent(), '--json'), plain.io)).toBe(0);
+    const report = JSON.parse(plain.stdout());
+    expect(report.isolation).toBeNull();
+    expect(report.agentStats).toMatchObject({ agent: 'command', wallTimeMs: expect.any(Number) });
+
+    const isolated = collector({ WILD_SERVER_TOKEN: TOKEN });
+    expect(await runCli(planArgs('--agent-command', agent(), '--isolate', '--json'), isolated.io)).toBe(0);
+    const { isolation } = JSON.parse(isolated.stdout());
+    expect(isolation.isolated).toBe(canIsolate);
+    expect(isolation.reason).toMatch(canIsolate ? /^the agent runs as the unprivileged user wild-agent-[0-9a-f]{8} of this run/ : /^the agent runs as this job's user: /);
+    // Whoever ran it, the plan is the caller's file afterwards.
+    expect(lstatSync(path.join(workdir, 'plans/tasks.md')).uid).toBe(process.getuid!());
   });
 
   it('fails with exit 1 and the agent error output when the agent crashes', async () => {

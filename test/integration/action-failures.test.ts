@@ -133,8 +133,8 @@ describe('the agent fails', () => {
       expect(result).toMatchObject({ status: 'failed', fail: true });
       const body = statusComment(s);
       expect(body).toContain('"WILD_SESSION_ID"');
-      // Without the proxy the agent holds the server token (WILD_AUTH_TOKEN); what it prints is masked.
-      expect(body.includes('"WILD_AUTH_TOKEN":"***"')).toBe(proxy === 'false');
+      // Without the proxy the agent holds the server token (WILD_AUTH_TOKEN); what it prints is redacted.
+      expect(body.includes('"WILD_AUTH_TOKEN":"[REDACTED:secret]"')).toBe(proxy === 'false');
       for (const secret of [s.serverToken, s.githubToken]) {
         expect(body).not.toContain(secret);
         expect(result.message + result.summary).not.toContain(secret);

@@ -1,7 +1,7 @@
 // The preset runner with a stand-in CLI that replays streams recorded from the real ones:
 // how each preset starts its CLI, what environment it gets, and how failures are told.
 // The real CLIs run in test/agents/ (npm run test:agents).
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentConfigError, createAgentRunner, PresetRunner, PRESETS } from '../../src/agent/index.js';
+import { prepareIsolation } from '../../src/agent/isolation.js';
 import type { AgentPreset } from '../../src/agent/presets/preset.js';
 import { parseTranscript } from '../../src/agent/transcript.js';
+import { canIsolate, uidOf } from '../support/isolation-machine.js';
 
 const FAKE = fileURLToPath(new URL('../support/fake-agent-cli.mjs', import.meta.url));
 const events = (name: string) => fileURLToPath(new URL(`../fixtures/agent-events/${name}`, import.meta.url));
@@ -36,7 +38,8 @@ function run(r: PresetRunner, env: Record<string, string>, prompt = 'the plannin
   return r.run({ prompt, workdir: dir, env: { WILD_FAKE_DUMP: dump, ...env }, timeoutMs });
 }
 
-const readDump = () => JSON.parse(readFileSync(dump, 'utf8')) as { argv: string[]; env: Record<string, string>; stdin: string; homeExists: boolean; codexHomeExists: boolean };
+const readDump = () =>
+  JSON.parse(readFileSync(dump, 'utf8')) as { argv: string[]; env: Record<string, string>; stdin: string; homeExists: boolean; codexHomeExists: boolean; uid?: number; homeWritable: boolean };
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -98,6 +101,46 @@ describe('a successful run', () => {
     const seen = readDump();
     expect(seen.stdin).toBe(prompt);
     expect(seen.argv.join(' ')).not.toContain('end of prompt');
+  });
+});
+
+describe('as an isolated agent user', () => {
+  it('runs the CLI as the run\'s own user with a HOME it can write, reads its last message and removes its files after', async () => {
+    // The CLI in a cache under a home the agent user cannot enter, as /root/.cache is.
+    const cache = await mkdtemp(join(tmpdir(), 'preset-runner-cache-'));
+    const cli = join(cache, 'fake-agent-cli.mjs');
+    copyFileSync(FAKE, cli);
+    const isolation = await prepareIsolation(dir, { perRun: true });
+    try {
+      if (!canIsolate) {
+        expect(isolation.isolated).toBe(false);
+        return;
+      }
+      const r = new PresetRunner({ preset: PRESETS.codex, binary: { path: cli, version: PRESETS.codex.defaultVersion, source: 'path' }, model: 'gpt-5.1', baseUrl: 'http://127.0.0.1:1234/v1', killGraceMs: 300 });
+      const result = await r.run({
+        prompt: 'the planning prompt',
+        workdir: dir,
+        env: { WILD_FAKE_DUMP: dump, WILD_FAKE_STDOUT: events('codex-plan.jsonl'), WILD_FAKE_LAST: 'from the file <plan>\nx\n</plan>' },
+        timeoutMs: 60_000,
+        isolation: isolation.agent,
+      });
+
+      expect(result).toMatchObject({ exitCode: 0, transcript: 'from the file <plan>\nx\n</plan>' });
+      const seen = readDump();
+      expect(seen.uid).toBe(uidOf(isolation.user!));
+      expect(seen.uid).not.toBe(process.getuid!());
+      expect(seen.env).toMatchObject({ USER: isolation.user, LOGNAME: isolation.user, TMPDIR: isolation.agent!.env.TMPDIR });
+      // The preset's own HOME wins over the isolation's, and the agent user can write it.
+      expect(seen.env.HOME).not.toBe(isolation.agent!.env.HOME);
+      expect(seen.homeWritable).toBe(true);
+      expect(seen.codexHomeExists).toBe(true);
+      expect(existsSync(seen.env.HOME!)).toBe(false); // reclaimed, then removed
+    } finally {
+      await isolation.restore();
+      await rm(cache, { recursive: true, force: true });
+    }
+    expect(lstatSync(dump).uid).toBe(process.getuid!());
+    expect(uidOf(isolation.user!)).toBeNull();
   });
 });
 

@@ -412,8 +412,13 @@ export class ActionScenario {
     return env;
   }
 
-  /** `runAction` as the entry calls it, with the production client (waits shrunk) at the fake. */
-  async runInProcess(deps: { runner?: AgentRunner; signal?: AbortSignal } = {}): Promise<InProcessRun> {
+  /**
+   * `runAction` as the entry calls it, with the production client (waits shrunk) at the fake.
+   * The agent runs as the test's own user (isolateAgent off) unless asked: in-process runs are
+   * many and must behave alike on machines that can isolate and machines that cannot. The
+   * built action (runDist) runs with isolation on, as on GitHub.
+   */
+  async runInProcess(deps: { runner?: AgentRunner; signal?: AbortSignal; isolateAgent?: boolean } = {}): Promise<InProcessRun> {
     const env = await this.environment();
     const logs: LogLine[] = [];
     const log = recordingLog(logs);
@@ -421,7 +426,7 @@ export class ActionScenario {
     const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, env[inputVariable(name)] ?? '']));
     const settings = parseSettings(raw, context.workspace);
     const client = createGitHubClient({ token: settings.githubToken ?? '', baseUrl: context.apiUrl, log, tuning: fastTuning() });
-    const result = await runAction(settings, context, { client, log, ...deps });
+    const result = await runAction(settings, context, { client, log, isolateAgent: false, ...deps });
     return { result, logs };
   }
 

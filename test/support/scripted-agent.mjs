@@ -25,7 +25,7 @@ const MODES = {
   hang: 'starts a grandchild that ignores SIGTERM, prints grandchild-pid=N on stderr, never ends',
   garbage: 'random bytes including invalid UTF-8, no tags',
   huge: '~50 MB of chatter, then ok',
-  'env-dump': 'environment as JSON to $WILD_ENV_DUMP (or stdout), then ok',
+  'env-dump': 'environment as JSON to $WILD_ENV_DUMP (or agent-env.json in the workdir), /proc/self/environ beside it (.environ), who it runs as and what other processes\' environments it could read (.proc.json), then ok',
   'invalid-plan': 'a plan with only 2 phases',
   'invalid-then-valid': 'invalid-plan at first; a valid plan when asked to repair it (a "Repair round" section)',
   'two-plans': 'ok, then a second, different <plan> (with SECOND-PLAN in its notes) after the first',
@@ -258,6 +258,36 @@ async function writeLarge(totalBytes) {
   }
 }
 
+/**
+ * Who this agent runs as, and the environments of other processes it can read: its parent's
+ * (the action, whose environment holds INPUT_GITHUB-TOKEN) and those of every process of
+ * another user. As a user of its own, it can read none of them.
+ */
+function pry() {
+  const uidOf = (pid) => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  const read = (pid) => {
+    try {
+      return { ok: true, text: readFileSync(`/proc/${pid}/environ`, 'latin1') };
+    } catch (error) {
+      return { ok: false, code: error.code ?? String(error) };
+    }
+  };
+  const parent = read(process.ppid);
+  const me = process.getuid();
+  const others = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (uidOf(entry) === me) continue;
+    } catch {
+      continue; // exited while we looked
+    }
+    const got = read(entry);
+    if (got.ok && got.text !== '') others.push({ pid: Number(entry), environ: got.text });
+  }
+  return { uid: me, gid: process.getgid(), ppid: process.ppid, parentEnviron: parent.ok ? parent.text : parent.code, othersReadable: others };
+}
+
 function hang() {
   const child = spawn(
     process.execPath,
@@ -292,6 +322,7 @@ async function main() {
     writeFileSync(dumpFile, dump);
     // What the kernel holds for this process, beyond what Node shows as process.env.
     if (existsSync('/proc/self/environ')) writeFileSync(`${dumpFile}.environ`, readFileSync('/proc/self/environ'));
+    if (existsSync('/proc/self/environ')) writeFileSync(`${dumpFile}.proc.json`, JSON.stringify(pry()));
   }
   if (mode === 'huge') await writeLarge(50 * 1024 * 1024);
   if (mode === 'nothing') {

@@ -25,7 +25,7 @@ describe('action.yml', () => {
   it('runs on node24 from the committed bundle and documents every output', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(Object.keys(action.outputs).sort()).toEqual(
-      ['branch', 'comment-url', 'plan-json', 'playbook-path', 'pr-number', 'pr-url', 'session-id', 'status', 'tasks-path'].sort(),
+      ['agent-stats', 'branch', 'comment-url', 'plan-json', 'playbook-path', 'pr-number', 'pr-url', 'session-id', 'status', 'tasks-path'].sort(),
     );
   });
 

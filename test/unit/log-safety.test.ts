@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inertText, untrustedBlock } from '../../src/log-safety.js';
+import { inertText, isUntrustedBlock, untrustedBlock } from '../../src/log-safety.js';
 import { runnerCommands } from '../support/workflow-commands.js';
 
 // What an agent (or an issue) would print to take over the step.
@@ -95,5 +95,44 @@ describe('inertText', () => {
     const wrapped = inertText(line);
     expect(wrapped).toContain(line);
     expect(runnerCommands(wrapped + AFTER).commands.map((c) => c.name)).toEqual(['warning']);
+  });
+
+  it("does not wrap a text twice: the action's log wraps what the pipeline already wrapped", () => {
+    const once = inertText(HOSTILE);
+    expect(isUntrustedBlock(once)).toBe(true);
+    expect(inertText(once)).toBe(once);
+    expect(runnerCommands(inertText(once) + AFTER).commands.map((c) => c.name)).toEqual(['warning']);
+  });
+
+  it('wraps again what only looks like a block: text before it, a token inside, no resume at the end', () => {
+    const token = 'wild-plan-0123456789abcdef';
+    const lookalikes = [
+      `::error::x\n::stop-commands::${token}\nbody\n::${token}::`,
+      `::stop-commands::${token}\n::${token.toUpperCase()}::\n::error::x\n::${token}::`,
+      `::stop-commands::${token}\nbody\n::${token}::\n::error::x`,
+      `::stop-commands::${token}\n::${token}::`,
+      ` ::stop-commands::${token}\n::error::x\n::${token}::`,
+    ];
+    for (const text of lookalikes) {
+      expect(isUntrustedBlock(text), text).toBe(false);
+      expect(runnerCommands(inertText(text) + AFTER).commands.map((c) => c.name)).toEqual(['warning']);
+    }
+  });
+
+  it('passes through only texts that run nothing and resume processing', () => {
+    const token = 'wild-plan-0123456789abcdef';
+    const fragment = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('::', '##[', '\n', '\r', 'error', 'stop-commands', token, token.toUpperCase(), `::${token}::`, `::stop-commands::${token}\n`),
+    );
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        const { commands, stopped } = runnerCommands(inertText(text) + AFTER);
+        expect(commands.map((c) => c.data)).toEqual(['the action speaks again']);
+        expect(stopped).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -91,6 +91,22 @@ describe('decideTrigger', () => {
     expect(decideTrigger('issues', null, LABEL).kind).toBe('skip');
   });
 
+  it('says a field is missing only when it is: one that is there but wrong is named as such', () => {
+    const missing = labeledIssue(LABEL);
+    delete missing.issue.number;
+    expect(decideTrigger('issues', missing, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringContaining('payload is missing `issue.number`') });
+    for (const [value, what] of [['one', 'is not a number (got "one"'], [null, 'is null'], [-3, 'is out of range (got -3'], [1.5, 'is not a whole number (got 1.5']] as const) {
+      const payload = labeledIssue(LABEL);
+      payload.issue.number = value;
+      const t = decideTrigger('issues', payload, LABEL);
+      expect(t).toMatchObject({ kind: 'skip', reason: expect.stringContaining(`payload's \`issue.number\` ${what}`) });
+      expect(t.kind === 'skip' && t.reason).not.toContain('missing');
+    }
+    const noSender = labeledIssue(LABEL);
+    noSender.sender = 'Codertocat';
+    expect(decideTrigger('issues', noSender, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringContaining("payload's `sender` is not an object") });
+  });
+
   it('accepts an issue number sent as a string', () => {
     const payload = labeledIssue(LABEL);
     payload.issue.number = String(payload.issue.number);

@@ -6,16 +6,18 @@ import {
 } from "./chunk-AGCRR7HP.js";
 import {
   INPUT_NAMES,
+  agentStatsJson,
   external_exports,
   formatPreflightTable,
   inertText,
+  knownSecrets,
   parseSettings,
   planIssue,
   planToJson,
   presentJobSummary,
   presentPlanComment,
   sanitizeUntrusted
-} from "./chunk-DIU6V74D.js";
+} from "./chunk-E3PQ5N5D.js";
 import {
   __commonJS,
   __require,
@@ -25189,11 +25191,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -25391,6 +25393,85 @@ function group(name, fn2) {
     }
     return result;
   });
+}
+
+// src/git/auth.ts
+import { devNull } from "node:os";
+var DEFAULT_SERVER_URL = "https://github.com";
+var PASSED_THROUGH = [
+  "PATH",
+  "Path",
+  "PATHEXT",
+  "HOME",
+  "USERPROFILE",
+  "HOMEDRIVE",
+  "HOMEPATH",
+  "XDG_CONFIG_HOME",
+  "SystemRoot",
+  "SYSTEMROOT",
+  "ComSpec",
+  "TEMP",
+  "TMP",
+  "TMPDIR",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR"
+];
+function hardeningConfig() {
+  return [
+    ["core.hooksPath", devNull],
+    ["core.fsmonitor", "false"],
+    // An empty value resets the list of helpers collected from every config file.
+    ["credential.helper", ""],
+    ["protocol.ext.allow", "never"]
+  ];
+}
+function basicCredential(token) {
+  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+}
+function authConfig(auth2) {
+  const key = `http.${new URL(auth2.serverUrl ?? DEFAULT_SERVER_URL).origin}/.extraheader`;
+  return [
+    // actions/checkout persists its own header under the same key unless persist-credentials is
+    // false; an empty value clears it so GitHub never receives two Authorization headers.
+    [key, ""],
+    [key, `AUTHORIZATION: basic ${basicCredential(auth2.token)}`]
+  ];
+}
+function authSecrets(auth2) {
+  if (!auth2 || auth2.token === "") return [];
+  return [auth2.token, basicCredential(auth2.token)];
+}
+function buildGitEnv(options2 = {}) {
+  const ambient = options2.ambient ?? process.env;
+  const env = {};
+  for (const name of PASSED_THROUGH) {
+    const value = ambient[name];
+    if (value !== void 0) env[name] = value;
+  }
+  const config = [...hardeningConfig(), ...options2.auth ? authConfig(options2.auth) : []];
+  env.GIT_CONFIG_COUNT = String(config.length);
+  config.forEach(([key, value], index) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
+  env.GIT_TERMINAL_PROMPT = "0";
+  env.LC_ALL = "C";
+  return { ...env, ...options2.extra };
+}
+function redact(text, secrets) {
+  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1***@");
+  for (const secret of secrets) {
+    if (secret.length > 0) out = out.split(secret).join("***");
+  }
+  return out;
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -25696,10 +25777,10 @@ function merge(defaults2, route, options2) {
   if (options2.url === "/graphql") {
     if (defaults2 && defaults2.mediaType.previews?.length) {
       mergedOptions.mediaType.previews = defaults2.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+        (preview2) => !mergedOptions.mediaType.previews.includes(preview2)
       ).concat(mergedOptions.mediaType.previews);
     }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview2) => preview2.replace(/-preview/, ""));
   }
   return mergedOptions;
 }
@@ -25899,9 +25980,9 @@ function parse(options2) {
     if (url.endsWith("/graphql")) {
       if (options2.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options2.mediaType.previews).map((preview) => {
+        headers.accept = previewsFromAcceptHeader.concat(options2.mediaType.previews).map((preview2) => {
           const format = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
+          return `application/vnd.github.${preview2}-preview${format}`;
         }).join(",");
       }
     }
@@ -33528,85 +33609,6 @@ var wo = (t2, e) => {
   ), new f2(r2, n);
 };
 
-// src/git/auth.ts
-import { devNull } from "node:os";
-var DEFAULT_SERVER_URL = "https://github.com";
-var PASSED_THROUGH = [
-  "PATH",
-  "Path",
-  "PATHEXT",
-  "HOME",
-  "USERPROFILE",
-  "HOMEDRIVE",
-  "HOMEPATH",
-  "XDG_CONFIG_HOME",
-  "SystemRoot",
-  "SYSTEMROOT",
-  "ComSpec",
-  "TEMP",
-  "TMP",
-  "TMPDIR",
-  "HTTP_PROXY",
-  "HTTPS_PROXY",
-  "NO_PROXY",
-  "ALL_PROXY",
-  "http_proxy",
-  "https_proxy",
-  "no_proxy",
-  "all_proxy",
-  "SSL_CERT_FILE",
-  "SSL_CERT_DIR"
-];
-function hardeningConfig() {
-  return [
-    ["core.hooksPath", devNull],
-    ["core.fsmonitor", "false"],
-    // An empty value resets the list of helpers collected from every config file.
-    ["credential.helper", ""],
-    ["protocol.ext.allow", "never"]
-  ];
-}
-function basicCredential(token) {
-  return Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
-}
-function authConfig(auth2) {
-  const key = `http.${new URL(auth2.serverUrl ?? DEFAULT_SERVER_URL).origin}/.extraheader`;
-  return [
-    // actions/checkout persists its own header under the same key unless persist-credentials is
-    // false; an empty value clears it so GitHub never receives two Authorization headers.
-    [key, ""],
-    [key, `AUTHORIZATION: basic ${basicCredential(auth2.token)}`]
-  ];
-}
-function authSecrets(auth2) {
-  if (!auth2 || auth2.token === "") return [];
-  return [auth2.token, basicCredential(auth2.token)];
-}
-function buildGitEnv(options2 = {}) {
-  const ambient = options2.ambient ?? process.env;
-  const env = {};
-  for (const name of PASSED_THROUGH) {
-    const value = ambient[name];
-    if (value !== void 0) env[name] = value;
-  }
-  const config = [...hardeningConfig(), ...options2.auth ? authConfig(options2.auth) : []];
-  env.GIT_CONFIG_COUNT = String(config.length);
-  config.forEach(([key, value], index) => {
-    env[`GIT_CONFIG_KEY_${index}`] = key;
-    env[`GIT_CONFIG_VALUE_${index}`] = value;
-  });
-  env.GIT_TERMINAL_PROMPT = "0";
-  env.LC_ALL = "C";
-  return { ...env, ...options2.extra };
-}
-function redact(text, secrets) {
-  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1***@");
-  for (const secret of secrets) {
-    if (secret.length > 0) out = out.split(secret).join("***");
-  }
-  return out;
-}
-
 // src/git/repo.ts
 var UNSAFE_WE_SET = {
   allowUnsafeConfigEnvCount: true,
@@ -34030,7 +34032,27 @@ function parsePayload(schema, payload, eventName) {
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
   const where = parsed.error.issues[0];
-  return skip(`the ${eventName} event payload is missing \`${where?.path.join(".") || "?"}\` (${where?.message ?? "invalid"}); nothing to plan`);
+  const field = `\`${where?.path.join(".") || "?"}\``;
+  const detail = `(${where?.message ?? "invalid"}); nothing to plan`;
+  const value = where ? valueAt(payload, where.path) : void 0;
+  if (where && value !== void 0) {
+    const expected = where.code === "invalid_type" ? where.expected === "int" ? "whole number" : where.expected : void 0;
+    const what = value === null ? "is null" : expected ? `is not ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}` : where.code === "too_small" || where.code === "too_big" ? "is out of range" : "is not valid";
+    return skip(`the ${eventName} event payload's ${field} ${what} (got ${preview(value)}: ${where.message}); nothing to plan`);
+  }
+  return skip(`the ${eventName} event payload is missing ${field} ${detail}`);
+}
+function preview(value) {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 39)}\u2026` : json;
+}
+function valueAt(value, path) {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return void 0;
+    current = current[key];
+  }
+  return current;
 }
 var isSkip = (value) => typeof value === "object" && value !== null && "kind" in value;
 function decideTrigger(eventName, payload, triggerLabel) {
@@ -34141,11 +34163,42 @@ function fromPullRequest(payload, triggerLabel) {
 function renderJobSummary(outcome, context3) {
   const icon = { planned: "\u2705", aborted: "\u26D4", invalid: "\u26A0\uFE0F" }[outcome.status];
   const parts = [`### ${icon} wild-plan: ${outcome.status}`, "", messageBlock(outcome.message), "", "#### Research server preflight", "", formatPreflightTable(outcome.preflight), ""];
+  if (outcome.agent || outcome.isolation) parts.push("#### Agent", "", ...agentSection(outcome), "");
   if (outcome.plan && !outcome.plan.abort) {
     parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? void 0 }), "");
   }
   parts.push(`Session \`${outcome.sessionId}\` \xB7 tasks \`${outcome.tasksPath}\` \xB7 repository ${context3.repo.owner}/${context3.repo.repo}`);
   return parts.join("\n");
+}
+function agentSection(outcome) {
+  const lines = [];
+  if (outcome.agent) {
+    const s = agentStatsJson(outcome.agent);
+    const count = (n) => n === void 0 ? "\u2013" : n.toLocaleString("en-US");
+    const name = s.agent === void 0 ? "\u2013" : `${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ""}`;
+    lines.push(
+      "| Agent | Model | Wall time | Turns | Tool calls | Tokens in | Tokens out |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+      `| ${name} | ${s.model ? cell(s.model) : "\u2013"} | ${wallTime(s.wallTimeMs)} | ${count(s.turns)} | ${count(s.toolCalls)} | ${count(s.inputTokens)} | ${count(s.outputTokens)} |`,
+      ""
+    );
+  }
+  if (outcome.isolation) {
+    const { isolated, reason } = outcome.isolation;
+    lines.push(`${isolated ? "\u{1F512} **Isolated:**" : "\u26A0\uFE0F **Not isolated:**"} ${sanitizeUntrusted(reason).replace(/\s+/g, " ").trim()}`);
+  }
+  return lines;
+}
+function cell(text) {
+  const clean = sanitizeUntrusted(text).replace(/[`|\\]/g, "").replace(/\s+/g, " ").trim();
+  const short = clean.length > 80 ? `${clean.slice(0, 79).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : clean;
+  return short === "" ? "\u2013" : `\`${short}\``;
+}
+function wallTime(ms2) {
+  if (ms2 < 9950) return `${(ms2 / 1e3).toFixed(1)} s`;
+  const seconds = Math.round(ms2 / 1e3);
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 // src/action/target.ts
@@ -34246,7 +34299,7 @@ async function runAction(settings, context3, deps) {
     const outcome = await planIssue(
       settings,
       { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
-      { log, runner: deps.runner, signal: deps.signal }
+      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true }
     );
     if (deps.signal?.aborted) throw new Error("cancelled");
     return await finish(settings, context3, target, outcome, writes, status, log);
@@ -34285,6 +34338,7 @@ async function finish(settings, context3, target, outcome, writes, status, log) 
     playbookPath: outcome.playbookPath,
     sessionId: outcome.sessionId,
     planJson: outcome.plan ? JSON.stringify({ ...planToJson(outcome.plan), findings: outcome.findings }) : void 0,
+    agentStats: outcome.agent ? JSON.stringify(agentStatsJson(outcome.agent)) : void 0,
     summary: renderJobSummary(outcome, context3)
   };
   if (outcome.status === "aborted") {
@@ -34464,7 +34518,7 @@ var StatusComment = class {
 
 // src/action/entry.ts
 var coreLog = {
-  info: (message) => info(message),
+  info: (message) => info(inertText(message)),
   warning: (message, where) => warning(message, where?.file ? { file: where.file, startLine: where.line } : void 0),
   error: (message) => error(message),
   group: (title, fn2) => group(title, fn2)
@@ -34472,9 +34526,11 @@ var coreLog = {
 async function runFromEnvironment() {
   try {
     const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)]));
-    for (const secret of [raw["github-token"], raw["server-token"]]) if (secret) setSecret(secret);
+    const tokens = [raw["github-token"], raw["server-token"], ...authSecrets(raw["github-token"] ? { token: raw["github-token"] } : void 0)];
+    for (const secret of tokens) if (secret) setSecret(secret);
     const context3 = readActionContext(process.env);
     const settings = parseSettings(raw, context3.workspace);
+    for (const secret of knownSecrets(settings)) setSecret(secret);
     if (!settings.githubToken) {
       throw new Error("input `github-token` is empty: leave it unset to use the workflow token, or pass a token with contents, issues and pull-requests write.");
     }
@@ -34500,7 +34556,8 @@ async function report(result) {
     "tasks-path": result.tasksPath,
     "playbook-path": result.playbookPath,
     "session-id": result.sessionId,
-    "plan-json": result.planJson
+    "plan-json": result.planJson,
+    "agent-stats": result.agentStats
   };
   for (const [name, value] of Object.entries(outputs)) if (value !== void 0) setOutput(name, String(value));
   try {

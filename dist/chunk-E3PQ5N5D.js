@@ -1190,13 +1190,13 @@ var require_ast = __commonJS({
         helperExpression: function helperExpression(node3) {
           return node3.type === "SubExpression" || (node3.type === "MustacheStatement" || node3.type === "BlockStatement") && !!(node3.params && node3.params.length || node3.hash);
         },
-        scopedId: function scopedId(path4) {
-          return /^\.|this\b/.test(path4.original);
+        scopedId: function scopedId(path7) {
+          return /^\.|this\b/.test(path7.original);
         },
         // an ID is simple if it only has one part, and that part is not
         // `..` or `this`.
-        simpleId: function simpleId(path4) {
-          return path4.parts.length === 1 && !AST.helpers.scopedId(path4) && !path4.depth;
+        simpleId: function simpleId(path7) {
+          return path7.parts.length === 1 && !AST.helpers.scopedId(path7) && !path7.depth;
         }
       }
     };
@@ -2281,12 +2281,12 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function prepareMustache(path4, params, hash2, open2, strip, locInfo) {
+    function prepareMustache(path7, params, hash2, open2, strip, locInfo) {
       var escapeFlag = open2.charAt(3) || open2.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
       var decorator = /\*/.test(open2);
       return {
         type: decorator ? "Decorator" : "MustacheStatement",
-        path: path4,
+        path: path7,
         params,
         hash: hash2,
         escaped,
@@ -2558,9 +2558,9 @@ var require_compiler = __commonJS({
       },
       DecoratorBlock: function DecoratorBlock(decorator) {
         var program = decorator.program && this.compileProgram(decorator.program);
-        var params = this.setupFullMustacheParams(decorator, program, void 0), path4 = decorator.path;
+        var params = this.setupFullMustacheParams(decorator, program, void 0), path7 = decorator.path;
         this.useDecorators = true;
-        this.opcode("registerDecorator", params.length, path4.original);
+        this.opcode("registerDecorator", params.length, path7.original);
       },
       PartialStatement: function PartialStatement(partial2) {
         this.usePartial = true;
@@ -2627,48 +2627,48 @@ var require_compiler = __commonJS({
         }
       },
       ambiguousSexpr: function ambiguousSexpr(sexpr, program, inverse) {
-        var path4 = sexpr.path, name = path4.parts[0], isBlock = program != null || inverse != null;
-        this.opcode("getContext", validateDepth(path4));
+        var path7 = sexpr.path, name = path7.parts[0], isBlock = program != null || inverse != null;
+        this.opcode("getContext", validateDepth(path7));
         this.opcode("pushProgram", program);
         this.opcode("pushProgram", inverse);
-        path4.strict = true;
-        this.accept(path4);
+        path7.strict = true;
+        this.accept(path7);
         this.opcode("invokeAmbiguous", name, isBlock);
       },
       simpleSexpr: function simpleSexpr(sexpr) {
-        var path4 = sexpr.path;
-        path4.strict = true;
-        this.accept(path4);
+        var path7 = sexpr.path;
+        path7.strict = true;
+        this.accept(path7);
         this.opcode("resolvePossibleLambda");
       },
       helperSexpr: function helperSexpr(sexpr, program, inverse) {
-        var params = this.setupFullMustacheParams(sexpr, program, inverse), path4 = sexpr.path, name = path4.parts[0];
+        var params = this.setupFullMustacheParams(sexpr, program, inverse), path7 = sexpr.path, name = path7.parts[0];
         if (this.options.knownHelpers[name]) {
           this.opcode("invokeKnownHelper", params.length, name);
         } else if (this.options.knownHelpersOnly) {
           throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name, sexpr);
         } else {
-          path4.strict = true;
-          path4.falsy = true;
-          this.accept(path4);
-          this.opcode("invokeHelper", params.length, path4.original, _ast2["default"].helpers.simpleId(path4));
+          path7.strict = true;
+          path7.falsy = true;
+          this.accept(path7);
+          this.opcode("invokeHelper", params.length, path7.original, _ast2["default"].helpers.simpleId(path7));
         }
       },
-      PathExpression: function PathExpression(path4) {
-        var depth = validateDepth(path4);
-        var parts = validateParts(path4);
+      PathExpression: function PathExpression(path7) {
+        var depth = validateDepth(path7);
+        var parts = validateParts(path7);
         this.addDepth(depth);
         this.opcode("getContext", depth);
-        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path4), blockParamId = !depth && !scoped && this.blockParamIndex(name);
+        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path7), blockParamId = !depth && !scoped && this.blockParamIndex(name);
         if (blockParamId) {
           this.opcode("lookupBlockParam", blockParamId, parts);
         } else if (!name) {
           this.opcode("pushContext");
-        } else if (path4.data) {
+        } else if (path7.data) {
           this.options.data = true;
-          this.opcode("lookupData", depth, parts, path4.strict);
+          this.opcode("lookupData", depth, parts, path7.strict);
         } else {
-          this.opcode("lookupOnContext", parts, path4.falsy, path4.strict, scoped);
+          this.opcode("lookupOnContext", parts, path7.falsy, path7.strict, scoped);
         }
       },
       StringLiteral: function StringLiteral(string6) {
@@ -2895,8 +2895,8 @@ var require_compiler = __commonJS({
       }
       return value;
     }
-    function validateParts(path4) {
-      return validateStringArray(path4, path4.parts, "parts");
+    function validateParts(path7) {
+      return validateStringArray(path7, path7.parts, "parts");
     }
     function validateBlockParams(program) {
       if (program.blockParams != null) {
@@ -3078,16 +3078,16 @@ var require_util = __commonJS({
     }
     exports.urlGenerate = urlGenerate;
     function normalize(aPath) {
-      var path4 = aPath;
+      var path7 = aPath;
       var url2 = urlParse(aPath);
       if (url2) {
         if (!url2.path) {
           return aPath;
         }
-        path4 = url2.path;
+        path7 = url2.path;
       }
-      var isAbsolute = exports.isAbsolute(path4);
-      var parts = path4.split(/\/+/);
+      var isAbsolute = exports.isAbsolute(path7);
+      var parts = path7.split(/\/+/);
       for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
         part = parts[i];
         if (part === ".") {
@@ -3104,15 +3104,15 @@ var require_util = __commonJS({
           }
         }
       }
-      path4 = parts.join("/");
-      if (path4 === "") {
-        path4 = isAbsolute ? "/" : ".";
+      path7 = parts.join("/");
+      if (path7 === "") {
+        path7 = isAbsolute ? "/" : ".";
       }
       if (url2) {
-        url2.path = path4;
+        url2.path = path7;
         return urlGenerate(url2);
       }
-      return path4;
+      return path7;
     }
     exports.normalize = normalize;
     function join5(aRoot, aPath) {
@@ -4707,24 +4707,24 @@ var require_code_gen = __commonJS({
     }
     var SourceMap;
     if (!SourceNode) {
-      SourceNode = function(line, column, srcFile, chunks2) {
+      SourceNode = function(line, column, srcFile, chunks3) {
         this.src = "";
-        if (chunks2) {
-          this.add(chunks2);
+        if (chunks3) {
+          this.add(chunks3);
         }
       };
       SourceNode.prototype = {
-        add: function add2(chunks2) {
-          if (_utils.isArray(chunks2)) {
-            chunks2 = chunks2.join("");
+        add: function add2(chunks3) {
+          if (_utils.isArray(chunks3)) {
+            chunks3 = chunks3.join("");
           }
-          this.src += chunks2;
+          this.src += chunks3;
         },
-        prepend: function prepend(chunks2) {
-          if (_utils.isArray(chunks2)) {
-            chunks2 = chunks2.join("");
+        prepend: function prepend(chunks3) {
+          if (_utils.isArray(chunks3)) {
+            chunks3 = chunks3.join("");
           }
-          this.src = chunks2 + this.src;
+          this.src = chunks3 + this.src;
         },
         toStringWithSourceMap: function toStringWithSourceMap() {
           return { code: this.toString() };
@@ -5914,8 +5914,8 @@ var require_printer = __commonJS({
       return this.accept(sexpr.path) + " " + params + hash2;
     };
     PrintVisitor.prototype.PathExpression = function(id) {
-      var path4 = id.parts.join("/");
-      return (id.data ? "@" : "") + "PATH:" + path4;
+      var path7 = id.parts.join("/");
+      return (id.data ? "@" : "") + "PATH:" + path7;
     };
     PrintVisitor.prototype.StringLiteral = function(string6) {
       return '"' + string6.value + '"';
@@ -6042,17 +6042,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node3, visitor, path4) {
-      const ctrl = callVisitor(key, node3, visitor, path4);
+    function visit_(key, node3, visitor, path7) {
+      const ctrl = callVisitor(key, node3, visitor, path7);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visit_(key, ctrl, visitor, path4);
+        replaceNode(key, path7, ctrl);
+        return visit_(key, ctrl, visitor, path7);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node3)) {
-          path4 = Object.freeze(path4.concat(node3));
+          path7 = Object.freeze(path7.concat(node3));
           for (let i = 0; i < node3.items.length; ++i) {
-            const ci = visit_(i, node3.items[i], visitor, path4);
+            const ci = visit_(i, node3.items[i], visitor, path7);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -6063,13 +6063,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node3)) {
-          path4 = Object.freeze(path4.concat(node3));
-          const ck = visit_("key", node3.key, visitor, path4);
+          path7 = Object.freeze(path7.concat(node3));
+          const ck = visit_("key", node3.key, visitor, path7);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node3.key = null;
-          const cv = visit_("value", node3.value, visitor, path4);
+          const cv = visit_("value", node3.value, visitor, path7);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -6090,17 +6090,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node3, visitor, path4) {
-      const ctrl = await callVisitor(key, node3, visitor, path4);
+    async function visitAsync_(key, node3, visitor, path7) {
+      const ctrl = await callVisitor(key, node3, visitor, path7);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path4, ctrl);
-        return visitAsync_(key, ctrl, visitor, path4);
+        replaceNode(key, path7, ctrl);
+        return visitAsync_(key, ctrl, visitor, path7);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node3)) {
-          path4 = Object.freeze(path4.concat(node3));
+          path7 = Object.freeze(path7.concat(node3));
           for (let i = 0; i < node3.items.length; ++i) {
-            const ci = await visitAsync_(i, node3.items[i], visitor, path4);
+            const ci = await visitAsync_(i, node3.items[i], visitor, path7);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -6111,13 +6111,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node3)) {
-          path4 = Object.freeze(path4.concat(node3));
-          const ck = await visitAsync_("key", node3.key, visitor, path4);
+          path7 = Object.freeze(path7.concat(node3));
+          const ck = await visitAsync_("key", node3.key, visitor, path7);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node3.key = null;
-          const cv = await visitAsync_("value", node3.value, visitor, path4);
+          const cv = await visitAsync_("value", node3.value, visitor, path7);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -6144,23 +6144,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node3, visitor, path4) {
+    function callVisitor(key, node3, visitor, path7) {
       if (typeof visitor === "function")
-        return visitor(key, node3, path4);
+        return visitor(key, node3, path7);
       if (identity.isMap(node3))
-        return visitor.Map?.(key, node3, path4);
+        return visitor.Map?.(key, node3, path7);
       if (identity.isSeq(node3))
-        return visitor.Seq?.(key, node3, path4);
+        return visitor.Seq?.(key, node3, path7);
       if (identity.isPair(node3))
-        return visitor.Pair?.(key, node3, path4);
+        return visitor.Pair?.(key, node3, path7);
       if (identity.isScalar(node3))
-        return visitor.Scalar?.(key, node3, path4);
+        return visitor.Scalar?.(key, node3, path7);
       if (identity.isAlias(node3))
-        return visitor.Alias?.(key, node3, path4);
+        return visitor.Alias?.(key, node3, path7);
       return void 0;
     }
-    function replaceNode(key, path4, node3) {
-      const parent = path4[path4.length - 1];
+    function replaceNode(key, path7, node3) {
+      const parent = path7[path7.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node3;
       } else if (identity.isPair(parent)) {
@@ -6772,10 +6772,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path4, value) {
+    function collectionFromPath(schema, path7, value) {
       let v = value;
-      for (let i = path4.length - 1; i >= 0; --i) {
-        const k = path4[i];
+      for (let i = path7.length - 1; i >= 0; --i) {
+        const k = path7[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -6794,7 +6794,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
+    var isEmptyPath = (path7) => path7 == null || typeof path7 === "object" && !!path7[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -6824,11 +6824,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path4, value) {
-        if (isEmptyPath(path4))
+      addIn(path7, value) {
+        if (isEmptyPath(path7))
           this.add(value);
         else {
-          const [key, ...rest] = path4;
+          const [key, ...rest] = path7;
           const node3 = this.get(key, true);
           if (identity.isCollection(node3))
             node3.addIn(rest, value);
@@ -6842,8 +6842,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        const [key, ...rest] = path4;
+      deleteIn(path7) {
+        const [key, ...rest] = path7;
         if (rest.length === 0)
           return this.delete(key);
         const node3 = this.get(key, true);
@@ -6857,8 +6857,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        const [key, ...rest] = path4;
+      getIn(path7, keepScalar) {
+        const [key, ...rest] = path7;
         const node3 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node3) ? node3.value : node3;
@@ -6876,8 +6876,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path4) {
-        const [key, ...rest] = path4;
+      hasIn(path7) {
+        const [key, ...rest] = path7;
         if (rest.length === 0)
           return this.has(key);
         const node3 = this.get(key, true);
@@ -6887,8 +6887,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        const [key, ...rest] = path4;
+      setIn(path7, value) {
+        const [key, ...rest] = path7;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -9403,9 +9403,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path4, value) {
+      addIn(path7, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path4, value);
+          this.contents.addIn(path7, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -9480,14 +9480,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path4) {
-        if (Collection.isEmptyPath(path4)) {
+      deleteIn(path7) {
+        if (Collection.isEmptyPath(path7)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path7) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -9502,10 +9502,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path4, keepScalar) {
-        if (Collection.isEmptyPath(path4))
+      getIn(path7, keepScalar) {
+        if (Collection.isEmptyPath(path7))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path7, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -9516,10 +9516,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path4) {
-        if (Collection.isEmptyPath(path4))
+      hasIn(path7) {
+        if (Collection.isEmptyPath(path7))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path7) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -9536,13 +9536,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path4, value) {
-        if (Collection.isEmptyPath(path4)) {
+      setIn(path7, value) {
+        if (Collection.isEmptyPath(path7)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path4), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path7), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path4, value);
+          this.contents.setIn(path7, value);
         }
       }
       /**
@@ -11503,9 +11503,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path4) => {
+    visit2.itemAtPath = (cst, path7) => {
       let item = cst;
-      for (const [field, index2] of path4) {
+      for (const [field, index2] of path7) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -11514,23 +11514,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path4) => {
-      const parent = visit2.itemAtPath(cst, path4.slice(0, -1));
-      const field = path4[path4.length - 1][0];
+    visit2.parentCollection = (cst, path7) => {
+      const parent = visit2.itemAtPath(cst, path7.slice(0, -1));
+      const field = path7[path7.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path4, item, visitor) {
-      let ctrl = visitor(item, path4);
+    function _visit(path7, item, visitor) {
+      let ctrl = visitor(item, path7);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path7.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -11541,10 +11541,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path4);
+            ctrl = ctrl(item, path7);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path7) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -13295,6 +13295,42 @@ var require_dist = __commonJS({
   }
 });
 
+// src/log-safety.ts
+import { randomBytes } from "node:crypto";
+var STOP = "stop-commands";
+function stopToken(text5) {
+  for (; ; ) {
+    const token = `wild-plan-${randomBytes(16).toString("hex")}`;
+    if (!containsFolded(text5, token)) return token;
+  }
+}
+function untrustedBlock(text5, token = stopToken(text5)) {
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) {
+    throw new Error("untrustedBlock: the stop token must be 16 or more letters, digits, `-` or `_`");
+  }
+  if (containsFolded(text5, token)) throw new Error("untrustedBlock: the stop token occurs in the text");
+  const body2 = /[\r\n]$/.test(text5) ? text5 : `${text5}
+`;
+  return `::${STOP}::${token}
+${body2}::${token}::`;
+}
+function inertText(text5) {
+  if (isUntrustedBlock(text5)) return text5;
+  return text5.includes("::") || text5.includes("##[") ? untrustedBlock(text5) : text5;
+}
+function isUntrustedBlock(text5) {
+  const open2 = /^::stop-commands::([A-Za-z0-9_-]{16,})\n/.exec(text5);
+  if (!open2) return false;
+  const token = open2[1];
+  const close = `::${token}::`;
+  if (!text5.endsWith(close)) return false;
+  const body2 = text5.slice(open2[0].length, text5.length - close.length);
+  return /[\r\n]$/.test(body2) && !containsFolded(body2, token);
+}
+function containsFolded(text5, token) {
+  return text5.toUpperCase().includes(token.toUpperCase()) || text5.toLowerCase().includes(token.toLowerCase());
+}
+
 // src/settings.ts
 import path from "node:path";
 
@@ -14115,10 +14151,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj2, path4) {
-  if (!path4)
+function getElementAtPath(obj2, path7) {
+  if (!path7)
     return obj2;
-  return path4.reduce((acc, key) => acc?.[key], obj2);
+  return path7.reduce((acc, key) => acc?.[key], obj2);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -14458,11 +14494,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path4, issues) {
+function prefixIssues(path7, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path4);
+    iss.path.unshift(path7);
     return iss;
   });
 }
@@ -14924,16 +14960,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path4 = []) => {
+  const processError = (error63, path7 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path4, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path7, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path4, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path7, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path4, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path7, ...issue2.path]);
       } else {
-        const fullpath = [...path4, ...issue2.path];
+        const fullpath = [...path7, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -14972,17 +15008,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path4 = []) => {
+  const processError = (error63, path7 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path4, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path7, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path4, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path7, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path4, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path7, ...issue2.path]);
       } else {
-        const fullpath = [...path4, ...issue2.path];
+        const fullpath = [...path7, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -15021,8 +15057,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path4 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path4) {
+  const path7 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path7) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -32160,13 +32196,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path4 = ref.slice(1).split("/").filter(Boolean);
-  if (path4.length === 0) {
+  const path7 = ref.slice(1).split("/").filter(Boolean);
+  if (path7.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path4[0] === defsKey) {
-    const key = path4[1] === void 0 ? void 0 : decodeJSONPointerSegment(path4[1]);
+  if (path7[0] === defsKey) {
+    const key = path7[1] === void 0 ? void 0 : decodeJSONPointerSegment(path7[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -33299,9 +33335,9 @@ function exited(child) {
 function streamEnd(stream) {
   return new Promise((resolve) => stream.once("close", resolve).once("error", () => resolve()));
 }
-function isDirectory(path4) {
+function isDirectory(path7) {
   try {
-    return statSync(path4).isDirectory();
+    return statSync(path7).isDirectory();
   } catch {
     return false;
   }
@@ -33359,8 +33395,8 @@ function groupRunning(pgid) {
 }
 function runningInGroup(pid, pgid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const [state, , pgrp] = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
     return Number(pgrp) === pgid && state !== "Z" && state !== "X";
   } catch {
     return false;
@@ -33465,7 +33501,7 @@ async function probeEndpoint(url2, timeoutMs = 3e3) {
     });
   });
 }
-function unreachableSentence(endpoint, probe) {
+function unreachableSentence(endpoint, probe2) {
   const why = {
     refused: "connection refused",
     "host not found": "host not found",
@@ -33473,7 +33509,7 @@ function unreachableSentence(endpoint, probe) {
     reachable: "the agent could not connect, though the runner can: check proxy settings forwarded in `agent-env`",
     unknown: "connection failed"
   };
-  return `the model endpoint at ${endpoint} is unreachable (${why[probe]})`;
+  return `the model endpoint at ${endpoint} is unreachable (${why[probe2]})`;
 }
 
 // src/agent/events/errors.ts
@@ -33537,7 +33573,7 @@ function originOf(url2) {
 }
 
 // src/agent/install.ts
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 import { access, constants, mkdir, readFile, rename, rm as rm2 } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, dirname, join as join2 } from "node:path";
@@ -33571,8 +33607,8 @@ async function resolveAgentBinary(pkg, options) {
   if (cached2) return { path: cached2, version: pkg.version, source: "cache" };
   log(`installing ${pkg.packageName}@${pkg.version} into ${installDir(options.cacheDir, pkg)}`);
   const started = Date.now();
-  const path4 = await installAgent(pkg, options);
-  return { path: path4, version: pkg.version, source: "installed", installMs: Date.now() - started };
+  const path7 = await installAgent(pkg, options);
+  return { path: path7, version: pkg.version, source: "installed", installMs: Date.now() - started };
 }
 async function findInstalled(cacheDir, pkg) {
   const dir = installDir(cacheDir, pkg);
@@ -33589,7 +33625,7 @@ async function findInstalled(cacheDir, pkg) {
 async function installAgent(pkg, options) {
   const spec = `${pkg.packageName}@${pkg.version}`;
   const dir = installDir(options.cacheDir, pkg);
-  const staging = `${dir}.partial-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const staging = `${dir}.partial-${process.pid}-${randomBytes2(4).toString("hex")}`;
   await mkdir(dirname(dir), { recursive: true });
   try {
     const npm = await runCaptured({
@@ -33643,11 +33679,11 @@ async function findOnPath(bin, pathEnv) {
   }
   return void 0;
 }
-async function probeVersion(path4) {
+async function probeVersion(path7) {
   try {
     const result = await runCaptured({
-      argv: [path4, "--version"],
-      cwd: dirname(path4),
+      argv: [path7, "--version"],
+      cwd: dirname(path7),
       env: npmEnv(process.env),
       timeoutMs: 3e4,
       killGraceMs: 1e3
@@ -33660,12 +33696,12 @@ ${result.stderrTail}`.match(/\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/)?.[0];
 }
 
 // src/agent/sweep.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
 import { setTimeout as sleep2 } from "node:timers/promises";
 var RUN_TAG_ENV = "WILD_PLAN_RUN_ID";
 function newRunTag() {
-  return randomBytes2(12).toString("hex");
+  return randomBytes3(12).toString("hex");
 }
 function taggedProcesses(name, value) {
   if (process.platform !== "linux") return [];
@@ -33680,8 +33716,8 @@ function taggedProcesses(name, value) {
   for (const entry of entries2) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const stat = readFileSync2(`/proc/${entry}/stat`, "utf8");
-      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      const stat2 = readFileSync2(`/proc/${entry}/stat`, "utf8");
+      const state = stat2.slice(stat2.lastIndexOf(")") + 2, stat2.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") continue;
       if (readFileSync2(`/proc/${entry}/environ`, "utf8").split("\0").includes(needle)) pids.push(Number(entry));
     } catch {
@@ -33747,7 +33783,14 @@ var PresetRunner = class {
     const { preset, model, baseUrl } = this.options;
     const binary = await this.prepare();
     if (binary.installMs !== void 0) this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1e3)} s`);
+    const isolation = request.isolation;
     const runDir = await mkdtemp2(join3(tmpdir2(), `wild-${preset.name}-`));
+    let lent = false;
+    const reclaim = async () => {
+      if (!lent) return;
+      lent = false;
+      await isolation.reclaim(runDir);
+    };
     try {
       const home = join3(runDir, "home");
       const xdg = {
@@ -33759,7 +33802,16 @@ var PresetRunner = class {
       const invocation = preset.invocation({ prompt: request.prompt, workdir: request.workdir, runDir, model, baseUrl });
       for (const dir of [home, ...Object.values(xdg), ...invocation.makeDirs ?? []]) await mkdir2(dir, { recursive: true });
       const tag = newRunTag();
-      const env = buildAgentEnv(process.env, { ...request.env, HOME: home, ...xdg, ...invocation.env, [RUN_TAG_ENV]: tag }, this.options.forwardEnv);
+      const env = buildAgentEnv(
+        process.env,
+        { ...request.env, ...isolation?.env, HOME: home, ...xdg, ...invocation.env, [RUN_TAG_ENV]: tag },
+        this.options.forwardEnv
+      );
+      if (isolation) {
+        await isolation.reach(binary.path);
+        lent = true;
+        await isolation.grant(runDir);
+      }
       const watchdog = new AbortController();
       let gaveUp = false;
       const watch = lineWatcher(preset.unreachable, () => {
@@ -33777,9 +33829,11 @@ var PresetRunner = class {
         maxOutputBytes: request.maxOutputBytes,
         maxStderrBytes: this.options.maxStderrBytes,
         label: `${preset.name} \`${binary.path}\``,
-        onOutput: watch
+        onOutput: watch,
+        isolation: isolation?.process
       });
       await stopTagged(RUN_TAG_ENV, tag, this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+      await reclaim();
       const parsed = preset.parse(captured.stdout);
       const fromFile = invocation.lastMessageFile ? await readFile2(invocation.lastMessageFile, "utf8").catch(() => "") : "";
       const finalText = fromFile.trim() !== "" ? fromFile : parsed.finalText;
@@ -33815,6 +33869,8 @@ wild-plan: ${failure2}`.trimStart() : captured.stderrTail,
         failure: failure2
       };
     } finally {
+      await reclaim().catch(() => {
+      });
       await rm3(runDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {
       });
     }
@@ -34447,14 +34503,7 @@ ${lines.join("\n")}`);
     serverProxy: inputs["server-proxy"],
     workspace: root
   };
-  const agentProblems = agentSettingsProblems({
-    agent: settings.agent,
-    agentCommand: settings.agentCommand,
-    agentVersion: settings.agentVersion,
-    model: settings.model,
-    agentEnv: settings.agentEnv,
-    providerBaseUrl: settings.agentBaseUrl
-  });
+  const agentProblems = agentSettingsProblems(agentSettingsOf(settings));
   if (agentProblems.length > 0) {
     throw new SettingsError(`Invalid inputs:
 ${agentProblems.map((problem) => `- ${problem}`).join("\n")}`);
@@ -34478,233 +34527,598 @@ function workspaceRelative(root, tasksPath) {
 function tasksPathFor(settings, issueNumber) {
   return settings.tasksPathTemplate.replaceAll("{number}", issueNumber === void 0 ? "local" : String(issueNumber));
 }
-
-// src/log-safety.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-var STOP = "stop-commands";
-function stopToken(text5) {
-  for (; ; ) {
-    const token = `wild-plan-${randomBytes3(16).toString("hex")}`;
-    if (!containsFolded(text5, token)) return token;
-  }
-}
-function untrustedBlock(text5, token = stopToken(text5)) {
-  if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) {
-    throw new Error("untrustedBlock: the stop token must be 16 or more letters, digits, `-` or `_`");
-  }
-  if (containsFolded(text5, token)) throw new Error("untrustedBlock: the stop token occurs in the text");
-  const body2 = /[\r\n]$/.test(text5) ? text5 : `${text5}
-`;
-  return `::${STOP}::${token}
-${body2}::${token}::`;
-}
-function inertText(text5) {
-  return text5.includes("::") || text5.includes("##[") ? untrustedBlock(text5) : text5;
-}
-function containsFolded(text5, token) {
-  return text5.toUpperCase().includes(token.toUpperCase()) || text5.toLowerCase().includes(token.toLowerCase());
-}
-
-// src/sanitize.ts
-var BANNED_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB\uFFFE\uFFFF\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\uD800-\uDFFF]/gu;
-var COMMENT_OPEN = "<!--";
-var COMMENT_CLOSE = "-->";
-function sanitizeUntrusted(text5) {
-  return sanitizeWithReport(text5).text;
-}
-function sanitizeWithReport(text5) {
-  const lines = text5.replace(/\r\n?|[\u2028\u2029]/g, "\n");
-  let removedChars = 0;
-  const visible = lines.replace(BANNED_CHARS, () => {
-    removedChars += 1;
-    return "";
-  });
-  const { text: uncommented, removed } = removeHtmlComments(visible);
-  return { text: uncommented, removedChars, removedComments: removed };
-}
-function removeHtmlComments(text5) {
-  if (!text5.includes(COMMENT_OPEN)) return { text: text5, removed: 0 };
-  const kept = [];
-  let removed = 0;
-  let i = 0;
-  let afterRemoval = false;
-  for (; ; ) {
-    const straddle = afterRemoval ? straddlingPrefix(kept, text5, i) : 0;
-    if (straddle > 0) {
-      dropLast(kept, straddle);
-      removed += 1;
-      i = commentEnd(text5, i + COMMENT_OPEN.length - straddle);
-      continue;
-    }
-    const open2 = text5.indexOf(COMMENT_OPEN, i);
-    if (open2 === -1) {
-      kept.push(text5.slice(i));
-      break;
-    }
-    if (open2 > i) kept.push(text5.slice(i, open2));
-    removed += 1;
-    i = commentEnd(text5, open2 + COMMENT_OPEN.length);
-    afterRemoval = true;
-  }
-  return { text: kept.join(""), removed };
-}
-function straddlingPrefix(kept, text5, at) {
-  const tail2 = lastChars(kept, COMMENT_OPEN.length - 1);
-  for (let k = COMMENT_OPEN.length - 1; k >= 1; k -= 1) {
-    if (tail2.endsWith(COMMENT_OPEN.slice(0, k)) && text5.startsWith(COMMENT_OPEN.slice(k), at)) return k;
-  }
-  return 0;
-}
-function lastChars(chunks2, count2) {
-  let tail2 = "";
-  for (let c = chunks2.length - 1; c >= 0 && tail2.length < count2; c -= 1) tail2 = chunks2[c] + tail2;
-  return tail2.slice(-count2);
-}
-function dropLast(chunks2, count2) {
-  let left = count2;
-  while (left > 0 && chunks2.length > 0) {
-    const last = chunks2.pop() ?? "";
-    if (last.length > left) chunks2.push(last.slice(0, last.length - left));
-    left -= Math.min(left, last.length);
-  }
-}
-function commentEnd(text5, start) {
-  if (text5.startsWith(">", start)) return start + 1;
-  if (text5.startsWith("->", start)) return start + 2;
-  const close = text5.indexOf(COMMENT_CLOSE, start);
-  return close === -1 ? text5.length : close + COMMENT_CLOSE.length;
-}
-
-// src/goal.ts
-var DEFAULT_GOAL_MAX_CHARS = 2e4;
-var DEFAULT_STEER_MAX_CHARS = 4e3;
-var GoalError = class extends Error {
-  name = "GoalError";
-};
-var NO_RESPONSE = "_No response_";
-var GOAL_LABEL = /^(?:the\s+)?(?:research\s+)?goals?\b/i;
-var FORM_HEADING = /^ {0,3}###[ \t]/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})/;
-function buildGoal(input2, opts = {}) {
-  const maxChars = checkedLimit(opts.maxChars ?? DEFAULT_GOAL_MAX_CHARS, "maxChars");
-  const maxSteerChars = checkedLimit(opts.maxSteerChars ?? DEFAULT_STEER_MAX_CHARS, "maxSteerChars");
-  const notices = [];
-  const title = sanitizeWithReport(input2.title ?? "");
-  const body2 = sanitizeWithReport(input2.body ?? "");
-  const hidden = addReports(title, body2);
-  if (hidden) notices.push(`Removed hidden content from the issue: ${hidden}.`);
-  const text5 = composeGoal(title.text.replace(/\s+/g, " ").trim(), body2.text);
-  if (text5 === "") {
-    throw new GoalError(
-      "No research goal found: the issue title and body are empty once hidden content (HTML comments, invisible characters) is removed. Write the research goal in the issue body under `### Goal` (or in the title) and run wild-plan again."
-    );
-  }
-  const goal = capText(text5, maxChars, "goal");
-  if (goal.truncated) notices.push(`The goal was cut to its first ${maxChars} characters.`);
-  const steerReport = sanitizeWithReport(input2.steer ?? "");
-  const steerHidden = addReports(steerReport);
-  if (steerHidden) notices.push(`Removed hidden content from the steer text: ${steerHidden}.`);
-  const steer = capText(steerReport.text.trim(), maxSteerChars, "steer");
-  if (steer.truncated) notices.push(`The steer text was cut to its first ${maxSteerChars} characters.`);
-  return { goal: goal.text, steer: steer.text, truncated: goal.truncated || steer.truncated, notices };
-}
-function checkedLimit(value, name) {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-function addReports(...reports) {
-  const comments = reports.reduce((n, r) => n + r.removedComments, 0);
-  const chars = reports.reduce((n, r) => n + r.removedChars, 0);
-  const parts = [];
-  if (comments > 0) parts.push(`${comments} HTML comment${comments === 1 ? "" : "s"}`);
-  if (chars > 0) parts.push(`${chars} invisible or control character${chars === 1 ? "" : "s"}`);
-  return parts.join(" and ");
-}
-function composeGoal(title, body2) {
-  const sections = splitFormSections(body2);
-  const goalIndex = sections.findIndex((s) => s.heading !== null && GOAL_LABEL.test(s.heading));
-  const parts = [title];
-  if (goalIndex === -1) {
-    parts.push(body2.trim());
-  } else {
-    parts.push(answer(sections[goalIndex]?.text ?? ""));
-    sections.forEach((section, index2) => {
-      const text5 = answer(section.text);
-      if (index2 === goalIndex || text5 === "") return;
-      parts.push(section.heading === null ? text5 : `### ${section.heading}
-
-${text5}`);
-    });
-  }
-  return parts.filter((part) => part !== "").join("\n\n");
-}
-function answer(text5) {
-  const trimmed = text5.trim();
-  return trimmed === NO_RESPONSE ? "" : trimmed;
-}
-function splitFormSections(body2) {
-  const sections = [{ heading: null, text: "" }];
-  const lines = [];
-  let fence = null;
-  const flush = () => {
-    const current = sections[sections.length - 1];
-    if (current) current.text = lines.join("\n");
-    lines.length = 0;
+function agentSettingsOf(settings) {
+  return {
+    agent: settings.agent,
+    agentCommand: settings.agentCommand,
+    agentVersion: settings.agentVersion,
+    model: settings.model,
+    agentEnv: settings.agentEnv,
+    providerBaseUrl: settings.agentBaseUrl
   };
-  for (const line of body2.split("\n")) {
-    fence = nextFence(line, fence);
-    const heading = fence === null ? formHeading(line) : null;
-    if (heading) {
-      flush();
-      sections.push({ heading, text: "" });
-    } else {
-      lines.push(line);
+}
+
+// src/main.ts
+import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
+import path6 from "node:path";
+
+// src/agent/credential-scan.ts
+import { execFile } from "node:child_process";
+import { readdir, readFile as readFile3, stat } from "node:fs/promises";
+import path2 from "node:path";
+
+// src/redact.ts
+var MIN_SECRET_LENGTH = 4;
+var MIN_ENCODED_SECRET_LENGTH = 8;
+var REDACTION_KINDS = [
+  "secret",
+  "github-pat",
+  "github-token",
+  "anthropic-key",
+  "openai-key",
+  "aws-access-key-id",
+  "jwt",
+  "slack-token"
+];
+var redactionMarker = (kind) => `[REDACTED:${kind}]`;
+var MARKER = String.raw`\[REDACTED:(?:${REDACTION_KINDS.join("|")})\]`;
+var START = "(?<![A-Za-z0-9])";
+var hasDigitAndLetter = (match) => /[0-9]/.test(match.slice(3)) && /[A-Za-z]/.test(match.slice(3));
+var TOKEN_RULES = [
+  // Fine-grained PAT: github_pat_ + 22 + _ + 59 (longer accepted: the format may grow).
+  { kind: "github-pat", source: "github_pat_[A-Za-z0-9]{22,}_[A-Za-z0-9]{59,}" },
+  // ghp_ personal, gho_ OAuth, ghu_ user-to-server, ghs_ server-to-server (GITHUB_TOKEN), ghr_ refresh.
+  { kind: "github-token", source: "gh[pousr]_[A-Za-z0-9]{36,}" },
+  { kind: "anthropic-key", source: "sk-ant-[A-Za-z0-9_-]{20,}", accept: hasDigitAndLetter },
+  // sk-…, sk-proj-…, sk-svcacct-…, sk-admin-…: the body runs over the second prefix too.
+  { kind: "openai-key", source: "sk-[A-Za-z0-9_-]{20,}", accept: hasDigitAndLetter },
+  // Long-term (AKIA) and temporary (ASIA) access key ids; exactly 20 characters.
+  { kind: "aws-access-key-id", source: "(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])" },
+  // header.payload.signature, both JSON objects (`{"` is `eyJ` in base64url); alg none has no signature.
+  { kind: "jwt", source: String.raw`eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*` },
+  { kind: "slack-token", source: "xox[abprs]-[A-Za-z0-9-]{10,}" }
+];
+var TOKEN_PATTERN = new RegExp(`(${MARKER})|${START}(?:${TOKEN_RULES.map((r) => `(${r.source})`).join("|")})`, "g");
+function redactSecrets(text5, knownSecrets2) {
+  return redactTokens(redactKnown(text5, knownSecrets2));
+}
+function secretForms(secret) {
+  if (secret.trim().length < MIN_SECRET_LENGTH) return [];
+  const forms = [secret];
+  if (secret.length >= MIN_ENCODED_SECRET_LENGTH) {
+    const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
+    forms.push(b64(`x-access-token:${secret}`), b64(secret), b64(`${secret}:`), b64(`:${secret}`));
+    forms.push(...base64Cores(Buffer.from(secret, "utf8")));
+  }
+  const all2 = forms.flatMap((form) => [form, toBase64Url(form)]);
+  return [...new Set(all2)].sort((a, b) => b.length - a.length);
+}
+function base64Cores(bytes) {
+  const cores = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(8 * offset / 6);
+    const end = Math.floor(8 * (offset + bytes.length) / 6);
+    cores.push(encoded.slice(first, end));
+  }
+  return cores;
+}
+var toBase64Url = (s) => s.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function redactKnown(text5, knownSecrets2) {
+  const forms = [...new Set(knownSecrets2.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return text5;
+  const pattern = new RegExp(`(${MARKER})|(?:${forms.map(escapeRegExp).join("|")})`, "g");
+  const marker = redactionMarker("secret");
+  return text5.replace(pattern, (match, existing) => existing ?? marker);
+}
+function redactTokens(text5) {
+  return text5.replace(TOKEN_PATTERN, (match, existing, ...rest) => {
+    if (existing !== void 0) return match;
+    const index2 = rest.findIndex((group, i) => i < TOKEN_RULES.length && group !== void 0);
+    const rule = TOKEN_RULES[index2];
+    if (rule === void 0 || rule.accept && !rule.accept(match)) return match;
+    return redactionMarker(rule.kind);
+  });
+}
+function escapeRegExp(text5) {
+  return text5.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
+// src/agent/credential-scan.ts
+async function findPersistedCredentials(workspace) {
+  const found = [];
+  for (const file2 of await configFiles(workspace)) {
+    for (const [key, value] of await configEntries(file2)) {
+      const why = credentialIn(key, value);
+      if (why) found.push({ file: path2.relative(workspace, file2), key, why });
     }
   }
-  flush();
-  return sections;
+  return found;
 }
-function formHeading(line) {
-  const prefix = FORM_HEADING.exec(line);
-  if (!prefix) return null;
-  return withoutClosingHashes(line.slice(prefix[0].length)).trim() || null;
+function describePersistedCredentials(found) {
+  const list3 = found.map((f) => `${f.key} in ${f.file} (${f.why})`).join("; ");
+  return `The checkout holds a credential the agent could read: ${list3}. Set \`persist-credentials: false\` on actions/checkout in this workflow (wild-plan pushes with its own token), or remove it with \`git config --local --unset-all <key>\` before wild-plan runs.`;
 }
-function withoutClosingHashes(text5) {
-  const trimmed = text5.trimEnd();
-  let end = trimmed.length;
-  while (end > 0 && trimmed[end - 1] === "#") end -= 1;
-  const before = trimmed[end - 1];
-  return end < trimmed.length && (before === void 0 || before === " " || before === "	") ? trimmed.slice(0, end) : trimmed;
+function credentialIn(key, value) {
+  const k = key.toLowerCase();
+  if (/^http\..*extraheader$/.test(k) && /authorization|token|bearer|basic/i.test(value)) return "an Authorization header";
+  if (/^(include|includeif\..*)\.path$/.test(k)) return "an included config file, where actions/checkout v6 keeps the token";
+  if (/^credential\..*helper$/.test(k) && /\bstore\b/.test(value)) return "a credential store";
+  if (/^remote\..*\.(url|pushurl)$/.test(k) && hasUserInfo(value)) return "a URL with a password";
+  if (/^url\..*\.(insteadof|pushinsteadof)$/.test(k) && hasUserInfo(key.slice(4))) return "a URL rewrite with a password";
+  return null;
 }
-function capText(text5, max, label2) {
-  if (text5.length <= max) return { text: text5, truncated: false };
-  let end = 0;
-  for (let points = 0; points < max && end < text5.length; points += 1) {
-    end += (text5.codePointAt(end) ?? 0) > 65535 ? 2 : 1;
+function hasUserInfo(url2) {
+  const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(url2)?.[1];
+  if (userInfo === void 0) return false;
+  const [user = "", password] = userInfo.split(":");
+  return password !== void 0 && password !== "" || redactSecrets(user, []) !== user;
+}
+async function configFiles(workspace) {
+  const gitDir = await resolveGitDir(workspace);
+  if (gitDir === null) return [];
+  const files = [path2.join(gitDir, "config"), path2.join(gitDir, "config.worktree")];
+  const commonDir = await readFile3(path2.join(gitDir, "commondir"), "utf8").then((d) => path2.resolve(gitDir, d.trim()), () => null);
+  if (commonDir) files.push(path2.join(commonDir, "config"));
+  files.push(...await moduleConfigs(path2.join(commonDir ?? gitDir, "modules"), 4));
+  const existing = [];
+  for (const file2 of files) if (await isFile(file2)) existing.push(file2);
+  return existing;
+}
+async function resolveGitDir(workspace) {
+  const dotGit = path2.join(workspace, ".git");
+  const info = await stat(dotGit).catch(() => null);
+  if (info?.isDirectory()) return dotGit;
+  if (!info?.isFile()) return null;
+  const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile3(dotGit, "utf8"))?.[1]?.trim();
+  return pointer ? path2.resolve(workspace, pointer) : null;
+}
+async function moduleConfigs(dir, depth) {
+  if (depth === 0) return [];
+  const entries2 = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const out = [];
+  for (const entry of entries2) {
+    if (!entry.isDirectory()) continue;
+    const sub = path2.join(dir, entry.name);
+    out.push(path2.join(sub, "config"), ...await moduleConfigs(path2.join(sub, "modules"), depth - 1));
   }
-  if (end >= text5.length) return { text: text5, truncated: false };
-  let kept = text5.slice(0, end).trimEnd();
-  const openFence = unclosedFence(kept);
-  if (openFence) kept += `
-${openFence}`;
-  return { text: `${kept}
+  return out;
+}
+var isFile = (file2) => stat(file2).then((s) => s.isFile(), () => false);
+function configEntries(file2) {
+  return new Promise((resolve, reject) => {
+    execFile("git", ["config", "--file", file2, "--null", "--list"], { env: { PATH: process.env.PATH ?? "", LC_ALL: "C" } }, (error62, stdout) => {
+      if (error62) return reject(new Error(`cannot read ${file2} as git config: ${error62.message}`));
+      resolve(
+        stdout.split("\0").filter(Boolean).map((entry) => {
+          const newline = entry.indexOf("\n");
+          return newline < 0 ? [entry, ""] : [entry.slice(0, newline), entry.slice(newline + 1)];
+        })
+      );
+    });
+  });
+}
 
-[\u2026 ${label2} truncated at ${max} characters by wild-plan]`, truncated: true };
+// src/agent/isolation.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { mkdir as mkdir3, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { constants as constants2, tmpdir as tmpdir3 } from "node:os";
+import path4 from "node:path";
+
+// src/agent/ownership.ts
+import { lstat, readdir as readdir2, realpath } from "node:fs/promises";
+import path3 from "node:path";
+
+// src/agent/privilege.ts
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync } from "node:fs";
+var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+var HELPER_ENV = { PATH: SYSTEM_PATH, LC_ALL: "C" };
+var ENV_PROGRAM = existsSync("/usr/bin/env") ? "/usr/bin/env" : "/bin/env";
+function execute(argv, options = {}) {
+  return new Promise((resolve) => {
+    const [file2, ...args] = argv;
+    const child = spawn2(file2, args, { env: HELPER_ENV, stdio: ["pipe", "pipe", "pipe"], uid: options.uid, gid: options.gid });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => stdout += chunk.toString("utf8"));
+    child.stderr.on("data", (chunk) => stderr += chunk.toString("utf8"));
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options.input ?? "");
+    child.once("error", (error62) => resolve({ code: null, stdout, stderr: `${stderr}${error62.message}` }));
+    child.once("close", (code3) => resolve({ code: code3, stdout, stderr }));
+  });
 }
-function unclosedFence(text5) {
-  let fence = null;
-  for (const line of text5.split("\n")) fence = nextFence(line, fence);
-  return fence;
+function asRoot(mode, argv) {
+  return mode === "root" ? argv : ["sudo", "-n", "--", ...argv];
 }
-function nextFence(line, fence) {
-  const marker = FENCE.exec(line)?.[1];
-  if (!marker) return fence;
-  if (fence === null) return marker;
-  const closes = marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
-  return closes ? null : fence;
+function asAgent(mode, account, argv, env) {
+  if (mode === "root") return { argv: [...argv], env, uid: account.uid, gid: account.gid };
+  if (argv[0]?.includes("=")) throw new Error(`cannot run \`${argv[0]}\` as ${account.user}: a program name may not contain "="`);
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  return { argv: ["sudo", "-n", "-u", account.user, "--", ENV_PROGRAM, "-i", ...assignments, ...argv], env };
 }
+var HelperCommandError = class extends Error {
+  constructor(argv, code3, stderr) {
+    super(`\`${argv.join(" ")}\` failed (exit ${code3}): ${stderr.trim() || "no error output"}`);
+    this.code = code3;
+    this.stderr = stderr;
+  }
+  code;
+  stderr;
+  name = "HelperCommandError";
+};
+async function runAsRoot(mode, argv) {
+  const full = asRoot(mode, argv);
+  const result = await execute(full);
+  if (result.code !== 0) throw new HelperCommandError(full, result.code, result.stderr);
+  return result.stdout;
+}
+
+// src/agent/ownership.ts
+var MAX_ARGS_BYTES = 64 * 1024;
+async function lendWorkspace(mode, agent, workspaceDir) {
+  const workspace = await realpath(workspaceDir);
+  const root = await lstat(workspace);
+  const owner = { uid: root.uid, gid: root.gid };
+  const exceptions = await otherOwners(mode, workspace, owner);
+  const entries2 = (await readdir2(workspace)).filter((name) => name !== ".git").map((name) => path3.join(workspace, name));
+  const ancestors = [];
+  try {
+    await openAncestors(mode, workspace, ancestors);
+    await runAsRoot(mode, ["chown", "-h", `${agent.uid}:${agent.gid}`, "--", workspace]);
+    for (const chunk of chunks(entries2)) await runAsRoot(mode, ["chown", "-R", "-P", "-h", `${agent.uid}:${agent.gid}`, "--", ...chunk]);
+  } catch (error62) {
+    await giveBack(mode, agent, workspace, owner, exceptions, ancestors).catch(() => {
+    });
+    throw error62;
+  }
+  return { workspace, restore: () => giveBack(mode, agent, workspace, owner, exceptions, ancestors) };
+}
+async function giveBack(mode, agent, workspace, owner, exceptions, ancestors) {
+  const problems = [];
+  const attempt = async (argv, tolerateMissing = false) => {
+    try {
+      await runAsRoot(mode, argv);
+    } catch (error62) {
+      const missing = (line) => line.trim() === "" || /No such file or directory/.test(line);
+      if (tolerateMissing && error62 instanceof HelperCommandError && error62.stderr.split("\n").every(missing)) return;
+      problems.push(error62.message);
+    }
+  };
+  for (const [ids, paths] of exceptions) {
+    for (const chunk of chunks(paths)) await attempt(["chown", "-h", `--from=${agent.uid}`, ids, "--", ...chunk], true);
+  }
+  await attempt(["chown", "-R", "-P", "-h", `--from=${agent.uid}`, `${owner.uid}:${owner.gid}`, "--", workspace]);
+  for (const { dir, mode: original } of [...ancestors].reverse()) await attempt(["chmod", (original & 4095).toString(8), "--", dir]);
+  if (problems.length > 0) throw new Error(`could not give the workspace back to uid ${owner.uid}: ${problems.join("; ")}`);
+}
+async function otherOwners(mode, workspace, owner) {
+  const gitDir = path3.join(escapeFindPattern(workspace), ".git");
+  const out = await runAsRoot(mode, [
+    "find",
+    workspace,
+    "-path",
+    gitDir,
+    "-prune",
+    "-o",
+    "(",
+    "!",
+    "-user",
+    String(owner.uid),
+    "-o",
+    "!",
+    "-group",
+    String(owner.gid),
+    ")",
+    "-printf",
+    "%U:%G %p\\0"
+  ]);
+  const byOwner = /* @__PURE__ */ new Map();
+  for (const record2 of out.split("\0")) {
+    const space = record2.indexOf(" ");
+    if (space < 0) continue;
+    const ids = record2.slice(0, space);
+    byOwner.set(ids, [...byOwner.get(ids) ?? [], record2.slice(space + 1)]);
+  }
+  return byOwner;
+}
+async function openAncestors(mode, target, changed) {
+  for (let dir = path3.dirname(target); ; dir = path3.dirname(dir)) {
+    const stat2 = await lstat(dir);
+    if ((stat2.mode & 1) === 0) {
+      await runAsRoot(mode, ["chmod", "o+x", "--", dir]);
+      changed.push({ dir, mode: stat2.mode });
+    }
+    if (dir === path3.dirname(dir)) return;
+  }
+}
+function escapeFindPattern(text5) {
+  return text5.replace(/[*?[\]\\]/g, "\\$&");
+}
+function chunks(paths) {
+  const out = [];
+  let current = [];
+  let size2 = 0;
+  for (const p of paths) {
+    if (current.length > 0 && size2 + p.length + 1 > MAX_ARGS_BYTES) {
+      out.push(current);
+      current = [];
+      size2 = 0;
+    }
+    current.push(p);
+    size2 += p.length + 1;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+// src/agent/isolation.ts
+var AGENT_USER = "wild-agent";
+var RUN_MARK = /^wild-plan agent of pid (\d+) started (\d+)$/;
+async function prepareIsolation(workspace, options = {}) {
+  const base = options.user ?? AGENT_USER;
+  const user = options.perRun ? `${base}-${randomBytes4(4).toString("hex")}` : base;
+  const mode = await detectMode();
+  if (typeof mode !== "string") return notIsolated(mode.reason);
+  let account;
+  try {
+    await checkTools(mode);
+    if (options.perRun) {
+      await removeLeftoverAccounts(mode, base);
+      account = await createRunAccount(mode, user);
+    } else {
+      account = await ensureAccount(mode, user);
+    }
+    await assertUnprivileged(mode, account);
+  } catch (error62) {
+    if (options.perRun && account) await deleteAccount(mode, account).catch(() => {
+    });
+    return notIsolated(`the agent runs as this job's user: ${error62.message}`);
+  }
+  const me = { uid: process.getuid(), gid: process.getgid() };
+  const scratch = await mkdtemp3(path4.join(tmpdir3(), "wild-agent-"));
+  const home = path4.join(scratch, "home");
+  const temp = path4.join(scratch, "tmp");
+  await mkdir3(home);
+  await mkdir3(temp);
+  const ids = (o) => `${o.uid}:${o.gid}`;
+  const agentAccount = account;
+  const processes = agentProcesses(mode, agentAccount);
+  let loan;
+  const reached = [];
+  let restoring;
+  const restore = () => restoring ??= (async () => {
+    const problems = [];
+    const step = async (fn) => fn().catch((error62) => problems.push(error62.message));
+    await step(() => processes.stopAll());
+    for (const { dir, mode: original } of reached.splice(0).reverse()) {
+      await step(() => runAsRoot(mode, ["chmod", (original & 4095).toString(8), "--", dir]));
+    }
+    if (loan) await step(() => loan.restore());
+    await step(() => runAsRoot(mode, ["rm", "-rf", "--", scratch]));
+    if (options.perRun) {
+      if (problems.length === 0) await step(() => deleteAccount(mode, agentAccount));
+      else problems.push(`the user ${user} is kept`);
+    }
+    if (problems.length > 0) throw new Error(`restoring after the isolated agent run: ${problems.join("; ")}`);
+  })();
+  try {
+    await runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(agentAccount), "--", scratch]);
+    loan = await lendWorkspace(mode, agentAccount, workspace);
+    await probe(mode, agentAccount, [loan.workspace, home]);
+  } catch (error62) {
+    await restore().catch(() => {
+    });
+    return notIsolated(`the agent runs as this job's user: ${error62.message}`);
+  }
+  const how = mode === "root" ? "started by root with its uid" : "through sudo";
+  const which = options.perRun ? `the unprivileged user ${user} of this run` : `the unprivileged user ${user}`;
+  return {
+    isolated: true,
+    reason: `the agent runs as ${which} (uid ${agentAccount.uid}, ${how}); it cannot read this job's environment or its files`,
+    user,
+    agent: {
+      user,
+      process: processes,
+      env: {
+        HOME: home,
+        TMPDIR: temp,
+        TMP: temp,
+        TEMP: temp,
+        USER: user,
+        LOGNAME: user,
+        // .git keeps its owner, so git would call the repository dubious; command-scope
+        // config (as `-c` would) says it is safe, for this workspace only, writing no file.
+        GIT_CONFIG_COUNT: "1",
+        GIT_CONFIG_KEY_0: "safe.directory",
+        GIT_CONFIG_VALUE_0: loan.workspace
+      },
+      grant: (target) => runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(agentAccount), "--", target]).then(() => {
+      }),
+      reclaim: (target) => runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(me), "--", target]).then(() => {
+      }),
+      reach: (target) => openAncestors(mode, target, reached)
+    },
+    restore
+  };
+}
+function notIsolated(reason) {
+  return { isolated: false, reason, restore: async () => {
+  } };
+}
+async function detectMode() {
+  if (process.platform !== "linux" || process.getuid === void 0) {
+    return { reason: `the agent runs as this job's user: running it as another user is supported on Linux only (this is ${process.platform})` };
+  }
+  if (process.getuid() === 0) return "root";
+  if ((await execute(["sudo", "-n", "true"])).code === 0) return "sudo";
+  return {
+    reason: `the agent runs as this job's user: the job runs as uid ${process.getuid()} without passwordless sudo, so it cannot start the agent as another user`
+  };
+}
+async function checkTools(mode) {
+  for (const [tool, mark] of [["chown", "GNU coreutils"], ["find", "GNU findutils"]]) {
+    const { stdout } = await execute([tool, "--version"]);
+    if (!stdout.includes(mark)) throw new Error(`${tool} from ${mark} is needed to lend the workspace to another user`);
+  }
+  if (mode === "sudo" && !existsSync2("/usr/bin/env") && !existsSync2("/bin/env")) throw new Error("env is missing");
+}
+async function ensureAccount(mode, user) {
+  const existing = await lookUp(user);
+  if (existing) return existing;
+  const shell = existsSync2("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
+  const created = await execute([
+    ...mode === "root" ? [] : ["sudo", "-n", "--"],
+    "useradd",
+    "--system",
+    "--user-group",
+    "--no-create-home",
+    "--home-dir",
+    "/nonexistent",
+    "--shell",
+    shell,
+    "--comment",
+    "wild-plan agent (unprivileged)",
+    user
+  ]);
+  const account = await lookUp(user);
+  if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
+  return account;
+}
+async function lookUp(user) {
+  const [uid, gid] = await Promise.all([execute(["id", "-u", user]), execute(["id", "-g", user])]);
+  if (uid.code !== 0 || gid.code !== 0) return null;
+  return { user, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+async function createRunAccount(mode, user) {
+  if (await lookUp(user)) throw new Error(`the user ${user} exists already`);
+  const shell = existsSync2("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
+  const argv = [
+    ...mode === "root" ? [] : ["sudo", "-n", "--"],
+    "useradd",
+    "--system",
+    "--user-group",
+    "--no-create-home",
+    "--home-dir",
+    "/nonexistent",
+    "--shell",
+    shell,
+    "--comment",
+    `wild-plan agent of pid ${process.pid} started ${startTime(process.pid)}`,
+    user
+  ];
+  let created = await execute(argv);
+  for (let attempt = 1; created.code !== 0 && attempt < 5 && !await lookUp(user); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    created = await execute(argv);
+  }
+  const account = await lookUp(user);
+  if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
+  return account;
+}
+async function deleteAccount(mode, account) {
+  const root = mode === "root" ? [] : ["sudo", "-n", "--"];
+  let removed = await execute([...root, "userdel", account.user]);
+  for (let attempt = 1; removed.code !== 0 && attempt < 5 && await lookUp(account.user); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    removed = await execute([...root, "userdel", account.user]);
+  }
+  if (await lookUp(account.user)) {
+    throw new Error(`could not delete the user ${account.user}: ${removed.stderr.trim() || `userdel exited ${removed.code}`}`);
+  }
+  if ((await execute(["getent", "group", account.user])).code === 0) await execute([...root, "groupdel", account.user]);
+}
+async function removeLeftoverAccounts(mode, base) {
+  const passwd = await readFile4("/etc/passwd", "utf8").catch(() => "");
+  const name = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{8}$`);
+  for (const line of passwd.split("\n")) {
+    const [user = "", , uid, gid, comment = ""] = line.split(":");
+    const mark = RUN_MARK.exec(comment);
+    if (!name.test(user) || !mark) continue;
+    if (startTime(Number(mark[1])) === mark[2]) continue;
+    const account = { user, uid: Number(uid), gid: Number(gid) };
+    if (!(account.uid > 0)) continue;
+    try {
+      await agentProcesses(mode, account).stopAll();
+      await deleteAccount(mode, account);
+    } catch {
+    }
+  }
+}
+function startTime(pid) {
+  try {
+    const stat2 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+async function assertUnprivileged(mode, account) {
+  if (account.uid === 0 || account.gid === 0) throw new Error(`the user ${account.user} has uid or gid 0`);
+  const groups = (await execute(["id", "-G", account.user])).stdout.trim().split(/\s+/).map(Number);
+  if (groups.some((g) => g !== account.gid)) {
+    throw new Error(`the user ${account.user} belongs to other groups (${groups.join(", ")}); it must have its own group only`);
+  }
+  if ((await execute(["sudo", "--version"])).code !== 0) return;
+  const listing = await execute([...mode === "root" ? [] : ["sudo", "-n", "--"], "sudo", "-n", "-l", "-U", account.user]);
+  if (!/is not allowed to run sudo/.test(listing.stdout + listing.stderr)) {
+    throw new Error(`the user ${account.user} may run sudo (${(listing.stdout + listing.stderr).trim().split("\n")[0]}); remove its sudo rights`);
+  }
+}
+async function probe(mode, account, dirs) {
+  const test = ["test", ...dirs.flatMap((dir, i) => [...i > 0 ? ["-a"] : [], "-w", dir, "-a", "-x", dir])];
+  const run = asAgent(mode, account, test, { PATH: SYSTEM_PATH });
+  const result = await execute(run.argv, { uid: run.uid, gid: run.gid });
+  if (result.code !== 0) {
+    throw new Error(`the user ${account.user} cannot write ${dirs.join(" and ")} (${result.stderr.trim() || `exit ${result.code}`})`);
+  }
+}
+function agentProcesses(mode, account) {
+  const pids = async () => {
+    const found = [];
+    for (const entry of await readdir3("/proc").catch(() => [])) {
+      if (!/^\d+$/.test(entry)) continue;
+      const status = await readFile4(`/proc/${entry}/status`, "utf8").catch(() => "");
+      const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+      const state = /^State:\s+(\S)/m.exec(status)?.[1];
+      if (uid !== void 0 && Number(uid) === account.uid && state !== "Z" && state !== "X") found.push(Number(entry));
+    }
+    return found;
+  };
+  const signalAll = async (signal2) => {
+    if (mode === "root") {
+      for (const pid of await pids()) {
+        try {
+          process.kill(pid, signal2);
+        } catch {
+        }
+      }
+      return;
+    }
+    const run = asAgent(mode, account, ["kill", `-${constants2.signals[signal2]}`, "-1"], { PATH: SYSTEM_PATH });
+    await execute(run.argv);
+  };
+  const anyRunning = async () => (await pids()).length > 0;
+  return {
+    ...mode === "root" ? { uid: account.uid, gid: account.gid } : {},
+    wrap: mode === "sudo" ? (argv, env) => asAgent(mode, account, argv, env) : void 0,
+    signalAll,
+    anyRunning,
+    async stopAll() {
+      for (let round = 0; round < 40 && await anyRunning(); round++) {
+        await signalAll("SIGKILL");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      if (await anyRunning()) throw new Error(`processes of ${account.user} are still running: ${(await pids()).join(", ")}`);
+    }
+  };
+}
+
+// src/agent/rounds.ts
+import { readFile as readFile5 } from "node:fs/promises";
 
 // src/plan/types.ts
 var ABORT_SENTINEL = "ABORT_EARLY_DOCS_CHECK_FAILED";
@@ -34921,296 +35335,6 @@ function toAnalyticsContract(line, raw) {
     requiredArtifacts: value("requiredArtifacts")
   };
 }
-
-// src/plan/mermaid.ts
-var MAX_TASK_NODES = 100;
-var MAX_EDGES = 400;
-var MAX_PHASE_NODES = 60;
-var MAX_LABEL = 60;
-var SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
-function mermaidLabel(text5, max = MAX_LABEL) {
-  const chars = [...text5.replace(/\s+/g, " ").trim()];
-  const cut = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
-  return cut.map((ch) => SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
-}
-function idMaker() {
-  const used = /* @__PURE__ */ new Map();
-  return (raw) => {
-    const base = `n_${raw.replace(/[^A-Za-z0-9]/g, "_")}`;
-    const n = used.get(base) ?? 0;
-    used.set(base, n + 1);
-    return n === 0 ? base : `${base}_${n + 1}`;
-  };
-}
-function stateClass(task) {
-  return task.state === "done" ? ":::done" : task.state === "in-progress" ? ":::progress" : "";
-}
-function planFlowchart(plan) {
-  const groups = [
-    ...plan.phases.map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ""}`, tasks: p.tasks })),
-    ...plan.strayTasks.length > 0 ? [{ title: "Outside any phase", tasks: plan.strayTasks }] : []
-  ];
-  const taskCount = groups.reduce((n, g) => n + g.tasks.length, 0);
-  const edgeCount = groups.reduce((n, g) => n + g.tasks.reduce((m, t) => m + t.dependencies.length, 0), 0);
-  if (groups.length === 0) return null;
-  const nodeId = idMaker();
-  const lines = ["flowchart TD", "  classDef done fill:#dafbe1,stroke:#1a7f37", "  classDef progress fill:#fff8c5,stroke:#9a6700"];
-  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
-    if (groups.length > MAX_PHASE_NODES) return null;
-    const ids = groups.map((g, i) => {
-      const id = nodeId(`phase${i}`);
-      lines.push(`  ${id}["${mermaidLabel(`${g.title} (${g.tasks.length} tasks)`)}"]`);
-      return id;
-    });
-    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
-    return lines.join("\n");
-  }
-  const byTaskId = /* @__PURE__ */ new Map();
-  const nodes = /* @__PURE__ */ new Map();
-  groups.forEach((group, i) => {
-    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
-    for (const task of group.tasks) {
-      const id = nodeId(task.id ?? `line${task.line}`);
-      nodes.set(task, id);
-      if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
-      const text5 = task.id ? `${task.id}: ${task.description}` : task.description;
-      lines.push(`    ${id}["${mermaidLabel(text5)}"]${stateClass(task)}`);
-    }
-    lines.push("  end");
-  });
-  for (const [task, id] of nodes) {
-    for (const dep of task.dependencies) {
-      const from = byTaskId.get(dep);
-      if (from) lines.push(`  ${from} --> ${id}`);
-    }
-  }
-  return lines.join("\n");
-}
-
-// src/plan/present.ts
-var DEFAULT_MARKER = "<!-- wild-plan:plan-comment -->";
-var DEFAULT_BUDGET = 65e3;
-var LEVELS = ["full", "no-mermaid", "counts", "no-tables"];
-var MAX_FINDINGS = 50;
-var MAX_SUMMARY = 3e3;
-function presentPlanComment(plan, findings, options = {}) {
-  return present(plan, findings, options, LEVELS, options.marker ?? DEFAULT_MARKER);
-}
-function presentJobSummary(plan, findings, options = {}) {
-  return present(plan, findings, options, ["counts", "no-tables"], null);
-}
-function present(plan, findings, options, levels, marker) {
-  const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
-  const context = { plan, findings: sortFindings(findings), options, fileLink: fileLink(options.fileUrl) };
-  const head = marker === null ? [] : [marker];
-  if (plan.abort) return abortNotice(context, head, budget);
-  for (const level of levels) {
-    const parts = [
-      ...head,
-      ...overview(context, level !== "no-tables", MAX_SUMMARY),
-      ...body(context, level),
-      ...findingsList(context, MAX_FINDINGS),
-      ...footer(context, level !== levels[0])
-    ];
-    const text5 = parts.join("\n");
-    if (text5.length <= budget) return text5;
-  }
-  const top = [...head, ...overview(context, false, 300)];
-  const tail2 = footer(context, true);
-  const room = budget - [...top, ...tail2].join("\n").length - 2;
-  return fit([...top, ...fitList(findingLines(context), room, (n) => `- \u2026 and ${n} more findings (run \`wild-plan validate\` on the file)`), ...tail2], budget);
-}
-function fit(lines, budget) {
-  let text5 = "";
-  for (const line of lines) {
-    const next = text5 === "" ? line : `${text5}
-${line}`;
-    if (next.length > budget) return text5 === "" ? line.slice(0, budget).replace(/[\uD800-\uDBFF]$/, "") : text5;
-    text5 = next;
-  }
-  return text5;
-}
-function fitList(lines, room, more) {
-  const out = [];
-  let used = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const moreLine = i + 1 < lines.length ? more(lines.length - i - 1).length + 1 : 0;
-    if (used + lines[i].length + 1 + moreLine > room) return [...out, more(lines.length - i)];
-    out.push(lines[i]);
-    used += lines[i].length + 1;
-  }
-  return out;
-}
-function sortFindings(findings) {
-  const rank = (f) => f.severity === "error" ? 0 : 1;
-  return [...findings].sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0));
-}
-function fileLink(url2) {
-  if (!url2 || !/^https?:\/\/[^\s]+$/i.test(url2)) return null;
-  return url2.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-function planCounts(plan) {
-  const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
-  return {
-    phases: new Set(plan.phases.map((p) => p.number)).size,
-    tasks: tasks.length,
-    done: tasks.filter((t) => t.state === "done").length,
-    inProgress: tasks.filter((t) => t.state === "in-progress").length
-  };
-}
-function truncate(text5, max) {
-  if (text5.length <= max) return text5;
-  const cut = text5.slice(0, max);
-  const lineEnd = cut.lastIndexOf("\n");
-  return `${lineEnd > max / 2 ? cut.slice(0, lineEnd) : cut.replace(/[\uD800-\uDBFF]$/, "")}\u2026`;
-}
-function overview(context, table, maxSummary) {
-  const { plan, findings, options } = context;
-  const c = planCounts(plan);
-  const errors = findings.filter((f) => f.severity === "error").length;
-  const warnings = findings.length - errors;
-  const title = escapeHtml(truncate(options.title ?? "Research plan", 200));
-  const status = errors > 0 ? `\u274C **${errors} contract error${errors === 1 ? "" : "s"}**` : "\u2705 **Meets the planning contract**";
-  const lines = [`## ${title}`, "", `${status} \xB7 ${warnings} warning${warnings === 1 ? "" : "s"}`, ""];
-  if (table) {
-    lines.push("| Phases | Tasks | Done | In progress | Errors | Warnings |", "|---:|---:|---:|---:|---:|---:|");
-    lines.push(`| ${c.phases} | ${c.tasks} | ${c.done} | ${c.inProgress} | ${errors} | ${warnings} |`, "");
-  } else {
-    lines.push(`${c.phases} phases \xB7 ${c.tasks} tasks \xB7 ${c.done} done \xB7 ${c.inProgress} in progress`, "");
-  }
-  const summary = options.summary?.trim();
-  if (summary) {
-    const quoted = truncate(summary, maxSummary).split("\n").map((l) => `> ${l.replace(/</g, "&lt;")}`.trimEnd());
-    lines.push(...quoted, "");
-  }
-  return lines;
-}
-function body(context, level) {
-  const { plan } = context;
-  const lines = [];
-  if (level === "full") {
-    const chart = planFlowchart(plan);
-    if (chart) lines.push("### Dependency graph", "", "```mermaid", chart, "```", "");
-  }
-  if (level === "full" || level === "no-mermaid") {
-    lines.push("### Phases", "");
-    for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
-    if (plan.strayTasks.length > 0) lines.push(...phaseDetails("Tasks outside any phase", plan.strayTasks));
-  } else if (level === "counts" && plan.phases.length > 0) {
-    lines.push("### Phases", "", "| Phase | Title | Tasks | Done |", "|---:|---|---:|---:|");
-    for (const phase of plan.phases) {
-      const done = phase.tasks.filter((t) => t.state === "done").length;
-      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
-    }
-    lines.push("");
-  }
-  return lines;
-}
-function phaseHeading(phase) {
-  return `Phase ${phase.number}${phase.title ? ` \u2014 ${phase.title}` : ""}`;
-}
-var STATE_ICON = { todo: "\u2B1C", done: "\u2705", "in-progress": "\u{1F504}" };
-function phaseDetails(heading, tasks) {
-  const done = tasks.filter((t) => t.state === "done").length;
-  const summary = `<b>${htmlText(heading)}</b> \xB7 ${tasks.length} task${tasks.length === 1 ? "" : "s"} \xB7 ${done} done`;
-  const lines = ["<details>", `<summary>${summary}</summary>`, ""];
-  if (tasks.length > 0) {
-    lines.push("| | ID | Task | Deliverable | Done when | Depends on |", "|:-:|---|---|---|---|---|");
-    for (const t of tasks) {
-      const cells = [t.id ?? "\u2014", t.description, t.deliverable ?? "\u2014", t.doneWhen ?? "\u2014", t.dependencies.join(", ") || "\u2014"];
-      lines.push(`| ${STATE_ICON[t.state]} | ${cells.map(escapeTableCell).join(" | ")} |`);
-    }
-    lines.push("");
-  }
-  lines.push("</details>", "");
-  return lines;
-}
-function htmlText(text5) {
-  return text5.replace(/\s+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-function findingLines(context) {
-  return context.findings.map((f) => {
-    const icon = f.severity === "error" ? "\u274C" : "\u26A0\uFE0F";
-    const where = f.line === null ? "" : ` (line ${f.line})`;
-    return `- ${icon} \`${f.rule}\`${where}: ${escapeHtml(f.message)}`;
-  });
-}
-function findingsList(context, max) {
-  if (context.findings.length === 0) return [];
-  const lines = findingLines(context);
-  const shown = lines.slice(0, max);
-  if (lines.length > max) shown.push(`- \u2026 and ${lines.length - max} more findings (run \`wild-plan validate\` on the file)`);
-  return ["### Findings", "", ...shown, ""];
-}
-function footer(context, shortened) {
-  const { fileLink: link } = context;
-  if (!link) return shortened ? ["_Shortened to fit the comment size limit._"] : [];
-  return [shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`];
-}
-function abortNotice(context, head, budget) {
-  const { plan } = context;
-  const reasons = plan.abortReasons.length > 0 ? plan.abortReasons : ["(the checklist names no reason)"];
-  const top = [
-    ...head,
-    `## \u26D4 Planning aborted: the research server preflight failed`,
-    "",
-    "The Wild server docs/API checks failed, so no plan was written and no sweeps or runs were created. Fix the server, then run wild-plan again.",
-    "",
-    "**Failed checks**",
-    ""
-  ];
-  const tail2 = ["", ...footer(context, false)];
-  const room = budget - [...top, ...tail2].join("\n").length - 1;
-  const list3 = fitList(reasons.map((r) => `- ${escapeHtml(truncate(r, 2e3))}`), room, (n) => `- \u2026 and ${n} more`);
-  return fit([...top, ...list3, ...tail2], budget);
-}
-function planToJson(plan) {
-  const c = planCounts(plan);
-  return structuredClone({
-    version: 1,
-    abort: plan.abort,
-    abortReasons: plan.abortReasons,
-    fenced: plan.fenced,
-    counts: { ...c, todo: c.tasks - c.done - c.inProgress },
-    notes: plan.notes,
-    phases: plan.phases,
-    strayTasks: plan.strayTasks,
-    contract: plan.contract
-  });
-}
-
-// src/server/preflight-report.ts
-function cell(text5) {
-  return text5.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-}
-function formatPreflightTable(report) {
-  const rows = report.checks.map(
-    (check2) => [
-      check2.name,
-      `\`${check2.path}\``,
-      check2.ok ? "\u2705" : "\u274C",
-      check2.status === null ? "\u2014" : String(check2.status),
-      String(check2.ms),
-      String(check2.attempts),
-      check2.reason ? cell(check2.reason) : ""
-    ].join(" | ")
-  );
-  return [
-    "| check | path | result | status | ms | attempts | reason |",
-    "|---|---|---|---|---:|---:|---|",
-    ...rows.map((row) => `| ${row} |`)
-  ].join("\n");
-}
-function preflightFailureReasons(report) {
-  return report.checks.filter((check2) => !check2.ok).map((check2) => `${check2.name} (${check2.path}): ${(check2.reason ?? "failed").replace(/\s*\r?\n\s*/g, " ")}`);
-}
-
-// src/main.ts
-import { mkdir as mkdir3, writeFile as writeFile2 } from "node:fs/promises";
-import path3 from "node:path";
-
-// src/agent/rounds.ts
-import { readFile as readFile3 } from "node:fs/promises";
 
 // src/plan/check.ts
 var PHASES = { min: 4, max: 6 };
@@ -40194,7 +40318,7 @@ function tokenizeBlankLineBefore(effects, ok3, nok) {
 }
 
 // node_modules/micromark-core-commonmark/lib/html-text.js
-var htmlText2 = {
+var htmlText = {
   name: "htmlText",
   tokenize: tokenizeHtmlText
 };
@@ -41189,13 +41313,13 @@ function resolveAllLineSuffixes(events, context) {
   while (++eventIndex <= events.length) {
     if ((eventIndex === events.length || events[eventIndex][1].type === "lineEnding") && events[eventIndex - 1][1].type === "data") {
       const data = events[eventIndex - 1][1];
-      const chunks2 = context.sliceStream(data);
-      let index2 = chunks2.length;
+      const chunks3 = context.sliceStream(data);
+      let index2 = chunks3.length;
       let bufferIndex = -1;
       let size2 = 0;
       let tabs;
       while (index2--) {
-        const chunk = chunks2[index2];
+        const chunk = chunks3[index2];
         if (typeof chunk === "string") {
           bufferIndex = chunk.length;
           while (chunk.charCodeAt(bufferIndex - 1) === 32) {
@@ -41306,7 +41430,7 @@ var text3 = {
   [33]: labelStartImage,
   [38]: characterReference,
   [42]: attention,
-  [60]: [autolink, htmlText2],
+  [60]: [autolink, htmlText],
   [91]: labelStartLink,
   [92]: [hardBreakEscape, characterEscape],
   [93]: labelEnd,
@@ -41334,7 +41458,7 @@ function createTokenizer(parser, initialize, from) {
   };
   const columnStart = {};
   const resolveAllConstructs = [];
-  let chunks2 = [];
+  let chunks3 = [];
   let stack = [];
   let consumed = true;
   const effects = {
@@ -41366,9 +41490,9 @@ function createTokenizer(parser, initialize, from) {
   }
   return context;
   function write(slice) {
-    chunks2 = push(chunks2, slice);
+    chunks3 = push(chunks3, slice);
     main();
-    if (chunks2[chunks2.length - 1] !== null) {
+    if (chunks3[chunks3.length - 1] !== null) {
       return [];
     }
     addResult(initialize, 0);
@@ -41379,7 +41503,7 @@ function createTokenizer(parser, initialize, from) {
     return serializeChunks(sliceStream(token), expandTabs);
   }
   function sliceStream(token) {
-    return sliceChunks(chunks2, token);
+    return sliceChunks(chunks3, token);
   }
   function now() {
     const {
@@ -41402,8 +41526,8 @@ function createTokenizer(parser, initialize, from) {
     accountForPotentialSkip();
   }
   function main() {
-    while (point3._index < chunks2.length) {
-      const chunk = chunks2[point3._index];
+    while (point3._index < chunks3.length) {
+      const chunk = chunks3[point3._index];
       if (typeof chunk === "string") {
         const chunkIndex = point3._index;
         if (point3._bufferIndex < 0) {
@@ -41439,7 +41563,7 @@ function createTokenizer(parser, initialize, from) {
       if (point3._bufferIndex === // Points w/ non-negative `_bufferIndex` reference
       // strings.
       /** @type {string} */
-      chunks2[point3._index].length) {
+      chunks3[point3._index].length) {
         point3._bufferIndex = -1;
         point3._index++;
       }
@@ -41580,16 +41704,16 @@ function createTokenizer(parser, initialize, from) {
     }
   }
 }
-function sliceChunks(chunks2, token) {
+function sliceChunks(chunks3, token) {
   const startIndex = token.start._index;
   const startBufferIndex = token.start._bufferIndex;
   const endIndex = token.end._index;
   const endBufferIndex = token.end._bufferIndex;
   let view;
   if (startIndex === endIndex) {
-    view = [chunks2[startIndex].slice(startBufferIndex, endBufferIndex)];
+    view = [chunks3[startIndex].slice(startBufferIndex, endBufferIndex)];
   } else {
-    view = chunks2.slice(startIndex, endIndex);
+    view = chunks3.slice(startIndex, endIndex);
     if (startBufferIndex > -1) {
       const head = view[0];
       if (typeof head === "string") {
@@ -41599,17 +41723,17 @@ function sliceChunks(chunks2, token) {
       }
     }
     if (endBufferIndex > 0) {
-      view.push(chunks2[endIndex].slice(0, endBufferIndex));
+      view.push(chunks3[endIndex].slice(0, endBufferIndex));
     }
   }
   return view;
 }
-function serializeChunks(chunks2, expandTabs) {
+function serializeChunks(chunks3, expandTabs) {
   let index2 = -1;
   const result = [];
   let atTab;
-  while (++index2 < chunks2.length) {
-    const chunk = chunks2[index2];
+  while (++index2 < chunks3.length) {
+    const chunk = chunks3[index2];
     let value;
     if (typeof chunk === "string") {
       value = chunk;
@@ -41692,7 +41816,7 @@ function preprocess2() {
   return preprocessor;
   function preprocessor(value, encoding, end) {
     value = buffer + (typeof value === "string" ? value.toString() : new TextDecoder(encoding || void 0).decode(value));
-    const chunks2 = [];
+    const chunks3 = [];
     let startPosition = 0;
     buffer = "";
     if (start) {
@@ -41711,33 +41835,33 @@ function preprocess2() {
         break;
       }
       if (code3 === 10 && startPosition === endPosition && atCarriageReturn) {
-        chunks2.push(-3);
+        chunks3.push(-3);
         atCarriageReturn = void 0;
       } else {
         if (atCarriageReturn) {
-          chunks2.push(-5);
+          chunks3.push(-5);
           atCarriageReturn = void 0;
         }
         if (startPosition < endPosition) {
-          chunks2.push(value.slice(startPosition, endPosition));
+          chunks3.push(value.slice(startPosition, endPosition));
           column += endPosition - startPosition;
         }
         switch (code3) {
           case 0: {
-            chunks2.push(65533);
+            chunks3.push(65533);
             column++;
             break;
           }
           case 9: {
             const next = Math.ceil(column / 4) * 4;
-            chunks2.push(-2);
+            chunks3.push(-2);
             while (column++ < next) {
-              chunks2.push(-1);
+              chunks3.push(-1);
             }
             break;
           }
           case 10: {
-            chunks2.push(-4);
+            chunks3.push(-4);
             column = 1;
             break;
           }
@@ -41751,14 +41875,14 @@ function preprocess2() {
     }
     if (end) {
       if (atCarriageReturn) {
-        chunks2.push(-5);
+        chunks3.push(-5);
       }
       if (buffer) {
-        chunks2.push(buffer);
+        chunks3.push(buffer);
       }
-      chunks2.push(null);
+      chunks3.push(null);
     }
-    return chunks2;
+    return chunks3;
   }
 }
 
@@ -42930,7 +43054,7 @@ function transformGfmAutolinkLiterals(tree) {
     { ignore: ["link", "linkReference"] }
   );
 }
-function findUrl(_, protocol, domain3, path4, match) {
+function findUrl(_, protocol, domain3, path7, match) {
   if (!previous2(match)) {
     return false;
   }
@@ -42943,7 +43067,7 @@ function findUrl(_, protocol, domain3, path4, match) {
   if (unicodePunctuation(domain3.charCodeAt(0)) || !isCorrectDomain(domain3)) {
     return false;
   }
-  const parts = splitUrl(domain3 + path4);
+  const parts = splitUrl(domain3 + path7);
   const result = {
     type: "link",
     title: null,
@@ -43271,7 +43395,7 @@ var domain2 = {
   tokenize: tokenizeDomain,
   partial: true
 };
-var path2 = {
+var path5 = {
   tokenize: tokenizePath,
   partial: true
 };
@@ -43377,7 +43501,7 @@ function tokenizeWwwAutolink(effects, ok3, nok) {
     }
     effects.enter("literalAutolink");
     effects.enter("literalAutolinkWww");
-    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path2, wwwAfter), nok), nok)(code3);
+    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path5, wwwAfter), nok), nok)(code3);
   }
   function wwwAfter(code3) {
     effects.exit("literalAutolinkWww");
@@ -43427,7 +43551,7 @@ function tokenizeProtocolAutolink(effects, ok3, nok) {
     return nok(code3);
   }
   function afterProtocol(code3) {
-    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path2, protocolAfter), nok)(code3);
+    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path5, protocolAfter), nok)(code3);
   }
   function protocolAfter(code3) {
     effects.exit("literalAutolinkHttp");
@@ -44588,12 +44712,12 @@ function parsePlan(markdown) {
 var CHUNK_FROM = 1e5;
 var CHUNK_SIZE = 5e4;
 function parseBlocks(text5, lineOffset) {
-  return chunks(text5).flatMap((chunk) => {
+  return chunks2(text5).flatMap((chunk) => {
     const source = { text: chunk.text, lineOffset: lineOffset + chunk.line - 1 };
     return parseTree(chunk.text).children.map((node3) => ({ node: node3, source }));
   });
 }
-function chunks(text5) {
+function chunks2(text5) {
   if (text5.length <= CHUNK_FROM) return [{ text: text5, line: 1 }];
   const out = [];
   let [start, startLine, line, pos, previousBlank] = [0, 1, 1, 0, true];
@@ -44978,11 +45102,212 @@ ${t.length > max ? `\u2026${t.slice(-max)}` : t}`;
 }
 async function readIfExists(file2) {
   try {
-    return await readFile3(file2, "utf8");
+    return await readFile5(file2, "utf8");
   } catch (error62) {
     if (error62.code === "ENOENT") return null;
     throw error62;
   }
+}
+
+// src/sanitize.ts
+var BANNED_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB\uFFFE\uFFFF\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\uD800-\uDFFF]/gu;
+var COMMENT_OPEN = "<!--";
+var COMMENT_CLOSE = "-->";
+function sanitizeUntrusted(text5) {
+  return sanitizeWithReport(text5).text;
+}
+function sanitizeWithReport(text5) {
+  const lines = text5.replace(/\r\n?|[\u2028\u2029]/g, "\n");
+  let removedChars = 0;
+  const visible = lines.replace(BANNED_CHARS, () => {
+    removedChars += 1;
+    return "";
+  });
+  const { text: uncommented, removed } = removeHtmlComments(visible);
+  return { text: uncommented, removedChars, removedComments: removed };
+}
+function removeHtmlComments(text5) {
+  if (!text5.includes(COMMENT_OPEN)) return { text: text5, removed: 0 };
+  const kept = [];
+  let removed = 0;
+  let i = 0;
+  let afterRemoval = false;
+  for (; ; ) {
+    const straddle = afterRemoval ? straddlingPrefix(kept, text5, i) : 0;
+    if (straddle > 0) {
+      dropLast(kept, straddle);
+      removed += 1;
+      i = commentEnd(text5, i + COMMENT_OPEN.length - straddle);
+      continue;
+    }
+    const open2 = text5.indexOf(COMMENT_OPEN, i);
+    if (open2 === -1) {
+      kept.push(text5.slice(i));
+      break;
+    }
+    if (open2 > i) kept.push(text5.slice(i, open2));
+    removed += 1;
+    i = commentEnd(text5, open2 + COMMENT_OPEN.length);
+    afterRemoval = true;
+  }
+  return { text: kept.join(""), removed };
+}
+function straddlingPrefix(kept, text5, at) {
+  const tail2 = lastChars(kept, COMMENT_OPEN.length - 1);
+  for (let k = COMMENT_OPEN.length - 1; k >= 1; k -= 1) {
+    if (tail2.endsWith(COMMENT_OPEN.slice(0, k)) && text5.startsWith(COMMENT_OPEN.slice(k), at)) return k;
+  }
+  return 0;
+}
+function lastChars(chunks3, count2) {
+  let tail2 = "";
+  for (let c = chunks3.length - 1; c >= 0 && tail2.length < count2; c -= 1) tail2 = chunks3[c] + tail2;
+  return tail2.slice(-count2);
+}
+function dropLast(chunks3, count2) {
+  let left = count2;
+  while (left > 0 && chunks3.length > 0) {
+    const last = chunks3.pop() ?? "";
+    if (last.length > left) chunks3.push(last.slice(0, last.length - left));
+    left -= Math.min(left, last.length);
+  }
+}
+function commentEnd(text5, start) {
+  if (text5.startsWith(">", start)) return start + 1;
+  if (text5.startsWith("->", start)) return start + 2;
+  const close = text5.indexOf(COMMENT_CLOSE, start);
+  return close === -1 ? text5.length : close + COMMENT_CLOSE.length;
+}
+
+// src/goal.ts
+var DEFAULT_GOAL_MAX_CHARS = 2e4;
+var DEFAULT_STEER_MAX_CHARS = 4e3;
+var GoalError = class extends Error {
+  name = "GoalError";
+};
+var NO_RESPONSE = "_No response_";
+var GOAL_LABEL = /^(?:the\s+)?(?:research\s+)?goals?\b/i;
+var FORM_HEADING = /^ {0,3}###[ \t]/;
+var FENCE = /^ {0,3}(`{3,}|~{3,})/;
+function buildGoal(input2, opts = {}) {
+  const maxChars = checkedLimit(opts.maxChars ?? DEFAULT_GOAL_MAX_CHARS, "maxChars");
+  const maxSteerChars = checkedLimit(opts.maxSteerChars ?? DEFAULT_STEER_MAX_CHARS, "maxSteerChars");
+  const notices = [];
+  const title = sanitizeWithReport(input2.title ?? "");
+  const body2 = sanitizeWithReport(input2.body ?? "");
+  const hidden = addReports(title, body2);
+  if (hidden) notices.push(`Removed hidden content from the issue: ${hidden}.`);
+  const text5 = composeGoal(title.text.replace(/\s+/g, " ").trim(), body2.text);
+  if (text5 === "") {
+    throw new GoalError(
+      "No research goal found: the issue title and body are empty once hidden content (HTML comments, invisible characters) is removed. Write the research goal in the issue body under `### Goal` (or in the title) and run wild-plan again."
+    );
+  }
+  const goal = capText(text5, maxChars, "goal");
+  if (goal.truncated) notices.push(`The goal was cut to its first ${maxChars} characters.`);
+  const steerReport = sanitizeWithReport(input2.steer ?? "");
+  const steerHidden = addReports(steerReport);
+  if (steerHidden) notices.push(`Removed hidden content from the steer text: ${steerHidden}.`);
+  const steer = capText(steerReport.text.trim(), maxSteerChars, "steer");
+  if (steer.truncated) notices.push(`The steer text was cut to its first ${maxSteerChars} characters.`);
+  return { goal: goal.text, steer: steer.text, truncated: goal.truncated || steer.truncated, notices };
+}
+function checkedLimit(value, name) {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+function addReports(...reports) {
+  const comments = reports.reduce((n, r) => n + r.removedComments, 0);
+  const chars = reports.reduce((n, r) => n + r.removedChars, 0);
+  const parts = [];
+  if (comments > 0) parts.push(`${comments} HTML comment${comments === 1 ? "" : "s"}`);
+  if (chars > 0) parts.push(`${chars} invisible or control character${chars === 1 ? "" : "s"}`);
+  return parts.join(" and ");
+}
+function composeGoal(title, body2) {
+  const sections = splitFormSections(body2);
+  const goalIndex = sections.findIndex((s) => s.heading !== null && GOAL_LABEL.test(s.heading));
+  const parts = [title];
+  if (goalIndex === -1) {
+    parts.push(body2.trim());
+  } else {
+    parts.push(answer(sections[goalIndex]?.text ?? ""));
+    sections.forEach((section, index2) => {
+      const text5 = answer(section.text);
+      if (index2 === goalIndex || text5 === "") return;
+      parts.push(section.heading === null ? text5 : `### ${section.heading}
+
+${text5}`);
+    });
+  }
+  return parts.filter((part) => part !== "").join("\n\n");
+}
+function answer(text5) {
+  const trimmed = text5.trim();
+  return trimmed === NO_RESPONSE ? "" : trimmed;
+}
+function splitFormSections(body2) {
+  const sections = [{ heading: null, text: "" }];
+  const lines = [];
+  let fence = null;
+  const flush = () => {
+    const current = sections[sections.length - 1];
+    if (current) current.text = lines.join("\n");
+    lines.length = 0;
+  };
+  for (const line of body2.split("\n")) {
+    fence = nextFence(line, fence);
+    const heading = fence === null ? formHeading(line) : null;
+    if (heading) {
+      flush();
+      sections.push({ heading, text: "" });
+    } else {
+      lines.push(line);
+    }
+  }
+  flush();
+  return sections;
+}
+function formHeading(line) {
+  const prefix = FORM_HEADING.exec(line);
+  if (!prefix) return null;
+  return withoutClosingHashes(line.slice(prefix[0].length)).trim() || null;
+}
+function withoutClosingHashes(text5) {
+  const trimmed = text5.trimEnd();
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === "#") end -= 1;
+  const before = trimmed[end - 1];
+  return end < trimmed.length && (before === void 0 || before === " " || before === "	") ? trimmed.slice(0, end) : trimmed;
+}
+function capText(text5, max, label2) {
+  if (text5.length <= max) return { text: text5, truncated: false };
+  let end = 0;
+  for (let points = 0; points < max && end < text5.length; points += 1) {
+    end += (text5.codePointAt(end) ?? 0) > 65535 ? 2 : 1;
+  }
+  if (end >= text5.length) return { text: text5, truncated: false };
+  let kept = text5.slice(0, end).trimEnd();
+  const openFence = unclosedFence(kept);
+  if (openFence) kept += `
+${openFence}`;
+  return { text: `${kept}
+
+[\u2026 ${label2} truncated at ${max} characters by wild-plan]`, truncated: true };
+}
+function unclosedFence(text5) {
+  let fence = null;
+  for (const line of text5.split("\n")) fence = nextFence(line, fence);
+  return fence;
+}
+function nextFence(line, fence) {
+  const marker = FENCE.exec(line)?.[1];
+  if (!marker) return fence;
+  if (fence === null) return marker;
+  const closes = marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
+  return closes ? null : fence;
 }
 
 // src/plan/playbook.ts
@@ -45045,14 +45370,14 @@ function namesAuditProtocol(heading) {
   return plain.includes("sweep/run audit protocol");
 }
 function skillCell(skill) {
-  const name = cell2(skill.name);
-  return name && name !== cell2(skill.id) ? `${code2(skill.id)} (${name})` : code2(skill.id);
+  const name = cell(skill.name);
+  return name && name !== cell(skill.id) ? `${code2(skill.id)} (${name})` : code2(skill.id);
 }
 function whenToUse(skill) {
-  return cell2(skill.description) || "No description given; read the skill first.";
+  return cell(skill.description) || "No description given; read the skill first.";
 }
 function expectedOutput(skill) {
-  const render = `\`POST /prompt-skills/${cell2(skill.id).replace(/`/g, "'")}/render\``;
+  const render = `\`POST /prompt-skills/${cell(skill.id).replace(/`/g, "'")}/render\``;
   switch (skill.category.trim().toLowerCase()) {
     case "prompt":
       return skill.variables.length > 0 ? `Prompt text for an agent iteration: ${render} with ${skill.variables.map((v) => code2(v)).join(", ")}` : "Prompt text for an agent iteration, used as written";
@@ -45079,7 +45404,7 @@ function auditSection(audit, server) {
     ];
   }
   const text5 = sanitizeUntrusted(audit.template);
-  const description = cell2(audit.description);
+  const description = cell(audit.description);
   const lines = [
     heading,
     "",
@@ -45152,8 +45477,8 @@ function endpoints(text5) {
   }
   return [...found];
 }
-function trimPath(path4) {
-  return path4.replace(/[.]+$/, "") || "/";
+function trimPath(path7) {
+  return path7.replace(/[.]+$/, "") || "/";
 }
 function atxHeading(line) {
   const prefix = ATX_PREFIX.exec(line);
@@ -45171,7 +45496,7 @@ function nextFence2(line, fence) {
   if (fence === null) return marker;
   return marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker ? null : fence;
 }
-function cell2(text5) {
+function cell(text5) {
   return clip(inline(text5), MAX_CELL).replace(/\|/g, "\\|");
 }
 function inline(text5) {
@@ -45185,12 +45510,269 @@ function clip(text5, max) {
   return text5.length <= max ? text5 : `${text5.slice(0, max - 1).trimEnd()}\u2026`;
 }
 
+// src/plan/mermaid.ts
+var MAX_TASK_NODES = 100;
+var MAX_EDGES = 400;
+var MAX_PHASE_NODES = 60;
+var MAX_LABEL = 60;
+var SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
+function mermaidLabel(text5, max = MAX_LABEL) {
+  const chars = [...text5.replace(/\s+/g, " ").trim()];
+  const cut = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
+  return cut.map((ch) => SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
+}
+function idMaker() {
+  const used = /* @__PURE__ */ new Map();
+  return (raw) => {
+    const base = `n_${raw.replace(/[^A-Za-z0-9]/g, "_")}`;
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n + 1}`;
+  };
+}
+function stateClass(task) {
+  return task.state === "done" ? ":::done" : task.state === "in-progress" ? ":::progress" : "";
+}
+function planFlowchart(plan) {
+  const groups = [
+    ...plan.phases.map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ""}`, tasks: p.tasks })),
+    ...plan.strayTasks.length > 0 ? [{ title: "Outside any phase", tasks: plan.strayTasks }] : []
+  ];
+  const taskCount = groups.reduce((n, g) => n + g.tasks.length, 0);
+  const edgeCount = groups.reduce((n, g) => n + g.tasks.reduce((m, t) => m + t.dependencies.length, 0), 0);
+  if (groups.length === 0) return null;
+  const nodeId = idMaker();
+  const lines = ["flowchart TD", "  classDef done fill:#dafbe1,stroke:#1a7f37", "  classDef progress fill:#fff8c5,stroke:#9a6700"];
+  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
+    if (groups.length > MAX_PHASE_NODES) return null;
+    const ids = groups.map((g, i) => {
+      const id = nodeId(`phase${i}`);
+      lines.push(`  ${id}["${mermaidLabel(`${g.title} (${g.tasks.length} tasks)`)}"]`);
+      return id;
+    });
+    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
+    return lines.join("\n");
+  }
+  const byTaskId = /* @__PURE__ */ new Map();
+  const nodes = /* @__PURE__ */ new Map();
+  groups.forEach((group, i) => {
+    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
+    for (const task of group.tasks) {
+      const id = nodeId(task.id ?? `line${task.line}`);
+      nodes.set(task, id);
+      if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
+      const text5 = task.id ? `${task.id}: ${task.description}` : task.description;
+      lines.push(`    ${id}["${mermaidLabel(text5)}"]${stateClass(task)}`);
+    }
+    lines.push("  end");
+  });
+  for (const [task, id] of nodes) {
+    for (const dep of task.dependencies) {
+      const from = byTaskId.get(dep);
+      if (from) lines.push(`  ${from} --> ${id}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+// src/plan/present.ts
+var DEFAULT_MARKER = "<!-- wild-plan:plan-comment -->";
+var DEFAULT_BUDGET = 65e3;
+var LEVELS = ["full", "no-mermaid", "counts", "no-tables"];
+var MAX_FINDINGS = 50;
+var MAX_SUMMARY = 3e3;
+function presentPlanComment(plan, findings, options = {}) {
+  return present(plan, findings, options, LEVELS, options.marker ?? DEFAULT_MARKER);
+}
+function presentJobSummary(plan, findings, options = {}) {
+  return present(plan, findings, options, ["counts", "no-tables"], null);
+}
+function present(plan, findings, options, levels, marker) {
+  const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
+  const context = { plan, findings: sortFindings(findings), options, fileLink: fileLink(options.fileUrl) };
+  const head = marker === null ? [] : [marker];
+  if (plan.abort) return abortNotice(context, head, budget);
+  for (const level of levels) {
+    const parts = [
+      ...head,
+      ...overview(context, level !== "no-tables", MAX_SUMMARY),
+      ...body(context, level),
+      ...findingsList(context, MAX_FINDINGS),
+      ...footer(context, level !== levels[0])
+    ];
+    const text5 = parts.join("\n");
+    if (text5.length <= budget) return text5;
+  }
+  const top = [...head, ...overview(context, false, 300)];
+  const tail2 = footer(context, true);
+  const room = budget - [...top, ...tail2].join("\n").length - 2;
+  return fit([...top, ...fitList(findingLines(context), room, (n) => `- \u2026 and ${n} more findings (run \`wild-plan validate\` on the file)`), ...tail2], budget);
+}
+function fit(lines, budget) {
+  let text5 = "";
+  for (const line of lines) {
+    const next = text5 === "" ? line : `${text5}
+${line}`;
+    if (next.length > budget) return text5 === "" ? line.slice(0, budget).replace(/[\uD800-\uDBFF]$/, "") : text5;
+    text5 = next;
+  }
+  return text5;
+}
+function fitList(lines, room, more) {
+  const out = [];
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const moreLine = i + 1 < lines.length ? more(lines.length - i - 1).length + 1 : 0;
+    if (used + lines[i].length + 1 + moreLine > room) return [...out, more(lines.length - i)];
+    out.push(lines[i]);
+    used += lines[i].length + 1;
+  }
+  return out;
+}
+function sortFindings(findings) {
+  const rank = (f) => f.severity === "error" ? 0 : 1;
+  return [...findings].sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0));
+}
+function fileLink(url2) {
+  if (!url2 || !/^https?:\/\/[^\s]+$/i.test(url2)) return null;
+  return url2.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function planCounts(plan) {
+  const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
+  return {
+    phases: new Set(plan.phases.map((p) => p.number)).size,
+    tasks: tasks.length,
+    done: tasks.filter((t) => t.state === "done").length,
+    inProgress: tasks.filter((t) => t.state === "in-progress").length
+  };
+}
+function truncate(text5, max) {
+  if (text5.length <= max) return text5;
+  const cut = text5.slice(0, max);
+  const lineEnd = cut.lastIndexOf("\n");
+  return `${lineEnd > max / 2 ? cut.slice(0, lineEnd) : cut.replace(/[\uD800-\uDBFF]$/, "")}\u2026`;
+}
+function overview(context, table, maxSummary) {
+  const { plan, findings, options } = context;
+  const c = planCounts(plan);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const warnings = findings.length - errors;
+  const title = escapeHtml(truncate(options.title ?? "Research plan", 200));
+  const status = errors > 0 ? `\u274C **${errors} contract error${errors === 1 ? "" : "s"}**` : "\u2705 **Meets the planning contract**";
+  const lines = [`## ${title}`, "", `${status} \xB7 ${warnings} warning${warnings === 1 ? "" : "s"}`, ""];
+  if (table) {
+    lines.push("| Phases | Tasks | Done | In progress | Errors | Warnings |", "|---:|---:|---:|---:|---:|---:|");
+    lines.push(`| ${c.phases} | ${c.tasks} | ${c.done} | ${c.inProgress} | ${errors} | ${warnings} |`, "");
+  } else {
+    lines.push(`${c.phases} phases \xB7 ${c.tasks} tasks \xB7 ${c.done} done \xB7 ${c.inProgress} in progress`, "");
+  }
+  const summary = options.summary?.trim();
+  if (summary) {
+    const quoted = truncate(summary, maxSummary).split("\n").map((l) => `> ${l.replace(/</g, "&lt;")}`.trimEnd());
+    lines.push(...quoted, "");
+  }
+  return lines;
+}
+function body(context, level) {
+  const { plan } = context;
+  const lines = [];
+  if (level === "full") {
+    const chart = planFlowchart(plan);
+    if (chart) lines.push("### Dependency graph", "", "```mermaid", chart, "```", "");
+  }
+  if (level === "full" || level === "no-mermaid") {
+    lines.push("### Phases", "");
+    for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
+    if (plan.strayTasks.length > 0) lines.push(...phaseDetails("Tasks outside any phase", plan.strayTasks));
+  } else if (level === "counts" && plan.phases.length > 0) {
+    lines.push("### Phases", "", "| Phase | Title | Tasks | Done |", "|---:|---|---:|---:|");
+    for (const phase of plan.phases) {
+      const done = phase.tasks.filter((t) => t.state === "done").length;
+      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
+    }
+    lines.push("");
+  }
+  return lines;
+}
+function phaseHeading(phase) {
+  return `Phase ${phase.number}${phase.title ? ` \u2014 ${phase.title}` : ""}`;
+}
+var STATE_ICON = { todo: "\u2B1C", done: "\u2705", "in-progress": "\u{1F504}" };
+function phaseDetails(heading, tasks) {
+  const done = tasks.filter((t) => t.state === "done").length;
+  const summary = `<b>${htmlText2(heading)}</b> \xB7 ${tasks.length} task${tasks.length === 1 ? "" : "s"} \xB7 ${done} done`;
+  const lines = ["<details>", `<summary>${summary}</summary>`, ""];
+  if (tasks.length > 0) {
+    lines.push("| | ID | Task | Deliverable | Done when | Depends on |", "|:-:|---|---|---|---|---|");
+    for (const t of tasks) {
+      const cells = [t.id ?? "\u2014", t.description, t.deliverable ?? "\u2014", t.doneWhen ?? "\u2014", t.dependencies.join(", ") || "\u2014"];
+      lines.push(`| ${STATE_ICON[t.state]} | ${cells.map(escapeTableCell).join(" | ")} |`);
+    }
+    lines.push("");
+  }
+  lines.push("</details>", "");
+  return lines;
+}
+function htmlText2(text5) {
+  return text5.replace(/\s+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+function findingLines(context) {
+  return context.findings.map((f) => {
+    const icon = f.severity === "error" ? "\u274C" : "\u26A0\uFE0F";
+    const where = f.line === null ? "" : ` (line ${f.line})`;
+    return `- ${icon} \`${f.rule}\`${where}: ${escapeHtml(f.message)}`;
+  });
+}
+function findingsList(context, max) {
+  if (context.findings.length === 0) return [];
+  const lines = findingLines(context);
+  const shown = lines.slice(0, max);
+  if (lines.length > max) shown.push(`- \u2026 and ${lines.length - max} more findings (run \`wild-plan validate\` on the file)`);
+  return ["### Findings", "", ...shown, ""];
+}
+function footer(context, shortened) {
+  const { fileLink: link } = context;
+  if (!link) return shortened ? ["_Shortened to fit the comment size limit._"] : [];
+  return [shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`];
+}
+function abortNotice(context, head, budget) {
+  const { plan } = context;
+  const reasons = plan.abortReasons.length > 0 ? plan.abortReasons : ["(the checklist names no reason)"];
+  const top = [
+    ...head,
+    `## \u26D4 Planning aborted: the research server preflight failed`,
+    "",
+    "The Wild server docs/API checks failed, so no plan was written and no sweeps or runs were created. Fix the server, then run wild-plan again.",
+    "",
+    "**Failed checks**",
+    ""
+  ];
+  const tail2 = ["", ...footer(context, false)];
+  const room = budget - [...top, ...tail2].join("\n").length - 1;
+  const list3 = fitList(reasons.map((r) => `- ${escapeHtml(truncate(r, 2e3))}`), room, (n) => `- \u2026 and ${n} more`);
+  return fit([...top, ...list3, ...tail2], budget);
+}
+function planToJson(plan) {
+  const c = planCounts(plan);
+  return structuredClone({
+    version: 1,
+    abort: plan.abort,
+    abortReasons: plan.abortReasons,
+    fenced: plan.fenced,
+    counts: { ...c, todo: c.tasks - c.done - c.inProgress },
+    notes: plan.notes,
+    phases: plan.phases,
+    strayTasks: plan.strayTasks,
+    contract: plan.contract
+  });
+}
+
 // src/prompt/render.ts
 var import_handlebars = __toESM(require_lib(), 1);
 
 // src/prompt/template.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 var TemplateError = class extends Error {
   name = "TemplateError";
 };
@@ -45210,14 +45792,14 @@ var FrontMatterSchema = external_exports.object({
     error: (issue2) => `lists a name twice: ${duplicates(issue2.input).join(", ")}`
   })
 }).loose();
-async function loadTemplateFile(path4) {
+async function loadTemplateFile(path7) {
   let text5;
   try {
-    text5 = await readFile4(path4, "utf8");
+    text5 = await readFile6(path7, "utf8");
   } catch (error62) {
-    throw new TemplateError(`${path4}: cannot read the prompt template: ${error62.message}`);
+    throw new TemplateError(`${path7}: cannot read the prompt template: ${error62.message}`);
   }
-  return parseTemplate(text5, path4);
+  return parseTemplate(text5, path7);
 }
 function parseTemplate(text5, source = "<template>") {
   const fail = (message) => {
@@ -45383,7 +45965,7 @@ function list2(names) {
 }
 
 // src/prompt/variables.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
+import { randomBytes as randomBytes5 } from "node:crypto";
 var SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function buildSteerSection(steer) {
   const text5 = steer.trim();
@@ -45422,7 +46004,7 @@ function buildPromptValues(input2) {
     auth_header: authHeaderValue(input2.auth)
   };
 }
-function newSessionId(random = randomBytes4) {
+function newSessionId(random = randomBytes5) {
   const bytes = random(4);
   if (bytes.length < 4) throw new Error(`random source returned ${bytes.length} bytes, need 4`);
   return `wild-${Buffer.from(bytes.subarray(0, 4)).toString("hex")}`;
@@ -45662,9 +46244,9 @@ function typeName(value) {
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
-function valueAt(data, path4) {
+function valueAt(data, path7) {
   let current = data;
-  for (const key of path4) {
+  for (const key of path7) {
     if (typeof current !== "object" || current === null) return void 0;
     current = current[key];
   }
@@ -45760,14 +46342,14 @@ function summaryOf(op) {
 }
 function entries(doc, baseUrl) {
   const out = [];
-  for (const [path4, item] of Object.entries(doc.paths)) {
+  for (const [path7, item] of Object.entries(doc.paths)) {
     METHOD_ORDER.forEach((method, methodRank) => {
       const parsed = OperationSchema.safeParse(item[method]);
       if (!parsed.success) return;
       const tag = parsed.data.tags?.map(oneLine3).find((t) => t !== "");
       const summary = summaryOf(parsed.data);
-      const line = `- \`${method.toUpperCase()} ${baseUrl}${path4}\`${summary ? ` \u2014 ${summary}` : ""}`;
-      out.push({ tag, path: path4, methodRank, line });
+      const line = `- \`${method.toUpperCase()} ${baseUrl}${path7}\`${summary ? ` \u2014 ${summary}` : ""}`;
+      out.push({ tag, path: path7, methodRank, line });
     });
   }
   return out;
@@ -45791,6 +46373,32 @@ function buildApiCatalog(doc, serverUrl) {
   }).join("\n\n");
 }
 
+// src/server/preflight-report.ts
+function cell2(text5) {
+  return text5.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+}
+function formatPreflightTable(report) {
+  const rows = report.checks.map(
+    (check2) => [
+      check2.name,
+      `\`${check2.path}\``,
+      check2.ok ? "\u2705" : "\u274C",
+      check2.status === null ? "\u2014" : String(check2.status),
+      String(check2.ms),
+      String(check2.attempts),
+      check2.reason ? cell2(check2.reason) : ""
+    ].join(" | ")
+  );
+  return [
+    "| check | path | result | status | ms | attempts | reason |",
+    "|---|---|---|---|---:|---:|---|",
+    ...rows.map((row) => `| ${row} |`)
+  ].join("\n");
+}
+function preflightFailureReasons(report) {
+  return report.checks.filter((check2) => !check2.ok).map((check2) => `${check2.name} (${check2.path}): ${(check2.reason ?? "failed").replace(/\s*\r?\n\s*/g, " ")}`);
+}
+
 // src/server/proxy.ts
 import http from "node:http";
 import https from "node:https";
@@ -45812,8 +46420,8 @@ var ID_COLLECTIONS = {
   "/wild/v2/evo-sweep": []
 };
 var MAX_ROUTE_CHARS = 120;
-function routeOf(path4) {
-  const segments = path4.split("/").slice(1);
+function routeOf(path7) {
+  const segments = path7.split("/").slice(1);
   let route = "";
   for (let i = 0; i < segments.length; i++) {
     const literals = ID_COLLECTIONS[route];
@@ -45967,14 +46575,14 @@ async function startServerProxy(options) {
   }
   function readBody(req) {
     return new Promise((resolve, reject) => {
-      const chunks2 = [];
+      const chunks3 = [];
       let size2 = 0;
       req.on("data", (chunk) => {
         size2 += chunk.length;
-        if (size2 <= maxRequest) chunks2.push(chunk);
+        if (size2 <= maxRequest) chunks3.push(chunk);
         else if (size2 > maxRequest * 8) req.destroy(new ProxyFailure(413, "request body too large", ""));
       });
-      req.on("end", () => resolve(size2 > maxRequest ? null : Buffer.concat(chunks2)));
+      req.on("end", () => resolve(size2 > maxRequest ? null : Buffer.concat(chunks3)));
       req.on("error", reject);
       req.on("close", () => reject(new ProxyFailure(0, "client went away", "")));
     });
@@ -45983,13 +46591,13 @@ async function startServerProxy(options) {
     const started = performance.now();
     const method = req.method ?? "GET";
     const rawTarget = req.url ?? "";
-    const path4 = redact(rawTarget.split("?")[0] ?? "", token);
+    const path7 = redact(rawTarget.split("?")[0] ?? "", token);
     let problem;
     res.on("close", () => {
       const complete = res.writableFinished;
       record2({
         method,
-        path: path4,
+        path: path7,
         status: res.headersSent ? res.statusCode : null,
         ms: Math.round(performance.now() - started),
         ...problem !== void 0 || !complete ? { error: problem ?? (closing ? "proxy closed" : "client went away") } : {}
@@ -46004,7 +46612,7 @@ async function startServerProxy(options) {
     };
     const tooLarge = `request bodies are limited to ${maxRequest} bytes`;
     if (!rawTarget.startsWith("/")) return fail(400, "not origin-form", "only paths on the Wild server can be requested (no absolute URLs)");
-    if (DOT_SEGMENT.test(path4)) return fail(400, "dot segment", "paths with `.` or `..` segments are refused");
+    if (DOT_SEGMENT.test(path7)) return fail(400, "dot segment", "paths with `.` or `..` segments are refused");
     if (method === "TRACE") return fail(405, "TRACE refused", "TRACE is not forwarded");
     if (/\bwebsocket\b/i.test(String(req.headers.upgrade ?? ""))) return fail(501, "upgrade refused", "protocol upgrades (websocket) are not supported");
     const declared = Number(req.headers["content-length"] ?? 0);
@@ -46111,9 +46719,9 @@ var SkillFetchError = class extends Error {
 var SKILL_ID = /^[A-Za-z0-9_-]+$/;
 async function fetchSkill(opts, id) {
   if (!SKILL_ID.test(id)) throw new SkillFetchError(`invalid skill id ${JSON.stringify(id)}: expected letters, digits, _ or -`);
-  const path4 = `/prompt-skills/${id}`;
+  const path7 = `/prompt-skills/${id}`;
   const result = await httpRequest({
-    url: `${normaliseServerUrl(opts.serverUrl)}${path4}`,
+    url: `${normaliseServerUrl(opts.serverUrl)}${path7}`,
     token: opts.token,
     timeoutMs: opts.timeoutMs,
     attempts: opts.attempts,
@@ -46123,26 +46731,32 @@ async function fetchSkill(opts, id) {
   });
   if (result.kind === "answer" && result.status === 404) return null;
   const verdict = judge(result, SkillSchema, opts.token);
-  if (!verdict.ok) throw new SkillFetchError(`GET ${path4}: ${verdict.reason}`);
+  if (!verdict.ok) throw new SkillFetchError(`GET ${path7}: ${verdict.reason}`);
   return verdict.value ?? null;
 }
 
 // src/main.ts
 var ABORT_SUMMARY = "Server docs/API preflight failed; planning aborted.";
+var UnsafeWorkspaceError = class extends Error {
+  name = "UnsafeWorkspaceError";
+};
 async function planIssue(settings, request, deps) {
   const { log } = deps;
   const goal = buildGoal({ title: request.title, body: request.body, steer: request.steer });
   for (const notice of goal.notices) log.warning(notice);
   const sessionId = newSessionId();
   const tasksPath = tasksPathFor(settings, request.issueNumber);
-  const playbookPath = path3.posix.join(path3.posix.dirname(tasksPath), PLAYBOOK_FILE);
-  const absTasks = path3.join(settings.workspace, tasksPath);
-  const redact2 = (text5) => redactSecrets(text5, settings);
-  const empty2 = { sessionId, goal, tasksPath, playbookPath, playbook: null, findings: [], agent: null, serverActivity: null };
+  const playbookPath = path6.posix.join(path6.posix.dirname(tasksPath), PLAYBOOK_FILE);
+  const absTasks = path6.join(settings.workspace, tasksPath);
+  const secrets = knownSecrets(settings);
+  const redact2 = (text5) => redactSecrets(text5, secrets);
+  const empty2 = { sessionId, goal, tasksPath, playbookPath, playbook: null, findings: [], agent: null, serverActivity: null, isolation: null };
+  const persisted = await findPersistedCredentials(settings.workspace);
+  if (persisted.length > 0) throw new UnsafeWorkspaceError(describePersistedCredentials(persisted));
   const preflight = await log.group("Preflight: research server", async () => {
     const report = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
     for (const check2 of report.checks) {
-      log.info(`${check2.ok ? "ok  " : "FAIL"} ${check2.path} ${check2.status ?? "-"} ${check2.ms} ms${check2.reason ? ` \u2014 ${check2.reason}` : ""}`);
+      log.info(inertText(`${check2.ok ? "ok  " : "FAIL"} ${check2.path} ${check2.status ?? "-"} ${check2.ms} ms${check2.reason ? ` \u2014 ${check2.reason}` : ""}`));
     }
     return report;
   });
@@ -46163,6 +46777,8 @@ async function planIssue(settings, request, deps) {
   const proxy = settings.serverProxy ? await startServerProxy({ target: settings.serverUrl, token: settings.serverToken, log: (line) => log.info(inertText(line)) }) : null;
   let rounds;
   let serverActivity = null;
+  let isolation = null;
+  let restoreError;
   try {
     const serverUrl = proxy?.url ?? settings.serverUrl;
     const auth = proxy ? { kind: "proxy" } : settings.serverToken ? { kind: "env", envVar: "WILD_AUTH_TOKEN" } : { kind: "none" };
@@ -46172,9 +46788,17 @@ async function planIssue(settings, request, deps) {
     );
     const env = { WILD_SERVER_URL: serverUrl, WILD_TASKS_PATH: absTasks, WILD_SESSION_ID: sessionId };
     if (auth.kind === "env" && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
-    await mkdir3(path3.dirname(absTasks), { recursive: true });
+    const runner = deps.runner ?? defaultRunner(settings, log);
+    await mkdir4(path6.dirname(absTasks), { recursive: true });
+    if (deps.isolateAgent) {
+      isolation = await prepareIsolation(settings.workspace, { perRun: true });
+      if (isolation.isolated) log.info(isolation.reason);
+      else log.warning(isolation.reason);
+    } else {
+      log.info("Agent isolation is off: the agent runs as this process's user.");
+    }
     rounds = await runAgentRounds({
-      runner: deps.runner ?? defaultRunner(settings, log),
+      runner,
       prompt,
       workdir: settings.workspace,
       env,
@@ -46183,25 +46807,40 @@ async function planIssue(settings, request, deps) {
       repairRounds: settings.repairRounds,
       log,
       signal: deps.signal,
-      redact: redact2
+      redact: redact2,
+      isolation: isolation?.agent
     });
+    const stats = rounds.round.agent.stats ?? { agent: runner.name };
+    rounds.round.agent.stats = stats.model === void 0 ? stats : { ...stats, model: redact2(stats.model) };
   } finally {
+    await isolation?.restore().catch((error62) => {
+      restoreError = error62;
+      log.error(error62.message);
+    });
     if (proxy) {
       await proxy.close();
       serverActivity = describeActivity(proxy.activity());
-      log.info(`The agent on the research server: ${serverActivity}`);
+      log.info(inertText(`The agent on the research server: ${serverActivity}`));
     }
   }
+  if (restoreError) throw restoreError;
   const { round, plan, findings } = rounds;
   const summary = round.transcript.summary === null ? null : redact2(round.transcript.summary);
-  const common = { ...empty2, preflight, summary, agent: round.agent, serverActivity };
+  const common = {
+    ...empty2,
+    preflight,
+    summary,
+    agent: round.agent,
+    serverActivity,
+    isolation: isolation ? { isolated: isolation.isolated, reason: isolation.reason } : null
+  };
   if (plan === null || round.planMarkdown === null) {
     const output2 = tail("The end of its output", redact2(round.agent.transcript));
     return { ...common, status: "invalid", message: `The agent gave no plan: no <plan>\u2026</plan> in its output and no ${tasksPath} on disk.${output2}`, planMarkdown: null, plan: null };
   }
   await writeFileIn(absTasks, round.planMarkdown);
   for (const f of findings) log.warning(`${f.rule}: ${f.message}`, { file: tasksPath, line: f.line ?? void 0 });
-  const playbook = await writePlaybook(settings, log, path3.join(settings.workspace, playbookPath), preflight, redact2);
+  const playbook = await writePlaybook(settings, log, path6.join(settings.workspace, playbookPath), preflight, redact2);
   const planned = { ...common, planMarkdown: round.planMarkdown, plan, findings, playbook };
   if (plan.abort) {
     return { ...planned, status: "aborted", message: "The agent aborted planning: its own server preflight failed (see the abort checklist)." };
@@ -46243,34 +46882,34 @@ async function fetchAuditSkill(settings, log) {
   }
 }
 function defaultRunner(settings, log) {
-  return createAgentRunner({
-    agent: settings.agent,
-    agentCommand: settings.agentCommand,
-    agentVersion: settings.agentVersion,
-    model: settings.model,
-    agentEnv: settings.agentEnv,
-    providerBaseUrl: settings.agentBaseUrl,
-    log: (line) => log.info(line)
-  });
+  return createAgentRunner({ ...agentSettingsOf(settings), log: (line) => log.info(line) });
 }
-function redactSecrets(text5, settings) {
-  let out = text5;
-  for (const secret of [settings.serverToken, settings.githubToken]) {
-    if (secret && secret.length >= 4) out = out.split(secret).join("***");
-  }
-  return out;
+var MIN_FORWARDED_SECRET_LENGTH = 8;
+function knownSecrets(settings, env = process.env) {
+  const forwarded = settings.agentEnv.map((name) => env[name] ?? "").filter((value) => value.trim().length >= MIN_FORWARDED_SECRET_LENGTH);
+  return [settings.serverToken, settings.githubToken, ...forwarded].filter((secret) => Boolean(secret));
 }
 async function writeFileIn(file2, content3) {
-  await mkdir3(path3.dirname(file2), { recursive: true });
+  await mkdir4(path6.dirname(file2), { recursive: true });
   await writeFile2(file2, content3, "utf8");
 }
 
+// src/agent/runner.ts
+function agentStatsJson(agent) {
+  const stats = agent.stats;
+  return {
+    agent: stats?.agent,
+    version: stats?.version,
+    model: stats?.model,
+    wallTimeMs: agent.durationMs,
+    turns: stats?.turns,
+    toolCalls: stats?.toolCalls,
+    inputTokens: stats?.inputTokens,
+    outputTokens: stats?.outputTokens
+  };
+}
+
 export {
-  external_exports,
-  INPUT_NAMES,
-  SettingsError,
-  parseSettings,
-  tasksPathFor,
   inertText,
   ABORT_SENTINEL,
   checkPlan,
@@ -46282,10 +46921,18 @@ export {
   presentPlanComment,
   presentJobSummary,
   planToJson,
+  external_exports,
   newSessionId,
   runPreflight,
   formatPreflightTable,
   preflightFailureReasons,
+  INPUT_NAMES,
+  SettingsError,
+  parseSettings,
+  tasksPathFor,
+  UnsafeWorkspaceError,
   planIssue,
-  composePrompt
+  composePrompt,
+  knownSecrets,
+  agentStatsJson
 };
