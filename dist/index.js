@@ -5,7 +5,6 @@ import {
 import "./chunk-UR2CMWYT.js";
 
 // src/index.ts
-import { randomUUID } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 function quickSkipReason(env) {
   const eventName = env.GITHUB_EVENT_NAME;
@@ -25,7 +24,7 @@ if (reason !== null) {
   process.stdout.write(`Skipped: ${reason}
 `);
   if (process.env.GITHUB_OUTPUT) {
-    const delimiter = `ghadelimiter_${randomUUID()}`;
+    const delimiter = `ghadelimiter_${process.pid}_${Date.now()}`;
     appendFileSync(process.env.GITHUB_OUTPUT, `status<<${delimiter}
 skipped
 ${delimiter}
