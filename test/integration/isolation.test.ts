@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AGENT_USER } from '../../src/agent/isolation.js';
 import type { DriverConfig, DriverReport } from '../support/isolation-driver.js';
+import { processesOf } from '../support/isolation-machine.js';
 
 // The agent runs untrusted text with a shell. These tests run a hostile agent through the
 // real CommandRunner, from a driver process whose environment holds sentinel tokens the way
@@ -169,20 +170,6 @@ function agentUid(): number {
   return Number(spawnSync('id', ['-u', AGENT_USER], { encoding: 'utf8' }).stdout.trim());
 }
 
-/** Live (not zombie) processes of a user. */
-function processesOf(uid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        return Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) === uid && !/^State:\s+[ZX]/m.test(status);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 function asRoot(argv: string[]): void {
   if (isRoot) {
