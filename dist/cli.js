@@ -19,7 +19,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-E3PQ5N5D.js";
+} from "./chunk-IFNLU3K2.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-DNUZ6EOI.js");
+  const { runFromEnvironment } = await import("./entry-VKET6BL6.js");
   await runFromEnvironment();
 }

@@ -9,7 +9,7 @@ import { messageBlock, renderStatusComment, STATUS_MARKER, type StatusState } fr
 import { inertText } from '../log-safety.js';
 import type { Log } from '../log.js';
 import { planIssue, type PlanOutcome } from '../main.js';
-import { planToJson, presentPlanComment } from '../plan/present.js';
+import { planCounts, planToJson, presentPlanComment } from '../plan/present.js';
 import type { Finding, Plan } from '../plan/types.js';
 import { sanitizeUntrusted } from '../sanitize.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
@@ -162,8 +162,8 @@ async function finish(
 
   const plan = outcome.plan;
   const title = displayTitle(target.title);
-  const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, 0);
-  const counts = `${plan.phases.length} phases, ${tasks} tasks`;
+  const { phases, tasks } = planCounts(plan);
+  const counts = `${phases} phases, ${tasks} tasks`;
   let branch: string | undefined;
   let note: string | undefined;
   /** Where the plan file can be read: the plan branch, or the base branch that already holds it. */

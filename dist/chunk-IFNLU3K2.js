@@ -46920,6 +46920,7 @@ export {
   buildGoal,
   presentPlanComment,
   presentJobSummary,
+  planCounts,
   planToJson,
   external_exports,
   newSessionId,

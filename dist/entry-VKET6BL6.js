@@ -12,12 +12,13 @@ import {
   inertText,
   knownSecrets,
   parseSettings,
+  planCounts,
   planIssue,
   planToJson,
   presentJobSummary,
   presentPlanComment,
   sanitizeUntrusted
-} from "./chunk-E3PQ5N5D.js";
+} from "./chunk-IFNLU3K2.js";
 import {
   __commonJS,
   __require,
@@ -34356,8 +34357,8 @@ async function finish(settings, context3, target, outcome, writes, status, log) 
   }
   const plan = outcome.plan;
   const title = displayTitle(target.title);
-  const tasks = plan.phases.reduce((n, p2) => n + p2.tasks.length, 0);
-  const counts = `${plan.phases.length} phases, ${tasks} tasks`;
+  const { phases, tasks } = planCounts(plan);
+  const counts = `${phases} phases, ${tasks} tasks`;
   let branch;
   let note;
   let fileRef;
