@@ -2,23 +2,15 @@
 // reads what happened in the status comment on the issue, nothing half-done is published, and
 // GitHub's transient faults are ridden out without duplicates.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CommandRunner } from '../../src/agent/command.js';
 import { pullRequestAlreadyExists, secondaryRateLimit, serverError } from '../support/fake-github/index.js';
 import { ActionScenario, dispatchEvent, PLAN_MARKER, RESEARCH_GOAL, SCRIPTED_AGENT, STATUS_MARKER } from '../support/action-harness.js';
+import { scenariosPerTest } from '../support/scenario-per-test.js';
 
 const PULLS_ROUTE = '/repos/{owner}/{repo}/pulls';
 
-let scenario: ActionScenario | undefined;
-afterEach(async () => {
-  await scenario?.dispose();
-  scenario = undefined;
-});
-
-async function create(...args: Parameters<typeof ActionScenario.create>) {
-  scenario = await ActionScenario.create(...args);
-  return scenario;
-}
+const create = scenariosPerTest();
 
 /** No plan branch on origin, no pull request, no plan comment anywhere. */
 async function expectNothingPublished(s: ActionScenario) {
@@ -139,8 +131,6 @@ describe('the agent fails', () => {
         expect(body).not.toContain(secret);
         expect(result.message + result.summary).not.toContain(secret);
       }
-      await s.dispose();
-      scenario = undefined;
     }
   });
 

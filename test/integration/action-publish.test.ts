@@ -2,7 +2,7 @@
 // against the fake GitHub, the Wild server fake, real git with a bare origin, and the scripted
 // agent as a real child process. What a maintainer sees: the branch, the pull request, the
 // plan comment on it, the status comment on the issue.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BOT_AUTHOR } from '../../src/git/commit.js';
 import {
   ActionScenario,
@@ -12,6 +12,7 @@ import {
   RESEARCH_GOAL,
   STATUS_MARKER,
 } from '../support/action-harness.js';
+import { scenariosPerTest } from '../support/scenario-per-test.js';
 
 const ISSUE_TITLE = 'Spelling error in the README file'; // the real payload's issue title
 const TASKS = '.wild/plans/issue-1/tasks.md';
@@ -20,16 +21,7 @@ const COMMENTS_ROUTE = '/repos/{owner}/{repo}/issues/{issue_number}/comments';
 const COMMENT_ROUTE = '/repos/{owner}/{repo}/issues/comments/{comment_id}';
 const PULLS_ROUTE = '/repos/{owner}/{repo}/pulls';
 
-let scenario: ActionScenario | undefined;
-afterEach(async () => {
-  await scenario?.dispose();
-  scenario = undefined;
-});
-
-async function create(...args: Parameters<typeof ActionScenario.create>) {
-  scenario = await ActionScenario.create(...args);
-  return scenario;
-}
+const create = scenariosPerTest();
 
 /** Branch names on origin. */
 async function originBranches(s: ActionScenario): Promise<string[]> {

@@ -10,20 +10,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { basicCredential } from '../../src/git/auth.js';
 import { isUntrustedBlock } from '../../src/log-safety.js';
 import { ActionScenario, STATUS_MARKER } from '../support/action-harness.js';
+import { scenariosPerTest } from '../support/scenario-per-test.js';
 import { canIsolate, RUN_USER, uidOf } from '../support/isolation-machine.js';
 import { runnerCommands } from '../support/workflow-commands.js';
 
-let scenario: ActionScenario | undefined;
-afterEach(async () => {
-  await scenario?.dispose();
-  scenario = undefined;
+const create = scenariosPerTest();
+afterEach(() => {
   delete process.env.WILD_TEST_PROVIDER_KEY;
 });
-
-async function create(...args: Parameters<typeof ActionScenario.create>) {
-  scenario = await ActionScenario.create(...args);
-  return scenario;
-}
 
 function statusComment(s: ActionScenario) {
   const status = s.marked(s.issueNumber, STATUS_MARKER);

@@ -1,18 +1,10 @@
 // Events that are not for wild-plan, or people who may not ask for a plan: the run says why
 // and leaves GitHub exactly as it was (no comment, no reaction, no branch).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ActionScenario, labeledIssueEvent } from '../support/action-harness.js';
+import { scenariosPerTest } from '../support/scenario-per-test.js';
 
-let scenario: ActionScenario | undefined;
-afterEach(async () => {
-  await scenario?.dispose();
-  scenario = undefined;
-});
-
-async function create(...args: Parameters<typeof ActionScenario.create>) {
-  scenario = await ActionScenario.create(...args);
-  return scenario;
-}
+const create = scenariosPerTest();
 
 async function expectUntouched(s: ActionScenario) {
   expect(s.fake.writes()).toEqual([]);
