@@ -10,6 +10,7 @@ import { benchColdStart } from './cold-start.js';
 import { benchPlanSize } from './plan-size.js';
 import { benchPreflight } from './preflight.js';
 import { benchRepoSize } from './repo-size.js';
+import { benchScratch } from './scratch.js';
 import { fmt } from './stats.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,6 +52,12 @@ console.log('Repository size (publish on 50,000 files vs 10)');
 const repo = await benchRepoSize();
 results.repoSize = repo;
 row('publish, 50,000-file repo', `${fmt(repo.a)} vs ${fmt(repo.b)} → ${repo.ratio.toFixed(2)}×`, '≤ 1.5×', repo.ratio <= 1.5);
+
+console.log("The agent's scratch copy and the safe read-back");
+const scratch = await benchScratch();
+results.scratch = scratch;
+row('scratch copy + record, 50,000-file repo', `${fmt(scratch.copy.a)} vs git archive | tar ${fmt(scratch.copy.b)} → ${scratch.copy.ratio.toFixed(2)}×`, '≤ 2×', scratch.copy.ratio <= 2);
+row('read-back of a 1 MB plan without following links (×200)', `${fmt(scratch.read.a)} vs readFile ${fmt(scratch.read.b)} → ${scratch.read.ratio.toFixed(2)}×`, '≤ 2×', scratch.read.ratio <= 2);
 
 console.log('Plan size (parse + check + present)');
 const sizes = await benchPlanSize();

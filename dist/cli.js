@@ -5,6 +5,8 @@ import {
   AgentFailedError,
   GoalError,
   SettingsError,
+  UnsafePathError,
+  UnsafePlanPathError,
   UnsafeWorkspaceError,
   agentStatsJson,
   buildGoal,
@@ -19,7 +21,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-IFNLU3K2.js";
+} from "./chunk-OLNGP424.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
@@ -169,10 +171,10 @@ async function runPlan(args, io) {
   const log = streamLog((line) => io.stderr(line), !values.json);
   let outcome;
   try {
-    const deps = { log, isolateAgent: values.isolate === true };
+    const deps = { log, isolateAgent: values.isolate === true, writeFiles: true };
     outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, deps);
   } catch (error) {
-    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError)) throw error;
+    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError || error instanceof UnsafePathError || error instanceof UnsafePlanPathError)) throw error;
     if (values.json) io.stdout(JSON.stringify({ status: "failed", message: error.message }, null, 2));
     else io.stderr(`error: ${error.message}`);
     return EXIT.error;

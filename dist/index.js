@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-VKET6BL6.js");
+  const { runFromEnvironment } = await import("./entry-5PQMHUWB.js");
   await runFromEnvironment();
 }

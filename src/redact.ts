@@ -4,9 +4,11 @@
 // network); a GitHub comment is public and forever, so we redact before writing, not after.
 //
 // Two phases, both linear in the text:
-//  1. the secrets we know (the inputs' tokens) and their base64 forms — git sends the token
-//     as base64 of `x-access-token:<token>`, and a token embedded in any base64 blob shows
-//     up as one of three fixed strings, one per byte alignment;
+//  1. the secrets we know (the inputs' tokens, and what the runner handed the process that
+//     looks like one: runner-secrets.ts) as they are, as they stand inside a JSON string, and
+//     their base64 forms — git sends the token as base64 of `x-access-token:<token>`, and a
+//     token embedded in any base64 blob shows up as one of three fixed strings, one per byte
+//     alignment;
 //  2. strings shaped like well-known credentials (GitHub, OpenAI, Anthropic, AWS, JWT, Slack).
 // Every match becomes `[REDACTED:<kind>]`. Existing markers are skipped whole, so redacting
 // twice gives the same text as redacting once.
@@ -72,13 +74,25 @@ const TOKEN_PATTERN = new RegExp(`(${MARKER})|${START}(?:${TOKEN_RULES.map((r) =
  * Idempotent for secrets without `[` (no real token has one).
  */
 export function redactSecrets(text: string, knownSecrets: readonly string[]): string {
-  return redactTokens(redactKnown(text, knownSecrets));
+  return secretRedactor(knownSecrets)(text);
+}
+
+/**
+ * redactSecrets for one list of secrets, its pattern built once: for the many lines of a log.
+ * The list is read now; secrets added to it later are not seen.
+ */
+export function secretRedactor(knownSecrets: readonly string[]): (text: string) => string {
+  const known = knownPattern(knownSecrets);
+  const marker = redactionMarker('secret');
+  return (text) => redactTokens(known ? text.replace(known, (match, existing: string | undefined) => existing ?? marker) : text);
 }
 
 /** Each secret and the strings it turns into on the way to a log or a header. */
 export function secretForms(secret: string): string[] {
   if (secret.trim().length < MIN_SECRET_LENGTH) return [];
-  const forms = [secret];
+  // As it stands inside a JSON string (an output such as plan-json), when that differs: a
+  // secret with a quote, a backslash or a newline would otherwise pass, or be cut mid-escape.
+  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
   if (secret.length >= MIN_ENCODED_SECRET_LENGTH) {
     const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
     // Whole values first (the longest match wins), then the alignment cores that find the
@@ -109,12 +123,11 @@ function base64Cores(bytes: Buffer): string[] {
 
 const toBase64Url = (s: string) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
-function redactKnown(text: string, knownSecrets: readonly string[]): string {
+/** Every form of every secret, longest first, after any marker; null when there is none. */
+function knownPattern(knownSecrets: readonly string[]): RegExp | null {
   const forms = [...new Set(knownSecrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-  if (forms.length === 0) return text;
-  const pattern = new RegExp(`(${MARKER})|(?:${forms.map(escapeRegExp).join('|')})`, 'g');
-  const marker = redactionMarker('secret');
-  return text.replace(pattern, (match, existing: string | undefined) => existing ?? marker);
+  if (forms.length === 0) return null;
+  return new RegExp(`(${MARKER})|(?:${forms.map(escapeRegExp).join('|')})`, 'g');
 }
 
 function redactTokens(text: string): string {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { agentSettingsProblems } from './agent/index.js';
 import { BUNDLED_PROMPT_PATH } from './assets.js';
+import { PLAYBOOK_FILE } from './plan/playbook.js';
 
 /**
  * Every input of the action, read once into one validated object. The action reads them
@@ -30,6 +31,7 @@ export const INPUT_NAMES = [
   'draft',
   'repair-rounds',
   'server-proxy',
+  'write-plan-files',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 export type RawInputs = Partial<Record<InputName, string | undefined>>;
@@ -154,6 +156,7 @@ const InputsSchema = z.object({
   draft: boolean(false),
   'repair-rounds': number(1, 0, 3),
   'server-proxy': boolean(true),
+  'write-plan-files': boolean(false),
 });
 
 export interface Settings {
@@ -174,7 +177,10 @@ export interface Settings {
   /** Base URL of the model provider or a gateway in front of it. */
   agentBaseUrl?: string;
   agentTimeoutMs: number;
-  /** Template with `{number}`, relative to the workspace, already checked to stay inside it. */
+  /**
+   * Template with `{number}`, relative to the workspace, '/'-separated: already checked to stay
+   * inside it, out of .git and .github, and to name a Markdown file (see tasksPathProblem).
+   */
   tasksPathTemplate: string;
   /** Absolute path of the planning prompt (SKILL.md). */
   promptFile: string;
@@ -191,6 +197,8 @@ export interface Settings {
    * holds the token and the prompt's header-less preflight lines work.
    */
   serverProxy: boolean;
+  /** Write the two plan files into the checkout too (the agent never touches it; see main.ts). */
+  writePlanFiles: boolean;
   /** Absolute path of the checked-out repository the agent works in. */
   workspace: string;
 }
@@ -216,7 +224,7 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
     agentEnv: inputs['agent-env'],
     agentBaseUrl: inputs['agent-base-url'],
     agentTimeoutMs: inputs['agent-timeout-minutes'] * 60_000,
-    tasksPathTemplate: workspaceRelative(root, inputs['tasks-path']),
+    tasksPathTemplate: workspaceRelative(inputs['tasks-path']),
     promptFile: inputs['prompt-file'] ? path.resolve(root, inputs['prompt-file']) : BUNDLED_PROMPT_PATH,
     preflightTimeoutMs: inputs['preflight-timeout-seconds'] * 1000,
     dryRun: inputs['dry-run'],
@@ -226,6 +234,7 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
     draft: inputs.draft,
     repairRounds: Math.floor(inputs['repair-rounds']),
     serverProxy: inputs['server-proxy'],
+    writePlanFiles: inputs['write-plan-files'],
     workspace: root,
   };
   const agentProblems = agentSettingsProblems(agentSettingsOf(settings));
@@ -235,17 +244,42 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
   return settings;
 }
 
-/** The tasks path must name a file inside the workspace: a plan is never written elsewhere. */
-function workspaceRelative(root: string, tasksPath: string): string {
-  const problem = `input \`tasks-path\` "${tasksPath}" must be a path inside the workspace, e.g. ${DEFAULT_TASKS_PATH}`;
-  if (tasksPath.split(/[\\/]/).includes('..')) throw new SettingsError(`Invalid inputs:\n- ${problem} (no "..")`);
-  const absolute = path.resolve(root, tasksPath);
-  const relative = path.relative(root, absolute);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new SettingsError(`Invalid inputs:\n- ${problem}`);
+// Control and invisible format characters: they break git's line-based plumbing, and a
+// zero-width character can hide `.git` from a case-folding file system (CVE-2014-9390).
+const CONTROL_OR_INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
+/**
+ * The tasks path must name a Markdown file of its own inside the workspace, relative to it.
+ * wild-plan commits whatever lands there, so a path into git's directory, the workflows, a git
+ * file (.gitattributes, .gitmodules) or a non-Markdown file (.yml, .sh) is refused before
+ * anything runs. Returns the template '/'-separated, without `.` segments.
+ */
+function workspaceRelative(tasksPath: string): string {
+  const problem = tasksPathProblem(tasksPath);
+  if (problem !== null) {
+    throw new SettingsError(`Invalid inputs:\n- input \`tasks-path\` ${JSON.stringify(tasksPath)} ${problem}, e.g. ${DEFAULT_TASKS_PATH}`);
   }
-  if (relative.split(path.sep)[0] === '.git') throw new SettingsError(`Invalid inputs:\n- ${problem} (not under .git)`);
-  return relative.split(path.sep).join('/');
+  return tasksPath.split('/').filter((segment) => segment !== '.').join('/');
+}
+
+/** Why the tasks path is refused (one line, without the example), or null when it is fine. */
+function tasksPathProblem(tasksPath: string): string | null {
+  if (CONTROL_OR_INVISIBLE.test(tasksPath)) return 'contains a control or invisible character';
+  if (tasksPath.includes('\\')) return 'uses "\\"; separate folders with "/"';
+  if (path.posix.isAbsolute(tasksPath) || /^[a-zA-Z]:/.test(tasksPath)) return 'is absolute; give it relative to the workspace';
+  const segments = tasksPath.split('/');
+  if (segments.includes('')) return 'has an empty segment (a trailing or doubled "/")';
+  if (segments.includes('..')) return 'must stay inside the workspace (no ".." segments)';
+  // Case-insensitively: on macOS and Windows checkouts `.GIT` is git's own directory.
+  const folded = segments.map((segment) => segment.toLowerCase());
+  if (folded.includes('.git')) return "points into .git, git's own directory; choose a folder of your own";
+  if (folded.includes('.github')) return 'points into .github, where workflows and repository settings live; choose a folder of your own';
+  const name = folded.at(-1) ?? '';
+  if (name === '.') return 'must name a file';
+  if (name.startsWith('.git')) return 'names a git file (.gitattributes, .gitignore, .gitmodules...); the plan needs a file of its own';
+  if (!name.endsWith('.md')) return 'must name a Markdown file ending in .md (the plan is Markdown)';
+  if (name === PLAYBOOK_FILE) return `must not be named ${PLAYBOOK_FILE}: wild-plan writes the playbook beside the tasks file under that name`;
+  return null;
 }
 
 /** The tasks path for one issue, relative to the workspace (`{number}` filled in). */

@@ -13,6 +13,11 @@ export const MARKER_PREFIX = '<!-- wild-plan:';
 
 export type Trigger =
   | { kind: 'skip'; reason: string }
+  /**
+   * The person asked for something that cannot be done as written (a manual run whose
+   * `issue-number` is not an issue number): the run fails visibly, before any API call.
+   */
+  | { kind: 'refuse'; reason: string }
   | {
       kind: 'plan';
       /** What started it, for logs and the status comment. */
@@ -32,10 +37,29 @@ export type Trigger =
       head?: { ref: string; fork: boolean };
     };
 
+/** GitHub's issue and PR numbers are 32-bit; anything larger is a typo. */
+export const MAX_ISSUE_NUMBER = 2 ** 31 - 1;
+
+/**
+ * The issue number written in `text` ("7", "#7", " 7 "), or null unless it is plain decimal
+ * digits in range: `Number()` alone would read "0x7" as 7, "1e1" as 10 and "07" as 7.
+ */
+export function parseIssueNumber(text: string): number | null {
+  const trimmed = text.trim();
+  if (!/^#?[1-9][0-9]*$/.test(trimmed)) return null;
+  const number = Number(trimmed.replace(/^#/, ''));
+  return number <= MAX_ISSUE_NUMBER ? number : null;
+}
+
+/** A payload's number as a number: a string of plain digits is read, anything else left for zod to name. */
+const digitsToNumber = (value: unknown) => (typeof value === 'string' && /^[1-9][0-9]*$/.test(value.trim()) ? Number(value.trim()) : value);
+/** A positive whole number; a payload may carry it as a string of digits (never "0x7" or "1e1"). */
+const issueNumber = () => z.preprocess(digitsToNumber, z.number().int().positive().max(MAX_ISSUE_NUMBER));
+
 const SenderSchema = z.object({ login: z.string(), type: z.string() });
 const LabelSchema = z.object({ name: z.string() });
 const IssueSchema = z.object({
-  number: z.coerce.number().int().positive(),
+  number: issueNumber(),
   title: z.string(),
   body: z.string().nullable().optional(),
   labels: z.array(LabelSchema).optional(),
@@ -51,9 +75,9 @@ const CommentEvent = z.object({
 });
 const PullRequestEvent = z.object({
   action: z.string(),
-  number: z.coerce.number().int().positive().optional(),
+  number: issueNumber().optional(),
   pull_request: z.object({
-    number: z.coerce.number().int().positive(),
+    number: issueNumber(),
     title: z.string(),
     body: z.string().nullable().optional(),
     labels: z.array(LabelSchema).optional(),
@@ -179,9 +203,14 @@ function fromDispatch(payload: unknown): Trigger {
   const goal = read('goal');
   const steer = read('steer') ?? '';
   if (issue !== undefined) {
-    const number = Number(issue.replace(/^#/, ''));
-    if (!Number.isInteger(number) || number <= 0) {
-      return skip(`the workflow_dispatch input \`issue-number\` "${issue}" is not an issue number`);
+    const number = parseIssueNumber(issue);
+    // A person typed it and asked for a run: a value we cannot read fails the run visibly
+    // (not a quiet skip), and nothing is written to GitHub.
+    if (number === null) {
+      return {
+        kind: 'refuse',
+        reason: `the workflow_dispatch input \`issue-number\` ${preview(issue)} is not an issue number: give the issue's number in plain digits, like 12 or #12 (from 1 to ${MAX_ISSUE_NUMBER})`,
+      };
     }
     return { kind: 'plan', source: 'dispatch', sender: event.sender, number, isPullRequest: false, steer };
   }

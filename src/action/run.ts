@@ -64,9 +64,12 @@ export async function runAction(settings: Settings, context: ActionContext, deps
   const repo = context.repo;
   const trigger = decideTrigger(context.eventName, context.payload, settings.triggerLabel);
   if (trigger.kind === 'skip') return skipped(trigger.reason, log);
+  if (trigger.kind === 'refuse') return refused(trigger.reason, log);
 
   const permission = await checkSenderPermission(client, repo, trigger.sender.login);
-  if (!permission.allowed) return skipped(permission.reason, log);
+  // Fails without a status comment: whether the sender may get one is what could not be checked.
+  if (permission.kind === 'error') return refused(permission.reason, log);
+  if (permission.kind === 'denied') return skipped(permission.reason, log);
   log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
 
   const live = await liveLabelTrigger(client, repo, trigger, settings.triggerLabel);
@@ -85,7 +88,7 @@ export async function runAction(settings: Settings, context: ActionContext, deps
     const outcome = await planIssue(
       settings,
       { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
-      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true },
+      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true, writeFiles: settings.writePlanFiles },
     );
     if (deps.signal?.aborted) throw new Error('cancelled');
     return await finish(settings, context, target, outcome, writes, status, log);
@@ -112,7 +115,7 @@ async function liveLabelTrigger(
   repo: ActionContext['repo'],
   trigger: Extract<Trigger, { kind: 'plan' }>,
   label: string,
-): Promise<Trigger> {
+): Promise<Extract<Trigger, { kind: 'plan' | 'skip' }>> {
   if ((trigger.source !== 'label' && trigger.source !== 'pull_request') || trigger.number === undefined) return trigger;
   const issue = await getIssue(client, repo, trigger.number);
   const names = issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
@@ -280,6 +283,16 @@ function describeTrigger(source: string, login: string): string {
 function skipped(reason: string, log: Log): ActionResult {
   log.info(`Skipped: ${reason}`);
   return { status: 'skipped', message: reason, fail: false, summary: `### wild-plan skipped\n\n${reason}\n` };
+}
+
+/**
+ * The run cannot go on as asked (a bad manual input, a permission check GitHub did not answer):
+ * the step fails with the reason, before anything was written to GitHub.
+ */
+function refused(reason: string, log: Log): ActionResult {
+  // Info, not error: the entry's setFailed reports the message as the run's one error.
+  log.info(`Failed: ${reason}`);
+  return { status: 'failed', message: reason, fail: true, summary: `### ❌ wild-plan failed\n\n${messageBlock(reason)}\n` };
 }
 
 /** Every write to GitHub goes through here, so a dry run logs instead of writing. */

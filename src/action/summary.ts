@@ -10,7 +10,7 @@ import type { ActionContext } from './context.js';
 export function renderJobSummary(outcome: PlanOutcome, context: ActionContext): string {
   const icon = { planned: '✅', aborted: '⛔', invalid: '⚠️' }[outcome.status];
   const parts = [`### ${icon} wild-plan: ${outcome.status}`, '', messageBlock(outcome.message), '', '#### Research server preflight', '', formatPreflightTable(outcome.preflight), ''];
-  if (outcome.agent || outcome.isolation) parts.push('#### Agent', '', ...agentSection(outcome), '');
+  if (outcome.agent || outcome.isolation || outcome.agentChanges) parts.push('#### Agent', '', ...agentSection(outcome), '');
   if (outcome.plan && !outcome.plan.abort) {
     parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? undefined }), '');
   }
@@ -33,10 +33,19 @@ function agentSection(outcome: PlanOutcome): string[] {
     );
   }
   if (outcome.isolation) {
-    const { isolated, reason } = outcome.isolation;
-    lines.push(`${isolated ? '🔒 **Isolated:**' : '⚠️ **Not isolated:**'} ${sanitizeUntrusted(reason).replace(/\s+/g, ' ').trim()}`);
+    const { isolated, kind, reason } = outcome.isolation;
+    const label = !isolated ? '⚠️ **Not isolated:**' : kind === 'namespace' ? '🔒 **Sandboxed:**' : '🔒 **Isolated:**';
+    lines.push(`${label} ${oneLine(reason)}`);
+  }
+  if (outcome.agentChanges) {
+    // Paths the agent chose: quoted by JSON.stringify in the description, shown as one inert line.
+    lines.push('', `📝 **The agent also changed its copy of the repository** (discarded: not committed, not in the checkout): ${oneLine(outcome.agentChanges.description).replace(/[<>`|]/g, (c) => `&#${c.charCodeAt(0)};`)}`);
   }
   return lines;
+}
+
+function oneLine(text: string): string {
+  return sanitizeUntrusted(text).replace(/\s+/g, ' ').trim();
 }
 
 /** A value the agent reported (its model, say), as inert code in a table cell. */

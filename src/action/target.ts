@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statusOf, type GitHubClient, type RepoRef } from '../github/client.js';
-import type { Trigger } from '../trigger.js';
+import { parseIssueNumber, type Trigger } from '../trigger.js';
 
 export const PLAN_BRANCH_PREFIX = 'wild-plan/issue-';
 
@@ -26,6 +26,13 @@ export interface PlanTarget {
 
 export function planBranchFor(issueNumber: number): string {
   return `${PLAN_BRANCH_PREFIX}${issueNumber}`;
+}
+
+/** The issue a plan branch name is for (`wild-plan/issue-12` → 12), or null when it is not one. */
+export function planBranchIssue(ref: string): number | null {
+  if (!ref.startsWith(PLAN_BRANCH_PREFIX)) return null;
+  const digits = ref.slice(PLAN_BRANCH_PREFIX.length);
+  return /^[0-9]+$/.test(digits) ? parseIssueNumber(digits) : null;
 }
 
 /**
@@ -59,9 +66,9 @@ export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger
     head = { ref: pr.head.ref, fork: pr.head.repo?.full_name !== `${repo.owner}/${repo.repo}` };
     ({ title, body } = pr);
   }
-  const planned = new RegExp(`^${PLAN_BRANCH_PREFIX}(\\d+)$`).exec(head.ref);
-  if (planned && !head.fork) {
-    const issueNumber = Number(planned[1]);
+  // Only a branch named exactly as planBranchFor names one (no "07", no 40-digit number) is ours.
+  const issueNumber = planBranchIssue(head.ref);
+  if (issueNumber !== null && !head.fork) {
     const issue = await getIssue(client, repo, issueNumber);
     return {
       mode: 'issue',

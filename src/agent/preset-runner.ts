@@ -2,9 +2,10 @@
 // gives it a throw-away HOME, the allow-listed environment and the prompt on stdin, stops
 // it (and all it started) at the time limit or when it keeps failing to reach its model,
 // and hands back its final message as the transcript, with stats and tool steps.
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { readInside } from '../sandbox/safe-fs.js';
 import { probeEndpoint, unreachableSentence } from './endpoint.js';
 import { assertForwardable, buildAgentEnv } from './environment.js';
 import type { StreamError } from './events/common.js';
@@ -138,7 +139,10 @@ export class PresetRunner implements AgentRunner {
       await reclaim();
 
       const parsed = preset.parse(captured.stdout);
-      const fromFile = invocation.lastMessageFile ? await readFile(invocation.lastMessageFile, 'utf8').catch(() => '') : '';
+      // Written by the agent's CLI, in a directory its user had: read back never through a link.
+      const lastMessage = invocation.lastMessageFile ? readInside(runDir, relative(runDir, invocation.lastMessageFile)) : null;
+      if (lastMessage?.kind === 'refused') this.options.log?.(`${lastMessage.reason}: ignored`);
+      const fromFile = lastMessage?.kind === 'file' ? lastMessage.text : '';
       const finalText = fromFile.trim() !== '' ? fromFile : parsed.finalText;
       const aborted = captured.aborted && request.signal?.aborted === true;
       let failure: string | undefined;

@@ -104,8 +104,11 @@ export interface ProcessIsolation {
   /** Set in the child before exec (needs root). */
   uid?: number;
   gid?: number;
-  /** Or the program and environment to run instead, e.g. through sudo. */
-  wrap?(argv: readonly string[], env: Record<string, string>): { argv: string[]; env: Record<string, string> };
+  /**
+   * Or the program and environment to run instead, e.g. through sudo. A `cwd` in the result is
+   * where to start it instead (the wrapper itself moves into the program's own directory).
+   */
+  wrap?(argv: readonly string[], env: Record<string, string>, cwd: string): { argv: string[]; env: Record<string, string>; cwd?: string };
   /**
    * Signals every process of that user, also those that left the process group (setsid)
    * and those we may not signal ourselves (through sudo).
@@ -153,15 +156,15 @@ export async function runCaptured(options: CaptureOptions): Promise<CaptureResul
     durationMs: Math.round(performance.now() - started),
   });
   if (options.signal?.aborted) return result(null, null, false, true);
-  // spawn reports a missing cwd as ENOENT of the program: tell the two apart first.
-  if (!isDirectory(options.cwd)) {
+  const isolation = options.isolation;
+  const wrapped = isolation?.wrap?.(options.argv, options.env, options.cwd) ?? { argv: [file, ...args], env: options.env };
+  // spawn reports a missing cwd as ENOENT of the program: tell the two apart first. (Through a
+  // wrapper that moves into it, it may be a directory we cannot enter: the wrapper says so.)
+  if (wrapped.cwd === undefined && !isDirectory(options.cwd)) {
     throw new ProcessStartError(`${label}: working directory ${options.cwd} does not exist`, 'ENOENT');
   }
-
-  const isolation = options.isolation;
-  const wrapped = isolation?.wrap?.(options.argv, options.env) ?? { argv: [file, ...args], env: options.env };
   const child = spawn(wrapped.argv[0]!, wrapped.argv.slice(1), {
-    cwd: options.cwd,
+    cwd: wrapped.cwd ?? options.cwd,
     env: wrapped.env,
     uid: isolation?.uid,
     gid: isolation?.gid,

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { checkPlan } from '../plan/check.js';
 import { parsePlan } from '../plan/parse.js';
 import type { Finding, Plan } from '../plan/types.js';
 import { renderRepairPrompt } from '../prompt/repair.js';
 import type { Log } from '../log.js';
-import type { AgentIsolation } from './isolation.js';
+import type { AgentIsolation } from '../sandbox/isolation.js';
+import type { SafeRead } from '../sandbox/safe-fs.js';
 import type { AgentRunner, AgentRunResult } from './runner.js';
 import { parseTranscript, type TranscriptSignals } from './transcript.js';
 
@@ -18,6 +18,8 @@ export interface AgentRound {
   transcript: TranscriptSignals;
   /** From <plan>, else the tasks file the agent left; secrets already redacted. */
   planMarkdown: string | null;
+  /** Why the tasks file the agent left was not read (a link, a FIFO, too large…); null when it was, or was absent. */
+  refused: string | null;
 }
 
 export interface RoundsResult {
@@ -32,8 +34,15 @@ export interface RoundsInput {
   workdir: string;
   env: Record<string, string>;
   timeoutMs: number;
-  /** Absolute path of tasks.md, where the agent writes and the fallback is read. */
+  /** Absolute path of tasks.md as the agent sees it: where it writes, named in the repair prompt. */
   tasksFile: string;
+  /**
+   * Reads back the tasks file the agent left, never following a link (sandbox/safe-fs.ts), once
+   * the agent's directory is ours again (an isolated agent's is lent to its user during a run).
+   */
+  readTasks: () => Promise<SafeRead>;
+  /** Before each run: lends the directory to the agent again (after readTasks took it back). */
+  beforeRun?: () => Promise<void>;
   repairRounds: number;
   log: Log;
   signal?: AbortSignal;
@@ -50,6 +59,7 @@ export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> 
   const { log } = input;
   const runOnce = (title: string, prompt: string): Promise<AgentRound> =>
     log.group(`${title}: ${input.runner.name}`, async () => {
+      await input.beforeRun?.();
       const agent = await input.runner.run({
         prompt,
         workdir: input.workdir,
@@ -61,8 +71,10 @@ export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> 
       log.info(`agent finished in ${Math.round(agent.durationMs / 1000)} s (exit ${agent.exitCode ?? agent.signal})`);
       assertSucceeded(agent, input);
       const transcript = parseTranscript(agent.transcript);
-      const text = transcript.plan ?? (await readIfExists(input.tasksFile));
-      return { agent, transcript, planMarkdown: text === null ? null : input.redact(text) };
+      const onDisk = await input.readTasks();
+      if (onDisk.kind === 'refused') log.warning(`${onDisk.reason}: ignored, as if the agent had written none`);
+      const text = transcript.plan ?? (onDisk.kind === 'file' ? onDisk.text : null);
+      return { agent, transcript, planMarkdown: text === null ? null : input.redact(text), refused: onDisk.kind === 'refused' ? onDisk.reason : null };
     });
 
   let round = await runOnce('Agent', input.prompt);
@@ -100,11 +112,3 @@ export function tail(label: string, text: string, max = 1200): string {
   return `\n${label}:\n${t.length > max ? `…${t.slice(-max)}` : t}`;
 }
 
-export async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}

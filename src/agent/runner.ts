@@ -1,5 +1,5 @@
 // What every agent runner (generic command, OpenCode, Claude Code, Codex) promises.
-import type { AgentIsolation } from './isolation.js';
+import type { AgentIsolation } from '../sandbox/isolation.js';
 
 export interface AgentRunRequest {
   /** The rendered planning prompt. */

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { streamLog } from '../log.js';
 import { agentStatsJson } from '../agent/runner.js';
+import { UnsafePlanPathError } from '../git/plan-paths.js';
 import { AgentFailedError, planIssue, UnsafeWorkspaceError, type PlanOutcome } from '../main.js';
+import { UnsafePathError } from '../sandbox/safe-fs.js';
 import { planToJson } from '../plan/present.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
 import { parseSettings, type RawInputs } from '../settings.js';
@@ -105,10 +107,10 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
   try {
     // Locally the agent runs as you unless asked: running it as another user needs root or
     // sudo and lends it your checkout for the run, which nobody should get by surprise.
-    const deps = { log, isolateAgent: values.isolate === true };
+    const deps = { log, isolateAgent: values.isolate === true, writeFiles: true };
     outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, deps);
   } catch (error) {
-    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError)) throw error;
+    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError || error instanceof UnsafePathError || error instanceof UnsafePlanPathError)) throw error;
     if (values.json) io.stdout(JSON.stringify({ status: 'failed', message: error.message }, null, 2));
     else io.stderr(`error: ${error.message}`);
     return EXIT.error;

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAgentRunner, PRESETS, PresetRunner, type AgentSettings } from '../../src/agent/index.js';
-import { prepareIsolation } from '../../src/agent/isolation.js';
+import { prepareIsolation } from '../../src/sandbox/isolation.js';
 import { parseTranscript } from '../../src/agent/transcript.js';
 import { allText } from '../support/model-wire.js';
 import { preflightCommand, startModelServer, type ModelScript, type ModelServer } from '../support/model-server.js';

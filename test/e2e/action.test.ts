@@ -7,13 +7,13 @@
 // The production client spaces GitHub writes 1–3 s apart and cannot be tuned from outside,
 // so each run takes several seconds; the cases are independent (own fakes, own origin) and
 // run concurrently.
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BOT_AUTHOR } from '../../src/git/commit.js';
 import { basicCredential } from '../../src/git/auth.js';
-import { canIsolate, uidOf } from '../support/isolation-machine.js';
+import { agentWritableDir, checkoutSnapshot, expectedIsolation, uidOf } from '../support/isolation-machine.js';
 import {
   ActionScenario,
   DIST_ENTRY,
@@ -118,7 +118,12 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
     'isolation on, as on GitHub: the agent runs as a user of its own, reads no token, and the summary says so',
     async () => {
       const key = `provider-key-${Date.now().toString(36)}-not-a-real-one`;
+      // The agent works in a scratch copy that is gone after the run: it dumps where we can look.
+      const dumpDir = await agentWritableDir();
+      const dumpFile = join(dumpDir, 'agent-env.json');
       await withScenario({ agentMode: 'env-dump', inputs: { 'agent-env': 'WILD_TEST_PROVIDER_KEY' } }, async (s) => {
+        s.inputs['agent-command'] += ` --dump ${dumpFile}`;
+        const before = await checkoutSnapshot(s.workdir);
         const run = await s.runDist({ env: { WILD_TEST_PROVIDER_KEY: key } });
 
         expect(run.stderr).toBe('');
@@ -128,7 +133,6 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
         expect(stats).toMatchObject({ agent: 'command', wallTimeMs: expect.any(Number) });
         // What the agent saw: its environment, the kernel's copy of it, and what it could read
         // of other processes' (its parent is the action, whose environment holds both tokens).
-        const dumpFile = join(s.workdir, 'agent-env.json');
         const seen = JSON.parse(await readFile(`${dumpFile}.proc.json`, 'utf8')) as {
           uid: number;
           ppid: number;
@@ -140,22 +144,28 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
         expect(JSON.parse(await readFile(dumpFile, 'utf8'))).toMatchObject({ WILD_TEST_PROVIDER_KEY: key });
         for (const masked of [key, basicCredential(s.githubToken)]) expect(run.stdout).toContain(`::add-mask::${masked}\n`);
         for (const secret of [s.githubToken, s.serverToken, basicCredential(s.githubToken)]) expect(dump).not.toContain(secret);
-        if (!canIsolate) {
+        // It worked in its own copy: the checkout is as it was.
+        expect(await checkoutSnapshot(s.workdir)).toEqual(before);
+        if (expectedIsolation === 'user') {
+          const user = /🔒 \*\*Isolated:\*\* the agent runs as the unprivileged user (wild-agent-[0-9a-f]{8}) of this run \(uid (\d+)/.exec(run.summary);
+          expect(user, run.summary).not.toBeNull();
+          // The action ran as this test's user; the agent as the run's own.
+          expect(seen.uid).toBe(Number(user![2]));
+          expect(seen.uid).not.toBe(process.getuid!());
+          expect(seen.parentEnviron).toBe('EACCES');
+          expect(seen.othersReadable).toEqual([]);
+          // The run's user went with the run.
+          expect(uidOf(user![1]!)).toBeNull();
+        } else if (expectedIsolation === 'namespace') {
+          expect(run.summary).toMatch(/🔒 \*\*Sandboxed:\*\* the agent runs as this job's user \(uid \d+; /);
+          // Same user, but in a PID namespace of its own: its parent is the sandbox's init, and
+          // the action is not among the processes it can see.
+          expect(seen.uid).toBe(process.getuid!());
+          expect(seen.ppid).toBe(1);
+        } else {
           expect(run.stdout).toMatch(/^::warning::the agent runs as this job's user: /m);
           expect(run.summary).toContain("⚠️ **Not isolated:** the agent runs as this job's user");
-          return;
         }
-        const user = /🔒 \*\*Isolated:\*\* the agent runs as the unprivileged user (wild-agent-[0-9a-f]{8}) of this run \(uid (\d+)/.exec(run.summary);
-        expect(user, run.summary).not.toBeNull();
-        // The action ran as this test's user; the agent as the run's own.
-        expect(seen.uid).toBe(Number(user![2]));
-        expect(seen.uid).not.toBe(process.getuid!());
-        expect(seen.parentEnviron).toBe('EACCES');
-        expect(seen.othersReadable).toEqual([]);
-        // The run's user went with the run; what the agent wrote is the workspace owner's again.
-        expect(uidOf(user![1]!)).toBeNull();
-        expect(lstatSync(dumpFile).uid).toBe(process.getuid!());
-        expect(lstatSync(join(s.workdir, '.wild/plans/issue-1/tasks.md')).uid).toBe(process.getuid!());
         await expectNoSecretLeaks(s, run, { masked: true });
       });
     },

@@ -112,7 +112,9 @@ describe('wild-plan plan', () => {
 
   it('with a token, the agent reaches the server through the loopback proxy and never holds the token', async () => {
     const c = collector({ WILD_SERVER_TOKEN: TOKEN });
-    const code = await runCli(planArgs('--agent-command', agent('env-dump')).concat('--server-url', authServer.url), c.io);
+    // The agent works in a scratch copy, gone after the run: it dumps where the test can look.
+    const dump = path.join(workdir, 'agent-env.json');
+    const code = await runCli(planArgs('--agent-command', `${agent('env-dump')} --dump ${dump}`).concat('--server-url', authServer.url), c.io);
     expect(code, c.stderr()).toBe(0);
     // The prompt's header-less preflight lines passed: through the proxy, which added the token.
     expect(c.stderr()).toMatch(/wild-plan proxy: GET \/wild\/v2\/system-health → 200/);

@@ -33,6 +33,69 @@ describe('the request names nothing to plan', () => {
     expect(s.fake.writes()).toEqual([]);
     expect(s.wild.requests).toEqual([]);
   });
+
+  it('a manual run with issue-number "0x7" fails naming the input, before a single API call (Number() would have planned #7)', async () => {
+    const s = await create({ event: dispatchEvent({ 'issue-number': '0x7' }), issue: { number: 7, title: 'Label smoothing', body: RESEARCH_GOAL } });
+    const { result } = await s.runInProcess();
+    expect(result).toMatchObject({ status: 'failed', fail: true });
+    expect(result.message).toBe(
+      'the workflow_dispatch input `issue-number` "0x7" is not an issue number: give the issue\'s number in plain digits, like 12 or #12 (from 1 to 2147483647)',
+    );
+    expect(result.summary).toContain('### ❌ wild-plan failed');
+    expect(s.fake.requests).toEqual([]);
+    expect(s.fake.writes()).toEqual([]);
+    expect(s.wild.requests).toEqual([]);
+    expect(await s.git.remoteHead('wild-plan/issue-7')).toBeNull();
+  });
+});
+
+describe('the permission check fails', () => {
+  const PERMISSION_ROUTE = '/repos/{owner}/{repo}/collaborators/{username}/permission';
+
+  /** Failed, not a green skip, and nothing written: not even the status comment. */
+  async function expectFailedUntouched(s: ActionScenario, message: string) {
+    const { result } = await s.runInProcess();
+    expect(result).toMatchObject({ status: 'failed', fail: true });
+    expect(result.message).toContain(message);
+    expect(result.summary).toContain('### ❌ wild-plan failed');
+    expect(s.fake.requests.map((r) => r.operationId).every((id) => id === 'repos/get-collaborator-permission-level')).toBe(true);
+    expect(s.fake.writes()).toEqual([]);
+    expect(s.wild.requests).toEqual([]);
+    await expectNothingPublished(s);
+    return result.message;
+  }
+
+  it('GitHub answers 500 (after the retries): failed with the status in the message, zero writes', async () => {
+    const s = await create();
+    const fault = s.fake.inject({ method: 'GET', route: PERMISSION_ROUTE, times: Infinity, ...serverError(500) });
+    const message = await expectFailedUntouched(s, "could not check Codertocat's permission: GitHub answered 500 (Server Error); refusing to run");
+    expect(fault.hits).toBeGreaterThan(1);
+    // The token's permissions are not the problem, so the message does not send anyone to change them.
+    expect(message).not.toContain('permissions:');
+  });
+
+  it('GitHub answers 403 "Resource not accessible by integration": failed, with the workflow permissions hint', async () => {
+    const s = await create();
+    s.fake.inject({
+      method: 'GET',
+      route: PERMISSION_ROUTE,
+      times: Infinity,
+      status: 403,
+      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user', status: '403' },
+    });
+    const message = await expectFailedUntouched(s, "could not check Codertocat's permission: GitHub answered 403 (Resource not accessible by integration)");
+    expect(message).toContain('Give the workflow `permissions: contents: read` or more and re-run');
+  });
+
+  it('GitHub answers 404 (not a collaborator, as its docs say): still a skip, as for no access', async () => {
+    const s = await create();
+    s.fake.inject({ method: 'GET', route: PERMISSION_ROUTE, times: Infinity, status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } });
+    const { result } = await s.runInProcess();
+    expect(result).toMatchObject({ status: 'skipped', fail: false });
+    expect(result.message).toContain('Codertocat is not a collaborator on');
+    expect(s.fake.writes()).toEqual([]);
+    await expectNothingPublished(s);
+  });
 });
 
 describe('research server preflight fails', () => {

@@ -4,14 +4,14 @@
 // token-shaped strings) before it is posted; text from outside is printed inert; the job
 // summary and the `agent-stats` output say what the agent did and whether it ran as a user of
 // its own. The built action's side of isolation is in test/e2e/action.test.ts.
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicCredential } from '../../src/git/auth.js';
 import { isUntrustedBlock } from '../../src/log-safety.js';
 import { ActionScenario, STATUS_MARKER } from '../support/action-harness.js';
 import { scenariosPerTest } from '../support/scenario-per-test.js';
-import { canIsolate, RUN_USER, uidOf } from '../support/isolation-machine.js';
+import { expectedIsolation, RUN_USER, uidOf } from '../support/isolation-machine.js';
 import { runnerCommands } from '../support/workflow-commands.js';
 
 const create = scenariosPerTest();
@@ -88,14 +88,17 @@ describe('the job summary and the agent-stats output', () => {
     expect(stats.wallTimeMs).toEqual(expect.any(Number));
     expect(result.summary).toContain('#### Agent');
     expect(result.summary).toMatch(/^\| `command` \| – \| \d+(\.\d)? s \| – \| – \| – \| – \|$/m);
-    if (canIsolate) {
+    // The agent worked in a scratch copy: the checkout holds no plan files (write-plan-files is off).
+    expect(existsSync(join(s.workdir, '.wild'))).toBe(false);
+    if (expectedIsolation === 'user') {
       const line = /^🔒 \*\*Isolated:\*\* the agent runs as the unprivileged user (wild-agent-[0-9a-f]{8}) of this run \(uid \d+, .*$/m.exec(result.summary);
       expect(line, result.summary).not.toBeNull();
       expect(line![1]).toMatch(RUN_USER);
       expect(logs).toContainEqual({ level: 'info', message: expect.stringContaining(`the unprivileged user ${line![1]} of this run`) });
-      // The run's user went with the run, and the workspace is its owner's again.
+      // The run's user went with the run.
       expect(uidOf(line![1]!)).toBeNull();
-      expect(lstatSync(join(s.workdir, '.wild/plans/issue-1/tasks.md')).uid).toBe(process.getuid!());
+    } else if (expectedIsolation === 'namespace') {
+      expect(result.summary).toMatch(/^🔒 \*\*Sandboxed:\*\* the agent runs as this job's user \(uid \d+; .*\) in namespaces of its own: /m);
     } else {
       expect(result.summary).toMatch(/^⚠️ \*\*Not isolated:\*\* the agent runs as this job's user: /m);
       expect(logs).toContainEqual({ level: 'warning', message: expect.stringContaining("the agent runs as this job's user") });

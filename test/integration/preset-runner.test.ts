@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentConfigError, createAgentRunner, PresetRunner, PRESETS } from '../../src/agent/index.js';
-import { prepareIsolation } from '../../src/agent/isolation.js';
+import { prepareIsolation } from '../../src/sandbox/isolation.js';
 import type { AgentPreset } from '../../src/agent/presets/preset.js';
 import { parseTranscript } from '../../src/agent/transcript.js';
 import { canIsolate, uidOf } from '../support/isolation-machine.js';

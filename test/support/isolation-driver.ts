@@ -6,7 +6,22 @@
 //   node --import tsx test/support/isolation-driver.ts <config.json>   → report JSON on stdout
 import { readFileSync } from 'node:fs';
 import { CommandRunner } from '../../src/agent/command.js';
-import { prepareIsolation } from '../../src/agent/isolation.js';
+import { prepareIsolation, type Isolation } from '../../src/sandbox/isolation.js';
+import { prepareNamespaceSandbox } from '../../src/sandbox/namespace.js';
+
+/** The namespace sandbox alone, as prepareIsolation sets it up where there is no root or sudo. */
+async function namespaceIsolation(hide: string[]): Promise<Isolation> {
+  const sandbox = await prepareNamespaceSandbox({ hide });
+  if ('reason' in sandbox) return { isolated: false, kind: 'none', reason: sandbox.reason, restore: async () => {} };
+  const none = async () => {};
+  return {
+    isolated: true,
+    kind: 'namespace',
+    reason: `covers ${sandbox.covered().join(', ')}`,
+    agent: { user: 'self', process: sandbox.process, env: {}, grant: none, reclaim: none, reach: async (t) => sandbox.keepVisible(t) },
+    restore: none,
+  };
+}
 
 export interface DriverConfig {
   workspace: string;
@@ -14,6 +29,8 @@ export interface DriverConfig {
   isolate: boolean;
   env: Record<string, string>;
   timeoutMs: number;
+  /** Run in the namespace sandbox (whoever we are), covering these paths, instead of prepareIsolation. */
+  namespaceHide?: string[];
 }
 
 export interface DriverReport {
@@ -30,7 +47,7 @@ export interface DriverReport {
 }
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as DriverConfig;
-const isolation = config.isolate ? await prepareIsolation(config.workspace) : null;
+const isolation = config.namespaceHide ? await namespaceIsolation(config.namespaceHide) : config.isolate ? await prepareIsolation(config.workspace) : null;
 let report: DriverReport;
 try {
   const runner = new CommandRunner({ command: config.command, killGraceMs: 500 });

@@ -1,7 +1,11 @@
 // What the tests of isolated agent runs ask the machine: can it run a program as another user
 // (Linux, and root or passwordless sudo), does a user exist, which processes does a uid run.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const isRoot = process.getuid?.() === 0;
 
@@ -41,3 +45,48 @@ export function processesOf(uid: number): number[] {
 
 /** The name prepareIsolation gives a user of one run's own. */
 export const RUN_USER = /^wild-agent-[0-9a-f]{8}$/;
+
+/** Whether unprivileged user namespaces work here (util-linux unshare), as the namespace sandbox needs. */
+export const canUseNamespaces =
+  process.platform === 'linux' &&
+  spawnSync('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--kill-child', '--mount-proc', '--', 'true']).status === 0;
+
+/** How prepareIsolation must run the agent on this machine: a user of its own, namespaces, or neither. */
+export const expectedIsolation: 'user' | 'namespace' | 'none' = canIsolate ? 'user' : canUseNamespaces ? 'namespace' : 'none';
+
+/**
+ * A directory any user may write, for an agent running as another user to leave what it saw
+ * (its own workdir is a scratch copy, removed after the run). Sticky, like /tmp.
+ */
+export async function agentWritableDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'wild-agent-report-'));
+  chmodSync(dir, 0o1777);
+  return dir;
+}
+
+/**
+ * Every byte of a checkout that a later step of the job could use: the work tree (type, mode,
+ * content or link target of each entry) and the parts of .git that run programs or pick files
+ * (config, hooks, info/, the index). Objects and refs are left out: publishing the plan adds
+ * objects and fetches refs, as any git command may.
+ */
+export async function checkoutSnapshot(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const visit = (rel: string) => {
+    const full = join(root, rel);
+    const stat = lstatSync(full);
+    const mode = (stat.mode & 0o7777).toString(8);
+    if (stat.isSymbolicLink()) out[rel] = `link ${readlinkSync(full)}`;
+    else if (stat.isFile()) out[rel] = `file ${mode} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`;
+    else if (stat.isDirectory()) {
+      out[rel] = `dir ${mode}`;
+      for (const name of readdirSync(full)) {
+        const child = rel === '' ? name : `${rel}/${name}`;
+        if (rel === '.git' && !['config', 'hooks', 'info', 'index'].includes(name)) continue;
+        visit(child);
+      }
+    } else out[rel] = `other ${mode}`;
+  };
+  visit('');
+  return out;
+}

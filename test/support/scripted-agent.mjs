@@ -25,7 +25,7 @@ const MODES = {
   hang: 'starts a grandchild that ignores SIGTERM, prints grandchild-pid=N on stderr, never ends',
   garbage: 'random bytes including invalid UTF-8, no tags',
   huge: '~50 MB of chatter, then ok',
-  'env-dump': 'environment as JSON to $WILD_ENV_DUMP (or agent-env.json in the workdir), /proc/self/environ beside it (.environ), who it runs as and what other processes\' environments it could read (.proc.json), then ok',
+  'env-dump': 'environment as JSON to --dump FILE, $WILD_ENV_DUMP or agent-env.json in the workdir, /proc/self/environ beside it (.environ), who it runs as and what other processes\' environments it could read (.proc.json), then ok',
   'invalid-plan': 'a plan with only 2 phases',
   'invalid-then-valid': 'invalid-plan at first; a valid plan when asked to repair it (a "Repair round" section)',
   'two-plans': 'ok, then a second, different <plan> (with SECOND-PLAN in its notes) after the first',
@@ -317,8 +317,10 @@ async function main() {
   const ctx = understand(prompt);
   if (mode === 'env-dump') {
     const dump = JSON.stringify(process.env, null, 2);
-    // The allow-listed environment has no WILD_ENV_DUMP unless forwarded: then the workdir.
-    const dumpFile = process.env.WILD_ENV_DUMP ?? join(ctx.workdir, 'agent-env.json');
+    // The allow-listed environment has no WILD_ENV_DUMP unless forwarded; `--dump FILE` names a
+    // place the test reads after the run (the workdir is a scratch copy, gone by then).
+    const flag = process.argv.indexOf('--dump');
+    const dumpFile = (flag >= 0 ? process.argv[flag + 1] : undefined) ?? process.env.WILD_ENV_DUMP ?? join(ctx.workdir, 'agent-env.json');
     writeFileSync(dumpFile, dump);
     // What the kernel holds for this process, beyond what Node shows as process.env.
     if (existsSync('/proc/self/environ')) writeFileSync(`${dumpFile}.environ`, readFileSync('/proc/self/environ'));

@@ -24,6 +24,7 @@ function outcome(over: Partial<PlanOutcome> = {}): PlanOutcome {
     agent: null,
     serverActivity: null,
     isolation: null,
+    agentChanges: null,
     ...over,
   };
 }
@@ -66,10 +67,30 @@ describe('the job summary', () => {
   });
 
   it('says whether the agent ran as a user of its own, and why not when it did not', () => {
-    const isolated = renderJobSummary(outcome({ agent: run(undefined), isolation: { isolated: true, reason: 'the agent runs as the unprivileged user wild-agent-0a1b2c3d of this run' } }), context);
+    const isolated = renderJobSummary(outcome({ agent: run(undefined), isolation: { isolated: true, kind: 'user', reason: 'the agent runs as the unprivileged user wild-agent-0a1b2c3d of this run' } }), context);
     expect(isolated).toContain('🔒 **Isolated:** the agent runs as the unprivileged user wild-agent-0a1b2c3d of this run');
-    const not = renderJobSummary(outcome({ agent: run(undefined), isolation: { isolated: false, reason: "the agent runs as this job's user: no sudo" } }), context);
+    const not = renderJobSummary(outcome({ agent: run(undefined), isolation: { isolated: false, kind: 'none', reason: "the agent runs as this job's user: no sudo" } }), context);
     expect(not).toContain("⚠️ **Not isolated:** the agent runs as this job's user: no sudo");
     expect(renderJobSummary(outcome(), context)).not.toContain('#### Agent'); // no agent ran (aborted at preflight)
+  });
+
+  it('says when the agent ran in namespaces of its own rather than as a user of its own', () => {
+    const text = renderJobSummary(outcome({ agent: run(undefined), isolation: { isolated: true, kind: 'namespace', reason: "the agent runs as this job's user (uid 1001) in namespaces of its own" } }), context);
+    expect(text).toContain("🔒 **Sandboxed:** the agent runs as this job's user (uid 1001) in namespaces of its own");
+  });
+
+  it('lists what the agent changed in its copy beyond the plan, as one inert line', () => {
+    const agentChanges = {
+      added: ['.github/workflows/x.yml', 'evil\n### Heading'],
+      modified: ['README.md'],
+      deleted: ['src/a.ts'],
+      truncated: false,
+      description: '2 added (".github/workflows/x.yml", "evil\\n### Heading"); 1 modified ("README.md"); 1 deleted ("src/a.ts")',
+    };
+    const text = renderJobSummary(outcome({ agent: run(undefined), agentChanges }), context);
+    const line = text.split('\n').find((l) => l.startsWith('📝'))!;
+    expect(line).toContain('(discarded: not committed, not in the checkout): 2 added (".github/workflows/x.yml"');
+    expect(line).toContain('1 modified ("README.md"); 1 deleted ("src/a.ts")');
+    expect(text).not.toMatch(/^### Heading/m);
   });
 });

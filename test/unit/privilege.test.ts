@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asAgent, asRoot, ENV_PROGRAM } from '../../src/agent/privilege.js';
+import { asAgent, asRoot, ENV_PROGRAM } from '../../src/sandbox/privilege.js';
 
 const account = { user: 'wild-agent', uid: 999, gid: 995 };
 

@@ -60,9 +60,6 @@ describe('settings', () => {
     [{ 'preflight-timeout-seconds': 'ten' }, /`preflight-timeout-seconds` must be a number/],
     [{ agent: 'gpt' }, /`agent` must be one of: command, opencode, claude-code, codex/],
     [{ 'agent-command': '' }, /`agent-command` is required when `agent` is `command`/],
-    [{ 'tasks-path': '../outside/tasks.md' }, /`tasks-path` ".*" must be a path inside the workspace.*no "\.\."/],
-    [{ 'tasks-path': '/etc/tasks.md' }, /`tasks-path` "\/etc\/tasks.md" must be a path inside the workspace/],
-    [{ 'tasks-path': '.git/hooks/tasks.md' }, /not under \.git/],
   ])('rejects %j with a message naming the input', (patch, message) => {
     expect(errorOf({ ...valid, ...patch })).toMatch(message);
   });
@@ -73,15 +70,87 @@ describe('settings', () => {
     expect(message).toMatch(/dry-run/);
   });
 
-  it('accepts an absolute tasks path inside the workspace and keeps it relative', () => {
-    const s = parseSettings({ ...valid, 'tasks-path': path.join(workspace, 'plans/{number}.md') }, workspace);
+  it('takes a relative tasks path with `{number}` in it, without `.` segments', () => {
+    const s = parseSettings({ ...valid, 'tasks-path': './plans/{number}.md' }, workspace);
     expect(s.tasksPathTemplate).toBe('plans/{number}.md');
     expect(tasksPathFor(s, 12)).toBe('plans/12.md');
     expect(tasksPathFor(s, undefined)).toBe('plans/local.md');
+    expect(parseSettings({ ...valid, 'tasks-path': 'research/issue-{number}/PLAN.MD' }, workspace).tasksPathTemplate).toBe('research/issue-{number}/PLAN.MD');
   });
 
   it('resolves a custom prompt file against the workspace', () => {
     expect(parseSettings({ ...valid, 'prompt-file': 'prompts/mine.md' }, workspace).promptFile).toBe('/work/repo/prompts/mine.md');
+  });
+});
+
+describe('the tasks-path input', () => {
+  // Each rule refuses with one line naming the input, quoting the value and saying why, plus an example.
+  const refusal = (tasksPath: string) => {
+    const message = errorOf({ ...valid, 'tasks-path': tasksPath });
+    expect(message.split('\n')).toHaveLength(2);
+    expect(message).toContain(`input \`tasks-path\` ${JSON.stringify(tasksPath)} `);
+    expect(message).toContain('e.g. .wild/plans/issue-{number}/tasks.md');
+    return message;
+  };
+
+  it('refuses an absolute path, even one inside the workspace', () => {
+    expect(refusal('/etc/tasks.md')).toContain('is absolute; give it relative to the workspace');
+    expect(refusal(path.join(workspace, 'plans/{number}.md'))).toContain('is absolute');
+    expect(refusal('C:/plans/tasks.md')).toContain('is absolute');
+  });
+
+  it('refuses a ".." segment', () => {
+    expect(refusal('../outside/tasks.md')).toContain('must stay inside the workspace (no ".." segments)');
+    expect(refusal('plans/../../tasks.md')).toContain('no ".." segments');
+  });
+
+  it('refuses a backslash', () => {
+    expect(refusal('plans\\tasks.md')).toContain('uses "\\"; separate folders with "/"');
+  });
+
+  it('refuses control and invisible characters', () => {
+    expect(refusal('plans/tasks\n.md')).toContain('contains a control or invisible character');
+    expect(refusal('plans/\u0000tasks.md')).toContain('contains a control or invisible character');
+    expect(refusal('.g\u200cit/tasks.md')).toContain('contains a control or invisible character');
+  });
+
+  it('refuses empty segments', () => {
+    expect(refusal('plans//tasks.md')).toContain('has an empty segment');
+    expect(refusal('plans/tasks.md/')).toContain('has an empty segment');
+  });
+
+  it('refuses a path into .git, in any case', () => {
+    expect(refusal('.git/hooks/tasks.md')).toContain("points into .git, git's own directory");
+    expect(refusal('plans/.GIT/tasks.md')).toContain('points into .git');
+  });
+
+  it('refuses a path into .github, so a plan can never become a workflow', () => {
+    expect(refusal('.github/workflows/plan-{number}.yml')).toContain('points into .github, where workflows');
+    expect(refusal('.github/plans/tasks.md')).toContain('points into .github');
+    expect(refusal('docs/.GitHub/tasks.md')).toContain('points into .github');
+  });
+
+  it('refuses a git file name (.gitattributes, .gitmodules, .gitignore)', () => {
+    for (const name of ['.gitattributes', '.gitmodules', '.gitignore', 'plans/.gitignore.md', 'plans/.GitKeep.md']) {
+      expect(refusal(name)).toContain('names a git file');
+    }
+  });
+
+  it('refuses a file that is not Markdown', () => {
+    for (const name of ['plans/tasks.yml', 'plans/run.sh', 'plans/tasks', 'plans/tasks.md.txt', 'plans/{number}']) {
+      expect(refusal(name)).toContain('must name a Markdown file ending in .md');
+    }
+  });
+
+  it("refuses the playbook's own file name", () => {
+    expect(refusal('plans/prompt_skill_playbook.md')).toContain('must not be named prompt_skill_playbook.md: wild-plan writes the playbook beside the tasks file');
+    expect(refusal('Prompt_Skill_Playbook.MD')).toContain('must not be named prompt_skill_playbook.md');
+  });
+
+  it('keeps the default and other plain paths', () => {
+    for (const ok of ['.wild/plans/issue-{number}/tasks.md', 'tasks.md', 'docs/plans/{number}-plan.md', '.wild/github/tasks.md', 'git/tasks.md']) {
+      expect(parseSettings({ ...valid, 'tasks-path': ok }, workspace).tasksPathTemplate).toBe(ok);
+    }
   });
 });
 

@@ -70,7 +70,42 @@ describe('decideTrigger', () => {
     payload.inputs = {};
     expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/issue-number.*goal/) });
     payload.inputs = { 'issue-number': 'twelve' };
-    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/"twelve"/) });
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'refuse', reason: expect.stringMatching(/"twelve"/) });
+  });
+
+  it.each([
+    ['7', 7],
+    ['#7', 7],
+    [' 7 ', 7],
+    ['\t#42\n', 42],
+    ['2147483647', 2 ** 31 - 1],
+  ])('reads the dispatch issue-number %j as #%d', (input, number) => {
+    const payload = webhookExample('workflow_dispatch');
+    payload.inputs = { 'issue-number': input };
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'plan', source: 'dispatch', number });
+  });
+
+  // Number() would plan #7 for "0x7" and #10 for "1e1": only plain decimal digits name an issue.
+  it.each(['0x7', '1e1', '07', '-1', '0', '1.0', '７', '7abc', '+7', '# 7', '##7', '7 8', '0b111', 'Infinity', '2147483648', '99999999999999999999'])(
+    'refuses the dispatch issue-number %j, quoting it and saying what is accepted',
+    (input) => {
+      const payload = webhookExample('workflow_dispatch');
+      payload.inputs = { 'issue-number': input, goal: 'a goal does not make a bad number good' };
+      const t = decideTrigger('workflow_dispatch', payload, LABEL);
+      expect(t.kind).toBe('refuse');
+      const reason = t.kind === 'refuse' ? t.reason : '';
+      expect(reason).toContain(`input \`issue-number\` ${JSON.stringify(input.trim())} is not an issue number`);
+      expect(reason).toContain('plain digits, like 12 or #12 (from 1 to 2147483647)');
+      expect(reason).not.toContain('\n');
+    },
+  );
+
+  it('refuses a dispatch issue-number sent as a number that is not a whole positive one', () => {
+    const payload = webhookExample('workflow_dispatch');
+    for (const value of [0, -3, 1.5, 2 ** 31]) {
+      payload.inputs = { issue_number: value };
+      expect(decideTrigger('workflow_dispatch', payload, LABEL).kind).toBe('refuse');
+    }
   });
 
   it('plans a labeled pull request and tells a fork from a branch of this repository', () => {
@@ -111,6 +146,14 @@ describe('decideTrigger', () => {
     const payload = labeledIssue(LABEL);
     payload.issue.number = String(payload.issue.number);
     expect(decideTrigger('issues', payload, LABEL)).toMatchObject({ kind: 'plan', number: Number(payload.issue.number) });
+  });
+
+  it('reads a payload issue number sent as a string only when it is plain decimal digits', () => {
+    for (const [value, what] of [['0x7', 'is not a number (got "0x7"'], ['1e1', 'is not a number (got "1e1"'], ['07', 'is not a number (got "07"'], [2 ** 31, 'is out of range']] as const) {
+      const payload = labeledIssue(LABEL);
+      payload.issue.number = value;
+      expect(decideTrigger('issues', payload, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringContaining(`payload's \`issue.number\` ${what}`) });
+    }
   });
 });
 

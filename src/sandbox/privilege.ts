@@ -58,12 +58,16 @@ export function asAgent(
   account: AgentAccount,
   argv: readonly string[],
   env: Record<string, string>,
-): { argv: string[]; env: Record<string, string>; uid?: number; gid?: number } {
+  cwd?: string,
+): { argv: string[]; env: Record<string, string>; uid?: number; gid?: number; cwd?: string } {
   if (mode === 'root') return { argv: [...argv], env, uid: account.uid, gid: account.gid };
   // `env` would take a program name holding `=` for one more assignment.
   if (argv[0]?.includes('=')) throw new Error(`cannot run \`${argv[0]}\` as ${account.user}: a program name may not contain "="`);
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
-  return { argv: ['sudo', '-n', '-u', account.user, '--', ENV_PROGRAM, '-i', ...assignments, ...argv], env };
+  // The agent's directory is lent to it, and may be closed to us (mkdtemp's 0700): sudo starts
+  // from a directory we can enter, and `env -C` moves into the agent's as the agent.
+  const chdir = cwd === undefined ? [] : ['-C', cwd];
+  return { argv: ['sudo', '-n', '-u', account.user, '--', ENV_PROGRAM, '-i', ...chdir, ...assignments, ...argv], env, ...(cwd === undefined ? {} : { cwd: '/' }) };
 }
 
 /** A helper program exited badly; `stderr` is its error output. */

@@ -19,13 +19,14 @@
 // field names the process that created it (pid and start time), so an account whose run was
 // killed outright (SIGKILL: no restore) is recognised and removed by the next per-run setup.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { lendWorkspace, openAncestors, type WorkspaceLoan } from './ownership.js';
+import { prepareNamespaceSandbox } from './namespace.js';
 import { asAgent, execute, runAsRoot, SYSTEM_PATH, type AgentAccount, type PrivilegeMode } from './privilege.js';
-import type { ProcessIsolation } from './process.js';
+import type { ProcessIsolation } from '../agent/process.js';
 
 export const AGENT_USER = 'wild-agent';
 
@@ -48,7 +49,10 @@ export interface AgentIsolation {
 }
 
 export interface Isolation {
+  /** True for a user of its own and for the namespace sandbox: the agent cannot read this job's environment. */
   isolated: boolean;
+  /** How: a user of its own (root or sudo), namespaces as this job's user (neither), or not at all. */
+  kind: 'user' | 'namespace' | 'none';
   /** One line for the log and the job summary: how the agent runs, or why not isolated. */
   reason: string;
   user?: string;
@@ -56,6 +60,10 @@ export interface Isolation {
   agent?: AgentIsolation;
   /** Stops every process the agent user left and gives back the workspace. Idempotent. */
   restore(): Promise<void>;
+  /** Between two agent runs: stops what the agent left and takes its directory back, so it can be read. */
+  takeBack?(): Promise<void>;
+  /** Lends the directory to the agent again before its next run. */
+  lendAgain?(): Promise<void>;
 }
 
 export interface IsolationOptions {
@@ -67,17 +75,30 @@ export interface IsolationOptions {
    * overlap on one machine (the action, the test suite); see the note at the top.
    */
   perRun?: boolean;
+  /**
+   * Without root or sudo: run the agent in namespaces of its own instead (see namespace.ts),
+   * covering these paths (the job's checkout). Absent: no namespace fallback.
+   */
+  sandboxHide?: readonly string[];
 }
 
 /** The comment of a per-run account: the process that created it, to tell a leftover later. */
 const RUN_MARK = /^wild-plan agent of pid (\d+) started (\d+)$/;
 
-/** Sets up the run as another user, or says why it cannot. Never throws for (c). */
+/**
+ * Sets up the run as another user lent `workspace` (the agent's scratch copy), or in the namespace
+ * sandbox, or says why neither is possible. Never throws for (c).
+ */
 export async function prepareIsolation(workspace: string, options: IsolationOptions = {}): Promise<Isolation> {
+  const mode = await detectMode();
+  if (typeof mode !== 'string') return inNamespaces(mode.reason, options);
+  const asUser = await asOtherUser(mode, workspace, options);
+  return asUser.isolated ? asUser : inNamespaces(asUser.reason, options);
+}
+
+async function asOtherUser(mode: PrivilegeMode, workspace: string, options: IsolationOptions): Promise<Isolation> {
   const base = options.user ?? AGENT_USER;
   const user = options.perRun ? `${base}-${randomBytes(4).toString('hex')}` : base;
-  const mode = await detectMode();
-  if (typeof mode !== 'string') return notIsolated(mode.reason);
   let account: AgentAccount | undefined;
   try {
     await checkTools(mode);
@@ -106,6 +127,15 @@ export async function prepareIsolation(workspace: string, options: IsolationOpti
   /** Directories opened for reach(), with the modes to put back. */
   const reached: Array<{ dir: string; mode: number }> = [];
   let restoring: Promise<void> | undefined;
+  /** The lent directory back to its owner; whatever the agent closed (a 000 directory) opens to
+   * its owner again, so it can be read back and removed without root (chmod -R follows no link). */
+  const giveBack = async () => {
+    if (!loan) return;
+    const lent = loan;
+    loan = undefined;
+    await lent.restore();
+    await runAsRoot(mode, ['chmod', '-R', 'u+rwX', '--', lent.workspace]);
+  };
   const restore = () =>
     (restoring ??= (async () => {
       const problems: string[] = [];
@@ -114,7 +144,7 @@ export async function prepareIsolation(workspace: string, options: IsolationOpti
       for (const { dir, mode: original } of reached.splice(0).reverse()) {
         await step(() => runAsRoot(mode, ['chmod', (original & 0o7777).toString(8), '--', dir]));
       }
-      if (loan) await step(() => loan!.restore());
+      await step(giveBack);
       await step(() => runAsRoot(mode, ['rm', '-rf', '--', scratch]));
       // Only once nothing of it is left running or owned in the workspace: a uid given to
       // the next account must not inherit this one's processes or the workspace's files.
@@ -138,8 +168,17 @@ export async function prepareIsolation(workspace: string, options: IsolationOpti
   const which = options.perRun ? `the unprivileged user ${user} of this run` : `the unprivileged user ${user}`;
   return {
     isolated: true,
+    kind: 'user',
     reason: `the agent runs as ${which} (uid ${agentAccount.uid}, ${how}); it cannot read this job's environment or its files`,
     user,
+    // Between runs (a repair round), what the agent wrote is read as ours: nothing of it runs then.
+    takeBack: async () => {
+      await processes.stopAll();
+      await giveBack();
+    },
+    lendAgain: async () => {
+      loan ??= await lendWorkspace(mode, agentAccount, workspace);
+    },
     agent: {
       user,
       process: processes,
@@ -165,7 +204,45 @@ export async function prepareIsolation(workspace: string, options: IsolationOpti
 }
 
 function notIsolated(reason: string): Isolation {
-  return { isolated: false, reason, restore: async () => {} };
+  return { isolated: false, kind: 'none', reason, restore: async () => {} };
+}
+
+/**
+ * Neither root nor sudo (or the user could not be set up): namespaces as this job's user, where
+ * the runner allows them. `why` is why there is no user of its own, said either way.
+ */
+async function inNamespaces(why: string, options: IsolationOptions): Promise<Isolation> {
+  if (!options.sandboxHide) return notIsolated(why);
+  const sandbox = await prepareNamespaceSandbox({ hide: options.sandboxHide });
+  const job = `uid ${process.getuid?.() ?? '?'}`;
+  if ('reason' in sandbox) {
+    return notIsolated(
+      `${why}; and no sandbox either: ${sandbox.reason}. On this runner the agent can read this job's secrets: run the job as root or with passwordless sudo (a user of its own), or allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 / user.max_user_namespaces)`,
+    );
+  }
+  const scratch = await mkdtemp(path.join(tmpdir(), 'wild-agent-'));
+  const home = path.join(scratch, 'home');
+  const temp = path.join(scratch, 'tmp');
+  await mkdir(home);
+  await mkdir(temp);
+  sandbox.keepVisible(scratch);
+  const name = process.env.USER ?? process.env.LOGNAME ?? 'runner';
+  return {
+    isolated: true,
+    kind: 'namespace',
+    reason: `the agent runs as this job's user (${job}; ${why.replace(/^the agent runs as this job's user: /, '')}) in namespaces of its own: it cannot see this job's processes or their environment, its checkout, or the runner's temp and credential files; other files this user can read stay readable to it`,
+    agent: {
+      user: name,
+      process: sandbox.process,
+      env: { HOME: home, TMPDIR: temp, TMP: temp, TEMP: temp },
+      grant: async () => {},
+      reclaim: async () => {},
+      reach: async (target) => sandbox.keepVisible(target),
+    },
+    restore: async () => {
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
 }
 
 async function detectMode(): Promise<PrivilegeMode | { reason: string }> {
@@ -336,7 +413,7 @@ function agentProcesses(mode: PrivilegeMode, account: AgentAccount): ProcessIsol
   const anyRunning = async () => (await pids()).length > 0;
   return {
     ...(mode === 'root' ? { uid: account.uid, gid: account.gid } : {}),
-    wrap: mode === 'sudo' ? (argv, env) => asAgent(mode, account, argv, env) : undefined,
+    wrap: mode === 'sudo' ? (argv, env, cwd) => asAgent(mode, account, argv, env, cwd) : undefined,
     signalAll,
     anyRunning,
     async stopAll() {
