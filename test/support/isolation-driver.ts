@@ -31,6 +31,8 @@ export interface DriverConfig {
   timeoutMs: number;
   /** Run in the namespace sandbox (whoever we are), covering these paths, instead of prepareIsolation. */
   namespaceHide?: string[];
+  /** prepareIsolation with its namespace fallback covering these paths (as the pipeline asks). */
+  sandboxHide?: string[];
 }
 
 export interface DriverReport {
@@ -47,7 +49,7 @@ export interface DriverReport {
 }
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as DriverConfig;
-const isolation = config.namespaceHide ? await namespaceIsolation(config.namespaceHide) : config.isolate ? await prepareIsolation(config.workspace) : null;
+const isolation = config.namespaceHide ? await namespaceIsolation(config.namespaceHide) : config.isolate ? await prepareIsolation(config.workspace, { sandboxHide: config.sandboxHide }) : null;
 let report: DriverReport;
 try {
   const runner = new CommandRunner({ command: config.command, killGraceMs: 500 });
