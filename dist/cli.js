@@ -21,7 +21,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-OLNGP424.js";
+} from "./chunk-4YSDQEFD.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

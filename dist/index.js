@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-5PQMHUWB.js");
+  const { runFromEnvironment } = await import("./entry-N7WYHR5D.js");
   await runFromEnvironment();
 }

@@ -15,6 +15,11 @@ export interface AgentPackage {
   version: string;
   /** The program the package installs, e.g. `claude`. */
   bin: string;
+  /**
+   * Where its native program sits, relative to node_modules, best first, when `bin` is a
+   * placeholder its install script would replace (we never run install scripts).
+   */
+  native?: readonly string[];
 }
 
 export interface ResolvedBinary {
@@ -84,19 +89,30 @@ export async function findInstalled(cacheDir: string, pkg: AgentPackage): Promis
   try {
     const manifest = JSON.parse(await readFile(join(dir, 'node_modules', pkg.packageName, 'package.json'), 'utf8')) as { version?: unknown };
     if (manifest.version !== pkg.version) return undefined;
-    const bin = join(dir, 'node_modules', '.bin', pkg.bin);
-    await access(bin, constants.X_OK);
-    return bin;
+    return await programIn(join(dir, 'node_modules'), pkg);
   } catch {
     return undefined;
   }
+}
+
+/** The program to run in an install's node_modules: the native one when the package names it, else its bin. */
+async function programIn(nodeModules: string, pkg: AgentPackage): Promise<string> {
+  for (const candidate of pkg.native ?? []) {
+    const program = join(nodeModules, candidate);
+    if (await access(program, constants.X_OK).then(() => true, () => false)) return program;
+  }
+  if (pkg.native?.length) throw new Error(`none of ${pkg.native.join(', ')} is installed`);
+  const bin = join(nodeModules, '.bin', pkg.bin);
+  await access(bin, constants.X_OK);
+  return bin;
 }
 
 /**
  * `npm install --no-save --prefix <dir> <pkg>@<version>`, into a fresh directory renamed
  * into place at the end, so a crash or a concurrent install never leaves a half-installed
  * CLI where the next run would take it. Install scripts stay off: no package code runs
- * with the action's environment, and the CLIs work without them (checked on npm 11).
+ * with the job's privileges; for the CLIs whose launcher only a script would fill in, the
+ * native program is taken from their platform package (AgentPackage.native).
  */
 export async function installAgent(pkg: AgentPackage, options: ResolveOptions): Promise<string> {
   const spec = `${pkg.packageName}@${pkg.version}`;
@@ -118,9 +134,8 @@ export async function installAgent(pkg: AgentPackage, options: ResolveOptions): 
       const detail = npm.stderrTail.trim().split('\n').slice(-8).join('\n');
       throw new AgentInstallError(`could not install ${spec} into ${dir}: ${why}${detail ? `\n${detail}` : ''}`);
     }
-    const bin = join(staging, 'node_modules', '.bin', pkg.bin);
-    await access(bin, constants.X_OK).catch(() => {
-      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program (is the version right?)`);
+    const program = await programIn(join(staging, 'node_modules'), pkg).catch((error: Error) => {
+      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program for this platform (${error.message}; is the version right?)`);
     });
     try {
       await rename(staging, dir);
@@ -131,7 +146,7 @@ export async function installAgent(pkg: AgentPackage, options: ResolveOptions): 
       await rm(dir, { recursive: true, force: true });
       await rename(staging, dir);
     }
-    return join(dir, 'node_modules', '.bin', pkg.bin);
+    return join(dir, program.slice(staging.length));
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

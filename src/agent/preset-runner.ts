@@ -62,7 +62,7 @@ export class PresetRunner implements AgentRunner {
     const { preset } = this.options;
     if (this.options.binary) return Promise.resolve(this.options.binary);
     this.binary ??= resolveAgentBinary(
-      { packageName: preset.packageName, version: this.options.version ?? preset.defaultVersion, bin: preset.bin },
+      { packageName: preset.packageName, version: this.options.version ?? preset.defaultVersion, bin: preset.bin, native: preset.nativeBinaries?.() },
       { cacheDir: this.options.cacheDir ?? defaultAgentCacheDir(), usePath: this.options.usePath, log: this.options.log },
     ).catch((error: unknown) => {
       this.binary = undefined; // a later run may try again

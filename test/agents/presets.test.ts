@@ -61,7 +61,7 @@ describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
     const provider = await scripted({ shellCommand: (prompt) => `${preflightCommand(prompt)} && env > '${envDump}'` });
     const result = await createAgentRunner(settings(baseUrl(provider.url))).run({ prompt: fixture.prompt, workdir: fixture.workdir, env: KEYS, timeoutMs: 120_000 });
 
-    expect(result).toMatchObject({ exitCode: 0, timedOut: false, failure: undefined });
+    expect(result, result.stderrTail).toMatchObject({ exitCode: 0, timedOut: false, failure: undefined });
     expect(parseTranscript(result.transcript).plan).toBe(PLAN);
     expect(parseTranscript(result.transcript).promise).toBe('DONE');
     expect((await readFile(fixture.tasksFile, 'utf8')).trim()).toBe(PLAN);

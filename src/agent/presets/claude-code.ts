@@ -5,6 +5,7 @@
 // the CLI's default. Credentials: ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN) listed in
 // `agent-env`. `agent-base-url` becomes ANTHROPIC_BASE_URL (an Anthropic-compatible gateway).
 import { parseClaudeCodeEvents } from '../events/claude-code.js';
+import { claudeCodeBinaries, currentPlatform } from '../native-binary.js';
 import { modelProblems, type AgentPreset } from './preset.js';
 
 /** The tools the planning prompt needs, allowed without a prompt (a headless run can't answer one). */
@@ -14,6 +15,7 @@ export const claudeCodePreset: AgentPreset = {
   name: 'claude-code',
   packageName: '@anthropic-ai/claude-code',
   bin: 'claude',
+  nativeBinaries: () => claudeCodeBinaries(currentPlatform()),
   defaultVersion: '2.1.332',
   defaultEndpoint: 'https://api.anthropic.com',
   // With CLAUDE_CODE_MAX_RETRIES small the CLI gives up by itself within seconds.

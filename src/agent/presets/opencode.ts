@@ -7,6 +7,7 @@
 // `wildplan` points at that URL (key from OPENAI_API_KEY) and `model` is required: the
 // gateway's model id, used as is.
 import { parseOpencodeEvents } from '../events/opencode.js';
+import { currentPlatform, opencodeBinaries } from '../native-binary.js';
 import { modelProblems, type AgentPreset, type PresetContext } from './preset.js';
 
 export const CUSTOM_PROVIDER = 'wildplan';
@@ -15,6 +16,7 @@ export const opencodePreset: AgentPreset = {
   name: 'opencode',
   packageName: 'opencode-ai',
   bin: 'opencode',
+  nativeBinaries: () => opencodeBinaries(currentPlatform()),
   defaultVersion: '1.18.33',
   defaultEndpoint: "the model provider's endpoint",
   // With --print-logs each failed attempt logs a "stream error … Unable to connect" line;

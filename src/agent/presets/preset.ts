@@ -42,6 +42,11 @@ export interface AgentPreset {
   readonly name: PresetName;
   readonly packageName: string;
   readonly bin: string;
+  /**
+   * The native program inside the install, relative to node_modules, best first, for CLIs whose
+   * launcher is a placeholder only their install script fills in (see native-binary.ts).
+   */
+  nativeBinaries?(): string[];
   /** The version checked against a scripted model (AGENT_CLIS.md). */
   readonly defaultVersion: string;
   /** Where the CLI talks to without `agent-base-url`, for error messages. */

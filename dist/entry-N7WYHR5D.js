@@ -24,7 +24,7 @@ import {
   runnerCredentials,
   sanitizeUntrusted,
   secretRedactor
-} from "./chunk-OLNGP424.js";
+} from "./chunk-4YSDQEFD.js";
 import {
   __commonJS,
   __require,

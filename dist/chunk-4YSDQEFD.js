@@ -34792,12 +34792,20 @@ async function findInstalled(cacheDir, pkg) {
   try {
     const manifest = JSON.parse(await readFile(join2(dir, "node_modules", pkg.packageName, "package.json"), "utf8"));
     if (manifest.version !== pkg.version) return void 0;
-    const bin = join2(dir, "node_modules", ".bin", pkg.bin);
-    await access(bin, constants2.X_OK);
-    return bin;
+    return await programIn(join2(dir, "node_modules"), pkg);
   } catch {
     return void 0;
   }
+}
+async function programIn(nodeModules, pkg) {
+  for (const candidate of pkg.native ?? []) {
+    const program = join2(nodeModules, candidate);
+    if (await access(program, constants2.X_OK).then(() => true, () => false)) return program;
+  }
+  if (pkg.native?.length) throw new Error(`none of ${pkg.native.join(", ")} is installed`);
+  const bin = join2(nodeModules, ".bin", pkg.bin);
+  await access(bin, constants2.X_OK);
+  return bin;
 }
 async function installAgent(pkg, options) {
   const spec = `${pkg.packageName}@${pkg.version}`;
@@ -34820,9 +34828,8 @@ async function installAgent(pkg, options) {
       throw new AgentInstallError(`could not install ${spec} into ${dir}: ${why}${detail ? `
 ${detail}` : ""}`);
     }
-    const bin = join2(staging, "node_modules", ".bin", pkg.bin);
-    await access(bin, constants2.X_OK).catch(() => {
-      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program (is the version right?)`);
+    const program = await programIn(join2(staging, "node_modules"), pkg).catch((error62) => {
+      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program for this platform (${error62.message}; is the version right?)`);
     });
     try {
       await rename(staging, dir);
@@ -34832,7 +34839,7 @@ ${detail}` : ""}`);
       await rm2(dir, { recursive: true, force: true });
       await rename(staging, dir);
     }
-    return join2(dir, "node_modules", ".bin", pkg.bin);
+    return join2(dir, program.slice(staging.length));
   } finally {
     await rm2(staging, { recursive: true, force: true });
   }
@@ -34948,7 +34955,7 @@ var PresetRunner = class {
     const { preset } = this.options;
     if (this.options.binary) return Promise.resolve(this.options.binary);
     this.binary ??= resolveAgentBinary(
-      { packageName: preset.packageName, version: this.options.version ?? preset.defaultVersion, bin: preset.bin },
+      { packageName: preset.packageName, version: this.options.version ?? preset.defaultVersion, bin: preset.bin, native: preset.nativeBinaries?.() },
       { cacheDir: this.options.cacheDir ?? defaultAgentCacheDir(), usePath: this.options.usePath, log: this.options.log }
     ).catch((error62) => {
       this.binary = void 0;
@@ -35193,6 +35200,34 @@ function contentBlocks(event) {
   return Array.isArray(content3) ? content3.map(obj) : [];
 }
 
+// src/agent/native-binary.ts
+import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
+function currentPlatform() {
+  const os2 = process.platform;
+  const arch = process.arch;
+  const musl = os2 === "linux" && !existsSync3("/lib/ld-linux-x86-64.so.2") && !existsSync3("/lib/ld-linux-aarch64.so.1") && existsSync3("/lib/ld-musl-x86_64.so.1");
+  let avx2 = false;
+  if (arch === "x64" && os2 === "linux") {
+    try {
+      avx2 = /(^|\s)avx2(\s|$)/.test(readFileSync3("/proc/cpuinfo", "utf8"));
+    } catch {
+      avx2 = false;
+    }
+  }
+  return { os: os2, arch, musl, avx2 };
+}
+function opencodeBinaries(p2) {
+  const os2 = p2.os === "win32" ? "windows" : p2.os;
+  const exe = p2.os === "win32" ? "opencode.exe" : "opencode";
+  const musl = p2.musl ? "-musl" : "";
+  const builds = p2.arch === "x64" ? p2.avx2 ? ["", "-baseline"] : ["-baseline", ""] : [""];
+  return builds.map((build) => `opencode-${os2}-${p2.arch}${build}${musl}/bin/${exe}`);
+}
+function claudeCodeBinaries(p2) {
+  const exe = p2.os === "win32" ? "claude.exe" : "claude";
+  return [`@anthropic-ai/claude-code-${p2.os}-${p2.arch}${p2.musl ? "-musl" : ""}/${exe}`];
+}
+
 // src/agent/presets/preset.ts
 function modelProblems(model) {
   if (model === void 0) return [];
@@ -35208,6 +35243,7 @@ var claudeCodePreset = {
   name: "claude-code",
   packageName: "@anthropic-ai/claude-code",
   bin: "claude",
+  nativeBinaries: () => claudeCodeBinaries(currentPlatform()),
   defaultVersion: "2.1.332",
   defaultEndpoint: "https://api.anthropic.com",
   // With CLAUDE_CODE_MAX_RETRIES small the CLI gives up by itself within seconds.
@@ -35425,6 +35461,7 @@ var opencodePreset = {
   name: "opencode",
   packageName: "opencode-ai",
   bin: "opencode",
+  nativeBinaries: () => opencodeBinaries(currentPlatform()),
   defaultVersion: "1.18.33",
   defaultEndpoint: "the model provider's endpoint",
   // With --print-logs each failed attempt logs a "stream error … Unable to connect" line;
@@ -36087,7 +36124,7 @@ function configEntries(file2) {
 // src/sandbox/isolation.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
 import { mkdir as mkdir3, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile3, rm as rm4 } from "node:fs/promises";
-import { existsSync as existsSync5, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync6, readFileSync as readFileSync4 } from "node:fs";
 import { constants as constants3, tmpdir as tmpdir3 } from "node:os";
 import path6 from "node:path";
 
@@ -36097,10 +36134,10 @@ import path4 from "node:path";
 
 // src/sandbox/privilege.ts
 import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 var HELPER_ENV = { PATH: SYSTEM_PATH, LC_ALL: "C" };
-var ENV_PROGRAM = existsSync3("/usr/bin/env") ? "/usr/bin/env" : "/bin/env";
+var ENV_PROGRAM = existsSync4("/usr/bin/env") ? "/usr/bin/env" : "/bin/env";
 function execute(argv, options = {}) {
   return new Promise((resolve) => {
     const [file2, ...args] = argv;
@@ -36242,7 +36279,7 @@ function chunks(paths) {
 }
 
 // src/sandbox/namespace.ts
-import { existsSync as existsSync4, lstatSync as lstatSync2, realpathSync } from "node:fs";
+import { existsSync as existsSync5, lstatSync as lstatSync2, realpathSync } from "node:fs";
 import { homedir as homedir2 } from "node:os";
 import path5 from "node:path";
 var COVER_SCRIPT = [
@@ -36339,11 +36376,11 @@ function sandboxArgv(tools, ids, covers, argv) {
   ];
 }
 function findTools() {
-  const find = (name, dirs2) => dirs2.map((d2) => path5.join(d2, name)).find((p2) => existsSync4(p2));
+  const find = (name, dirs2) => dirs2.map((d2) => path5.join(d2, name)).find((p2) => existsSync5(p2));
   const dirs = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
   const unshare = find("unshare", dirs);
   const mount = find("mount", dirs);
-  const shell = existsSync4("/bin/sh") ? "/bin/sh" : void 0;
+  const shell = existsSync5("/bin/sh") ? "/bin/sh" : void 0;
   if (!unshare || !mount || !shell) return "util-linux `unshare` and `mount` are needed (apt-get install util-linux mount)";
   return { unshare, mount, shell };
 }
@@ -36373,7 +36410,7 @@ function runnerRoots(env) {
   for (const start of [process.execPath, env.GITHUB_WORKSPACE, env.RUNNER_WORKSPACE]) {
     if (!start) continue;
     for (let dir = path5.dirname(start); dir !== path5.dirname(dir); dir = path5.dirname(dir)) {
-      if (existsSync4(path5.join(dir, ".runner"))) roots.add(dir);
+      if (existsSync5(path5.join(dir, ".runner"))) roots.add(dir);
     }
   }
   return [...roots];
@@ -36554,12 +36591,12 @@ async function checkTools(mode) {
     const { stdout } = await execute([tool, "--version"]);
     if (!stdout.includes(mark)) throw new Error(`${tool} from ${mark} is needed to lend the workspace to another user`);
   }
-  if (mode === "sudo" && !existsSync5("/usr/bin/env") && !existsSync5("/bin/env")) throw new Error("env is missing");
+  if (mode === "sudo" && !existsSync6("/usr/bin/env") && !existsSync6("/bin/env")) throw new Error("env is missing");
 }
 async function ensureAccount(mode, user) {
   const existing = await lookUp(user);
   if (existing) return existing;
-  const shell = existsSync5("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
+  const shell = existsSync6("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
   const created = await execute([
     ...mode === "root" ? [] : ["sudo", "-n", "--"],
     "useradd",
@@ -36585,7 +36622,7 @@ async function lookUp(user) {
 }
 async function createRunAccount(mode, user) {
   if (await lookUp(user)) throw new Error(`the user ${user} exists already`);
-  const shell = existsSync5("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
+  const shell = existsSync6("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
   const argv = [
     ...mode === "root" ? [] : ["sudo", "-n", "--"],
     "useradd",
@@ -36640,7 +36677,7 @@ async function removeLeftoverAccounts(mode, base) {
 }
 function startTime(pid) {
   try {
-    const stat2 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+    const stat2 = readFileSync4(`/proc/${pid}/stat`, "utf8");
     return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? "";
   } catch {
     return "";
