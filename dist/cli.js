@@ -21,7 +21,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-4YSDQEFD.js";
+} from "./chunk-M7LJ7ORR.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

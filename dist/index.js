@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-N7WYHR5D.js");
+  const { runFromEnvironment } = await import("./entry-HZ76YK26.js");
   await runFromEnvironment();
 }

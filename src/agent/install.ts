@@ -101,7 +101,7 @@ async function programIn(nodeModules: string, pkg: AgentPackage): Promise<string
     const program = join(nodeModules, candidate);
     if (await access(program, constants.X_OK).then(() => true, () => false)) return program;
   }
-  if (pkg.native?.length) throw new Error(`none of ${pkg.native.join(', ')} is installed`);
+  if (pkg.native?.length) throw new Error('no native program');
   const bin = join(nodeModules, '.bin', pkg.bin);
   await access(bin, constants.X_OK);
   return bin;
@@ -134,8 +134,9 @@ export async function installAgent(pkg: AgentPackage, options: ResolveOptions): 
       const detail = npm.stderrTail.trim().split('\n').slice(-8).join('\n');
       throw new AgentInstallError(`could not install ${spec} into ${dir}: ${why}${detail ? `\n${detail}` : ''}`);
     }
-    const program = await programIn(join(staging, 'node_modules'), pkg).catch((error: Error) => {
-      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program for this platform (${error.message}; is the version right?)`);
+    const program = await programIn(join(staging, 'node_modules'), pkg).catch(() => {
+      const native = pkg.native?.length ? ` for this platform (none of ${pkg.native.join(', ')})` : '';
+      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program${native} (is the version right?)`);
     });
     try {
       await rename(staging, dir);

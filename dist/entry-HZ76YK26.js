@@ -24,7 +24,7 @@ import {
   runnerCredentials,
   sanitizeUntrusted,
   secretRedactor
-} from "./chunk-4YSDQEFD.js";
+} from "./chunk-M7LJ7ORR.js";
 import {
   __commonJS,
   __require,

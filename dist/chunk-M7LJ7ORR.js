@@ -34802,7 +34802,7 @@ async function programIn(nodeModules, pkg) {
     const program = join2(nodeModules, candidate);
     if (await access(program, constants2.X_OK).then(() => true, () => false)) return program;
   }
-  if (pkg.native?.length) throw new Error(`none of ${pkg.native.join(", ")} is installed`);
+  if (pkg.native?.length) throw new Error("no native program");
   const bin = join2(nodeModules, ".bin", pkg.bin);
   await access(bin, constants2.X_OK);
   return bin;
@@ -34828,8 +34828,9 @@ async function installAgent(pkg, options) {
       throw new AgentInstallError(`could not install ${spec} into ${dir}: ${why}${detail ? `
 ${detail}` : ""}`);
     }
-    const program = await programIn(join2(staging, "node_modules"), pkg).catch((error62) => {
-      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program for this platform (${error62.message}; is the version right?)`);
+    const program = await programIn(join2(staging, "node_modules"), pkg).catch(() => {
+      const native = pkg.native?.length ? ` for this platform (none of ${pkg.native.join(", ")})` : "";
+      throw new AgentInstallError(`installed ${spec}, but it has no \`${pkg.bin}\` program${native} (is the version right?)`);
     });
     try {
       await rename(staging, dir);
