@@ -21,7 +21,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-M7LJ7ORR.js";
+} from "./chunk-JWO26T56.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
@@ -188,14 +188,14 @@ function outcomeJson(outcome, workspace) {
     message: outcome.message,
     sessionId: outcome.sessionId,
     tasksPath: path2.join(workspace, outcome.tasksPath),
-    playbookPath: outcome.playbook === null ? null : path2.join(workspace, outcome.playbookPath),
+    playbookPath: written(outcome).playbook ? path2.join(workspace, outcome.playbookPath) : null,
     summary: outcome.summary,
     preflight: { ok: outcome.preflight.ok, checks: outcome.preflight.checks },
     findings: outcome.findings,
     plan: outcome.plan ? planToJson(outcome.plan) : null,
     goalNotices: outcome.goal.notices,
-    agentStats: outcome.agent ? agentStatsJson(outcome.agent) : null,
-    isolation: outcome.isolation
+    agentStats: outcome.run ? agentStatsJson(outcome.run.result) : null,
+    isolation: outcome.run?.isolation ?? null
   };
 }
 function formatReport(outcome, workspace) {
@@ -211,11 +211,17 @@ function formatReport(outcome, workspace) {
     lines.push("");
   }
   if (outcome.summary) lines.push(`Summary: ${outcome.summary}`, "");
-  if (outcome.isolation) lines.push(`Isolation: ${outcome.isolation.isolated ? "" : "none \u2014 "}${outcome.isolation.reason}`, "");
-  if (outcome.planMarkdown !== null) lines.push(`Tasks:    ${path2.join(workspace, outcome.tasksPath)}`);
-  if (outcome.playbook !== null) lines.push(`Playbook: ${path2.join(workspace, outcome.playbookPath)}`);
+  const isolation = outcome.run?.isolation;
+  if (isolation) lines.push(`Isolation: ${isolation.isolated ? "" : "none \u2014 "}${isolation.reason}`, "");
+  if (written(outcome).tasks) lines.push(`Tasks:    ${path2.join(workspace, outcome.tasksPath)}`);
+  if (written(outcome).playbook) lines.push(`Playbook: ${path2.join(workspace, outcome.playbookPath)}`);
   lines.push(`Session:  ${outcome.sessionId}`);
   return lines.join("\n");
+}
+function written(outcome) {
+  if (outcome.status === "aborted") return { tasks: true, playbook: false };
+  const hasPlan = outcome.status === "planned" || outcome.plan !== null;
+  return { tasks: hasPlan, playbook: hasPlan };
 }
 
 // src/cli/render.ts

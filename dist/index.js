@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-HZ76YK26.js");
+  const { runFromEnvironment } = await import("./entry-Y2ANTN77.js");
   await runFromEnvironment();
 }

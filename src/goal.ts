@@ -1,6 +1,8 @@
-import { sanitizeWithReport } from './sanitize.js';
+import { sanitizeWithReport } from './security/sanitize.js';
+import { fencedLines, unclosedFence } from './text/fences.js';
+import { oneLine } from './text/one-line.js';
 
-export { sanitizeUntrusted } from './sanitize.js';
+export { sanitizeUntrusted } from './security/sanitize.js';
 
 // The goal comes from an issue anyone may have written; it is cleaned here and only ever
 // becomes text in the agent's prompt (never a shell argument). Workflow-command lines
@@ -42,7 +44,6 @@ const NO_RESPONSE = '_No response_';
 /** Issue-form labels taken as the goal: "Goal", "Research goal", "Goal (what to find out)". */
 const GOAL_LABEL = /^(?:the\s+)?(?:research\s+)?goals?\b/i;
 const FORM_HEADING = /^ {0,3}###[ \t]/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 export function buildGoal(input: GoalInput, opts: GoalOptions = {}): GoalResult {
   const maxChars = checkedLimit(opts.maxChars ?? DEFAULT_GOAL_MAX_CHARS, 'maxChars');
@@ -54,7 +55,7 @@ export function buildGoal(input: GoalInput, opts: GoalOptions = {}): GoalResult 
   const hidden = addReports(title, body);
   if (hidden) notices.push(`Removed hidden content from the issue: ${hidden}.`);
 
-  const text = composeGoal(title.text.replace(/\s+/g, ' ').trim(), body.text);
+  const text = composeGoal(oneLine(title.text), body.text);
   if (text === '') {
     throw new GoalError(
       'No research goal found: the issue title and body are empty once hidden content ' +
@@ -128,15 +129,14 @@ function answer(text: string): string {
 function splitFormSections(body: string): Section[] {
   const sections: Section[] = [{ heading: null, text: '' }];
   const lines: string[] = [];
-  let fence: string | null = null;
+  const fenced = fencedLines(body);
   const flush = (): void => {
     const current = sections[sections.length - 1];
     if (current) current.text = lines.join('\n');
     lines.length = 0;
   };
-  for (const line of body.split('\n')) {
-    fence = nextFence(line, fence);
-    const heading = fence === null ? formHeading(line) : null;
+  for (const [index, line] of body.split('\n').entries()) {
+    const heading = fenced[index] ? null : formHeading(line);
     if (heading) {
       flush();
       sections.push({ heading, text: '' });
@@ -184,19 +184,4 @@ function capText(text: string, max: number, label: string): { text: string; trun
   const openFence = unclosedFence(kept);
   if (openFence) kept += `\n${openFence}`;
   return { text: `${kept}\n\n[… ${label} truncated at ${max} characters by wild-plan]`, truncated: true };
-}
-
-function unclosedFence(text: string): string | null {
-  let fence: string | null = null;
-  for (const line of text.split('\n')) fence = nextFence(line, fence);
-  return fence;
-}
-
-/** The fence still open after `line` (CommonMark: a closer is the same character, at least as long, alone on its line). */
-function nextFence(line: string, fence: string | null): string | null {
-  const marker = FENCE.exec(line)?.[1];
-  if (!marker) return fence;
-  if (fence === null) return marker;
-  const closes = marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
-  return closes ? null : fence;
 }

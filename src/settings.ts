@@ -3,38 +3,18 @@ import { z } from 'zod';
 import { agentSettingsProblems } from './agent/index.js';
 import { BUNDLED_PROMPT_PATH } from './assets.js';
 import { PLAYBOOK_FILE } from './plan/playbook.js';
+import { isHttpUrlWithoutCredentials } from './text/url.js';
 
 /**
  * Every input of the action, read once into one validated object. The action reads them
  * from `INPUT_*`, the CLI from flags; both hand the raw strings to `parseSettings`, keyed
  * by the input names in action.yml (the names are the contract).
+ *
+ * `INPUTS` below is the one list: each input name with the Settings field it fills and the
+ * schema that reads it. INPUT_NAMES, the zod object, the Settings type and the mapping from
+ * inputs to Settings are all derived from it, so adding an input is one line here (plus
+ * action.yml and the README, which test/unit/action-yml.test.ts keeps in step).
  */
-export const INPUT_NAMES = [
-  'github-token',
-  'server-url',
-  'server-token',
-  'trigger-label',
-  'agent',
-  'agent-command',
-  'agent-version',
-  'model',
-  'agent-env',
-  'agent-base-url',
-  'agent-timeout-minutes',
-  'tasks-path',
-  'prompt-file',
-  'preflight-timeout-seconds',
-  'dry-run',
-  'fail-on-abort',
-  'strict-plan',
-  'base-branch',
-  'draft',
-  'repair-rounds',
-  'server-proxy',
-  'write-plan-files',
-] as const;
-export type InputName = (typeof INPUT_NAMES)[number];
-export type RawInputs = Partial<Record<InputName, string | undefined>>;
 
 export const DEFAULT_TASKS_PATH = '.wild/plans/issue-{number}/tasks.md';
 export const AGENT_KINDS = ['command', 'opencode', 'claude-code', 'codex'] as const;
@@ -85,14 +65,7 @@ const httpUrl = z.preprocess(
   blankToUndefined,
   z
     .string({ error: 'is required: the base URL of your Wild Loop V2 research server, e.g. https://wild.example.org' })
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
-      } catch {
-        return false;
-      }
-    }, 'must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)')
+    .refine(isHttpUrlWithoutCredentials, 'must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)')
     .transform((value) => value.replace(/\/+$/, '')),
 );
 
@@ -119,124 +92,123 @@ const optionalHttpUrl = z.preprocess(
   z
     .string()
     .optional()
-    .refine((value) => {
-      if (value === undefined) return true;
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
-      } catch {
-        return false;
-      }
-    }, 'must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)')
+    .refine((value) => value === undefined || isHttpUrlWithoutCredentials(value), 'must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)')
     .transform((value) => value?.replace(/\/+$/, '')),
 );
 
-const InputsSchema = z.object({
-  'github-token': text(),
-  'server-url': httpUrl,
-  'server-token': text(),
-  'trigger-label': z.preprocess(blankToUndefined, z.string().default('wild-plan')),
-  agent: z.preprocess(
-    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
-    z.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(', ')}` }).default('command'),
-  ),
-  'agent-command': text(),
-  'agent-version': text(),
-  model: text(),
-  'agent-env': envNames,
-  'agent-base-url': optionalHttpUrl,
-  'agent-timeout-minutes': number(20, 0.05, 360),
-  'tasks-path': z.preprocess(blankToUndefined, z.string().default(DEFAULT_TASKS_PATH)),
-  'prompt-file': text(),
-  'preflight-timeout-seconds': number(10, 1, 300),
-  'dry-run': boolean(false),
-  'fail-on-abort': boolean(true),
-  'strict-plan': boolean(false),
-  'base-branch': text(),
-  draft: boolean(false),
-  'repair-rounds': number(1, 0, 3),
-  'server-proxy': boolean(true),
-  'write-plan-files': boolean(false),
+/**
+ * `tasks-path`: a Markdown file of its own inside the workspace, relative to it. wild-plan
+ * commits whatever lands there, so a path into git's directory, the workflows, a git file
+ * (.gitattributes, .gitmodules) or a non-Markdown file (.yml, .sh) is refused before anything
+ * runs. Reads into the template '/'-separated, without `.` segments.
+ */
+const tasksPath = z.preprocess(blankToUndefined, z.string().default(DEFAULT_TASKS_PATH)).transform((value, ctx) => {
+  const problem = tasksPathProblem(value);
+  if (problem !== null) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${problem}, e.g. ${DEFAULT_TASKS_PATH}` });
+    return z.NEVER;
+  }
+  return value.split('/').filter((segment) => segment !== '.').join('/');
 });
 
-export interface Settings {
-  githubToken?: string;
+/** `prompt-file`, resolved against the workspace; unset: the bundled planning prompt. */
+const promptFile = (workspace: string) =>
+  text().transform((file) => (file ? path.resolve(workspace, file) : BUNDLED_PROMPT_PATH));
+
+/** How one input is read: the Settings field it fills, and its schema (some need the workspace). */
+interface InputSpec {
+  readonly key: string;
+  readonly schema: z.ZodType | ((workspace: string) => z.ZodType);
+}
+
+/** The inputs: action.yml's names (the contract), in action.yml's order. */
+const INPUTS = {
+  'github-token': { key: 'githubToken', schema: text() },
   /** Base URL of the research server, without a trailing slash. */
-  serverUrl: string;
+  'server-url': { key: 'serverUrl', schema: httpUrl },
   /** Sent as X-Auth-Token; never rendered into the prompt. */
-  serverToken?: string;
-  triggerLabel: string;
-  agent: (typeof AGENT_KINDS)[number];
-  agentCommand?: string;
+  'server-token': { key: 'serverToken', schema: text() },
+  'trigger-label': { key: 'triggerLabel', schema: z.preprocess(blankToUndefined, z.string().default('wild-plan')) },
+  agent: {
+    key: 'agent',
+    schema: z.preprocess(
+      (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+      z.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(', ')}` }).default('command'),
+    ),
+  },
+  'agent-command': { key: 'agentCommand', schema: text() },
   /** Exact version of the agent CLI; undefined: the version wild-plan pins for it. */
-  agentVersion?: string;
+  'agent-version': { key: 'agentVersion', schema: text() },
   /** The model, in the agent CLI's own naming; undefined: the CLI's default. */
-  model?: string;
+  model: { key: 'model', schema: text() },
   /** Runner variables the agent gets on top of its allow-list (its API key); never a token. */
-  agentEnv: string[];
+  'agent-env': { key: 'agentEnv', schema: envNames },
   /** Base URL of the model provider or a gateway in front of it. */
-  agentBaseUrl?: string;
-  agentTimeoutMs: number;
+  'agent-base-url': { key: 'agentBaseUrl', schema: optionalHttpUrl },
+  /** Read in minutes, kept in milliseconds. */
+  'agent-timeout-minutes': { key: 'agentTimeoutMs', schema: number(20, 0.05, 360).transform((minutes) => minutes * 60_000) },
   /**
    * Template with `{number}`, relative to the workspace, '/'-separated: already checked to stay
    * inside it, out of .git and .github, and to name a Markdown file (see tasksPathProblem).
    */
-  tasksPathTemplate: string;
+  'tasks-path': { key: 'tasksPathTemplate', schema: tasksPath },
   /** Absolute path of the planning prompt (SKILL.md). */
-  promptFile: string;
-  preflightTimeoutMs: number;
-  dryRun: boolean;
-  failOnAbort: boolean;
-  strictPlan: boolean;
-  baseBranch?: string;
-  draft: boolean;
+  'prompt-file': { key: 'promptFile', schema: promptFile },
+  /** Read in seconds, kept in milliseconds. */
+  'preflight-timeout-seconds': { key: 'preflightTimeoutMs', schema: number(10, 1, 300).transform((seconds) => seconds * 1000) },
+  'dry-run': { key: 'dryRun', schema: boolean(false) },
+  'fail-on-abort': { key: 'failOnAbort', schema: boolean(true) },
+  'strict-plan': { key: 'strictPlan', schema: boolean(false) },
+  'base-branch': { key: 'baseBranch', schema: text() },
+  draft: { key: 'draft', schema: boolean(false) },
   /** Extra agent runs that ask for a corrected plan when the plan breaks the contract. */
-  repairRounds: number;
+  'repair-rounds': { key: 'repairRounds', schema: number(1, 0, 3).transform((rounds) => Math.floor(rounds)) },
   /**
    * The agent reaches the server through a loopback proxy that adds the token, so it never
    * holds the token and the prompt's header-less preflight lines work.
    */
-  serverProxy: boolean;
-  /** Write the two plan files into the checkout too (the agent never touches it; see main.ts). */
-  writePlanFiles: boolean;
+  'server-proxy': { key: 'serverProxy', schema: boolean(true) },
+  /** Write the two plan files into the checkout too (the agent never touches it). */
+  'write-plan-files': { key: 'writePlanFiles', schema: boolean(false) },
+} as const satisfies Record<string, InputSpec>;
+
+type Inputs = typeof INPUTS;
+export type InputName = keyof Inputs;
+export type RawInputs = Partial<Record<InputName, string | undefined>>;
+export const INPUT_NAMES = Object.keys(INPUTS) as readonly InputName[];
+
+type SchemaOf<S> = S extends (workspace: string) => infer Z ? Z : S;
+/** Each input's parsed value under its Settings field name. */
+type Read = { -readonly [N in InputName as Inputs[N]['key']]: z.output<SchemaOf<Inputs[N]['schema']>> };
+/** Fields that may be undefined become optional (`githubToken?: string`). */
+type UnsetKeys<T> = { [K in keyof T]: undefined extends T[K] ? K : never }[keyof T];
+type WithOptional<T> = { [K in Exclude<keyof T, UnsetKeys<T>>]: T[K] } & { [K in UnsetKeys<T>]?: Exclude<T[K], undefined> };
+
+export interface Settings extends WithOptional<Read> {
   /** Absolute path of the checked-out repository the agent works in. */
   workspace: string;
 }
 
+/** The zod object over every input, keyed by input name (so an issue's path names the input). */
+function inputsSchema(workspace: string) {
+  const spec = (name: InputName): z.ZodType => {
+    const schema: InputSpec['schema'] = INPUTS[name].schema;
+    return typeof schema === 'function' ? schema(workspace) : schema;
+  };
+  return z.object(Object.fromEntries(INPUT_NAMES.map((name) => [name, spec(name)])) as Record<InputName, z.ZodType>);
+}
+
 /** Reads the raw inputs into Settings, or throws a SettingsError naming each bad input. */
 export function parseSettings(raw: RawInputs, workspace: string): Settings {
-  const parsed = InputsSchema.safeParse(raw);
+  const root = path.resolve(workspace);
+  const parsed = inputsSchema(root).safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `- input \`${String(issue.path[0] ?? '?')}\` ${issue.message}`);
     throw new SettingsError(`Invalid inputs:\n${lines.join('\n')}`);
   }
   const inputs = parsed.data;
-  const root = path.resolve(workspace);
-  const settings: Settings = {
-    githubToken: inputs['github-token'],
-    serverUrl: inputs['server-url'],
-    serverToken: inputs['server-token'],
-    triggerLabel: inputs['trigger-label'],
-    agent: inputs.agent,
-    agentCommand: inputs['agent-command'],
-    agentVersion: inputs['agent-version'],
-    model: inputs.model,
-    agentEnv: inputs['agent-env'],
-    agentBaseUrl: inputs['agent-base-url'],
-    agentTimeoutMs: inputs['agent-timeout-minutes'] * 60_000,
-    tasksPathTemplate: workspaceRelative(inputs['tasks-path']),
-    promptFile: inputs['prompt-file'] ? path.resolve(root, inputs['prompt-file']) : BUNDLED_PROMPT_PATH,
-    preflightTimeoutMs: inputs['preflight-timeout-seconds'] * 1000,
-    dryRun: inputs['dry-run'],
-    failOnAbort: inputs['fail-on-abort'],
-    strictPlan: inputs['strict-plan'],
-    baseBranch: inputs['base-branch'],
-    draft: inputs.draft,
-    repairRounds: Math.floor(inputs['repair-rounds']),
-    serverProxy: inputs['server-proxy'],
-    writePlanFiles: inputs['write-plan-files'],
-    workspace: root,
-  };
+  const read = Object.fromEntries(INPUT_NAMES.map((name) => [INPUTS[name].key, inputs[name]])) as Read;
+  const settings: Settings = { ...read, workspace: root };
   const agentProblems = agentSettingsProblems(agentSettingsOf(settings));
   if (agentProblems.length > 0) {
     throw new SettingsError(`Invalid inputs:\n${agentProblems.map((problem) => `- ${problem}`).join('\n')}`);
@@ -247,20 +219,6 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
 // Control and invisible format characters: they break git's line-based plumbing, and a
 // zero-width character can hide `.git` from a case-folding file system (CVE-2014-9390).
 const CONTROL_OR_INVISIBLE = /[\p{Cc}\p{Cf}]/u;
-
-/**
- * The tasks path must name a Markdown file of its own inside the workspace, relative to it.
- * wild-plan commits whatever lands there, so a path into git's directory, the workflows, a git
- * file (.gitattributes, .gitmodules) or a non-Markdown file (.yml, .sh) is refused before
- * anything runs. Returns the template '/'-separated, without `.` segments.
- */
-function workspaceRelative(tasksPath: string): string {
-  const problem = tasksPathProblem(tasksPath);
-  if (problem !== null) {
-    throw new SettingsError(`Invalid inputs:\n- input \`tasks-path\` ${JSON.stringify(tasksPath)} ${problem}, e.g. ${DEFAULT_TASKS_PATH}`);
-  }
-  return tasksPath.split('/').filter((segment) => segment !== '.').join('/');
-}
 
 /** Why the tasks path is refused (one line, without the example), or null when it is fine. */
 function tasksPathProblem(tasksPath: string): string | null {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMMAND, isBot, parseCommand, type Sender } from './quick-skip.js';
+import { truncate } from './text/truncate.js';
 
 export { COMMAND, isBot, parseCommand, type Sender };
 
@@ -117,7 +118,7 @@ function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, eventName: stri
 /** A short, one-line picture of a payload value for a skip reason. */
 function preview(value: unknown): string {
   const json = JSON.stringify(value) ?? String(value);
-  return json.length > 40 ? `${json.slice(0, 39)}…` : json;
+  return truncate(json, 40);
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,14 +1,15 @@
 import * as core from '@actions/core';
 import { authSecrets } from '../git/auth.js';
 import { createGitHubClient } from '../github/client.js';
-import { inertText } from '../log-safety.js';
+import { inertText } from '../security/log-safety.js';
 import type { Log } from '../log.js';
-import { knownSecrets } from '../main.js';
-import { secretRedactor } from '../redact.js';
-import { runnerCredentials } from '../runner-secrets.js';
+import { knownSecrets } from '../planning/secrets.js';
+import { secretRedactor } from '../security/redact.js';
+import { runnerCredentials } from '../security/runner-secrets.js';
 import { INPUT_NAMES, parseSettings, type RawInputs } from '../settings.js';
 import { readActionContext } from './context.js';
-import { runAction, type ActionResult } from './run.js';
+import type { ActionResultFields } from './result.js';
+import { runAction } from './router.js';
 
 type Redact = (text: string) => string;
 
@@ -84,7 +85,7 @@ export async function runFromEnvironment(): Promise<void> {
  * The outputs, the job summary and the verdict: what a workflow reads and shows, each redacted
  * with every secret the run knows, whatever was redacted before.
  */
-async function report(result: ActionResult, redact: Redact): Promise<void> {
+async function report(result: ActionResultFields, redact: Redact): Promise<void> {
   const outputs: Record<string, string | number | undefined> = {
     status: result.status,
     branch: result.branch,

@@ -1,8 +1,9 @@
 import { agentStatsJson } from '../agent/runner.js';
 import { messageBlock } from '../github/status-comment.js';
-import type { PlanOutcome } from '../main.js';
+import type { AgentRun, PlanOutcome } from '../planning/outcome.js';
 import { presentJobSummary } from '../plan/present.js';
-import { sanitizeUntrusted } from '../sanitize.js';
+import { sanitizeUntrusted } from '../security/sanitize.js';
+import { oneLine } from '../text/one-line.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
 import type { ActionContext } from './context.js';
 
@@ -10,7 +11,7 @@ import type { ActionContext } from './context.js';
 export function renderJobSummary(outcome: PlanOutcome, context: ActionContext): string {
   const icon = { planned: '✅', aborted: '⛔', invalid: '⚠️' }[outcome.status];
   const parts = [`### ${icon} wild-plan: ${outcome.status}`, '', messageBlock(outcome.message), '', '#### Research server preflight', '', formatPreflightTable(outcome.preflight), ''];
-  if (outcome.agent || outcome.isolation || outcome.agentChanges) parts.push('#### Agent', '', ...agentSection(outcome), '');
+  if (outcome.run) parts.push('#### Agent', '', ...agentSection(outcome.run), '');
   if (outcome.plan && !outcome.plan.abort) {
     parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? undefined }), '');
   }
@@ -18,40 +19,38 @@ export function renderJobSummary(outcome: PlanOutcome, context: ActionContext): 
   return parts.join('\n');
 }
 
-/** The agent's run in a one-row table, then how it ran (its own user, or why not). */
-function agentSection(outcome: PlanOutcome): string[] {
-  const lines: string[] = [];
-  if (outcome.agent) {
-    const s = agentStatsJson(outcome.agent);
-    const count = (n: number | undefined) => (n === undefined ? '–' : n.toLocaleString('en-US'));
-    const name = s.agent === undefined ? '–' : `${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ''}`;
-    lines.push(
-      '| Agent | Model | Wall time | Turns | Tool calls | Tokens in | Tokens out |',
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-      `| ${name} | ${s.model ? cell(s.model) : '–'} | ${wallTime(s.wallTimeMs)} | ${count(s.turns)} | ${count(s.toolCalls)} | ${count(s.inputTokens)} | ${count(s.outputTokens)} |`,
-      '',
-    );
-  }
-  if (outcome.isolation) {
-    const { isolated, kind, reason } = outcome.isolation;
+/** The agent's run in a one-row table, then how it ran (its own user, or why not), and what else it changed. */
+function agentSection(run: AgentRun): string[] {
+  const s = agentStatsJson(run.result);
+  const count = (n: number | undefined) => (n === undefined ? '–' : n.toLocaleString('en-US'));
+  const name = s.agent === undefined ? '–' : `${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ''}`;
+  const lines = [
+    '| Agent | Model | Wall time | Turns | Tool calls | Tokens in | Tokens out |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    `| ${name} | ${s.model ? cell(s.model) : '–'} | ${wallTime(s.wallTimeMs)} | ${count(s.turns)} | ${count(s.toolCalls)} | ${count(s.inputTokens)} | ${count(s.outputTokens)} |`,
+    '',
+  ];
+  if (run.isolation) {
+    const { isolated, kind, reason } = run.isolation;
     const label = !isolated ? '⚠️ **Not isolated:**' : kind === 'namespace' ? '🔒 **Sandboxed:**' : '🔒 **Isolated:**';
-    lines.push(`${label} ${oneLine(reason)}`);
+    lines.push(`${label} ${inert(reason)}`);
   }
-  if (outcome.agentChanges) {
+  if (run.changes) {
     // Paths the agent chose: quoted by JSON.stringify in the description, shown as one inert line.
-    lines.push('', `📝 **The agent also changed its copy of the repository** (discarded: not committed, not in the checkout): ${oneLine(outcome.agentChanges.description).replace(/[<>`|]/g, (c) => `&#${c.charCodeAt(0)};`)}`);
+    const changes = inert(run.changes.description).replace(/[<>`|]/g, (c) => `&#${c.charCodeAt(0)};`);
+    lines.push('', `📝 **The agent also changed its copy of the repository** (discarded: not committed, not in the checkout): ${changes}`);
   }
   return lines;
 }
 
-function oneLine(text: string): string {
-  return sanitizeUntrusted(text).replace(/\s+/g, ' ').trim();
+/** Text the agent chose, as one clean line. */
+function inert(text: string): string {
+  return oneLine(sanitizeUntrusted(text));
 }
 
-/** A value the agent reported (its model, say), as inert code in a table cell. */
+/** A value the agent reported (its model, say), as inert code in a table cell: no backtick, pipe or backslash survives. */
 function cell(text: string): string {
-  const clean = sanitizeUntrusted(text).replace(/[`|\\]/g, '').replace(/\s+/g, ' ').trim();
-  const short = clean.length > 80 ? `${clean.slice(0, 79).replace(/[\uD800-\uDBFF]$/, '')}…` : clean;
+  const short = oneLine(sanitizeUntrusted(text).replace(/[`|\\]/g, ''), 80);
   return short === '' ? '–' : `\`${short}\``;
 }
 

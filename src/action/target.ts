@@ -110,3 +110,23 @@ function firstLine(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 77)}…` : line;
 }
+
+/**
+ * A label event is a snapshot from when the label was added; the run may start minutes later.
+ * The issue is read again: when the label is gone (someone took the request back) the run
+ * skips, and otherwise it plans the title and body as they are now, not as they were.
+ */
+export async function liveLabelTrigger(
+  client: GitHubClient,
+  repo: RepoRef,
+  trigger: Extract<Trigger, { kind: 'plan' }>,
+  label: string,
+): Promise<Extract<Trigger, { kind: 'plan' | 'skip' }>> {
+  if ((trigger.source !== 'label' && trigger.source !== 'pull_request') || trigger.number === undefined) return trigger;
+  const issue = await getIssue(client, repo, trigger.number);
+  const names = issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
+  if (!names.includes(label)) {
+    return { kind: 'skip', reason: `the label \`${label}\` was removed from #${trigger.number} before the run started; nothing to plan` };
+  }
+  return { ...trigger, title: issue.title, body: issue.body ?? null };
+}

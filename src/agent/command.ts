@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parseArgsStringToArgv from 'string-argv';
-import { assertForwardable, buildAgentEnv } from './environment.js';
+import { assertForwardable, buildAgentEnv } from '../sandbox/environment.js';
 import { runCaptured } from './process.js';
 import type { AgentRunner, AgentRunRequest, AgentRunResult } from './runner.js';
 

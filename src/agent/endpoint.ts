@@ -3,20 +3,15 @@
 // "unable to connect". Never used before a run: behind a proxy the runner's own view of the
 // network can differ from the agent's, so this only sharpens a failure already seen.
 import { connect } from 'node:net';
+import { parseHttpUrl } from '../text/url.js';
 
 export type EndpointProbe = 'refused' | 'host not found' | 'no answer' | 'reachable' | 'unknown';
 
 export async function probeEndpoint(url: string, timeoutMs = 3_000): Promise<EndpointProbe> {
-  let host: string;
-  let port: number;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'unknown';
-    host = parsed.hostname.replace(/^\[|\]$/g, '');
-    port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
-  } catch {
-    return 'unknown';
-  }
+  const parsed = parseHttpUrl(url);
+  if (!parsed) return 'unknown';
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (result: EndpointProbe) => {

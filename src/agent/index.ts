@@ -1,7 +1,7 @@
 // The agent the settings name, as an AgentRunner: the generic command, or a preset for a
 // real agent CLI (OpenCode, Claude Code, Codex).
 import { CommandRunner } from './command.js';
-import { AgentEnvError, assertForwardable } from './environment.js';
+import { AgentEnvError, assertForwardable } from '../sandbox/environment.js';
 import { PresetRunner, AgentConfigError } from './preset-runner.js';
 import { claudeCodePreset } from './presets/claude-code.js';
 import { codexPreset, type CodexSandbox } from './presets/codex.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { deniedEnvReason } from './environment.js';
+import { deniedEnvReason } from '../sandbox/environment.js';
 import { runCaptured } from './process.js';
 
 export interface AgentPackage {

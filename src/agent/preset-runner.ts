@@ -6,14 +6,15 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { readInside } from '../sandbox/safe-fs.js';
+import { isHttpUrl } from '../text/url.js';
 import { probeEndpoint, unreachableSentence } from './endpoint.js';
-import { assertForwardable, buildAgentEnv } from './environment.js';
+import { assertForwardable, buildAgentEnv } from '../sandbox/environment.js';
 import type { StreamError } from './events/common.js';
 import { explainErrors, type ExplainedFailure } from './events/errors.js';
 import { EXACT_VERSION, defaultAgentCacheDir, resolveAgentBinary, type ResolvedBinary } from './install.js';
 import type { AgentPreset, UnreachableWatch } from './presets/preset.js';
 import { DEFAULT_KILL_GRACE_MS, runCaptured } from './process.js';
-import { newRunTag, RUN_TAG_ENV, stopTagged } from './sweep.js';
+import { newRunTag, RUN_TAG_ENV, stopTagged } from '../sandbox/sweep.js';
 import type { AgentRunner, AgentRunRequest, AgentRunResult } from './runner.js';
 
 export interface PresetRunnerOptions {
@@ -97,7 +98,7 @@ export class PresetRunner implements AgentRunner {
       for (const dir of [home, ...Object.values(xdg), ...(invocation.makeDirs ?? [])]) await mkdir(dir, { recursive: true });
       // The preset's variables win over the caller's and the forwarded ones: its HOME and
       // endpoint are what keep the run isolated and pointed at the right provider. The tag
-      // marks every process of this run (see sweep.ts).
+      // marks every process of this run (see sandbox/sweep.ts).
       // Isolated, the isolation's variables (USER, TMPDIR, git's safe.directory) come first;
       // the preset's own HOME still wins, inside runDir, which the agent user gets for the run.
       const tag = newRunTag();
@@ -211,6 +212,6 @@ function watchedLines(watch: UnreachableWatch | undefined, text: string): Stream
 /** "connection failed" says little: a TCP probe of a URL endpoint tells refused from not found. */
 async function sharpen(explained: ExplainedFailure | undefined): Promise<string | undefined> {
   if (!explained) return undefined;
-  if (explained.kind !== 'unreachable' || !/^https?:\/\//.test(explained.endpoint)) return explained.message;
+  if (explained.kind !== 'unreachable' || !isHttpUrl(explained.endpoint)) return explained.message;
   return unreachableSentence(explained.endpoint, await probeEndpoint(explained.endpoint));
 }

@@ -5,6 +5,7 @@ import { renderRepairPrompt } from '../prompt/repair.js';
 import type { Log } from '../log.js';
 import type { AgentIsolation } from '../sandbox/isolation.js';
 import type { SafeRead } from '../sandbox/safe-fs.js';
+import { truncateStart } from '../text/truncate.js';
 import type { AgentRunner, AgentRunResult } from './runner.js';
 import { parseTranscript, type TranscriptSignals } from './transcript.js';
 
@@ -109,6 +110,6 @@ function assertSucceeded(agent: AgentRunResult, input: RoundsInput): void {
 export function tail(label: string, text: string, max = 1200): string {
   const t = text.trim();
   if (!t) return '';
-  return `\n${label}:\n${t.length > max ? `…${t.slice(-max)}` : t}`;
+  return `\n${label}:\n${truncateStart(t, max)}`;
 }
 

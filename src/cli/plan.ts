@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { streamLog } from '../log.js';
 import { agentStatsJson } from '../agent/runner.js';
 import { UnsafePlanPathError } from '../git/plan-paths.js';
-import { AgentFailedError, planIssue, UnsafeWorkspaceError, type PlanOutcome } from '../main.js';
+import type { PlanOutcome } from '../planning/outcome.js';
+import { AgentFailedError, planIssue, UnsafeWorkspaceError } from '../planning/plan-issue.js';
 import { UnsafePathError } from '../sandbox/safe-fs.js';
 import { planToJson } from '../plan/present.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
@@ -125,14 +126,14 @@ function outcomeJson(outcome: PlanOutcome, workspace: string) {
     message: outcome.message,
     sessionId: outcome.sessionId,
     tasksPath: path.join(workspace, outcome.tasksPath),
-    playbookPath: outcome.playbook === null ? null : path.join(workspace, outcome.playbookPath),
+    playbookPath: written(outcome).playbook ? path.join(workspace, outcome.playbookPath) : null,
     summary: outcome.summary,
     preflight: { ok: outcome.preflight.ok, checks: outcome.preflight.checks },
     findings: outcome.findings,
     plan: outcome.plan ? planToJson(outcome.plan) : null,
     goalNotices: outcome.goal.notices,
-    agentStats: outcome.agent ? agentStatsJson(outcome.agent) : null,
-    isolation: outcome.isolation,
+    agentStats: outcome.run ? agentStatsJson(outcome.run.result) : null,
+    isolation: outcome.run?.isolation ?? null,
   };
 }
 
@@ -149,9 +150,17 @@ function formatReport(outcome: PlanOutcome, workspace: string): string {
     lines.push('');
   }
   if (outcome.summary) lines.push(`Summary: ${outcome.summary}`, '');
-  if (outcome.isolation) lines.push(`Isolation: ${outcome.isolation.isolated ? '' : 'none — '}${outcome.isolation.reason}`, '');
-  if (outcome.planMarkdown !== null) lines.push(`Tasks:    ${path.join(workspace, outcome.tasksPath)}`);
-  if (outcome.playbook !== null) lines.push(`Playbook: ${path.join(workspace, outcome.playbookPath)}`);
+  const isolation = outcome.run?.isolation;
+  if (isolation) lines.push(`Isolation: ${isolation.isolated ? '' : 'none — '}${isolation.reason}`, '');
+  if (written(outcome).tasks) lines.push(`Tasks:    ${path.join(workspace, outcome.tasksPath)}`);
+  if (written(outcome).playbook) lines.push(`Playbook: ${path.join(workspace, outcome.playbookPath)}`);
   lines.push(`Session:  ${outcome.sessionId}`);
   return lines.join('\n');
+}
+
+/** Which plan files the run wrote into the workdir: a plan's both, an abort its checklist, a plan refused by strict-plan both. */
+function written(outcome: PlanOutcome): { tasks: boolean; playbook: boolean } {
+  if (outcome.status === 'aborted') return { tasks: true, playbook: false };
+  const hasPlan = outcome.status === 'planned' || outcome.plan !== null;
+  return { tasks: hasPlan, playbook: hasPlan };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGoal } from '../goal.js';
-import { composePrompt } from '../main.js';
+import { composePrompt } from '../planning/prompt.js';
 import { newSessionId } from '../prompt/variables.js';
 import { runPreflight } from '../server/preflight.js';
 import { preflightFailureReasons } from '../server/preflight-report.js';

@@ -31,7 +31,9 @@ export class GitCommandError extends Error {
     /** The git subcommand and its arguments (never contains a secret: secrets travel in env). */
     readonly args: readonly string[],
     readonly stderr: string,
+    /** git's exit status; null when git did not run or was stopped by a signal. */
+    readonly exitCode: number | null = null,
   ) {
-    super(`git ${args[0] ?? ''} failed: ${stderr.trim() || '(no output)'}`);
+    super(`git ${args.find((arg) => !arg.startsWith('-')) ?? ''} failed: ${stderr.trim() || '(no output)'}`);
   }
 }

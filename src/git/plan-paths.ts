@@ -61,8 +61,11 @@ async function headTree(repo: GitRepo): Promise<{ tree: string; prefix: string[]
     if (error instanceof GitCommandError && /not a git repository/i.test(error.stderr)) return null;
     throw error;
   }
-  // --quiet: no HEAD commit yet (a fresh `git init`) prints nothing instead of failing.
-  const tree = await repo.text(['rev-parse', '--verify', '--quiet', 'HEAD^{tree}']);
+  // --quiet: no HEAD commit yet (a fresh `git init`) exits 1 without a message.
+  const tree = await repo.text(['rev-parse', '--verify', '--quiet', 'HEAD^{tree}']).catch((error: unknown) => {
+    if (error instanceof GitCommandError && error.exitCode === 1) return '';
+    throw error;
+  });
   if (tree === '') return null;
   return { tree, prefix: prefix.split('/').filter((segment) => segment !== '') };
 }

@@ -1,7 +1,8 @@
 import type { Log } from '../log.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { statusOf } from './client.js';
-import { neutralizeMentions } from './mentions.js';
+import { neutralizeMentions } from '../security/mentions.js';
+import { truncateAtLine } from '../text/truncate.js';
 
 /** GitHub rejects comment (and pull request) bodies longer than this, in characters. */
 export const MAX_COMMENT_CHARS = 65_536;
@@ -81,13 +82,7 @@ export async function findMarkedComment(client: GitHubClient, repo: RepoRef, iss
  * here is the last resort and keeps whole lines.
  */
 export function postableBody(body: string, limit = MAX_COMMENT_CHARS): string {
-  const text = neutralizeMentions(body);
-  if (text.length <= limit) return text;
-  const notice = "\n\n_…cut to fit GitHub's size limit; see the run log._";
-  let cut = text.slice(0, Math.max(0, limit - notice.length));
-  const lineEnd = cut.lastIndexOf('\n');
-  if (lineEnd > cut.length / 2) cut = cut.slice(0, lineEnd);
-  return `${cut.replace(/[\uD800-\uDBFF]$/, '')}${notice}`;
+  return truncateAtLine(neutralizeMentions(body), limit, { ellipsis: "\n\n_…cut to fit GitHub's size limit; see the run log._" });
 }
 
 export interface UpsertOptions {

@@ -1,3 +1,4 @@
+import { oneLine } from '../text/one-line.js';
 import type { GitHubClient, RepoRef } from './client.js';
 import { statusOf } from './client.js';
 
@@ -43,7 +44,7 @@ export async function checkSenderPermission(client: GitHubClient, repo: RepoRef,
 /** One line: who could not be checked, what GitHub said, and what to do where we know it. */
 function permissionErrorReason(login: string, status: number | undefined, error: unknown): string {
   const check = `could not check ${login}'s permission`;
-  if (status === undefined) return `${check}: GitHub could not be reached (${oneLine(error)}); refusing to run. Re-run the workflow when GitHub is reachable`;
+  if (status === undefined) return `${check}: GitHub could not be reached (${errorLine(error)}); refusing to run. Re-run the workflow when GitHub is reachable`;
   const answered = `${check}: GitHub answered ${status} (${apiMessage(error)}); refusing to run`;
   // 403 is the workflow token without the permission to read collaborators (for GITHUB_TOKEN
   // GitHub says "Resource not accessible by integration"): only then is the hint the fix.
@@ -56,14 +57,9 @@ function permissionErrorReason(login: string, status: number | undefined, error:
 function apiMessage(error: unknown): string {
   const data = (error as { response?: { data?: unknown } } | null)?.response?.data;
   const message = typeof data === 'object' && data !== null ? (data as { message?: unknown }).message : undefined;
-  return typeof message === 'string' && message.trim() !== '' ? shorten(message) : oneLine(error);
+  return typeof message === 'string' && message.trim() !== '' ? oneLine(message, 200) : errorLine(error);
 }
 
-function oneLine(error: unknown): string {
-  return shorten(error instanceof Error ? error.message : String(error));
-}
-
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+function errorLine(error: unknown): string {
+  return oneLine(error instanceof Error ? error.message : String(error), 200);
 }

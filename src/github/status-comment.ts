@@ -1,5 +1,9 @@
+import { neutralizeHtml } from '../text/html.js';
+import { longestRun } from '../text/markdown.js';
+import { blockquote } from '../text/quote.js';
+import { cutUnits, truncate } from '../text/truncate.js';
 import { MAX_COMMENT_CHARS } from './comments.js';
-import { neutralizeMentions } from './mentions.js';
+import { neutralizeMentions } from '../security/mentions.js';
 
 /** Marks the one status comment per issue; edited in place from "started" to the result. */
 export const STATUS_MARKER = '<!-- wild-plan:status -->';
@@ -24,7 +28,7 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
   switch (state.kind) {
     case 'started':
       lines.push(`### 🔄 wild-plan is planning${run}`, '', `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
-      if (state.steer) lines.push('', '**Steer:**', '', quote(untrusted(state.steer, MAX_QUOTE)));
+      if (state.steer) lines.push('', '**Steer:**', '', blockquote(untrusted(state.steer, MAX_QUOTE)));
       break;
     case 'planned':
       lines.push(
@@ -32,7 +36,7 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
         '',
         `${state.counts}${state.findings ? ` · ${state.findings} finding(s) to review` : ''}${run}`,
       );
-      if (state.summary) lines.push('', quote(untrusted(state.summary, MAX_QUOTE)));
+      if (state.summary) lines.push('', blockquote(untrusted(state.summary, MAX_QUOTE)));
       if (state.note) lines.push('', state.note);
       lines.push('', `Comment \`/wild-plan <what to change>\` ${state.prUrl ? 'on the pull request' : 'here'} to re-plan with your direction.`);
       break;
@@ -70,15 +74,7 @@ const MAX_QUOTE = 3_000;
 
 /** Text someone else wrote (a steer comment, the agent's summary), quoted as prose: cut, no raw HTML. */
 function untrusted(text: string, max: number): string {
-  const cut = text.length > max ? `${text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '')}…` : text;
-  return cut.replace(/</g, '&lt;');
-}
-
-function quote(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `> ${line}`)
-    .join('\n');
+  return neutralizeHtml(truncate(text, max));
 }
 
 function details(summary: string, body: string): string {
@@ -98,9 +94,10 @@ export function messageBlock(message: string): string {
 
 /** A code fence longer than any backtick run inside, so text cannot break out of it. */
 export function fence(text: string, lang = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = '`'.repeat(longest + 1);
-  return `${ticks}${lang}\n${printable(text)}\n${ticks}`;
+  // Measured after the control characters are gone: removing one can join two backtick runs.
+  const body = printable(text);
+  const ticks = '`'.repeat(Math.max(2, longestRun(body, '`')) + 1);
+  return `${ticks}${lang}\n${body}\n${ticks}`;
 }
 
 /** Text without control characters (terminal escapes, NUL) or U+FFFD runs from broken UTF-8. */
@@ -110,5 +107,5 @@ function printable(text: string): string {
 
 function clamp(body: string): string {
   const limit = MAX_COMMENT_CHARS - 200;
-  return body.length <= limit ? body : `${body.slice(0, limit)}\n\n_…cut to fit GitHub's comment limit; see the run log._`;
+  return body.length <= limit ? body : `${cutUnits(body, limit)}\n\n_…cut to fit GitHub's comment limit; see the run log._`;
 }

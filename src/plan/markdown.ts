@@ -1,79 +1,8 @@
 // The tasks.md text format: the inline rules both the parser and the renderer use (so they
 // stay inverse to each other), and renderPlanMarkdown, the canonical text of a Plan.
+import { inlinePieces, mapOutsideCode, neutralizeInlineHtml, plainUnits, tableCell } from '../text/markdown.js';
 import { renderAbortChecklist } from './abort.js';
 import type { AnalyticsContract, ContractItem, ContractKey, NoteItem, Plan, PlanningNoteKind, PlanningNotes, Task } from './types.js';
-
-interface InlinePiece {
-  code: boolean;
-  text: string;
-}
-
-const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
-
-/**
- * Splits inline markdown into code spans and the rest, the CommonMark way: a run of n
- * backticks opens a span closed by the next run of exactly n; an unmatched run is text;
- * a backslash-escaped backtick opens nothing. Linear: closing runs are looked up per length.
- */
-function inlinePieces(text: string): InlinePiece[] {
-  const runs: Array<{ at: number; len: number }> = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\' && i + 1 < text.length && ASCII_PUNCTUATION.test(text[i + 1]!)) {
-      i++;
-    } else if (c === '`') {
-      let j = i;
-      while (text[j] === '`') j++;
-      runs.push({ at: i, len: j - i });
-      i = j - 1;
-    }
-  }
-  const byLength = new Map<number, number[]>();
-  runs.forEach((run, index) => {
-    const list = byLength.get(run.len) ?? [];
-    list.push(index);
-    byLength.set(run.len, list);
-  });
-  const cursor = new Map<number, number>();
-  const pieces: InlinePiece[] = [];
-  let plainFrom = 0;
-  let skipUntil = -1;
-  runs.forEach((run, index) => {
-    if (run.at < skipUntil) return;
-    const list = byLength.get(run.len)!;
-    let k = cursor.get(run.len) ?? 0;
-    while (k < list.length && list[k]! <= index) k++;
-    cursor.set(run.len, k);
-    const close = list[k];
-    if (close === undefined) return;
-    const end = runs[close]!.at + run.len;
-    if (run.at > plainFrom) pieces.push({ code: false, text: text.slice(plainFrom, run.at) });
-    pieces.push({ code: true, text: text.slice(run.at, end) });
-    plainFrom = end;
-    skipUntil = end;
-  });
-  if (plainFrom < text.length) pieces.push({ code: false, text: text.slice(plainFrom) });
-  return pieces;
-}
-
-/** Plain (non-code) text as units: a backslash escape pair or one character. */
-function plainUnits(text: string): string[] {
-  const units: string[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const escaped = text[i] === '\\' && i + 1 < text.length && ASCII_PUNCTUATION.test(text[i + 1]!);
-    units.push(escaped ? text.slice(i, ++i + 1) : text[i]!);
-  }
-  return units;
-}
-
-/** Rewrites the text outside code spans unit by unit, leaving code spans as they are. */
-function mapPlain(text: string, unit: (u: string) => string): string {
-  let out = '';
-  for (const piece of inlinePieces(text)) {
-    out += piece.code ? piece.text : plainUnits(piece.text).map(unit).join('');
-  }
-  return out;
-}
 
 /** `a | deliverable: b` → ['a', 'deliverable: b']; `\|` and pipes inside code spans do not split. */
 export function splitFields(raw: string): string[] {
@@ -97,7 +26,7 @@ export function splitFields(raw: string): string[] {
 
 /** The inverse of splitFields for one field: pipes outside code spans become `\|`. */
 export function escapeFieldPipes(text: string): string {
-  return mapPlain(text, (u) => (u === '|' ? '\\|' : u));
+  return mapOutsideCode(text, (u) => (u === '|' ? '\\|' : u));
 }
 
 /** Joins a paragraph's source lines (and their blockquote/indent prefixes) into one line. */
@@ -107,15 +36,12 @@ export function normalizeInline(raw: string): string {
 
 /** Keeps inline markdown rendering but stops raw HTML (`</details>`, comments, the sticky marker). */
 export function escapeHtml(text: string): string {
-  return mapPlain(normalizeInline(text), (u) => (u === '<' ? '&lt;' : u));
+  return neutralizeInlineHtml(normalizeInline(text));
 }
 
-/**
- * A GFM table cell: one line, HTML neutralised, every pipe escaped. Backslashes right before
- * a pipe are doubled first so `a\|` stays text instead of ending the cell.
- */
+/** A GFM table cell: one line, HTML neutralised, every pipe escaped (see tableCell). */
 export function escapeTableCell(text: string): string {
-  return escapeHtml(text).replace(/(\\*)\|/g, (_m, slashes: string) => `${slashes}${slashes}\\|`);
+  return tableCell(escapeHtml(text));
 }
 
 function renderDetails(details: string[]): string[] {

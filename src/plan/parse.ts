@@ -1,10 +1,8 @@
 // tasks.md → Plan. Walks the mdast tree (GFM task lists) section by section, so code fences,
 // nested lists and prose around the plan do not confuse it; regexes only ever look at the
 // text of one heading or one list item. Never throws: anything unrecognised is skipped.
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { gfm } from 'micromark-extension-gfm';
-import type { ListItem, Nodes, Root, RootContent } from 'mdast';
+import type { ListItem, Nodes, RootContent } from 'mdast';
+import { parseMarkdown } from '../text/mdast.js';
 import { ABORT_NO_RUNS_ITEM, ABORT_REASON_PREFIX } from './abort.js';
 import {
   compareTaskIds,
@@ -74,13 +72,16 @@ export function parsePlan(markdown: string): Plan {
 // so a large document is parsed in pieces, each cut just before a `#` heading that opens a
 // phase or section, follows a blank line and lies outside fences and HTML comments: a place
 // where CommonMark starts a new top-level block anyway. Normal plans (a few KB) parse whole.
+// The fence test in chunks() is a line scan on purpose (not text/fences.ts): it decides
+// where micromark may start, so it cannot ask micromark. Should the GFM parse fail,
+// parseMarkdown falls back to CommonMark and checkboxOf still reads `[ ]`/`[x]` from the text.
 const CHUNK_FROM = 100_000;
 const CHUNK_SIZE = 50_000;
 
 function parseBlocks(text: string, lineOffset: number): Block[] {
   return chunks(text).flatMap((chunk) => {
     const source: Source = { text: chunk.text, lineOffset: lineOffset + chunk.line - 1 };
-    return parseTree(chunk.text).children.map((node) => ({ node, source }));
+    return parseMarkdown(chunk.text).children.map((node) => ({ node, source }));
   });
 }
 
@@ -111,17 +112,6 @@ function chunks(text: string): Array<{ text: string; line: number }> {
   }
   out.push({ text: text.slice(start), line: startLine });
   return out;
-}
-
-function parseTree(text: string): Root {
-  try {
-    return fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  } catch {
-    // The task-list extension asserts (in its development build) on odd input such as a lazy
-    // `[ ]` line after an empty bullet. Plain CommonMark still gives the structure, and
-    // checkboxOf reads `[ ]`/`[x]` from the text itself.
-    return fromMarkdown(text);
-  }
 }
 
 function emptyPlan(): Plan {

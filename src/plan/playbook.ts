@@ -1,5 +1,10 @@
-import { sanitizeUntrusted } from '../sanitize.js';
+import { sanitizeUntrusted } from '../security/sanitize.js';
 import type { Skill } from '../server/schemas.js';
+import { fencedLines } from '../text/fences.js';
+import { neutralizeHtml } from '../text/html.js';
+import { codeSpan, tableCell } from '../text/markdown.js';
+import { oneLine } from '../text/one-line.js';
+import { truncate } from '../text/truncate.js';
 
 // `prompt_skill_playbook.md`, written from the server's skill catalog when the planning
 // agent did not write one. The prompt asks for "skill name -> when to use -> expected
@@ -21,7 +26,6 @@ export interface PlaybookInput {
 const MAX_CELL = 300;
 const MAX_ITEM = 400;
 const ATX_PREFIX = /^ {0,3}#{1,6}(?:[ \t]|$)/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const METHOD = '(GET|POST|PUT|PATCH|DELETE)';
 const BASE = String.raw`(?:\$\{?SERVER_URL\}?|\{\{server_url\}\}|https?://[^\s/"'\`]+)`;
 const PATH = String.raw`(/[A-Za-z0-9_\-/{}.$<>]*)`;
@@ -49,7 +53,7 @@ export function buildPlaybook(input: PlaybookInput): string {
     out.push("The server's catalog lists no prompt skills.");
   } else {
     out.push('| Skill | When to use | Expected output |', '| --- | --- | --- |');
-    for (const skill of listed) out.push(`| ${skillCell(skill)} | ${whenToUse(skill)} | ${expectedOutput(skill)} |`);
+    for (const skill of listed) out.push(`| ${[skillCell(skill), whenToUse(skill), expectedOutput(skill)].map(tableCell).join(' | ')} |`);
   }
   if (internal.length > 0) {
     out.push('', `Left out, used by the server itself (internal): ${internal.map((s) => code(s.id)).join(', ')}.`);
@@ -60,11 +64,11 @@ export function buildPlaybook(input: PlaybookInput): string {
 
 /** Whether an agent-written playbook has a `Sweep/Run Audit Protocol` heading (ATX or setext, any level). */
 export function hasAuditSection(markdown: string): boolean {
-  const lines = sanitizeUntrusted(markdown).split('\n');
-  let fence: string | null = null;
+  const text = sanitizeUntrusted(markdown);
+  const lines = text.split('\n');
+  const fenced = fencedLines(text);
   for (const [index, line] of lines.entries()) {
-    fence = nextFence(line, fence);
-    if (fence !== null || FENCE.test(line)) continue;
+    if (fenced[index]) continue;
     const next = lines[index + 1] ?? '';
     const atx = atxHeading(line);
     const setext = atx === null && line.trim() !== '' && /^ {0,3}(=+|-+)[ \t]*$/.test(next);
@@ -85,17 +89,18 @@ function namesAuditProtocol(heading: string): boolean {
   return plain.includes('sweep/run audit protocol');
 }
 
+// Table cells are built as markdown and escaped for the table once, row by row (tableCell).
 function skillCell(skill: Skill): string {
-  const name = cell(skill.name);
-  return name && name !== cell(skill.id) ? `${code(skill.id)} (${name})` : code(skill.id);
+  const name = short(skill.name);
+  return name && name !== short(skill.id) ? `${code(skill.id)} (${name})` : code(skill.id);
 }
 
 function whenToUse(skill: Skill): string {
-  return cell(skill.description) || 'No description given; read the skill first.';
+  return short(skill.description) || 'No description given; read the skill first.';
 }
 
 function expectedOutput(skill: Skill): string {
-  const render = `\`POST /prompt-skills/${cell(skill.id).replace(/`/g, "'")}/render\``;
+  const render = codeSpan(`POST /prompt-skills/${oneLine(sanitizeUntrusted(skill.id))}/render`);
   switch (skill.category.trim().toLowerCase()) {
     case 'prompt':
       return skill.variables.length > 0
@@ -125,7 +130,7 @@ function auditSection(audit: Skill | null, server: string): string[] {
     ];
   }
   const text = sanitizeUntrusted(audit.template);
-  const description = cell(audit.description);
+  const description = short(audit.description);
   const lines = [
     heading,
     '',
@@ -180,18 +185,16 @@ interface Section {
 function splitSections(text: string): Section[] {
   const sections: Section[] = [];
   let current: Section = { heading: '', body: '', items: [], paragraphs: [] };
-  let fence: string | null = null;
-  for (const line of text.split('\n')) {
-    const wasInFence = fence !== null;
-    fence = nextFence(line, fence);
-    const heading = !wasInFence && fence === null ? atxHeading(line) : null;
+  const fenced = fencedLines(text);
+  for (const [index, line] of text.split('\n').entries()) {
+    const heading = fenced[index] ? null : atxHeading(line);
     if (heading !== null) {
       sections.push(current);
       current = { heading, body: '', items: [], paragraphs: [] };
       continue;
     }
     current.body += `${line}\n`;
-    if (wasInFence || fence !== null || line.trim() === '') continue;
+    if (fenced[index] || line.trim() === '') continue;
     const item = /^(?:\d+[.)]|[-*+])[ \t]+(.+)$/.exec(line);
     if (item?.[1]) current.items.push(item[1]);
     else if (!/^\s/.test(line)) current.paragraphs.push(line);
@@ -236,28 +239,21 @@ function atxHeading(line: string): string | null {
   return (closed ? text.slice(0, end) : text).trim();
 }
 
-function nextFence(line: string, fence: string | null): string | null {
-  const marker = FENCE.exec(line)?.[1];
-  if (!marker) return fence;
-  if (fence === null) return marker;
-  return marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker ? null : fence;
+/** One short line of foreign text (a table cell, a parenthesis). */
+function short(text: string): string {
+  return clip(inline(text), MAX_CELL);
 }
 
-/** One line of foreign text, safe inside a GFM table cell. */
-function cell(text: string): string {
-  return clip(inline(text), MAX_CELL).replace(/\|/g, '\\|');
-}
-
+/** Foreign text as one line of markdown prose, raw HTML made inert. */
 function inline(text: string): string {
-  return sanitizeUntrusted(text).replace(/\s+/g, ' ').replace(/</g, '&lt;').trim();
+  return neutralizeHtml(oneLine(sanitizeUntrusted(text)));
 }
 
-/** A code span: shown literally, so no HTML escaping; GFM still needs `\|` inside a table. */
+/** Foreign text as a code span: shown literally, so no HTML escaping. */
 function code(text: string): string {
-  const plain = sanitizeUntrusted(text).replace(/\s+/g, ' ').trim();
-  return `\`${plain.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+  return codeSpan(oneLine(sanitizeUntrusted(text)));
 }
 
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+  return truncate(text, max, { trimEnd: true });
 }

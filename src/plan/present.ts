@@ -2,11 +2,18 @@
 // `plan-json` output. GitHub rejects comment bodies over 65,536 characters, so the comment
 // is built at decreasing levels of detail until it fits the budget; nothing is ever cut
 // in the middle of a table or a fence, and the shortened comment links to the full file.
+import { escapeHtmlText, neutralizeHtml } from '../text/html.js';
+import { oneLine } from '../text/one-line.js';
+import { blockquote } from '../text/quote.js';
+import { cutUnits, truncateAtLine } from '../text/truncate.js';
+import { isHttpUrl } from '../text/url.js';
 import { escapeHtml, escapeTableCell } from './markdown.js';
 import { planFlowchart } from './mermaid.js';
 import type { Finding, Phase, Plan, Task } from './types.js';
 
-export const DEFAULT_MARKER = '<!-- wild-plan:plan-comment -->';
+/** Hidden first line of the sticky plan comment; the lookup that edits it in place searches for it. */
+export const PLAN_COMMENT_MARKER = '<!-- wild-plan:plan-comment -->';
+export const DEFAULT_MARKER = PLAN_COMMENT_MARKER;
 export const DEFAULT_BUDGET = 65_000;
 
 export interface PresentOptions {
@@ -71,7 +78,7 @@ function fit(lines: string[], budget: number): string {
   let text = '';
   for (const line of lines) {
     const next = text === '' ? line : `${text}\n${line}`;
-    if (next.length > budget) return text === '' ? line.slice(0, budget).replace(/[\uD800-\uDBFF]$/, '') : text;
+    if (next.length > budget) return text === '' ? cutUnits(line, budget) : text;
     text = next;
   }
   return text;
@@ -96,7 +103,8 @@ function sortFindings(findings: Finding[]): Finding[] {
 }
 
 function fileLink(url: string | undefined): string | null {
-  if (!url || !/^https?:\/\/[^\s]+$/i.test(url)) return null;
+  // A markdown link destination ends at whitespace.
+  if (!url || /\s/.test(url) || !isHttpUrl(url)) return null;
   return url.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -111,19 +119,12 @@ export function planCounts(plan: Plan): { phases: number; tasks: number; done: n
   };
 }
 
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  const lineEnd = cut.lastIndexOf('\n');
-  return `${lineEnd > max / 2 ? cut.slice(0, lineEnd) : cut.replace(/[\uD800-\uDBFF]$/, '')}…`;
-}
-
 function overview(context: Context, table: boolean, maxSummary: number): string[] {
   const { plan, findings, options } = context;
   const c = planCounts(plan);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
-  const title = escapeHtml(truncate(options.title ?? 'Research plan', 200));
+  const title = escapeHtml(truncateAtLine(options.title ?? 'Research plan', 200));
   const status = errors > 0 ? `❌ **${errors} contract error${errors === 1 ? '' : 's'}**` : '✅ **Meets the planning contract**';
   const lines = [`## ${title}`, '', `${status} · ${warnings} warning${warnings === 1 ? '' : 's'}`, ''];
   if (table) {
@@ -135,8 +136,7 @@ function overview(context: Context, table: boolean, maxSummary: number): string[
   const summary = options.summary?.trim();
   if (summary) {
     // Quoted and HTML-escaped: the agent's text must not forge the sticky marker or close our tags.
-    const quoted = truncate(summary, maxSummary).split('\n').map((l) => `> ${l.replace(/</g, '&lt;')}`.trimEnd());
-    lines.push(...quoted, '');
+    lines.push(blockquote(neutralizeHtml(truncateAtLine(summary, maxSummary))), '');
   }
   return lines;
 }
@@ -187,7 +187,7 @@ function phaseDetails(heading: string, tasks: Task[]): string[] {
 
 /** Text inside an HTML element (`<summary>`), where markdown is not rendered. */
 function htmlText(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escapeHtmlText(oneLine(text));
 }
 
 function findingLines(context: Context): string[] {
@@ -227,7 +227,7 @@ function abortNotice(context: Context, head: string[], budget: number): string {
   ];
   const tail = ['', ...footer(context, false)];
   const room = budget - [...top, ...tail].join('\n').length - 1;
-  const list = fitList(reasons.map((r) => `- ${escapeHtml(truncate(r, 2_000))}`), room, (n) => `- … and ${n} more`);
+  const list = fitList(reasons.map((r) => `- ${escapeHtml(truncateAtLine(r, 2_000))}`), room, (n) => `- … and ${n} more`);
   return fit([...top, ...list, ...tail], budget);
 }
 

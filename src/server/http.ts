@@ -3,6 +3,7 @@
 // server's answer or a classified failure, so one report can explain every outcome.
 // Retried: network errors, timeouts, 408, 429, 5xx (honouring Retry-After). Not retried:
 // other statuses and redirect loops.
+import { isHttpUrlWithoutCredentials } from '../text/url.js';
 
 export interface HttpRequestOptions {
   url: string;
@@ -138,15 +139,6 @@ function describe(kind: NetworkFailureKind, url: string, opts: { timeoutMs: numb
   }
 }
 
-function validUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && !parsed.username && !parsed.password;
-  } catch {
-    return false;
-  }
-}
-
 const MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -192,7 +184,7 @@ export async function httpRequest(opts: HttpRequestOptions): Promise<HttpResult>
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
 
-  if (!validUrl(opts.url)) {
+  if (!isHttpUrlWithoutCredentials(opts.url)) {
     return { kind: 'failure', failure: 'invalid-url', reason: describe('invalid-url', opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null), ms: 0, attempts: 0 };
   }
 

@@ -1,10 +1,12 @@
+import { neutralizeHtml } from '../text/html.js';
+import { tableCell } from '../text/markdown.js';
 import type { PreflightReport } from './preflight.js';
 
 // How a preflight report reads in a PR comment, the job summary and the abort checklist.
 
+/** A server's reason in a table cell: one line, no pipe ending the cell, no raw HTML. */
 function cell(text: string): string {
-  // A pipe or a line break would end the table cell early.
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  return tableCell(neutralizeHtml(text));
 }
 
 export function formatPreflightTable(report: PreflightReport): string {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { oneLine } from '../text/one-line.js';
 import { httpRequest, redact, type HttpAnswer, type HttpResult } from './http.js';
 import {
   OpenApiSchema,
@@ -93,11 +94,6 @@ function detailOf(body: string): string {
     // Not JSON: nothing worth quoting.
   }
   return '';
-}
-
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function looksLikeHtml(answer: HttpAnswer): boolean {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
+import { hasCredentials, isHttpUrl } from '../text/url.js';
 import { formatSeconds, redact } from './http.js';
 import { formatLogLine, summarizeActivity, type ProxyActivity, type ProxyLogEntry } from './proxy-report.js';
 
@@ -58,8 +59,8 @@ function parseTarget(raw: string): URL {
   } catch {
     throw new Error('proxy target is not a valid URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('proxy target must be an http(s) URL');
-  if (url.username || url.password) throw new Error('proxy target must not embed credentials');
+  if (!isHttpUrl(url)) throw new Error('proxy target must be an http(s) URL');
+  if (hasCredentials(url)) throw new Error('proxy target must not embed credentials');
   return url;
 }
 

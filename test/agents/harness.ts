@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildGoal } from '../../src/goal.js';
-import { composePrompt } from '../../src/main.js';
+import { composePrompt } from '../../src/planning/prompt.js';
 import type { OpenApiDocument } from '../../src/server/schemas.js';
 import { parseSettings, tasksPathFor } from '../../src/settings.js';
 import { startWildServer, type WildServerFake } from '../support/wild-server.js';

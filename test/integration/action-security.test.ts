@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicCredential } from '../../src/git/auth.js';
-import { isUntrustedBlock } from '../../src/log-safety.js';
+import { isUntrustedBlock } from '../../src/security/log-safety.js';
 import { ActionScenario, STATUS_MARKER } from '../support/action-harness.js';
 import { scenariosPerTest } from '../support/scenario-per-test.js';
 import { expectedIsolation, RUN_USER, uidOf } from '../support/isolation-machine.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandRunner } from '../../src/agent/command.js';
-import { AgentEnvError } from '../../src/agent/environment.js';
+import { AgentEnvError } from '../../src/sandbox/environment.js';
 
 const AGENT = fileURLToPath(new URL('../support/scripted-agent.mjs', import.meta.url));
 const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(AGENT)} --mode env-dump`;

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describePersistedCredentials, findPersistedCredentials } from '../../src/agent/credential-scan.js';
+import { describePersistedCredentials, findPersistedCredentials } from '../../src/sandbox/credential-scan.js';
 import { basicCredential } from '../../src/git/auth.js';
 
 let repo: string;

@@ -28,7 +28,8 @@ import { fileURLToPath } from 'node:url';
 import Bottleneck from 'bottleneck';
 import { parse as parseYaml } from 'yaml';
 import { readActionContext } from '../../src/action/context.js';
-import { runAction, type ActionResult } from '../../src/action/run.js';
+import type { ActionResultFields } from '../../src/action/result.js';
+import { runAction } from '../../src/action/router.js';
 import type { AgentRunner } from '../../src/agent/runner.js';
 import { createGitHubClient } from '../../src/github/client.js';
 import type { Log } from '../../src/log.js';
@@ -106,7 +107,7 @@ export interface LogLine {
 }
 
 export interface InProcessRun {
-  result: ActionResult;
+  result: ActionResultFields;
   logs: LogLine[];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentEnvError, buildAgentEnv, deniedEnvReason } from '../../src/agent/environment.js';
+import { AgentEnvError, buildAgentEnv, deniedEnvReason } from '../../src/sandbox/environment.js';
 
 const runnerEnv: NodeJS.ProcessEnv = {
   PATH: '/usr/bin:/bin',

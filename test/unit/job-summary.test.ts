@@ -3,30 +3,26 @@ import type { ActionContext } from '../../src/action/context.js';
 import { renderJobSummary } from '../../src/action/summary.js';
 import { agentStatsJson, type AgentRunResult } from '../../src/agent/runner.js';
 import { buildGoal } from '../../src/goal.js';
-import type { PlanOutcome } from '../../src/main.js';
+import { parsePlan } from '../../src/plan/parse.js';
+import type { AgentRun, PlanOutcome } from '../../src/planning/outcome.js';
 
 const context = { repo: { owner: 'octo-org', repo: 'octo-repo' } } as ActionContext;
 
-function outcome(over: Partial<PlanOutcome> = {}): PlanOutcome {
-  return {
-    status: 'invalid',
+/** An invalid run by this agent, or with none, an abort at preflight (no agent ran). */
+function outcome(over: { agent?: AgentRunResult; isolation?: AgentRun['isolation']; agentChanges?: AgentRun['changes'] } = {}): PlanOutcome {
+  const common = {
     message: 'The agent gave no plan.',
     sessionId: 'wild-0badc0de',
     goal: buildGoal({ title: 'A goal', body: 'Find out.' }),
     preflight: { ok: true, serverUrl: 'http://wild.example', checks: [] },
     tasksPath: '.wild/plans/issue-1/tasks.md',
     playbookPath: '.wild/plans/issue-1/prompt_skill_playbook.md',
-    planMarkdown: null,
-    playbook: null,
-    plan: null,
     findings: [],
     summary: null,
-    agent: null,
-    serverActivity: null,
-    isolation: null,
-    agentChanges: null,
-    ...over,
   };
+  if (!over.agent) return { ...common, status: 'aborted', checklist: '', plan: parsePlan(''), run: null };
+  const agentRun: AgentRun = { result: over.agent, serverActivity: null, isolation: over.isolation ?? null, changes: over.agentChanges ?? null };
+  return { ...common, status: 'invalid', plan: null, run: agentRun };
 }
 
 const run = (stats: AgentRunResult['stats'], durationMs = 83_400): AgentRunResult => ({

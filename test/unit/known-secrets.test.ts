@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { knownSecrets } from '../../src/main.js';
-import { redactSecrets } from '../../src/redact.js';
+import { knownSecrets } from '../../src/planning/secrets.js';
+import { redactSecrets } from '../../src/security/redact.js';
 
 describe('knownSecrets', () => {
   it('holds both tokens and the values agent-env forwards, not the short or unset ones', () => {

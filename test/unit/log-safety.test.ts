@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inertText, isUntrustedBlock, untrustedBlock } from '../../src/log-safety.js';
+import { inertText, isUntrustedBlock, untrustedBlock } from '../../src/security/log-safety.js';
 import { runnerCommands } from '../support/workflow-commands.js';
 
 // What an agent (or an issue) would print to take over the step.

@@ -6,9 +6,9 @@
 // left to change in what the renderers produce.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { displayTitle, PLAN_COMMENT_MARKER, planCommentBody, pullRequestBody, pullRequestTitle } from '../../src/action/run.js';
+import { displayTitle, PLAN_COMMENT_MARKER, planCommentBody, pullRequestBody, pullRequestTitle } from '../../src/action/messages.js';
 import { MAX_COMMENT_CHARS, postableBody } from '../../src/github/comments.js';
-import { hasMention } from '../../src/github/mentions.js';
+import { hasMention } from '../../src/security/mentions.js';
 import { renderStatusComment, STATUS_MARKER, type StatusState } from '../../src/github/status-comment.js';
 import type { Finding, Phase, Plan, Task } from '../../src/plan/types.js';
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicCredential } from '../../src/git/auth.js';
-import { redactSecrets } from '../../src/redact.js';
+import { redactSecrets } from '../../src/security/redact.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -123,7 +123,7 @@ describe('redactSecrets: known secrets', () => {
 
 describe('redactSecrets: ordinary text', () => {
   const fixtures = readdirSync(root('test/fixtures/plans')).map((name) => `test/fixtures/plans/${name}`);
-  const files = [...fixtures, 'prompts/wild_v2_planning.md', 'README.md', 'src/redact.ts', 'src/agent/process.ts'];
+  const files = [...fixtures, 'prompts/wild_v2_planning.md', 'README.md', 'src/security/redact.ts', 'src/agent/process.ts'];
 
   it.each(files)('leaves %s unchanged', (file) => {
     const text = readFileSync(root(file), 'utf8');
@@ -176,7 +176,7 @@ describe('redactSecrets: adversarial input', () => {
   };
   let worker: Worker;
   beforeAll(() => {
-    worker = new Worker(root('test/support/redact-worker.mjs'), { workerData: { module: root('src/redact.ts') } });
+    worker = new Worker(root('test/support/redact-worker.mjs'), { workerData: { module: root('src/security/redact.ts') } });
   });
   afterAll(() => worker.terminate());
   function redactInWorker(text: string, secrets: string[]): Promise<string> {

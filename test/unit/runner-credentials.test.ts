@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { redactSecrets, secretRedactor } from '../../src/redact.js';
-import { isCredentialName, runnerCredentials } from '../../src/runner-secrets.js';
+import { redactSecrets, secretRedactor } from '../../src/security/redact.js';
+import { isCredentialName, runnerCredentials } from '../../src/security/runner-secrets.js';
 
 const value = (name: string) => `value-of-${name.toLowerCase()}-Zq81x`;
 

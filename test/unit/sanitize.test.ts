@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sanitizeUntrusted, sanitizeWithReport } from '../../src/sanitize.js';
+import { sanitizeUntrusted, sanitizeWithReport } from '../../src/security/sanitize.js';
 
 // Written from the brief's list, independently of the implementation's regex: what a
 // reader of the rendered issue cannot see must not reach the agent.

@@ -3,6 +3,7 @@
 // (a tail cut mid-line, a stray log line), and ignore event types they do not know, so
 // a CLI release that adds events does not break a run.
 import type { AgentStep } from '../runner.js';
+import { oneLine as flatten } from '../../text/one-line.js';
 
 /** An error the CLI reported in its stream, with the URL it names when it names one. */
 export interface StreamError {
@@ -65,10 +66,9 @@ export function add(a: number | undefined, b: number | undefined): number | unde
   return a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
 }
 
-/** One line for a log: whitespace collapsed, cut at `max` characters. */
+/** One line for a log: whitespace collapsed, cut at `max` characters (160 unless told). */
 export function oneLine(text: string, max = 160): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return flatten(text, max);
 }
 
 /** What a tool was asked to do, in one line: the command or path when it has one. */

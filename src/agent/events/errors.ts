@@ -1,6 +1,7 @@
 // Turns what an agent CLI said when it failed into one sentence a maintainer can act on.
 // Each CLI words the same failure its own way ("Unable to connect", "error sending
 // request", "ECONNREFUSED"), so the known kinds are matched here, newest error first.
+import { oneLine } from '../../text/one-line.js';
 import type { StreamError } from './common.js';
 
 export type FailureKind = 'refused' | 'dns' | 'unreachable' | 'auth' | 'no-key' | 'model' | 'other';
@@ -76,7 +77,7 @@ export function explainErrors(errors: readonly StreamError[], endpoints: Endpoin
   const last = errors[errors.length - 1];
   if (!last) return undefined;
   const endpoint = endpoints.configured ?? endpoints.fallback;
-  return { kind: 'other', message: `the agent reported: ${last.message.replace(/\s+/g, ' ').trim().slice(0, 400)}`, endpoint };
+  return { kind: 'other', message: `the agent reported: ${oneLine(last.message, 400)}`, endpoint };
 }
 
 /** `http://host:port/v1/chat/completions` → `http://host:port`: the part a person configures. */

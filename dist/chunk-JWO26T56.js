@@ -6,752 +6,6 @@ import {
   __toESM
 } from "./chunk-UR2CMWYT.js";
 
-// node_modules/ms/index.js
-var require_ms = __commonJS({
-  "node_modules/ms/index.js"(exports, module) {
-    var s = 1e3;
-    var m2 = s * 60;
-    var h3 = m2 * 60;
-    var d2 = h3 * 24;
-    var w2 = d2 * 7;
-    var y2 = d2 * 365.25;
-    module.exports = function(val, options) {
-      options = options || {};
-      var type = typeof val;
-      if (type === "string" && val.length > 0) {
-        return parse4(val);
-      } else if (type === "number" && isFinite(val)) {
-        return options.long ? fmtLong(val) : fmtShort(val);
-      }
-      throw new Error(
-        "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
-      );
-    };
-    function parse4(str2) {
-      str2 = String(str2);
-      if (str2.length > 100) {
-        return;
-      }
-      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str2
-      );
-      if (!match) {
-        return;
-      }
-      var n = parseFloat(match[1]);
-      var type = (match[2] || "ms").toLowerCase();
-      switch (type) {
-        case "years":
-        case "year":
-        case "yrs":
-        case "yr":
-        case "y":
-          return n * y2;
-        case "weeks":
-        case "week":
-        case "w":
-          return n * w2;
-        case "days":
-        case "day":
-        case "d":
-          return n * d2;
-        case "hours":
-        case "hour":
-        case "hrs":
-        case "hr":
-        case "h":
-          return n * h3;
-        case "minutes":
-        case "minute":
-        case "mins":
-        case "min":
-        case "m":
-          return n * m2;
-        case "seconds":
-        case "second":
-        case "secs":
-        case "sec":
-        case "s":
-          return n * s;
-        case "milliseconds":
-        case "millisecond":
-        case "msecs":
-        case "msec":
-        case "ms":
-          return n;
-        default:
-          return void 0;
-      }
-    }
-    function fmtShort(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return Math.round(ms2 / d2) + "d";
-      }
-      if (msAbs >= h3) {
-        return Math.round(ms2 / h3) + "h";
-      }
-      if (msAbs >= m2) {
-        return Math.round(ms2 / m2) + "m";
-      }
-      if (msAbs >= s) {
-        return Math.round(ms2 / s) + "s";
-      }
-      return ms2 + "ms";
-    }
-    function fmtLong(ms2) {
-      var msAbs = Math.abs(ms2);
-      if (msAbs >= d2) {
-        return plural2(ms2, msAbs, d2, "day");
-      }
-      if (msAbs >= h3) {
-        return plural2(ms2, msAbs, h3, "hour");
-      }
-      if (msAbs >= m2) {
-        return plural2(ms2, msAbs, m2, "minute");
-      }
-      if (msAbs >= s) {
-        return plural2(ms2, msAbs, s, "second");
-      }
-      return ms2 + " ms";
-    }
-    function plural2(ms2, msAbs, n, name) {
-      var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
-    }
-  }
-});
-
-// node_modules/debug/src/common.js
-var require_common = __commonJS({
-  "node_modules/debug/src/common.js"(exports, module) {
-    function setup(env) {
-      createDebug.debug = createDebug;
-      createDebug.default = createDebug;
-      createDebug.coerce = coerce;
-      createDebug.disable = disable2;
-      createDebug.enable = enable;
-      createDebug.enabled = enabled;
-      createDebug.humanize = require_ms();
-      createDebug.destroy = destroy;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
-      });
-      createDebug.names = [];
-      createDebug.skips = [];
-      createDebug.formatters = {};
-      function selectColor(namespace) {
-        let hash2 = 0;
-        for (let i = 0; i < namespace.length; i++) {
-          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
-          hash2 |= 0;
-        }
-        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
-      }
-      createDebug.selectColor = selectColor;
-      function createDebug(namespace) {
-        let prevTime;
-        let enableOverride = null;
-        let namespacesCache;
-        let enabledCache;
-        function debug(...args) {
-          if (!debug.enabled) {
-            return;
-          }
-          const self = debug;
-          const curr = Number(/* @__PURE__ */ new Date());
-          const ms2 = curr - (prevTime || curr);
-          self.diff = ms2;
-          self.prev = prevTime;
-          self.curr = curr;
-          prevTime = curr;
-          args[0] = createDebug.coerce(args[0]);
-          if (typeof args[0] !== "string") {
-            args.unshift("%O");
-          }
-          let index2 = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
-            if (match === "%%") {
-              return "%";
-            }
-            index2++;
-            const formatter = createDebug.formatters[format];
-            if (typeof formatter === "function") {
-              const val = args[index2];
-              match = formatter.call(self, val);
-              args.splice(index2, 1);
-              index2--;
-            }
-            return match;
-          });
-          createDebug.formatArgs.call(self, args);
-          const logFn = self.log || createDebug.log;
-          logFn.apply(self, args);
-        }
-        debug.namespace = namespace;
-        debug.useColors = createDebug.useColors();
-        debug.color = createDebug.selectColor(namespace);
-        debug.extend = extend2;
-        debug.destroy = createDebug.destroy;
-        Object.defineProperty(debug, "enabled", {
-          enumerable: true,
-          configurable: false,
-          get: () => {
-            if (enableOverride !== null) {
-              return enableOverride;
-            }
-            if (namespacesCache !== createDebug.namespaces) {
-              namespacesCache = createDebug.namespaces;
-              enabledCache = createDebug.enabled(namespace);
-            }
-            return enabledCache;
-          },
-          set: (v2) => {
-            enableOverride = v2;
-          }
-        });
-        if (typeof createDebug.init === "function") {
-          createDebug.init(debug);
-        }
-        return debug;
-      }
-      function extend2(namespace, delimiter2) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter2 === "undefined" ? ":" : delimiter2) + namespace);
-        newDebug.log = this.log;
-        return newDebug;
-      }
-      function enable(namespaces) {
-        createDebug.save(namespaces);
-        createDebug.namespaces = namespaces;
-        createDebug.names = [];
-        createDebug.skips = [];
-        const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns2 of split) {
-          if (ns2[0] === "-") {
-            createDebug.skips.push(ns2.slice(1));
-          } else {
-            createDebug.names.push(ns2);
-          }
-        }
-      }
-      function matchesTemplate(search2, template) {
-        let searchIndex = 0;
-        let templateIndex = 0;
-        let starIndex = -1;
-        let matchIndex = 0;
-        while (searchIndex < search2.length) {
-          if (templateIndex < template.length && (template[templateIndex] === search2[searchIndex] || template[templateIndex] === "*")) {
-            if (template[templateIndex] === "*") {
-              starIndex = templateIndex;
-              matchIndex = searchIndex;
-              templateIndex++;
-            } else {
-              searchIndex++;
-              templateIndex++;
-            }
-          } else if (starIndex !== -1) {
-            templateIndex = starIndex + 1;
-            matchIndex++;
-            searchIndex = matchIndex;
-          } else {
-            return false;
-          }
-        }
-        while (templateIndex < template.length && template[templateIndex] === "*") {
-          templateIndex++;
-        }
-        return templateIndex === template.length;
-      }
-      function disable2() {
-        const namespaces = [
-          ...createDebug.names,
-          ...createDebug.skips.map((namespace) => "-" + namespace)
-        ].join(",");
-        createDebug.enable("");
-        return namespaces;
-      }
-      function enabled(name) {
-        for (const skip of createDebug.skips) {
-          if (matchesTemplate(name, skip)) {
-            return false;
-          }
-        }
-        for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name, ns2)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      function coerce(val) {
-        if (val instanceof Error) {
-          return val.stack || val.message;
-        }
-        return val;
-      }
-      function destroy() {
-        console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-      }
-      createDebug.enable(createDebug.load());
-      return createDebug;
-    }
-    module.exports = setup;
-  }
-});
-
-// node_modules/debug/src/browser.js
-var require_browser = __commonJS({
-  "node_modules/debug/src/browser.js"(exports, module) {
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.storage = localstorage();
-    exports.destroy = /* @__PURE__ */ (() => {
-      let warned = false;
-      return () => {
-        if (!warned) {
-          warned = true;
-          console.warn("Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`.");
-        }
-      };
-    })();
-    exports.colors = [
-      "#0000CC",
-      "#0000FF",
-      "#0033CC",
-      "#0033FF",
-      "#0066CC",
-      "#0066FF",
-      "#0099CC",
-      "#0099FF",
-      "#00CC00",
-      "#00CC33",
-      "#00CC66",
-      "#00CC99",
-      "#00CCCC",
-      "#00CCFF",
-      "#3300CC",
-      "#3300FF",
-      "#3333CC",
-      "#3333FF",
-      "#3366CC",
-      "#3366FF",
-      "#3399CC",
-      "#3399FF",
-      "#33CC00",
-      "#33CC33",
-      "#33CC66",
-      "#33CC99",
-      "#33CCCC",
-      "#33CCFF",
-      "#6600CC",
-      "#6600FF",
-      "#6633CC",
-      "#6633FF",
-      "#66CC00",
-      "#66CC33",
-      "#9900CC",
-      "#9900FF",
-      "#9933CC",
-      "#9933FF",
-      "#99CC00",
-      "#99CC33",
-      "#CC0000",
-      "#CC0033",
-      "#CC0066",
-      "#CC0099",
-      "#CC00CC",
-      "#CC00FF",
-      "#CC3300",
-      "#CC3333",
-      "#CC3366",
-      "#CC3399",
-      "#CC33CC",
-      "#CC33FF",
-      "#CC6600",
-      "#CC6633",
-      "#CC9900",
-      "#CC9933",
-      "#CCCC00",
-      "#CCCC33",
-      "#FF0000",
-      "#FF0033",
-      "#FF0066",
-      "#FF0099",
-      "#FF00CC",
-      "#FF00FF",
-      "#FF3300",
-      "#FF3333",
-      "#FF3366",
-      "#FF3399",
-      "#FF33CC",
-      "#FF33FF",
-      "#FF6600",
-      "#FF6633",
-      "#FF9900",
-      "#FF9933",
-      "#FFCC00",
-      "#FFCC33"
-    ];
-    function useColors() {
-      if (typeof window !== "undefined" && window.process && (window.process.type === "renderer" || window.process.__nwjs)) {
-        return true;
-      }
-      if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
-        return false;
-      }
-      let m2;
-      return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
-      typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
-      // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
-      typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
-    }
-    function formatArgs(args) {
-      args[0] = (this.useColors ? "%c" : "") + this.namespace + (this.useColors ? " %c" : " ") + args[0] + (this.useColors ? "%c " : " ") + "+" + module.exports.humanize(this.diff);
-      if (!this.useColors) {
-        return;
-      }
-      const c3 = "color: " + this.color;
-      args.splice(1, 0, c3, "color: inherit");
-      let index2 = 0;
-      let lastC = 0;
-      args[0].replace(/%[a-zA-Z%]/g, (match) => {
-        if (match === "%%") {
-          return;
-        }
-        index2++;
-        if (match === "%c") {
-          lastC = index2;
-        }
-      });
-      args.splice(lastC, 0, c3);
-    }
-    exports.log = console.debug || console.log || (() => {
-    });
-    function save(namespaces) {
-      try {
-        if (namespaces) {
-          exports.storage.setItem("debug", namespaces);
-        } else {
-          exports.storage.removeItem("debug");
-        }
-      } catch (error62) {
-      }
-    }
-    function load() {
-      let r2;
-      try {
-        r2 = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
-      } catch (error62) {
-      }
-      if (!r2 && typeof process !== "undefined" && "env" in process) {
-        r2 = process.env.DEBUG;
-      }
-      return r2;
-    }
-    function localstorage() {
-      try {
-        return localStorage;
-      } catch (error62) {
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.j = function(v2) {
-      try {
-        return JSON.stringify(v2);
-      } catch (error62) {
-        return "[UnexpectedJSONParseError]: " + error62.message;
-      }
-    };
-  }
-});
-
-// node_modules/debug/src/node.js
-var require_node = __commonJS({
-  "node_modules/debug/src/node.js"(exports, module) {
-    var tty = __require("tty");
-    var util = __require("util");
-    exports.init = init;
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.destroy = util.deprecate(
-      () => {
-      },
-      "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
-    );
-    exports.colors = [6, 2, 3, 4, 5, 1];
-    try {
-      const supportsColor = __require("supports-color");
-      if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
-        exports.colors = [
-          20,
-          21,
-          26,
-          27,
-          32,
-          33,
-          38,
-          39,
-          40,
-          41,
-          42,
-          43,
-          44,
-          45,
-          56,
-          57,
-          62,
-          63,
-          68,
-          69,
-          74,
-          75,
-          76,
-          77,
-          78,
-          79,
-          80,
-          81,
-          92,
-          93,
-          98,
-          99,
-          112,
-          113,
-          128,
-          129,
-          134,
-          135,
-          148,
-          149,
-          160,
-          161,
-          162,
-          163,
-          164,
-          165,
-          166,
-          167,
-          168,
-          169,
-          170,
-          171,
-          172,
-          173,
-          178,
-          179,
-          184,
-          185,
-          196,
-          197,
-          198,
-          199,
-          200,
-          201,
-          202,
-          203,
-          204,
-          205,
-          206,
-          207,
-          208,
-          209,
-          214,
-          215,
-          220,
-          221
-        ];
-      }
-    } catch (error62) {
-    }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj2, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_3, k2) => {
-        return k2.toUpperCase();
-      });
-      let val = process.env[key];
-      if (/^(yes|on|true|enabled)$/i.test(val)) {
-        val = true;
-      } else if (/^(no|off|false|disabled)$/i.test(val)) {
-        val = false;
-      } else if (val === "null") {
-        val = null;
-      } else {
-        val = Number(val);
-      }
-      obj2[prop] = val;
-      return obj2;
-    }, {});
-    function useColors() {
-      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(process.stderr.fd);
-    }
-    function formatArgs(args) {
-      const { namespace: name, useColors: useColors2 } = this;
-      if (useColors2) {
-        const c3 = this.color;
-        const colorCode = "\x1B[3" + (c3 < 8 ? c3 : "8;5;" + c3);
-        const prefix = `  ${colorCode};1m${name} \x1B[0m`;
-        args[0] = prefix + args[0].split("\n").join("\n" + prefix);
-        args.push(colorCode + "m+" + module.exports.humanize(this.diff) + "\x1B[0m");
-      } else {
-        args[0] = getDate() + name + " " + args[0];
-      }
-    }
-    function getDate() {
-      if (exports.inspectOpts.hideDate) {
-        return "";
-      }
-      return (/* @__PURE__ */ new Date()).toISOString() + " ";
-    }
-    function log(...args) {
-      return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
-    }
-    function save(namespaces) {
-      if (namespaces) {
-        process.env.DEBUG = namespaces;
-      } else {
-        delete process.env.DEBUG;
-      }
-    }
-    function load() {
-      return process.env.DEBUG;
-    }
-    function init(debug) {
-      debug.inspectOpts = {};
-      const keys = Object.keys(exports.inspectOpts);
-      for (let i = 0; i < keys.length; i++) {
-        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
-      }
-    }
-    module.exports = require_common()(exports);
-    var { formatters } = module.exports;
-    formatters.o = function(v2) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
-    };
-    formatters.O = function(v2) {
-      this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts);
-    };
-  }
-});
-
-// node_modules/debug/src/index.js
-var require_src = __commonJS({
-  "node_modules/debug/src/index.js"(exports, module) {
-    if (typeof process === "undefined" || process.type === "renderer" || process.browser === true || process.__nwjs) {
-      module.exports = require_browser();
-    } else {
-      module.exports = require_node();
-    }
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/src/index.js
-var require_src2 = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/src/index.js"(exports) {
-    "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod) {
-      return mod && mod.__esModule ? mod : { "default": mod };
-    };
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs_1 = __require("fs");
-    var debug_1 = __importDefault(require_src());
-    var log = debug_1.default("@kwsites/file-exists");
-    function check2(path10, isFile2, isDirectory2) {
-      log(`checking %s`, path10);
-      try {
-        const stat2 = fs_1.statSync(path10);
-        if (stat2.isFile() && isFile2) {
-          log(`[OK] path represents a file`);
-          return true;
-        }
-        if (stat2.isDirectory() && isDirectory2) {
-          log(`[OK] path represents a directory`);
-          return true;
-        }
-        log(`[FAIL] path represents something other than a file or directory`);
-        return false;
-      } catch (e) {
-        if (e.code === "ENOENT") {
-          log(`[FAIL] path is not accessible: %o`, e);
-          return false;
-        }
-        log(`[FATAL] %o`, e);
-        throw e;
-      }
-    }
-    function exists(path10, type = exports.READABLE) {
-      return check2(path10, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
-    }
-    exports.exists = exists;
-    exports.FILE = 1;
-    exports.FOLDER = 2;
-    exports.READABLE = exports.FILE + exports.FOLDER;
-  }
-});
-
-// node_modules/@kwsites/file-exists/dist/index.js
-var require_dist = __commonJS({
-  "node_modules/@kwsites/file-exists/dist/index.js"(exports) {
-    "use strict";
-    function __export2(m2) {
-      for (var p2 in m2) if (!exports.hasOwnProperty(p2)) exports[p2] = m2[p2];
-    }
-    Object.defineProperty(exports, "__esModule", { value: true });
-    __export2(require_src2());
-  }
-});
-
-// node_modules/@kwsites/promise-deferred/dist/index.js
-var require_dist2 = __commonJS({
-  "node_modules/@kwsites/promise-deferred/dist/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDeferred = exports.deferred = void 0;
-    function deferred() {
-      let done;
-      let fail;
-      let status = "pending";
-      const promise2 = new Promise((_done, _fail) => {
-        done = _done;
-        fail = _fail;
-      });
-      return {
-        promise: promise2,
-        done(result) {
-          if (status === "pending") {
-            status = "resolved";
-            done(result);
-          }
-        },
-        fail(error62) {
-          if (status === "pending") {
-            status = "rejected";
-            fail(error62);
-          }
-        },
-        get fulfilled() {
-          return status !== "pending";
-        },
-        get status() {
-          return status;
-        }
-      };
-    }
-    exports.deferred = deferred;
-    exports.createDeferred = deferred;
-    exports.default = deferred;
-  }
-});
-
 // node_modules/handlebars/dist/cjs/handlebars/utils.js
 var require_utils = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/utils.js"(exports) {
@@ -910,9 +164,9 @@ var require_block_helper_missing = __commonJS({
     var _utils = require_utils();
     exports["default"] = function(instance) {
       instance.registerHelper("blockHelperMissing", function(context, options) {
-        var inverse = options.inverse, fn2 = options.fn;
+        var inverse = options.inverse, fn = options.fn;
         if (context === true) {
-          return fn2(this);
+          return fn(this);
         } else if (context === false || context == null) {
           return inverse(this);
         } else if (_utils.isArray(context)) {
@@ -930,7 +184,7 @@ var require_block_helper_missing = __commonJS({
             data.contextPath = _utils.appendContextPath(options.data.contextPath, options.name);
             options = { data };
           }
-          return fn2(context, options);
+          return fn(context, options);
         }
       });
     };
@@ -963,7 +217,7 @@ var require_each = __commonJS({
         if (!options) {
           throw new _exception2["default"]("Must pass iterator to #each");
         }
-        var fn2 = options.fn, inverse = options.inverse, i = 0, ret = "", data = void 0, contextPath = void 0;
+        var fn = options.fn, inverse = options.inverse, i = 0, ret = "", data = void 0, contextPath = void 0;
         if (options.data && options.ids) {
           contextPath = _utils.appendContextPath(options.data.contextPath, options.ids[0]) + ".";
         }
@@ -983,14 +237,14 @@ var require_each = __commonJS({
               data.contextPath = contextPath + field;
             }
           }
-          ret = ret + fn2(value, {
+          ret = ret + fn(value, {
             data,
             blockParams: _utils.blockParams([value, field], [contextPath + field, null])
           });
         }
         if (context && typeof context === "object") {
           if (_utils.isArray(context)) {
-            for (var j3 = context.length; i < j3; i++) {
+            for (var j = context.length; i < j; i++) {
               if (i in context) {
                 execIteration(i, i, i === context.length - 1, context[i]);
               }
@@ -1161,14 +415,14 @@ var require_with = __commonJS({
         if (_utils.isFunction(context)) {
           context = context.call(this);
         }
-        var fn2 = options.fn;
+        var fn = options.fn;
         if (!_utils.isEmpty(context)) {
           var data = options.data;
           if (options.data && options.ids) {
             data = _utils.createFrame(options.data);
             data.contextPath = _utils.appendContextPath(options.data.contextPath, options.ids[0]);
           }
-          return fn2(context, {
+          return fn(context, {
             data,
             blockParams: _utils.blockParams([context], [data && data.contextPath])
           });
@@ -1232,14 +486,14 @@ var require_inline = __commonJS({
     exports.__esModule = true;
     var _utils = require_utils();
     exports["default"] = function(instance) {
-      instance.registerDecorator("inline", function(fn2, props, container, options) {
-        var ret = fn2;
+      instance.registerDecorator("inline", function(fn, props, container, options) {
+        var ret = fn;
         if (!props.partials) {
           props.partials = {};
           ret = function(context, options2) {
             var original = container.partials;
             container.partials = _utils.extend({}, original, props.partials);
-            var ret2 = fn2(context, options2);
+            var ret2 = fn(context, options2);
             container.partials = original;
             return ret2;
           };
@@ -1429,14 +683,14 @@ var require_base = __commonJS({
       constructor: HandlebarsEnvironment,
       logger: _logger2["default"],
       log: _logger2["default"].log,
-      registerHelper: function registerHelper(name, fn2) {
+      registerHelper: function registerHelper(name, fn) {
         if (_utils.toString.call(name) === objectType) {
-          if (fn2) {
+          if (fn) {
             throw new _exception2["default"]("Arg not supported with multiple helpers");
           }
           _utils.extend(this.helpers, name);
         } else {
-          this.helpers[name] = fn2;
+          this.helpers[name] = fn;
         }
       },
       unregisterHelper: function unregisterHelper(name) {
@@ -1455,14 +709,14 @@ var require_base = __commonJS({
       unregisterPartial: function unregisterPartial(name) {
         delete this.partials[name];
       },
-      registerDecorator: function registerDecorator(name, fn2) {
+      registerDecorator: function registerDecorator(name, fn) {
         if (_utils.toString.call(name) === objectType) {
-          if (fn2) {
+          if (fn) {
             throw new _exception2["default"]("Arg not supported with multiple decorators");
           }
           _utils.extend(this.decorators, name);
         } else {
-          this.decorators[name] = fn2;
+          this.decorators[name] = fn;
         }
       },
       unregisterDecorator: function unregisterDecorator(name) {
@@ -1601,8 +855,8 @@ var require_runtime = __commonJS({
         if (result != null) {
           if (options.indent) {
             var lines = result.split("\n");
-            for (var i = 0, l3 = lines.length; i < l3; i++) {
-              if (!lines[i] && i + 1 === l3) {
+            for (var i = 0, l = lines.length; i < l; i++) {
+              if (!lines[i] && i + 1 === l) {
                 break;
               }
               lines[i] = options.indent + lines[i];
@@ -1650,18 +904,18 @@ var require_runtime = __commonJS({
         },
         escapeExpression: Utils.escapeExpression,
         invokePartial: invokePartialWrapper,
-        fn: function fn2(i) {
+        fn: function fn(i) {
           var ret2 = templateSpec[i];
           ret2.decorator = templateSpec[i + "_d"];
           return ret2;
         },
         programs: [],
         program: function program(i, data, declaredBlockParams, blockParams, depths) {
-          var programWrapper = this.programs[i], fn2 = this.fn(i);
+          var programWrapper = this.programs[i], fn = this.fn(i);
           if (data || depths || blockParams || declaredBlockParams) {
-            programWrapper = wrapProgram(this, i, fn2, data, declaredBlockParams, blockParams, depths);
+            programWrapper = wrapProgram(this, i, fn, data, declaredBlockParams, blockParams, depths);
           } else if (!programWrapper) {
-            programWrapper = this.programs[i] = wrapProgram(this, i, fn2);
+            programWrapper = this.programs[i] = wrapProgram(this, i, fn);
           }
           return programWrapper;
         },
@@ -1741,16 +995,16 @@ var require_runtime = __commonJS({
       };
       return ret;
     }
-    function wrapProgram(container, i, fn2, data, declaredBlockParams, blockParams, depths) {
+    function wrapProgram(container, i, fn, data, declaredBlockParams, blockParams, depths) {
       function prog(context) {
         var options = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
         var currentDepths = depths;
         if (depths && context != depths[0] && !(context === container.nullContext && depths[0] === null)) {
           currentDepths = [context].concat(depths);
         }
-        return fn2(container, context, container.helpers, container.partials, options.data || data, blockParams && [options.blockParams].concat(blockParams), currentDepths);
+        return fn(container, context, container.helpers, container.partials, options.data || data, blockParams && [options.blockParams].concat(blockParams), currentDepths);
       }
-      prog = executeDecorators(fn2, prog, container, depths, data, blockParams);
+      prog = executeDecorators(fn, prog, container, depths, data, blockParams);
       prog.program = i;
       prog.depth = depths ? depths.length : 0;
       prog.blockParams = declaredBlockParams || 0;
@@ -1779,15 +1033,15 @@ var require_runtime = __commonJS({
       if (options.fn && options.fn !== noop) {
         (function() {
           options.data = _base.createFrame(options.data);
-          var fn2 = options.fn;
+          var fn = options.fn;
           partialBlock = options.data["partial-block"] = function partialBlockWrapper(context2) {
             var options2 = arguments.length <= 1 || arguments[1] === void 0 ? {} : arguments[1];
             options2.data = _base.createFrame(options2.data);
             options2.data["partial-block"] = currentPartialBlock;
-            return fn2(context2, options2);
+            return fn(context2, options2);
           };
-          if (fn2.partials) {
-            options.partials = Utils.extend({}, options.partials, fn2.partials);
+          if (fn.partials) {
+            options.partials = Utils.extend({}, options.partials, fn.partials);
           }
         })();
       }
@@ -1815,10 +1069,10 @@ var require_runtime = __commonJS({
       }
       return data;
     }
-    function executeDecorators(fn2, prog, container, depths, data, blockParams) {
-      if (fn2.decorator) {
+    function executeDecorators(fn, prog, container, depths, data, blockParams) {
+      if (fn.decorator) {
         var props = {};
-        prog = fn2.decorator(prog, props, container, depths && depths[0], data, blockParams, depths);
+        prog = fn.decorator(prog, props, container, depths && depths[0], data, blockParams, depths);
         Utils.extend(prog, props);
       }
       return prog;
@@ -1936,13 +1190,13 @@ var require_ast = __commonJS({
         helperExpression: function helperExpression(node3) {
           return node3.type === "SubExpression" || (node3.type === "MustacheStatement" || node3.type === "BlockStatement") && !!(node3.params && node3.params.length || node3.hash);
         },
-        scopedId: function scopedId(path10) {
-          return /^\.|this\b/.test(path10.original);
+        scopedId: function scopedId(path11) {
+          return /^\.|this\b/.test(path11.original);
         },
         // an ID is simple if it only has one part, and that part is not
         // `..` or `this`.
-        simpleId: function simpleId(path10) {
-          return path10.parts.length === 1 && !AST.helpers.scopedId(path10) && !path10.depth;
+        simpleId: function simpleId(path11) {
+          return path11.parts.length === 1 && !AST.helpers.scopedId(path11) && !path11.depth;
         }
       }
     };
@@ -2238,7 +1492,7 @@ var require_parser = __commonJS({
             }
             return token;
           }
-          var symbol2, preErrorSymbol, state, action, a, r2, yyval = {}, p2, len, newState, expected;
+          var symbol2, preErrorSymbol, state, action, a, r, yyval = {}, p, len, newState, expected;
           while (true) {
             state = stack[stack.length - 1];
             if (this.defaultActions[state]) {
@@ -2253,8 +1507,8 @@ var require_parser = __commonJS({
               var errStr = "";
               if (!recovering) {
                 expected = [];
-                for (p2 in table[state]) if (this.terminals_[p2] && p2 > 2) {
-                  expected.push("'" + this.terminals_[p2] + "'");
+                for (p in table[state]) if (this.terminals_[p] && p > 2) {
+                  expected.push("'" + this.terminals_[p] + "'");
                 }
                 if (this.lexer.showPosition) {
                   errStr = "Parse error on line " + (yylineno + 1) + ":\n" + this.lexer.showPosition() + "\nExpecting " + expected.join(", ") + ", got '" + (this.terminals_[symbol2] || symbol2) + "'";
@@ -2292,9 +1546,9 @@ var require_parser = __commonJS({
                 if (ranges) {
                   yyval._$.range = [lstack[lstack.length - (len || 1)].range[0], lstack[lstack.length - 1].range[1]];
                 }
-                r2 = this.performAction.call(yyval, yytext, yyleng, yylineno, this.yy, action[1], vstack, lstack);
-                if (typeof r2 !== "undefined") {
-                  return r2;
+                r = this.performAction.call(yyval, yytext, yyleng, yylineno, this.yy, action[1], vstack, lstack);
+                if (typeof r !== "undefined") {
+                  return r;
                 }
                 if (len) {
                   stack = stack.slice(0, -1 * len * 2);
@@ -2363,7 +1617,7 @@ var require_parser = __commonJS({
             this.match = this.match.substr(0, this.match.length - 1);
             this.matched = this.matched.substr(0, this.matched.length - 1);
             if (lines.length - 1) this.yylineno -= lines.length - 1;
-            var r2 = this.yylloc.range;
+            var r = this.yylloc.range;
             this.yylloc = {
               first_line: this.yylloc.first_line,
               last_line: this.yylineno + 1,
@@ -2371,7 +1625,7 @@ var require_parser = __commonJS({
               last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
             };
             if (this.options.ranges) {
-              this.yylloc.range = [r2[0], r2[0] + this.yyleng - len];
+              this.yylloc.range = [r[0], r[0] + this.yyleng - len];
             }
             return this;
           },
@@ -2395,8 +1649,8 @@ var require_parser = __commonJS({
           },
           showPosition: function showPosition() {
             var pre = this.pastInput();
-            var c3 = new Array(pre.length + 1).join("-");
-            return pre + this.upcomingInput() + "\n" + c3 + "^";
+            var c = new Array(pre.length + 1).join("-");
+            return pre + this.upcomingInput() + "\n" + c + "^";
           },
           next: function next() {
             if (this.done) {
@@ -2448,14 +1702,14 @@ var require_parser = __commonJS({
             }
           },
           lex: function lex() {
-            var r2 = this.next();
-            if (typeof r2 !== "undefined") {
-              return r2;
+            var r = this.next();
+            if (typeof r !== "undefined") {
+              return r;
             } else {
               return this.lex();
             }
           },
-          begin: function begin(condition) {
+          begin: function begin2(condition) {
             this.conditionStack.push(condition);
           },
           popState: function popState() {
@@ -2467,7 +1721,7 @@ var require_parser = __commonJS({
           topState: function topState() {
             return this.conditionStack[this.conditionStack.length - 2];
           },
-          pushState: function begin(condition) {
+          pushState: function begin2(condition) {
             this.begin(condition);
           }
         };
@@ -2713,12 +1967,12 @@ var require_visitor = __commonJS({
       // Traverses a given array. If mutating, empty respnses will be removed
       // for child elements.
       acceptArray: function acceptArray(array2) {
-        for (var i = 0, l3 = array2.length; i < l3; i++) {
+        for (var i = 0, l = array2.length; i < l; i++) {
           this.acceptKey(array2, i);
           if (!array2[i]) {
             array2.splice(i, 1);
             i--;
-            l3--;
+            l--;
           }
         }
       },
@@ -2817,7 +2071,7 @@ var require_whitespace_control = __commonJS({
       var isRoot = !this.isRootSeen;
       this.isRootSeen = true;
       var body2 = program.body;
-      for (var i = 0, l3 = body2.length; i < l3; i++) {
+      for (var i = 0, l = body2.length; i < l; i++) {
         var current = body2[i], strip = this.accept(current);
         if (!strip) {
           continue;
@@ -3005,7 +2259,7 @@ var require_helpers2 = __commonJS({
     function preparePath(data, parts, loc) {
       loc = this.locInfo(loc);
       var original = data ? "@" : "", dig = [], depth = 0;
-      for (var i = 0, l3 = parts.length; i < l3; i++) {
+      for (var i = 0, l = parts.length; i < l; i++) {
         var part = parts[i].part, isLiteral = parts[i].original !== part;
         original += (parts[i].separator || "") + part;
         if (!isLiteral && (part === ".." || part === "." || part === "this")) {
@@ -3027,12 +2281,12 @@ var require_helpers2 = __commonJS({
         loc
       };
     }
-    function prepareMustache(path10, params, hash2, open2, strip, locInfo) {
+    function prepareMustache(path11, params, hash2, open2, strip, locInfo) {
       var escapeFlag = open2.charAt(3) || open2.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
       var decorator = /\*/.test(open2);
       return {
         type: decorator ? "Decorator" : "MustacheStatement",
-        path: path10,
+        path: path11,
         params,
         hash: hash2,
         escaped,
@@ -3304,9 +2558,9 @@ var require_compiler = __commonJS({
       },
       DecoratorBlock: function DecoratorBlock(decorator) {
         var program = decorator.program && this.compileProgram(decorator.program);
-        var params = this.setupFullMustacheParams(decorator, program, void 0), path10 = decorator.path;
+        var params = this.setupFullMustacheParams(decorator, program, void 0), path11 = decorator.path;
         this.useDecorators = true;
-        this.opcode("registerDecorator", params.length, path10.original);
+        this.opcode("registerDecorator", params.length, path11.original);
       },
       PartialStatement: function PartialStatement(partial2) {
         this.usePartial = true;
@@ -3373,48 +2627,48 @@ var require_compiler = __commonJS({
         }
       },
       ambiguousSexpr: function ambiguousSexpr(sexpr, program, inverse) {
-        var path10 = sexpr.path, name = path10.parts[0], isBlock = program != null || inverse != null;
-        this.opcode("getContext", validateDepth(path10));
+        var path11 = sexpr.path, name = path11.parts[0], isBlock = program != null || inverse != null;
+        this.opcode("getContext", validateDepth(path11));
         this.opcode("pushProgram", program);
         this.opcode("pushProgram", inverse);
-        path10.strict = true;
-        this.accept(path10);
+        path11.strict = true;
+        this.accept(path11);
         this.opcode("invokeAmbiguous", name, isBlock);
       },
       simpleSexpr: function simpleSexpr(sexpr) {
-        var path10 = sexpr.path;
-        path10.strict = true;
-        this.accept(path10);
+        var path11 = sexpr.path;
+        path11.strict = true;
+        this.accept(path11);
         this.opcode("resolvePossibleLambda");
       },
       helperSexpr: function helperSexpr(sexpr, program, inverse) {
-        var params = this.setupFullMustacheParams(sexpr, program, inverse), path10 = sexpr.path, name = path10.parts[0];
+        var params = this.setupFullMustacheParams(sexpr, program, inverse), path11 = sexpr.path, name = path11.parts[0];
         if (this.options.knownHelpers[name]) {
           this.opcode("invokeKnownHelper", params.length, name);
         } else if (this.options.knownHelpersOnly) {
           throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name, sexpr);
         } else {
-          path10.strict = true;
-          path10.falsy = true;
-          this.accept(path10);
-          this.opcode("invokeHelper", params.length, path10.original, _ast2["default"].helpers.simpleId(path10));
+          path11.strict = true;
+          path11.falsy = true;
+          this.accept(path11);
+          this.opcode("invokeHelper", params.length, path11.original, _ast2["default"].helpers.simpleId(path11));
         }
       },
-      PathExpression: function PathExpression(path10) {
-        var depth = validateDepth(path10);
-        var parts = validateParts(path10);
+      PathExpression: function PathExpression(path11) {
+        var depth = validateDepth(path11);
+        var parts = validateParts(path11);
         this.addDepth(depth);
         this.opcode("getContext", depth);
-        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path10), blockParamId = !depth && !scoped && this.blockParamIndex(name);
+        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path11), blockParamId = !depth && !scoped && this.blockParamIndex(name);
         if (blockParamId) {
           this.opcode("lookupBlockParam", blockParamId, parts);
         } else if (!name) {
           this.opcode("pushContext");
-        } else if (path10.data) {
+        } else if (path11.data) {
           this.options.data = true;
-          this.opcode("lookupData", depth, parts, path10.strict);
+          this.opcode("lookupData", depth, parts, path11.strict);
         } else {
-          this.opcode("lookupOnContext", parts, path10.falsy, path10.strict, scoped);
+          this.opcode("lookupOnContext", parts, path11.falsy, path11.strict, scoped);
         }
       },
       StringLiteral: function StringLiteral(string6) {
@@ -3436,18 +2690,18 @@ var require_compiler = __commonJS({
         this.opcode("pushLiteral", "null");
       },
       Hash: function Hash(hash2) {
-        var pairs = hash2.pairs, i = 0, l3 = void 0;
+        var pairs = hash2.pairs, i = 0, l = void 0;
         if (!_utils.isArray(pairs)) {
           throw invalidAst(hash2, "pairs must be an array");
         }
-        l3 = pairs.length;
-        for (var j3 = 0; j3 < l3; j3++) {
-          if (!pairs[j3] || typeof pairs[j3].key !== "string") {
+        l = pairs.length;
+        for (var j = 0; j < l; j++) {
+          if (!pairs[j] || typeof pairs[j].key !== "string") {
             throw invalidAst(hash2, "pair keys must be strings");
           }
         }
         this.opcode("pushHash");
-        for (; i < l3; i++) {
+        for (; i < l; i++) {
           this.pushParam(pairs[i].value);
         }
         while (i--) {
@@ -3492,7 +2746,7 @@ var require_compiler = __commonJS({
         }
       },
       pushParams: function pushParams(params) {
-        for (var i = 0, l3 = params.length; i < l3; i++) {
+        for (var i = 0, l = params.length; i < l; i++) {
           this.pushParam(params[i]);
         }
       },
@@ -3641,21 +2895,21 @@ var require_compiler = __commonJS({
       }
       return value;
     }
-    function validateParts(path10) {
-      return validateStringArray(path10, path10.parts, "parts");
+    function validateParts(path11) {
+      return validateStringArray(path11, path11.parts, "parts");
     }
     function validateBlockParams(program) {
       if (program.blockParams != null) {
         validateStringArray(program, program.blockParams, "blockParams");
       }
     }
-    function argEquals(a, b3) {
-      if (a === b3) {
+    function argEquals(a, b) {
+      if (a === b) {
         return true;
       }
-      if (_utils.isArray(a) && _utils.isArray(b3) && a.length === b3.length) {
+      if (_utils.isArray(a) && _utils.isArray(b) && a.length === b.length) {
         for (var i = 0; i < a.length; i++) {
-          if (!argEquals(a[i], b3[i])) {
+          if (!argEquals(a[i], b[i])) {
             return false;
           }
         }
@@ -3824,16 +3078,16 @@ var require_util = __commonJS({
     }
     exports.urlGenerate = urlGenerate;
     function normalize(aPath) {
-      var path10 = aPath;
+      var path11 = aPath;
       var url2 = urlParse(aPath);
       if (url2) {
         if (!url2.path) {
           return aPath;
         }
-        path10 = url2.path;
+        path11 = url2.path;
       }
-      var isAbsolute = exports.isAbsolute(path10);
-      var parts = path10.split(/\/+/);
+      var isAbsolute = exports.isAbsolute(path11);
+      var parts = path11.split(/\/+/);
       for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
         part = parts[i];
         if (part === ".") {
@@ -3850,15 +3104,15 @@ var require_util = __commonJS({
           }
         }
       }
-      path10 = parts.join("/");
-      if (path10 === "") {
-        path10 = isAbsolute ? "/" : ".";
+      path11 = parts.join("/");
+      if (path11 === "") {
+        path11 = isAbsolute ? "/" : ".";
       }
       if (url2) {
-        url2.path = path10;
+        url2.path = path11;
         return urlGenerate(url2);
       }
-      return path10;
+      return path11;
     }
     exports.normalize = normalize;
     function join5(aRoot, aPath) {
@@ -3921,7 +3175,7 @@ var require_util = __commonJS({
       var obj2 = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj2);
     })();
-    function identity(s) {
+    function identity2(s) {
       return s;
     }
     function toSetString(aStr) {
@@ -3930,14 +3184,14 @@ var require_util = __commonJS({
       }
       return aStr;
     }
-    exports.toSetString = supportsNullProto ? identity : toSetString;
+    exports.toSetString = supportsNullProto ? identity2 : toSetString;
     function fromSetString(aStr) {
       if (isProtoString(aStr)) {
         return aStr.slice(1);
       }
       return aStr;
     }
-    exports.fromSetString = supportsNullProto ? identity : fromSetString;
+    exports.fromSetString = supportsNullProto ? identity2 : fromSetString;
     function isProtoString(s) {
       if (!s) {
         return false;
@@ -4518,30 +3772,30 @@ var require_binary_search = __commonJS({
 // node_modules/source-map/lib/quick-sort.js
 var require_quick_sort = __commonJS({
   "node_modules/source-map/lib/quick-sort.js"(exports) {
-    function swap(ary, x3, y2) {
-      var temp = ary[x3];
-      ary[x3] = ary[y2];
-      ary[y2] = temp;
+    function swap(ary, x, y) {
+      var temp = ary[x];
+      ary[x] = ary[y];
+      ary[y] = temp;
     }
     function randomIntInRange(low, high) {
       return Math.round(low + Math.random() * (high - low));
     }
-    function doQuickSort(ary, comparator, p2, r2) {
-      if (p2 < r2) {
-        var pivotIndex = randomIntInRange(p2, r2);
-        var i = p2 - 1;
-        swap(ary, pivotIndex, r2);
-        var pivot = ary[r2];
-        for (var j3 = p2; j3 < r2; j3++) {
-          if (comparator(ary[j3], pivot) <= 0) {
+    function doQuickSort(ary, comparator, p, r) {
+      if (p < r) {
+        var pivotIndex = randomIntInRange(p, r);
+        var i = p - 1;
+        swap(ary, pivotIndex, r);
+        var pivot = ary[r];
+        for (var j = p; j < r; j++) {
+          if (comparator(ary[j], pivot) <= 0) {
             i += 1;
-            swap(ary, i, j3);
+            swap(ary, i, j);
           }
         }
-        swap(ary, i + 1, j3);
-        var q3 = i + 1;
-        doQuickSort(ary, comparator, p2, q3 - 1);
-        doQuickSort(ary, comparator, q3 + 1, r2);
+        swap(ary, i + 1, j);
+        var q = i + 1;
+        doQuickSort(ary, comparator, p, q - 1);
+        doQuickSort(ary, comparator, q + 1, r);
       }
     }
     exports.quickSort = function(ary, comparator) {
@@ -4592,8 +3846,8 @@ var require_source_map_consumer = __commonJS({
       }
     });
     SourceMapConsumer.prototype._charIsMappingSeparator = function SourceMapConsumer_charIsMappingSeparator(aStr, index2) {
-      var c3 = aStr.charAt(index2);
-      return c3 === ";" || c3 === ",";
+      var c = aStr.charAt(index2);
+      return c === ";" || c === ",";
     };
     SourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
       throw new Error("Subclasses must implement _parseMappings");
@@ -5035,8 +4289,8 @@ var require_source_map_consumer = __commonJS({
       get: function() {
         var sources = [];
         for (var i = 0; i < this._sections.length; i++) {
-          for (var j3 = 0; j3 < this._sections[i].consumer.sources.length; j3++) {
-            sources.push(this._sections[i].consumer.sources[j3]);
+          for (var j = 0; j < this._sections[i].consumer.sources.length; j++) {
+            sources.push(this._sections[i].consumer.sources[j]);
           }
         }
         return sources;
@@ -5118,8 +4372,8 @@ var require_source_map_consumer = __commonJS({
       for (var i = 0; i < this._sections.length; i++) {
         var section = this._sections[i];
         var sectionMappings = section.consumer._generatedMappings;
-        for (var j3 = 0; j3 < sectionMappings.length; j3++) {
-          var mapping = sectionMappings[j3];
+        for (var j = 0; j < sectionMappings.length; j++) {
+          var mapping = sectionMappings[j];
           var source = section.consumer._sources.at(mapping.source);
           source = util.computeSourceURL(section.consumer.sourceRoot, source, this._sourceMapURL);
           this._sources.add(source);
@@ -5530,9 +4784,9 @@ var require_code_gen = __commonJS({
         chunk = castChunk(chunk, this, loc);
         return new SourceNode(loc.start.line, loc.start.column, this.srcFile, chunk);
       },
-      functionCall: function functionCall(fn2, type, params) {
+      functionCall: function functionCall(fn, type, params) {
         params = this.generateList(params);
-        return this.wrap([fn2, type ? "." + type + "(" : "(", params, ")"]);
+        return this.wrap([fn, type ? "." + type + "(" : "(", params, ")"]);
       },
       quotedString: function quotedString(str2) {
         str2 = str2 + "";
@@ -5656,8 +4910,8 @@ var require_javascript_compiler = __commonJS({
         this.compileChildren(environment, options);
         this.useDepths = this.useDepths || environment.useDepths || environment.useDecorators || this.options.compat;
         this.useBlockParams = this.useBlockParams || environment.useBlockParams;
-        var opcodes = environment.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l3 = void 0;
-        for (i = 0, l3 = opcodes.length; i < l3; i++) {
+        var opcodes = environment.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l = void 0;
+        for (i = 0, l = opcodes.length; i < l; i++) {
           opcode = opcodes[i];
           this.source.currentLocation = opcode.loc;
           firstLoc = firstLoc || opcode.loc;
@@ -5682,11 +4936,11 @@ var require_javascript_compiler = __commonJS({
         } else {
           this.decorators = void 0;
         }
-        var fn2 = this.createFunctionContext(asObject);
+        var fn = this.createFunctionContext(asObject);
         if (!this.isChild) {
           var ret = {
             compiler: this.compilerInfo(),
-            main: fn2
+            main: fn
           };
           if (this.decorators) {
             ret.main_d = this.decorators;
@@ -5695,7 +4949,7 @@ var require_javascript_compiler = __commonJS({
           var _context = this.context;
           var programs = _context.programs;
           var decorators = _context.decorators;
-          for (i = 0, l3 = programs.length; i < l3; i++) {
+          for (i = 0, l = programs.length; i < l; i++) {
             ret[i] = programs[i];
             if (decorators[i]) {
               ret[i + "_d"] = decorators[i];
@@ -5732,7 +4986,7 @@ var require_javascript_compiler = __commonJS({
           }
           return ret;
         } else {
-          return fn2;
+          return fn;
         }
       },
       preamble: function preamble() {
@@ -6226,7 +5480,7 @@ var require_javascript_compiler = __commonJS({
       compiler: JavaScriptCompiler,
       compileChildren: function compileChildren(environment, options) {
         var children = environment.children, child = void 0, compiler2 = void 0;
-        for (var i = 0, l3 = children.length; i < l3; i++) {
+        for (var i = 0, l = children.length; i < l; i++) {
           child = children[i];
           compiler2 = new this.compiler();
           var existing = this.matchExistingProgram(child);
@@ -6468,7 +5722,7 @@ var require_javascript_compiler = __commonJS({
     (function() {
       var reservedWords = "break else new var case finally return void catch for switch while continue function this with default if throw delete in try do instanceof typeof abstract enum int short boolean export interface static byte extends long super char final native synchronized class float package throws const goto private transient debugger implements protected volatile double import public let yield await null true false".split(" ");
       var compilerWords = JavaScriptCompiler.RESERVED_WORDS = {};
-      for (var i = 0, l3 = reservedWords.length; i < l3; i++) {
+      for (var i = 0, l = reservedWords.length; i < l; i++) {
         compilerWords[reservedWords[i]] = true;
       }
     })();
@@ -6566,23 +5820,23 @@ var require_printer = __commonJS({
     PrintVisitor.prototype = new _visitor2["default"]();
     PrintVisitor.prototype.pad = function(string6) {
       var out = "";
-      for (var i = 0, l3 = this.padding; i < l3; i++) {
+      for (var i = 0, l = this.padding; i < l; i++) {
         out += "  ";
       }
       out += string6 + "\n";
       return out;
     };
     PrintVisitor.prototype.Program = function(program) {
-      var out = "", body2 = program.body, i = void 0, l3 = void 0;
+      var out = "", body2 = program.body, i = void 0, l = void 0;
       if (program.blockParams) {
         var blockParams = "BLOCK PARAMS: [";
-        for (i = 0, l3 = program.blockParams.length; i < l3; i++) {
+        for (i = 0, l = program.blockParams.length; i < l; i++) {
           blockParams += " " + program.blockParams[i];
         }
         blockParams += " ]";
         out += this.pad(blockParams);
       }
-      for (i = 0, l3 = body2.length; i < l3; i++) {
+      for (i = 0, l = body2.length; i < l; i++) {
         out += this.accept(body2[i]);
       }
       this.padding--;
@@ -6652,7 +5906,7 @@ var require_printer = __commonJS({
     };
     PrintVisitor.prototype.SubExpression = function(sexpr) {
       var params = sexpr.params, paramStrings = [], hash2 = void 0;
-      for (var i = 0, l3 = params.length; i < l3; i++) {
+      for (var i = 0, l = params.length; i < l; i++) {
         paramStrings.push(this.accept(params[i]));
       }
       params = "[" + paramStrings.join(", ") + "]";
@@ -6660,8 +5914,8 @@ var require_printer = __commonJS({
       return this.accept(sexpr.path) + " " + params + hash2;
     };
     PrintVisitor.prototype.PathExpression = function(id) {
-      var path10 = id.parts.join("/");
-      return (id.data ? "@" : "") + "PATH:" + path10;
+      var path11 = id.parts.join("/");
+      return (id.data ? "@" : "") + "PATH:" + path11;
     };
     PrintVisitor.prototype.StringLiteral = function(string6) {
       return '"' + string6.value + '"';
@@ -6680,7 +5934,7 @@ var require_printer = __commonJS({
     };
     PrintVisitor.prototype.Hash = function(hash2) {
       var pairs = hash2.pairs, joinedPairs = [];
-      for (var i = 0, l3 = pairs.length; i < l3; i++) {
+      for (var i = 0, l = pairs.length; i < l; i++) {
         joinedPairs.push(this.accept(pairs[i]));
       }
       return "HASH{" + joinedPairs.join(", ") + "}";
@@ -6700,8 +5954,8 @@ var require_lib = __commonJS({
     handlebars.print = printer.print;
     module.exports = handlebars;
     function extension2(module2, filename) {
-      var fs2 = __require("fs");
-      var templateString = fs2.readFileSync(filename, "utf8");
+      var fs = __require("fs");
+      var templateString = fs.readFileSync(filename, "utf8");
       module2.exports = handlebars.compile(templateString);
     }
     if (typeof __require !== "undefined" && __require.extensions) {
@@ -6772,13 +6026,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node3, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node3)) {
+      if (identity2.isDocument(node3)) {
         const cd = visit_(null, node3.contents, visitor_, Object.freeze([node3]));
         if (cd === REMOVE)
           node3.contents = null;
@@ -6788,17 +6042,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node3, visitor, path10) {
-      const ctrl = callVisitor(key, node3, visitor, path10);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+    function visit_(key, node3, visitor, path11) {
+      const ctrl = callVisitor(key, node3, visitor, path11);
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+        replaceNode(key, path11, ctrl);
+        return visit_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node3)) {
-          path10 = Object.freeze(path10.concat(node3));
+        if (identity2.isCollection(node3)) {
+          path11 = Object.freeze(path11.concat(node3));
           for (let i = 0; i < node3.items.length; ++i) {
-            const ci = visit_(i, node3.items[i], visitor, path10);
+            const ci = visit_(i, node3.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -6808,14 +6062,14 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node3)) {
-          path10 = Object.freeze(path10.concat(node3));
-          const ck = visit_("key", node3.key, visitor, path10);
+        } else if (identity2.isPair(node3)) {
+          path11 = Object.freeze(path11.concat(node3));
+          const ck = visit_("key", node3.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node3.key = null;
-          const cv = visit_("value", node3.value, visitor, path10);
+          const cv = visit_("value", node3.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -6826,7 +6080,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node3, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node3)) {
+      if (identity2.isDocument(node3)) {
         const cd = await visitAsync_(null, node3.contents, visitor_, Object.freeze([node3]));
         if (cd === REMOVE)
           node3.contents = null;
@@ -6836,17 +6090,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node3, visitor, path10) {
-      const ctrl = await callVisitor(key, node3, visitor, path10);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+    async function visitAsync_(key, node3, visitor, path11) {
+      const ctrl = await callVisitor(key, node3, visitor, path11);
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+        replaceNode(key, path11, ctrl);
+        return visitAsync_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node3)) {
-          path10 = Object.freeze(path10.concat(node3));
+        if (identity2.isCollection(node3)) {
+          path11 = Object.freeze(path11.concat(node3));
           for (let i = 0; i < node3.items.length; ++i) {
-            const ci = await visitAsync_(i, node3.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node3.items[i], visitor, path11);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -6856,14 +6110,14 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node3)) {
-          path10 = Object.freeze(path10.concat(node3));
-          const ck = await visitAsync_("key", node3.key, visitor, path10);
+        } else if (identity2.isPair(node3)) {
+          path11 = Object.freeze(path11.concat(node3));
+          const ck = await visitAsync_("key", node3.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node3.key = null;
-          const cv = await visitAsync_("value", node3.value, visitor, path10);
+          const cv = await visitAsync_("value", node3.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -6890,35 +6144,35 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node3, visitor, path10) {
+    function callVisitor(key, node3, visitor, path11) {
       if (typeof visitor === "function")
-        return visitor(key, node3, path10);
-      if (identity.isMap(node3))
-        return visitor.Map?.(key, node3, path10);
-      if (identity.isSeq(node3))
-        return visitor.Seq?.(key, node3, path10);
-      if (identity.isPair(node3))
-        return visitor.Pair?.(key, node3, path10);
-      if (identity.isScalar(node3))
-        return visitor.Scalar?.(key, node3, path10);
-      if (identity.isAlias(node3))
-        return visitor.Alias?.(key, node3, path10);
+        return visitor(key, node3, path11);
+      if (identity2.isMap(node3))
+        return visitor.Map?.(key, node3, path11);
+      if (identity2.isSeq(node3))
+        return visitor.Seq?.(key, node3, path11);
+      if (identity2.isPair(node3))
+        return visitor.Pair?.(key, node3, path11);
+      if (identity2.isScalar(node3))
+        return visitor.Scalar?.(key, node3, path11);
+      if (identity2.isAlias(node3))
+        return visitor.Alias?.(key, node3, path11);
       return void 0;
     }
-    function replaceNode(key, path10, node3) {
-      const parent = path10[path10.length - 1];
-      if (identity.isCollection(parent)) {
+    function replaceNode(key, path11, node3) {
+      const parent = path11[path11.length - 1];
+      if (identity2.isCollection(parent)) {
         parent.items[key] = node3;
-      } else if (identity.isPair(parent)) {
+      } else if (identity2.isPair(parent)) {
         if (key === "key")
           parent.key = node3;
         else
           parent.value = node3;
-      } else if (identity.isDocument(parent)) {
+      } else if (identity2.isDocument(parent)) {
         parent.contents = node3;
       } else {
-        const pt2 = identity.isAlias(parent) ? "alias" : "scalar";
-        throw new Error(`Cannot replace node with ${pt2} parent`);
+        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
+        throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
     exports.visit = visit2;
@@ -6930,7 +6184,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -6940,7 +6194,7 @@ var require_directives = __commonJS({
       "{": "%7B",
       "}": "%7D"
     };
-    var escapeTagName = (tn2) => tn2.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
+    var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
       constructor(yaml, tags) {
         this.docStart = null;
@@ -7073,10 +6327,10 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
           visit2.visit(doc.contents, (_key, node3) => {
-            if (identity.isNode(node3) && node3.tag)
+            if (identity2.isNode(node3) && node3.tag)
               tags[node3.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -7085,7 +6339,7 @@ var require_directives = __commonJS({
         for (const [handle, prefix] of tagEntries) {
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn2) => tn2.startsWith(prefix)))
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
             lines.push(`%TAG ${handle} ${prefix}`);
         }
         return lines.join("\n");
@@ -7101,7 +6355,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
@@ -7148,7 +6402,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error62 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -7183,13 +6437,13 @@ var require_applyReviver = __commonJS({
               val[i] = v1;
           }
         } else if (val instanceof Map) {
-          for (const k2 of Array.from(val.keys())) {
-            const v0 = val.get(k2);
-            const v1 = applyReviver(reviver, val, k2, v0);
+          for (const k of Array.from(val.keys())) {
+            const v0 = val.get(k);
+            const v1 = applyReviver(reviver, val, k, v0);
             if (v1 === void 0)
-              val.delete(k2);
+              val.delete(k);
             else if (v1 !== v0)
-              val.set(k2, v1);
+              val.set(k, v1);
           }
         } else if (val instanceof Set) {
           for (const v0 of Array.from(val)) {
@@ -7202,12 +6456,12 @@ var require_applyReviver = __commonJS({
             }
           }
         } else {
-          for (const [k2, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k2, v0);
+          for (const [k, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k, v0);
             if (v1 === void 0)
-              delete val[k2];
+              delete val[k];
             else if (v1 !== v0)
-              val[k2] = v1;
+              val[k] = v1;
           }
         }
       }
@@ -7221,12 +6475,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v2, i) => toJS(v2, String(i), ctx));
+        return value.map((v, i) => toJS(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
+        if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -7252,11 +6506,11 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -7267,7 +6521,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity.isDocument(doc))
+        if (!identity2.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -7294,12 +6548,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity.ALIAS);
+        super(identity2.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -7321,7 +6575,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit2.visit(doc, {
             Node: (_key, node3) => {
-              if (identity.isAlias(node3) || identity.hasAnchor(node3))
+              if (identity2.isAlias(node3) || identity2.hasAnchor(node3))
                 nodes.push(node3);
             }
           });
@@ -7383,19 +6637,19 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node3, anchors2) {
-      if (identity.isAlias(node3)) {
+      if (identity2.isAlias(node3)) {
         const source = node3.resolve(doc);
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
-      } else if (identity.isCollection(node3)) {
+      } else if (identity2.isCollection(node3)) {
         let count2 = 0;
         for (const item of node3.items) {
-          const c3 = getAliasCount(doc, item, anchors2);
-          if (c3 > count2)
-            count2 = c3;
+          const c = getAliasCount(doc, item, anchors2);
+          if (c > count2)
+            count2 = c;
         }
         return count2;
-      } else if (identity.isPair(node3)) {
+      } else if (identity2.isPair(node3)) {
         const kc = getAliasCount(doc, node3.key, anchors2);
         const vc = getAliasCount(doc, node3.value, anchors2);
         return Math.max(kc, vc);
@@ -7410,13 +6664,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity.SCALAR);
+        super(identity2.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -7441,26 +6695,26 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match = tags.filter((t2) => t2.tag === tagName);
-        const tagObj = match.find((t2) => !t2.format) ?? match[0];
+        const match = tags.filter((t) => t.tag === tagName);
+        const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t2) => t2.identify?.(value) && !t2.format);
+      return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
+      if (identity2.isDocument(value))
         value = value.contents;
-      if (identity.isNode(value))
+      if (identity2.isNode(value))
         return value;
-      if (identity.isPair(value)) {
-        const map2 = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity2.isPair(value)) {
+        const map2 = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
         map2.items.push(value);
         return map2;
       }
@@ -7492,7 +6746,7 @@ var require_createNode = __commonJS({
             ref.node = node4;
           return node4;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -7516,21 +6770,21 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
-      let v2 = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k2 = path10[i];
-        if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
+    function collectionFromPath(schema, path11, value) {
+      let v = value;
+      for (let i = path11.length - 1; i >= 0; --i) {
+        const k = path11[i];
+        if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
-          a[k2] = v2;
-          v2 = a;
+          a[k] = v;
+          v = a;
         } else {
-          v2 = /* @__PURE__ */ new Map([[k2, v2]]);
+          v = /* @__PURE__ */ new Map([[k, v]]);
         }
       }
-      return createNode.createNode(v2, void 0, {
+      return createNode.createNode(v, void 0, {
         aliasDuplicateObjects: false,
         keepUndefined: false,
         onAnchor: () => {
@@ -7540,7 +6794,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -7560,7 +6814,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
           copy.schema = schema;
-        copy.items = copy.items.map((it2) => identity.isNode(it2) || identity.isPair(it2) ? it2.clone(schema) : it2);
+        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -7570,13 +6824,13 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path11, value) {
+        if (isEmptyPath(path11))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path11;
           const node3 = this.get(key, true);
-          if (identity.isCollection(node3))
+          if (identity2.isCollection(node3))
             node3.addIn(rest, value);
           else if (node3 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -7588,12 +6842,12 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.delete(key);
         const node3 = this.get(key, true);
-        if (identity.isCollection(node3))
+        if (identity2.isCollection(node3))
           return node3.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -7603,43 +6857,43 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path11, keepScalar) {
+        const [key, ...rest] = path11;
         const node3 = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity.isScalar(node3) ? node3.value : node3;
+          return !keepScalar && identity2.isScalar(node3) ? node3.value : node3;
         else
-          return identity.isCollection(node3) ? node3.getIn(rest, keepScalar) : void 0;
+          return identity2.isCollection(node3) ? node3.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node3) => {
-          if (!identity.isPair(node3))
+          if (!identity2.isPair(node3))
             return false;
           const n = node3.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.has(key);
         const node3 = this.get(key, true);
-        return identity.isCollection(node3) ? node3.hasIn(rest) : false;
+        return identity2.isCollection(node3) ? node3.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path11, value) {
+        const [key, ...rest] = path11;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
           const node3 = this.get(key, true);
-          if (identity.isCollection(node3))
+          if (identity2.isCollection(node3))
             node3.setIn(rest, value);
           else if (node3 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -7746,12 +7000,12 @@ var require_foldFlowLines = __commonJS({
                 ch = text5[i += 1];
                 overflow = true;
               }
-              const j3 = i > escEnd + 1 ? i - 2 : escStart - 1;
-              if (escapedFolds[j3])
+              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+              if (escapedFolds[j])
                 return text5;
-              folds.push(j3);
-              escapedFolds[j3] = true;
-              end = j3 + endStep;
+              folds.push(j);
+              escapedFolds[j] = true;
+              end = j + endStep;
               split = void 0;
             } else {
               overflow = true;
@@ -7927,20 +7181,20 @@ ${indent2}`) + "'";
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
-      let qs2;
+      let qs;
       if (singleQuote === false)
-        qs2 = doubleQuotedString;
+        qs = doubleQuotedString;
       else {
         const hasDouble = value.includes('"');
         const hasSingle = value.includes("'");
         if (hasDouble && !hasSingle)
-          qs2 = singleQuotedString;
+          qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
-          qs2 = doubleQuotedString;
+          qs = doubleQuotedString;
         else
-          qs2 = singleQuote ? singleQuotedString : doubleQuotedString;
+          qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs2(value, ctx);
+      return qs(value, ctx);
     }
     var blockEndNewlines;
     try {
@@ -8055,23 +7309,23 @@ ${indent2}`);
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
-      const ss2 = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
+      const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
       if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
-        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss2.value))
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
           type = Scalar.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss2.value, ctx) : blockString(ss2, ctx, onComment, onChompKeep);
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
           case Scalar.Scalar.QUOTE_DOUBLE:
-            return doubleQuotedString(ss2.value, ctx);
+            return doubleQuotedString(ss.value, ctx);
           case Scalar.Scalar.QUOTE_SINGLE:
-            return singleQuotedString(ss2.value, ctx);
+            return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss2, ctx, onComment, onChompKeep);
+            return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
         }
@@ -8079,10 +7333,10 @@ ${indent2}`);
       let res = _stringify(type);
       if (res === null) {
         const { defaultKeyType, defaultStringType } = ctx.options;
-        const t2 = implicitKey && defaultKeyType || defaultStringType;
-        res = _stringify(t2);
+        const t = implicitKey && defaultKeyType || defaultStringType;
+        res = _stringify(t);
         if (res === null)
-          throw new Error(`Unsupported default string type ${t2}`);
+          throw new Error(`Unsupported default string type ${t}`);
       }
       return res;
     }
@@ -8095,7 +7349,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -8142,24 +7396,24 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match = tags.filter((t2) => t2.tag === item.tag);
+        const match = tags.filter((t) => t.tag === item.tag);
         if (match.length > 0)
-          return match.find((t2) => t2.format === item.format) ?? match[0];
+          return match.find((t) => t.format === item.format) ?? match[0];
       }
       let tagObj = void 0;
       let obj2;
-      if (identity.isScalar(item)) {
+      if (identity2.isScalar(item)) {
         obj2 = item.value;
-        let match = tags.filter((t2) => t2.identify?.(obj2));
+        let match = tags.filter((t) => t.identify?.(obj2));
         if (match.length > 1) {
-          const testMatch = match.filter((t2) => t2.test);
+          const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
             match = testMatch;
         }
-        tagObj = match.find((t2) => t2.format === item.format) ?? match.find((t2) => !t2.format);
+        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj2 = item;
-        tagObj = tags.find((t2) => t2.nodeClass && obj2 instanceof t2.nodeClass);
+        tagObj = tags.find((t) => t.nodeClass && obj2 instanceof t.nodeClass);
       }
       if (!tagObj) {
         const name = obj2?.constructor?.name ?? (obj2 === null ? "null" : typeof obj2);
@@ -8171,7 +7425,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor2 = (identity.isScalar(node3) || identity.isCollection(node3)) && node3.anchor;
+      const anchor2 = (identity2.isScalar(node3) || identity2.isCollection(node3)) && node3.anchor;
       if (anchor2 && anchors.anchorIsValid(anchor2)) {
         anchors$1.add(anchor2);
         props.push(`&${anchor2}`);
@@ -8182,9 +7436,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
-      if (identity.isPair(item))
+      if (identity2.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity.isAlias(item)) {
+      if (identity2.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -8198,15 +7452,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node3 = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o2) => tagObj = o2 });
+      const node3 = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node3));
       const props = stringifyProps(node3, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node3, ctx, onComment, onChompKeep) : identity.isScalar(node3) ? stringifyString.stringifyString(node3, ctx, onComment, onChompKeep) : node3.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node3, ctx, onComment, onChompKeep) : identity2.isScalar(node3) ? stringifyString.stringifyString(node3, ctx, onComment, onChompKeep) : node3.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str2;
-      return identity.isScalar(node3) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+      return identity2.isScalar(node3) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -8218,23 +7472,23 @@ ${ctx.indent}${str2}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity2.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -8275,7 +7529,7 @@ ${indent2}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
+      if (identity2.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -8287,30 +7541,30 @@ ${indent2}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity2.isScalar(value))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
       const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
-      let ws2 = " ";
+      let ws = " ";
       if (keyComment || vsb || vcb) {
-        ws2 = vsb ? "\n" : "";
+        ws = vsb ? "\n" : "";
         if (vcb) {
-          const cs2 = commentString(vcb);
-          ws2 += `
-${stringifyComment.indentComment(cs2, ctx.indent)}`;
+          const cs = commentString(vcb);
+          ws += `
+${stringifyComment.indentComment(cs, ctx.indent)}`;
         }
         if (valueStr === "" && !ctx.inFlow) {
-          if (ws2 === "\n" && valueComment)
-            ws2 = "\n\n";
+          if (ws === "\n" && valueComment)
+            ws = "\n\n";
         } else {
-          ws2 += `
+          ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity2.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -8326,13 +7580,13 @@ ${ctx.indent}`;
               hasPropsLine = true;
           }
           if (!hasPropsLine)
-            ws2 = `
+            ws = `
 ${ctx.indent}`;
         }
       } else if (valueStr === "" || valueStr[0] === "\n") {
-        ws2 = "";
+        ws = "";
       }
-      str2 += ws2 + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
@@ -8373,7 +7627,7 @@ var require_log2 = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
@@ -8386,21 +7640,21 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
-      if (identity.isSeq(source))
-        for (const it2 of source.items)
-          mergeValue(ctx, map2, it2);
+      if (identity2.isSeq(source))
+        for (const it of source.items)
+          mergeValue(ctx, map2, it);
       else if (Array.isArray(source))
-        for (const it2 of source)
-          mergeValue(ctx, map2, it2);
+        for (const it of source)
+          mergeValue(ctx, map2, it);
       else
         mergeValue(ctx, map2, source);
     }
     function mergeValue(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
-      if (!identity.isMap(source))
+      if (!identity2.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
@@ -8421,7 +7675,7 @@ var require_merge = __commonJS({
       return map2;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -8436,10 +7690,10 @@ var require_addPairToJSMap = __commonJS({
     var log = require_log2();
     var merge2 = require_merge();
     var stringify = require_stringify();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
+      if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value);
       else if (merge2.isMergeKey(ctx, key))
         merge2.addMergeToJSMap(ctx, map2, value);
@@ -8470,7 +7724,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity2.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node3 of ctx.anchors.keys())
@@ -8500,27 +7754,27 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity = require_identity();
+    var identity2 = require_identity();
     function createPair(key, value, ctx) {
-      const k2 = createNode.createNode(key, void 0, ctx);
-      const v2 = createNode.createNode(value, void 0, ctx);
-      return new Pair(k2, v2);
+      const k = createNode.createNode(key, void 0, ctx);
+      const v = createNode.createNode(value, void 0, ctx);
+      return new Pair(k, v);
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
         this.key = key;
         this.value = value;
       }
       clone(schema) {
         let { key, value } = this;
-        if (identity.isNode(key))
+        if (identity2.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
+        if (identity2.isNode(value))
           value = value.clone(schema);
         return new _Pair(key, value);
       }
-      toJSON(_3, ctx) {
+      toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
@@ -8537,7 +7791,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
@@ -8553,14 +7807,14 @@ var require_stringifyCollection = __commonJS({
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -8608,14 +7862,14 @@ ${indent2}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -8623,7 +7877,7 @@ ${indent2}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity.isNode(item.value) ? item.value : null;
+          const iv = identity2.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -8691,17 +7945,17 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k2 = identity.isScalar(key) ? key.value : key;
-      for (const it2 of items) {
-        if (identity.isPair(it2)) {
-          if (it2.key === key || it2.key === k2)
-            return it2;
-          if (identity.isScalar(it2.key) && it2.key.value === k2)
-            return it2;
+      const k = identity2.isScalar(key) ? key.value : key;
+      for (const it of items) {
+        if (identity2.isPair(it)) {
+          if (it.key === key || it.key === k)
+            return it;
+          if (identity2.isScalar(it.key) && it.key.value === k)
+            return it;
         }
       }
       return void 0;
@@ -8711,7 +7965,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity.MAP, schema);
+        super(identity2.MAP, schema);
         this.items = [];
       }
       /**
@@ -8749,7 +8003,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
+        if (identity2.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -8760,7 +8014,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -8775,16 +8029,16 @@ var require_YAMLMap = __commonJS({
         }
       }
       delete(key) {
-        const it2 = findPair(this.items, key);
-        if (!it2)
+        const it = findPair(this.items, key);
+        if (!it)
           return false;
-        const del = this.items.splice(this.items.indexOf(it2), 1);
+        const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
       get(key, keepScalar) {
-        const it2 = findPair(this.items, key);
-        const node3 = it2?.value;
-        return (!keepScalar && identity.isScalar(node3) ? node3.value : node3) ?? void 0;
+        const it = findPair(this.items, key);
+        const node3 = it?.value;
+        return (!keepScalar && identity2.isScalar(node3) ? node3.value : node3) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -8797,7 +8051,7 @@ var require_YAMLMap = __commonJS({
        * @param {Class} Type - If set, forces the returned collection type
        * @returns Instance of Type, Map, or Object
        */
-      toJSON(_3, ctx, Type) {
+      toJSON(_, ctx, Type) {
         const map2 = Type ? new Type() : ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         if (ctx?.onCreate)
           ctx.onCreate(map2);
@@ -8809,7 +8063,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity.isPair(item))
+          if (!identity2.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -8832,7 +8086,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map2 = {
       collection: "map",
@@ -8840,7 +8094,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
-        if (!identity.isMap(map3))
+        if (!identity2.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
@@ -8857,7 +8111,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
@@ -8865,7 +8119,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity.SEQ, schema);
+        super(identity2.SEQ, schema);
         this.items = [];
       }
       add(value) {
@@ -8890,8 +8144,8 @@ var require_YAMLSeq = __commonJS({
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           return void 0;
-        const it2 = this.items[idx];
-        return !keepScalar && identity.isScalar(it2) ? it2.value : it2;
+        const it = this.items[idx];
+        return !keepScalar && identity2.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -8915,12 +8169,12 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
       }
-      toJSON(_3, ctx) {
+      toJSON(_, ctx) {
         const seq = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq);
@@ -8945,19 +8199,19 @@ var require_YAMLSeq = __commonJS({
         const seq = new this(schema);
         if (obj2 && Symbol.iterator in Object(obj2)) {
           let i = 0;
-          for (let it2 of obj2) {
+          for (let it of obj2) {
             if (typeof replacer === "function") {
-              const key = obj2 instanceof Set ? it2 : String(i++);
-              it2 = replacer.call(obj2, key, it2);
+              const key = obj2 instanceof Set ? it : String(i++);
+              it = replacer.call(obj2, key, it);
             }
-            seq.items.push(createNode.createNode(it2, void 0, ctx));
+            seq.items.push(createNode.createNode(it, void 0, ctx));
           }
         }
         return seq;
       }
     };
     function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+      let idx = identity2.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -8970,7 +8224,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -8978,7 +8232,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity.isSeq(seq2))
+        if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -9066,8 +8320,8 @@ var require_stringifyNumber = __commonJS({
           i = n.length;
           n += ".";
         }
-        let d2 = minFractionDigits - (n.length - i - 1);
-        while (d2-- > 0)
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
           n += "0";
       }
       return n;
@@ -9316,8 +8570,8 @@ var require_binary = __commonJS({
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
-          for (let i = 0, o2 = 0; i < n; ++i, o2 += lineWidth) {
-            lines[i] = str2.substr(o2, lineWidth);
+          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+            lines[i] = str2.substr(o, lineWidth);
           }
           str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
@@ -9332,17 +8586,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity.isSeq(seq)) {
+      if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity.isPair(item))
+          if (identity2.isPair(item))
             continue;
-          else if (identity.isMap(item)) {
+          else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -9350,13 +8604,13 @@ var require_pairs = __commonJS({
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
             if (item.comment) {
-              const cn2 = pair.value ?? pair.key;
-              cn2.comment = cn2.comment ? `${item.comment}
-${cn2.comment}` : item.comment;
+              const cn = pair.value ?? pair.key;
+              cn.comment = cn.comment ? `${item.comment}
+${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -9368,26 +8622,26 @@ ${cn2.comment}` : item.comment;
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
-        for (let it2 of iterable) {
+        for (let it of iterable) {
           if (typeof replacer === "function")
-            it2 = replacer.call(iterable, String(i++), it2);
+            it = replacer.call(iterable, String(i++), it);
           let key, value;
-          if (Array.isArray(it2)) {
-            if (it2.length === 2) {
-              key = it2[0];
-              value = it2[1];
+          if (Array.isArray(it)) {
+            if (it.length === 2) {
+              key = it[0];
+              value = it[1];
             } else
-              throw new TypeError(`Expected [key, value] tuple: ${it2}`);
-          } else if (it2 && it2 instanceof Object) {
-            const keys = Object.keys(it2);
+              throw new TypeError(`Expected [key, value] tuple: ${it}`);
+          } else if (it && it instanceof Object) {
+            const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it2[key];
+              value = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it2;
+            key = it;
           }
           pairs2.items.push(Pair.createPair(key, value, ctx));
         }
@@ -9410,7 +8664,7 @@ ${cn2.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -9429,15 +8683,15 @@ var require_omap = __commonJS({
        * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
        * but TypeScript won't allow widening the signature of a child method.
        */
-      toJSON(_3, ctx) {
+      toJSON(_, ctx) {
         if (!ctx)
-          return super.toJSON(_3);
+          return super.toJSON(_);
         const map2 = /* @__PURE__ */ new Map();
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
           let key, value;
-          if (identity.isPair(pair)) {
+          if (identity2.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -9467,7 +8721,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
+          if (identity2.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -9551,9 +8805,9 @@ var require_float2 = __commonJS({
         const node3 = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f3 = str2.substring(dot + 1).replace(/_/g, "");
-          if (f3[f3.length - 1] === "0")
-            node3.minFractionDigits = f3.length;
+          const f = str2.substring(dot + 1).replace(/_/g, "");
+          if (f[f.length - 1] === "0")
+            node3.minFractionDigits = f.length;
         }
         return node3;
       },
@@ -9648,7 +8902,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -9658,7 +8912,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity.isPair(key))
+        if (identity2.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -9674,7 +8928,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -9686,8 +8940,8 @@ var require_set = __commonJS({
           this.items.push(new Pair.Pair(key));
         }
       }
-      toJSON(_3, ctx) {
-        return super.toJSON(_3, ctx, Set);
+      toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
       }
       toString(ctx, onComment, onChompKeep) {
         if (!ctx)
@@ -9718,7 +8972,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map2, onError) {
-        if (identity.isMap(map2)) {
+        if (identity2.isMap(map2)) {
           if (map2.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map2);
           else
@@ -9742,7 +8996,7 @@ var require_timestamp = __commonJS({
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p2) => res2 * num2(60) + num2(p2), num2(0));
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
       return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node3) {
@@ -9806,10 +9060,10 @@ var require_timestamp = __commonJS({
         let date5 = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
         const tz = match[8];
         if (tz && tz !== "Z") {
-          let d2 = parseSexagesimal(tz, false);
-          if (Math.abs(d2) < 30)
-            d2 *= 60;
-          date5 -= 6e4 * d2;
+          let d = parseSexagesimal(tz, false);
+          if (Math.abs(d) < 30)
+            d *= 60;
+          date5 -= 6e4 * d;
         }
         return new Date(date5);
       },
@@ -9963,12 +9217,12 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var map2 = require_map();
     var seq = require_seq();
     var string6 = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a, b3) => a.key < b3.key ? -1 : a.key > b3.key ? 1 : 0;
+    var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
@@ -9976,9 +9230,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity.MAP, { value: map2.map });
-        Object.defineProperty(this, identity.SCALAR, { value: string6.string });
-        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity2.MAP, { value: map2.map });
+        Object.defineProperty(this, identity2.SCALAR, { value: string6.string });
+        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -9995,7 +9249,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -10016,18 +9270,18 @@ var require_stringifyDocument = __commonJS({
       if (doc.commentBefore) {
         if (lines.length !== 1)
           lines.unshift("");
-        const cs2 = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs2, ""));
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity.isNode(doc.contents)) {
+        if (identity2.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
-            const cs2 = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs2, ""));
+            const cs = commentString(doc.contents.commentBefore);
+            lines.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -10045,12 +9299,12 @@ var require_stringifyDocument = __commonJS({
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
-          const cs2 = commentString(doc.comment);
-          if (cs2.includes("\n")) {
+          const cs = commentString(doc.comment);
+          if (cs.includes("\n")) {
             lines.push("...");
-            lines.push(stringifyComment.indentComment(cs2, ""));
+            lines.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs2}`);
+            lines.push(`... ${cs}`);
           }
         } else {
           lines.push("...");
@@ -10077,7 +9331,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -10092,7 +9346,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -10128,7 +9382,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity.NODE_TYPE]: { value: identity.DOC }
+          [identity2.NODE_TYPE]: { value: identity2.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -10138,7 +9392,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -10149,9 +9403,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path11, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path11, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -10176,7 +9430,7 @@ var require_Document = __commonJS({
           value = replacer.call({ "": value }, "", value);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
-          const keyToStr = (v2) => typeof v2 === "number" || v2 instanceof String || v2 instanceof Number;
+          const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
           const asStr = replacer.filter(keyToStr).map(String);
           if (asStr.length > 0)
             replacer = replacer.concat(asStr);
@@ -10201,7 +9455,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node3 = createNode.createNode(value, tag, ctx);
-        if (flow3 && identity.isCollection(node3))
+        if (flow3 && identity2.isCollection(node3))
           node3.flow = true;
         setAnchors();
         return node3;
@@ -10211,9 +9465,9 @@ var require_Document = __commonJS({
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
       createPair(key, value, options = {}) {
-        const k2 = this.createNode(key, null, options);
-        const v2 = this.createNode(value, null, options);
-        return new Pair.Pair(k2, v2);
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -10226,14 +9480,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection.isEmptyPath(path10)) {
+      deleteIn(path11) {
+        if (Collection.isEmptyPath(path11)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -10241,31 +9495,31 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection.isEmptyPath(path10))
-          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+      getIn(path11, keepScalar) {
+        if (Collection.isEmptyPath(path11))
+          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection.isEmptyPath(path10))
+      hasIn(path11) {
+        if (Collection.isEmptyPath(path11))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -10282,13 +9536,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection.isEmptyPath(path10)) {
+      setIn(path11, value) {
+        if (Collection.isEmptyPath(path11)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path11, value);
         }
       }
       /**
@@ -10372,7 +9626,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity.isCollection(contents))
+      if (identity2.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -10594,22 +9848,22 @@ var require_util_contains_newline = __commonJS({
           if (key.source.includes("\n"))
             return true;
           if (key.end) {
-            for (const st2 of key.end)
-              if (st2.type === "newline")
+            for (const st of key.end)
+              if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it2 of key.items) {
-            for (const st2 of it2.start)
-              if (st2.type === "newline")
+          for (const it of key.items) {
+            for (const st of it.start)
+              if (st.type === "newline")
                 return true;
-            if (it2.sep) {
-              for (const st2 of it2.sep)
-                if (st2.type === "newline")
+            if (it.sep) {
+              for (const st of it.sep)
+                if (st.type === "newline")
                   return true;
             }
-            if (containsNewline(it2.key) || containsNewline(it2.value))
+            if (containsNewline(it.key) || containsNewline(it.value))
               return true;
           }
           return false;
@@ -10643,12 +9897,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function mapIncludes(ctx, items, search2) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b3) => a === b3 || identity.isScalar(a) && identity.isScalar(b3) && a.value === b3.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search2));
     }
     exports.mapIncludes = mapIncludes;
@@ -10770,22 +10024,22 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs2, onError, tag) {
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
       if (ctx.atKey)
         ctx.atKey = false;
-      let offset = bs2.offset;
+      let offset = bs.offset;
       let commentEnd2 = null;
-      for (const { start, value } of bs2.items) {
+      for (const { start, value } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
           next: value,
           offset,
           onError,
-          parentIndent: bs2.indent,
+          parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
@@ -10803,11 +10057,11 @@ var require_resolve_block_seq = __commonJS({
         }
         const node3 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs2.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node3.range[2];
         seq.items.push(node3);
       }
-      seq.range = [bs2.offset, offset, commentEnd2 ?? offset];
+      seq.range = [bs.offset, offset, commentEnd2 ?? offset];
       return seq;
     }
     exports.resolveBlockSeq = resolveBlockSeq;
@@ -10861,7 +10115,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -10926,13 +10180,13 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st2 of start) {
-              switch (st2.type) {
+            loop: for (const st of start) {
+              switch (st.type) {
                 case "comma":
                 case "space":
                   break;
                 case "comment":
-                  prevItemComment = st2.source.substring(1);
+                  prevItemComment = st.source.substring(1);
                   break loop;
                 default:
                   break loop;
@@ -10940,7 +10194,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity.isPair(prev))
+              if (identity2.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -10975,11 +10229,11 @@ var require_resolve_flow_collection = __commonJS({
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
               if (sep)
-                for (const st2 of sep) {
-                  if (st2 === valueProps.found)
+                for (const st of sep) {
+                  if (st === valueProps.found)
                     break;
-                  if (st2.type === "newline") {
-                    onError(st2, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
+                  if (st.type === "newline") {
+                    onError(st, "MULTILINE_IMPLICIT_KEY", "Implicit keys of flow sequence pairs need to be on a single line");
                     break;
                   }
                 }
@@ -11022,19 +10276,19 @@ var require_resolve_flow_collection = __commonJS({
         }
       }
       const expectedEnd = isMap ? "}" : "]";
-      const [ce2, ...ee3] = fc.end;
+      const [ce, ...ee] = fc.end;
       let cePos = offset;
-      if (ce2?.source === expectedEnd)
-        cePos = ce2.offset + ce2.source.length;
+      if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
-        if (ce2 && ce2.source.length !== 1)
-          ee3.unshift(ce2);
+        if (ce && ce.source.length !== 1)
+          ee.unshift(ce);
       }
-      if (ee3.length > 0) {
-        const end = resolveEnd.resolveEnd(ee3, cePos, ctx.options.strict, onError);
+      if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
         if (end.comment) {
           if (coll.comment)
             coll.comment += "\n" + end.comment;
@@ -11055,7 +10309,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -11088,15 +10342,15 @@ var require_compose_collection = __commonJS({
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
-      let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
+      let tag = ctx.schema.tags.find((t) => t.tag === tagName && t.collection === expType);
       if (!tag) {
-        const kt2 = ctx.schema.knownTags[tagName];
-        if (kt2?.collection === expType) {
-          ctx.schema.tags.push(Object.assign({}, kt2, { default: false }));
-          tag = kt2;
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+          ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+          tag = kt;
         } else {
-          if (kt2) {
-            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt2.tag} used for ${expType} collection, but expects ${kt2.collection ?? "scalar"}`, true);
+          if (kt) {
+            onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
           } else {
             onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, true);
           }
@@ -11105,7 +10359,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node3 = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node3 = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node3.range = coll.range;
       node3.tag = tagName;
       if (tag?.format)
@@ -11277,9 +10531,9 @@ var require_resolve_block_scalar = __commonJS({
           default: {
             const message = `Unexpected token in block scalar header: ${token.type}`;
             onError(token, "UNEXPECTED_TOKEN", message);
-            const ts2 = token.source;
-            if (ts2 && typeof ts2 === "string")
-              length += ts2.length;
+            const ts = token.source;
+            if (ts && typeof ts === "string")
+              length += ts.length;
           }
         }
       }
@@ -11288,8 +10542,8 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split = source.split(/\n( *)/);
       const first = split[0];
-      const m2 = first.match(/^( *)/);
-      const line0 = m2?.[1] ? [m2[1], first.slice(m2[1].length)] : ["", first];
+      const m = first.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -11334,12 +10588,12 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
         type: _type,
-        comment: re2.comment,
-        range: [offset, valueEnd, re2.offset]
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
       };
     }
     function plainValue(source, onError) {
@@ -11524,7 +10778,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -11533,17 +10787,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -11563,7 +10817,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema[identity2.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -11576,22 +10830,22 @@ var require_compose_scalar = __commonJS({
       for (const tag of matchWithTest)
         if (tag.test?.test(value))
           return tag;
-      const kt2 = schema.knownTags[tagName];
-      if (kt2 && !kt2.collection) {
-        schema.tags.push(Object.assign({}, kt2, { default: false, test: void 0 }));
-        return kt2;
+      const kt = schema.knownTags[tagName];
+      if (kt && !kt.collection) {
+        schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
+        return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
         if (tag.tag !== compat.tag) {
-          const ts2 = directives.tagString(tag.tag);
-          const cs2 = directives.tagString(compat.tag);
-          const msg = `Value may be parsed as either ${ts2} or ${cs2}`;
+          const ts = directives.tagString(tag.tag);
+          const cs = directives.tagString(compat.tag);
+          const msg = `Value may be parsed as either ${ts} or ${cs}`;
           onError(token, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
@@ -11609,18 +10863,18 @@ var require_util_empty_scalar_position = __commonJS({
       if (before) {
         pos ?? (pos = before.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st2 = before[i];
-          switch (st2.type) {
+          let st = before[i];
+          switch (st.type) {
             case "space":
             case "comment":
             case "newline":
-              offset -= st2.source.length;
+              offset -= st.source.length;
               continue;
           }
-          st2 = before[++i];
-          while (st2?.type === "space") {
-            offset += st2.source.length;
-            st2 = before[++i];
+          st = before[++i];
+          while (st?.type === "space") {
+            offset += st.source.length;
+            st = before[++i];
           }
           break;
         }
@@ -11636,7 +10890,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -11682,7 +10936,7 @@ var require_compose_node = __commonJS({
       node3 ?? (node3 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor2 && node3.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node3) || typeof node3.value !== "string" || node3.tag && node3.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node3) || typeof node3.value !== "string" || node3.tag && node3.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -11726,10 +10980,10 @@ var require_compose_node = __commonJS({
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
-      alias.range = [offset, valueEnd, re2.offset];
-      if (re2.comment)
-        alias.comment = re2.comment;
+      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+      alias.range = [offset, valueEnd, re.offset];
+      if (re.comment)
+        alias.comment = re.comment;
       return alias;
     }
     exports.composeEmptyNode = composeEmptyNode;
@@ -11770,10 +11024,10 @@ var require_compose_doc = __commonJS({
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
-      const re2 = resolveEnd.resolveEnd(end, contentEnd, false, onError);
-      if (re2.comment)
-        doc.comment = re2.comment;
-      doc.range = [offset, contentEnd, re2.offset];
+      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      if (re.comment)
+        doc.comment = re.comment;
+      doc.range = [offset, contentEnd, re.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -11788,7 +11042,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -11850,12 +11104,12 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
-            let it2 = dc.items[0];
-            if (identity.isPair(it2))
-              it2 = it2.key;
-            const cb = it2.commentBefore;
-            it2.commentBefore = cb ? `${comment}
+          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+            let it = dc.items[0];
+            if (identity2.isPair(it))
+              it = it.key;
+            const cb = it.commentBefore;
+            it.commentBefore = cb ? `${comment}
 ${cb}` : comment;
           } else {
             const cb = dc.commentBefore;
@@ -12030,9 +11284,9 @@ var require_cst_scalar = __commonJS({
       switch (source[0]) {
         case "|":
         case ">": {
-          const he2 = source.indexOf("\n");
-          const head = source.substring(0, he2);
-          const body2 = source.substring(he2 + 1) + "\n";
+          const he = source.indexOf("\n");
+          const head = source.substring(0, he);
+          const body2 = source.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
@@ -12093,9 +11347,9 @@ var require_cst_scalar = __commonJS({
       }
     }
     function setBlockScalarValue(token, source) {
-      const he2 = source.indexOf("\n");
-      const head = source.substring(0, he2);
-      const body2 = source.substring(he2 + 1) + "\n";
+      const he = source.indexOf("\n");
+      const head = source.substring(0, he);
+      const body2 = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
@@ -12118,14 +11372,14 @@ var require_cst_scalar = __commonJS({
     }
     function addEndtoBlockProps(props, end) {
       if (end)
-        for (const st2 of end)
-          switch (st2.type) {
+        for (const st of end)
+          switch (st.type) {
             case "space":
             case "comment":
-              props.push(st2);
+              props.push(st);
               break;
             case "newline":
-              props.push(st2);
+              props.push(st);
               return true;
           }
       return false;
@@ -12159,7 +11413,7 @@ var require_cst_scalar = __commonJS({
         }
         default: {
           const indent2 = "indent" in token ? token.indent : -1;
-          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st2) => st2.type === "space" || st2.type === "comment" || st2.type === "newline") : [];
+          const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
@@ -12197,35 +11451,35 @@ var require_cst_stringify = __commonJS({
           let res = token.start.source;
           for (const item of token.items)
             res += stringifyItem(item);
-          for (const st2 of token.end)
-            res += st2.source;
+          for (const st of token.end)
+            res += st.source;
           return res;
         }
         case "document": {
           let res = stringifyItem(token);
           if (token.end)
-            for (const st2 of token.end)
-              res += st2.source;
+            for (const st of token.end)
+              res += st.source;
           return res;
         }
         default: {
           let res = token.source;
           if ("end" in token && token.end)
-            for (const st2 of token.end)
-              res += st2.source;
+            for (const st of token.end)
+              res += st.source;
           return res;
         }
       }
     }
     function stringifyItem({ start, key, sep, value }) {
       let res = "";
-      for (const st2 of start)
-        res += st2.source;
+      for (const st of start)
+        res += st.source;
       if (key)
         res += stringifyToken(key);
       if (sep)
-        for (const st2 of sep)
-          res += st2.source;
+        for (const st of sep)
+          res += st.source;
       if (value)
         res += stringifyToken(value);
       return res;
@@ -12249,9 +11503,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path10) => {
+    visit2.itemAtPath = (cst, path11) => {
       let item = cst;
-      for (const [field, index2] of path10) {
+      for (const [field, index2] of path11) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -12260,23 +11514,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path10) => {
-      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit2.parentCollection = (cst, path11) => {
+      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
+      const field = path11[path11.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path11, item, visitor) {
+      let ctrl = visitor(item, path11);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -12287,10 +11541,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path11);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -12480,8 +11734,8 @@ var require_lexer = __commonJS({
           return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
-          const dt2 = this.buffer.substr(offset, 3);
-          if ((dt2 === "---" || dt2 === "...") && isEmpty2(this.buffer[offset + 3]))
+          const dt = this.buffer.substr(offset, 3);
+          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -12541,14 +11795,14 @@ var require_lexer = __commonJS({
         }
         if (line[0] === "%") {
           let dirEnd = line.length;
-          let cs2 = line.indexOf("#");
-          while (cs2 !== -1) {
-            const ch = line[cs2 - 1];
+          let cs = line.indexOf("#");
+          while (cs !== -1) {
+            const ch = line[cs - 1];
             if (ch === " " || ch === "	") {
-              dirEnd = cs2 - 1;
+              dirEnd = cs - 1;
               break;
             } else {
-              cs2 = line.indexOf("#", cs2 + 1);
+              cs = line.indexOf("#", cs + 1);
             }
           }
           while (true) {
@@ -12735,10 +11989,10 @@ var require_lexer = __commonJS({
         let nl = qb.indexOf("\n", this.pos);
         if (nl !== -1) {
           while (nl !== -1) {
-            const cs2 = this.continueScalar(nl + 1);
-            if (cs2 === -1)
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
               break;
-            nl = qb.indexOf("\n", cs2);
+            nl = qb.indexOf("\n", cs);
           }
           if (nl !== -1) {
             end = nl - (qb[nl - 1] === "\r" ? 2 : 1);
@@ -12801,10 +12055,10 @@ var require_lexer = __commonJS({
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
           do {
-            const cs2 = this.continueScalar(nl + 1);
-            if (cs2 === -1)
+            const cs = this.continueScalar(nl + 1);
+            if (cs === -1)
               break;
-            nl = this.buffer.indexOf("\n", cs2);
+            nl = this.buffer.indexOf("\n", cs);
           } while (nl !== -1);
           if (nl === -1) {
             if (!this.atEnd)
@@ -12863,10 +12117,10 @@ var require_lexer = __commonJS({
             if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
-              const cs2 = this.continueScalar(i + 1);
-              if (cs2 === -1)
+              const cs = this.continueScalar(i + 1);
+              if (cs === -1)
                 break;
-              i = Math.max(i, cs2 - 2);
+              i = Math.max(i, cs - 2);
             }
           } else {
             if (inFlow && flowIndicatorChars.has(ch))
@@ -13061,8 +12315,8 @@ var require_parser2 = __commonJS({
         case "document":
           return parent.start;
         case "block-map": {
-          const it2 = parent.items[parent.items.length - 1];
-          return it2.sep ?? it2.start;
+          const it = parent.items[parent.items.length - 1];
+          return it.sep ?? it.start;
         }
         case "block-seq":
           return parent.items[parent.items.length - 1].start;
@@ -13098,19 +12352,19 @@ var require_parser2 = __commonJS({
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
-        for (const it2 of fc.items) {
-          if (it2.sep && !it2.value && !includesToken(it2.start, "explicit-key-ind") && !includesToken(it2.sep, "map-value-ind")) {
-            if (it2.key)
-              it2.value = it2.key;
-            delete it2.key;
-            if (isFlowToken(it2.value)) {
-              if (it2.value.end)
-                arrayPushArray(it2.value.end, it2.sep);
+        for (const it of fc.items) {
+          if (it.sep && !it.value && !includesToken(it.start, "explicit-key-ind") && !includesToken(it.sep, "map-value-ind")) {
+            if (it.key)
+              it.value = it.key;
+            delete it.key;
+            if (isFlowToken(it.value)) {
+              if (it.value.end)
+                arrayPushArray(it.value.end, it.sep);
               else
-                it2.value.end = it2.sep;
+                it.value.end = it.sep;
             } else
-              arrayPushArray(it2.start, it2.sep);
-            delete it2.sep;
+              arrayPushArray(it.start, it.sep);
+            delete it.sep;
           }
         }
       }
@@ -13205,13 +12459,13 @@ var require_parser2 = __commonJS({
           yield* this.pop();
       }
       get sourceToken() {
-        const st2 = {
+        const st = {
           type: this.type,
           offset: this.offset,
           indent: this.indent,
           source: this.source
         };
-        return st2;
+        return st;
       }
       *step() {
         const top = this.peek(1);
@@ -13275,36 +12529,36 @@ var require_parser2 = __commonJS({
               top.props.push(token);
               break;
             case "block-map": {
-              const it2 = top.items[top.items.length - 1];
-              if (it2.value) {
+              const it = top.items[top.items.length - 1];
+              if (it.value) {
                 top.items.push({ start: [], key: token, sep: [] });
                 this.onKeyLine = true;
                 return;
-              } else if (it2.sep) {
-                it2.value = token;
+              } else if (it.sep) {
+                it.value = token;
               } else {
-                Object.assign(it2, { key: token, sep: [] });
-                this.onKeyLine = !it2.explicitKey;
+                Object.assign(it, { key: token, sep: [] });
+                this.onKeyLine = !it.explicitKey;
                 return;
               }
               break;
             }
             case "block-seq": {
-              const it2 = top.items[top.items.length - 1];
-              if (it2.value)
+              const it = top.items[top.items.length - 1];
+              if (it.value)
                 top.items.push({ start: [], value: token });
               else
-                it2.value = token;
+                it.value = token;
               break;
             }
             case "flow-collection": {
-              const it2 = top.items[top.items.length - 1];
-              if (!it2 || it2.value)
+              const it = top.items[top.items.length - 1];
+              if (!it || it.value)
                 top.items.push({ start: [], key: token, sep: [] });
-              else if (it2.sep)
-                it2.value = token;
+              else if (it.sep)
+                it.value = token;
               else
-                Object.assign(it2, { key: token, sep: [] });
+                Object.assign(it, { key: token, sep: [] });
               return;
             }
             /* istanbul ignore next should not happen */
@@ -13314,7 +12568,7 @@ var require_parser2 = __commonJS({
           }
           if ((top.type === "document" || top.type === "block-map" || top.type === "block-seq") && (token.type === "block-map" || token.type === "block-seq")) {
             const last = token.items[token.items.length - 1];
-            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st2) => st2.type !== "comment" || st2.indent < token.indent))) {
+            if (last && !last.sep && !last.value && last.start.length > 0 && findNonEmptyIndex(last.start) === -1 && (token.indent === 0 || last.start.every((st) => st.type !== "comment" || st.indent < token.indent))) {
               if (top.type === "document")
                 top.end = last.start;
               else
@@ -13436,60 +12690,60 @@ var require_parser2 = __commonJS({
         }
       }
       *blockMap(map2) {
-        const it2 = map2.items[map2.items.length - 1];
+        const it = map2.items[map2.items.length - 1];
         switch (this.type) {
           case "newline":
             this.onKeyLine = false;
-            if (it2.value) {
-              const end = "end" in it2.value ? it2.value.end : void 0;
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
               const last = Array.isArray(end) ? end[end.length - 1] : void 0;
               if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 map2.items.push({ start: [this.sourceToken] });
-            } else if (it2.sep) {
-              it2.sep.push(this.sourceToken);
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
             } else {
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             }
             return;
           case "space":
           case "comment":
-            if (it2.value) {
+            if (it.value) {
               map2.items.push({ start: [this.sourceToken] });
-            } else if (it2.sep) {
-              it2.sep.push(this.sourceToken);
+            } else if (it.sep) {
+              it.sep.push(this.sourceToken);
             } else {
-              if (this.atIndentedComment(it2.start, map2.indent)) {
+              if (this.atIndentedComment(it.start, map2.indent)) {
                 const prev = map2.items[map2.items.length - 2];
                 const end = prev?.value?.end;
                 if (Array.isArray(end)) {
-                  arrayPushArray(end, it2.start);
+                  arrayPushArray(end, it.start);
                   end.push(this.sourceToken);
                   map2.items.pop();
                   return;
                 }
               }
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             }
             return;
         }
         if (this.indent >= map2.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map2.indent;
-          const atNextItem = atMapIndent && (it2.sep || it2.explicitKey) && this.type !== "seq-item-ind";
+          const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
           let start = [];
-          if (atNextItem && it2.sep && !it2.value) {
+          if (atNextItem && it.sep && !it.value) {
             const nl = [];
-            for (let i = 0; i < it2.sep.length; ++i) {
-              const st2 = it2.sep[i];
-              switch (st2.type) {
+            for (let i = 0; i < it.sep.length; ++i) {
+              const st = it.sep[i];
+              switch (st.type) {
                 case "newline":
                   nl.push(i);
                   break;
                 case "space":
                   break;
                 case "comment":
-                  if (st2.indent > map2.indent)
+                  if (st.indent > map2.indent)
                     nl.length = 0;
                   break;
                 default:
@@ -13497,26 +12751,26 @@ var require_parser2 = __commonJS({
               }
             }
             if (nl.length >= 2)
-              start = it2.sep.splice(nl[1]);
+              start = it.sep.splice(nl[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
-              if (atNextItem || it2.value) {
+              if (atNextItem || it.value) {
                 start.push(this.sourceToken);
                 map2.items.push({ start });
                 this.onKeyLine = true;
-              } else if (it2.sep) {
-                it2.sep.push(this.sourceToken);
+              } else if (it.sep) {
+                it.sep.push(this.sourceToken);
               } else {
-                it2.start.push(this.sourceToken);
+                it.start.push(this.sourceToken);
               }
               return;
             case "explicit-key-ind":
-              if (!it2.sep && !it2.explicitKey) {
-                it2.start.push(this.sourceToken);
-                it2.explicitKey = true;
-              } else if (atNextItem || it2.value) {
+              if (!it.sep && !it.explicitKey) {
+                it.start.push(this.sourceToken);
+                it.explicitKey = true;
+              } else if (atNextItem || it.value) {
                 start.push(this.sourceToken);
                 map2.items.push({ start, explicitKey: true });
               } else {
@@ -13530,12 +12784,12 @@ var require_parser2 = __commonJS({
               this.onKeyLine = true;
               return;
             case "map-value-ind":
-              if (it2.explicitKey) {
-                if (!it2.sep) {
-                  if (includesToken(it2.start, "newline")) {
-                    Object.assign(it2, { key: null, sep: [this.sourceToken] });
+              if (it.explicitKey) {
+                if (!it.sep) {
+                  if (includesToken(it.start, "newline")) {
+                    Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start2 = getFirstKeyStartProps(it2.start);
+                    const start2 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
@@ -13543,22 +12797,22 @@ var require_parser2 = __commonJS({
                       items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                     });
                   }
-                } else if (it2.value) {
+                } else if (it.value) {
                   map2.items.push({ start: [], key: null, sep: [this.sourceToken] });
-                } else if (includesToken(it2.sep, "map-value-ind")) {
+                } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
                     items: [{ start, key: null, sep: [this.sourceToken] }]
                   });
-                } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it2.start);
-                  const key = it2.key;
-                  const sep = it2.sep;
+                } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
+                  const start2 = getFirstKeyStartProps(it.start);
+                  const key = it.key;
+                  const sep = it.sep;
                   sep.push(this.sourceToken);
-                  delete it2.key;
-                  delete it2.sep;
+                  delete it.key;
+                  delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
@@ -13566,16 +12820,16 @@ var require_parser2 = __commonJS({
                     items: [{ start: start2, key, sep }]
                   });
                 } else if (start.length > 0) {
-                  it2.sep = it2.sep.concat(start, this.sourceToken);
+                  it.sep = it.sep.concat(start, this.sourceToken);
                 } else {
-                  it2.sep.push(this.sourceToken);
+                  it.sep.push(this.sourceToken);
                 }
               } else {
-                if (!it2.sep) {
-                  Object.assign(it2, { key: null, sep: [this.sourceToken] });
-                } else if (it2.value || atNextItem) {
+                if (!it.sep) {
+                  Object.assign(it, { key: null, sep: [this.sourceToken] });
+                } else if (it.value || atNextItem) {
                   map2.items.push({ start, key: null, sep: [this.sourceToken] });
-                } else if (includesToken(it2.sep, "map-value-ind")) {
+                } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
@@ -13583,7 +12837,7 @@ var require_parser2 = __commonJS({
                     items: [{ start: [], key: null, sep: [this.sourceToken] }]
                   });
                 } else {
-                  it2.sep.push(this.sourceToken);
+                  it.sep.push(this.sourceToken);
                 }
               }
               this.onKeyLine = true;
@@ -13592,14 +12846,14 @@ var require_parser2 = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs2 = this.flowScalar(this.type);
-              if (atNextItem || it2.value) {
-                map2.items.push({ start, key: fs2, sep: [] });
+              const fs = this.flowScalar(this.type);
+              if (atNextItem || it.value) {
+                map2.items.push({ start, key: fs, sep: [] });
                 this.onKeyLine = true;
-              } else if (it2.sep) {
-                this.stack.push(fs2);
+              } else if (it.sep) {
+                this.stack.push(fs);
               } else {
-                Object.assign(it2, { key: fs2, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -13608,7 +12862,7 @@ var require_parser2 = __commonJS({
               const bv = this.startBlockValue(map2);
               if (bv) {
                 if (bv.type === "block-seq") {
-                  if (!it2.explicitKey && it2.sep && !includesToken(it2.sep, "newline")) {
+                  if (!it.explicitKey && it.sep && !includesToken(it.sep, "newline")) {
                     yield* this.pop({
                       type: "error",
                       offset: this.offset,
@@ -13630,50 +12884,50 @@ var require_parser2 = __commonJS({
         yield* this.step();
       }
       *blockSequence(seq) {
-        const it2 = seq.items[seq.items.length - 1];
+        const it = seq.items[seq.items.length - 1];
         switch (this.type) {
           case "newline":
-            if (it2.value) {
-              const end = "end" in it2.value ? it2.value.end : void 0;
+            if (it.value) {
+              const end = "end" in it.value ? it.value.end : void 0;
               const last = Array.isArray(end) ? end[end.length - 1] : void 0;
               if (last?.type === "comment")
                 end?.push(this.sourceToken);
               else
                 seq.items.push({ start: [this.sourceToken] });
             } else
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             return;
           case "space":
           case "comment":
-            if (it2.value)
+            if (it.value)
               seq.items.push({ start: [this.sourceToken] });
             else {
-              if (this.atIndentedComment(it2.start, seq.indent)) {
+              if (this.atIndentedComment(it.start, seq.indent)) {
                 const prev = seq.items[seq.items.length - 2];
                 const end = prev?.value?.end;
                 if (Array.isArray(end)) {
-                  arrayPushArray(end, it2.start);
+                  arrayPushArray(end, it.start);
                   end.push(this.sourceToken);
                   seq.items.pop();
                   return;
                 }
               }
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             }
             return;
           case "anchor":
           case "tag":
-            if (it2.value || this.indent <= seq.indent)
+            if (it.value || this.indent <= seq.indent)
               break;
-            it2.start.push(this.sourceToken);
+            it.start.push(this.sourceToken);
             return;
           case "seq-item-ind":
             if (this.indent !== seq.indent)
               break;
-            if (it2.value || includesToken(it2.start, "seq-item-ind"))
+            if (it.value || includesToken(it.start, "seq-item-ind"))
               seq.items.push({ start: [this.sourceToken] });
             else
-              it2.start.push(this.sourceToken);
+              it.start.push(this.sourceToken);
             return;
         }
         if (this.indent > seq.indent) {
@@ -13687,7 +12941,7 @@ var require_parser2 = __commonJS({
         yield* this.step();
       }
       *flowCollection(fc) {
-        const it2 = fc.items[fc.items.length - 1];
+        const it = fc.items[fc.items.length - 1];
         if (this.type === "flow-error-end") {
           let top;
           do {
@@ -13698,42 +12952,42 @@ var require_parser2 = __commonJS({
           switch (this.type) {
             case "comma":
             case "explicit-key-ind":
-              if (!it2 || it2.sep)
+              if (!it || it.sep)
                 fc.items.push({ start: [this.sourceToken] });
               else
-                it2.start.push(this.sourceToken);
+                it.start.push(this.sourceToken);
               return;
             case "map-value-ind":
-              if (!it2 || it2.value)
+              if (!it || it.value)
                 fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
-              else if (it2.sep)
-                it2.sep.push(this.sourceToken);
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
               else
-                Object.assign(it2, { key: null, sep: [this.sourceToken] });
+                Object.assign(it, { key: null, sep: [this.sourceToken] });
               return;
             case "space":
             case "comment":
             case "newline":
             case "anchor":
             case "tag":
-              if (!it2 || it2.value)
+              if (!it || it.value)
                 fc.items.push({ start: [this.sourceToken] });
-              else if (it2.sep)
-                it2.sep.push(this.sourceToken);
+              else if (it.sep)
+                it.sep.push(this.sourceToken);
               else
-                it2.start.push(this.sourceToken);
+                it.start.push(this.sourceToken);
               return;
             case "alias":
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs2 = this.flowScalar(this.type);
-              if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs2, sep: [] });
-              else if (it2.sep)
-                this.stack.push(fs2);
+              const fs = this.flowScalar(this.type);
+              if (!it || it.value)
+                fc.items.push({ start: [], key: fs, sep: [] });
+              else if (it.sep)
+                this.stack.push(fs);
               else
-                Object.assign(it2, { key: fs2, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -13850,7 +13104,7 @@ var require_parser2 = __commonJS({
           return false;
         if (this.indent <= indent2)
           return false;
-        return start.every((st2) => st2.type === "newline" || st2.type === "space");
+        return start.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -13900,7 +13154,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors();
     var log = require_log2();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser2();
     function parseOptions(options) {
@@ -13978,7 +13232,7 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
+      if (identity2.isDocument(value) && !_replacer)
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
@@ -13990,7 +13244,7 @@ var require_public_api = __commonJS({
 });
 
 // node_modules/yaml/dist/index.js
-var require_dist3 = __commonJS({
+var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
@@ -13998,7 +13252,7 @@ var require_dist3 = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -14016,14 +13270,14 @@ var require_dist3 = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity.isAlias;
-    exports.isCollection = identity.isCollection;
-    exports.isDocument = identity.isDocument;
-    exports.isMap = identity.isMap;
-    exports.isNode = identity.isNode;
-    exports.isPair = identity.isPair;
-    exports.isScalar = identity.isScalar;
-    exports.isSeq = identity.isSeq;
+    exports.isAlias = identity2.isAlias;
+    exports.isCollection = identity2.isCollection;
+    exports.isDocument = identity2.isDocument;
+    exports.isMap = identity2.isMap;
+    exports.isNode = identity2.isNode;
+    exports.isPair = identity2.isPair;
+    exports.isScalar = identity2.isScalar;
+    exports.isSeq = identity2.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -14120,7 +13374,7 @@ function redact(text5, secrets) {
   return out;
 }
 
-// src/log-safety.ts
+// src/security/log-safety.ts
 import { randomBytes } from "node:crypto";
 var STOP = "stop-commands";
 function stopToken(text5) {
@@ -14156,87 +13410,7 @@ function containsFolded(text5, token) {
   return text5.toUpperCase().includes(token.toUpperCase()) || text5.toLowerCase().includes(token.toLowerCase());
 }
 
-// src/redact.ts
-var MIN_SECRET_LENGTH = 4;
-var MIN_ENCODED_SECRET_LENGTH = 8;
-var REDACTION_KINDS = [
-  "secret",
-  "github-pat",
-  "github-token",
-  "anthropic-key",
-  "openai-key",
-  "aws-access-key-id",
-  "jwt",
-  "slack-token"
-];
-var redactionMarker = (kind) => `[REDACTED:${kind}]`;
-var MARKER = String.raw`\[REDACTED:(?:${REDACTION_KINDS.join("|")})\]`;
-var START = "(?<![A-Za-z0-9])";
-var hasDigitAndLetter = (match) => /[0-9]/.test(match.slice(3)) && /[A-Za-z]/.test(match.slice(3));
-var TOKEN_RULES = [
-  // Fine-grained PAT: github_pat_ + 22 + _ + 59 (longer accepted: the format may grow).
-  { kind: "github-pat", source: "github_pat_[A-Za-z0-9]{22,}_[A-Za-z0-9]{59,}" },
-  // ghp_ personal, gho_ OAuth, ghu_ user-to-server, ghs_ server-to-server (GITHUB_TOKEN), ghr_ refresh.
-  { kind: "github-token", source: "gh[pousr]_[A-Za-z0-9]{36,}" },
-  { kind: "anthropic-key", source: "sk-ant-[A-Za-z0-9_-]{20,}", accept: hasDigitAndLetter },
-  // sk-…, sk-proj-…, sk-svcacct-…, sk-admin-…: the body runs over the second prefix too.
-  { kind: "openai-key", source: "sk-[A-Za-z0-9_-]{20,}", accept: hasDigitAndLetter },
-  // Long-term (AKIA) and temporary (ASIA) access key ids; exactly 20 characters.
-  { kind: "aws-access-key-id", source: "(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])" },
-  // header.payload.signature, both JSON objects (`{"` is `eyJ` in base64url); alg none has no signature.
-  { kind: "jwt", source: String.raw`eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*` },
-  { kind: "slack-token", source: "xox[abprs]-[A-Za-z0-9-]{10,}" }
-];
-var TOKEN_PATTERN = new RegExp(`(${MARKER})|${START}(?:${TOKEN_RULES.map((r2) => `(${r2.source})`).join("|")})`, "g");
-function redactSecrets(text5, knownSecrets2) {
-  return secretRedactor(knownSecrets2)(text5);
-}
-function secretRedactor(knownSecrets2) {
-  const known = knownPattern(knownSecrets2);
-  const marker = redactionMarker("secret");
-  return (text5) => redactTokens(known ? text5.replace(known, (match, existing) => existing ?? marker) : text5);
-}
-function secretForms(secret) {
-  if (secret.trim().length < MIN_SECRET_LENGTH) return [];
-  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
-  if (secret.length >= MIN_ENCODED_SECRET_LENGTH) {
-    const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
-    forms.push(b64(`x-access-token:${secret}`), b64(secret), b64(`${secret}:`), b64(`:${secret}`));
-    forms.push(...base64Cores(Buffer.from(secret, "utf8")));
-  }
-  const all2 = forms.flatMap((form) => [form, toBase64Url(form)]);
-  return [...new Set(all2)].sort((a, b3) => b3.length - a.length);
-}
-function base64Cores(bytes) {
-  const cores = [];
-  for (let offset = 0; offset < 3; offset++) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
-    const first = Math.ceil(8 * offset / 6);
-    const end = Math.floor(8 * (offset + bytes.length) / 6);
-    cores.push(encoded.slice(first, end));
-  }
-  return cores;
-}
-var toBase64Url = (s) => s.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-function knownPattern(knownSecrets2) {
-  const forms = [...new Set(knownSecrets2.flatMap(secretForms))].sort((a, b3) => b3.length - a.length);
-  if (forms.length === 0) return null;
-  return new RegExp(`(${MARKER})|(?:${forms.map(escapeRegExp).join("|")})`, "g");
-}
-function redactTokens(text5) {
-  return text5.replace(TOKEN_PATTERN, (match, existing, ...rest) => {
-    if (existing !== void 0) return match;
-    const index2 = rest.findIndex((group, i) => i < TOKEN_RULES.length && group !== void 0);
-    const rule = TOKEN_RULES[index2];
-    if (rule === void 0 || rule.accept && !rule.accept(match)) return match;
-    return redactionMarker(rule.kind);
-  });
-}
-function escapeRegExp(text5) {
-  return text5.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-}
-
-// src/runner-secrets.ts
+// src/security/runner-secrets.ts
 import { existsSync } from "node:fs";
 var MIN_RUNNER_CREDENTIAL_LENGTH = 8;
 var MIN_LINE_LENGTH = 16;
@@ -14298,8 +13472,96 @@ function urlPassword(value) {
   return [.../* @__PURE__ */ new Set([url2.password, decoded])];
 }
 
+// src/planning/secrets.ts
+var MIN_FORWARDED_SECRET_LENGTH = 8;
+function knownSecrets(settings, env = process.env) {
+  const forwarded = settings.agentEnv.map((name) => env[name] ?? "").filter((value) => value.trim().length >= MIN_FORWARDED_SECRET_LENGTH);
+  const all2 = [settings.serverToken, settings.githubToken, ...forwarded, ...runnerCredentials(env)];
+  return [...new Set(all2.filter((secret) => Boolean(secret)))];
+}
+
+// src/security/redact.ts
+var MIN_SECRET_LENGTH = 4;
+var MIN_ENCODED_SECRET_LENGTH = 8;
+var REDACTION_KINDS = [
+  "secret",
+  "github-pat",
+  "github-token",
+  "anthropic-key",
+  "openai-key",
+  "aws-access-key-id",
+  "jwt",
+  "slack-token"
+];
+var redactionMarker = (kind) => `[REDACTED:${kind}]`;
+var MARKER = String.raw`\[REDACTED:(?:${REDACTION_KINDS.join("|")})\]`;
+var START = "(?<![A-Za-z0-9])";
+var hasDigitAndLetter = (match) => /[0-9]/.test(match.slice(3)) && /[A-Za-z]/.test(match.slice(3));
+var TOKEN_RULES = [
+  // Fine-grained PAT: github_pat_ + 22 + _ + 59 (longer accepted: the format may grow).
+  { kind: "github-pat", source: "github_pat_[A-Za-z0-9]{22,}_[A-Za-z0-9]{59,}" },
+  // ghp_ personal, gho_ OAuth, ghu_ user-to-server, ghs_ server-to-server (GITHUB_TOKEN), ghr_ refresh.
+  { kind: "github-token", source: "gh[pousr]_[A-Za-z0-9]{36,}" },
+  { kind: "anthropic-key", source: "sk-ant-[A-Za-z0-9_-]{20,}", accept: hasDigitAndLetter },
+  // sk-…, sk-proj-…, sk-svcacct-…, sk-admin-…: the body runs over the second prefix too.
+  { kind: "openai-key", source: "sk-[A-Za-z0-9_-]{20,}", accept: hasDigitAndLetter },
+  // Long-term (AKIA) and temporary (ASIA) access key ids; exactly 20 characters.
+  { kind: "aws-access-key-id", source: "(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])" },
+  // header.payload.signature, both JSON objects (`{"` is `eyJ` in base64url); alg none has no signature.
+  { kind: "jwt", source: String.raw`eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*` },
+  { kind: "slack-token", source: "xox[abprs]-[A-Za-z0-9-]{10,}" }
+];
+var TOKEN_PATTERN = new RegExp(`(${MARKER})|${START}(?:${TOKEN_RULES.map((r) => `(${r.source})`).join("|")})`, "g");
+function redactSecrets(text5, knownSecrets2) {
+  return secretRedactor(knownSecrets2)(text5);
+}
+function secretRedactor(knownSecrets2) {
+  const known = knownPattern(knownSecrets2);
+  const marker = redactionMarker("secret");
+  return (text5) => redactTokens(known ? text5.replace(known, (match, existing) => existing ?? marker) : text5);
+}
+function secretForms(secret) {
+  if (secret.trim().length < MIN_SECRET_LENGTH) return [];
+  const forms = [secret, JSON.stringify(secret).slice(1, -1)];
+  if (secret.length >= MIN_ENCODED_SECRET_LENGTH) {
+    const b64 = (s) => Buffer.from(s, "utf8").toString("base64");
+    forms.push(b64(`x-access-token:${secret}`), b64(secret), b64(`${secret}:`), b64(`:${secret}`));
+    forms.push(...base64Cores(Buffer.from(secret, "utf8")));
+  }
+  const all2 = forms.flatMap((form) => [form, toBase64Url(form)]);
+  return [...new Set(all2)].sort((a, b) => b.length - a.length);
+}
+function base64Cores(bytes) {
+  const cores = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const first = Math.ceil(8 * offset / 6);
+    const end = Math.floor(8 * (offset + bytes.length) / 6);
+    cores.push(encoded.slice(first, end));
+  }
+  return cores;
+}
+var toBase64Url = (s) => s.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+function knownPattern(knownSecrets2) {
+  const forms = [...new Set(knownSecrets2.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  if (forms.length === 0) return null;
+  return new RegExp(`(${MARKER})|(?:${forms.map(escapeRegExp).join("|")})`, "g");
+}
+function redactTokens(text5) {
+  return text5.replace(TOKEN_PATTERN, (match, existing, ...rest) => {
+    if (existing !== void 0) return match;
+    const index2 = rest.findIndex((group, i) => i < TOKEN_RULES.length && group !== void 0);
+    const rule = TOKEN_RULES[index2];
+    if (rule === void 0 || rule.accept && !rule.accept(match)) return match;
+    return redactionMarker(rule.kind);
+  });
+}
+function escapeRegExp(text5) {
+  return text5.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
 // src/settings.ts
-import path2 from "node:path";
+import path3 from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -14975,17 +14237,17 @@ function assertIs(_arg) {
 function assertNever(_x) {
   throw new Error("Unexpected value in exhaustive check");
 }
-function assert(_3) {
+function assert(_) {
 }
 function getEnumValues(entries2) {
-  const numericValues = Object.values(entries2).filter((v2) => typeof v2 === "number");
-  const values = Object.entries(entries2).filter(([k2, _3]) => numericValues.indexOf(+k2) === -1).map(([_3, v2]) => v2);
+  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
+  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
 }
-function jsonStringifyReplacer(_3, value) {
+function jsonStringifyReplacer(_, value) {
   if (typeof value === "bigint")
     return value.toString();
   return value;
@@ -15037,9 +14299,9 @@ function defineLazy(object2, key, getter) {
       }
       return value;
     },
-    set(v2) {
+    set(v) {
       Object.defineProperty(object2, key, {
-        value: v2
+        value: v
         // configurable: true,
       });
     },
@@ -15118,10 +14380,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj2, path10) {
-  if (!path10)
+function getElementAtPath(obj2, path11) {
+  if (!path11)
     return obj2;
-  return path10.reduce((acc, key) => acc?.[key], obj2);
+  return path11.reduce((acc, key) => acc?.[key], obj2);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -15161,17 +14423,17 @@ var allowsEval = /* @__PURE__ */ cached(() => {
     return false;
   }
   try {
-    const F3 = Function;
-    new F3("");
+    const F = Function;
+    new F("");
     return true;
-  } catch (_3) {
+  } catch (_) {
     return false;
   }
 });
-function isPlainObject(o2) {
-  if (isObject(o2) === false)
+function isPlainObject(o) {
+  if (isObject(o) === false)
     return false;
-  const ctor = o2.constructor;
+  const ctor = o.constructor;
   if (ctor === void 0)
     return true;
   if (typeof ctor !== "function")
@@ -15184,16 +14446,16 @@ function isPlainObject(o2) {
   }
   return true;
 }
-function shallowClone(o2) {
-  if (isPlainObject(o2))
-    return { ...o2 };
-  if (Array.isArray(o2))
-    return [...o2];
-  if (o2 instanceof Map)
-    return new Map(o2);
-  if (o2 instanceof Set)
-    return new Set(o2);
-  return o2;
+function shallowClone(o) {
+  if (isPlainObject(o))
+    return { ...o };
+  if (Array.isArray(o))
+    return [...o];
+  if (o instanceof Map)
+    return new Map(o);
+  if (o instanceof Set)
+    return new Set(o);
+  return o;
 }
 function numKeys(data) {
   let keyCount = 0;
@@ -15205,8 +14467,8 @@ function numKeys(data) {
   return keyCount;
 }
 var getParsedType = (data) => {
-  const t2 = typeof data;
-  switch (t2) {
+  const t = typeof data;
+  switch (t) {
     case "undefined":
       return "undefined";
     case "string":
@@ -15245,7 +14507,7 @@ var getParsedType = (data) => {
       }
       return "object";
     default:
-      throw new Error(`Unknown data type: ${t2}`);
+      throw new Error(`Unknown data type: ${t}`);
   }
 };
 var propertyKeyTypes = /* @__PURE__ */ new Set(["string", "number", "symbol"]);
@@ -15285,31 +14547,31 @@ function normalizeParams(_params) {
 function createTransparentProxy(getter) {
   let target;
   return new Proxy({}, {
-    get(_3, prop, receiver) {
+    get(_, prop, receiver) {
       target ?? (target = getter());
       return Reflect.get(target, prop, receiver);
     },
-    set(_3, prop, value, receiver) {
+    set(_, prop, value, receiver) {
       target ?? (target = getter());
       return Reflect.set(target, prop, value, receiver);
     },
-    has(_3, prop) {
+    has(_, prop) {
       target ?? (target = getter());
       return Reflect.has(target, prop);
     },
-    deleteProperty(_3, prop) {
+    deleteProperty(_, prop) {
       target ?? (target = getter());
       return Reflect.deleteProperty(target, prop);
     },
-    ownKeys(_3) {
+    ownKeys(_) {
       target ?? (target = getter());
       return Reflect.ownKeys(target);
     },
-    getOwnPropertyDescriptor(_3, prop) {
+    getOwnPropertyDescriptor(_, prop) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_3, prop, descriptor) {
+    defineProperty(_, prop, descriptor) {
       target ?? (target = getter());
       return Reflect.defineProperty(target, prop, descriptor);
     }
@@ -15323,8 +14585,8 @@ function stringifyPrimitive(value) {
   return `${value}`;
 }
 function optionalKeys(shape) {
-  return Object.keys(shape).filter((k2) => {
-    return shape[k2]._zod.optin !== void 0 && shape[k2]._zod.optout === "optional";
+  return Object.keys(shape).filter((k) => {
+    return shape[k]._zod.optin !== void 0 && shape[k]._zod.optout === "optional";
   });
 }
 var NUMBER_FORMAT_RANGES = /* @__PURE__ */ (() => ({
@@ -15401,8 +14663,8 @@ function safeExtend(schema, shape) {
   }
   return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
 }
-function merge(a, b3) {
-  if (!b3?._zod?.def) {
+function merge(a, b) {
+  if (!b?._zod?.def) {
     throw new Error("Invalid input to merge: expected an object schema. To merge a plain shape, use `.extend()`.");
   }
   if (a._zod.def.checks?.length) {
@@ -15410,13 +14672,13 @@ function merge(a, b3) {
   }
   const newShape = {};
   mirrorShape(newShape, a, Reflect.ownKeys(sourceShape(a)));
-  mirrorShape(newShape, b3, Reflect.ownKeys(sourceShape(b3)));
+  mirrorShape(newShape, b, Reflect.ownKeys(sourceShape(b)));
   const def = mergeDefs(a._zod.def, {
     shape: newShape,
     get catchall() {
-      return b3._zod.def.catchall;
+      return b._zod.def.catchall;
     },
-    checks: b3._zod.def.checks ?? []
+    checks: b._zod.def.checks ?? []
   });
   return clone(a, def);
 }
@@ -15441,31 +14703,31 @@ function required(Class2, schema, mask) {
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
-function aborted(x3, startIndex = 0) {
-  if (x3.aborted === true)
+function aborted(x, startIndex = 0) {
+  if (x.aborted === true)
     return true;
-  for (let i = startIndex; i < x3.issues.length; i++) {
-    if (x3.issues[i]?.continue !== true) {
+  for (let i = startIndex; i < x.issues.length; i++) {
+    if (x.issues[i]?.continue !== true) {
       return true;
     }
   }
   return false;
 }
-function explicitlyAborted(x3, startIndex = 0) {
-  if (x3.aborted === true)
+function explicitlyAborted(x, startIndex = 0) {
+  if (x.aborted === true)
     return true;
-  for (let i = startIndex; i < x3.issues.length; i++) {
-    if (x3.issues[i]?.continue === false) {
+  for (let i = startIndex; i < x.issues.length; i++) {
+    if (x.issues[i]?.continue === false) {
       return true;
     }
   }
   return false;
 }
-function prefixIssues(path10, issues) {
+function prefixIssues(path11, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path10);
+    iss.path.unshift(path11);
     return iss;
   });
 }
@@ -15475,10 +14737,10 @@ function unwrapMessage(message) {
 function sizeCaps(defChecks) {
   const caps = [];
   for (const ch of defChecks ?? []) {
-    const d2 = ch._zod.def;
-    if (!/_(length|size)$|_equals$/.test(d2.check))
+    const d = ch._zod.def;
+    if (!/_(length|size)$|_equals$/.test(d.check))
       break;
-    const max = d2.maximum ?? d2.length ?? d2.size;
+    const max = d.maximum ?? d.length ?? d.size;
     if (max >= 0)
       caps.push([max, ch]);
   }
@@ -15502,10 +14764,10 @@ function finalizeIssue(iss, ctx, config2) {
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
   const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
-  for (const k2 of Object.keys(iss)) {
-    if (k2 === "inst" || k2 === "schema" || k2 === "continue" || k2 === "input" || k2 === "__proto__")
+  for (const k of Object.keys(iss)) {
+    if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
       continue;
-    full[k2] = iss[k2];
+    full[k] = iss[k];
   }
   full.path ?? (full.path = []);
   full.message = message;
@@ -15545,8 +14807,8 @@ function getLengthableOrigin(input2) {
   return "unknown";
 }
 function parsedType(data) {
-  const t2 = typeof data;
-  switch (t2) {
+  const t = typeof data;
+  switch (t) {
     case "number": {
       return Number.isNaN(data) ? "nan" : "number";
     }
@@ -15563,7 +14825,7 @@ function parsedType(data) {
       }
     }
   }
-  return t2;
+  return t;
 }
 function issue(...args) {
   const [iss, input2, inst] = args;
@@ -15578,8 +14840,8 @@ function issue(...args) {
   return { ...iss };
 }
 function cleanEnum(obj2) {
-  return Object.entries(obj2).filter(([k2, _3]) => {
-    return Number.isNaN(Number.parseInt(k2, 10));
+  return Object.entries(obj2).filter(([k, _]) => {
+    return Number.isNaN(Number.parseInt(k, 10));
   }).map((el) => el[1]);
 }
 function base64ToUint8Array(base643) {
@@ -15617,7 +14879,7 @@ function hexToUint8Array(hex3) {
   return bytes;
 }
 function uint8ArrayToHex(bytes) {
-  return Array.from(bytes).map((b3) => b3.toString(16).padStart(2, "0")).join("");
+  return Array.from(bytes).map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 var Class = class {
   constructor(..._args) {
@@ -15656,11 +14918,11 @@ function derived(computes, table) {
   }
   return table;
 }
-function defineBound(proto, key, fn2) {
+function defineBound(proto, key, fn) {
   Object.defineProperty(proto, key, {
     configurable: true,
     get() {
-      return this == null ? fn2 : own(this, key, fn2.bind(this));
+      return this == null ? fn : own(this, key, fn.bind(this));
     },
     set(value) {
       own(this, key, value);
@@ -15732,9 +14994,9 @@ function installLazyProp(inst, key, make, enumerable) {
 }
 var CONSTANT_CATCH = "~constantCatch";
 function constantCatch(value) {
-  const fn2 = () => value;
-  fn2[CONSTANT_CATCH] = true;
-  return fn2;
+  const fn = () => value;
+  fn[CONSTANT_CATCH] = true;
+  return fn;
 }
 
 // node_modules/zod/v4/core/core.js
@@ -15745,12 +15007,12 @@ var NEVER = /* @__PURE__ */ Object.freeze({
 var _zodDesc = { value: void 0, enumerable: false };
 var _E = "captureStackTrace" in Error ? Error : null;
 function newError(Definition) {
-  const E3 = _E;
-  if (E3) {
-    const saved = E3.stackTraceLimit;
+  const E = _E;
+  if (E) {
+    const saved = E.stackTraceLimit;
     if (typeof saved === "number") {
       try {
-        E3.stackTraceLimit = 0;
+        E.stackTraceLimit = 0;
       } catch {
         _E = null;
         return new Definition();
@@ -15758,7 +15020,7 @@ function newError(Definition) {
       try {
         return new Definition();
       } finally {
-        E3.stackTraceLimit = saved;
+        E.stackTraceLimit = saved;
       }
     }
   }
@@ -15769,7 +15031,7 @@ function $constructor(name, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
-    this.constr = _3;
+    this.constr = _;
     this.traits = /* @__PURE__ */ new Set();
   }
   Internals.prototype = zodProto;
@@ -15800,12 +15062,12 @@ function $constructor(name, initializer3, proto, params) {
         members(target, protoMembers);
       }
     }
-    const proto2 = _3.prototype;
-    for (const k2 in proto2) {
-      if (!Object.prototype.hasOwnProperty.call(proto2, k2))
+    const proto2 = _.prototype;
+    for (const k in proto2) {
+      if (!Object.prototype.hasOwnProperty.call(proto2, k))
         continue;
-      if (!(k2 in inst)) {
-        inst[k2] = proto2[k2].bind(inst);
+      if (!(k in inst)) {
+        inst[k] = proto2[k].bind(inst);
       }
     }
   }
@@ -15813,13 +15075,13 @@ function $constructor(name, initializer3, proto, params) {
   class Definition extends Parent {
   }
   Object.defineProperty(Definition, "name", { value: name });
-  function _3(def) {
+  function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
-      for (const fn2 of deferred) {
-        fn2();
+      for (const fn of deferred) {
+        fn();
       }
       inst._zod.deferred = void 0;
     }
@@ -15828,16 +15090,16 @@ function $constructor(name, initializer3, proto, params) {
       pp(inst);
     return inst;
   }
-  Object.defineProperty(_3, "init", { value: init });
-  Object.defineProperty(_3, Symbol.hasInstance, {
+  Object.defineProperty(_, "init", { value: init });
+  Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
       return inst?._zod?.traits?.has(name);
     }
   });
-  Object.defineProperty(_3, "name", { value: name });
-  return _3;
+  Object.defineProperty(_, "name", { value: name });
+  return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
 var $ZodAsyncError = class extends Error {
@@ -15927,16 +15189,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path10 = []) => {
+  const processError = (error63, path11 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path10, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path11, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
       } else {
-        const fullpath = [...path10, ...issue2.path];
+        const fullpath = [...path11, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -15975,17 +15237,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path10 = []) => {
+  const processError = (error63, path11 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path10, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path11, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path11, ...issue2.path]);
       } else {
-        const fullpath = [...path10, ...issue2.path];
+        const fullpath = [...path11, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -16024,8 +15286,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path10) {
+  const path11 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path11) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -16042,7 +15304,7 @@ function toDotPath(_path) {
 }
 function prettifyError(error62) {
   const lines = [];
-  const issues = [...error62.issues].sort((a, b3) => (a.path ?? []).length - (b3.path ?? []).length);
+  const issues = [...error62.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
   for (const issue2 of issues) {
     lines.push(`\u2716 ${issue2.message}`);
     if (issue2.path?.length)
@@ -16056,7 +15318,7 @@ function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
 var _parse = (_Err) => {
-  const fn2 = (schema, value, _ctx, _params) => {
+  const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
     const result = schema._zod.run({ value, issues: [] }, ctx);
     if (result instanceof Promise) {
@@ -16064,28 +15326,28 @@ var _parse = (_Err) => {
     }
     if (result.issues.length) {
       const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-      captureStackTrace(e, _params?.callee ?? fn2);
+      captureStackTrace(e, _params?.callee ?? fn);
       throw e;
     }
     return result.value;
   };
-  return fn2;
+  return fn;
 };
 var parse = /* @__PURE__ */ _parse($ZodRealError);
 var _parseAsync = (_Err) => {
-  const fn2 = async (schema, value, _ctx, params) => {
+  const fn = async (schema, value, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
     let result = schema._zod.run({ value, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
       const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-      captureStackTrace(e, params?.callee ?? fn2);
+      captureStackTrace(e, params?.callee ?? fn);
       throw e;
     }
     return result.value;
   };
-  return fn2;
+  return fn;
 };
 var parseAsync = /* @__PURE__ */ _parseAsync($ZodRealError);
 var _safeParse = (_Err) => (schema, value, _ctx) => {
@@ -16160,36 +15422,36 @@ var validateAsync = async (schema, value, _ctx) => {
 };
 var _encode = (_Err) => {
   const parse4 = _parse(_Err);
-  const fn2 = (schema, value, _ctx, _params) => {
+  const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx, finalizeParams(fn2, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
-  return fn2;
+  return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
   const parse4 = _parse(_Err);
-  const fn2 = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn2, _params));
+  const fn = (schema, value, _ctx, _params) => {
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
-  return fn2;
+  return fn;
 };
 var decode = /* @__PURE__ */ _decode($ZodRealError);
 var _encodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn2 = async (schema, value, _ctx, _params) => {
+  const fn = async (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return await parseAsync3(schema, value, ctx, finalizeParams(fn2, _params));
+    return await parseAsync3(schema, value, ctx, finalizeParams(fn, _params));
   };
-  return fn2;
+  return fn;
 };
 var encodeAsync = /* @__PURE__ */ _encodeAsync($ZodRealError);
 var _decodeAsync = (_Err) => {
   const parseAsync3 = _parseAsync(_Err);
-  const fn2 = async (schema, value, _ctx, _params) => {
-    return await parseAsync3(schema, value, _ctx, finalizeParams(fn2, _params));
+  const fn = async (schema, value, _ctx, _params) => {
+    return await parseAsync3(schema, value, _ctx, finalizeParams(fn, _params));
   };
-  return fn2;
+  return fn;
 };
 var decodeAsync = /* @__PURE__ */ _decodeAsync($ZodRealError);
 var _safeEncode = (_Err) => (schema, value, _ctx) => {
@@ -16868,10 +16130,10 @@ var Doc = class {
     this.closed = closed;
   }
   // the compiler catches a child's throw and keeps writing into this doc, so the indent has to unwind with it
-  indented(fn2) {
+  indented(fn) {
     this.indent += 1;
     try {
-      fn2(this);
+      fn(this);
     } finally {
       this.indent -= 1;
     }
@@ -16883,17 +16145,17 @@ var Doc = class {
       return;
     }
     const content3 = arg;
-    const lines = content3.split("\n").filter((x3) => x3);
-    const minIndent = Math.min(...lines.map((x3) => x3.length - x3.trimStart().length));
-    const dedented = lines.map((x3) => x3.slice(minIndent)).map((x3) => " ".repeat(this.indent * 2) + x3);
+    const lines = content3.split("\n").filter((x) => x);
+    const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
+    const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
     for (const line of dedented) {
       this.content.push(line);
     }
   }
   compile() {
-    const F3 = Function;
+    const F = Function;
     const content3 = this?.content ?? [``];
-    const factory = new F3(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {
+    const factory = new F(...Object.keys(this.closed), `return function (${this.args.join(", ")}) {
 ${content3.join("\n")}
 };`);
     return factory(...Object.values(this.closed));
@@ -16917,8 +16179,8 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   const defChecks = inst._zod.def.checks;
   const checks = inst._zod.traits.has("$ZodCheck") ? [inst, ...defChecks ?? []] : defChecks?.length ? [...defChecks] : [];
   for (const ch of checks) {
-    for (const fn2 of ch._zod.onattach) {
-      fn2(inst);
+    for (const fn of ch._zod.onattach) {
+      fn(inst);
     }
   }
   if (checks.length === 0) {
@@ -16943,13 +16205,13 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
           continue;
         }
         const currLen = payload.issues.length;
-        const _3 = ch._zod.check(payload);
-        if (_3 instanceof Promise && ctx?.async === false) {
+        const _ = ch._zod.check(payload);
+        if (_ instanceof Promise && ctx?.async === false) {
           throw new $ZodAsyncError();
         }
-        if (asyncResult || _3 instanceof Promise) {
+        if (asyncResult || _ instanceof Promise) {
           asyncResult = (asyncResult ?? Promise.resolve()).then(async () => {
-            await _3;
+            await _;
             const nextLen = payload.issues.length;
             if (nextLen === currLen)
               return;
@@ -17017,7 +16279,7 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
     own(this, "~standard", value);
   }
 });
-var toStandardResult = (r2, ctx) => r2.issues.length ? { issues: r2.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r2.value };
+var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
 async function validateAsync2(inst, value) {
   const ctx = { async: true };
   return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
@@ -17027,10 +16289,10 @@ function standardProps(inst) {
     validate: (value) => {
       const ctx = { async: false };
       try {
-        const r2 = inst._zod.run({ value, issues: [] }, ctx);
-        if (!(r2 instanceof Promise))
-          return toStandardResult(r2, ctx);
-      } catch (_3) {
+        const r = inst._zod.run({ value, issues: [] }, ctx);
+        if (!(r instanceof Promise))
+          return toStandardResult(r, ctx);
+      } catch (_) {
       }
       return validateAsync2(inst, value);
     },
@@ -17041,11 +16303,11 @@ function standardProps(inst) {
 var $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
   $ZodType.init(inst, def);
   inst._zod.pattern = def.pattern ?? anyString;
-  inst._zod.parse = (payload, _3) => {
+  inst._zod.parse = (payload, _) => {
     if (def.coerce)
       try {
         payload.value = String(payload.value);
-      } catch (_4) {
+      } catch (_2) {
       }
     if (typeof payload.value === "string")
       return payload;
@@ -17078,10 +16340,10 @@ var $ZodUUID = /* @__PURE__ */ $constructor("$ZodUUID", (inst, def) => {
       v7: 7,
       v8: 8
     };
-    const v2 = versionMap[def.version];
-    if (v2 === void 0)
+    const v = versionMap[def.version];
+    if (v === void 0)
       throw new Error(`Invalid UUID version: "${def.version}"`);
-    def.pattern ?? (def.pattern = uuid(v2));
+    def.pattern ?? (def.pattern = uuid(v));
   } else
     def.pattern ?? (def.pattern = uuid());
   $ZodStringFormat.init(inst, def);
@@ -17190,7 +16452,7 @@ var $ZodURL = /* @__PURE__ */ $constructor("$ZodURL", (inst, def) => {
       }
       payload.value = def.normalize ? url2.href : stripTabAndNewline(trimmed);
       return;
-    } catch (_3) {
+    } catch (_) {
       payload.issues.push({
         code: "invalid_format",
         format: "url",
@@ -17343,7 +16605,7 @@ var base64urlCharset = /^[A-Za-z0-9_-]*$/;
 function isValidBase64URL(data) {
   if (!base64urlCharset.test(data))
     return false;
-  const base643 = data.replace(/[-_]/g, (c3) => c3 === "-" ? "+" : "/");
+  const base643 = data.replace(/[-_]/g, (c) => c === "-" ? "+" : "/");
   const padded = base643.padEnd(Math.ceil(base643.length / 4) * 4, "=");
   return isValidBase64(padded);
 }
@@ -17486,7 +16748,7 @@ var $ZodNumber = /* @__PURE__ */ $constructor("$ZodNumber", (inst, def) => {
     if (def.coerce)
       try {
         payload.value = Number(payload.value);
-      } catch (_3) {
+      } catch (_) {
       }
     const input2 = payload.value;
     if (typeof input2 === "number" && !Number.isNaN(input2) && Number.isFinite(input2)) {
@@ -17514,7 +16776,7 @@ var $ZodBoolean = /* @__PURE__ */ $constructor("$ZodBoolean", (inst, def) => {
     if (def.coerce)
       try {
         payload.value = Boolean(payload.value);
-      } catch (_3) {
+      } catch (_) {
       }
     const input2 = payload.value;
     if (typeof input2 === "boolean")
@@ -17535,7 +16797,7 @@ var $ZodBigInt = /* @__PURE__ */ $constructor("$ZodBigInt", (inst, def) => {
     if (def.coerce)
       try {
         payload.value = BigInt(payload.value);
-      } catch (_3) {
+      } catch (_) {
       }
     if (typeof payload.value === "bigint")
       return payload;
@@ -17664,7 +16926,7 @@ function capSize(inst, size2) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap = Math.min(...caps.map((c3) => c3[0]));
+  const cap = Math.min(...caps.map((c) => c[0]));
   const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size2(payload.value);
@@ -17767,9 +17029,9 @@ function normalizeDef(def) {
   const ownSymbols = Object.getOwnPropertySymbols(def.shape);
   const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
   const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
-  for (const k2 of allKeys) {
-    if (!def.shape?.[k2]?._zod?.traits?.has("$ZodType")) {
-      throw new Error(`Invalid element at key "${String(k2)}": expected a Zod schema`);
+  for (const k of allKeys) {
+    if (!def.shape?.[k]?._zod?.traits?.has("$ZodType")) {
+      throw new Error(`Invalid element at key "${String(k)}": expected a Zod schema`);
     }
   }
   const okeys = optionalKeys(def.shape);
@@ -17787,7 +17049,7 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
   const unrecognized = [];
   const keySet = def.keySet;
   const _catchall = def.catchall._zod;
-  const t2 = _catchall.def.type;
+  const t = _catchall.def.type;
   const optin = _catchall.optin;
   const optout = _catchall.optout;
   let seen = 0;
@@ -17800,19 +17062,19 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
     if (keySet.has(key))
       continue;
     if (key === "__proto__") {
-      if (t2 === "never")
+      if (t === "never")
         unrecognized.push(key);
       continue;
     }
-    if (t2 === "never") {
+    if (t === "never") {
       unrecognized.push(key);
       continue;
     }
-    const r2 = _catchall.run({ value: input2[key], issues: [] }, ctx);
-    if (r2 instanceof Promise) {
-      proms.push(r2.then((r3) => handlePropertyResult(r3, payload, key, input2, optin, optout)));
+    const r = _catchall.run({ value: input2[key], issues: [] }, ctx);
+    if (r instanceof Promise) {
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
     } else {
-      handlePropertyResult(r2, payload, key, input2, optin, optout);
+      handlePropertyResult(r, payload, key, input2, optin, optout);
     }
   }
   if (unrecognized.length) {
@@ -17855,8 +17117,8 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
         if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
           assignProp(propValues, key, /* @__PURE__ */ new Set());
         }
-        for (const v2 of field.values)
-          propValues[key].add(v2);
+        for (const v of field.values)
+          propValues[key].add(v);
         if (field.optin !== void 0)
           propValues[key].add(void 0);
       }
@@ -17896,11 +17158,11 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
       const el = shape[key];
       const optin = el._zod.optin;
       const optout = el._zod.optout;
-      const r2 = el._zod.run({ value: input2[key], issues: [] }, ctx);
-      if (r2 instanceof Promise) {
-        proms.push(r2.then((r3) => handlePropertyResult(r3, payload, key, input2, optin, optout)));
+      const r = el._zod.run({ value: input2[key], issues: [] }, ctx);
+      if (r instanceof Promise) {
+        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
       } else {
-        handlePropertyResult(r2, payload, key, input2, optin, optout);
+        handlePropertyResult(r, payload, key, input2, optin, optout);
       }
     }
     if (!catchall) {
@@ -17918,12 +17180,12 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     const normalized = _normalized.value;
     const syms = normalized.symbolKeys;
     const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
-    const parseStr = (k2) => `shape[${k2}]._zod.run({ value: input[${k2}], issues: [] }, ctx)`;
-    const prefixStr = (id, k2) => `
+    const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
+    const prefixStr = (id, k) => `
           let ${id}_ab = false;
           for (let i = 0; i < ${id}.issues.length; i++) {
             const iss = ${id}.issues[i];
-            iss.path = iss.path ? [${k2}, ...iss.path] : [${k2}];
+            iss.path = iss.path ? [${k}, ...iss.path] : [${k}];
             payload.issues.push(iss);
             if (iss.continue !== true) ${id}_ab = true;
           }
@@ -17942,23 +17204,23 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       if (key === "__proto__")
         continue;
       const id = ids[key];
-      const k2 = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
-      const isPresent = `${k2} in input`;
+      const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
+      const isPresent = `${k} in input`;
       const schema = shape[key];
       const optin = schema?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema?._zod?.optout === "optional";
-      doc.write(`const ${id} = ${parseStr(k2)};`);
+      doc.write(`const ${id} = ${parseStr(k)};`);
       if (isOptionalIn && isOptionalOut) {
         const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
         doc.write(`
         const ${id}_present = ${isPresent};
         if (!${id}.issues.length || ${id}_present) {
-          if (${id}.issues.length) {${prefixStr(id, k2)}
+          if (${id}.issues.length) {${prefixStr(id, k)}
           }
 
           if (${assign}) {
-            newResult[${k2}] = ${id}.value;
+            newResult[${k}] = ${id}.value;
           }
         }
 
@@ -17966,14 +17228,14 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       } else if (!isOptionalIn) {
         doc.write(`
         const ${id}_present = ${isPresent};
-        if (${id}.issues.length) {${prefixStr(id, k2)}
+        if (${id}.issues.length) {${prefixStr(id, k)}
         }
         if (!${id}_present && !${id}.issues.length) {
           payload.issues.push({
             code: "invalid_type",
             expected: "nonoptional",
             input: undefined,
-            path: [${k2}]
+            path: [${k}]
           });
           if (ctx && ctx.abortEarly) {
             payload.value = newResult;
@@ -17982,21 +17244,21 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
         }
 
         if (${id}_present) {
-          newResult[${k2}] = ${id}.value;
+          newResult[${k}] = ${id}.value;
         }
 
       `);
       } else {
         doc.write(`
-        if (${id}.issues.length) {${prefixStr(id, k2)}
+        if (${id}.issues.length) {${prefixStr(id, k)}
         }
       `);
         if (optin === "defaulted") {
-          doc.write(`newResult[${k2}] = ${id}.value;`);
+          doc.write(`newResult[${k}] = ${id}.value;`);
         } else {
           doc.write(`
         if (${id}.value !== undefined || ${isPresent}) {
-          newResult[${k2}] = ${id}.value;
+          newResult[${k}] = ${id}.value;
         }
       `);
         }
@@ -18043,7 +17305,7 @@ function handleUnionResults(results, final, inst, ctx) {
       return final;
     }
   }
-  const nonaborted = results.filter((r2) => !aborted(r2));
+  const nonaborted = results.filter((r) => !aborted(r));
   if (nonaborted.length === 1) {
     final.value = nonaborted[0].value;
     return nonaborted[0];
@@ -18058,18 +17320,18 @@ function handleUnionResults(results, final, inst, ctx) {
 }
 var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
   $ZodType.init(inst, def);
-  defineLazyInternal(inst, "optin", (zod) => zod.def.options.some((o2) => o2._zod.optin === "defaulted") ? "defaulted" : zod.def.options.some((o2) => o2._zod.optin !== void 0) ? "optional" : void 0);
-  defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o2) => o2._zod.optout === "optional") ? "optional" : void 0);
+  defineLazyInternal(inst, "optin", (zod) => zod.def.options.some((o) => o._zod.optin === "defaulted") ? "defaulted" : zod.def.options.some((o) => o._zod.optin !== void 0) ? "optional" : void 0);
+  defineLazyInternal(inst, "optout", (zod) => zod.def.options.some((o) => o._zod.optout === "optional") ? "optional" : void 0);
   defineLazyInternal(inst, "values", (zod) => {
-    if (zod.def.options.every((o2) => o2._zod.values)) {
+    if (zod.def.options.every((o) => o._zod.values)) {
       return new Set(zod.def.options.flatMap((option) => Array.from(option._zod.values)));
     }
     return void 0;
   });
   defineLazyInternal(inst, "pattern", (zod) => {
-    if (zod.def.options.every((o2) => o2._zod.pattern)) {
-      const patterns = zod.def.options.map((o2) => o2._zod.pattern);
-      return new RegExp(`^(${patterns.map((p2) => cleanRegex(p2.source)).join("|")})$`);
+    if (zod.def.options.every((o) => o._zod.pattern)) {
+      const patterns = zod.def.options.map((o) => o._zod.pattern);
+      return new RegExp(`^(${patterns.map((p) => cleanRegex(p.source)).join("|")})$`);
     }
     return void 0;
   });
@@ -18202,12 +17464,12 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
         throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
       if (pv[zod.def.discriminator]?.has(void 0))
         undefinedCount++;
-      for (const [k2, v2] of Object.entries(pv)) {
-        if (!Object.prototype.hasOwnProperty.call(propValues, k2)) {
-          assignProp(propValues, k2, /* @__PURE__ */ new Set());
+      for (const [k, v] of Object.entries(pv)) {
+        if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
+          assignProp(propValues, k, /* @__PURE__ */ new Set());
         }
-        for (const val of v2) {
-          propValues[k2].add(val);
+        for (const val of v) {
+          propValues[k].add(val);
         }
       }
     }
@@ -18269,23 +17531,23 @@ var $ZodIntersection = /* @__PURE__ */ $constructor("$ZodIntersection", (inst, d
     return handleIntersectionResults(payload, left, right);
   };
 });
-function mergeValues(a, b3) {
-  if (a === b3) {
+function mergeValues(a, b) {
+  if (a === b) {
     return { valid: true, data: a };
   }
-  if (a instanceof Date && b3 instanceof Date && +a === +b3) {
+  if (a instanceof Date && b instanceof Date && +a === +b) {
     return { valid: true, data: a };
   }
-  if (isPlainObject(a) && isPlainObject(b3)) {
-    const bKeys = Object.keys(b3);
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const bKeys = Object.keys(b);
     const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
-    const newObj = { ...a, ...b3 };
+    const newObj = { ...a, ...b };
     if (Object.prototype.hasOwnProperty.call(newObj, "__proto__"))
       delete newObj.__proto__;
     for (const key of sharedKeys) {
       if (key === "__proto__")
         continue;
-      const sharedValue = mergeValues(a[key], b3[key]);
+      const sharedValue = mergeValues(a[key], b[key]);
       if (!sharedValue.valid) {
         return {
           valid: false,
@@ -18296,14 +17558,14 @@ function mergeValues(a, b3) {
     }
     return { valid: true, data: newObj };
   }
-  if (Array.isArray(a) && Array.isArray(b3)) {
-    if (a.length !== b3.length) {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) {
       return { valid: false, mergeErrorPath: [] };
     }
     const newArray = [];
     for (let index2 = 0; index2 < a.length; index2++) {
       const itemA = a[index2];
-      const itemB = b3[index2];
+      const itemB = b[index2];
       const sharedValue = mergeValues(itemA, itemB);
       if (!sharedValue.valid) {
         return {
@@ -18327,17 +17589,17 @@ function handleIntersectionResults(result, left, right) {
       unrecIssue ?? (unrecIssue = iss);
       keys = iss.keys;
     } else if (iss.code === "invalid_key" && iss.origin === "record" && iss.path?.length === 1) {
-      const k2 = String(iss.path[0]);
-      if (!keyIssues.has(k2))
-        keyIssues.set(k2, iss);
-      keys = [k2];
+      const k = String(iss.path[0]);
+      if (!keyIssues.has(k))
+        keyIssues.set(k, iss);
+      keys = [k];
     } else {
       return false;
     }
-    for (const k2 of keys) {
-      if (!unrecKeys.has(k2))
-        unrecKeys.set(k2, {});
-      unrecKeys.get(k2)[side] = true;
+    for (const k of keys) {
+      if (!unrecKeys.has(k))
+        unrecKeys.set(k, {});
+      unrecKeys.get(k)[side] = true;
     }
     return true;
   };
@@ -18349,14 +17611,14 @@ function handleIntersectionResults(result, left, right) {
     if (!collect(iss, "r"))
       result.issues.push(iss);
   }
-  const bothKeys = [...unrecKeys].filter(([, f3]) => f3.l && f3.r).map(([k2]) => k2);
+  const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
   if (bothKeys.length) {
-    const aggregated = unrecIssue ? bothKeys.filter((k2) => unrecIssue.keys.includes(k2)) : [];
+    const aggregated = unrecIssue ? bothKeys.filter((k) => unrecIssue.keys.includes(k)) : [];
     if (aggregated.length)
       result.issues.push({ ...unrecIssue, keys: aggregated });
-    for (const k2 of bothKeys) {
-      if (!aggregated.includes(k2) && keyIssues.has(k2))
-        result.issues.push(keyIssues.get(k2));
+    for (const k of bothKeys) {
+      if (!aggregated.includes(k) && keyIssues.has(k))
+        result.issues.push(keyIssues.get(k));
     }
   }
   const merged = mergeValues(left.value, right.value);
@@ -18415,15 +17677,15 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     const abortEarly = def.rest ? ctx?.abortEarly : void 0;
     let itemAborted = false;
     for (let i = 0; i < items.length; i++) {
-      const r2 = items[i]._zod.run({ value: input2[i], issues: [] }, ctx);
-      if (r2 instanceof Promise) {
-        proms.push(r2.then((rr2) => {
-          itemResults[i] = rr2;
+      const r = items[i]._zod.run({ value: input2[i], issues: [] }, ctx);
+      if (r instanceof Promise) {
+        proms.push(r.then((rr) => {
+          itemResults[i] = rr;
         }));
       } else {
-        itemResults[i] = r2;
-        if (abortEarly && !itemAborted && r2.issues.length)
-          itemAborted = aborted(r2);
+        itemResults[i] = r;
+        if (abortEarly && !itemAborted && r.issues.length)
+          itemAborted = aborted(r);
       }
     }
     if (def.rest && !itemAborted) {
@@ -18439,7 +17701,7 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
         i++;
         const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
         if (result instanceof Promise) {
-          proms.push(result.then((r2) => handleTupleResult(r2, payload, i)));
+          proms.push(result.then((r) => handleTupleResult(r, payload, i)));
         } else {
           handleTupleResult(result, payload, i);
         }
@@ -18467,20 +17729,20 @@ function handleTupleResult(result, final, index2) {
 }
 function handleTupleResults(itemResults, final, items, input2, optoutStart) {
   for (let i = 0; i < items.length; i++) {
-    const r2 = itemResults[i];
+    const r = itemResults[i];
     const isPresent = i < input2.length;
     if (!isPresent && i >= optoutStart && items[i]._zod.optin === "optional") {
       final.value.length = i;
       break;
     }
-    if (r2.issues.length) {
+    if (r.issues.length) {
       if (!isPresent && i >= optoutStart) {
         final.value.length = i;
         break;
       }
-      final.issues.push(...prefixIssues(i, r2.issues));
+      final.issues.push(...prefixIssues(i, r.issues));
     }
-    final.value[i] = r2.value;
+    final.value[i] = r.value;
   }
   for (let i = final.value.length - 1; i >= input2.length; i--) {
     if (items[i]._zod.optout === "optional" && final.value[i] === void 0) {
@@ -18766,8 +18028,8 @@ var $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
   const valuesSet = new Set(values);
   inst._zod.values = valuesSet;
   defineLazyInternal(inst, "pattern", (zod) => {
-    const patternValues = getEnumValues(zod.def.entries).filter((k2) => propertyKeyTypes.has(typeof k2));
-    return new RegExp(patternValues.length ? `^(${patternValues.map((o2) => escapeRegex(o2.toString())).join("|")})$` : "^[^\\s\\S]$");
+    const patternValues = getEnumValues(zod.def.entries).filter((k) => propertyKeyTypes.has(typeof k));
+    return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
   });
   inst._zod.parse = (payload, _ctx) => {
     const input2 = payload.value;
@@ -18789,7 +18051,7 @@ var $ZodLiteral = /* @__PURE__ */ $constructor("$ZodLiteral", (inst, def) => {
   inst._zod.values = values;
   defineLazyInternal(inst, "pattern", (zod) => {
     const vals = zod.def.values;
-    return new RegExp(vals.length ? `^(${vals.map((o2) => typeof o2 === "string" ? escapeRegex(o2) : o2 ? escapeRegex(o2.toString()) : String(o2)).join("|")})$` : "^[^\\s\\S]$");
+    return new RegExp(vals.length ? `^(${vals.map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o)).join("|")})$` : "^[^\\s\\S]$");
   });
   inst._zod.parse = (payload, _ctx) => {
     const input2 = payload.value;
@@ -18938,8 +18200,8 @@ var $ZodPrefault = /* @__PURE__ */ $constructor("$ZodPrefault", (inst, def) => {
 var $ZodNonOptional = /* @__PURE__ */ $constructor("$ZodNonOptional", (inst, def) => {
   $ZodType.init(inst, def);
   defineLazyInternal(inst, "values", (zod) => {
-    const v2 = zod.def.innerType._zod.values;
-    return v2 ? new Set([...v2].filter((x3) => x3 !== void 0)) : void 0;
+    const v = zod.def.innerType._zod.values;
+    return v ? new Set([...v].filter((x) => x !== void 0)) : void 0;
   });
   inst._zod.parse = (payload, ctx) => {
     const result = def.innerType._zod.run(payload, ctx);
@@ -19135,12 +18397,12 @@ function leafPattern(schema) {
   let minimum;
   let maximum;
   for (const ch of def.checks ?? []) {
-    const d2 = ch._zod.def;
-    if (d2.pattern)
-      pattern = d2.pattern;
-    isInt || (isInt = !!d2.format?.includes("int"));
-    const lo = d2.minimum ?? d2.length;
-    const hi = d2.maximum ?? d2.length;
+    const d = ch._zod.def;
+    if (d.pattern)
+      pattern = d.pattern;
+    isInt || (isInt = !!d.format?.includes("int"));
+    const lo = d.minimum ?? d.length;
+    const hi = d.maximum ?? d.length;
     if (lo !== void 0 && (minimum === void 0 || lo > minimum))
       minimum = lo;
     if (hi !== void 0 && (maximum === void 0 || hi < maximum))
@@ -19264,9 +18526,9 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
     return payload;
   };
   inst.input = (...args) => {
-    const F3 = inst.constructor;
+    const F = inst.constructor;
     if (Array.isArray(args[0])) {
-      return new F3({
+      return new F({
         type: "function",
         input: new $ZodTuple({
           type: "tuple",
@@ -19276,15 +18538,15 @@ var $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
         output: inst._def.output
       });
     }
-    return new F3({
+    return new F({
       type: "function",
       input: args[0],
       output: inst._def.output
     });
   };
   inst.output = (output2) => {
-    const F3 = inst.constructor;
-    return new F3({
+    const F = inst.constructor;
+    return new F({
       type: "function",
       input: inst._def.input,
       output: output2
@@ -19301,10 +18563,10 @@ var $ZodPromise = /* @__PURE__ */ $constructor("$ZodPromise", (inst, def) => {
 var $ZodLazy = /* @__PURE__ */ $constructor("$ZodLazy", (inst, def) => {
   $ZodType.init(inst, def);
   defineLazy(inst._zod, "innerType", () => {
-    const d2 = def;
-    if (!d2._cachedInner)
-      d2._cachedInner = def.getter();
-    return d2._cachedInner;
+    const d = def;
+    if (!d._cachedInner)
+      d._cachedInner = def.getter();
+    return d._cachedInner;
   });
   defineLazyInternal(inst, "pattern", (zod) => zod.innerType?._zod?.pattern);
   defineLazyInternal(inst, "propValues", (zod) => zod.innerType?._zod?.propValues);
@@ -19318,16 +18580,16 @@ var $ZodLazy = /* @__PURE__ */ $constructor("$ZodLazy", (inst, def) => {
 var $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
   $ZodCheck.init(inst, def);
   $ZodType.init(inst, def);
-  inst._zod.parse = (payload, _3) => {
+  inst._zod.parse = (payload, _) => {
     return payload;
   };
   inst._zod.check = (payload) => {
     const input2 = payload.value;
-    const r2 = def.fn(input2);
-    if (r2 instanceof Promise) {
-      return r2.then((r3) => handleRefineResult(r3, payload, input2, inst));
+    const r = def.fn(input2);
+    if (r instanceof Promise) {
+      return r.then((r2) => handleRefineResult(r2, payload, input2, inst));
     }
-    handleRefineResult(r2, payload, input2, inst);
+    handleRefineResult(r, payload, input2, inst);
     return;
   };
 });
@@ -19602,10 +18864,10 @@ var memo = {
         handoff = void 0;
         const entry = open.length > depth ? open.pop() : void 0;
         if (result instanceof Promise) {
-          return result.then((r2) => {
+          return result.then((r) => {
             if (entry)
-              entry.issues = r2.issues.length ? cloneIssues(r2.issues) : NO_ISSUES;
-            return r2;
+              entry.issues = r.issues.length ? cloneIssues(r.issues) : NO_ISSUES;
+            return r;
           });
         }
         if (entry)
@@ -20309,7 +19571,7 @@ var error5 = () => {
         return `${issue2.origin} \u098F \u0985\u09AC\u09C8\u09A7 \u0995\u09C0`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `\u0985\u09AC\u09C8\u09A7 \u09A1\u09BF\u09B8\u0995\u09CD\u09B0\u09BF\u09AE\u09BF\u09A8\u09C7\u099F\u09B0 \u09AE\u09BE\u09A8\u0964 \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${opts}`;
         }
         return "\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F";
@@ -20513,7 +19775,7 @@ var error7 = () => {
         const expected = TypeDictionary[issue2.expected] ?? issue2.expected;
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? receivedType;
-        const postfix = ["\u0627", "\u0648", "\u06C6", "\u0648\u0648", "\u06D5", "\u06CC", "\u06CE"].some((p2) => received.endsWith(p2)) ? "\u06CC\u06D5" : "\u06D5";
+        const postfix = ["\u0627", "\u0648", "\u06C6", "\u0648\u0648", "\u06D5", "\u06CC", "\u06CE"].some((p) => received.endsWith(p)) ? "\u06CC\u06D5" : "\u06D5";
         const isEnglish = /^[a-zA-Z]+$/.test(received);
         if (receivedType === "null" || receivedType === "undefined")
           return `\u062F\u0627\u0648\u0627\u06A9\u0631\u0627\u0648\u06D5`;
@@ -20556,7 +19818,7 @@ var error7 = () => {
         return `\u06A9\u0644\u06CC\u0644\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A \u0644\u06D5 ${issue2.origin}`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `\u0628\u06D5\u0647\u0627\u06CC \u0646\u06D5\u0646\u0627\u0633\u0631\u0627\u0648 \u0647\u06D5\u06CC\u06D5. \u0628\u06D5\u0647\u0627\u06CC \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648: ${opts}`;
         }
         return "\u06CC\u06D5\u06A9\u06AF\u0631\u062A\u0646\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A";
@@ -21143,7 +20405,7 @@ var error12 = () => {
         return `Invalid key in ${issue2.origin}`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `Invalid discriminator value. Expected ${opts}`;
         }
         if (issue2.inclusive === false) {
@@ -21993,7 +21255,7 @@ var error19 = () => {
         return `${issue2.origin} \u0AAE\u0ABE\u0A82 \u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A95\u0AC0`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AA1\u0ABF\u0AB8\u0ACD\u0A95\u0ACD\u0AB0\u0ABF\u0AAE\u0ABF\u0AA8\u0AC7\u0A9F\u0AB0 \u0AAE\u0AC2\u0AB2\u0ACD\u0AAF. \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${opts}`;
         }
         return "\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F";
@@ -22040,16 +21302,16 @@ var error20 = () => {
     number: { unit: "", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" }
     // no unit
   };
-  const typeEntry = (t2) => t2 ? TypeNames[t2] : void 0;
-  const typeLabel = (t2) => {
-    const e = typeEntry(t2);
+  const typeEntry = (t) => t ? TypeNames[t] : void 0;
+  const typeLabel = (t) => {
+    const e = typeEntry(t);
     if (e)
       return e.label;
-    return t2 ?? TypeNames.unknown.label;
+    return t ?? TypeNames.unknown.label;
   };
-  const withDefinite = (t2) => `\u05D4${typeLabel(t2)}`;
-  const verbFor = (t2) => {
-    const e = typeEntry(t2);
+  const withDefinite = (t) => `\u05D4${typeLabel(t)}`;
+  const verbFor = (t) => {
+    const e = typeEntry(t);
     const gender = e?.gender ?? "m";
     return gender === "f" ? "\u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05D9\u05D5\u05EA" : "\u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA";
   };
@@ -22116,7 +21378,7 @@ var error20 = () => {
         if (issue2.values.length === 1) {
           return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D4\u05E2\u05E8\u05DA \u05D7\u05D9\u05D9\u05D1 \u05DC\u05D4\u05D9\u05D5\u05EA ${stringifyPrimitive(issue2.values[0])}`;
         }
-        const stringified = issue2.values.map((v2) => stringifyPrimitive(v2));
+        const stringified = issue2.values.map((v) => stringifyPrimitive(v));
         if (issue2.values.length === 2) {
           return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D4\u05D0\u05E4\u05E9\u05E8\u05D5\u05D9\u05D5\u05EA \u05D4\u05DE\u05EA\u05D0\u05D9\u05DE\u05D5\u05EA \u05D4\u05DF ${stringified[0]} \u05D0\u05D5 ${stringified[1]}`;
         }
@@ -22140,11 +21402,11 @@ var error20 = () => {
           return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
         }
         const adj = issue2.inclusive ? "<=" : "<";
-        const be2 = verbFor(issue2.origin ?? "value");
+        const be = verbFor(issue2.origin ?? "value");
         if (sizing?.unit) {
-          return `${sizing.longLabel} \u05DE\u05D3\u05D9: ${subject} ${be2} ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
+          return `${sizing.longLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.maximum.toString()} ${sizing.unit}`;
         }
-        return `${sizing?.longLabel ?? "\u05D2\u05D3\u05D5\u05DC"} \u05DE\u05D3\u05D9: ${subject} ${be2} ${adj}${issue2.maximum.toString()}`;
+        return `${sizing?.longLabel ?? "\u05D2\u05D3\u05D5\u05DC"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.maximum.toString()}`;
       }
       case "too_small": {
         const sizing = getSizing(issue2.origin);
@@ -22166,11 +21428,11 @@ var error20 = () => {
           return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
         }
         const adj = issue2.inclusive ? ">=" : ">";
-        const be2 = verbFor(issue2.origin ?? "value");
+        const be = verbFor(issue2.origin ?? "value");
         if (sizing?.unit) {
-          return `${sizing.shortLabel} \u05DE\u05D3\u05D9: ${subject} ${be2} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
+          return `${sizing.shortLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.minimum.toString()} ${sizing.unit}`;
         }
-        return `${sizing?.shortLabel ?? "\u05E7\u05D8\u05DF"} \u05DE\u05D3\u05D9: ${subject} ${be2} ${adj}${issue2.minimum.toString()}`;
+        return `${sizing?.shortLabel ?? "\u05E7\u05D8\u05DF"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue2.minimum.toString()}`;
       }
       case "invalid_format": {
         const _issue = issue2;
@@ -22307,7 +21569,7 @@ var error21 = () => {
         return `\u0905\u092E\u093E\u0928\u094D\u092F \u0915\u0941\u0902\u091C\u0940: ${issue2.origin} \u092E\u0947\u0902`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `\u0905\u092E\u093E\u0928\u094D\u092F \u0921\u093F\u0938\u094D\u0915\u094D\u0930\u093F\u092E\u093F\u0928\u0947\u091F\u0930 \u092E\u093E\u0928: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${opts}`;
         }
         return "\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F";
@@ -23516,7 +22778,7 @@ var error31 = () => {
         return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0C95\u0CC0 \u0C87\u0CA8\u0CCD ${issue2.origin}`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CA4\u0CBE\u0CB0\u0CA4\u0CAE\u0CCD\u0CAF \u0CAE\u0CCC\u0CB2\u0CCD\u0CAF. \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${opts}`;
         }
         return "\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD";
@@ -24181,7 +23443,7 @@ var error36 = () => {
         return `\u0905\u092E\u093E\u0928\u094D\u092F \u0915\u0941\u091E\u094D\u091C\u0940: ${issue2.origin} \u092E\u093E`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `\u0905\u092E\u093E\u0928\u094D\u092F \u0921\u093F\u0938\u094D\u0915\u094D\u0930\u093F\u092E\u093F\u0928\u0947\u091F\u0930 \u092E\u093E\u0928: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${opts}`;
         }
         return "\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F";
@@ -25019,7 +24281,7 @@ var error43 = () => {
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `Valor de discrimina\xE7\xE3o inv\xE1lido. Esperava ${opts}`;
         }
         return "Entrada inv\xE1lida";
@@ -25164,7 +24426,7 @@ var error44 = () => {
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `Valor de discrimina\xE7\xE3o inv\xE1lido. Esperava ${opts}`;
         }
         return "Entrada inv\xE1lida";
@@ -26037,7 +25299,7 @@ var error51 = () => {
         return `\u041A\u0430\u043B\u0438\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442 \u0434\u0430\u0440 ${issue2.origin}`;
       case "invalid_union":
         if (issue2.options && Array.isArray(issue2.options) && issue2.options.length > 0) {
-          const opts = issue2.options.map((o2) => `'${o2}'`).join(" | ");
+          const opts = issue2.options.map((o) => `'${o}'`).join(" | ");
           return `\u049A\u0438\u043C\u0430\u0442\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442\u0438 \u0434\u0438\u0441\u043A\u0440\u0438\u043C\u0438\u043D\u0430\u0442\u043E\u0440: ${opts} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442`;
         }
         return "\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442";
@@ -27224,12 +26486,12 @@ var $ZodRegistry = class {
     return this;
   }
   get(schema) {
-    const p2 = schema._zod.parent;
-    if (p2) {
-      const pm = { ...this.get(p2) ?? {} };
+    const p = schema._zod.parent;
+    if (p) {
+      const pm = { ...this.get(p) ?? {} };
       delete pm.id;
-      const f3 = { ...pm, ...this._map.get(schema) };
-      return Object.keys(f3).length ? f3 : void 0;
+      const f = { ...pm, ...this._map.get(schema) };
+      return Object.keys(f).length ? f : void 0;
     }
     return this._map.get(schema);
   }
@@ -27356,35 +26618,35 @@ function compileFn(schema, options) {
   const code3 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
 ${code3}` : code3 : "";
-  const F3 = Function;
+  const F = Function;
   const factoryCode = `return (input) => {
 ${code3}
 }`;
-  let fn2;
+  let fn;
   try {
-    const factory = new F3(...constantNames, factoryCode);
-    fn2 = factory(...constantValues);
+    const factory = new F(...constantNames, factoryCode);
+    fn = factory(...constantValues);
   } catch (err) {
     throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
   }
   if (options?.debug) {
-    fn2.code = fullCode;
+    fn.code = fullCode;
   }
-  fn2.definite = ctx.definite;
-  return fn2;
+  fn.definite = ctx.definite;
+  return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v2] of ctx.constants) {
-    if (v2 === value)
+  for (const [name2, v] of ctx.constants) {
+    if (v === value)
       return name2;
   }
   const name = `c${ctx.constantCounter++}`;
   ctx.constants.set(name, value);
   return name;
 }
-function addUserConstant(ctx, fn2) {
+function addUserConstant(ctx, fn) {
   ctx.definite = false;
-  return addConstant(ctx, fn2);
+  return addConstant(ctx, fn);
 }
 function newVar(ctx) {
   return `v${ctx.varCounter++}`;
@@ -27393,8 +26655,8 @@ function runtimeRun(schema, value) {
   const result = schema._zod.run({ value, issues: [] }, {});
   if (result && typeof result.then === "function")
     return INVALID;
-  const r2 = result;
-  return r2.issues.length === 0 ? r2.value : INVALID;
+  const r = result;
+  return r.issues.length === 0 ? r.value : INVALID;
 }
 function compileChild(doc, ctx, schema, accessor, needsValue = true) {
   const contentLen = doc.content.length;
@@ -27409,8 +26671,8 @@ function compileChild(doc, ctx, schema, accessor, needsValue = true) {
     doc.content.length = contentLen;
     if (ctx.constants.size > constantCount) {
       const trailing = Array.from(ctx.constants.keys()).slice(constantCount);
-      for (const k2 of trailing)
-        ctx.constants.delete(k2);
+      for (const k of trailing)
+        ctx.constants.delete(k);
     }
     ctx.constantCounter = constantCounter;
     ctx.varCounter = varCounter;
@@ -27518,9 +26780,9 @@ function generateChecks(doc, ctx, schema, accessor) {
 }
 function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   const cpLen = addConstant(ctx, codePointLength);
-  const v2 = newVar(ctx);
-  doc.write(`const ${v2} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
-  return v2;
+  const v = newVar(ctx);
+  doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
+  return v;
 }
 function numericOperand(value, label2) {
   if (typeof value !== "number" || !Number.isFinite(value)) {
@@ -28006,8 +27268,8 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   const keys = Object.keys(shape);
   const symbolKeys = Object.getOwnPropertySymbols(shape);
   const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
-  const keyExpr = (k2) => typeof k2 === "symbol" ? addConstant(ctx, k2) : esc(k2);
-  const propKey = (k2) => typeof k2 === "symbol" ? `[${keyExpr(k2)}]` : esc(k2);
+  const keyExpr = (k) => typeof k === "symbol" ? addConstant(ctx, k) : esc(k);
+  const propKey = (k) => typeof k === "symbol" ? `[${keyExpr(k)}]` : esc(k);
   const propShape = shape;
   if (keys.includes("__proto__")) {
     throw new ZodCompileUnsupportedError('object shape key "__proto__"');
@@ -28021,16 +27283,16 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
     if (propSchema._zod.optin !== void 0) {
       const outputVar2 = newVar(ctx);
       doc.write(`let ${outputVar2} = (() => {`);
-      doc.indented((d2) => {
-        const outputAccessor = compileChild(d2, ctx, propSchema, inputVar);
-        d2.write(`return ${outputAccessor};`);
+      doc.indented((d) => {
+        const outputAccessor = compileChild(d, ctx, propSchema, inputVar);
+        d.write(`return ${outputAccessor};`);
       });
       doc.write(`})();`);
       if (propSchema._zod.optout === "optional") {
         doc.write(`if (${outputVar2} === INVALID) {`);
-        doc.indented((d2) => {
-          d2.write(`if (${kx} in ${accessor}) return INVALID;`);
-          d2.write(`${outputVar2} = undefined;`);
+        doc.indented((d) => {
+          d.write(`if (${kx} in ${accessor}) return INVALID;`);
+          d.write(`${outputVar2} = undefined;`);
         });
         doc.write(`}`);
       } else {
@@ -28051,10 +27313,10 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   if (catchall) {
     const catchallType = catchall._zod.def.type;
     if (catchallType === "never") {
-      const condition = keys.map((k2) => `k !== ${esc(k2)}`).join(" && ") || "true";
+      const condition = keys.map((k) => `k !== ${esc(k)}`).join(" && ") || "true";
       doc.write(`for (const k in ${accessor}) {`);
-      doc.indented((d2) => {
-        d2.write(`if (${condition}) return INVALID;`);
+      doc.indented((d) => {
+        d.write(`if (${condition}) return INVALID;`);
       });
       doc.write(`}`);
     } else if ((catchallType === "unknown" || catchallType === "any") && !catchall._zod.def.checks?.length) {
@@ -28064,34 +27326,34 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
     }
   }
   const outputVar = newVar(ctx);
-  const hasConditionalKeys = allKeys.some((k2) => mayOmitUndefined(propShape[k2]) || dropsWhenAbsent(propShape[k2]));
+  const hasConditionalKeys = allKeys.some((k) => mayOmitUndefined(propShape[k]) || dropsWhenAbsent(propShape[k]));
   if (!buildsValue) {
     if (unknownKeysMode === "schema") {
       const knownSet = keys.length > 0 ? addConstant(ctx, new Set(keys)) : null;
       doc.write(`for (const k in ${accessor}) {`);
-      doc.indented((d2) => {
-        d2.write(`if (k === "__proto__") continue;`);
+      doc.indented((d) => {
+        d.write(`if (k === "__proto__") continue;`);
         if (knownSet)
-          d2.write(`if (${knownSet}.has(k)) continue;`);
+          d.write(`if (${knownSet}.has(k)) continue;`);
         const valVar = newVar(ctx);
-        d2.write(`const ${valVar} = ${accessor}[k];`);
-        compileChild(d2, ctx, catchall, valVar, false);
+        d.write(`const ${valVar} = ${accessor}[k];`);
+        compileChild(d, ctx, catchall, valVar, false);
       });
       doc.write(`}`);
     }
     return null;
   }
   if (!hasConditionalKeys) {
-    const propLiterals = allKeys.map((k2) => `${propKey(k2)}: ${propOutputs.get(k2)}`).join(", ");
+    const propLiterals = allKeys.map((k) => `${propKey(k)}: ${propOutputs.get(k)}`).join(", ");
     doc.write(`const ${outputVar} = { ${propLiterals} };`);
   } else {
     doc.write(`const ${outputVar} = {};`);
-    for (const k2 of allKeys) {
-      const kx = keyExpr(k2);
-      const out = propOutputs.get(k2);
-      if (dropsWhenAbsent(propShape[k2])) {
+    for (const k of allKeys) {
+      const kx = keyExpr(k);
+      const out = propOutputs.get(k);
+      if (dropsWhenAbsent(propShape[k])) {
         doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
-      } else if (mayOmitUndefined(propShape[k2])) {
+      } else if (mayOmitUndefined(propShape[k])) {
         doc.write(`if (${out} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
       } else {
         doc.write(`${outputVar}[${kx}] = ${out};`);
@@ -28101,17 +27363,17 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
   if (unknownKeysMode !== "none") {
     const knownSet = keys.length > 0 ? addConstant(ctx, new Set(keys)) : null;
     doc.write(`for (const k in ${accessor}) {`);
-    doc.indented((d2) => {
-      d2.write(`if (k === "__proto__") continue;`);
+    doc.indented((d) => {
+      d.write(`if (k === "__proto__") continue;`);
       if (knownSet)
-        d2.write(`if (${knownSet}.has(k)) continue;`);
+        d.write(`if (${knownSet}.has(k)) continue;`);
       if (unknownKeysMode === "passthrough") {
-        d2.write(`${outputVar}[k] = ${accessor}[k];`);
+        d.write(`${outputVar}[k] = ${accessor}[k];`);
       } else {
         const valVar = newVar(ctx);
-        d2.write(`const ${valVar} = ${accessor}[k];`);
-        const catchallOut = compileChild(d2, ctx, catchall, valVar);
-        d2.write(`${outputVar}[k] = ${catchallOut};`);
+        d.write(`const ${valVar} = ${accessor}[k];`);
+        const catchallOut = compileChild(d, ctx, catchall, valVar);
+        d.write(`${outputVar}[k] = ${catchallOut};`);
       }
     });
     doc.write(`}`);
@@ -28128,19 +27390,19 @@ function generateOptionalCheck(doc, ctx, schema, accessor, buildsValue = true) {
     const branchVar = newVar(ctx);
     doc.write(`let ${outputVar2};`);
     doc.write(`if (${accessor} === undefined) {`);
-    doc.indented((d2) => {
-      d2.write(`const ${branchVar} = (() => {`);
-      d2.indented((d22) => {
-        const innerOutput = generateCheck(d22, ctx, def.innerType, accessor);
-        d22.write(`return ${innerOutput};`);
+    doc.indented((d) => {
+      d.write(`const ${branchVar} = (() => {`);
+      d.indented((d2) => {
+        const innerOutput = generateCheck(d2, ctx, def.innerType, accessor);
+        d2.write(`return ${innerOutput};`);
       });
-      d2.write(`})();`);
-      d2.write(`if (${branchVar} !== INVALID) ${outputVar2} = ${branchVar};`);
+      d.write(`})();`);
+      d.write(`if (${branchVar} !== INVALID) ${outputVar2} = ${branchVar};`);
     });
     doc.write(`} else {`);
-    doc.indented((d2) => {
-      const innerOutput = generateCheck(d2, ctx, def.innerType, accessor);
-      d2.write(`${outputVar2} = ${innerOutput};`);
+    doc.indented((d) => {
+      const innerOutput = generateCheck(d, ctx, def.innerType, accessor);
+      d.write(`${outputVar2} = ${innerOutput};`);
     });
     doc.write(`}`);
     return outputVar2;
@@ -28149,10 +27411,10 @@ function generateOptionalCheck(doc, ctx, schema, accessor, buildsValue = true) {
   if (outputVar)
     doc.write(`let ${outputVar};`);
   doc.write(`if (${accessor} !== undefined) {`);
-  doc.indented((d2) => {
-    const innerOutput = generateCheck(d2, ctx, def.innerType, accessor, buildsValue);
+  doc.indented((d) => {
+    const innerOutput = generateCheck(d, ctx, def.innerType, accessor, buildsValue);
     if (outputVar && innerOutput !== null)
-      d2.write(`${outputVar} = ${innerOutput};`);
+      d.write(`${outputVar} = ${innerOutput};`);
   });
   doc.write(`}`);
   return outputVar;
@@ -28275,10 +27537,10 @@ function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
   if (outputVar)
     doc.write(`let ${outputVar} = null;`);
   doc.write(`if (${accessor} !== null) {`);
-  doc.indented((d2) => {
-    const innerOutput = generateCheck(d2, ctx, def.innerType, accessor, buildsValue);
+  doc.indented((d) => {
+    const innerOutput = generateCheck(d, ctx, def.innerType, accessor, buildsValue);
     if (outputVar && innerOutput !== null)
-      d2.write(`${outputVar} = ${innerOutput};`);
+      d.write(`${outputVar} = ${innerOutput};`);
   });
   doc.write(`}`);
   return outputVar;
@@ -28298,11 +27560,11 @@ function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
   if (outputVar)
     doc.write(`const ${outputVar} = new Array(${accessor}.length);`);
   doc.write(`for (let ${iVar} = 0; ${iVar} < ${accessor}.length; ${iVar}++) {`);
-  doc.indented((d2) => {
-    d2.write(`const ${elemVar} = ${accessor}[${iVar}];`);
-    const elemOutput = compileChild(d2, ctx, def.element, elemVar, buildsValue);
+  doc.indented((d) => {
+    d.write(`const ${elemVar} = ${accessor}[${iVar}];`);
+    const elemOutput = compileChild(d, ctx, def.element, elemVar, buildsValue);
     if (outputVar && elemOutput !== null)
-      d2.write(`${outputVar}[${iVar}] = ${elemOutput};`);
+      d.write(`${outputVar}[${iVar}] = ${elemOutput};`);
   });
   doc.write(`}`);
   return outputVar;
@@ -28369,21 +27631,21 @@ function generateDefaultCheck(doc, ctx, schema, accessor) {
     const cloneFn = addConstant(ctx, shallowClone);
     doc.write(`let ${outputVar};`);
     doc.write(`if (${accessor} === undefined) {`);
-    doc.indented((d2) => {
-      d2.write(`${outputVar} = ${cloneFn}(${defaultFn}());`);
+    doc.indented((d) => {
+      d.write(`${outputVar} = ${cloneFn}(${defaultFn}());`);
     });
     doc.write(`} else {`);
-    doc.indented((d2) => {
-      const innerOutput = generateCheck(d2, ctx, def.innerType, accessor);
-      d2.write(`${outputVar} = ${innerOutput} === undefined ? ${cloneFn}(${defaultFn}()) : ${innerOutput};`);
+    doc.indented((d) => {
+      const innerOutput = generateCheck(d, ctx, def.innerType, accessor);
+      d.write(`${outputVar} = ${innerOutput} === undefined ? ${cloneFn}(${defaultFn}()) : ${innerOutput};`);
     });
     doc.write(`}`);
   } else {
     doc.write(`let ${outputVar};`);
     doc.write(`if (${accessor} !== undefined) {`);
-    doc.indented((d2) => {
-      const innerOutput = generateCheck(d2, ctx, def.innerType, accessor);
-      d2.write(`${outputVar} = ${innerOutput};`);
+    doc.indented((d) => {
+      const innerOutput = generateCheck(d, ctx, def.innerType, accessor);
+      d.write(`${outputVar} = ${innerOutput};`);
     });
     doc.write(`}`);
   }
@@ -28415,33 +27677,33 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
     const itemSchema = items[i];
     if (i >= optoutStart) {
       doc.write(`if (${outputVar}.length === ${i}) {`);
-      doc.indented((d2) => {
-        d2.write(`if (${i} < ${accessor}.length) {`);
-        d2.indented((d22) => {
+      doc.indented((d) => {
+        d.write(`if (${i} < ${accessor}.length) {`);
+        d.indented((d2) => {
           const elemVar = newVar(ctx);
-          d22.write(`const ${elemVar} = ${accessor}[${i}];`);
-          const elemOutput = compileChild(d22, ctx, itemSchema, elemVar);
-          d22.write(`${outputVar}[${i}] = ${elemOutput};`);
+          d2.write(`const ${elemVar} = ${accessor}[${i}];`);
+          const elemOutput = compileChild(d2, ctx, itemSchema, elemVar);
+          d2.write(`${outputVar}[${i}] = ${elemOutput};`);
         });
-        d2.write(`} else {`);
-        d2.indented((d22) => {
+        d.write(`} else {`);
+        d.indented((d2) => {
           if (dropsWhenAbsent(itemSchema)) {
-            d22.write(`${outputVar}.length = ${i};`);
+            d2.write(`${outputVar}.length = ${i};`);
             return;
           }
           const elemVar = newVar(ctx);
           const branchVar = newVar(ctx);
-          d22.write(`const ${elemVar} = undefined;`);
-          d22.write(`const ${branchVar} = (() => {`);
-          d22.indented((d3) => {
+          d2.write(`const ${elemVar} = undefined;`);
+          d2.write(`const ${branchVar} = (() => {`);
+          d2.indented((d3) => {
             const elemOutput = compileChild(d3, ctx, itemSchema, elemVar);
             d3.write(`return ${elemOutput};`);
           });
-          d22.write(`})();`);
-          d22.write(`if (${branchVar} === INVALID || ${branchVar} === undefined) ${outputVar}.length = ${i};`);
-          d22.write(`else ${outputVar}[${i}] = ${branchVar};`);
+          d2.write(`})();`);
+          d2.write(`if (${branchVar} === INVALID || ${branchVar} === undefined) ${outputVar}.length = ${i};`);
+          d2.write(`else ${outputVar}[${i}] = ${branchVar};`);
         });
-        d2.write(`}`);
+        d.write(`}`);
       });
       doc.write(`}`);
     } else {
@@ -28455,10 +27717,10 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
     const iVar = newVar(ctx);
     const elemVar = newVar(ctx);
     doc.write(`for (let ${iVar} = ${items.length}; ${iVar} < ${accessor}.length; ${iVar}++) {`);
-    doc.indented((d2) => {
-      d2.write(`const ${elemVar} = ${accessor}[${iVar}];`);
-      const elemOutput = compileChild(d2, ctx, rest, elemVar);
-      d2.write(`${outputVar}[${iVar}] = ${elemOutput};`);
+    doc.indented((d) => {
+      d.write(`const ${elemVar} = ${accessor}[${iVar}];`);
+      const elemOutput = compileChild(d, ctx, rest, elemVar);
+      d.write(`${outputVar}[${iVar}] = ${elemOutput};`);
     });
     doc.write(`}`);
   }
@@ -28504,9 +27766,9 @@ function generateUnionCheck(doc, ctx, schema, accessor) {
     } else {
       doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`);
     }
-    doc.indented((d2) => {
-      const branchOutput = generateCheck(d2, ctx, opt, accessor);
-      d2.write(`return ${branchOutput};`);
+    doc.indented((d) => {
+      const branchOutput = generateCheck(d, ctx, opt, accessor);
+      d.write(`return ${branchOutput};`);
     });
     doc.write(`})();`);
   }
@@ -28541,9 +27803,9 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
     const conditions = Array.from(values, (value) => literalEquality(ctx, discVar, value));
     const prefix = firstBranch ? "if" : "else if";
     doc.write(`${prefix} (${conditions.join(" || ")}) {`);
-    doc.indented((d2) => {
-      const branchOutput = generateCheck(d2, ctx, option, accessor);
-      d2.write(`${outputVar} = ${branchOutput};`);
+    doc.indented((d) => {
+      const branchOutput = generateCheck(d, ctx, option, accessor);
+      d.write(`${outputVar} = ${branchOutput};`);
     });
     doc.write(`}`);
     firstBranch = false;
@@ -28614,12 +27876,12 @@ function generateRecordCheck(doc, ctx, schema, accessor) {
     }
     const knownKeysConst = addConstant(ctx, new Set(inputKeys));
     doc.write(`for (const ${kVar} in ${accessor}) {`);
-    doc.indented((d2) => {
-      d2.write(`if (${knownKeysConst}.has(${kVar})) continue;`);
+    doc.indented((d) => {
+      d.write(`if (${knownKeysConst}.has(${kVar})) continue;`);
       if (recordDef.mode === "loose") {
-        d2.write(`if (${kVar} !== "__proto__") ${outputVar}[${kVar}] = ${accessor}[${kVar}];`);
+        d.write(`if (${kVar} !== "__proto__") ${outputVar}[${kVar}] = ${accessor}[${kVar}];`);
       } else {
-        d2.write(`return INVALID;`);
+        d.write(`return INVALID;`);
       }
     });
     doc.write(`}`);
@@ -28635,26 +27897,26 @@ function generateRecordCheck(doc, ctx, schema, accessor) {
     const keyFast = addConstant(ctx, keyFn);
     const numericConst = addConstant(ctx, number);
     const outKeyVar = newVar(ctx);
-    emitOwnKeys(doc, ctx, accessor, kVar, (d2) => {
-      d2.write(`let ${outKeyVar} = ${keyFast}(${kVar});`);
-      d2.write(`if (${outKeyVar} === INVALID && typeof ${kVar} === "string" && ${numericConst}.test(${kVar})) ${outKeyVar} = ${keyFast}(Number(${kVar}));`);
+    emitOwnKeys(doc, ctx, accessor, kVar, (d) => {
+      d.write(`let ${outKeyVar} = ${keyFast}(${kVar});`);
+      d.write(`if (${outKeyVar} === INVALID && typeof ${kVar} === "string" && ${numericConst}.test(${kVar})) ${outKeyVar} = ${keyFast}(Number(${kVar}));`);
       if (isLoose) {
-        d2.write(`if (${outKeyVar} === INVALID) { ${outputVar}[${kVar}] = ${accessor}[${kVar}]; continue; }`);
+        d.write(`if (${outKeyVar} === INVALID) { ${outputVar}[${kVar}] = ${accessor}[${kVar}]; continue; }`);
       } else {
-        d2.write(`if (${outKeyVar} === INVALID) return INVALID;`);
+        d.write(`if (${outKeyVar} === INVALID) return INVALID;`);
       }
-      d2.write(`if (${outKeyVar} === "__proto__") continue;`);
+      d.write(`if (${outKeyVar} === "__proto__") continue;`);
       const valueVar = newVar(ctx);
-      d2.write(`const ${valueVar} = ${accessor}[${kVar}];`);
-      const valOutput = compileChild(d2, ctx, def.valueType, valueVar);
-      d2.write(`${outputVar}[${outKeyVar}] = ${valOutput};`);
+      d.write(`const ${valueVar} = ${accessor}[${kVar}];`);
+      const valOutput = compileChild(d, ctx, def.valueType, valueVar);
+      d.write(`${outputVar}[${outKeyVar}] = ${valOutput};`);
     });
     return outputVar;
   }
-  emitOwnKeys(doc, ctx, accessor, kVar, (d2) => {
-    d2.write(`const ${valVar} = ${accessor}[${kVar}];`);
-    const valOutput = compileChild(d2, ctx, def.valueType, valVar);
-    d2.write(`${outputVar}[${kVar}] = ${valOutput};`);
+  emitOwnKeys(doc, ctx, accessor, kVar, (d) => {
+    d.write(`const ${valVar} = ${accessor}[${kVar}];`);
+    const valOutput = compileChild(d, ctx, def.valueType, valVar);
+    d.write(`${outputVar}[${kVar}] = ${valOutput};`);
   }, `return INVALID;`);
   return outputVar;
 }
@@ -28666,20 +27928,20 @@ function emitOwnKeys(doc, ctx, accessor, kVar, body2, onSymbol) {
   doc.write(`const ${symsVar} = Object.getOwnPropertySymbols(${accessor});`);
   doc.write(`const ${keysVar} = Object.getOwnPropertyNames(${accessor});`);
   doc.write(`for (let ${iVar} = 0; ${iVar} < ${keysVar}.length; ${iVar}++) {`);
-  doc.indented((d2) => {
-    d2.write(`const ${kVar} = ${keysVar}[${iVar}];`);
-    d2.write(`if (${kVar} === "__proto__" || !${propIsEnumerableConst}.call(${accessor}, ${kVar})) continue;`);
-    body2(d2);
+  doc.indented((d) => {
+    d.write(`const ${kVar} = ${keysVar}[${iVar}];`);
+    d.write(`if (${kVar} === "__proto__" || !${propIsEnumerableConst}.call(${accessor}, ${kVar})) continue;`);
+    body2(d);
   });
   doc.write(`}`);
   doc.write(`for (let ${iVar} = 0; ${iVar} < ${symsVar}.length; ${iVar}++) {`);
-  doc.indented((d2) => {
-    d2.write(`const ${kVar} = ${symsVar}[${iVar}];`);
-    d2.write(`if (!${propIsEnumerableConst}.call(${accessor}, ${kVar})) continue;`);
+  doc.indented((d) => {
+    d.write(`const ${kVar} = ${symsVar}[${iVar}];`);
+    d.write(`if (!${propIsEnumerableConst}.call(${accessor}, ${kVar})) continue;`);
     if (onSymbol)
-      d2.write(onSymbol);
+      d.write(onSymbol);
     else
-      body2(d2);
+      body2(d);
   });
   doc.write(`}`);
 }
@@ -28697,10 +27959,10 @@ function generateMapCheck(doc, ctx, schema, accessor) {
   const valVar = newVar(ctx);
   doc.write(`const ${outputVar} = new Map();`);
   doc.write(`for (const [${kVar}, ${valVar}] of ${accessor}) {`);
-  doc.indented((d2) => {
-    const keyOutput = generateCheck(d2, ctx, def.keyType, kVar);
-    const valOutput = generateCheck(d2, ctx, def.valueType, valVar);
-    d2.write(`${outputVar}.set(${keyOutput}, ${valOutput});`);
+  doc.indented((d) => {
+    const keyOutput = generateCheck(d, ctx, def.keyType, kVar);
+    const valOutput = generateCheck(d, ctx, def.valueType, valVar);
+    d.write(`${outputVar}.set(${keyOutput}, ${valOutput});`);
   });
   doc.write(`}`);
   return outputVar;
@@ -28713,9 +27975,9 @@ function generateSetCheck(doc, ctx, schema, accessor) {
   const valVar = newVar(ctx);
   doc.write(`const ${outputVar} = new Set();`);
   doc.write(`for (const ${valVar} of ${accessor}) {`);
-  doc.indented((d2) => {
-    const valOutput = generateCheck(d2, ctx, def.valueType, valVar);
-    d2.write(`${outputVar}.add(${valOutput});`);
+  doc.indented((d) => {
+    const valOutput = generateCheck(d, ctx, def.valueType, valVar);
+    d.write(`${outputVar}.add(${valOutput});`);
   });
   doc.write(`}`);
   return outputVar;
@@ -28739,14 +28001,14 @@ function generateLazyCheck(doc, ctx, schema, accessor) {
   const getterConst = addUserConstant(ctx, def.getter);
   const cacheConst = addConstant(ctx, { parser: null });
   doc.write(`if (!${cacheConst}.parser) {`);
-  doc.indented((d2) => {
-    d2.write(`const inner = ${getterConst}();`);
-    d2.write(`${cacheConst}.parser = function(input) {`);
-    d2.indented((d22) => {
-      d22.write(`const result = inner._zod.run({ value: input, issues: [] }, {});`);
-      d22.write(`return result.issues.length === 0 ? result.value : INVALID;`);
+  doc.indented((d) => {
+    d.write(`const inner = ${getterConst}();`);
+    d.write(`${cacheConst}.parser = function(input) {`);
+    d.indented((d2) => {
+      d2.write(`const result = inner._zod.run({ value: input, issues: [] }, {});`);
+      d2.write(`return result.issues.length === 0 ? result.value : INVALID;`);
     });
-    d2.write(`};`);
+    d.write(`};`);
   });
   doc.write(`}`);
   const outputVar = newVar(ctx);
@@ -28778,8 +28040,8 @@ function generatePipeCheck(doc, ctx, schema, accessor) {
     return generateCheck(doc, ctx, def.out, inputOutput);
   }
 }
-function isAsyncFunction(fn2) {
-  return typeof fn2 === "function" && (fn2.constructor.name === "AsyncFunction" || fn2[Symbol.toStringTag] === "AsyncFunction");
+function isAsyncFunction(fn) {
+  return typeof fn === "function" && (fn.constructor.name === "AsyncFunction" || fn[Symbol.toStringTag] === "AsyncFunction");
 }
 function generateCustomCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
@@ -28802,9 +28064,9 @@ function runtimeCatch(innerSchema, catchValue, value) {
   const result = innerSchema._zod.run({ value, issues: [] }, {});
   if (result && typeof result.then === "function")
     return INVALID;
-  const r2 = result;
-  if (r2.issues.length === 0)
-    return r2.value;
+  const r = result;
+  if (r.issues.length === 0)
+    return r.value;
   return catchValue();
 }
 function generateCatchCheck(doc, ctx, schema, accessor) {
@@ -28814,18 +28076,18 @@ function generateCatchCheck(doc, ctx, schema, accessor) {
   }
   const outputVar = newVar(ctx);
   doc.write(`let ${outputVar} = (() => {`);
-  doc.indented((d2) => {
-    const innerOut = compileChild(d2, ctx, def.innerType, accessor);
-    d2.write(`return ${innerOut};`);
+  doc.indented((d) => {
+    const innerOut = compileChild(d, ctx, def.innerType, accessor);
+    d.write(`return ${innerOut};`);
   });
   doc.write(`})();`);
   const innerConst = addConstant(ctx, def.innerType);
   const catchConst = addUserConstant(ctx, def.catchValue);
   const catchHelperConst = addConstant(ctx, runtimeCatch);
   doc.write(`if (${outputVar} === INVALID) {`);
-  doc.indented((d2) => {
-    d2.write(`${outputVar} = ${catchHelperConst}(${innerConst}, ${catchConst}, ${accessor});`);
-    d2.write(`if (${outputVar} === INVALID) return INVALID;`);
+  doc.indented((d) => {
+    d.write(`${outputVar} = ${catchHelperConst}(${innerConst}, ${catchConst}, ${accessor});`);
+    d.write(`if (${outputVar} === INVALID) return INVALID;`);
   });
   doc.write(`}`);
   return outputVar;
@@ -29641,7 +28903,7 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v2) => [v2, v2])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
     entries: entries2,
@@ -29672,10 +28934,10 @@ function _file(Class2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _transform(Class2, fn2) {
+function _transform(Class2, fn) {
   return new Class2({
     type: "transform",
-    transform: fn2
+    transform: fn
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -29763,29 +29025,29 @@ function _promise(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _custom(Class2, fn2, _params) {
+function _custom(Class2, fn, _params) {
   const norm = normalizeParams(_params);
   norm.abort ?? (norm.abort = true);
   const schema = new Class2({
     type: "custom",
     check: "custom",
-    fn: fn2,
+    fn,
     ...norm
   });
   return schema;
 }
 // @__NO_SIDE_EFFECTS__
-function _refine(Class2, fn2, _params) {
+function _refine(Class2, fn, _params) {
   const schema = new Class2({
     type: "custom",
     check: "custom",
-    fn: fn2,
+    fn,
     ...normalizeParams(_params)
   });
   return schema;
 }
 // @__NO_SIDE_EFFECTS__
-function _superRefine(fn2, params) {
+function _superRefine(fn, params) {
   const ch = /* @__PURE__ */ _check((payload) => {
     payload.addIssue = (issue2) => {
       if (typeof issue2 === "string") {
@@ -29802,17 +29064,17 @@ function _superRefine(fn2, params) {
         payload.issues.push(issue(_issue));
       }
     };
-    return fn2(payload.value, payload);
+    return fn(payload.value, payload);
   }, params);
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function _check(fn2, params) {
+function _check(fn, params) {
   const ch = new $ZodCheck({
     check: "custom",
     ...normalizeParams(params)
   });
-  ch._zod.check = fn2;
+  ch._zod.check = fn;
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
@@ -29847,8 +29109,8 @@ function _stringbool(Classes, _params) {
   let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
   let falsyArray = params.falsy ?? ["false", "0", "no", "off", "n", "disabled"];
   if (params.case !== "sensitive") {
-    truthyArray = truthyArray.map((v2) => typeof v2 === "string" ? v2.toLowerCase() : v2);
-    falsyArray = falsyArray.map((v2) => typeof v2 === "string" ? v2.toLowerCase() : v2);
+    truthyArray = truthyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
+    falsyArray = falsyArray.map((v) => typeof v === "string" ? v.toLowerCase() : v);
   }
   const truthySet = new Set(truthyArray);
   const falsySet = new Set(falsyArray);
@@ -30197,18 +29459,18 @@ function foldIntersection(json2) {
   for (const key of FOLDABLE_KEYS)
     if (key in json2)
       return;
-  const unions = allOf.filter((m2) => UNION_KEYS.some((k2) => Array.isArray(m2[k2])));
+  const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
   if (!unions.length) {
     folded = foldObjects(allOf);
   } else {
     const union2 = unions[0];
-    const keyword = UNION_KEYS.find((k2) => Array.isArray(union2[k2]));
+    const keyword = UNION_KEYS.find((k) => Array.isArray(union2[k]));
     if (Object.keys(union2).length !== 1)
       return;
-    const rest = allOf.filter((m2) => m2 !== union2);
+    const rest = allOf.filter((m) => m !== union2);
     const branches = union2[keyword].map((branch) => foldObjects([...rest, branch]));
-    if (branches.some((b3) => !b3))
+    if (branches.some((b) => !b))
       return;
     folded = { [keyword]: branches };
   }
@@ -30434,9 +29696,9 @@ var createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
   extractDefs(ctx, schema);
   return finalize(ctx, schema);
 };
-var createStandardJSONSchemaMethod = (schema, io2, processors = {}) => (params) => {
+var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
   const { libraryOptions, target } = params ?? {};
-  const ctx = initializeContext({ ...libraryOptions ?? {}, target, io: io2, processors });
+  const ctx = initializeContext({ ...libraryOptions ?? {}, target, io, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
   return finalize(ctx, schema);
@@ -30465,7 +29727,7 @@ var addPattern = (agg, pattern) => {
   agg.patterns.add(pattern);
 };
 var intersectMime = (agg, mime) => {
-  agg.mime = agg.mime ? agg.mime.filter((m2) => mime.includes(m2)) : [...mime];
+  agg.mime = agg.mime ? agg.mime.filter((m) => mime.includes(m)) : [...mime];
 };
 var setFormat = (agg, format) => {
   agg.format = format;
@@ -30543,7 +29805,7 @@ var exactPatterns = /* @__PURE__ */ new Map([
   [base64Charset, base64],
   [base64urlCharset, base64url]
 ]);
-var exactPattern = (p2) => exactPatterns.get(p2) ?? p2;
+var exactPattern = (p) => exactPatterns.get(p) ?? p;
 var stringProcessor = (schema, ctx, _json, _params) => {
   const json2 = _json;
   json2.type = "string";
@@ -30615,7 +29877,7 @@ var numberProcessor = (schema, ctx, _json, params) => {
     if (first !== void 0)
       json2.multipleOf = first;
     if (rest.length)
-      json2.allOf = [...json2.allOf ?? [], ...rest.map((m2) => ({ multipleOf: m2 }))];
+      json2.allOf = [...json2.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
   }
 };
 var booleanProcessor = (_schema, _ctx, json2, _params) => {
@@ -30659,9 +29921,9 @@ var enumProcessor = (schema, _ctx, json2, _params) => {
     json2.not = {};
     return;
   }
-  if (values.every((v2) => typeof v2 === "number"))
+  if (values.every((v) => typeof v === "number"))
     json2.type = "number";
-  if (values.every((v2) => typeof v2 === "string"))
+  if (values.every((v) => typeof v === "string"))
     json2.type = "string";
   json2.enum = values;
 };
@@ -30694,13 +29956,13 @@ var literalProcessor = (schema, ctx, json2, params) => {
       json2.const = val;
     }
   } else {
-    if (vals.every((v2) => typeof v2 === "number"))
+    if (vals.every((v) => typeof v === "number"))
       json2.type = "number";
-    if (vals.every((v2) => typeof v2 === "string"))
+    if (vals.every((v) => typeof v === "string"))
       json2.type = "string";
-    if (vals.every((v2) => typeof v2 === "boolean"))
+    if (vals.every((v) => typeof v === "boolean"))
       json2.type = "boolean";
-    if (vals.every((v2) => v2 === null))
+    if (vals.every((v) => v === null))
       json2.type = "null";
     json2.enum = vals;
   }
@@ -30733,7 +29995,7 @@ var fileProcessor = (schema, _ctx, json2, _params) => {
   else if (mime.length === 1)
     _json.contentMediaType = mime[0];
   else
-    _json.anyOf = mime.map((m2) => ({ contentMediaType: m2 }));
+    _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
 };
 var successProcessor = (_schema, _ctx, json2, _params) => {
   json2.type = "boolean";
@@ -30818,7 +30080,7 @@ var objectProcessor = (schema, ctx, _json, params) => {
 var unionProcessor = (schema, ctx, json2, params) => {
   const def = schema._zod.def;
   const isExclusive = def.inclusive === false;
-  const options = def.options.map((x3, i) => processSchema(x3, ctx, {
+  const options = def.options.map((x, i) => processSchema(x, ctx, {
     ...params,
     path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
   }));
@@ -30834,14 +30096,14 @@ var intersectionProcessor = (schema, ctx, json2, params) => {
     ...params,
     path: [...params.path, "allOf", 0]
   });
-  const b3 = processSchema(def.right, ctx, {
+  const b = processSchema(def.right, ctx, {
     ...params,
     path: [...params.path, "allOf", 1]
   });
   const isSimpleIntersection = (val) => "allOf" in val && Object.keys(val).length === 1;
   const allOf = [
     ...isSimpleIntersection(a) ? a.allOf : [a],
-    ...isSimpleIntersection(b3) ? b3.allOf : [b3]
+    ...isSimpleIntersection(b) ? b.allOf : [b]
   ];
   json2.allOf = allOf;
   ctx.intersections.push(allOf);
@@ -30852,7 +30114,7 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   json2.type = "array";
   const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
   const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
-  const prefixItems = def.items.map((x3, i) => processSchema(x3, ctx, {
+  const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
     ...params,
     path: [...params.path, prefixPath, i]
   }));
@@ -30930,13 +30192,13 @@ function stringifyKeyNames(bySchema, json2, visited) {
       json2 = { ...json2, [keyword]: mapped };
   }
   const types = Array.isArray(json2.type) ? json2.type : [json2.type];
-  const numericType = !types.includes("string") && types.some((t2) => t2 === "number" || t2 === "integer");
+  const numericType = !types.includes("string") && types.some((t) => t === "number" || t === "integer");
   const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
-  if (!numericType && !values?.some((v2) => typeof v2 === "number"))
+  if (!numericType && !values?.some((v) => typeof v === "number"))
     return json2;
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
   if (rest.enum)
-    rest.enum = rest.enum.map((v2) => typeof v2 === "number" ? String(v2) : v2);
+    rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
     rest.const = String(rest.const);
   if (!numericType)
@@ -31010,7 +30272,7 @@ var recordProcessor = (schema, ctx, _json, params) => {
   const keyValues = keyType._zod.values;
   const omittableOnInput = ctx.io === "input" && inputOptin(def.valueType) !== void 0;
   if (keyValues && !def.partial && !omittableOnInput) {
-    const validKeyValues = [...keyValues].filter((v2) => typeof v2 === "string" || typeof v2 === "number");
+    const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
     if (validKeyValues.length > 0) {
       json2.required = validKeyValues.map(String);
     }
@@ -31036,7 +30298,7 @@ var nonoptionalProcessor = (schema, ctx, _json, params) => {
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
 function serializeDefaultValue(value, schema, ctx, json2, params) {
   let unrepresentable = false;
-  const serialized = JSON.stringify(value, (_3, val) => {
+  const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
       return val;
     unrepresentable = true;
@@ -31161,7 +30423,7 @@ function toJSONSchema(input2, params) {
     const ctx2 = initializeContext({ ...params, processors: allProcessors });
     const defs = {};
     for (const entry of registry2._idmap.entries()) {
-      const [_3, schema] = entry;
+      const [_, schema] = entry;
       processSchema(schema, ctx2);
     }
     const schemas = {};
@@ -31263,7 +30525,7 @@ var JSONSchemaGenerator = class {
     this.ctx.sharedEmitDoneFor = void 0;
     extractDefs(this.ctx, schema);
     const result = finalize(this.ctx, schema);
-    const { "~standard": _3, ...plainResult } = result;
+    const { "~standard": _, ...plainResult } = result;
     return plainResult;
   }
 };
@@ -31591,8 +30853,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
   },
-  overwrite(fn2) {
-    return this.check(_overwrite(fn2));
+  overwrite(fn) {
+    return this.check(_overwrite(fn));
   },
   optional() {
     return optional(this);
@@ -31621,11 +30883,11 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   transform(tx) {
     return pipe(this, transform(tx));
   },
-  default(d2) {
-    return _default2(this, d2);
+  default(d) {
+    return _default2(this, d);
   },
-  prefault(d2) {
-    return prefault(this, d2);
+  prefault(d) {
+    return prefault(this, d);
   },
   catch(params) {
     return _catch2(this, params);
@@ -31654,8 +30916,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   isNullable() {
     return this.safeParse(null).success;
   },
-  apply(fn2, ...args) {
-    return args.length === 0 ? fn2(this) : fn2(this, ...args);
+  apply(fn, ...args) {
+    return args.length === 0 ? fn(this) : fn(this, ...args);
   },
   // Overrides core's `~standard` to add `jsonSchema`. Must stay a prototype entry: redefining it per instance demotes instances to dictionary mode.
   get "~standard"() {
@@ -32635,7 +31897,7 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v2) => [v2, v2])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
     entries: entries2,
@@ -32715,10 +31977,10 @@ var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
     return payload;
   };
 });
-function transform(fn2) {
+function transform(fn) {
   return new ZodTransform({
     type: "transform",
-    transform: fn2
+    transform: fn
   });
 }
 var ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
@@ -32945,22 +32207,22 @@ var ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
 });
-function check(fn2) {
+function check(fn) {
   const ch = new $ZodCheck({
     check: "custom"
     // ...util.normalizeParams(params),
   });
-  ch._zod.check = fn2;
+  ch._zod.check = fn;
   return ch;
 }
-function custom(fn2, _params) {
-  return _custom(ZodCustom, fn2 ?? (() => true), _params);
+function custom(fn, _params) {
+  return _custom(ZodCustom, fn ?? (() => true), _params);
 }
-function refine(fn2, _params = {}) {
-  return _refine(ZodCustom, fn2, _params);
+function refine(fn, _params = {}) {
+  return _refine(ZodCustom, fn, _params);
 }
-function superRefine(fn2, params) {
-  return _superRefine(fn2, params);
+function superRefine(fn, params) {
+  return _superRefine(fn, params);
 }
 var describe2 = describe;
 var meta2 = meta;
@@ -33004,10 +32266,10 @@ function json(params) {
   });
   return jsonSchema;
 }
-function preprocess(fn2, schema) {
+function preprocess(fn, schema) {
   return new ZodPreprocess({
     type: "pipe",
-    in: transform(fn2),
+    in: transform(fn),
     out: schema
   });
 }
@@ -33163,13 +32425,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path10 = ref.slice(1).split("/").filter(Boolean);
-  if (path10.length === 0) {
+  const path11 = ref.slice(1).split("/").filter(Boolean);
+  if (path11.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path10[0] === defsKey) {
-    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
+  if (path11[0] === defsKey) {
+    const key = path11[1] === void 0 ? void 0 : decodeJSONPointerSegment(path11[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -33251,11 +32513,11 @@ function canonicalKey(value, seen) {
     }
     const keys = Object.keys(value).sort();
     const parts = [];
-    for (const k2 of keys) {
-      const key = canonicalKey(value[k2], seen);
+    for (const k of keys) {
+      const key = canonicalKey(value[k], seen);
       if (key === null)
         return null;
-      parts.push(`${k2.length}:${k2}=${key}`);
+      parts.push(`${k.length}:${k}=${key}`);
     }
     return `o${parts.length}:{${parts.join(",")}}`;
   } finally {
@@ -33419,10 +32681,10 @@ function convertBaseSchema(schema, ctx) {
     if (enumValues.length === 1) {
       return z.literal(enumValues[0]);
     }
-    if (enumValues.every((v2) => typeof v2 === "string")) {
+    if (enumValues.every((v) => typeof v === "string")) {
       return z.enum(enumValues);
     }
-    const literalSchemas = enumValues.map((v2) => z.literal(v2));
+    const literalSchemas = enumValues.map((v) => z.literal(v));
     if (literalSchemas.length < 2) {
       return literalSchemas[0];
     }
@@ -33433,8 +32695,8 @@ function convertBaseSchema(schema, ctx) {
   }
   const type = schema.type;
   if (Array.isArray(type)) {
-    const typeSchemas = type.map((t2) => {
-      const typeSchema = { ...schema, type: t2 };
+    const typeSchemas = type.map((t) => {
+      const typeSchema = { ...schema, type: t };
       return convertBaseSchema(typeSchema, ctx);
     });
     if (typeSchemas.length === 0) {
@@ -33589,7 +32851,7 @@ function convertBaseSchema(schema, ctx) {
         }
         if (schema.additionalProperties === false) {
           const propertyKeys = Object.keys(shape);
-          const patterns = patternKeys.map((p2) => new RegExp(p2));
+          const patterns = patternKeys.map((p) => new RegExp(p));
           const basePatternSchema = zodSchema;
           zodSchema = zodSchema.check((payload) => {
             if (!isPlainObject(payload.value))
@@ -33799,9 +33061,9 @@ function fromJSONSchema(schema, params) {
 // node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
-  const fn2 = typeof fnOrHandlers === "function" ? fnOrHandlers : (node3, rewritten) => {
-    const h3 = fnOrHandlers[node3._zod.def.type];
-    return h3 ? h3(node3, rewritten) : node3;
+  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node3, rewritten) => {
+    const h = fnOrHandlers[node3._zod.def.type];
+    return h ? h(node3, rewritten) : node3;
   };
   const cache = /* @__PURE__ */ new Map();
   function run(s) {
@@ -33816,7 +33078,7 @@ function visit(schema, fnOrHandlers) {
       return cached2;
     cache.set(s, RESOLVING);
     const inner = mapInner(s);
-    const mapped = fn2(inner, inner !== s);
+    const mapped = fn(inner, inner !== s);
     cache.set(s, mapped);
     return mapped;
   }
@@ -33829,11 +33091,11 @@ function visit(schema, fnOrHandlers) {
         const keys = Object.keys(oldShape);
         let changed = false;
         const newShape = {};
-        for (const k2 of keys) {
-          const mapped = run(oldShape[k2]);
-          if (mapped !== oldShape[k2])
+        for (const k of keys) {
+          const mapped = run(oldShape[k]);
+          if (mapped !== oldShape[k])
             changed = true;
-          newShape[k2] = mapped;
+          newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
@@ -34056,7 +33318,7 @@ function firstString() {
   }
 }
 
-// src/agent/environment.ts
+// src/sandbox/environment.ts
 var BASE_ENV_ALLOW_LIST = [
   "PATH",
   "HOME",
@@ -34302,9 +33564,9 @@ function exited(child) {
 function streamEnd(stream) {
   return new Promise((resolve) => stream.once("close", resolve).once("error", () => resolve()));
 }
-function isDirectory(path10) {
+function isDirectory(path11) {
   try {
-    return statSync(path10).isDirectory();
+    return statSync(path11).isDirectory();
   } catch {
     return false;
   }
@@ -34397,10 +33659,10 @@ var CommandRunner = class {
     const isolation = request.isolation;
     const promptDir = await mkdtemp(join(tmpdir(), "wild-prompt-"));
     try {
-      const promptFile = join(promptDir, "prompt.md");
-      await writeFile(promptFile, request.prompt, { mode: 384 });
+      const promptFile2 = join(promptDir, "prompt.md");
+      await writeFile(promptFile2, request.prompt, { mode: 384 });
       await isolation?.grant(promptDir);
-      const extra = { ...request.env, ...isolation?.env, [PROMPT_FILE_ENV]: promptFile };
+      const extra = { ...request.env, ...isolation?.env, [PROMPT_FILE_ENV]: promptFile2 };
       const env = buildAgentEnv(process.env, extra, this.options.forwardEnv);
       const captured = await runCaptured({
         argv: this.argv,
@@ -34648,19 +33910,35 @@ function formatBytes(bytes) {
   return `${bytes} bytes`;
 }
 
+// src/text/url.ts
+function parseHttpUrl(text5) {
+  let url2;
+  try {
+    url2 = new URL(text5);
+  } catch {
+    return null;
+  }
+  return isHttpUrl(url2) ? url2 : null;
+}
+function isHttpUrl(value) {
+  if (typeof value === "string") return parseHttpUrl(value) !== null;
+  return value.protocol === "http:" || value.protocol === "https:";
+}
+function hasCredentials(url2) {
+  return url2.username !== "" || url2.password !== "";
+}
+function isHttpUrlWithoutCredentials(text5) {
+  const url2 = parseHttpUrl(text5);
+  return url2 !== null && !hasCredentials(url2);
+}
+
 // src/agent/endpoint.ts
 import { connect } from "node:net";
 async function probeEndpoint(url2, timeoutMs = 3e3) {
-  let host;
-  let port;
-  try {
-    const parsed = new URL(url2);
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "unknown";
-    host = parsed.hostname.replace(/^\[|\]$/g, "");
-    port = parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
-  } catch {
-    return "unknown";
-  }
+  const parsed = parseHttpUrl(url2);
+  if (!parsed) return "unknown";
+  const host = parsed.hostname.replace(/^\[|\]$/g, "");
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (result) => {
@@ -34689,12 +33967,60 @@ function unreachableSentence(endpoint, probe2) {
   return `the model endpoint at ${endpoint} is unreachable (${why[probe2]})`;
 }
 
+// src/text/truncate.ts
+function truncate(text5, max, options = {}) {
+  const limit = Math.max(0, Math.floor(max));
+  if (text5.length <= limit) return text5;
+  const ellipsis = fittingEllipsis(options.ellipsis ?? "\u2026", limit);
+  let kept = cutUnits(text5, limit - ellipsis.length);
+  if (options.trimEnd) kept = kept.trimEnd();
+  return `${kept}${ellipsis}`;
+}
+function truncateAtLine(text5, max, options = {}) {
+  const limit = Math.max(0, Math.floor(max));
+  if (text5.length <= limit) return text5;
+  const ellipsis = fittingEllipsis(options.ellipsis ?? "\u2026", limit);
+  const room = limit - ellipsis.length;
+  const lineEnd = text5.lastIndexOf("\n", room - 1);
+  let kept = lineEnd > room / 2 ? text5.slice(0, lineEnd) : cutUnits(text5, room);
+  if (options.trimEnd) kept = kept.trimEnd();
+  return `${kept}${ellipsis}`;
+}
+function truncateStart(text5, max, options = {}) {
+  const limit = Math.max(0, Math.floor(max));
+  if (text5.length <= limit) return text5;
+  const ellipsis = fittingEllipsis(options.ellipsis ?? "\u2026", limit);
+  const from = text5.length - (limit - ellipsis.length);
+  const start = isLowSurrogate(text5.charCodeAt(from)) ? from + 1 : from;
+  return `${ellipsis}${text5.slice(start)}`;
+}
+function cutUnits(text5, units) {
+  const end = Math.max(0, Math.floor(units));
+  if (end >= text5.length) return text5;
+  return isHighSurrogate(text5.charCodeAt(end - 1)) ? text5.slice(0, end - 1) : text5.slice(0, end);
+}
+function fittingEllipsis(ellipsis, limit) {
+  return ellipsis.length <= limit ? ellipsis : "";
+}
+function isHighSurrogate(code3) {
+  return code3 >= 55296 && code3 <= 56319;
+}
+function isLowSurrogate(code3) {
+  return code3 >= 56320 && code3 <= 57343;
+}
+
+// src/text/one-line.ts
+function oneLine(text5, max = Infinity) {
+  const flat = text5.replace(/\s+/g, " ").trim();
+  return max === Infinity ? flat : truncate(flat, max);
+}
+
 // src/agent/events/errors.ts
 var RULES = [
   {
     kind: "no-key",
     pattern: /Missing environment variable:?\s*`?([A-Za-z_][A-Za-z0-9_]*)`?/,
-    say: (_3, m2) => `the agent needs ${m2[1]} for the model provider: list it in \`agent-env\` and set it from a secret`
+    say: (_, m) => `the agent needs ${m[1]} for the model provider: list it in \`agent-env\` and set it from a secret`
   },
   {
     kind: "no-key",
@@ -34739,7 +34065,7 @@ function explainErrors(errors, endpoints2) {
   const last = errors[errors.length - 1];
   if (!last) return void 0;
   const endpoint = endpoints2.configured ?? endpoints2.fallback;
-  return { kind: "other", message: `the agent reported: ${last.message.replace(/\s+/g, " ").trim().slice(0, 400)}`, endpoint };
+  return { kind: "other", message: `the agent reported: ${oneLine(last.message, 400)}`, endpoint };
 }
 function originOf(url2) {
   try {
@@ -34784,8 +34110,8 @@ async function resolveAgentBinary(pkg, options) {
   if (cached2) return { path: cached2, version: pkg.version, source: "cache" };
   log(`installing ${pkg.packageName}@${pkg.version} into ${installDir(options.cacheDir, pkg)}`);
   const started = Date.now();
-  const path10 = await installAgent(pkg, options);
-  return { path: path10, version: pkg.version, source: "installed", installMs: Date.now() - started };
+  const path11 = await installAgent(pkg, options);
+  return { path: path11, version: pkg.version, source: "installed", installMs: Date.now() - started };
 }
 async function findInstalled(cacheDir, pkg) {
   const dir = installDir(cacheDir, pkg);
@@ -34864,11 +34190,11 @@ async function findOnPath(bin, pathEnv) {
   }
   return void 0;
 }
-async function probeVersion(path10) {
+async function probeVersion(path11) {
   try {
     const result = await runCaptured({
-      argv: [path10, "--version"],
-      cwd: dirname(path10),
+      argv: [path11, "--version"],
+      cwd: dirname(path11),
       env: npmEnv(process.env),
       timeoutMs: 3e4,
       killGraceMs: 1e3
@@ -34880,7 +34206,7 @@ ${result.stderrTail}`.match(/\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/)?.[0];
   }
 }
 
-// src/agent/sweep.ts
+// src/sandbox/sweep.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
 import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
 import { setTimeout as sleep2 } from "node:timers/promises";
@@ -35088,7 +34414,7 @@ function watchedLines(watch, text5) {
 }
 async function sharpen(explained) {
   if (!explained) return void 0;
-  if (explained.kind !== "unreachable" || !/^https?:\/\//.test(explained.endpoint)) return explained.message;
+  if (explained.kind !== "unreachable" || !isHttpUrl(explained.endpoint)) return explained.message;
   return unreachableSentence(explained.endpoint, await probeEndpoint(explained.endpoint));
 }
 
@@ -35118,23 +34444,22 @@ function str(value) {
 function num(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : void 0;
 }
-function add(a, b3) {
-  return a === void 0 && b3 === void 0 ? void 0 : (a ?? 0) + (b3 ?? 0);
+function add(a, b) {
+  return a === void 0 && b === void 0 ? void 0 : (a ?? 0) + (b ?? 0);
 }
-function oneLine(text5, max = 160) {
-  const flat = text5.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+function oneLine2(text5, max = 160) {
+  return oneLine(text5, max);
 }
 function summarizeInput(input2) {
-  if (typeof input2 === "string") return oneLine(input2);
+  if (typeof input2 === "string") return oneLine2(input2);
   const fields = obj(input2);
   for (const key of ["command", "cmd", "filePath", "file_path", "path", "pattern", "url", "description"]) {
     const value = fields[key];
-    if (typeof value === "string") return oneLine(value);
-    if (Array.isArray(value)) return oneLine(value.map(String).join(" "));
+    if (typeof value === "string") return oneLine2(value);
+    if (Array.isArray(value)) return oneLine2(value.map(String).join(" "));
   }
   try {
-    return oneLine(JSON.stringify(input2) ?? "");
+    return oneLine2(JSON.stringify(input2) ?? "");
   } catch {
     return "";
   }
@@ -35155,20 +34480,20 @@ function parseClaudeCodeEvents(text5) {
       version2 = str(event.claude_code_version) ?? version2;
     } else if (event.type === "assistant") {
       const blocks = contentBlocks(event);
-      const texts = blocks.filter((b3) => b3.type === "text").map((b3) => str(b3.text) ?? "");
+      const texts = blocks.filter((b) => b.type === "text").map((b) => str(b.text) ?? "");
       if (event.is_api_error_message === true || typeof event.error === "string") {
         errors.push({ message: texts.join("\n") || String(event.error) });
         continue;
       }
       if (texts.length > 0) lastAssistantText = texts.join("\n");
-      for (const block of blocks.filter((b3) => b3.type === "tool_use")) {
+      for (const block of blocks.filter((b) => b.type === "tool_use")) {
         const step = { tool: str(block.name) ?? "tool", summary: summarizeInput(block.input), ok: true };
         steps.push(step);
         const id = str(block.id);
         if (id) stepById.set(id, step);
       }
     } else if (event.type === "user") {
-      for (const block of contentBlocks(event).filter((b3) => b3.type === "tool_result")) {
+      for (const block of contentBlocks(event).filter((b) => b.type === "tool_result")) {
         const step = stepById.get(str(block.tool_use_id) ?? "");
         if (step && block.is_error === true) step.ok = false;
       }
@@ -35204,29 +34529,29 @@ function contentBlocks(event) {
 // src/agent/native-binary.ts
 import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
 function currentPlatform() {
-  const os2 = process.platform;
+  const os = process.platform;
   const arch = process.arch;
-  const musl = os2 === "linux" && !existsSync3("/lib/ld-linux-x86-64.so.2") && !existsSync3("/lib/ld-linux-aarch64.so.1") && existsSync3("/lib/ld-musl-x86_64.so.1");
+  const musl = os === "linux" && !existsSync3("/lib/ld-linux-x86-64.so.2") && !existsSync3("/lib/ld-linux-aarch64.so.1") && existsSync3("/lib/ld-musl-x86_64.so.1");
   let avx2 = false;
-  if (arch === "x64" && os2 === "linux") {
+  if (arch === "x64" && os === "linux") {
     try {
       avx2 = /(^|\s)avx2(\s|$)/.test(readFileSync3("/proc/cpuinfo", "utf8"));
     } catch {
       avx2 = false;
     }
   }
-  return { os: os2, arch, musl, avx2 };
+  return { os, arch, musl, avx2 };
 }
-function opencodeBinaries(p2) {
-  const os2 = p2.os === "win32" ? "windows" : p2.os;
-  const exe = p2.os === "win32" ? "opencode.exe" : "opencode";
-  const musl = p2.musl ? "-musl" : "";
-  const builds = p2.arch === "x64" ? p2.avx2 ? ["", "-baseline"] : ["-baseline", ""] : [""];
-  return builds.map((build) => `opencode-${os2}-${p2.arch}${build}${musl}/bin/${exe}`);
+function opencodeBinaries(p) {
+  const os = p.os === "win32" ? "windows" : p.os;
+  const exe = p.os === "win32" ? "opencode.exe" : "opencode";
+  const musl = p.musl ? "-musl" : "";
+  const builds = p.arch === "x64" ? p.avx2 ? ["", "-baseline"] : ["-baseline", ""] : [""];
+  return builds.map((build) => `opencode-${os}-${p.arch}${build}${musl}/bin/${exe}`);
 }
-function claudeCodeBinaries(p2) {
-  const exe = p2.os === "win32" ? "claude.exe" : "claude";
-  return [`@anthropic-ai/claude-code-${p2.os}-${p2.arch}${p2.musl ? "-musl" : ""}/${exe}`];
+function claudeCodeBinaries(p) {
+  const exe = p.os === "win32" ? "claude.exe" : "claude";
+  return [`@anthropic-ai/claude-code-${p.os}-${p.arch}${p.musl ? "-musl" : ""}/${exe}`];
 }
 
 // src/agent/presets/preset.ts
@@ -35328,16 +34653,16 @@ function toStep(item) {
   switch (item.type) {
     case "command_execution": {
       const exit3 = num(item.exit_code);
-      return { tool: "command_execution", summary: oneLine(str(item.command) ?? ""), ok: item.status === "failed" ? false : exit3 === void 0 ? void 0 : exit3 === 0 };
+      return { tool: "command_execution", summary: oneLine2(str(item.command) ?? ""), ok: item.status === "failed" ? false : exit3 === void 0 ? void 0 : exit3 === 0 };
     }
     case "file_change": {
       const changes = Array.isArray(item.changes) ? item.changes.map(obj) : [];
-      return { tool: "file_change", summary: oneLine(changes.map((c3) => `${str(c3.kind) ?? "edit"} ${str(c3.path) ?? ""}`).join(", ")), ok: item.status !== "failed" };
+      return { tool: "file_change", summary: oneLine2(changes.map((c) => `${str(c.kind) ?? "edit"} ${str(c.path) ?? ""}`).join(", ")), ok: item.status !== "failed" };
     }
     case "mcp_tool_call":
       return { tool: `${str(item.server) ?? "mcp"}.${str(item.tool) ?? "tool"}`, summary: summarizeInput(item.arguments), ok: item.status !== "failed" };
     case "web_search":
-      return { tool: "web_search", summary: oneLine(str(item.query) ?? "") };
+      return { tool: "web_search", summary: oneLine2(str(item.query) ?? "") };
     default:
       return void 0;
   }
@@ -35571,7 +34896,7 @@ function presetOptions(settings) {
 import { fileURLToPath } from "node:url";
 var BUNDLED_PROMPT_PATH = fileURLToPath(new URL("../prompts/wild_v2_planning.md", import.meta.url));
 
-// src/sanitize.ts
+// src/security/sanitize.ts
 var BANNED_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB\uFFFE\uFFFF\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\uD800-\uDFFF]/gu;
 var COMMENT_OPEN = "<!--";
 var COMMENT_CLOSE = "-->";
@@ -35614,16 +34939,16 @@ function removeHtmlComments(text5) {
   }
   return { text: kept.join(""), removed };
 }
-function straddlingPrefix(kept, text5, at2) {
+function straddlingPrefix(kept, text5, at) {
   const tail2 = lastChars(kept, COMMENT_OPEN.length - 1);
-  for (let k2 = COMMENT_OPEN.length - 1; k2 >= 1; k2 -= 1) {
-    if (tail2.endsWith(COMMENT_OPEN.slice(0, k2)) && text5.startsWith(COMMENT_OPEN.slice(k2), at2)) return k2;
+  for (let k = COMMENT_OPEN.length - 1; k >= 1; k -= 1) {
+    if (tail2.endsWith(COMMENT_OPEN.slice(0, k)) && text5.startsWith(COMMENT_OPEN.slice(k), at)) return k;
   }
   return 0;
 }
 function lastChars(chunks3, count2) {
   let tail2 = "";
-  for (let c3 = chunks3.length - 1; c3 >= 0 && tail2.length < count2; c3 -= 1) tail2 = chunks3[c3] + tail2;
+  for (let c = chunks3.length - 1; c >= 0 && tail2.length < count2; c -= 1) tail2 = chunks3[c] + tail2;
   return tail2.slice(-count2);
 }
 function dropLast(chunks3, count2) {
@@ -35639,1576 +34964,6 @@ function commentEnd(text5, start) {
   if (text5.startsWith("->", start)) return start + 2;
   const close = text5.indexOf(COMMENT_CLOSE, start);
   return close === -1 ? text5.length : close + COMMENT_CLOSE.length;
-}
-
-// src/plan/playbook.ts
-var AUDIT_SKILL_ID = "wild_v2_sweep_run_audit_protocol";
-var PLAYBOOK_FILE = "prompt_skill_playbook.md";
-var MAX_CELL = 300;
-var MAX_ITEM = 400;
-var ATX_PREFIX = /^ {0,3}#{1,6}(?:[ \t]|$)/;
-var FENCE = /^ {0,3}(`{3,}|~{3,})/;
-var METHOD = "(GET|POST|PUT|PATCH|DELETE)";
-var BASE = String.raw`(?:\$\{?SERVER_URL\}?|\{\{server_url\}\}|https?://[^\s/"'\`]+)`;
-var PATH = String.raw`(/[A-Za-z0-9_\-/{}.$<>]*)`;
-var PLAIN_ENDPOINT = new RegExp(String.raw`\b${METHOD}\s+\`?${BASE}?${PATH}`, "g");
-var CURL_URL = new RegExp(`${BASE}${PATH}`);
-function buildPlaybook(input2) {
-  const server = input2.serverUrl.replace(/\/+$/, "");
-  const byId = /* @__PURE__ */ new Map();
-  for (const skill of input2.skills) if (!byId.has(skill.id)) byId.set(skill.id, skill);
-  const skills = [...byId.values()].sort((a, b3) => a.id < b3.id ? -1 : a.id > b3.id ? 1 : 0);
-  const listed = skills.filter((skill) => !skill.internal);
-  const internal = skills.filter((skill) => skill.internal);
-  const out = [
-    "# Prompt Skill Playbook",
-    "",
-    "Written by wild-plan from the research server's prompt-skill catalog because the planning agent did not write one.",
-    `List the skills with \`curl -sf "${server}/prompt-skills"\`; read one in full with \`curl -sf "${server}/prompt-skills/<id>"\`.`,
-    "",
-    "## Skills",
-    ""
-  ];
-  if (listed.length === 0) {
-    out.push("The server's catalog lists no prompt skills.");
-  } else {
-    out.push("| Skill | When to use | Expected output |", "| --- | --- | --- |");
-    for (const skill of listed) out.push(`| ${skillCell(skill)} | ${whenToUse(skill)} | ${expectedOutput(skill)} |`);
-  }
-  if (internal.length > 0) {
-    out.push("", `Left out, used by the server itself (internal): ${internal.map((s) => code(s.id)).join(", ")}.`);
-  }
-  out.push("", ...auditSection(input2.auditSkill, server));
-  return `${out.join("\n")}
-`;
-}
-function hasAuditSection(markdown) {
-  const lines = sanitizeUntrusted(markdown).split("\n");
-  let fence = null;
-  for (const [index2, line] of lines.entries()) {
-    fence = nextFence(line, fence);
-    if (fence !== null || FENCE.test(line)) continue;
-    const next = lines[index2 + 1] ?? "";
-    const atx = atxHeading(line);
-    const setext = atx === null && line.trim() !== "" && /^ {0,3}(=+|-+)[ \t]*$/.test(next);
-    const text5 = atx ?? (setext ? line : null);
-    if (text5 !== null && namesAuditProtocol(text5)) return true;
-  }
-  return false;
-}
-function namesAuditProtocol(heading) {
-  const plain = heading.replace(/[*_`]/g, "").split("/").map((part) => part.trim()).join("/").replace(/\s+/g, " ").toLowerCase();
-  return plain.includes("sweep/run audit protocol");
-}
-function skillCell(skill) {
-  const name = cell(skill.name);
-  return name && name !== cell(skill.id) ? `${code(skill.id)} (${name})` : code(skill.id);
-}
-function whenToUse(skill) {
-  return cell(skill.description) || "No description given; read the skill first.";
-}
-function expectedOutput(skill) {
-  const render = `\`POST /prompt-skills/${cell(skill.id).replace(/`/g, "'")}/render\``;
-  switch (skill.category.trim().toLowerCase()) {
-    case "prompt":
-      return skill.variables.length > 0 ? `Prompt text for an agent iteration: ${render} with ${skill.variables.map((v2) => code(v2)).join(", ")}` : "Prompt text for an agent iteration, used as written";
-    case "protocol":
-      return "Work done the way the protocol prescribes; read it in full before the tasks it governs";
-    case "skill":
-      return "The procedure the skill describes, followed step by step; its text says what it produces";
-    default:
-      return "See the skill text";
-  }
-}
-function auditSection(audit, server) {
-  const fetch2 = ["```bash", `curl -sf "${server}/prompt-skills/${AUDIT_SKILL_ID}"`, "```"];
-  const heading = "## Sweep/Run Audit Protocol";
-  if (audit === null) {
-    return [
-      heading,
-      "",
-      `The server did not provide \`${AUDIT_SKILL_ID}\`; until it does, follow the flow the planning prompt itself requires. Check again with:`,
-      "",
-      ...fetch2,
-      "",
-      ...promptFlow()
-    ];
-  }
-  const text5 = sanitizeUntrusted(audit.template);
-  const description = cell(audit.description);
-  const lines = [
-    heading,
-    "",
-    `Summary of the server's \`${AUDIT_SKILL_ID}\` skill${description ? ` (${description})` : ""}. Read it in full before any experiment task:`,
-    "",
-    ...fetch2
-  ];
-  const sections = splitSections(text5);
-  for (const section of sections.filter((s) => /required|compliance|rules?\b|must/i.test(s.heading))) {
-    const items = section.items.length > 0 ? section.items : section.paragraphs;
-    if (items.length === 0) continue;
-    lines.push("", `${inline(section.heading)}:`, ...items.map((item, i) => `${i + 1}. ${clip(inline(item), MAX_ITEM)}`));
-  }
-  const steps = sections.filter((s) => /^step\b/i.test(s.heading));
-  const flow3 = steps.length > 0 ? steps.map((s) => ({ label: inline(s.heading), endpoints: endpoints(s.body) })).filter((s) => s.endpoints.length > 0) : endpoints(text5).map((endpoint) => ({ label: "", endpoints: [endpoint] }));
-  if (flow3.length === 0) {
-    lines.push("", "The skill text names no API endpoints wild-plan could pick out; read it in full.", "", ...promptFlow());
-  } else {
-    lines.push("", "Required API flow:");
-    flow3.forEach((step, i) => {
-      const calls = step.endpoints.map((e) => code(e)).join(", ");
-      lines.push(`${i + 1}. ${step.label ? `${step.label} \u2014 ${calls}` : calls}`);
-    });
-  }
-  return lines;
-}
-function promptFlow() {
-  return [
-    "Required API flow (from the planning prompt):",
-    '1. Create a sweep \u2014 `POST /sweeps/wild` with `{"name", "goal"}`; keep the returned `id`.',
-    '2. Create one run per trial, grid points included \u2014 `POST /runs` with `{"name", "command", "sweep_id", "auto_start": true}`.',
-    "3. Monitor \u2014 `GET /runs`.",
-    "",
-    "Never run training or evaluation scripts directly: a run not created through these endpoints is not visible or auditable."
-  ];
-}
-function splitSections(text5) {
-  const sections = [];
-  let current = { heading: "", body: "", items: [], paragraphs: [] };
-  let fence = null;
-  for (const line of text5.split("\n")) {
-    const wasInFence = fence !== null;
-    fence = nextFence(line, fence);
-    const heading = !wasInFence && fence === null ? atxHeading(line) : null;
-    if (heading !== null) {
-      sections.push(current);
-      current = { heading, body: "", items: [], paragraphs: [] };
-      continue;
-    }
-    current.body += `${line}
-`;
-    if (wasInFence || fence !== null || line.trim() === "") continue;
-    const item = /^(?:\d+[.)]|[-*+])[ \t]+(.+)$/.exec(line);
-    if (item?.[1]) current.items.push(item[1]);
-    else if (!/^\s/.test(line)) current.paragraphs.push(line);
-  }
-  sections.push(current);
-  return sections;
-}
-function endpoints(text5) {
-  const found = /* @__PURE__ */ new Set();
-  for (const line of text5.replace(/\\\n/g, " ").split("\n")) {
-    const curl = /\bcurl\b/.test(line) ? CURL_URL.exec(line) : null;
-    if (curl?.[1]) {
-      const method = /(?:-X|--request)[ \t]*([A-Z]+)/.exec(line)?.[1] ?? (/\s(?:-d|--data\S*)\s/.test(line) ? "POST" : "GET");
-      found.add(`${method} ${trimPath(curl[1])}`);
-      continue;
-    }
-    for (const match of line.matchAll(PLAIN_ENDPOINT)) found.add(`${match[1]} ${trimPath(match[2] ?? "/")}`);
-  }
-  return [...found];
-}
-function trimPath(path10) {
-  return path10.replace(/[.]+$/, "") || "/";
-}
-function atxHeading(line) {
-  const prefix = ATX_PREFIX.exec(line);
-  if (!prefix) return null;
-  const text5 = line.slice(prefix[0].length).trimEnd();
-  let end = text5.length;
-  while (end > 0 && text5[end - 1] === "#") end -= 1;
-  const before = text5[end - 1];
-  const closed = end < text5.length && (before === void 0 || before === " " || before === "	");
-  return (closed ? text5.slice(0, end) : text5).trim();
-}
-function nextFence(line, fence) {
-  const marker = FENCE.exec(line)?.[1];
-  if (!marker) return fence;
-  if (fence === null) return marker;
-  return marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker ? null : fence;
-}
-function cell(text5) {
-  return clip(inline(text5), MAX_CELL).replace(/\|/g, "\\|");
-}
-function inline(text5) {
-  return sanitizeUntrusted(text5).replace(/\s+/g, " ").replace(/</g, "&lt;").trim();
-}
-function code(text5) {
-  const plain = sanitizeUntrusted(text5).replace(/\s+/g, " ").trim();
-  return `\`${plain.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
-}
-function clip(text5, max) {
-  return text5.length <= max ? text5 : `${text5.slice(0, max - 1).trimEnd()}\u2026`;
-}
-
-// src/settings.ts
-var INPUT_NAMES = [
-  "github-token",
-  "server-url",
-  "server-token",
-  "trigger-label",
-  "agent",
-  "agent-command",
-  "agent-version",
-  "model",
-  "agent-env",
-  "agent-base-url",
-  "agent-timeout-minutes",
-  "tasks-path",
-  "prompt-file",
-  "preflight-timeout-seconds",
-  "dry-run",
-  "fail-on-abort",
-  "strict-plan",
-  "base-branch",
-  "draft",
-  "repair-rounds",
-  "server-proxy",
-  "write-plan-files"
-];
-var DEFAULT_TASKS_PATH = ".wild/plans/issue-{number}/tasks.md";
-var AGENT_KINDS = ["command", "opencode", "claude-code", "codex"];
-var SettingsError = class extends Error {
-  name = "SettingsError";
-};
-var blankToUndefined = (value) => typeof value === "string" && value.trim() === "" ? void 0 : typeof value === "string" ? value.trim() : value;
-var text = () => external_exports.preprocess(blankToUndefined, external_exports.string().optional());
-var boolean4 = (fallback) => external_exports.preprocess(
-  blankToUndefined,
-  external_exports.string().optional().transform((value, ctx) => {
-    if (value === void 0) return fallback;
-    const v2 = value.toLowerCase();
-    if (["true", "yes", "1", "on"].includes(v2)) return true;
-    if (["false", "no", "0", "off"].includes(v2)) return false;
-    ctx.addIssue({ code: "custom", message: `must be true or false (got "${value}")` });
-    return external_exports.NEVER;
-  })
-);
-var number4 = (fallback, min, max) => external_exports.preprocess(
-  blankToUndefined,
-  external_exports.string().optional().transform((value, ctx) => {
-    if (value === void 0) return fallback;
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      ctx.addIssue({ code: "custom", message: `must be a number from ${min} to ${max} (got "${value}")` });
-      return external_exports.NEVER;
-    }
-    return n;
-  })
-);
-var httpUrl2 = external_exports.preprocess(
-  blankToUndefined,
-  external_exports.string({ error: "is required: the base URL of your Wild Loop V2 research server, e.g. https://wild.example.org" }).refine((value) => {
-    try {
-      const url2 = new URL(value);
-      return (url2.protocol === "http:" || url2.protocol === "https:") && url2.username === "" && url2.password === "";
-    } catch {
-      return false;
-    }
-  }, "must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)").transform((value) => value.replace(/\/+$/, ""))
-);
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var envNames = external_exports.preprocess(
-  blankToUndefined,
-  external_exports.string().optional().transform((value, ctx) => {
-    const names = (value ?? "").split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== "");
-    const bad = names.filter((name) => !ENV_NAME.test(name));
-    if (bad.length > 0) {
-      ctx.addIssue({ code: "custom", message: `must list environment variable names, one per line or comma-separated (not ${bad.map((b3) => JSON.stringify(b3)).join(", ")})` });
-      return external_exports.NEVER;
-    }
-    return [...new Set(names)];
-  })
-);
-var optionalHttpUrl = external_exports.preprocess(
-  blankToUndefined,
-  external_exports.string().optional().refine((value) => {
-    if (value === void 0) return true;
-    try {
-      const url2 = new URL(value);
-      return (url2.protocol === "http:" || url2.protocol === "https:") && url2.username === "" && url2.password === "";
-    } catch {
-      return false;
-    }
-  }, "must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)").transform((value) => value?.replace(/\/+$/, ""))
-);
-var InputsSchema = external_exports.object({
-  "github-token": text(),
-  "server-url": httpUrl2,
-  "server-token": text(),
-  "trigger-label": external_exports.preprocess(blankToUndefined, external_exports.string().default("wild-plan")),
-  agent: external_exports.preprocess(
-    (v2) => typeof v2 === "string" ? blankToUndefined(v2.toLowerCase()) : v2,
-    external_exports.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(", ")}` }).default("command")
-  ),
-  "agent-command": text(),
-  "agent-version": text(),
-  model: text(),
-  "agent-env": envNames,
-  "agent-base-url": optionalHttpUrl,
-  "agent-timeout-minutes": number4(20, 0.05, 360),
-  "tasks-path": external_exports.preprocess(blankToUndefined, external_exports.string().default(DEFAULT_TASKS_PATH)),
-  "prompt-file": text(),
-  "preflight-timeout-seconds": number4(10, 1, 300),
-  "dry-run": boolean4(false),
-  "fail-on-abort": boolean4(true),
-  "strict-plan": boolean4(false),
-  "base-branch": text(),
-  draft: boolean4(false),
-  "repair-rounds": number4(1, 0, 3),
-  "server-proxy": boolean4(true),
-  "write-plan-files": boolean4(false)
-});
-function parseSettings(raw, workspace) {
-  const parsed = InputsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue2) => `- input \`${String(issue2.path[0] ?? "?")}\` ${issue2.message}`);
-    throw new SettingsError(`Invalid inputs:
-${lines.join("\n")}`);
-  }
-  const inputs = parsed.data;
-  const root = path2.resolve(workspace);
-  const settings = {
-    githubToken: inputs["github-token"],
-    serverUrl: inputs["server-url"],
-    serverToken: inputs["server-token"],
-    triggerLabel: inputs["trigger-label"],
-    agent: inputs.agent,
-    agentCommand: inputs["agent-command"],
-    agentVersion: inputs["agent-version"],
-    model: inputs.model,
-    agentEnv: inputs["agent-env"],
-    agentBaseUrl: inputs["agent-base-url"],
-    agentTimeoutMs: inputs["agent-timeout-minutes"] * 6e4,
-    tasksPathTemplate: workspaceRelative(inputs["tasks-path"]),
-    promptFile: inputs["prompt-file"] ? path2.resolve(root, inputs["prompt-file"]) : BUNDLED_PROMPT_PATH,
-    preflightTimeoutMs: inputs["preflight-timeout-seconds"] * 1e3,
-    dryRun: inputs["dry-run"],
-    failOnAbort: inputs["fail-on-abort"],
-    strictPlan: inputs["strict-plan"],
-    baseBranch: inputs["base-branch"],
-    draft: inputs.draft,
-    repairRounds: Math.floor(inputs["repair-rounds"]),
-    serverProxy: inputs["server-proxy"],
-    writePlanFiles: inputs["write-plan-files"],
-    workspace: root
-  };
-  const agentProblems = agentSettingsProblems(agentSettingsOf(settings));
-  if (agentProblems.length > 0) {
-    throw new SettingsError(`Invalid inputs:
-${agentProblems.map((problem) => `- ${problem}`).join("\n")}`);
-  }
-  return settings;
-}
-var CONTROL_OR_INVISIBLE = /[\p{Cc}\p{Cf}]/u;
-function workspaceRelative(tasksPath) {
-  const problem = tasksPathProblem(tasksPath);
-  if (problem !== null) {
-    throw new SettingsError(`Invalid inputs:
-- input \`tasks-path\` ${JSON.stringify(tasksPath)} ${problem}, e.g. ${DEFAULT_TASKS_PATH}`);
-  }
-  return tasksPath.split("/").filter((segment) => segment !== ".").join("/");
-}
-function tasksPathProblem(tasksPath) {
-  if (CONTROL_OR_INVISIBLE.test(tasksPath)) return "contains a control or invisible character";
-  if (tasksPath.includes("\\")) return 'uses "\\"; separate folders with "/"';
-  if (path2.posix.isAbsolute(tasksPath) || /^[a-zA-Z]:/.test(tasksPath)) return "is absolute; give it relative to the workspace";
-  const segments = tasksPath.split("/");
-  if (segments.includes("")) return 'has an empty segment (a trailing or doubled "/")';
-  if (segments.includes("..")) return 'must stay inside the workspace (no ".." segments)';
-  const folded = segments.map((segment) => segment.toLowerCase());
-  if (folded.includes(".git")) return "points into .git, git's own directory; choose a folder of your own";
-  if (folded.includes(".github")) return "points into .github, where workflows and repository settings live; choose a folder of your own";
-  const name = folded.at(-1) ?? "";
-  if (name === ".") return "must name a file";
-  if (name.startsWith(".git")) return "names a git file (.gitattributes, .gitignore, .gitmodules...); the plan needs a file of its own";
-  if (!name.endsWith(".md")) return "must name a Markdown file ending in .md (the plan is Markdown)";
-  if (name === PLAYBOOK_FILE) return `must not be named ${PLAYBOOK_FILE}: wild-plan writes the playbook beside the tasks file under that name`;
-  return null;
-}
-function tasksPathFor(settings, issueNumber) {
-  return settings.tasksPathTemplate.replaceAll("{number}", issueNumber === void 0 ? "local" : String(issueNumber));
-}
-function agentSettingsOf(settings) {
-  return {
-    agent: settings.agent,
-    agentCommand: settings.agentCommand,
-    agentVersion: settings.agentVersion,
-    model: settings.model,
-    agentEnv: settings.agentEnv,
-    providerBaseUrl: settings.agentBaseUrl
-  };
-}
-
-// src/main.ts
-import { mkdir as mkdir5 } from "node:fs/promises";
-import path9 from "node:path";
-
-// src/agent/credential-scan.ts
-import { execFile } from "node:child_process";
-import { readdir, readFile as readFile2, stat } from "node:fs/promises";
-import path3 from "node:path";
-async function findPersistedCredentials(workspace) {
-  const found = [];
-  for (const file2 of await configFiles(workspace)) {
-    for (const [key, value] of await configEntries(file2)) {
-      const why = credentialIn(key, value);
-      if (why) found.push({ file: path3.relative(workspace, file2), key, why });
-    }
-  }
-  return found;
-}
-function describePersistedCredentials(found) {
-  const list3 = found.map((f3) => `${f3.key} in ${f3.file} (${f3.why})`).join("; ");
-  return `The checkout holds a credential the agent could read: ${list3}. Set \`persist-credentials: false\` on actions/checkout in this workflow (wild-plan pushes with its own token), or remove it with \`git config --local --unset-all <key>\` before wild-plan runs.`;
-}
-function credentialIn(key, value) {
-  const k2 = key.toLowerCase();
-  if (/^http\..*extraheader$/.test(k2) && /authorization|token|bearer|basic/i.test(value)) return "an Authorization header";
-  if (/^(include|includeif\..*)\.path$/.test(k2)) return "an included config file, where actions/checkout v6 keeps the token";
-  if (/^credential\..*helper$/.test(k2) && /\bstore\b/.test(value)) return "a credential store";
-  if (/^remote\..*\.(url|pushurl)$/.test(k2) && hasUserInfo(value)) return "a URL with a password";
-  if (/^url\..*\.(insteadof|pushinsteadof)$/.test(k2) && hasUserInfo(key.slice(4))) return "a URL rewrite with a password";
-  return null;
-}
-function hasUserInfo(url2) {
-  const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(url2)?.[1];
-  if (userInfo === void 0) return false;
-  const [user = "", password] = userInfo.split(":");
-  return password !== void 0 && password !== "" || redactSecrets(user, []) !== user;
-}
-async function configFiles(workspace) {
-  const gitDir = await resolveGitDir(workspace);
-  if (gitDir === null) return [];
-  const files = [path3.join(gitDir, "config"), path3.join(gitDir, "config.worktree")];
-  const commonDir = await readFile2(path3.join(gitDir, "commondir"), "utf8").then((d2) => path3.resolve(gitDir, d2.trim()), () => null);
-  if (commonDir) files.push(path3.join(commonDir, "config"));
-  files.push(...await moduleConfigs(path3.join(commonDir ?? gitDir, "modules"), 4));
-  const existing = [];
-  for (const file2 of files) if (await isFile(file2)) existing.push(file2);
-  return existing;
-}
-async function resolveGitDir(workspace) {
-  const dotGit = path3.join(workspace, ".git");
-  const info = await stat(dotGit).catch(() => null);
-  if (info?.isDirectory()) return dotGit;
-  if (!info?.isFile()) return null;
-  const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile2(dotGit, "utf8"))?.[1]?.trim();
-  return pointer ? path3.resolve(workspace, pointer) : null;
-}
-async function moduleConfigs(dir, depth) {
-  if (depth === 0) return [];
-  const entries2 = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const out = [];
-  for (const entry of entries2) {
-    if (!entry.isDirectory()) continue;
-    const sub = path3.join(dir, entry.name);
-    out.push(path3.join(sub, "config"), ...await moduleConfigs(path3.join(sub, "modules"), depth - 1));
-  }
-  return out;
-}
-var isFile = (file2) => stat(file2).then((s) => s.isFile(), () => false);
-function configEntries(file2) {
-  return new Promise((resolve, reject) => {
-    execFile("git", ["config", "--file", file2, "--null", "--list"], { env: { PATH: process.env.PATH ?? "", LC_ALL: "C" } }, (error62, stdout) => {
-      if (error62) return reject(new Error(`cannot read ${file2} as git config: ${error62.message}`));
-      resolve(
-        stdout.split("\0").filter(Boolean).map((entry) => {
-          const newline = entry.indexOf("\n");
-          return newline < 0 ? [entry, ""] : [entry.slice(0, newline), entry.slice(newline + 1)];
-        })
-      );
-    });
-  });
-}
-
-// src/sandbox/isolation.ts
-import { randomBytes as randomBytes5 } from "node:crypto";
-import { mkdir as mkdir3, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile3, rm as rm4 } from "node:fs/promises";
-import { existsSync as existsSync6, readFileSync as readFileSync4 } from "node:fs";
-import { constants as constants3, tmpdir as tmpdir3 } from "node:os";
-import path6 from "node:path";
-
-// src/sandbox/ownership.ts
-import { lstat, readdir as readdir2, realpath } from "node:fs/promises";
-import path4 from "node:path";
-
-// src/sandbox/privilege.ts
-import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync4 } from "node:fs";
-var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-var HELPER_ENV = { PATH: SYSTEM_PATH, LC_ALL: "C" };
-var ENV_PROGRAM = existsSync4("/usr/bin/env") ? "/usr/bin/env" : "/bin/env";
-function execute(argv, options = {}) {
-  return new Promise((resolve) => {
-    const [file2, ...args] = argv;
-    const child = spawn2(file2, args, { env: HELPER_ENV, stdio: ["pipe", "pipe", "pipe"], uid: options.uid, gid: options.gid });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => stdout += chunk.toString("utf8"));
-    child.stderr.on("data", (chunk) => stderr += chunk.toString("utf8"));
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(options.input ?? "");
-    child.once("error", (error62) => resolve({ code: null, stdout, stderr: `${stderr}${error62.message}` }));
-    child.once("close", (code3) => resolve({ code: code3, stdout, stderr }));
-  });
-}
-function asRoot(mode, argv) {
-  return mode === "root" ? argv : ["sudo", "-n", "--", ...argv];
-}
-function asAgent(mode, account, argv, env, cwd) {
-  if (mode === "root") return { argv: [...argv], env, uid: account.uid, gid: account.gid };
-  if (argv[0]?.includes("=")) throw new Error(`cannot run \`${argv[0]}\` as ${account.user}: a program name may not contain "="`);
-  const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
-  const chdir = cwd === void 0 ? [] : ["-C", cwd];
-  return { argv: ["sudo", "-n", "-u", account.user, "--", ENV_PROGRAM, "-i", ...chdir, ...assignments, ...argv], env, ...cwd === void 0 ? {} : { cwd: "/" } };
-}
-var HelperCommandError = class extends Error {
-  constructor(argv, code3, stderr) {
-    super(`\`${argv.join(" ")}\` failed (exit ${code3}): ${stderr.trim() || "no error output"}`);
-    this.code = code3;
-    this.stderr = stderr;
-  }
-  code;
-  stderr;
-  name = "HelperCommandError";
-};
-async function runAsRoot(mode, argv) {
-  const full = asRoot(mode, argv);
-  const result = await execute(full);
-  if (result.code !== 0) throw new HelperCommandError(full, result.code, result.stderr);
-  return result.stdout;
-}
-
-// src/sandbox/ownership.ts
-var MAX_ARGS_BYTES = 64 * 1024;
-async function lendWorkspace(mode, agent, workspaceDir) {
-  const workspace = await realpath(workspaceDir);
-  const root = await lstat(workspace);
-  const owner = { uid: root.uid, gid: root.gid };
-  const exceptions = await otherOwners(mode, workspace, owner);
-  const entries2 = (await readdir2(workspace)).filter((name) => name !== ".git").map((name) => path4.join(workspace, name));
-  const ancestors = [];
-  try {
-    await openAncestors(mode, workspace, ancestors);
-    await runAsRoot(mode, ["chown", "-h", `${agent.uid}:${agent.gid}`, "--", workspace]);
-    for (const chunk of chunks(entries2)) await runAsRoot(mode, ["chown", "-R", "-P", "-h", `${agent.uid}:${agent.gid}`, "--", ...chunk]);
-  } catch (error62) {
-    await giveBack(mode, agent, workspace, owner, exceptions, ancestors).catch(() => {
-    });
-    throw error62;
-  }
-  return { workspace, restore: () => giveBack(mode, agent, workspace, owner, exceptions, ancestors) };
-}
-async function giveBack(mode, agent, workspace, owner, exceptions, ancestors) {
-  const problems = [];
-  const attempt = async (argv, tolerateMissing = false) => {
-    try {
-      await runAsRoot(mode, argv);
-    } catch (error62) {
-      const missing = (line) => line.trim() === "" || /No such file or directory/.test(line);
-      if (tolerateMissing && error62 instanceof HelperCommandError && error62.stderr.split("\n").every(missing)) return;
-      problems.push(error62.message);
-    }
-  };
-  for (const [ids, paths] of exceptions) {
-    for (const chunk of chunks(paths)) await attempt(["chown", "-h", `--from=${agent.uid}`, ids, "--", ...chunk], true);
-  }
-  await attempt(["chown", "-R", "-P", "-h", `--from=${agent.uid}`, `${owner.uid}:${owner.gid}`, "--", workspace]);
-  for (const { dir, mode: original } of [...ancestors].reverse()) await attempt(["chmod", (original & 4095).toString(8), "--", dir]);
-  if (problems.length > 0) throw new Error(`could not give the workspace back to uid ${owner.uid}: ${problems.join("; ")}`);
-}
-async function otherOwners(mode, workspace, owner) {
-  const gitDir = path4.join(escapeFindPattern(workspace), ".git");
-  const out = await runAsRoot(mode, [
-    "find",
-    workspace,
-    "-path",
-    gitDir,
-    "-prune",
-    "-o",
-    "(",
-    "!",
-    "-user",
-    String(owner.uid),
-    "-o",
-    "!",
-    "-group",
-    String(owner.gid),
-    ")",
-    "-printf",
-    "%U:%G %p\\0"
-  ]);
-  const byOwner = /* @__PURE__ */ new Map();
-  for (const record2 of out.split("\0")) {
-    const space = record2.indexOf(" ");
-    if (space < 0) continue;
-    const ids = record2.slice(0, space);
-    byOwner.set(ids, [...byOwner.get(ids) ?? [], record2.slice(space + 1)]);
-  }
-  return byOwner;
-}
-async function openAncestors(mode, target, changed) {
-  for (let dir = path4.dirname(target); ; dir = path4.dirname(dir)) {
-    const stat2 = await lstat(dir);
-    if ((stat2.mode & 1) === 0) {
-      await runAsRoot(mode, ["chmod", "o+x", "--", dir]);
-      changed.push({ dir, mode: stat2.mode });
-    }
-    if (dir === path4.dirname(dir)) return;
-  }
-}
-function escapeFindPattern(text5) {
-  return text5.replace(/[*?[\]\\]/g, "\\$&");
-}
-function chunks(paths) {
-  const out = [];
-  let current = [];
-  let size2 = 0;
-  for (const p2 of paths) {
-    if (current.length > 0 && size2 + p2.length + 1 > MAX_ARGS_BYTES) {
-      out.push(current);
-      current = [];
-      size2 = 0;
-    }
-    current.push(p2);
-    size2 += p2.length + 1;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
-}
-
-// src/sandbox/namespace.ts
-import { existsSync as existsSync5, lstatSync as lstatSync2, realpathSync } from "node:fs";
-import { homedir as homedir2 } from "node:os";
-import path5 from "node:path";
-var COVER_SCRIPT = [
-  "mount_bin=$1; shift",
-  'while [ "$#" -gt 0 ] && [ "$1" != -- ]; do',
-  "  case $1 in",
-  '    d:*) "$mount_bin" -t tmpfs -o ro,mode=0555,size=4k,nosuid,nodev,noexec wild-plan-hidden "${1#d:}" || exit 125 ;;',
-  '    f:*) "$mount_bin" --bind /dev/null "${1#f:}" || exit 125 ;;',
-  "  esac",
-  "  shift",
-  "done",
-  "shift",
-  '"$@"'
-].join("\n");
-var HOME_SECRETS = [
-  ".ssh",
-  ".gnupg",
-  ".git-credentials",
-  ".netrc",
-  ".npmrc",
-  ".pypirc",
-  ".docker",
-  ".aws",
-  ".azure",
-  ".kube",
-  ".config/gh",
-  ".config/gcloud",
-  ".config/hub",
-  ".config/git/credentials"
-];
-var RUNNER_PATHS = [
-  "RUNNER_TEMP",
-  "GITHUB_WORKSPACE",
-  "RUNNER_WORKSPACE",
-  "GITHUB_ENV",
-  "GITHUB_PATH",
-  "GITHUB_OUTPUT",
-  "GITHUB_STATE",
-  "GITHUB_STEP_SUMMARY",
-  "GITHUB_EVENT_PATH"
-];
-var RUNNER_SECRETS = [".credentials", ".credentials_rsaparams", ".runner", ".env", ".path", "_diag"];
-async function prepareNamespaceSandbox(options) {
-  if (process.platform !== "linux" || process.getuid === void 0) return { reason: `namespaces are a Linux feature (this is ${process.platform})` };
-  const tools = findTools();
-  if (typeof tools === "string") return { reason: tools };
-  const ids = { uid: process.getuid(), gid: process.getgid() };
-  const candidates = coverCandidates(options.hide, options.env ?? process.env);
-  const visible = [];
-  const covers = () => candidates.filter((c3) => !visible.some((v2) => isInside(v2, c3.path)));
-  const wrap = (argv) => sandboxArgv(tools, ids, covers(), argv);
-  const probe2 = await execute(wrap(["/bin/true"]));
-  if (probe2.code !== 0) {
-    const why = probe2.stderr.trim().split("\n").pop() || `exit ${probe2.code}`;
-    return { reason: `user namespaces are not available to this job's user (${why})` };
-  }
-  return {
-    process: {
-      wrap: (argv, env) => ({ argv: wrap(argv), env }),
-      // The process-group stop reaches the agent; when the namespace's first process ends,
-      // the kernel ends every other process in it, wherever it moved to.
-      signalAll: async () => {
-      },
-      anyRunning: async () => false
-    },
-    keepVisible: (target) => visible.push(resolveQuietly(target)),
-    covered: () => covers().map((c3) => c3.path)
-  };
-}
-function sandboxArgv(tools, ids, covers, argv) {
-  return [
-    tools.unshare,
-    "--user",
-    "--map-root-user",
-    "--pid",
-    "--fork",
-    "--kill-child",
-    "--mount-proc",
-    "--",
-    tools.shell,
-    "-c",
-    COVER_SCRIPT,
-    "wild-plan-sandbox",
-    tools.mount,
-    ...covers.map((c3) => `${c3.kind}:${c3.path}`),
-    "--",
-    // Back to the job's uid, with no capability left: the covers above are now locked.
-    tools.unshare,
-    "--user",
-    `--map-user=${ids.uid}`,
-    `--map-group=${ids.gid}`,
-    "--",
-    ...argv
-  ];
-}
-function findTools() {
-  const find = (name, dirs2) => dirs2.map((d2) => path5.join(d2, name)).find((p2) => existsSync5(p2));
-  const dirs = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
-  const unshare = find("unshare", dirs);
-  const mount = find("mount", dirs);
-  const shell = existsSync5("/bin/sh") ? "/bin/sh" : void 0;
-  if (!unshare || !mount || !shell) return "util-linux `unshare` and `mount` are needed (apt-get install util-linux mount)";
-  return { unshare, mount, shell };
-}
-function coverCandidates(hide2, env) {
-  const wanted = new Set(hide2);
-  for (const name of RUNNER_PATHS) if (env[name]) wanted.add(env[name]);
-  const home = env.HOME || homedir2();
-  if (home) for (const rel of HOME_SECRETS) wanted.add(path5.join(home, rel));
-  for (const dir of runnerRoots(env)) for (const rel of RUNNER_SECRETS) wanted.add(path5.join(dir, rel));
-  const covers = /* @__PURE__ */ new Map();
-  for (const candidate of wanted) {
-    const real = resolveQuietly(candidate);
-    let stat2;
-    try {
-      stat2 = lstatSync2(real);
-    } catch {
-      continue;
-    }
-    if (stat2.isDirectory()) covers.set(real, { path: real, kind: "d" });
-    else if (stat2.isFile()) covers.set(real, { path: real, kind: "f" });
-  }
-  const all2 = [...covers.values()];
-  return all2.filter((c3) => !all2.some((other) => other !== c3 && other.kind === "d" && isInside(other.path, c3.path) && other.path !== c3.path));
-}
-function runnerRoots(env) {
-  const roots = /* @__PURE__ */ new Set();
-  for (const start of [process.execPath, env.GITHUB_WORKSPACE, env.RUNNER_WORKSPACE]) {
-    if (!start) continue;
-    for (let dir = path5.dirname(start); dir !== path5.dirname(dir); dir = path5.dirname(dir)) {
-      if (existsSync5(path5.join(dir, ".runner"))) roots.add(dir);
-    }
-  }
-  return [...roots];
-}
-function resolveQuietly(target) {
-  try {
-    return realpathSync(target);
-  } catch {
-    return path5.resolve(target);
-  }
-}
-function isInside(inner, outer) {
-  const rel = path5.relative(outer, inner);
-  return rel === "" || !rel.startsWith("..") && !path5.isAbsolute(rel);
-}
-
-// src/sandbox/isolation.ts
-var AGENT_USER = "wild-agent";
-var RUN_MARK = /^wild-plan agent of pid (\d+) started (\d+)$/;
-async function prepareIsolation(workspace, options = {}) {
-  const mode = await detectMode();
-  if (typeof mode !== "string") return inNamespaces(mode.reason, options);
-  const asUser = await asOtherUser(mode, workspace, options);
-  return asUser.isolated ? asUser : inNamespaces(asUser.reason, options);
-}
-async function asOtherUser(mode, workspace, options) {
-  const base = options.user ?? AGENT_USER;
-  const user = options.perRun ? `${base}-${randomBytes5(4).toString("hex")}` : base;
-  let account;
-  try {
-    await checkTools(mode);
-    if (options.perRun) {
-      await removeLeftoverAccounts(mode, base);
-      account = await createRunAccount(mode, user);
-    } else {
-      account = await ensureAccount(mode, user);
-    }
-    await assertUnprivileged(mode, account);
-  } catch (error62) {
-    if (options.perRun && account) await deleteAccount(mode, account).catch(() => {
-    });
-    return notIsolated(`the agent runs as this job's user: ${error62.message}`);
-  }
-  const me2 = { uid: process.getuid(), gid: process.getgid() };
-  const scratch = await mkdtemp3(path6.join(tmpdir3(), "wild-agent-"));
-  const home = path6.join(scratch, "home");
-  const temp = path6.join(scratch, "tmp");
-  await mkdir3(home);
-  await mkdir3(temp);
-  const ids = (o2) => `${o2.uid}:${o2.gid}`;
-  const agentAccount = account;
-  const processes = agentProcesses(mode, agentAccount);
-  let loan;
-  const reached = [];
-  let restoring;
-  const giveBack2 = async () => {
-    if (!loan) return;
-    const lent = loan;
-    loan = void 0;
-    await lent.restore();
-    await runAsRoot(mode, ["chmod", "-R", "u+rwX", "--", lent.workspace]);
-  };
-  const restore = () => restoring ??= (async () => {
-    const problems = [];
-    const step = async (fn2) => fn2().catch((error62) => problems.push(error62.message));
-    await step(() => processes.stopAll());
-    for (const { dir, mode: original } of reached.splice(0).reverse()) {
-      await step(() => runAsRoot(mode, ["chmod", (original & 4095).toString(8), "--", dir]));
-    }
-    await step(giveBack2);
-    await step(() => runAsRoot(mode, ["rm", "-rf", "--", scratch]));
-    if (options.perRun) {
-      if (problems.length === 0) await step(() => deleteAccount(mode, agentAccount));
-      else problems.push(`the user ${user} is kept`);
-    }
-    if (problems.length > 0) throw new Error(`restoring after the isolated agent run: ${problems.join("; ")}`);
-  })();
-  try {
-    await runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(agentAccount), "--", scratch]);
-    loan = await lendWorkspace(mode, agentAccount, workspace);
-    await probe(mode, agentAccount, [loan.workspace, home]);
-  } catch (error62) {
-    await restore().catch(() => {
-    });
-    return notIsolated(`the agent runs as this job's user: ${error62.message}`);
-  }
-  const how = mode === "root" ? "started by root with its uid" : "through sudo";
-  const which = options.perRun ? `the unprivileged user ${user} of this run` : `the unprivileged user ${user}`;
-  return {
-    isolated: true,
-    kind: "user",
-    reason: `the agent runs as ${which} (uid ${agentAccount.uid}, ${how}); it cannot read this job's environment or its files`,
-    user,
-    // Between runs (a repair round), what the agent wrote is read as ours: nothing of it runs then.
-    takeBack: async () => {
-      await processes.stopAll();
-      await giveBack2();
-    },
-    lendAgain: async () => {
-      loan ??= await lendWorkspace(mode, agentAccount, workspace);
-    },
-    agent: {
-      user,
-      process: processes,
-      env: {
-        HOME: home,
-        TMPDIR: temp,
-        TMP: temp,
-        TEMP: temp,
-        USER: user,
-        LOGNAME: user,
-        // .git keeps its owner, so git would call the repository dubious; command-scope
-        // config (as `-c` would) says it is safe, for this workspace only, writing no file.
-        GIT_CONFIG_COUNT: "1",
-        GIT_CONFIG_KEY_0: "safe.directory",
-        GIT_CONFIG_VALUE_0: loan.workspace
-      },
-      grant: (target) => runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(agentAccount), "--", target]).then(() => {
-      }),
-      reclaim: (target) => runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(me2), "--", target]).then(() => {
-      }),
-      reach: (target) => openAncestors(mode, target, reached)
-    },
-    restore
-  };
-}
-function notIsolated(reason) {
-  return { isolated: false, kind: "none", reason, restore: async () => {
-  } };
-}
-async function inNamespaces(why, options) {
-  if (!options.sandboxHide) return notIsolated(why);
-  const sandbox = await prepareNamespaceSandbox({ hide: options.sandboxHide });
-  const job = `uid ${process.getuid?.() ?? "?"}`;
-  if ("reason" in sandbox) {
-    return notIsolated(
-      `${why}; and no sandbox either: ${sandbox.reason}. On this runner the agent can read this job's secrets: run the job as root or with passwordless sudo (a user of its own), or allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 / user.max_user_namespaces)`
-    );
-  }
-  const scratch = await mkdtemp3(path6.join(tmpdir3(), "wild-agent-"));
-  const home = path6.join(scratch, "home");
-  const temp = path6.join(scratch, "tmp");
-  await mkdir3(home);
-  await mkdir3(temp);
-  sandbox.keepVisible(scratch);
-  const name = process.env.USER ?? process.env.LOGNAME ?? "runner";
-  return {
-    isolated: true,
-    kind: "namespace",
-    reason: `the agent runs as this job's user (${job}; ${why.replace(/^the agent runs as this job's user: /, "")}) in namespaces of its own: it cannot see this job's processes or their environment, its checkout, or the runner's temp and credential files; other files this user can read stay readable to it`,
-    agent: {
-      user: name,
-      process: sandbox.process,
-      env: { HOME: home, TMPDIR: temp, TMP: temp, TEMP: temp },
-      grant: async () => {
-      },
-      reclaim: async () => {
-      },
-      reach: async (target) => sandbox.keepVisible(target)
-    },
-    restore: async () => {
-      await rm4(scratch, { recursive: true, force: true });
-    }
-  };
-}
-async function detectMode() {
-  if (process.platform !== "linux" || process.getuid === void 0) {
-    return { reason: `the agent runs as this job's user: running it as another user is supported on Linux only (this is ${process.platform})` };
-  }
-  if (process.getuid() === 0) return "root";
-  if ((await execute(["sudo", "-n", "true"])).code === 0) return "sudo";
-  return {
-    reason: `the agent runs as this job's user: the job runs as uid ${process.getuid()} without passwordless sudo, so it cannot start the agent as another user`
-  };
-}
-async function checkTools(mode) {
-  for (const [tool, mark] of [["chown", "GNU coreutils"], ["find", "GNU findutils"]]) {
-    const { stdout } = await execute([tool, "--version"]);
-    if (!stdout.includes(mark)) throw new Error(`${tool} from ${mark} is needed to lend the workspace to another user`);
-  }
-  if (mode === "sudo" && !existsSync6("/usr/bin/env") && !existsSync6("/bin/env")) throw new Error("env is missing");
-}
-async function ensureAccount(mode, user) {
-  const existing = await lookUp(user);
-  if (existing) return existing;
-  const shell = existsSync6("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
-  const created = await execute([
-    ...mode === "root" ? [] : ["sudo", "-n", "--"],
-    "useradd",
-    "--system",
-    "--user-group",
-    "--no-create-home",
-    "--home-dir",
-    "/nonexistent",
-    "--shell",
-    shell,
-    "--comment",
-    "wild-plan agent (unprivileged)",
-    user
-  ]);
-  const account = await lookUp(user);
-  if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
-  return account;
-}
-async function lookUp(user) {
-  const [uid, gid] = await Promise.all([execute(["id", "-u", user]), execute(["id", "-g", user])]);
-  if (uid.code !== 0 || gid.code !== 0) return null;
-  return { user, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-async function createRunAccount(mode, user) {
-  if (await lookUp(user)) throw new Error(`the user ${user} exists already`);
-  const shell = existsSync6("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
-  const argv = [
-    ...mode === "root" ? [] : ["sudo", "-n", "--"],
-    "useradd",
-    "--system",
-    "--user-group",
-    "--no-create-home",
-    "--home-dir",
-    "/nonexistent",
-    "--shell",
-    shell,
-    "--comment",
-    `wild-plan agent of pid ${process.pid} started ${startTime(process.pid)}`,
-    user
-  ];
-  let created = await execute(argv);
-  for (let attempt = 1; created.code !== 0 && attempt < 5 && !await lookUp(user); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    created = await execute(argv);
-  }
-  const account = await lookUp(user);
-  if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
-  return account;
-}
-async function deleteAccount(mode, account) {
-  const root = mode === "root" ? [] : ["sudo", "-n", "--"];
-  let removed = await execute([...root, "userdel", account.user]);
-  for (let attempt = 1; removed.code !== 0 && attempt < 5 && await lookUp(account.user); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    removed = await execute([...root, "userdel", account.user]);
-  }
-  if (await lookUp(account.user)) {
-    throw new Error(`could not delete the user ${account.user}: ${removed.stderr.trim() || `userdel exited ${removed.code}`}`);
-  }
-  if ((await execute(["getent", "group", account.user])).code === 0) await execute([...root, "groupdel", account.user]);
-}
-async function removeLeftoverAccounts(mode, base) {
-  const passwd = await readFile3("/etc/passwd", "utf8").catch(() => "");
-  const name = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{8}$`);
-  for (const line of passwd.split("\n")) {
-    const [user = "", , uid, gid, comment = ""] = line.split(":");
-    const mark = RUN_MARK.exec(comment);
-    if (!name.test(user) || !mark) continue;
-    if (startTime(Number(mark[1])) === mark[2]) continue;
-    const account = { user, uid: Number(uid), gid: Number(gid) };
-    if (!(account.uid > 0)) continue;
-    try {
-      await agentProcesses(mode, account).stopAll();
-      await deleteAccount(mode, account);
-    } catch {
-    }
-  }
-}
-function startTime(pid) {
-  try {
-    const stat2 = readFileSync4(`/proc/${pid}/stat`, "utf8");
-    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? "";
-  } catch {
-    return "";
-  }
-}
-async function assertUnprivileged(mode, account) {
-  if (account.uid === 0 || account.gid === 0) throw new Error(`the user ${account.user} has uid or gid 0`);
-  const groups = (await execute(["id", "-G", account.user])).stdout.trim().split(/\s+/).map(Number);
-  if (groups.some((g2) => g2 !== account.gid)) {
-    throw new Error(`the user ${account.user} belongs to other groups (${groups.join(", ")}); it must have its own group only`);
-  }
-  if ((await execute(["sudo", "--version"])).code !== 0) return;
-  const listing = await execute([...mode === "root" ? [] : ["sudo", "-n", "--"], "sudo", "-n", "-l", "-U", account.user]);
-  if (!/is not allowed to run sudo/.test(listing.stdout + listing.stderr)) {
-    throw new Error(`the user ${account.user} may run sudo (${(listing.stdout + listing.stderr).trim().split("\n")[0]}); remove its sudo rights`);
-  }
-}
-async function probe(mode, account, dirs) {
-  const test = ["test", ...dirs.flatMap((dir, i) => [...i > 0 ? ["-a"] : [], "-w", dir, "-a", "-x", dir])];
-  const run = asAgent(mode, account, test, { PATH: SYSTEM_PATH });
-  const result = await execute(run.argv, { uid: run.uid, gid: run.gid });
-  if (result.code !== 0) {
-    throw new Error(`the user ${account.user} cannot write ${dirs.join(" and ")} (${result.stderr.trim() || `exit ${result.code}`})`);
-  }
-}
-function agentProcesses(mode, account) {
-  const pids = async () => {
-    const found = [];
-    for (const entry of await readdir3("/proc").catch(() => [])) {
-      if (!/^\d+$/.test(entry)) continue;
-      const status = await readFile3(`/proc/${entry}/status`, "utf8").catch(() => "");
-      const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
-      const state = /^State:\s+(\S)/m.exec(status)?.[1];
-      if (uid !== void 0 && Number(uid) === account.uid && state !== "Z" && state !== "X") found.push(Number(entry));
-    }
-    return found;
-  };
-  const signalAll = async (signal2) => {
-    if (mode === "root") {
-      for (const pid of await pids()) {
-        try {
-          process.kill(pid, signal2);
-        } catch {
-        }
-      }
-      return;
-    }
-    const run = asAgent(mode, account, ["kill", `-${constants3.signals[signal2]}`, "-1"], { PATH: SYSTEM_PATH });
-    await execute(run.argv);
-  };
-  const anyRunning = async () => (await pids()).length > 0;
-  return {
-    ...mode === "root" ? { uid: account.uid, gid: account.gid } : {},
-    wrap: mode === "sudo" ? (argv, env, cwd) => asAgent(mode, account, argv, env, cwd) : void 0,
-    signalAll,
-    anyRunning,
-    async stopAll() {
-      for (let round = 0; round < 40 && await anyRunning(); round++) {
-        await signalAll("SIGKILL");
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      if (await anyRunning()) throw new Error(`processes of ${account.user} are still running: ${(await pids()).join(", ")}`);
-    }
-  };
-}
-
-// src/plan/types.ts
-var ABORT_SENTINEL = "ABORT_EARLY_DOCS_CHECK_FAILED";
-
-// src/plan/abort.ts
-var ABORT_REASON_PREFIX = "Preflight check failed:";
-var ABORT_NO_RUNS_ITEM = "Planning aborted: no plan written, no sweeps or runs created";
-function renderAbortChecklist(reasons) {
-  const items = reasons.map((r2) => r2.replace(/\s+/g, " ").trim()).filter((r2) => r2 !== "").map((r2) => `- [x] ${ABORT_REASON_PREFIX} ${r2}`);
-  return [
-    `# ${ABORT_SENTINEL}`,
-    "",
-    "The Wild server docs/API preflight failed, so planning was aborted before any plan was written.",
-    "",
-    `- [x] ${ABORT_SENTINEL}`,
-    ...items,
-    `- [x] ${ABORT_NO_RUNS_ITEM}`,
-    ""
-  ].join("\n");
-}
-
-// src/plan/markdown.ts
-var ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
-function inlinePieces(text5) {
-  const runs = [];
-  for (let i = 0; i < text5.length; i++) {
-    const c3 = text5[i];
-    if (c3 === "\\" && i + 1 < text5.length && ASCII_PUNCTUATION.test(text5[i + 1])) {
-      i++;
-    } else if (c3 === "`") {
-      let j3 = i;
-      while (text5[j3] === "`") j3++;
-      runs.push({ at: i, len: j3 - i });
-      i = j3 - 1;
-    }
-  }
-  const byLength = /* @__PURE__ */ new Map();
-  runs.forEach((run, index2) => {
-    const list3 = byLength.get(run.len) ?? [];
-    list3.push(index2);
-    byLength.set(run.len, list3);
-  });
-  const cursor = /* @__PURE__ */ new Map();
-  const pieces = [];
-  let plainFrom = 0;
-  let skipUntil = -1;
-  runs.forEach((run, index2) => {
-    if (run.at < skipUntil) return;
-    const list3 = byLength.get(run.len);
-    let k2 = cursor.get(run.len) ?? 0;
-    while (k2 < list3.length && list3[k2] <= index2) k2++;
-    cursor.set(run.len, k2);
-    const close = list3[k2];
-    if (close === void 0) return;
-    const end = runs[close].at + run.len;
-    if (run.at > plainFrom) pieces.push({ code: false, text: text5.slice(plainFrom, run.at) });
-    pieces.push({ code: true, text: text5.slice(run.at, end) });
-    plainFrom = end;
-    skipUntil = end;
-  });
-  if (plainFrom < text5.length) pieces.push({ code: false, text: text5.slice(plainFrom) });
-  return pieces;
-}
-function plainUnits(text5) {
-  const units = [];
-  for (let i = 0; i < text5.length; i++) {
-    const escaped = text5[i] === "\\" && i + 1 < text5.length && ASCII_PUNCTUATION.test(text5[i + 1]);
-    units.push(escaped ? text5.slice(i, ++i + 1) : text5[i]);
-  }
-  return units;
-}
-function mapPlain(text5, unit) {
-  let out = "";
-  for (const piece of inlinePieces(text5)) {
-    out += piece.code ? piece.text : plainUnits(piece.text).map(unit).join("");
-  }
-  return out;
-}
-function splitFields(raw) {
-  const segments = [];
-  let current = "";
-  for (const piece of inlinePieces(raw)) {
-    if (piece.code) {
-      current += piece.text;
-      continue;
-    }
-    for (const u2 of plainUnits(piece.text)) {
-      if (u2 === "|") {
-        segments.push(current.trim());
-        current = "";
-      } else current += u2 === "\\|" ? "|" : u2;
-    }
-  }
-  segments.push(current.trim());
-  return segments;
-}
-function normalizeInline(raw) {
-  return raw.replace(/[ \t]*\r?\n[ \t>]*/g, " ").trim();
-}
-function escapeHtml(text5) {
-  return mapPlain(normalizeInline(text5), (u2) => u2 === "<" ? "&lt;" : u2);
-}
-function escapeTableCell(text5) {
-  return escapeHtml(text5).replace(/(\\*)\|/g, (_m, slashes) => `${slashes}${slashes}\\|`);
-}
-var TASK_ID = String.raw`P0*(\d{1,6})-T0*(\d{1,6})`;
-function normalizeTaskId(phase, number5) {
-  return `P${Number(phase)}-T${Number(number5)}`;
-}
-function compareTaskIds(a, b3) {
-  const [pa = 0, ta = 0] = a.slice(1).split("-T").map(Number);
-  const [pb = 0, tb = 0] = b3.slice(1).split("-T").map(Number);
-  return pa - pb || ta - tb;
-}
-function taskIdsIn(text5) {
-  return [...text5.matchAll(new RegExp(`\\b${TASK_ID}\\b`, "gi"))].map((m2) => normalizeTaskId(m2[1], m2[2]));
-}
-var MENTION = new RegExp(
-  String.raw`\b(?:depends?\s+on|depends|dependenc(?:y|ies)|deps?|after|requires?|needs|blocked\s+by)\b\s*:?` + String.raw`((?:[\s,;&/(\[\x60*]*(?:(?:and|or)\s+)?\[?${TASK_ID}\b[\])\x60*]*)+)`,
-  "gi"
-);
-function dependencyMentions(text5) {
-  return [...text5.matchAll(MENTION)].flatMap((m2) => taskIdsIn(m2[1]));
-}
-function isDependencySegment(segment) {
-  return dependencyMentions(segment).length > 0 && segment.replace(MENTION, "").replace(/[\s().,;]/g, "") === "";
-}
-var FIELD_LABEL = /^(?:\*\*|__)?(deliverables?|done[- _]?when|deps|dependencies|dependency|depends(?:[ _-]on)?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*/i;
-function readLabeledField(segment) {
-  const m2 = FIELD_LABEL.exec(segment);
-  if (!m2) return null;
-  const label2 = m2[1].toLowerCase();
-  const key = label2.startsWith("deliverable") ? "deliverable" : label2.startsWith("done") ? "doneWhen" : "deps";
-  return [key, segment.slice(m2[0].length).trim()];
-}
-function readTaskFields(text5) {
-  const fields = { description: "", deliverable: null, doneWhen: null, deps: [], labeled: false };
-  const description = [];
-  let last = null;
-  for (const segment of splitFields(text5)) {
-    const labeled = readLabeledField(segment) ?? (isDependencySegment(segment) ? ["deps", segment] : null);
-    const value = labeled ? labeled[1] : segment;
-    if (labeled) last = labeled[0];
-    if (last === null) description.push(segment);
-    else if (last === "deps") fields.deps.push(...taskIdsIn(value));
-    else {
-      const previous3 = fields[last];
-      fields[last] = previous3 === null ? value : `${previous3} | ${value}`;
-    }
-  }
-  fields.description = description.join(" | ").trim();
-  fields.labeled = last !== null;
-  return fields;
-}
-function labelOf(text5) {
-  const m2 = /^([^:]{1,80}):(.*)$/.exec(text5);
-  return m2 ? { label: m2[1].replace(/[*_`]/g, ""), rest: m2[2].replace(/^[*_]+/, "").trim() } : { label: text5, rest: null };
-}
-var NOTE_KINDS = [
-  ["codebase-findings", /codebase|finding/i],
-  ["risks-and-assumptions", /risk|assumption/i],
-  ["experiment-layout", /experiment root|layout|logging/i]
-];
-function noteKind(text5) {
-  const { label: label2 } = labelOf(text5);
-  return NOTE_KINDS.find(([, re2]) => re2.test(label2))?.[0] ?? null;
-}
-function noteIsEmpty(text5, details) {
-  if (details.length > 0) return false;
-  const { rest } = labelOf(text5);
-  if (rest !== null) return rest === "";
-  return /^\W*(key\s+)?(codebase findings|risks and assumptions|experiment root and logging layout decision)\W*$/i.test(text5);
-}
-var CONTRACT_KEYS = [
-  ["primaryMetrics", /primary/i],
-  ["secondaryDiagnostics", /secondary|diagnostic/i],
-  ["statisticalChecks", /statistic|confidence|significance/i],
-  ["requiredArtifacts", /artifact/i]
-];
-function contractKey(text5) {
-  const { label: label2 } = labelOf(text5);
-  return CONTRACT_KEYS.find(([, re2]) => re2.test(label2))?.[0] ?? null;
-}
-function contractValue(text5, details) {
-  const { rest } = labelOf(text5);
-  const inline2 = rest ?? text5.replace(/^\W*(primary|secondary|statistical|required)\s+\w+(\s+(or|and)\s+\w+(\s+\w+)?)?\W*/i, "").trim();
-  return [inline2, ...details].filter((t2) => t2 !== "").join("; ");
-}
-function toPlanningNotes(line, raw) {
-  const items = raw.map((r2) => ({ ...r2, kind: noteKind(r2.text) }));
-  const has = (kind) => items.some((i) => i.kind === kind);
-  return {
-    line,
-    items,
-    present: {
-      "codebase-findings": has("codebase-findings"),
-      "risks-and-assumptions": has("risks-and-assumptions"),
-      "experiment-layout": has("experiment-layout")
-    }
-  };
-}
-function toAnalyticsContract(line, raw) {
-  const items = raw.map((r2) => ({ ...r2, key: contractKey(r2.text) }));
-  const value = (key) => {
-    const item = items.find((i) => i.key === key);
-    return item ? contractValue(item.text, item.details) : null;
-  };
-  return {
-    line,
-    items,
-    primaryMetrics: value("primaryMetrics"),
-    secondaryDiagnostics: value("secondaryDiagnostics"),
-    statisticalChecks: value("statisticalChecks"),
-    requiredArtifacts: value("requiredArtifacts")
-  };
-}
-
-// src/plan/check.ts
-var PHASES = { min: 4, max: 6 };
-var TASKS_PER_PHASE = { min: 2, max: 6 };
-var TASKS = { min: 10, max: 25 };
-var TASK_FORMAT = "`- [ ] [P<phase>-T<n>] description | deliverable: <path> | done-when: <verifiable condition>`";
-function checkPlan(plan) {
-  if (plan.abort) {
-    const reasons = plan.abortReasons.length > 0 ? `: ${plan.abortReasons.join("; ")}` : "";
-    return [
-      finding("abort-checklist", "warning", plan.abortLine, `This is the abort checklist (${ABORT_SENTINEL}), not a plan: the server preflight failed${reasons}. Fix the server and run planning again.`)
-    ];
-  }
-  const tasks = [...plan.phases.flatMap((p2) => p2.tasks), ...plan.strayTasks];
-  if (plan.phases.length === 0 && tasks.length === 0) {
-    return [finding("plan-empty", "error", null, "No `## Phase N - Title` headings and no task lines were found; write the plan in the shape the planning prompt gives.")];
-  }
-  return [
-    ...checkPhases(plan.phases),
-    ...checkTasks(plan, tasks),
-    ...checkReflection(plan.phases, tasks),
-    ...checkContent(plan, tasks),
-    ...checkDependencies(tasks)
-  ];
-}
-function finding(rule, severity, line, message) {
-  return { rule, severity, line, message };
-}
-function label(task) {
-  return task.id ?? `The task on line ${task.line}`;
-}
-function checkPhases(phases) {
-  const out = [];
-  const byNumber = /* @__PURE__ */ new Map();
-  for (const phase of phases) byNumber.set(phase.number, [...byNumber.get(phase.number) ?? [], phase]);
-  for (const [number5, same] of byNumber) {
-    if (same.length < 2) continue;
-    const lines = same.map((p2) => p2.line).join(", ");
-    for (const dup of same.slice(1)) {
-      out.push(finding("phase-duplicate", "error", dup.line, `Phase ${number5} appears ${same.length} times (lines ${lines}). Keep one \`## Phase ${number5}\` section and move its tasks there (the seed prompt's example shape repeats Phases 3 and 4 by mistake).`));
-    }
-  }
-  if (byNumber.size < PHASES.min || byNumber.size > PHASES.max) {
-    out.push(finding("phase-count", "error", phases[0]?.line ?? null, `The plan has ${byNumber.size} phases; organise it as ${PHASES.min}-${PHASES.max} phases.`));
-  }
-  const numbers = phases.map((p2) => p2.number);
-  const badAt = numbers.findIndex((n, i) => n !== i + 1);
-  if (out.every((f3) => f3.rule !== "phase-duplicate") && badAt >= 0) {
-    out.push(finding("phase-numbering", "warning", phases[badAt].line, `Phases are numbered ${numbers.join(", ")}; number them 1 to ${numbers.length} in ascending order so task ids stay meaningful.`));
-  }
-  for (const [number5, same] of byNumber) {
-    const n = same.reduce((sum, p2) => sum + p2.tasks.length, 0);
-    if (n < TASKS_PER_PHASE.min || n > TASKS_PER_PHASE.max) {
-      out.push(finding("phase-task-count", "error", same[0].line, `Phase ${number5} has ${n} task${n === 1 ? "" : "s"}; each phase needs ${TASKS_PER_PHASE.min}-${TASKS_PER_PHASE.max} tasks (split or merge phases).`));
-    }
-  }
-  return out;
-}
-function checkTasks(plan, tasks) {
-  const out = [];
-  if (tasks.length < TASKS.min || tasks.length > TASKS.max) {
-    out.push(finding("task-count", "warning", null, `The plan has ${tasks.length} tasks; the prompt prefers ${TASKS.min}-${TASKS.max} in all. Merge or split tasks so each fits one execution iteration.`));
-  }
-  for (const task of plan.strayTasks) {
-    out.push(finding("task-outside-phase", "error", task.line, `${label(task)} is outside any \`## Phase N - Title\` section; move it under its phase.`));
-  }
-  const firstById = /* @__PURE__ */ new Map();
-  for (const task of tasks) {
-    const missing = [
-      task.checkbox ? null : "a `[ ]` checkbox",
-      task.id ? null : "an id like `[P2-T3]`",
-      task.description ? null : "a description",
-      task.deliverable ? null : "a `deliverable: <path>` field",
-      task.doneWhen ? null : "a `done-when: <condition>` field"
-    ].filter((m2) => m2 !== null);
-    if (missing.length > 0) {
-      out.push(finding("task-format", "error", task.line, `${label(task)} lacks ${missing.join(", ")}; write every task as ${TASK_FORMAT}.`));
-    }
-    if (!task.id) continue;
-    const first = firstById.get(task.id);
-    if (first) out.push(finding("task-id-duplicate", "error", task.line, `${task.id} is already used on line ${first.line}; give every task a unique id.`));
-    else firstById.set(task.id, task);
-  }
-  for (const phase of plan.phases) {
-    for (const task of phase.tasks) {
-      if (task.id && task.phase !== phase.number) {
-        out.push(finding("task-id-phase", "error", task.line, `${task.id} sits under Phase ${phase.number}; renumber it P${phase.number}-T<n> or move it to Phase ${task.phase}.`));
-      }
-    }
-  }
-  return out;
-}
-var REFLECTION = /\breflect|\bretrospective|\bre-?plan/i;
-var MIDPOINT = /\bmid-?\s?point|\bmid-?way|\bhalf-?way|\binterim|\bmid-(?:plan|project|study)/i;
-var FINAL = /\bfinal|\bend-of|\bclosing|\bconcluding|\bwrap-?up/i;
-var REFLECTION_PARTS = [
-  ["the evidence to inspect", (t2) => /\bevidence|\binspect|\bexamin|\breview(?:s|ed|ing)?\b|\blook at/i.test(t2)],
-  ["when to add follow-up tasks or phases", (t2) => /follow[- ]?up|\badd(?:s|ing)?\b[^.]{0,40}\b(?:tasks?|phases?)\b|\bnew (?:tasks?|phases?)/i.test(t2)],
-  ["the criteria for continuing vs. replanning", (t2) => /\b(?:continu|proceed|go\/no-go)/i.test(t2) && /\b(?:re-?plan|pivot|revis|stop|abandon)/i.test(t2)]
-];
-function reflectionKind(task) {
-  const text5 = task.description;
-  if (!REFLECTION.test(text5)) return null;
-  const mid = text5.search(MIDPOINT);
-  const fin = text5.search(FINAL);
-  if (mid < 0 && fin < 0) return null;
-  return fin < 0 || mid >= 0 && mid < fin ? "midpoint" : "final";
-}
-function fullText(task) {
-  return [task.description, task.deliverable ?? "", task.doneWhen ?? "", ...task.details].join(" \n ");
-}
-function checkReflection(phases, tasks) {
-  const out = [];
-  const midpoint = tasks.filter((t2) => reflectionKind(t2) === "midpoint");
-  const final = tasks.filter((t2) => reflectionKind(t2) === "final");
-  if (midpoint.length === 0) {
-    out.push(finding("reflection-midpoint", "error", null, "No midpoint reflection task; add one after the first baseline and main-method results (e.g. `[P4-T1] Midpoint reflection: \u2026`)."));
-  }
-  if (final.length === 0) {
-    out.push(finding("reflection-final", "error", null, "No final reflection task; add one at the end of the last phase (e.g. `[P5-T2] Final reflection: \u2026`)."));
-  }
-  const lastPhase = phases.reduce((max, p2) => Math.max(max, p2.number), -Infinity);
-  for (const task of final) {
-    if (phases.length > 0 && task.phase !== lastPhase) {
-      out.push(finding("reflection-final-position", "warning", task.line, `${label(task)} is a final reflection but sits in Phase ${task.phase}; move it to the last phase (${lastPhase}).`));
-    }
-  }
-  for (const task of [...midpoint, ...final]) {
-    const text5 = fullText(task);
-    const missing = REFLECTION_PARTS.filter(([, has]) => !has(text5)).map(([what2]) => what2);
-    if (missing.length > 0) {
-      out.push(finding("reflection-content", "warning", task.line, `${label(task)} is a reflection gate but does not state ${missing.join(", ")}; the prompt requires all three.`));
-    }
-  }
-  return out;
-}
-var RUN_VERB = /\b(?:train|retrain|fine-?tune|evaluate|run|launch|execute|reproduce|sweep|benchmark)\b/i;
-var RUN_OBJECT = /\b(?:runs|experiments?|baselines?|models?|seeds|sweeps?|checkpoints?|grid|trials?|ablations?|hyperparameters?)\b/i;
-var API_FLOW = /\bsweeps?\b|\/runs\b|\/sweeps\b|\bruns?\s+(?:api|endpoints?)\b|\b(?:tracked|api|server)[- ](?:runs?|experiments?)\b/i;
-function checkContent(plan, tasks) {
-  const out = [];
-  if (!tasks.some((t2) => /\bablat|\bsensitivity/i.test([t2.description, t2.deliverable ?? "", ...t2.details].join(" ")))) {
-    out.push(finding("ablation-task", "error", null, 'No ablation or sensitivity-analysis task; dedicate at least one task to it (e.g. "Ablation: \u2026").'));
-  }
-  for (const task of tasks) {
-    const what2 = [task.description, ...task.details].join(" ");
-    if (reflectionKind(task) || !RUN_VERB.test(what2) || !RUN_OBJECT.test(what2) || API_FLOW.test(fullText(task))) continue;
-    out.push(finding("experiment-api-flow", "warning", task.line, `${label(task)} runs experiments but does not name the tracked flow; say it creates a sweep (POST /sweeps/wild) and one run per configuration (POST /runs), never a direct \`python train.py\`.`));
-  }
-  const contract = plan.contract;
-  if (!contract) {
-    out.push(finding("analytics-contract", "error", null, "No `## Shared Metrics and Analytics Contract` section; add it with primary metrics, secondary diagnostics, statistical checks and required artifacts."));
-  } else {
-    const items = [
-      ["Primary metrics", contract.primaryMetrics, "primaryMetrics"],
-      ["Secondary diagnostics", contract.secondaryDiagnostics, "secondaryDiagnostics"],
-      ["Statistical checks", contract.statisticalChecks, "statisticalChecks"],
-      ["Required artifacts", contract.requiredArtifacts, "requiredArtifacts"]
-    ];
-    for (const [name, value, key] of items) {
-      if (value) continue;
-      const line = contract.items.find((i) => i.key === key)?.line ?? contract.line;
-      out.push(finding("analytics-contract-item", "error", line, `The analytics contract ${value === null ? "has no" : "leaves empty the"} "${name}" item; add \`- ${name}: \u2026\` with concrete content.`));
-    }
-  }
-  const notes = plan.notes;
-  if (!notes) {
-    out.push(finding("planning-notes", "error", null, "No `## Planning Notes` section; add key codebase findings, key risks and assumptions, and the experiment root and logging layout decision."));
-  } else {
-    const kinds = [
-      ["codebase-findings", "Key codebase findings"],
-      ["risks-and-assumptions", "Key risks and assumptions"],
-      ["experiment-layout", "Experiment root and logging layout decision"]
-    ];
-    for (const [kind, name] of kinds) {
-      if (!notes.present[kind]) out.push(finding("planning-notes-item", "error", notes.line, `Planning Notes lack "${name}"; add \`- ${name}: \u2026\`.`));
-    }
-    for (const item of notes.items) {
-      if (item.kind && noteIsEmpty(item.text, item.details)) {
-        out.push(finding("planning-notes-empty", "warning", item.line, `The planning note "${item.text}" is only a label; write what was found or decided.`));
-      }
-    }
-  }
-  return out;
-}
-function checkDependencies(tasks) {
-  const out = [];
-  const byId = /* @__PURE__ */ new Map();
-  for (const task of tasks) if (task.id && !byId.has(task.id)) byId.set(task.id, task);
-  const edges = /* @__PURE__ */ new Map();
-  for (const task of tasks) {
-    const unknown2 = task.dependencies.filter((id) => !byId.has(id));
-    if (unknown2.length > 0) {
-      out.push(finding("dependency-unknown", "error", task.line, `${label(task)} depends on ${unknown2.join(", ")}, which no task in the plan has; fix the id or drop the dependency.`));
-    }
-    if (task.id && byId.get(task.id) === task) edges.set(task.id, task.dependencies.filter((id) => byId.has(id)));
-  }
-  for (const component of stronglyConnected([...edges.keys()], edges)) {
-    const self = component.length === 1 && edges.get(component[0]).includes(component[0]);
-    if (component.length < 2 && !self) continue;
-    const members2 = component.map((id) => byId.get(id)).sort((a, b3) => a.line - b3.line);
-    const shown = members2.slice(0, 10).map((t2) => t2.id).join(", ") + (members2.length > 10 ? `, \u2026 (${members2.length} tasks)` : "");
-    const message = self ? `${component[0]} depends on itself; remove that dependency.` : `Tasks ${shown} depend on each other in a cycle, so none of them can start; remove one of the dependencies.`;
-    out.push(finding("dependency-cycle", "error", members2[0].line, message));
-  }
-  return out;
-}
-function stronglyConnected(nodes, edges) {
-  const index2 = /* @__PURE__ */ new Map();
-  const low = /* @__PURE__ */ new Map();
-  const onStack = /* @__PURE__ */ new Set();
-  const stack = [];
-  const components = [];
-  const visit2 = (node3) => {
-    index2.set(node3, index2.size);
-    low.set(node3, index2.get(node3));
-    stack.push(node3);
-    onStack.add(node3);
-  };
-  for (const root of nodes) {
-    if (index2.has(root)) continue;
-    visit2(root);
-    const work = [{ node: root, next: 0 }];
-    while (work.length > 0) {
-      const frame = work[work.length - 1];
-      const successors = edges.get(frame.node) ?? [];
-      if (frame.next < successors.length) {
-        const next = successors[frame.next++];
-        if (!index2.has(next)) {
-          visit2(next);
-          work.push({ node: next, next: 0 });
-        } else if (onStack.has(next)) low.set(frame.node, Math.min(low.get(frame.node), index2.get(next)));
-        continue;
-      }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node), low.get(frame.node)));
-      if (low.get(frame.node) !== index2.get(frame.node)) continue;
-      const component = [];
-      let member;
-      do {
-        member = stack.pop();
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== frame.node);
-      components.push(component);
-    }
-  }
-  return components;
 }
 
 // node_modules/mdast-util-to-string/lib/index.js
@@ -39659,8 +37414,8 @@ var EditMap = class {
    *   Nothing.
    */
   consume(events) {
-    this.map.sort(function(a, b3) {
-      return a[0] - b3[0];
+    this.map.sort(function(a, b) {
+      return a[0] - b[0];
     });
     if (this.map.length === 0) {
       return;
@@ -39685,11 +37440,11 @@ var EditMap = class {
     this.index.clear();
   }
 };
-function addImplementation(editMap, at2, remove, add2, before) {
+function addImplementation(editMap, at, remove, add2, before) {
   if (remove === 0 && add2.length === 0) {
     return;
   }
-  const existing = editMap.index.get(at2);
+  const existing = editMap.index.get(at);
   if (existing) {
     existing[1] += remove;
     if (before) {
@@ -39700,13 +37455,13 @@ function addImplementation(editMap, at2, remove, add2, before) {
     }
     return;
   }
-  const change = [at2, remove, add2];
+  const change = [at, remove, add2];
   editMap.map.push(change);
-  editMap.index.set(at2, change);
+  editMap.index.set(at, change);
 }
 
 // node_modules/micromark/lib/initialize/document.js
-var document2 = {
+var document = {
   tokenize: initializeDocument
 };
 var containerConstruct = {
@@ -41250,11 +39005,11 @@ function factoryTitle(effects, ok3, nok, type, markerType, stringType) {
       effects.consume(code3);
       effects.exit(markerType);
       marker = code3 === 40 ? 41 : code3;
-      return begin;
+      return begin2;
     }
     return nok(code3);
   }
-  function begin(code3) {
+  function begin2(code3) {
     if (code3 === marker) {
       effects.enter(markerType);
       effects.consume(code3);
@@ -41268,7 +39023,7 @@ function factoryTitle(effects, ok3, nok, type, markerType, stringType) {
   function atBreak(code3) {
     if (code3 === marker) {
       effects.exit(stringType);
-      return begin(marker);
+      return begin2(marker);
     }
     if (code3 === null) {
       return nok(code3);
@@ -42860,7 +40615,7 @@ var resolver = {
   resolveAll: createResolver()
 };
 var string4 = initializeFactory("string");
-var text2 = initializeFactory("text");
+var text = initializeFactory("text");
 function initializeFactory(field) {
   return {
     resolveAll: createResolver(field === "text" ? resolveAllLineSuffixes : void 0),
@@ -43003,14 +40758,14 @@ __export(constructs_exports, {
   attentionMarkers: () => attentionMarkers,
   contentInitial: () => contentInitial,
   disable: () => disable,
-  document: () => document3,
+  document: () => document2,
   flow: () => flow2,
   flowInitial: () => flowInitial,
   insideSpan: () => insideSpan,
   string: () => string5,
-  text: () => text3
+  text: () => text2
 });
-var document3 = {
+var document2 = {
   [42]: list,
   [43]: list,
   [45]: list,
@@ -43048,7 +40803,7 @@ var string5 = {
   [38]: characterReference,
   [92]: characterEscape
 };
-var text3 = {
+var text2 = {
   [-5]: lineEnding,
   [-4]: lineEnding,
   [-3]: lineEnding,
@@ -43213,7 +40968,7 @@ function createTokenizer(parser, initialize, from) {
   function onsuccessfulconstruct(construct, info) {
     addResult(construct, info.from);
   }
-  function onsuccessfulcheck(_3, info) {
+  function onsuccessfulcheck(_, info) {
     info.restore();
   }
   function constructFactory(onreturn, fields) {
@@ -43409,11 +41164,11 @@ function parse3(options) {
     constructs: constructs2,
     content: create(content),
     defined: [],
-    document: create(document2),
+    document: create(document),
     flow: create(flow),
     lazy: {},
     string: create(string4),
-    text: create(text2)
+    text: create(text)
   };
   return parser;
   function create(initial) {
@@ -43516,17 +41271,17 @@ var characterEscapeOrReference = /\\([!-/:-@[-`{-~])|&(#(?:\d{1,7}|x[\da-f]{1,6}
 function decodeString(value) {
   return value.replace(characterEscapeOrReference, decode3);
 }
-function decode3($0, $1, $22) {
+function decode3($0, $1, $2) {
   if ($1) {
     return $1;
   }
-  const head = $22.charCodeAt(0);
+  const head = $2.charCodeAt(0);
   if (head === 35) {
-    const head2 = $22.charCodeAt(1);
+    const head2 = $2.charCodeAt(1);
     const hex3 = head2 === 120 || head2 === 88;
-    return decodeNumericCharacterReference($22.slice(hex3 ? 2 : 1), hex3 ? 16 : 10);
+    return decodeNumericCharacterReference($2.slice(hex3 ? 2 : 1), hex3 ? 16 : 10);
   }
-  return decodeNamedCharacterReference($22) || $0;
+  return decodeNamedCharacterReference($2) || $0;
 }
 
 // node_modules/unist-util-stringify-position/lib/index.js
@@ -44198,11 +41953,11 @@ function compiler(options) {
     };
   }
 }
-function point2(d2) {
+function point2(d) {
   return {
-    line: d2.line,
-    column: d2.column,
-    offset: d2.offset
+    line: d.line,
+    column: d.column,
+    offset: d.offset
   };
 }
 function configure(combined, extensions) {
@@ -44391,8 +42146,8 @@ function looksLikeANode(value) {
 }
 
 // node_modules/unist-util-visit-parents/lib/color.node.js
-function color(d2) {
-  return "\x1B[33m" + d2 + "\x1B[39m";
+function color(d) {
+  return "\x1B[33m" + d + "\x1B[39m";
 }
 
 // node_modules/unist-util-visit-parents/lib/index.js
@@ -44442,7 +42197,7 @@ function visitParents(tree, testOrEnterOrVisitors, enterOrVisitorsOrReverse, rev
       "Unexpected value `" + visitors + "` for `enter` or `visitors`, expected visitor or object with visitors"
     );
   }
-  const is3 = convert(check2);
+  const is2 = convert(check2);
   const step = preorder ? 1 : -1;
   factory(tree, void 0, [])();
   function factory(node3, index2, parents) {
@@ -44464,7 +42219,7 @@ function visitParents(tree, testOrEnterOrVisitors, enterOrVisitorsOrReverse, rev
     }
     return visit2;
     function visit2() {
-      const matches = !check2 || is3(node3, index2, parents[parents.length - 1] || void 0);
+      const matches = !check2 || is2(node3, index2, parents[parents.length - 1] || void 0);
       let result = empty;
       if (enter && matches) {
         result = toResult(enter(node3, parents, index2));
@@ -44679,7 +42434,7 @@ function transformGfmAutolinkLiterals(tree) {
     { ignore: ["link", "linkReference"] }
   );
 }
-function findUrl(_3, protocol, domain3, path10, match) {
+function findUrl(_, protocol, domain3, path11, match) {
   if (!previous2(match)) {
     return false;
   }
@@ -44692,7 +42447,7 @@ function findUrl(_3, protocol, domain3, path10, match) {
   if (unicodePunctuation(domain3.charCodeAt(0)) || !isCorrectDomain(domain3)) {
     return false;
   }
-  const parts = splitUrl(domain3 + path10);
+  const parts = splitUrl(domain3 + path11);
   const result = {
     type: "link",
     title: null,
@@ -44705,7 +42460,7 @@ function findUrl(_3, protocol, domain3, path10, match) {
   }
   return result;
 }
-function findEmail(_3, atext, label2) {
+function findEmail(_, atext, label2) {
   if (/[\d\-_]$/.test(label2)) {
     return false;
   }
@@ -44717,7 +42472,7 @@ function findEmail(_3, atext, label2) {
     position: void 0
   };
 }
-function findMailto(_3, atext, label2) {
+function findMailto(_, atext, label2) {
   if (/[\d\-_]$/.test(label2)) {
     return false;
   }
@@ -44825,7 +42580,7 @@ function exitFootnoteDefinition(token) {
 function footnoteReferencePeek() {
   return "[";
 }
-function footnoteReference(node3, _3, state, info) {
+function footnoteReference(node3, _, state, info) {
   const tracker = state.createTracker(info);
   let value = tracker.move("[^");
   const exit3 = state.enter("footnoteReference");
@@ -44871,7 +42626,7 @@ function enterStrikethrough(token) {
 function exitStrikethrough(token) {
   this.exit(token);
 }
-function handleDelete(node3, _3, state, info) {
+function handleDelete(node3, _, state, info) {
   const tracker = state.createTracker(info);
   const sequence = state.stack.includes("strikethrough") ? "~" : "~~";
   const exit3 = state.enter("strikethrough");
@@ -44916,8 +42671,8 @@ function enterTable(token) {
   this.enter(
     {
       type: "table",
-      align: align.map(function(d2) {
-        return d2 === "none" ? null : d2;
+      align: align.map(function(d) {
+        return d === "none" ? null : d;
       }),
       children: [],
       position: void 0
@@ -45020,7 +42775,7 @@ var domain2 = {
   tokenize: tokenizeDomain,
   partial: true
 };
-var path7 = {
+var path2 = {
   tokenize: tokenizePath,
   partial: true
 };
@@ -45047,27 +42802,27 @@ var emailAutolink = {
   tokenize: tokenizeEmailAutolink,
   previous: previousEmail
 };
-var text4 = {};
+var text3 = {};
 function gfmAutolinkLiteral() {
   return {
-    text: text4
+    text: text3
   };
 }
-var code2 = 48;
-while (code2 < 123) {
-  text4[code2] = emailAutolink;
-  code2++;
-  if (code2 === 58) code2 = 65;
-  else if (code2 === 91) code2 = 97;
+var code = 48;
+while (code < 123) {
+  text3[code] = emailAutolink;
+  code++;
+  if (code === 58) code = 65;
+  else if (code === 91) code = 97;
 }
-text4[43] = emailAutolink;
-text4[45] = emailAutolink;
-text4[46] = emailAutolink;
-text4[95] = emailAutolink;
-text4[72] = [emailAutolink, protocolAutolink];
-text4[104] = [emailAutolink, protocolAutolink];
-text4[87] = [emailAutolink, wwwAutolink];
-text4[119] = [emailAutolink, wwwAutolink];
+text3[43] = emailAutolink;
+text3[45] = emailAutolink;
+text3[46] = emailAutolink;
+text3[95] = emailAutolink;
+text3[72] = [emailAutolink, protocolAutolink];
+text3[104] = [emailAutolink, protocolAutolink];
+text3[87] = [emailAutolink, wwwAutolink];
+text3[119] = [emailAutolink, wwwAutolink];
 function tokenizeEmailAutolink(effects, ok3, nok) {
   const self = this;
   let dot;
@@ -45126,7 +42881,7 @@ function tokenizeWwwAutolink(effects, ok3, nok) {
     }
     effects.enter("literalAutolink");
     effects.enter("literalAutolinkWww");
-    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path7, wwwAfter), nok), nok)(code3);
+    return effects.check(wwwPrefix, effects.attempt(domain2, effects.attempt(path2, wwwAfter), nok), nok)(code3);
   }
   function wwwAfter(code3) {
     effects.exit("literalAutolinkWww");
@@ -45176,7 +42931,7 @@ function tokenizeProtocolAutolink(effects, ok3, nok) {
     return nok(code3);
   }
   function afterProtocol(code3) {
-    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path7, protocolAfter), nok)(code3);
+    return code3 === null || asciiControl(code3) || markdownLineEndingOrSpace(code3) || unicodeWhitespace(code3) || unicodePunctuation(code3) ? nok(code3) : effects.attempt(domain2, effects.attempt(path2, protocolAfter), nok)(code3);
   }
   function protocolAfter(code3) {
     effects.exit("literalAutolinkHttp");
@@ -45767,8 +43522,8 @@ var EditMap2 = class {
    *   Nothing.
    */
   consume(events) {
-    this.map.sort(function(a, b3) {
-      return a[0] - b3[0];
+    this.map.sort(function(a, b) {
+      return a[0] - b[0];
     });
     if (this.map.length === 0) {
       return;
@@ -45793,19 +43548,19 @@ var EditMap2 = class {
     this.index.clear();
   }
 };
-function addImplementation2(editMap, at2, remove, add2) {
+function addImplementation2(editMap, at, remove, add2) {
   if (remove === 0 && add2.length === 0) {
     return;
   }
-  const existing = editMap.index.get(at2);
+  const existing = editMap.index.get(at);
   if (existing) {
     existing[1] += remove;
     existing[2].push(...add2);
     return;
   }
-  const change = [at2, remove, add2];
+  const change = [at, remove, add2];
   editMap.map.push(change);
-  editMap.index.set(at2, change);
+  editMap.index.set(at, change);
 }
 
 // node_modules/micromark-extension-gfm-table/lib/infer.js
@@ -46072,7 +43827,7 @@ function resolveTable(events, context) {
   let inFirstCellAwaitingPipe = true;
   let rowKind = 0;
   let lastCell = [0, 0, 0, 0];
-  let cell3 = [0, 0, 0, 0];
+  let cell2 = [0, 0, 0, 0];
   let afterHeadAwaitingFirstBodyRow = false;
   let lastTableEnd = 0;
   let currentTable;
@@ -46101,7 +43856,7 @@ function resolveTable(events, context) {
         inFirstCellAwaitingPipe = true;
         currentCell = void 0;
         lastCell = [0, 0, 0, 0];
-        cell3 = [0, index2 + 1, 0, 0];
+        cell2 = [0, index2 + 1, 0, 0];
         if (afterHeadAwaitingFirstBodyRow) {
           afterHeadAwaitingFirstBodyRow = false;
           currentBody = {
@@ -46115,24 +43870,24 @@ function resolveTable(events, context) {
         rowKind = token.type === "tableDelimiterRow" ? 2 : currentBody ? 3 : 1;
       } else if (rowKind && (token.type === "data" || token.type === "tableDelimiterMarker" || token.type === "tableDelimiterFiller")) {
         inFirstCellAwaitingPipe = false;
-        if (cell3[2] === 0) {
+        if (cell2[2] === 0) {
           if (lastCell[1] !== 0) {
-            cell3[0] = cell3[1];
+            cell2[0] = cell2[1];
             currentCell = flushCell(map2, context, lastCell, rowKind, void 0, currentCell);
             lastCell = [0, 0, 0, 0];
           }
-          cell3[2] = index2;
+          cell2[2] = index2;
         }
       } else if (token.type === "tableCellDivider") {
         if (inFirstCellAwaitingPipe) {
           inFirstCellAwaitingPipe = false;
         } else {
           if (lastCell[1] !== 0) {
-            cell3[0] = cell3[1];
+            cell2[0] = cell2[1];
             currentCell = flushCell(map2, context, lastCell, rowKind, void 0, currentCell);
           }
-          lastCell = cell3;
-          cell3 = [lastCell[1], index2, 0, 0];
+          lastCell = cell2;
+          cell2 = [lastCell[1], index2, 0, 0];
         }
       }
     } else if (token.type === "tableHead") {
@@ -46141,14 +43896,14 @@ function resolveTable(events, context) {
     } else if (token.type === "tableRow" || token.type === "tableDelimiterRow") {
       lastTableEnd = index2;
       if (lastCell[1] !== 0) {
-        cell3[0] = cell3[1];
+        cell2[0] = cell2[1];
         currentCell = flushCell(map2, context, lastCell, rowKind, index2, currentCell);
-      } else if (cell3[1] !== 0) {
-        currentCell = flushCell(map2, context, cell3, rowKind, index2, currentCell);
+      } else if (cell2[1] !== 0) {
+        currentCell = flushCell(map2, context, cell2, rowKind, index2, currentCell);
       }
       rowKind = 0;
     } else if (rowKind && (token.type === "data" || token.type === "tableDelimiterMarker" || token.type === "tableDelimiterFiller")) {
-      cell3[3] = index2;
+      cell2[3] = index2;
     }
   }
   if (lastTableEnd !== 0) {
@@ -46196,8 +43951,8 @@ function flushCell(map2, context, range, rowKind, rowEnd, previousCell) {
       start[1].contentType = "text";
       if (range[3] > range[2] + 1) {
         const a = range[2] + 1;
-        const b3 = range[3] - range[2] - 1;
-        map2.add(a, b3, []);
+        const b = range[3] - range[2] - 1;
+        map2.add(a, b, []);
       }
     }
     map2.add(range[3] + 1, 0, [["exit", valueToken, context]]);
@@ -46311,6 +44066,1318 @@ function gfm(options) {
   ]);
 }
 
+// src/text/mdast.ts
+function parseMarkdown(markdown, mdastExtensions = []) {
+  try {
+    return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown(), ...mdastExtensions] });
+  } catch {
+    return fromMarkdown(markdown, { mdastExtensions });
+  }
+}
+
+// src/text/fences.ts
+var MAY_HOLD_FENCE = /```|~~~/;
+function fencedBlocks(markdown) {
+  if (!MAY_HOLD_FENCE.test(markdown)) return [];
+  const fences = /* @__PURE__ */ new Map();
+  const noteFences = {
+    exit: {
+      codeFencedFenceSequence(token) {
+        const node3 = this.stack.findLast((n) => n.type === "code");
+        if (node3?.type !== "code") return;
+        const list3 = fences.get(node3) ?? [];
+        list3.push({ run: this.sliceSerialize(token), at: token.start.offset });
+        fences.set(node3, list3);
+      }
+    }
+  };
+  const blocks = [];
+  const visit2 = (node3, topLevel) => {
+    const seen = node3.type === "code" ? fences.get(node3) : void 0;
+    if (node3.type === "code" && seen?.[0] && node3.position) {
+      blocks.push({
+        start: seen[0].at,
+        end: node3.position.end.offset ?? markdown.length,
+        marker: seen[0].run,
+        lang: node3.lang ?? null,
+        value: node3.value,
+        closed: seen.length > 1,
+        topLevel
+      });
+    }
+    if ("children" in node3) for (const child of node3.children) visit2(child, node3.type === "root");
+  };
+  visit2(parseMarkdown(markdown, [noteFences]), false);
+  return blocks;
+}
+function fencedLines(markdown) {
+  const starts = [0];
+  for (let at = markdown.indexOf("\n"); at >= 0; at = markdown.indexOf("\n", at + 1)) starts.push(at + 1);
+  const inFence = starts.map(() => false);
+  for (const block of fencedBlocks(markdown)) {
+    const last = lineAt(starts, Math.max(block.start, block.end - 1));
+    for (let line = lineAt(starts, block.start); line <= last; line++) inFence[line] = true;
+  }
+  return inFence;
+}
+function unclosedFence(markdown) {
+  return fencedBlocks(markdown).find((block) => block.topLevel && !block.closed)?.marker ?? null;
+}
+function lineAt(starts, offset) {
+  let [low, high] = [0, starts.length - 1];
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+// src/text/html.ts
+function neutralizeHtml(text5) {
+  return text5.replace(/</g, "&lt;");
+}
+function escapeHtmlText(text5) {
+  return text5.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// src/text/markdown.ts
+var ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
+function inlinePieces(text5) {
+  const runs = [];
+  for (let i = 0; i < text5.length; i++) {
+    const c = text5[i];
+    if (c === "\\" && i + 1 < text5.length && ASCII_PUNCTUATION.test(text5[i + 1])) {
+      i++;
+    } else if (c === "`") {
+      let j = i;
+      while (text5[j] === "`") j++;
+      runs.push({ at: i, len: j - i });
+      i = j - 1;
+    }
+  }
+  const byLength = /* @__PURE__ */ new Map();
+  runs.forEach((run, index2) => {
+    const list3 = byLength.get(run.len) ?? [];
+    list3.push(index2);
+    byLength.set(run.len, list3);
+  });
+  const cursor = /* @__PURE__ */ new Map();
+  const pieces = [];
+  let plainFrom = 0;
+  let skipUntil = -1;
+  runs.forEach((run, index2) => {
+    if (run.at < skipUntil) return;
+    const list3 = byLength.get(run.len);
+    let k = cursor.get(run.len) ?? 0;
+    while (k < list3.length && list3[k] <= index2) k++;
+    cursor.set(run.len, k);
+    const close = list3[k];
+    if (close === void 0) return;
+    const end = runs[close].at + run.len;
+    if (run.at > plainFrom) pieces.push({ code: false, text: text5.slice(plainFrom, run.at) });
+    pieces.push({ code: true, text: text5.slice(run.at, end) });
+    plainFrom = end;
+    skipUntil = end;
+  });
+  if (plainFrom < text5.length) pieces.push({ code: false, text: text5.slice(plainFrom) });
+  return pieces;
+}
+function plainUnits(text5) {
+  const units = [];
+  for (let i = 0; i < text5.length; i++) {
+    const escaped = text5[i] === "\\" && i + 1 < text5.length && ASCII_PUNCTUATION.test(text5[i + 1]);
+    units.push(escaped ? text5.slice(i, ++i + 1) : text5[i]);
+  }
+  return units;
+}
+function mapOutsideCode(text5, unit) {
+  let out = "";
+  for (const piece of inlinePieces(text5)) {
+    out += piece.code ? piece.text : plainUnits(piece.text).map(unit).join("");
+  }
+  return out;
+}
+function neutralizeInlineHtml(markdown) {
+  return mapOutsideCode(markdown, (u) => u === "<" ? "&lt;" : u);
+}
+function tableCell(markdown) {
+  return markdown.replace(/\r\n|[\r\n]/g, " ").replace(/(\\*)\|/g, (_m, slashes) => `${slashes}${slashes}\\|`);
+}
+function codeSpan(text5) {
+  const flat = text5.replace(/\r\n|[\r\n]/g, " ");
+  if (flat === "") return "";
+  const ticks = "`".repeat(longestRun(flat, "`") + 1);
+  const spacePadded = flat.startsWith(" ") && flat.endsWith(" ") && flat.trim() !== "";
+  const pad = flat.startsWith("`") || flat.endsWith("`") || spacePadded ? " " : "";
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
+}
+function longestRun(text5, char) {
+  let longest = 0;
+  let run = 0;
+  for (const c of text5) {
+    run = c === char ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}
+
+// src/plan/playbook.ts
+var AUDIT_SKILL_ID = "wild_v2_sweep_run_audit_protocol";
+var PLAYBOOK_FILE = "prompt_skill_playbook.md";
+var MAX_CELL = 300;
+var MAX_ITEM = 400;
+var ATX_PREFIX = /^ {0,3}#{1,6}(?:[ \t]|$)/;
+var METHOD = "(GET|POST|PUT|PATCH|DELETE)";
+var BASE = String.raw`(?:\$\{?SERVER_URL\}?|\{\{server_url\}\}|https?://[^\s/"'\`]+)`;
+var PATH = String.raw`(/[A-Za-z0-9_\-/{}.$<>]*)`;
+var PLAIN_ENDPOINT = new RegExp(String.raw`\b${METHOD}\s+\`?${BASE}?${PATH}`, "g");
+var CURL_URL = new RegExp(`${BASE}${PATH}`);
+function buildPlaybook(input2) {
+  const server = input2.serverUrl.replace(/\/+$/, "");
+  const byId = /* @__PURE__ */ new Map();
+  for (const skill of input2.skills) if (!byId.has(skill.id)) byId.set(skill.id, skill);
+  const skills = [...byId.values()].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const listed = skills.filter((skill) => !skill.internal);
+  const internal = skills.filter((skill) => skill.internal);
+  const out = [
+    "# Prompt Skill Playbook",
+    "",
+    "Written by wild-plan from the research server's prompt-skill catalog because the planning agent did not write one.",
+    `List the skills with \`curl -sf "${server}/prompt-skills"\`; read one in full with \`curl -sf "${server}/prompt-skills/<id>"\`.`,
+    "",
+    "## Skills",
+    ""
+  ];
+  if (listed.length === 0) {
+    out.push("The server's catalog lists no prompt skills.");
+  } else {
+    out.push("| Skill | When to use | Expected output |", "| --- | --- | --- |");
+    for (const skill of listed) out.push(`| ${[skillCell(skill), whenToUse(skill), expectedOutput(skill)].map(tableCell).join(" | ")} |`);
+  }
+  if (internal.length > 0) {
+    out.push("", `Left out, used by the server itself (internal): ${internal.map((s) => code2(s.id)).join(", ")}.`);
+  }
+  out.push("", ...auditSection(input2.auditSkill, server));
+  return `${out.join("\n")}
+`;
+}
+function hasAuditSection(markdown) {
+  const text5 = sanitizeUntrusted(markdown);
+  const lines = text5.split("\n");
+  const fenced = fencedLines(text5);
+  for (const [index2, line] of lines.entries()) {
+    if (fenced[index2]) continue;
+    const next = lines[index2 + 1] ?? "";
+    const atx = atxHeading(line);
+    const setext = atx === null && line.trim() !== "" && /^ {0,3}(=+|-+)[ \t]*$/.test(next);
+    const text6 = atx ?? (setext ? line : null);
+    if (text6 !== null && namesAuditProtocol(text6)) return true;
+  }
+  return false;
+}
+function namesAuditProtocol(heading) {
+  const plain = heading.replace(/[*_`]/g, "").split("/").map((part) => part.trim()).join("/").replace(/\s+/g, " ").toLowerCase();
+  return plain.includes("sweep/run audit protocol");
+}
+function skillCell(skill) {
+  const name = short(skill.name);
+  return name && name !== short(skill.id) ? `${code2(skill.id)} (${name})` : code2(skill.id);
+}
+function whenToUse(skill) {
+  return short(skill.description) || "No description given; read the skill first.";
+}
+function expectedOutput(skill) {
+  const render = codeSpan(`POST /prompt-skills/${oneLine(sanitizeUntrusted(skill.id))}/render`);
+  switch (skill.category.trim().toLowerCase()) {
+    case "prompt":
+      return skill.variables.length > 0 ? `Prompt text for an agent iteration: ${render} with ${skill.variables.map((v) => code2(v)).join(", ")}` : "Prompt text for an agent iteration, used as written";
+    case "protocol":
+      return "Work done the way the protocol prescribes; read it in full before the tasks it governs";
+    case "skill":
+      return "The procedure the skill describes, followed step by step; its text says what it produces";
+    default:
+      return "See the skill text";
+  }
+}
+function auditSection(audit, server) {
+  const fetch2 = ["```bash", `curl -sf "${server}/prompt-skills/${AUDIT_SKILL_ID}"`, "```"];
+  const heading = "## Sweep/Run Audit Protocol";
+  if (audit === null) {
+    return [
+      heading,
+      "",
+      `The server did not provide \`${AUDIT_SKILL_ID}\`; until it does, follow the flow the planning prompt itself requires. Check again with:`,
+      "",
+      ...fetch2,
+      "",
+      ...promptFlow()
+    ];
+  }
+  const text5 = sanitizeUntrusted(audit.template);
+  const description = short(audit.description);
+  const lines = [
+    heading,
+    "",
+    `Summary of the server's \`${AUDIT_SKILL_ID}\` skill${description ? ` (${description})` : ""}. Read it in full before any experiment task:`,
+    "",
+    ...fetch2
+  ];
+  const sections = splitSections(text5);
+  for (const section of sections.filter((s) => /required|compliance|rules?\b|must/i.test(s.heading))) {
+    const items = section.items.length > 0 ? section.items : section.paragraphs;
+    if (items.length === 0) continue;
+    lines.push("", `${inline(section.heading)}:`, ...items.map((item, i) => `${i + 1}. ${clip(inline(item), MAX_ITEM)}`));
+  }
+  const steps = sections.filter((s) => /^step\b/i.test(s.heading));
+  const flow3 = steps.length > 0 ? steps.map((s) => ({ label: inline(s.heading), endpoints: endpoints(s.body) })).filter((s) => s.endpoints.length > 0) : endpoints(text5).map((endpoint) => ({ label: "", endpoints: [endpoint] }));
+  if (flow3.length === 0) {
+    lines.push("", "The skill text names no API endpoints wild-plan could pick out; read it in full.", "", ...promptFlow());
+  } else {
+    lines.push("", "Required API flow:");
+    flow3.forEach((step, i) => {
+      const calls = step.endpoints.map((e) => code2(e)).join(", ");
+      lines.push(`${i + 1}. ${step.label ? `${step.label} \u2014 ${calls}` : calls}`);
+    });
+  }
+  return lines;
+}
+function promptFlow() {
+  return [
+    "Required API flow (from the planning prompt):",
+    '1. Create a sweep \u2014 `POST /sweeps/wild` with `{"name", "goal"}`; keep the returned `id`.',
+    '2. Create one run per trial, grid points included \u2014 `POST /runs` with `{"name", "command", "sweep_id", "auto_start": true}`.',
+    "3. Monitor \u2014 `GET /runs`.",
+    "",
+    "Never run training or evaluation scripts directly: a run not created through these endpoints is not visible or auditable."
+  ];
+}
+function splitSections(text5) {
+  const sections = [];
+  let current = { heading: "", body: "", items: [], paragraphs: [] };
+  const fenced = fencedLines(text5);
+  for (const [index2, line] of text5.split("\n").entries()) {
+    const heading = fenced[index2] ? null : atxHeading(line);
+    if (heading !== null) {
+      sections.push(current);
+      current = { heading, body: "", items: [], paragraphs: [] };
+      continue;
+    }
+    current.body += `${line}
+`;
+    if (fenced[index2] || line.trim() === "") continue;
+    const item = /^(?:\d+[.)]|[-*+])[ \t]+(.+)$/.exec(line);
+    if (item?.[1]) current.items.push(item[1]);
+    else if (!/^\s/.test(line)) current.paragraphs.push(line);
+  }
+  sections.push(current);
+  return sections;
+}
+function endpoints(text5) {
+  const found = /* @__PURE__ */ new Set();
+  for (const line of text5.replace(/\\\n/g, " ").split("\n")) {
+    const curl = /\bcurl\b/.test(line) ? CURL_URL.exec(line) : null;
+    if (curl?.[1]) {
+      const method = /(?:-X|--request)[ \t]*([A-Z]+)/.exec(line)?.[1] ?? (/\s(?:-d|--data\S*)\s/.test(line) ? "POST" : "GET");
+      found.add(`${method} ${trimPath(curl[1])}`);
+      continue;
+    }
+    for (const match of line.matchAll(PLAIN_ENDPOINT)) found.add(`${match[1]} ${trimPath(match[2] ?? "/")}`);
+  }
+  return [...found];
+}
+function trimPath(path11) {
+  return path11.replace(/[.]+$/, "") || "/";
+}
+function atxHeading(line) {
+  const prefix = ATX_PREFIX.exec(line);
+  if (!prefix) return null;
+  const text5 = line.slice(prefix[0].length).trimEnd();
+  let end = text5.length;
+  while (end > 0 && text5[end - 1] === "#") end -= 1;
+  const before = text5[end - 1];
+  const closed = end < text5.length && (before === void 0 || before === " " || before === "	");
+  return (closed ? text5.slice(0, end) : text5).trim();
+}
+function short(text5) {
+  return clip(inline(text5), MAX_CELL);
+}
+function inline(text5) {
+  return neutralizeHtml(oneLine(sanitizeUntrusted(text5)));
+}
+function code2(text5) {
+  return codeSpan(oneLine(sanitizeUntrusted(text5)));
+}
+function clip(text5, max) {
+  return truncate(text5, max, { trimEnd: true });
+}
+
+// src/settings.ts
+var DEFAULT_TASKS_PATH = ".wild/plans/issue-{number}/tasks.md";
+var AGENT_KINDS = ["command", "opencode", "claude-code", "codex"];
+var SettingsError = class extends Error {
+  name = "SettingsError";
+};
+var blankToUndefined = (value) => typeof value === "string" && value.trim() === "" ? void 0 : typeof value === "string" ? value.trim() : value;
+var text4 = () => external_exports.preprocess(blankToUndefined, external_exports.string().optional());
+var boolean4 = (fallback) => external_exports.preprocess(
+  blankToUndefined,
+  external_exports.string().optional().transform((value, ctx) => {
+    if (value === void 0) return fallback;
+    const v = value.toLowerCase();
+    if (["true", "yes", "1", "on"].includes(v)) return true;
+    if (["false", "no", "0", "off"].includes(v)) return false;
+    ctx.addIssue({ code: "custom", message: `must be true or false (got "${value}")` });
+    return external_exports.NEVER;
+  })
+);
+var number4 = (fallback, min, max) => external_exports.preprocess(
+  blankToUndefined,
+  external_exports.string().optional().transform((value, ctx) => {
+    if (value === void 0) return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message: `must be a number from ${min} to ${max} (got "${value}")` });
+      return external_exports.NEVER;
+    }
+    return n;
+  })
+);
+var httpUrl2 = external_exports.preprocess(
+  blankToUndefined,
+  external_exports.string({ error: "is required: the base URL of your Wild Loop V2 research server, e.g. https://wild.example.org" }).refine(isHttpUrlWithoutCredentials, "must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)").transform((value) => value.replace(/\/+$/, ""))
+);
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var envNames = external_exports.preprocess(
+  blankToUndefined,
+  external_exports.string().optional().transform((value, ctx) => {
+    const names = (value ?? "").split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== "");
+    const bad = names.filter((name) => !ENV_NAME.test(name));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: "custom", message: `must list environment variable names, one per line or comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(", ")})` });
+      return external_exports.NEVER;
+    }
+    return [...new Set(names)];
+  })
+);
+var optionalHttpUrl = external_exports.preprocess(
+  blankToUndefined,
+  external_exports.string().optional().refine((value) => value === void 0 || isHttpUrlWithoutCredentials(value), "must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)").transform((value) => value?.replace(/\/+$/, ""))
+);
+var tasksPath = external_exports.preprocess(blankToUndefined, external_exports.string().default(DEFAULT_TASKS_PATH)).transform((value, ctx) => {
+  const problem = tasksPathProblem(value);
+  if (problem !== null) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(value)} ${problem}, e.g. ${DEFAULT_TASKS_PATH}` });
+    return external_exports.NEVER;
+  }
+  return value.split("/").filter((segment) => segment !== ".").join("/");
+});
+var promptFile = (workspace) => text4().transform((file2) => file2 ? path3.resolve(workspace, file2) : BUNDLED_PROMPT_PATH);
+var INPUTS = {
+  "github-token": { key: "githubToken", schema: text4() },
+  /** Base URL of the research server, without a trailing slash. */
+  "server-url": { key: "serverUrl", schema: httpUrl2 },
+  /** Sent as X-Auth-Token; never rendered into the prompt. */
+  "server-token": { key: "serverToken", schema: text4() },
+  "trigger-label": { key: "triggerLabel", schema: external_exports.preprocess(blankToUndefined, external_exports.string().default("wild-plan")) },
+  agent: {
+    key: "agent",
+    schema: external_exports.preprocess(
+      (v) => typeof v === "string" ? blankToUndefined(v.toLowerCase()) : v,
+      external_exports.enum(AGENT_KINDS, { error: `must be one of: ${AGENT_KINDS.join(", ")}` }).default("command")
+    )
+  },
+  "agent-command": { key: "agentCommand", schema: text4() },
+  /** Exact version of the agent CLI; undefined: the version wild-plan pins for it. */
+  "agent-version": { key: "agentVersion", schema: text4() },
+  /** The model, in the agent CLI's own naming; undefined: the CLI's default. */
+  model: { key: "model", schema: text4() },
+  /** Runner variables the agent gets on top of its allow-list (its API key); never a token. */
+  "agent-env": { key: "agentEnv", schema: envNames },
+  /** Base URL of the model provider or a gateway in front of it. */
+  "agent-base-url": { key: "agentBaseUrl", schema: optionalHttpUrl },
+  /** Read in minutes, kept in milliseconds. */
+  "agent-timeout-minutes": { key: "agentTimeoutMs", schema: number4(20, 0.05, 360).transform((minutes) => minutes * 6e4) },
+  /**
+   * Template with `{number}`, relative to the workspace, '/'-separated: already checked to stay
+   * inside it, out of .git and .github, and to name a Markdown file (see tasksPathProblem).
+   */
+  "tasks-path": { key: "tasksPathTemplate", schema: tasksPath },
+  /** Absolute path of the planning prompt (SKILL.md). */
+  "prompt-file": { key: "promptFile", schema: promptFile },
+  /** Read in seconds, kept in milliseconds. */
+  "preflight-timeout-seconds": { key: "preflightTimeoutMs", schema: number4(10, 1, 300).transform((seconds) => seconds * 1e3) },
+  "dry-run": { key: "dryRun", schema: boolean4(false) },
+  "fail-on-abort": { key: "failOnAbort", schema: boolean4(true) },
+  "strict-plan": { key: "strictPlan", schema: boolean4(false) },
+  "base-branch": { key: "baseBranch", schema: text4() },
+  draft: { key: "draft", schema: boolean4(false) },
+  /** Extra agent runs that ask for a corrected plan when the plan breaks the contract. */
+  "repair-rounds": { key: "repairRounds", schema: number4(1, 0, 3).transform((rounds) => Math.floor(rounds)) },
+  /**
+   * The agent reaches the server through a loopback proxy that adds the token, so it never
+   * holds the token and the prompt's header-less preflight lines work.
+   */
+  "server-proxy": { key: "serverProxy", schema: boolean4(true) },
+  /** Write the two plan files into the checkout too (the agent never touches it). */
+  "write-plan-files": { key: "writePlanFiles", schema: boolean4(false) }
+};
+var INPUT_NAMES = Object.keys(INPUTS);
+function inputsSchema(workspace) {
+  const spec = (name) => {
+    const schema = INPUTS[name].schema;
+    return typeof schema === "function" ? schema(workspace) : schema;
+  };
+  return external_exports.object(Object.fromEntries(INPUT_NAMES.map((name) => [name, spec(name)])));
+}
+function parseSettings(raw, workspace) {
+  const root = path3.resolve(workspace);
+  const parsed = inputsSchema(root).safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue2) => `- input \`${String(issue2.path[0] ?? "?")}\` ${issue2.message}`);
+    throw new SettingsError(`Invalid inputs:
+${lines.join("\n")}`);
+  }
+  const inputs = parsed.data;
+  const read = Object.fromEntries(INPUT_NAMES.map((name) => [INPUTS[name].key, inputs[name]]));
+  const settings = { ...read, workspace: root };
+  const agentProblems = agentSettingsProblems(agentSettingsOf(settings));
+  if (agentProblems.length > 0) {
+    throw new SettingsError(`Invalid inputs:
+${agentProblems.map((problem) => `- ${problem}`).join("\n")}`);
+  }
+  return settings;
+}
+var CONTROL_OR_INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+function tasksPathProblem(tasksPath2) {
+  if (CONTROL_OR_INVISIBLE.test(tasksPath2)) return "contains a control or invisible character";
+  if (tasksPath2.includes("\\")) return 'uses "\\"; separate folders with "/"';
+  if (path3.posix.isAbsolute(tasksPath2) || /^[a-zA-Z]:/.test(tasksPath2)) return "is absolute; give it relative to the workspace";
+  const segments = tasksPath2.split("/");
+  if (segments.includes("")) return 'has an empty segment (a trailing or doubled "/")';
+  if (segments.includes("..")) return 'must stay inside the workspace (no ".." segments)';
+  const folded = segments.map((segment) => segment.toLowerCase());
+  if (folded.includes(".git")) return "points into .git, git's own directory; choose a folder of your own";
+  if (folded.includes(".github")) return "points into .github, where workflows and repository settings live; choose a folder of your own";
+  const name = folded.at(-1) ?? "";
+  if (name === ".") return "must name a file";
+  if (name.startsWith(".git")) return "names a git file (.gitattributes, .gitignore, .gitmodules...); the plan needs a file of its own";
+  if (!name.endsWith(".md")) return "must name a Markdown file ending in .md (the plan is Markdown)";
+  if (name === PLAYBOOK_FILE) return `must not be named ${PLAYBOOK_FILE}: wild-plan writes the playbook beside the tasks file under that name`;
+  return null;
+}
+function tasksPathFor(settings, issueNumber) {
+  return settings.tasksPathTemplate.replaceAll("{number}", issueNumber === void 0 ? "local" : String(issueNumber));
+}
+function agentSettingsOf(settings) {
+  return {
+    agent: settings.agent,
+    agentCommand: settings.agentCommand,
+    agentVersion: settings.agentVersion,
+    model: settings.model,
+    agentEnv: settings.agentEnv,
+    providerBaseUrl: settings.agentBaseUrl
+  };
+}
+
+// src/goal.ts
+var DEFAULT_GOAL_MAX_CHARS = 2e4;
+var DEFAULT_STEER_MAX_CHARS = 4e3;
+var GoalError = class extends Error {
+  name = "GoalError";
+};
+var NO_RESPONSE = "_No response_";
+var GOAL_LABEL = /^(?:the\s+)?(?:research\s+)?goals?\b/i;
+var FORM_HEADING = /^ {0,3}###[ \t]/;
+function buildGoal(input2, opts = {}) {
+  const maxChars = checkedLimit(opts.maxChars ?? DEFAULT_GOAL_MAX_CHARS, "maxChars");
+  const maxSteerChars = checkedLimit(opts.maxSteerChars ?? DEFAULT_STEER_MAX_CHARS, "maxSteerChars");
+  const notices = [];
+  const title = sanitizeWithReport(input2.title ?? "");
+  const body2 = sanitizeWithReport(input2.body ?? "");
+  const hidden = addReports(title, body2);
+  if (hidden) notices.push(`Removed hidden content from the issue: ${hidden}.`);
+  const text5 = composeGoal(oneLine(title.text), body2.text);
+  if (text5 === "") {
+    throw new GoalError(
+      "No research goal found: the issue title and body are empty once hidden content (HTML comments, invisible characters) is removed. Write the research goal in the issue body under `### Goal` (or in the title) and run wild-plan again."
+    );
+  }
+  const goal = capText(text5, maxChars, "goal");
+  if (goal.truncated) notices.push(`The goal was cut to its first ${maxChars} characters.`);
+  const steerReport = sanitizeWithReport(input2.steer ?? "");
+  const steerHidden = addReports(steerReport);
+  if (steerHidden) notices.push(`Removed hidden content from the steer text: ${steerHidden}.`);
+  const steer = capText(steerReport.text.trim(), maxSteerChars, "steer");
+  if (steer.truncated) notices.push(`The steer text was cut to its first ${maxSteerChars} characters.`);
+  return { goal: goal.text, steer: steer.text, truncated: goal.truncated || steer.truncated, notices };
+}
+function checkedLimit(value, name) {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+function addReports(...reports) {
+  const comments = reports.reduce((n, r) => n + r.removedComments, 0);
+  const chars = reports.reduce((n, r) => n + r.removedChars, 0);
+  const parts = [];
+  if (comments > 0) parts.push(`${comments} HTML comment${comments === 1 ? "" : "s"}`);
+  if (chars > 0) parts.push(`${chars} invisible or control character${chars === 1 ? "" : "s"}`);
+  return parts.join(" and ");
+}
+function composeGoal(title, body2) {
+  const sections = splitFormSections(body2);
+  const goalIndex = sections.findIndex((s) => s.heading !== null && GOAL_LABEL.test(s.heading));
+  const parts = [title];
+  if (goalIndex === -1) {
+    parts.push(body2.trim());
+  } else {
+    parts.push(answer(sections[goalIndex]?.text ?? ""));
+    sections.forEach((section, index2) => {
+      const text5 = answer(section.text);
+      if (index2 === goalIndex || text5 === "") return;
+      parts.push(section.heading === null ? text5 : `### ${section.heading}
+
+${text5}`);
+    });
+  }
+  return parts.filter((part) => part !== "").join("\n\n");
+}
+function answer(text5) {
+  const trimmed = text5.trim();
+  return trimmed === NO_RESPONSE ? "" : trimmed;
+}
+function splitFormSections(body2) {
+  const sections = [{ heading: null, text: "" }];
+  const lines = [];
+  const fenced = fencedLines(body2);
+  const flush = () => {
+    const current = sections[sections.length - 1];
+    if (current) current.text = lines.join("\n");
+    lines.length = 0;
+  };
+  for (const [index2, line] of body2.split("\n").entries()) {
+    const heading = fenced[index2] ? null : formHeading(line);
+    if (heading) {
+      flush();
+      sections.push({ heading, text: "" });
+    } else {
+      lines.push(line);
+    }
+  }
+  flush();
+  return sections;
+}
+function formHeading(line) {
+  const prefix = FORM_HEADING.exec(line);
+  if (!prefix) return null;
+  return withoutClosingHashes(line.slice(prefix[0].length)).trim() || null;
+}
+function withoutClosingHashes(text5) {
+  const trimmed = text5.trimEnd();
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === "#") end -= 1;
+  const before = trimmed[end - 1];
+  return end < trimmed.length && (before === void 0 || before === " " || before === "	") ? trimmed.slice(0, end) : trimmed;
+}
+function capText(text5, max, label2) {
+  if (text5.length <= max) return { text: text5, truncated: false };
+  let end = 0;
+  for (let points = 0; points < max && end < text5.length; points += 1) {
+    end += (text5.codePointAt(end) ?? 0) > 65535 ? 2 : 1;
+  }
+  if (end >= text5.length) return { text: text5, truncated: false };
+  let kept = text5.slice(0, end).trimEnd();
+  const openFence = unclosedFence(kept);
+  if (openFence) kept += `
+${openFence}`;
+  return { text: `${kept}
+
+[\u2026 ${label2} truncated at ${max} characters by wild-plan]`, truncated: true };
+}
+
+// src/agent/runner.ts
+function agentStatsJson(agent) {
+  const stats = agent.stats;
+  return {
+    agent: stats?.agent,
+    version: stats?.version,
+    model: stats?.model,
+    wallTimeMs: agent.durationMs,
+    turns: stats?.turns,
+    toolCalls: stats?.toolCalls,
+    inputTokens: stats?.inputTokens,
+    outputTokens: stats?.outputTokens
+  };
+}
+
+// src/plan/types.ts
+var ABORT_SENTINEL = "ABORT_EARLY_DOCS_CHECK_FAILED";
+
+// src/text/quote.ts
+function blockquote(text5) {
+  return text5.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n");
+}
+
+// src/plan/abort.ts
+var ABORT_REASON_PREFIX = "Preflight check failed:";
+var ABORT_NO_RUNS_ITEM = "Planning aborted: no plan written, no sweeps or runs created";
+function renderAbortChecklist(reasons) {
+  const items = reasons.map((r) => r.replace(/\s+/g, " ").trim()).filter((r) => r !== "").map((r) => `- [x] ${ABORT_REASON_PREFIX} ${r}`);
+  return [
+    `# ${ABORT_SENTINEL}`,
+    "",
+    "The Wild server docs/API preflight failed, so planning was aborted before any plan was written.",
+    "",
+    `- [x] ${ABORT_SENTINEL}`,
+    ...items,
+    `- [x] ${ABORT_NO_RUNS_ITEM}`,
+    ""
+  ].join("\n");
+}
+
+// src/plan/markdown.ts
+function splitFields(raw) {
+  const segments = [];
+  let current = "";
+  for (const piece of inlinePieces(raw)) {
+    if (piece.code) {
+      current += piece.text;
+      continue;
+    }
+    for (const u of plainUnits(piece.text)) {
+      if (u === "|") {
+        segments.push(current.trim());
+        current = "";
+      } else current += u === "\\|" ? "|" : u;
+    }
+  }
+  segments.push(current.trim());
+  return segments;
+}
+function normalizeInline(raw) {
+  return raw.replace(/[ \t]*\r?\n[ \t>]*/g, " ").trim();
+}
+function escapeHtml(text5) {
+  return neutralizeInlineHtml(normalizeInline(text5));
+}
+function escapeTableCell(text5) {
+  return tableCell(escapeHtml(text5));
+}
+var TASK_ID = String.raw`P0*(\d{1,6})-T0*(\d{1,6})`;
+function normalizeTaskId(phase, number5) {
+  return `P${Number(phase)}-T${Number(number5)}`;
+}
+function compareTaskIds(a, b) {
+  const [pa = 0, ta = 0] = a.slice(1).split("-T").map(Number);
+  const [pb = 0, tb = 0] = b.slice(1).split("-T").map(Number);
+  return pa - pb || ta - tb;
+}
+function taskIdsIn(text5) {
+  return [...text5.matchAll(new RegExp(`\\b${TASK_ID}\\b`, "gi"))].map((m) => normalizeTaskId(m[1], m[2]));
+}
+var MENTION = new RegExp(
+  String.raw`\b(?:depends?\s+on|depends|dependenc(?:y|ies)|deps?|after|requires?|needs|blocked\s+by)\b\s*:?` + String.raw`((?:[\s,;&/(\[\x60*]*(?:(?:and|or)\s+)?\[?${TASK_ID}\b[\])\x60*]*)+)`,
+  "gi"
+);
+function dependencyMentions(text5) {
+  return [...text5.matchAll(MENTION)].flatMap((m) => taskIdsIn(m[1]));
+}
+function isDependencySegment(segment) {
+  return dependencyMentions(segment).length > 0 && segment.replace(MENTION, "").replace(/[\s().,;]/g, "") === "";
+}
+var FIELD_LABEL = /^(?:\*\*|__)?(deliverables?|done[- _]?when|deps|dependencies|dependency|depends(?:[ _-]on)?)(?:\*\*|__)?\s*:(?:\*\*|__)?\s*/i;
+function readLabeledField(segment) {
+  const m = FIELD_LABEL.exec(segment);
+  if (!m) return null;
+  const label2 = m[1].toLowerCase();
+  const key = label2.startsWith("deliverable") ? "deliverable" : label2.startsWith("done") ? "doneWhen" : "deps";
+  return [key, segment.slice(m[0].length).trim()];
+}
+function readTaskFields(text5) {
+  const fields = { description: "", deliverable: null, doneWhen: null, deps: [], labeled: false };
+  const description = [];
+  let last = null;
+  for (const segment of splitFields(text5)) {
+    const labeled = readLabeledField(segment) ?? (isDependencySegment(segment) ? ["deps", segment] : null);
+    const value = labeled ? labeled[1] : segment;
+    if (labeled) last = labeled[0];
+    if (last === null) description.push(segment);
+    else if (last === "deps") fields.deps.push(...taskIdsIn(value));
+    else {
+      const previous3 = fields[last];
+      fields[last] = previous3 === null ? value : `${previous3} | ${value}`;
+    }
+  }
+  fields.description = description.join(" | ").trim();
+  fields.labeled = last !== null;
+  return fields;
+}
+function labelOf(text5) {
+  const m = /^([^:]{1,80}):(.*)$/.exec(text5);
+  return m ? { label: m[1].replace(/[*_`]/g, ""), rest: m[2].replace(/^[*_]+/, "").trim() } : { label: text5, rest: null };
+}
+var NOTE_KINDS = [
+  ["codebase-findings", /codebase|finding/i],
+  ["risks-and-assumptions", /risk|assumption/i],
+  ["experiment-layout", /experiment root|layout|logging/i]
+];
+function noteKind(text5) {
+  const { label: label2 } = labelOf(text5);
+  return NOTE_KINDS.find(([, re]) => re.test(label2))?.[0] ?? null;
+}
+function noteIsEmpty(text5, details) {
+  if (details.length > 0) return false;
+  const { rest } = labelOf(text5);
+  if (rest !== null) return rest === "";
+  return /^\W*(key\s+)?(codebase findings|risks and assumptions|experiment root and logging layout decision)\W*$/i.test(text5);
+}
+var CONTRACT_KEYS = [
+  ["primaryMetrics", /primary/i],
+  ["secondaryDiagnostics", /secondary|diagnostic/i],
+  ["statisticalChecks", /statistic|confidence|significance/i],
+  ["requiredArtifacts", /artifact/i]
+];
+function contractKey(text5) {
+  const { label: label2 } = labelOf(text5);
+  return CONTRACT_KEYS.find(([, re]) => re.test(label2))?.[0] ?? null;
+}
+function contractValue(text5, details) {
+  const { rest } = labelOf(text5);
+  const inline2 = rest ?? text5.replace(/^\W*(primary|secondary|statistical|required)\s+\w+(\s+(or|and)\s+\w+(\s+\w+)?)?\W*/i, "").trim();
+  return [inline2, ...details].filter((t) => t !== "").join("; ");
+}
+function toPlanningNotes(line, raw) {
+  const items = raw.map((r) => ({ ...r, kind: noteKind(r.text) }));
+  const has = (kind) => items.some((i) => i.kind === kind);
+  return {
+    line,
+    items,
+    present: {
+      "codebase-findings": has("codebase-findings"),
+      "risks-and-assumptions": has("risks-and-assumptions"),
+      "experiment-layout": has("experiment-layout")
+    }
+  };
+}
+function toAnalyticsContract(line, raw) {
+  const items = raw.map((r) => ({ ...r, key: contractKey(r.text) }));
+  const value = (key) => {
+    const item = items.find((i) => i.key === key);
+    return item ? contractValue(item.text, item.details) : null;
+  };
+  return {
+    line,
+    items,
+    primaryMetrics: value("primaryMetrics"),
+    secondaryDiagnostics: value("secondaryDiagnostics"),
+    statisticalChecks: value("statisticalChecks"),
+    requiredArtifacts: value("requiredArtifacts")
+  };
+}
+
+// src/plan/mermaid.ts
+var MAX_TASK_NODES = 100;
+var MAX_EDGES = 400;
+var MAX_PHASE_NODES = 60;
+var MAX_LABEL = 60;
+var SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
+function mermaidLabel(text5, max = MAX_LABEL) {
+  const chars = [...text5.replace(/\s+/g, " ").trim()];
+  const cut = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
+  return cut.map((ch) => SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
+}
+function idMaker() {
+  const used = /* @__PURE__ */ new Map();
+  return (raw) => {
+    const base = `n_${raw.replace(/[^A-Za-z0-9]/g, "_")}`;
+    const n = used.get(base) ?? 0;
+    used.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n + 1}`;
+  };
+}
+function stateClass(task) {
+  return task.state === "done" ? ":::done" : task.state === "in-progress" ? ":::progress" : "";
+}
+function planFlowchart(plan) {
+  const groups = [
+    ...plan.phases.map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ""}`, tasks: p.tasks })),
+    ...plan.strayTasks.length > 0 ? [{ title: "Outside any phase", tasks: plan.strayTasks }] : []
+  ];
+  const taskCount = groups.reduce((n, g) => n + g.tasks.length, 0);
+  const edgeCount = groups.reduce((n, g) => n + g.tasks.reduce((m, t) => m + t.dependencies.length, 0), 0);
+  if (groups.length === 0) return null;
+  const nodeId = idMaker();
+  const lines = ["flowchart TD", "  classDef done fill:#dafbe1,stroke:#1a7f37", "  classDef progress fill:#fff8c5,stroke:#9a6700"];
+  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
+    if (groups.length > MAX_PHASE_NODES) return null;
+    const ids = groups.map((g, i) => {
+      const id = nodeId(`phase${i}`);
+      lines.push(`  ${id}["${mermaidLabel(`${g.title} (${g.tasks.length} tasks)`)}"]`);
+      return id;
+    });
+    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
+    return lines.join("\n");
+  }
+  const byTaskId = /* @__PURE__ */ new Map();
+  const nodes = /* @__PURE__ */ new Map();
+  groups.forEach((group, i) => {
+    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
+    for (const task of group.tasks) {
+      const id = nodeId(task.id ?? `line${task.line}`);
+      nodes.set(task, id);
+      if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
+      const text5 = task.id ? `${task.id}: ${task.description}` : task.description;
+      lines.push(`    ${id}["${mermaidLabel(text5)}"]${stateClass(task)}`);
+    }
+    lines.push("  end");
+  });
+  for (const [task, id] of nodes) {
+    for (const dep of task.dependencies) {
+      const from = byTaskId.get(dep);
+      if (from) lines.push(`  ${from} --> ${id}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+// src/plan/present.ts
+var PLAN_COMMENT_MARKER = "<!-- wild-plan:plan-comment -->";
+var DEFAULT_MARKER = PLAN_COMMENT_MARKER;
+var DEFAULT_BUDGET = 65e3;
+var LEVELS = ["full", "no-mermaid", "counts", "no-tables"];
+var MAX_FINDINGS = 50;
+var MAX_SUMMARY = 3e3;
+function presentPlanComment(plan, findings, options = {}) {
+  return present(plan, findings, options, LEVELS, options.marker ?? DEFAULT_MARKER);
+}
+function presentJobSummary(plan, findings, options = {}) {
+  return present(plan, findings, options, ["counts", "no-tables"], null);
+}
+function present(plan, findings, options, levels, marker) {
+  const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
+  const context = { plan, findings: sortFindings(findings), options, fileLink: fileLink(options.fileUrl) };
+  const head = marker === null ? [] : [marker];
+  if (plan.abort) return abortNotice(context, head, budget);
+  for (const level of levels) {
+    const parts = [
+      ...head,
+      ...overview(context, level !== "no-tables", MAX_SUMMARY),
+      ...body(context, level),
+      ...findingsList(context, MAX_FINDINGS),
+      ...footer(context, level !== levels[0])
+    ];
+    const text5 = parts.join("\n");
+    if (text5.length <= budget) return text5;
+  }
+  const top = [...head, ...overview(context, false, 300)];
+  const tail2 = footer(context, true);
+  const room = budget - [...top, ...tail2].join("\n").length - 2;
+  return fit([...top, ...fitList(findingLines(context), room, (n) => `- \u2026 and ${n} more findings (run \`wild-plan validate\` on the file)`), ...tail2], budget);
+}
+function fit(lines, budget) {
+  let text5 = "";
+  for (const line of lines) {
+    const next = text5 === "" ? line : `${text5}
+${line}`;
+    if (next.length > budget) return text5 === "" ? cutUnits(line, budget) : text5;
+    text5 = next;
+  }
+  return text5;
+}
+function fitList(lines, room, more) {
+  const out = [];
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const moreLine = i + 1 < lines.length ? more(lines.length - i - 1).length + 1 : 0;
+    if (used + lines[i].length + 1 + moreLine > room) return [...out, more(lines.length - i)];
+    out.push(lines[i]);
+    used += lines[i].length + 1;
+  }
+  return out;
+}
+function sortFindings(findings) {
+  const rank = (f) => f.severity === "error" ? 0 : 1;
+  return [...findings].sort((a, b) => rank(a) - rank(b) || (a.line ?? 0) - (b.line ?? 0));
+}
+function fileLink(url2) {
+  if (!url2 || /\s/.test(url2) || !isHttpUrl(url2)) return null;
+  return url2.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function planCounts(plan) {
+  const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
+  return {
+    phases: new Set(plan.phases.map((p) => p.number)).size,
+    tasks: tasks.length,
+    done: tasks.filter((t) => t.state === "done").length,
+    inProgress: tasks.filter((t) => t.state === "in-progress").length
+  };
+}
+function overview(context, table, maxSummary) {
+  const { plan, findings, options } = context;
+  const c = planCounts(plan);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const warnings = findings.length - errors;
+  const title = escapeHtml(truncateAtLine(options.title ?? "Research plan", 200));
+  const status = errors > 0 ? `\u274C **${errors} contract error${errors === 1 ? "" : "s"}**` : "\u2705 **Meets the planning contract**";
+  const lines = [`## ${title}`, "", `${status} \xB7 ${warnings} warning${warnings === 1 ? "" : "s"}`, ""];
+  if (table) {
+    lines.push("| Phases | Tasks | Done | In progress | Errors | Warnings |", "|---:|---:|---:|---:|---:|---:|");
+    lines.push(`| ${c.phases} | ${c.tasks} | ${c.done} | ${c.inProgress} | ${errors} | ${warnings} |`, "");
+  } else {
+    lines.push(`${c.phases} phases \xB7 ${c.tasks} tasks \xB7 ${c.done} done \xB7 ${c.inProgress} in progress`, "");
+  }
+  const summary = options.summary?.trim();
+  if (summary) {
+    lines.push(blockquote(neutralizeHtml(truncateAtLine(summary, maxSummary))), "");
+  }
+  return lines;
+}
+function body(context, level) {
+  const { plan } = context;
+  const lines = [];
+  if (level === "full") {
+    const chart = planFlowchart(plan);
+    if (chart) lines.push("### Dependency graph", "", "```mermaid", chart, "```", "");
+  }
+  if (level === "full" || level === "no-mermaid") {
+    lines.push("### Phases", "");
+    for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
+    if (plan.strayTasks.length > 0) lines.push(...phaseDetails("Tasks outside any phase", plan.strayTasks));
+  } else if (level === "counts" && plan.phases.length > 0) {
+    lines.push("### Phases", "", "| Phase | Title | Tasks | Done |", "|---:|---|---:|---:|");
+    for (const phase of plan.phases) {
+      const done = phase.tasks.filter((t) => t.state === "done").length;
+      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
+    }
+    lines.push("");
+  }
+  return lines;
+}
+function phaseHeading(phase) {
+  return `Phase ${phase.number}${phase.title ? ` \u2014 ${phase.title}` : ""}`;
+}
+var STATE_ICON = { todo: "\u2B1C", done: "\u2705", "in-progress": "\u{1F504}" };
+function phaseDetails(heading, tasks) {
+  const done = tasks.filter((t) => t.state === "done").length;
+  const summary = `<b>${htmlText2(heading)}</b> \xB7 ${tasks.length} task${tasks.length === 1 ? "" : "s"} \xB7 ${done} done`;
+  const lines = ["<details>", `<summary>${summary}</summary>`, ""];
+  if (tasks.length > 0) {
+    lines.push("| | ID | Task | Deliverable | Done when | Depends on |", "|:-:|---|---|---|---|---|");
+    for (const t of tasks) {
+      const cells = [t.id ?? "\u2014", t.description, t.deliverable ?? "\u2014", t.doneWhen ?? "\u2014", t.dependencies.join(", ") || "\u2014"];
+      lines.push(`| ${STATE_ICON[t.state]} | ${cells.map(escapeTableCell).join(" | ")} |`);
+    }
+    lines.push("");
+  }
+  lines.push("</details>", "");
+  return lines;
+}
+function htmlText2(text5) {
+  return escapeHtmlText(oneLine(text5));
+}
+function findingLines(context) {
+  return context.findings.map((f) => {
+    const icon = f.severity === "error" ? "\u274C" : "\u26A0\uFE0F";
+    const where = f.line === null ? "" : ` (line ${f.line})`;
+    return `- ${icon} \`${f.rule}\`${where}: ${escapeHtml(f.message)}`;
+  });
+}
+function findingsList(context, max) {
+  if (context.findings.length === 0) return [];
+  const lines = findingLines(context);
+  const shown = lines.slice(0, max);
+  if (lines.length > max) shown.push(`- \u2026 and ${lines.length - max} more findings (run \`wild-plan validate\` on the file)`);
+  return ["### Findings", "", ...shown, ""];
+}
+function footer(context, shortened) {
+  const { fileLink: link } = context;
+  if (!link) return shortened ? ["_Shortened to fit the comment size limit._"] : [];
+  return [shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`];
+}
+function abortNotice(context, head, budget) {
+  const { plan } = context;
+  const reasons = plan.abortReasons.length > 0 ? plan.abortReasons : ["(the checklist names no reason)"];
+  const top = [
+    ...head,
+    `## \u26D4 Planning aborted: the research server preflight failed`,
+    "",
+    "The Wild server docs/API checks failed, so no plan was written and no sweeps or runs were created. Fix the server, then run wild-plan again.",
+    "",
+    "**Failed checks**",
+    ""
+  ];
+  const tail2 = ["", ...footer(context, false)];
+  const room = budget - [...top, ...tail2].join("\n").length - 1;
+  const list3 = fitList(reasons.map((r) => `- ${escapeHtml(truncateAtLine(r, 2e3))}`), room, (n) => `- \u2026 and ${n} more`);
+  return fit([...top, ...list3, ...tail2], budget);
+}
+function planToJson(plan) {
+  const c = planCounts(plan);
+  return structuredClone({
+    version: 1,
+    abort: plan.abort,
+    abortReasons: plan.abortReasons,
+    fenced: plan.fenced,
+    counts: { ...c, todo: c.tasks - c.done - c.inProgress },
+    notes: plan.notes,
+    phases: plan.phases,
+    strayTasks: plan.strayTasks,
+    contract: plan.contract
+  });
+}
+
+// src/plan/check.ts
+var PHASES = { min: 4, max: 6 };
+var TASKS_PER_PHASE = { min: 2, max: 6 };
+var TASKS = { min: 10, max: 25 };
+var TASK_FORMAT = "`- [ ] [P<phase>-T<n>] description | deliverable: <path> | done-when: <verifiable condition>`";
+function checkPlan(plan) {
+  if (plan.abort) {
+    const reasons = plan.abortReasons.length > 0 ? `: ${plan.abortReasons.join("; ")}` : "";
+    return [
+      finding("abort-checklist", "warning", plan.abortLine, `This is the abort checklist (${ABORT_SENTINEL}), not a plan: the server preflight failed${reasons}. Fix the server and run planning again.`)
+    ];
+  }
+  const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
+  if (plan.phases.length === 0 && tasks.length === 0) {
+    return [finding("plan-empty", "error", null, "No `## Phase N - Title` headings and no task lines were found; write the plan in the shape the planning prompt gives.")];
+  }
+  return [
+    ...checkPhases(plan.phases),
+    ...checkTasks(plan, tasks),
+    ...checkReflection(plan.phases, tasks),
+    ...checkContent(plan, tasks),
+    ...checkDependencies(tasks)
+  ];
+}
+function finding(rule, severity, line, message) {
+  return { rule, severity, line, message };
+}
+function label(task) {
+  return task.id ?? `The task on line ${task.line}`;
+}
+function checkPhases(phases) {
+  const out = [];
+  const byNumber = /* @__PURE__ */ new Map();
+  for (const phase of phases) byNumber.set(phase.number, [...byNumber.get(phase.number) ?? [], phase]);
+  for (const [number5, same] of byNumber) {
+    if (same.length < 2) continue;
+    const lines = same.map((p) => p.line).join(", ");
+    for (const dup of same.slice(1)) {
+      out.push(finding("phase-duplicate", "error", dup.line, `Phase ${number5} appears ${same.length} times (lines ${lines}). Keep one \`## Phase ${number5}\` section and move its tasks there (the seed prompt's example shape repeats Phases 3 and 4 by mistake).`));
+    }
+  }
+  if (byNumber.size < PHASES.min || byNumber.size > PHASES.max) {
+    out.push(finding("phase-count", "error", phases[0]?.line ?? null, `The plan has ${byNumber.size} phases; organise it as ${PHASES.min}-${PHASES.max} phases.`));
+  }
+  const numbers = phases.map((p) => p.number);
+  const badAt = numbers.findIndex((n, i) => n !== i + 1);
+  if (out.every((f) => f.rule !== "phase-duplicate") && badAt >= 0) {
+    out.push(finding("phase-numbering", "warning", phases[badAt].line, `Phases are numbered ${numbers.join(", ")}; number them 1 to ${numbers.length} in ascending order so task ids stay meaningful.`));
+  }
+  for (const [number5, same] of byNumber) {
+    const n = same.reduce((sum, p) => sum + p.tasks.length, 0);
+    if (n < TASKS_PER_PHASE.min || n > TASKS_PER_PHASE.max) {
+      out.push(finding("phase-task-count", "error", same[0].line, `Phase ${number5} has ${n} task${n === 1 ? "" : "s"}; each phase needs ${TASKS_PER_PHASE.min}-${TASKS_PER_PHASE.max} tasks (split or merge phases).`));
+    }
+  }
+  return out;
+}
+function checkTasks(plan, tasks) {
+  const out = [];
+  if (tasks.length < TASKS.min || tasks.length > TASKS.max) {
+    out.push(finding("task-count", "warning", null, `The plan has ${tasks.length} tasks; the prompt prefers ${TASKS.min}-${TASKS.max} in all. Merge or split tasks so each fits one execution iteration.`));
+  }
+  for (const task of plan.strayTasks) {
+    out.push(finding("task-outside-phase", "error", task.line, `${label(task)} is outside any \`## Phase N - Title\` section; move it under its phase.`));
+  }
+  const firstById = /* @__PURE__ */ new Map();
+  for (const task of tasks) {
+    const missing = [
+      task.checkbox ? null : "a `[ ]` checkbox",
+      task.id ? null : "an id like `[P2-T3]`",
+      task.description ? null : "a description",
+      task.deliverable ? null : "a `deliverable: <path>` field",
+      task.doneWhen ? null : "a `done-when: <condition>` field"
+    ].filter((m) => m !== null);
+    if (missing.length > 0) {
+      out.push(finding("task-format", "error", task.line, `${label(task)} lacks ${missing.join(", ")}; write every task as ${TASK_FORMAT}.`));
+    }
+    if (!task.id) continue;
+    const first = firstById.get(task.id);
+    if (first) out.push(finding("task-id-duplicate", "error", task.line, `${task.id} is already used on line ${first.line}; give every task a unique id.`));
+    else firstById.set(task.id, task);
+  }
+  for (const phase of plan.phases) {
+    for (const task of phase.tasks) {
+      if (task.id && task.phase !== phase.number) {
+        out.push(finding("task-id-phase", "error", task.line, `${task.id} sits under Phase ${phase.number}; renumber it P${phase.number}-T<n> or move it to Phase ${task.phase}.`));
+      }
+    }
+  }
+  return out;
+}
+var REFLECTION = /\breflect|\bretrospective|\bre-?plan/i;
+var MIDPOINT = /\bmid-?\s?point|\bmid-?way|\bhalf-?way|\binterim|\bmid-(?:plan|project|study)/i;
+var FINAL = /\bfinal|\bend-of|\bclosing|\bconcluding|\bwrap-?up/i;
+var REFLECTION_PARTS = [
+  ["the evidence to inspect", (t) => /\bevidence|\binspect|\bexamin|\breview(?:s|ed|ing)?\b|\blook at/i.test(t)],
+  ["when to add follow-up tasks or phases", (t) => /follow[- ]?up|\badd(?:s|ing)?\b[^.]{0,40}\b(?:tasks?|phases?)\b|\bnew (?:tasks?|phases?)/i.test(t)],
+  ["the criteria for continuing vs. replanning", (t) => /\b(?:continu|proceed|go\/no-go)/i.test(t) && /\b(?:re-?plan|pivot|revis|stop|abandon)/i.test(t)]
+];
+function reflectionKind(task) {
+  const text5 = task.description;
+  if (!REFLECTION.test(text5)) return null;
+  const mid = text5.search(MIDPOINT);
+  const fin = text5.search(FINAL);
+  if (mid < 0 && fin < 0) return null;
+  return fin < 0 || mid >= 0 && mid < fin ? "midpoint" : "final";
+}
+function fullText(task) {
+  return [task.description, task.deliverable ?? "", task.doneWhen ?? "", ...task.details].join(" \n ");
+}
+function checkReflection(phases, tasks) {
+  const out = [];
+  const midpoint = tasks.filter((t) => reflectionKind(t) === "midpoint");
+  const final = tasks.filter((t) => reflectionKind(t) === "final");
+  if (midpoint.length === 0) {
+    out.push(finding("reflection-midpoint", "error", null, "No midpoint reflection task; add one after the first baseline and main-method results (e.g. `[P4-T1] Midpoint reflection: \u2026`)."));
+  }
+  if (final.length === 0) {
+    out.push(finding("reflection-final", "error", null, "No final reflection task; add one at the end of the last phase (e.g. `[P5-T2] Final reflection: \u2026`)."));
+  }
+  const lastPhase = phases.reduce((max, p) => Math.max(max, p.number), -Infinity);
+  for (const task of final) {
+    if (phases.length > 0 && task.phase !== lastPhase) {
+      out.push(finding("reflection-final-position", "warning", task.line, `${label(task)} is a final reflection but sits in Phase ${task.phase}; move it to the last phase (${lastPhase}).`));
+    }
+  }
+  for (const task of [...midpoint, ...final]) {
+    const text5 = fullText(task);
+    const missing = REFLECTION_PARTS.filter(([, has]) => !has(text5)).map(([what2]) => what2);
+    if (missing.length > 0) {
+      out.push(finding("reflection-content", "warning", task.line, `${label(task)} is a reflection gate but does not state ${missing.join(", ")}; the prompt requires all three.`));
+    }
+  }
+  return out;
+}
+var RUN_VERB = /\b(?:train|retrain|fine-?tune|evaluate|run|launch|execute|reproduce|sweep|benchmark)\b/i;
+var RUN_OBJECT = /\b(?:runs|experiments?|baselines?|models?|seeds|sweeps?|checkpoints?|grid|trials?|ablations?|hyperparameters?)\b/i;
+var API_FLOW = /\bsweeps?\b|\/runs\b|\/sweeps\b|\bruns?\s+(?:api|endpoints?)\b|\b(?:tracked|api|server)[- ](?:runs?|experiments?)\b/i;
+function checkContent(plan, tasks) {
+  const out = [];
+  if (!tasks.some((t) => /\bablat|\bsensitivity/i.test([t.description, t.deliverable ?? "", ...t.details].join(" ")))) {
+    out.push(finding("ablation-task", "error", null, 'No ablation or sensitivity-analysis task; dedicate at least one task to it (e.g. "Ablation: \u2026").'));
+  }
+  for (const task of tasks) {
+    const what2 = [task.description, ...task.details].join(" ");
+    if (reflectionKind(task) || !RUN_VERB.test(what2) || !RUN_OBJECT.test(what2) || API_FLOW.test(fullText(task))) continue;
+    out.push(finding("experiment-api-flow", "warning", task.line, `${label(task)} runs experiments but does not name the tracked flow; say it creates a sweep (POST /sweeps/wild) and one run per configuration (POST /runs), never a direct \`python train.py\`.`));
+  }
+  const contract = plan.contract;
+  if (!contract) {
+    out.push(finding("analytics-contract", "error", null, "No `## Shared Metrics and Analytics Contract` section; add it with primary metrics, secondary diagnostics, statistical checks and required artifacts."));
+  } else {
+    const items = [
+      ["Primary metrics", contract.primaryMetrics, "primaryMetrics"],
+      ["Secondary diagnostics", contract.secondaryDiagnostics, "secondaryDiagnostics"],
+      ["Statistical checks", contract.statisticalChecks, "statisticalChecks"],
+      ["Required artifacts", contract.requiredArtifacts, "requiredArtifacts"]
+    ];
+    for (const [name, value, key] of items) {
+      if (value) continue;
+      const line = contract.items.find((i) => i.key === key)?.line ?? contract.line;
+      out.push(finding("analytics-contract-item", "error", line, `The analytics contract ${value === null ? "has no" : "leaves empty the"} "${name}" item; add \`- ${name}: \u2026\` with concrete content.`));
+    }
+  }
+  const notes = plan.notes;
+  if (!notes) {
+    out.push(finding("planning-notes", "error", null, "No `## Planning Notes` section; add key codebase findings, key risks and assumptions, and the experiment root and logging layout decision."));
+  } else {
+    const kinds = [
+      ["codebase-findings", "Key codebase findings"],
+      ["risks-and-assumptions", "Key risks and assumptions"],
+      ["experiment-layout", "Experiment root and logging layout decision"]
+    ];
+    for (const [kind, name] of kinds) {
+      if (!notes.present[kind]) out.push(finding("planning-notes-item", "error", notes.line, `Planning Notes lack "${name}"; add \`- ${name}: \u2026\`.`));
+    }
+    for (const item of notes.items) {
+      if (item.kind && noteIsEmpty(item.text, item.details)) {
+        out.push(finding("planning-notes-empty", "warning", item.line, `The planning note "${item.text}" is only a label; write what was found or decided.`));
+      }
+    }
+  }
+  return out;
+}
+function checkDependencies(tasks) {
+  const out = [];
+  const byId = /* @__PURE__ */ new Map();
+  for (const task of tasks) if (task.id && !byId.has(task.id)) byId.set(task.id, task);
+  const edges = /* @__PURE__ */ new Map();
+  for (const task of tasks) {
+    const unknown2 = task.dependencies.filter((id) => !byId.has(id));
+    if (unknown2.length > 0) {
+      out.push(finding("dependency-unknown", "error", task.line, `${label(task)} depends on ${unknown2.join(", ")}, which no task in the plan has; fix the id or drop the dependency.`));
+    }
+    if (task.id && byId.get(task.id) === task) edges.set(task.id, task.dependencies.filter((id) => byId.has(id)));
+  }
+  for (const component of stronglyConnected([...edges.keys()], edges)) {
+    const self = component.length === 1 && edges.get(component[0]).includes(component[0]);
+    if (component.length < 2 && !self) continue;
+    const members2 = component.map((id) => byId.get(id)).sort((a, b) => a.line - b.line);
+    const shown = members2.slice(0, 10).map((t) => t.id).join(", ") + (members2.length > 10 ? `, \u2026 (${members2.length} tasks)` : "");
+    const message = self ? `${component[0]} depends on itself; remove that dependency.` : `Tasks ${shown} depend on each other in a cycle, so none of them can start; remove one of the dependencies.`;
+    out.push(finding("dependency-cycle", "error", members2[0].line, message));
+  }
+  return out;
+}
+function stronglyConnected(nodes, edges) {
+  const index2 = /* @__PURE__ */ new Map();
+  const low = /* @__PURE__ */ new Map();
+  const onStack = /* @__PURE__ */ new Set();
+  const stack = [];
+  const components = [];
+  const visit2 = (node3) => {
+    index2.set(node3, index2.size);
+    low.set(node3, index2.get(node3));
+    stack.push(node3);
+    onStack.add(node3);
+  };
+  for (const root of nodes) {
+    if (index2.has(root)) continue;
+    visit2(root);
+    const work = [{ node: root, next: 0 }];
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      const successors = edges.get(frame.node) ?? [];
+      if (frame.next < successors.length) {
+        const next = successors[frame.next++];
+        if (!index2.has(next)) {
+          visit2(next);
+          work.push({ node: next, next: 0 });
+        } else if (onStack.has(next)) low.set(frame.node, Math.min(low.get(frame.node), index2.get(next)));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node), low.get(frame.node)));
+      if (low.get(frame.node) !== index2.get(frame.node)) continue;
+      const component = [];
+      let member;
+      do {
+        member = stack.pop();
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.node);
+      components.push(component);
+    }
+  }
+  return components;
+}
+
 // src/plan/parse.ts
 var PHASE_HEADING = /^[^\p{L}\p{N}]*phase\s+0*(\d{1,6})\b\s*(?:[-–—:.)]+\s*)?(.*)$/iu;
 var CHECKBOX = /^\[([ xX/])\](?:\s+|$)/;
@@ -46327,22 +45394,22 @@ function parsePlan(markdown) {
       if (size(candidate) > size(plan)) [plan, blocks] = [candidate, inner];
     }
   }
-  const at2 = text5.indexOf(ABORT_SENTINEL);
-  if (at2 < 0) return plan;
-  const abortLine = text5.slice(0, at2).split("\n").length;
+  const at = text5.indexOf(ABORT_SENTINEL);
+  if (at < 0) return plan;
+  const abortLine = text5.slice(0, at).split("\n").length;
   const boxes = blocks.flatMap(({ node: node3, source }) => listItems(node3).map((item) => checkboxOf(item, source)));
   if (boxes.some((box) => box.checkbox && box.state !== "done")) return { ...plan, abortLine };
-  return { ...emptyPlan(), abort: true, abortLine, fenced: plan.fenced, abortReasons: abortReasons(boxes.map((b3) => b3.text)) };
+  return { ...emptyPlan(), abort: true, abortLine, fenced: plan.fenced, abortReasons: abortReasons(boxes.map((b) => b.text)) };
 }
 var CHUNK_FROM = 1e5;
 var CHUNK_SIZE = 5e4;
 function parseBlocks(text5, lineOffset) {
-  return chunks2(text5).flatMap((chunk) => {
+  return chunks(text5).flatMap((chunk) => {
     const source = { text: chunk.text, lineOffset: lineOffset + chunk.line - 1 };
-    return parseTree(chunk.text).children.map((node3) => ({ node: node3, source }));
+    return parseMarkdown(chunk.text).children.map((node3) => ({ node: node3, source }));
   });
 }
-function chunks2(text5) {
+function chunks(text5) {
   if (text5.length <= CHUNK_FROM) return [{ text: text5, line: 1 }];
   const out = [];
   let [start, startLine, line, pos, previousBlank] = [0, 1, 1, 0, true];
@@ -46350,38 +45417,31 @@ function chunks2(text5) {
   while (pos <= text5.length) {
     const newline = text5.indexOf("\n", pos);
     const end = newline < 0 ? text5.length : newline;
-    const l3 = text5.slice(pos, end);
-    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(l3);
+    const l = text5.slice(pos, end);
+    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(l);
     if (until) {
-      if (until(l3)) until = null;
-    } else if (fence && !(fence[1].startsWith("`") && l3.slice(fence[0].length).includes("`"))) {
+      if (until(l)) until = null;
+    } else if (fence && !(fence[1].startsWith("`") && l.slice(fence[0].length).includes("`"))) {
       const [char, length] = [fence[1][0], fence[1].length];
       const closing = new RegExp(`^ {0,3}\\${char}{${length},}[ \\t]*$`);
-      until = (x3) => closing.test(x3);
-    } else if (/^ {0,3}<!--/.test(l3) && !l3.slice(l3.indexOf("<!--") + 4).includes("-->")) {
-      until = (x3) => x3.includes("-->");
-    } else if (previousBlank && pos - start >= CHUNK_SIZE && /^#{1,6}[ \t]/.test(l3) && classify(l3.replace(/^#+|#+\s*$|[*_`]/g, "").trim()) !== "other") {
+      until = (x) => closing.test(x);
+    } else if (/^ {0,3}<!--/.test(l) && !l.slice(l.indexOf("<!--") + 4).includes("-->")) {
+      until = (x) => x.includes("-->");
+    } else if (previousBlank && pos - start >= CHUNK_SIZE && /^#{1,6}[ \t]/.test(l) && classify(l.replace(/^#+|#+\s*$|[*_`]/g, "").trim()) !== "other") {
       out.push({ text: text5.slice(start, pos), line: startLine });
       [start, startLine] = [pos, line];
     }
-    previousBlank = l3.trim() === "";
+    previousBlank = l.trim() === "";
     [pos, line] = [end + 1, line + 1];
   }
   out.push({ text: text5.slice(start), line: startLine });
   return out;
 }
-function parseTree(text5) {
-  try {
-    return fromMarkdown(text5, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  } catch {
-    return fromMarkdown(text5);
-  }
-}
 function emptyPlan() {
   return { abort: false, abortReasons: [], abortLine: null, fenced: false, notes: null, phases: [], strayTasks: [], contract: null };
 }
 function size(plan) {
-  const tasks = plan.phases.reduce((n, p2) => n + p2.tasks.length, plan.strayTasks.length);
+  const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, plan.strayTasks.length);
   return tasks + plan.phases.length + (plan.notes ? 1 : 0) + (plan.contract ? 1 : 0);
 }
 function isEmpty(plan) {
@@ -46389,16 +45449,16 @@ function isEmpty(plan) {
 }
 function abortReasons(texts) {
   const prefix = ABORT_REASON_PREFIX.toLowerCase();
-  const prefixed = texts.filter((t2) => t2.toLowerCase().startsWith(prefix));
-  if (prefixed.length > 0) return prefixed.map((t2) => t2.slice(prefix.length).trim());
-  return texts.filter((t2) => t2 !== "" && !t2.includes(ABORT_SENTINEL) && t2 !== ABORT_NO_RUNS_ITEM && !/^(planning aborted|no (plan|sweeps?|runs?)\b)/i.test(t2));
+  const prefixed = texts.filter((t) => t.toLowerCase().startsWith(prefix));
+  if (prefixed.length > 0) return prefixed.map((t) => t.slice(prefix.length).trim());
+  return texts.filter((t) => t !== "" && !t.includes(ABORT_SENTINEL) && t !== ABORT_NO_RUNS_ITEM && !/^(planning aborted|no (plan|sweeps?|runs?)\b)/i.test(t));
 }
 function readPlan(blocks) {
   const plan = emptyPlan();
   for (const { kind, heading, line, nodes, source } of splitSections2(blocks)) {
     if (kind === "phase") {
-      const m2 = PHASE_HEADING.exec(heading);
-      const phase = { number: Number(m2[1]), title: m2[2].trim(), line, tasks: [], notes: [] };
+      const m = PHASE_HEADING.exec(heading);
+      const phase = { number: Number(m[1]), title: m[2].trim(), line, tasks: [], notes: [] };
       collectTasks(nodes, source, phase.number, phase.tasks, phase.notes);
       plan.phases.push(phase);
     } else if (kind === "notes" && !plan.notes) {
@@ -46419,7 +45479,7 @@ function classify(heading) {
 }
 function plainText(node3) {
   if ("value" in node3 && (node3.type === "text" || node3.type === "inlineCode")) return node3.value;
-  return "children" in node3 ? node3.children.map((c3) => plainText(c3)).join("") : "";
+  return "children" in node3 ? node3.children.map((c) => plainText(c)).join("") : "";
 }
 function headingOf(node3) {
   if (node3.type === "heading") return { depth: node3.depth, text: plainText(node3).trim() };
@@ -46458,13 +45518,13 @@ function sliceOf(node3, source) {
 function checkboxOf(item, source) {
   const first = item.children[0];
   let text5 = first?.type === "paragraph" ? sliceOf(first, source) : "";
-  const m2 = CHECKBOX.exec(text5);
+  const m = CHECKBOX.exec(text5);
   if (typeof item.checked === "boolean") {
-    return { checkbox: true, state: item.checked ? "done" : "todo", text: m2 && m2[1] !== "/" ? text5.slice(m2[0].length) : text5 };
+    return { checkbox: true, state: item.checked ? "done" : "todo", text: m && m[1] !== "/" ? text5.slice(m[0].length) : text5 };
   }
-  if (!m2) return { checkbox: false, state: "todo", text: text5 };
-  text5 = text5.slice(m2[0].length);
-  return { checkbox: true, state: m2[1] === "/" ? "in-progress" : m2[1] === " " ? "todo" : "done", text: text5 };
+  if (!m) return { checkbox: false, state: "todo", text: text5 };
+  text5 = text5.slice(m[0].length);
+  return { checkbox: true, state: m[1] === "/" ? "in-progress" : m[1] === " " ? "todo" : "done", text: text5 };
 }
 function listItems(root) {
   const found = [];
@@ -46538,7 +45598,7 @@ function collectItems(nodes, source) {
   let headed = null;
   const add2 = (item) => {
     if (!headed) items.push(item);
-    else headed.details.push(...[item.text, ...item.details].filter((t2) => t2 !== ""));
+    else headed.details.push(...[item.text, ...item.details].filter((t) => t !== ""));
   };
   for (const node3 of nodes) {
     const line = lineOf(node3, source);
@@ -46557,24 +45617,24 @@ function flatten(nodes, source) {
     if (node3.type === "paragraph") return [sliceOf(node3, source)];
     if (node3.type !== "list") return [];
     return node3.children.flatMap((item) => [checkboxOf(item, source).text, ...flatten(item.children.slice(1), source)]);
-  }).filter((t2) => t2 !== "");
+  }).filter((t) => t !== "");
 }
 
 // src/prompt/repair.ts
-function renderRepairPrompt(originalPrompt, previousPlan, findings, tasksPath) {
-  const problems = findings.filter((f3) => f3.severity === "error").map((f3) => `- ${f3.line ? `line ${f3.line}: ` : ""}[${f3.rule}] ${f3.message}`).join("\n");
+function renderRepairPrompt(originalPrompt, previousPlan, findings, tasksPath2) {
+  const problems = findings.filter((f) => f.severity === "error").map((f) => `- ${f.line ? `line ${f.line}: ` : ""}[${f.rule}] ${f.message}`).join("\n");
   return `${originalPrompt}
 
 ---
 
 ## Repair round: correct your plan
 
-You already wrote the plan below to \`${tasksPath}\`, but it breaks the required plan structure:
+You already wrote the plan below to \`${tasksPath2}\`, but it breaks the required plan structure:
 
 ${problems}
 
 Fix every problem listed, keep everything else that was right, write the corrected plan to
-\`${tasksPath}\`, and output the full corrected plan inside <plan>\u2026</plan> as before. Server
+\`${tasksPath2}\`, and output the full corrected plan inside <plan>\u2026</plan> as before. Server
 preflight already passed; do not create sweeps or runs.
 
 <previous_plan>
@@ -46597,24 +45657,24 @@ function parseTranscript(text5) {
 function scan(text5) {
   const states = new Map(TAGS.map((tag) => [tag, { open: [null, null], found: [null, null] }]));
   const code3 = new InlineCodeTracker(text5);
-  for (let at2 = text5.indexOf("<"); at2 !== -1; at2 = text5.indexOf("<", at2 + 1)) {
-    const closing = text5.startsWith("</", at2);
-    const tag = TAGS.find((name) => text5.startsWith(closing ? `</${name}>` : `<${name}>`, at2));
+  for (let at = text5.indexOf("<"); at !== -1; at = text5.indexOf("<", at + 1)) {
+    const closing = text5.startsWith("</", at);
+    const tag = TAGS.find((name) => text5.startsWith(closing ? `</${name}>` : `<${name}>`, at));
     if (tag === void 0) continue;
     const state = states.get(tag);
     if (state === void 0) continue;
-    const quoted = code3.isInlineCode(at2) ? 1 : 0;
+    const quoted = code3.isInlineCode(at) ? 1 : 0;
     const tagLength = tag.length + (closing ? 3 : 2);
     if (!closing) {
-      state.open[quoted] = at2 + tagLength;
+      state.open[quoted] = at + tagLength;
     } else {
       const start = state.open[quoted];
       state.open[quoted] = null;
       if (start !== null && state.found[quoted] === null) {
-        state.found[quoted] = accept(tag, text5.slice(start, at2));
+        state.found[quoted] = accept(tag, text5.slice(start, at));
       }
     }
-    at2 += tagLength - 1;
+    at += tagLength - 1;
     if (TAGS.every((name) => states.get(name)?.found[0] !== null)) break;
   }
   const pick2 = (tag) => {
@@ -46657,16 +45717,16 @@ var InlineCodeTracker = class {
   ticksOnLine = 0;
   nextTick = -2;
   nextNewline = -2;
-  isInlineCode(at2) {
-    for (; this.pos < at2; this.pos += 1) {
-      const c3 = this.text.charCodeAt(this.pos);
-      if (c3 === 10) this.ticksOnLine = 0;
-      else if (c3 === 96) this.ticksOnLine += 1;
+  isInlineCode(at) {
+    for (; this.pos < at; this.pos += 1) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 10) this.ticksOnLine = 0;
+      else if (c === 96) this.ticksOnLine += 1;
     }
     if (this.ticksOnLine % 2 === 0) return false;
-    if (this.nextTick !== -1 && this.nextTick < at2) this.nextTick = this.text.indexOf("`", at2);
+    if (this.nextTick !== -1 && this.nextTick < at) this.nextTick = this.text.indexOf("`", at);
     if (this.nextTick === -1) return false;
-    if (this.nextNewline !== -1 && this.nextNewline < at2) this.nextNewline = this.text.indexOf("\n", at2);
+    if (this.nextNewline !== -1 && this.nextNewline < at) this.nextNewline = this.text.indexOf("\n", at);
     return this.nextNewline === -1 || this.nextTick < this.nextNewline;
   }
 };
@@ -46709,7 +45769,7 @@ async function runAgentRounds(input2) {
   }
   return { round, plan, findings };
 }
-var errorCount = (findings) => findings.filter((f3) => f3.severity === "error").length;
+var errorCount = (findings) => findings.filter((f) => f.severity === "error").length;
 function assertSucceeded(agent, input2) {
   if (agent.timedOut) {
     throw new AgentFailedError(
@@ -46722,11 +45782,11 @@ function assertSucceeded(agent, input2) {
   }
 }
 function tail(label2, text5, max = 1200) {
-  const t2 = text5.trim();
-  if (!t2) return "";
+  const t = text5.trim();
+  if (!t) return "";
   return `
 ${label2}:
-${t2.length > max ? `\u2026${t2.slice(-max)}` : t2}`;
+${truncateStart(t, max)}`;
 }
 
 // src/git/errors.ts
@@ -46739,3462 +45799,20 @@ var PublishError = class extends Error {
   name = "PublishError";
 };
 var GitCommandError = class extends Error {
-  constructor(args, stderr) {
-    super(`git ${args[0] ?? ""} failed: ${stderr.trim() || "(no output)"}`);
+  constructor(args, stderr, exitCode = null) {
+    super(`git ${args.find((arg) => !arg.startsWith("-")) ?? ""} failed: ${stderr.trim() || "(no output)"}`);
     this.args = args;
     this.stderr = stderr;
+    this.exitCode = exitCode;
   }
   args;
   stderr;
+  exitCode;
   name = "GitCommandError";
 };
 
-// node_modules/@simple-git/args-pathspec/dist/index.mjs
-var t = /* @__PURE__ */ new WeakMap();
-function c(...n) {
-  const e = new String(n);
-  return t.set(e, n), e;
-}
-function r(n) {
-  return n instanceof String && t.has(n);
-}
-function o(n) {
-  return t.get(n) ?? [];
-}
-
-// node_modules/simple-git/dist/index.mjs
-var import_file_exists = __toESM(require_dist(), 1);
-var import_debug = __toESM(require_src(), 1);
-var import_promise_deferred = __toESM(require_dist2(), 1);
-import { spawn as ve } from "node:child_process";
-import { normalize as Se } from "node:path";
-
-// node_modules/@simple-git/argv-parser/dist/index.mjs
-function* x(e, n) {
-  const t2 = n === "global";
-  for (const o2 of e)
-    o2.isGlobal === t2 && (yield o2);
-}
-var P = /* @__PURE__ */ new Set([
-  "--add",
-  "--edit",
-  "--remove-section",
-  "--rename-section",
-  "--replace-all",
-  "--unset",
-  "--unset-all",
-  "-e"
-]);
-var S = /* @__PURE__ */ new Set([
-  "--get",
-  "--get-all",
-  "--get-color",
-  "--get-colorbool",
-  "--get-regexp",
-  "--get-urlmatch",
-  "--list",
-  "-l"
-]);
-var E = /* @__PURE__ */ new Set([
-  "edit",
-  "remove-section",
-  "rename-section",
-  "set",
-  "unset"
-]);
-var F = /* @__PURE__ */ new Set(["get", "get-color", "get-colorbool", "list"]);
-function A(e, n) {
-  for (const { name: o2 } of x(e, "task")) {
-    if (P.has(o2))
-      return w(true, n);
-    if (S.has(o2))
-      return w(false, n);
-  }
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : E.has(t2) ? w(true, n.slice(1)) : F.has(t2) ? w(false, n.slice(1)) : n.length === 1 ? w(false, n) : w(true, n);
-}
-function w(e = false, n = []) {
-  const t2 = n.at(0)?.toLowerCase();
-  return t2 === void 0 ? null : {
-    isWrite: e,
-    isRead: !e,
-    key: t2,
-    value: n.at(1)
-  };
-}
-function O(e, n) {
-  return n.isWrite && n.value !== void 0 ? { key: n.key, value: n.value, scope: e } : { key: n.key, scope: e };
-}
-function G(e) {
-  const n = e?.indexOf("=") || -1;
-  return !e || n < 0 ? null : {
-    key: e.slice(0, n).trim().toLowerCase(),
-    value: e.slice(n + 1)
-  };
-}
-function M(e) {
-  for (const { name: n } of x(e, "task"))
-    switch (n) {
-      case "--global":
-        return "global";
-      case "--system":
-        return "system";
-      case "--worktree":
-        return "worktree";
-      case "--local":
-        return "local";
-      case "--file":
-      case "-f":
-        return "file";
-    }
-  return "local";
-}
-function N({ name: e }) {
-  if (e === "-c" || e === "--config")
-    return "inline";
-  if (e === "--config-env")
-    return "env";
-}
-function* $(e) {
-  for (const n of e) {
-    const t2 = N(n), o2 = t2 && G(n.value);
-    o2 && (yield {
-      ...o2,
-      scope: t2
-    });
-  }
-}
-function D(e, n, t2) {
-  const o2 = {
-    read: [],
-    write: [...$(n)]
-  };
-  return e === "config" && L(
-    o2,
-    M(n),
-    A(n, t2)
-  ), o2;
-}
-function L(e, n, t2) {
-  if (t2 === null)
-    return;
-  const o2 = O(n, t2);
-  t2.isWrite ? e.write.push(o2) : e.read.push(o2);
-}
-var C = {
-  short: /* @__PURE__ */ new Map([
-    ["c", true]
-    //  -c <k=v>    set config key for this invocation
-  ])
-};
-var I = {
-  short: new Map([
-    ["C", true],
-    //  -C <path>   change working directory
-    ["P", false],
-    // -P          no pager (alias for --no-pager)
-    ["h", false],
-    // -h          help
-    ["p", false],
-    // -p          paginate
-    ["v", false],
-    // -v          version
-    ...C.short.entries()
-  ]),
-  long: /* @__PURE__ */ new Set([
-    "attr-source",
-    "config-env",
-    "exec-path",
-    "git-dir",
-    "list-cmds",
-    "namespace",
-    "super-prefix",
-    "work-tree"
-  ])
-};
-var R = {
-  clone: {
-    short: /* @__PURE__ */ new Map([
-      ["b", true],
-      // -b <branch>
-      ["j", true],
-      // -j <n>          parallel jobs
-      ["l", false],
-      // -l local
-      ["n", false],
-      // -n no-checkout
-      ["o", true],
-      // -o <name>       remote name
-      ["q", false],
-      // -q quiet
-      ["s", false],
-      // -s shared
-      ["u", true]
-      // -u <upload-pack>
-    ]),
-    long: /* @__PURE__ */ new Set(["branch", "config", "jobs", "origin", "upload-pack", "u", "template"])
-  },
-  commit: {
-    short: /* @__PURE__ */ new Map([
-      ["C", true],
-      // -C <commit>  reuse message
-      ["F", true],
-      // -F <file>    read message from file
-      ["c", true],
-      // -c <commit>  reedit message
-      ["m", true],
-      // -m <msg>
-      ["t", true]
-      // -t <template>
-    ]),
-    long: /* @__PURE__ */ new Set(["file", "message", "reedit-message", "reuse-message", "template"])
-  },
-  config: {
-    short: /* @__PURE__ */ new Map([
-      ["e", false],
-      // -e  open editor
-      ["f", true],
-      //  -f <file>
-      ["l", false]
-      // -l  list
-    ]),
-    long: /* @__PURE__ */ new Set(["blob", "comment", "default", "file", "type", "value"])
-  },
-  fetch: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["upload-pack"])
-  },
-  init: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["template"])
-  },
-  pull: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["upload-pack"])
-  },
-  push: {
-    short: /* @__PURE__ */ new Map(),
-    long: /* @__PURE__ */ new Set(["exec", "receive-pack"])
-  },
-  rebase: {
-    short: /* @__PURE__ */ new Map([
-      ["X", true],
-      // -X <option>   strategy option
-      ["f", false],
-      // -f force-rebase
-      ["i", false],
-      // -i interactive
-      ["k", false],
-      // -k keep-base
-      ["m", false],
-      // -m merge
-      ["n", false],
-      // -n no-stat
-      ["q", false],
-      // -q quiet
-      ["r", false],
-      // -r rebase-merges
-      ["s", true],
-      // -s <strategy>
-      ["v", false],
-      // -v verbose
-      ["x", true]
-      // -x <cmd>      exec
-    ]),
-    long: /* @__PURE__ */ new Set(["exec", "onto", "strategy", "strategy-option"])
-  }
-};
-var T = { short: /* @__PURE__ */ new Map(), long: /* @__PURE__ */ new Set() };
-function B(e) {
-  const n = R[e ?? ""] ?? T;
-  return {
-    short: new Map([...C.short.entries(), ...n.short.entries()]),
-    long: n.long
-  };
-}
-function b(e, n = I) {
-  if (e.startsWith("--")) {
-    const t2 = e.indexOf("=");
-    if (t2 > 2)
-      return [{ name: e.slice(0, t2), value: e.slice(t2 + 1), needsNext: false }];
-    const o2 = e.slice(2);
-    return [{ name: e, needsNext: n.long.has(o2) }];
-  }
-  if (e.length === 2) {
-    const t2 = e.charAt(1), o2 = n.short.get(t2);
-    return [{ name: e, needsNext: o2 === true }];
-  }
-  return j(e, n.short);
-}
-function j(e, n) {
-  const t2 = e.slice(1).split(""), o2 = [];
-  for (let a = 0; a < t2.length; a++) {
-    const s = t2[a], r2 = n.get(s);
-    if (r2 === void 0)
-      return [{ name: e, needsNext: false }];
-    if (r2) {
-      const i = t2.slice(a + 1).join("");
-      if (i && ![...i].every((m2) => n.has(m2)))
-        return o2.push({ name: `-${s}`, value: i, needsNext: false }), o2;
-    }
-    o2.push({ name: `-${s}`, needsNext: r2 });
-  }
-  return o2;
-}
-function W(e, n = []) {
-  let t2 = 0;
-  for (; t2 < e.length; ) {
-    const o2 = String(e[t2]);
-    if (!o2.startsWith("-") || o2.length < 2) break;
-    const a = b(o2);
-    let s = t2 + 1;
-    for (const r2 of a) {
-      const i = {
-        name: r2.name,
-        value: r2.value,
-        absorbedNext: false,
-        isGlobal: true
-      };
-      r2.needsNext && i.value === void 0 && s < e.length && (i.value = String(e[s]), i.absorbedNext = true, s++), n.push(i);
-    }
-    t2 = s;
-  }
-  return { flags: n, taskIndex: t2 };
-}
-function V(e, n, t2 = []) {
-  const o2 = B(n), a = [], s = [];
-  let r2 = 0;
-  for (; r2 < e.length; ) {
-    const i = e[r2];
-    if (r(i)) {
-      s.push(...o(i)), r2++;
-      continue;
-    }
-    const p2 = String(i);
-    if (p2 === "--") {
-      for (let d2 = r2 + 1; d2 < e.length; d2++) {
-        const g2 = e[d2];
-        r(g2) ? s.push(...o(g2)) : s.push(String(g2));
-      }
-      break;
-    }
-    if (!p2.startsWith("-") || p2.length < 2) {
-      a.push(p2), r2++;
-      continue;
-    }
-    const m2 = b(p2, o2);
-    let u2 = r2 + 1;
-    for (const d2 of m2) {
-      const g2 = {
-        name: d2.name,
-        value: d2.value,
-        absorbedNext: false,
-        isGlobal: false
-      };
-      d2.needsNext && g2.value === void 0 && u2 < e.length && !r(e[u2]) && (g2.value = String(e[u2]), g2.absorbedNext = true, u2++), t2.push(g2);
-    }
-    r2 = u2;
-  }
-  return { flags: t2, positionals: a, pathspecs: s };
-}
-function* q({
-  write: e
-}) {
-  for (const n of e)
-    for (const t2 of K) {
-      const o2 = t2(n.key);
-      o2 && (yield o2);
-    }
-}
-function f(e, n, t2 = String(e)) {
-  const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
-  return function(s) {
-    if (o2.test(s))
-      return {
-        category: n,
-        message: `Configuring ${t2} is not permitted without enabling ${n}`
-      };
-  };
-}
-function l(e, n) {
-  const t2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
-  return f(t2, n, e);
-}
-var K = [
-  f("alias", "allowUnsafeAlias"),
-  f("core.askPass", "allowUnsafeAskPass"),
-  f("core.editor", "allowUnsafeEditor"),
-  f("core.fsmonitor", "allowUnsafeFsMonitor"),
-  f("core.gitProxy", "allowUnsafeGitProxy"),
-  f("core.hooksPath", "allowUnsafeHooksPath"),
-  f("core.pager", "allowUnsafePager"),
-  f("core.sshCommand", "allowUnsafeSshCommand"),
-  l("credential.helper", "allowUnsafeCredentialHelper"),
-  l("diff.command", "allowUnsafeDiffExternal"),
-  f("diff.external", "allowUnsafeDiffExternal"),
-  l("difftool.cmd", "allowUnsafeDiffExternal"),
-  l("diff.textconv", "allowUnsafeDiffTextConv"),
-  l("filter.clean", "allowUnsafeFilter"),
-  l("filter.process", "allowUnsafeFilter"),
-  l("filter.smudge", "allowUnsafeFilter"),
-  l("gpg.program", "allowUnsafeGpgProgram"),
-  f("include.path", "allowUnsafeInclude"),
-  l("includeIf", "allowUnsafeInclude"),
-  f("init.templateDir", "allowUnsafeTemplateDir"),
-  l("pager.", "allowUnsafePager"),
-  l("merge.driver", "allowUnsafeMergeDriver"),
-  l("mergetool.path", "allowUnsafeMergeDriver"),
-  l("mergetool.cmd", "allowUnsafeMergeDriver"),
-  l("protocol.allow", "allowUnsafeProtocolOverride"),
-  l("remote.receivepack", "allowUnsafePack"),
-  l("remote.uploadpack", "allowUnsafePack"),
-  f("uploadpack.packObjectsHook", "allowUnsafePack"),
-  f("sequence.editor", "allowUnsafeEditor"),
-  l("submodule.update", "allowUnsafeSubmodule"),
-  l("tar.command", "allowUnsafeCommandBinaries"),
-  l("trailer.cmd", "allowUnsafeCommandBinaries"),
-  l("trailer.command", "allowUnsafeCommandBinaries"),
-  l("url.insteadOf", "allowUnsafeUrlRewrite")
-];
-function* H(e, n) {
-  for (const t2 of n)
-    for (const o2 of X) {
-      const a = o2(e, t2);
-      a && (yield a);
-    }
-}
-function c2(e, n, t2, { name: o2 = String(n), globalOnly: a = false, withValue: s = false } = {}) {
-  const r2 = typeof n == "string" ? new RegExp(`\\s*${n.toLowerCase()}`) : n, i = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${t2}`;
-  return function(m2, u2) {
-    if (!(e && m2 !== e) && !(a && !u2.isGlobal) && !(s && u2.value === void 0) && r2.test(u2.name))
-      return {
-        category: t2,
-        message: i
-      };
-  };
-}
-var h = { globalOnly: true, withValue: true };
-var X = [
-  c2(null, /--(upload|receive)-pack/, "allowUnsafePack", {
-    name: "--upload-pack or --receive-pack"
-  }),
-  c2("clone", /^-\w*u/, "allowUnsafePack"),
-  c2("clone", "--u", "allowUnsafePack"),
-  c2("push", /^--exec$/, "allowUnsafePack", { name: "--exec" }),
-  // `git` accepts unambiguous abbreviations of long options, so `--ex` and `--exe` are `--exec`
-  c2("rebase", /^(-x|--ex(ec?)?)$/, "allowUnsafeExec", { name: "-x or --exec" }),
-  c2(null, "--template", "allowUnsafeTemplateDir"),
-  c2(null, "--exec-path", "allowUnsafeExec", h),
-  // `git` reads the configuration of whichever repository these name, so the
-  // directory alone is enough to deliver config the argv guards never see
-  c2(null, "--git-dir", "allowUnsafeConfigPaths", h),
-  c2(null, "--work-tree", "allowUnsafeConfigPaths", h),
-  c2(null, /^-C$/, "allowUnsafeConfigPaths", { ...h, name: "-C" })
-];
-function k(e, n, t2) {
-  return [...H(e, n), ...q(t2)];
-}
-function Y(...e) {
-  const { flags: n, taskIndex: t2 } = W(e), o2 = t2 < e.length ? String(e[t2]).toLowerCase() : null, a = o2 !== null ? e.slice(t2 + 1) : [], { positionals: s, pathspecs: r2 } = V(a, o2, n), i = D(o2, n, s);
-  return {
-    task: o2,
-    flags: n.map(J),
-    paths: r2,
-    config: i,
-    vulnerabilities: z2(k(o2, n, i))
-  };
-}
-function z2(e) {
-  return Object.defineProperty(e, "vulnerabilities", {
-    value: e
-  });
-}
-function J({ value: e, name: n }) {
-  return e !== void 0 ? { name: n, value: e } : { name: n };
-}
-var y = {
-  editor: "allowUnsafeEditor",
-  git_askpass: "allowUnsafeAskPass",
-  git_config_global: "allowUnsafeConfigPaths",
-  git_config_system: "allowUnsafeConfigPaths",
-  git_config_count: "allowUnsafeConfigEnvCount",
-  git_config_parameters: "allowUnsafeConfigEnvCount",
-  git_config: "allowUnsafeConfigPaths",
-  git_editor: "allowUnsafeEditor",
-  git_exec_path: "allowUnsafeExec",
-  git_external_diff: "allowUnsafeDiffExternal",
-  git_pager: "allowUnsafePager",
-  git_proxy_command: "allowUnsafeGitProxy",
-  git_template_dir: "allowUnsafeTemplateDir",
-  git_sequence_editor: "allowUnsafeEditor",
-  git_ssh: "allowUnsafeSshCommand",
-  git_ssh_command: "allowUnsafeSshCommand",
-  pager: "allowUnsafePager",
-  prefix: "allowUnsafeConfigPaths",
-  ssh_askpass: "allowUnsafeAskPass",
-  visual: "allowUnsafeEditor"
-};
-function* Q(e) {
-  const n = parseInt(e.git_config_count ?? "0", 10);
-  for (let t2 = 0; t2 < n; t2++) {
-    const o2 = e[`git_config_key_${t2}`], a = e[`git_config_value_${t2}`];
-    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: a, scope: "env" });
-  }
-}
-function* Z(e) {
-  for (const n of Object.keys(e))
-    if (_(n)) {
-      const t2 = y[n];
-      yield {
-        category: t2,
-        message: `Use of "${n.toUpperCase()}" is not permitted without enabling ${t2}`
-      };
-    }
-}
-function _(e) {
-  return Object.hasOwn(y, e);
-}
-function ee(e) {
-  const n = {};
-  for (const [t2, o2] of Object.entries(e)) {
-    const a = t2.toLowerCase().trim();
-    (_(a) || a.startsWith("git")) && (n[a] = String(o2));
-  }
-  return n;
-}
-function ne(e) {
-  const n = ee(e), t2 = {
-    read: [],
-    write: [...Q(n)]
-  }, o2 = [
-    ...Z(n),
-    ...k(null, [], t2)
-  ];
-  return {
-    config: t2,
-    vulnerabilities: o2
-  };
-}
-function oe(e, n) {
-  return [...Y(...e).vulnerabilities, ...ne(n).vulnerabilities];
-}
-
-// node_modules/simple-git/dist/index.mjs
-import { EventEmitter as Ce } from "node:events";
-var O2 = class extends Error {
-  constructor(e, n) {
-    super(n), this.task = e, Object.setPrototypeOf(this, new.target.prototype);
-  }
-};
-var Ae = class extends O2 {
-  constructor(e, n) {
-    super(void 0, n), this.config = e;
-  }
-};
-var A2 = class extends O2 {
-  constructor(e, n, r2) {
-    super(e, r2), this.task = e, this.plugin = n, Object.setPrototypeOf(this, new.target.prototype);
-  }
-};
-var at = class extends O2 {
-  constructor(e, n) {
-    super(void 0, n || String(e)), this.git = e;
-  }
-};
-var xe = class extends O2 {
-  constructor(e) {
-    super(void 0, e);
-  }
-};
-var I2 = "\0";
-var W2 = () => {
-};
-function Ne(t2) {
-  return typeof t2 != "function" ? W2 : t2;
-}
-function $e(t2) {
-  return typeof t2 == "function" && t2 !== W2;
-}
-function Pe(t2, e) {
-  const n = t2.indexOf(e);
-  return n <= 0 ? [t2, ""] : [t2.substr(0, n), t2.substr(n + 1)];
-}
-function Me(t2, e = 0) {
-  return Dt(t2) && t2.length > e ? t2[e] : void 0;
-}
-function N2(t2, e = 0) {
-  if (Dt(t2) && t2.length > e)
-    return t2[t2.length - 1 - e];
-}
-function Dt(t2) {
-  return Bt(t2);
-}
-function H2(t2 = "", e = true, n = `
-`) {
-  return t2.split(n).reduce((r2, s) => {
-    const o2 = e ? s.trim() : s;
-    return o2 && r2.push(o2), r2;
-  }, []);
-}
-function ut(t2, e) {
-  return H2(t2, true).map((n) => e(n));
-}
-function Lt(t2) {
-  return (0, import_file_exists.exists)(t2, import_file_exists.FOLDER);
-}
-function S2(t2, e) {
-  return Array.isArray(t2) ? t2.includes(e) || t2.push(e) : t2.add(e), e;
-}
-function De(t2, e) {
-  return Array.isArray(t2) && !t2.includes(e) && t2.push(e), t2;
-}
-function ct(t2, e) {
-  if (Array.isArray(t2)) {
-    const n = t2.indexOf(e);
-    n >= 0 && t2.splice(n, 1);
-  } else
-    t2.delete(e);
-  return e;
-}
-var ft = Object.prototype.toString.call.bind(Object.prototype.toString);
-function v(t2) {
-  return Array.isArray(t2) ? t2 : [t2];
-}
-function jt(t2) {
-  return t2.replace(/[\s-]+(.)/g, (e, n) => n.toUpperCase());
-}
-function L2(t2) {
-  return v(t2).map((e) => e instanceof String ? e : String(e));
-}
-function p(t2, e = 0) {
-  if (t2 == null)
-    return e;
-  const n = parseInt(t2, 10);
-  return Number.isNaN(n) ? e : n;
-}
-function U(t2, e) {
-  const n = [];
-  for (let r2 = 0, s = t2.length; r2 < s; r2++)
-    n.push(e, t2[r2]);
-  return n;
-}
-function F2(t2) {
-  return (Array.isArray(t2) ? Buffer.concat(t2) : t2).toString("utf-8");
-}
-function Le(t2) {
-  return t2 ? Buffer.isBuffer(t2) ? t2.length : Buffer.byteLength(t2) : 0;
-}
-function je(t2, e) {
-  const n = {};
-  return e.forEach((r2) => {
-    t2[r2] !== void 0 && (n[r2] = t2[r2]);
-  }), n;
-}
-function wt(t2 = 0) {
-  return new Promise((e) => setTimeout(e, t2));
-}
-function bt(t2) {
-  if (t2 !== false)
-    return t2;
-}
-function d(t2, e, n) {
-  return e(t2) ? t2 : arguments.length > 2 ? n : void 0;
-}
-var K2 = (t2) => Array.isArray(t2);
-function st(t2, e) {
-  const n = r(t2) ? "string" : typeof t2;
-  return /number|string|boolean/.test(n) && (!e || !e.includes(n));
-}
-var m = (t2) => typeof t2 == "string" || r(t2);
-var Be = (t2) => m(t2) || Buffer.isBuffer(t2);
-var G2 = (t2) => m(t2) || Array.isArray(t2) && t2.every(m);
-function lt(t2) {
-  return !!t2 && ft(t2) === "[object Object]";
-}
-function Ie(t2) {
-  return typeof t2 == "function";
-}
-var Bt = (t2) => t2 == null || "number|boolean|function".includes(typeof t2) ? false : typeof t2.length == "number";
-var V2 = /* @__PURE__ */ ((t2) => (t2[t2.SUCCESS = 0] = "SUCCESS", t2[t2.ERROR = 1] = "ERROR", t2[t2.NOT_FOUND = -2] = "NOT_FOUND", t2[t2.UNCLEAN = 128] = "UNCLEAN", t2))(V2 || {});
-var z3 = class _z {
-  constructor(e, n) {
-    this.stdOut = e, this.stdErr = n;
-  }
-  asStrings() {
-    return new _z(this.stdOut.toString("utf8"), this.stdErr.toString("utf8"));
-  }
-};
-function Ue() {
-  throw new Error("LineParser:useMatches not implemented");
-}
-var l2 = class {
-  constructor(e, n) {
-    this.matches = [], this.useMatches = Ue, this.parse = (r2, s) => (this.resetMatches(), this._regExp.every((o2, i) => this.addMatch(o2, i, r2(i))) ? this.useMatches(s, this.prepareMatches()) !== false : false), this._regExp = Array.isArray(e) ? e : [e], n && (this.useMatches = n);
-  }
-  resetMatches() {
-    this.matches.length = 0;
-  }
-  prepareMatches() {
-    return this.matches;
-  }
-  addMatch(e, n, r2) {
-    const s = r2 && e.exec(r2);
-    return s && this.pushMatch(n, s), !!s;
-  }
-  pushMatch(e, n) {
-    this.matches.push(...n.slice(1));
-  }
-};
-var x2 = class extends l2 {
-  addMatch(e, n, r2) {
-    return /^remote:\s/.test(String(r2)) && super.addMatch(e, n, r2);
-  }
-  pushMatch(e, n) {
-    (e > 0 || n.length > 1) && super.pushMatch(e, n);
-  }
-};
-var Fe = {
-  binary: "git",
-  maxConcurrentProcesses: 5,
-  config: [],
-  trimmed: false
-};
-function Ge(...t2) {
-  const e = process.cwd(), n = Object.assign(
-    { baseDir: e, ...Fe },
-    ...t2.filter((r2) => typeof r2 == "object" && r2)
-  );
-  return n.baseDir = n.baseDir || e, n.trimmed = n.trimmed === true, n;
-}
-function It(t2, e = []) {
-  return lt(t2) ? Object.keys(t2).reduce((n, r2) => {
-    const s = t2[r2];
-    if (r(s))
-      n.push(s);
-    else if (st(s, ["boolean"]))
-      n.push(r2 + "=" + s);
-    else if (Array.isArray(s))
-      for (const o2 of s)
-        st(o2, ["string", "number"]) || n.push(r2 + "=" + o2);
-    else
-      n.push(r2);
-    return n;
-  }, e) : e;
-}
-function h2(t2, e = 0, n = false) {
-  const r2 = [];
-  for (let s = 0, o2 = e < 0 ? t2.length : e; s < o2; s++)
-    "string|number".includes(typeof t2[s]) && r2.push(String(t2[s]));
-  return It(ht(t2), r2), n || r2.push(...ze(t2)), r2;
-}
-function ze(t2) {
-  const e = typeof N2(t2) == "function";
-  return L2(d(N2(t2, e ? 1 : 0), K2, []));
-}
-function ht(t2) {
-  const e = Ie(N2(t2));
-  return d(N2(t2, e ? 1 : 0), lt);
-}
-function u(t2, e = true) {
-  const n = Ne(N2(t2));
-  return e || $e(n) ? n : void 0;
-}
-function Tt(t2, e) {
-  return t2(e.stdOut, e.stdErr);
-}
-function E2(t2, e, n, r2 = true) {
-  return v(n).forEach((s) => {
-    for (let o2 = H2(s, r2), i = 0, a = o2.length; i < a; i++) {
-      const c3 = (y2 = 0) => {
-        if (!(i + y2 >= a))
-          return o2[i + y2];
-      };
-      e.some(({ parse: y2 }) => y2(c3, t2));
-    }
-  }), t2;
-}
-var mt = ({ exitCode: t2 }, e, n, r2) => {
-  if (t2 === V2.UNCLEAN && Ve(e))
-    return n(Buffer.from("false"));
-  r2(e);
-};
-var Ut = (t2) => t2.trim() === "true";
-function We(t2) {
-  switch (t2) {
-    case "bare":
-      return Ke();
-    case "root":
-      return He();
-  }
-  return {
-    commands: ["rev-parse", "--is-inside-work-tree"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function He() {
-  return {
-    commands: ["rev-parse", "--git-dir"],
-    format: "utf-8",
-    onError: mt,
-    parser(e) {
-      return /^\.(git)?$/.test(e.trim());
-    }
-  };
-}
-function Ke() {
-  return {
-    commands: ["rev-parse", "--is-bare-repository"],
-    format: "utf-8",
-    onError: mt,
-    parser: Ut
-  };
-}
-function Ve(t2) {
-  return /(Not a git repository|Kein Git-Repository)/i.test(String(t2));
-}
-var Xe = class {
-  constructor(e) {
-    this.paths = [], this.files = [], this.folders = [], this.dryRun = e;
-  }
-};
-var Ye = /^[a-z]+\s*/i;
-var Qe = /^[a-z]+\s+[a-z]+\s*/i;
-var Je = /\/$/;
-function Ze(t2, e) {
-  const n = new Xe(t2), r2 = t2 ? Qe : Ye;
-  return H2(e).forEach((s) => {
-    const o2 = s.replace(r2, "");
-    n.paths.push(o2), (Je.test(o2) ? n.folders : n.files).push(o2);
-  }), n;
-}
-var Ft = [];
-function tn(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser: t2
-  };
-}
-function b2(t2) {
-  return {
-    commands: Ft,
-    format: "empty",
-    parser() {
-      throw typeof t2 == "string" ? new xe(t2) : t2;
-    }
-  };
-}
-function g(t2, e = false) {
-  return {
-    commands: t2,
-    format: "utf-8",
-    parser(n) {
-      return e ? String(n).trim() : n;
-    }
-  };
-}
-function Gt(t2) {
-  return {
-    commands: t2,
-    format: "buffer",
-    parser(e) {
-      return e;
-    }
-  };
-}
-function en(t2) {
-  return t2.format === "buffer";
-}
-function kt(t2) {
-  return t2.format === "empty" || !t2.commands.length;
-}
-var nn = "Git clean interactive mode is not supported";
-var rn = 'Git clean mode parameter ("n" or "f") is required';
-var sn = "Git clean unknown option found in: ";
-var zt = /* @__PURE__ */ ((t2) => (t2.DRY_RUN = "n", t2.FORCE = "f", t2.IGNORED_INCLUDED = "x", t2.IGNORED_ONLY = "X", t2.EXCLUDING = "e", t2.QUIET = "q", t2.RECURSIVE = "d", t2))(zt || {});
-var qt = /* @__PURE__ */ new Set([
-  "i",
-  ...L2(Object.values(zt))
-]);
-function on(t2, e) {
-  const { cleanMode: n, options: r2, valid: s } = cn(t2);
-  return n ? s.options ? (r2.push(...e), r2.some(hn) ? b2(nn) : an(n, r2)) : b2(sn + JSON.stringify(t2)) : b2(rn);
-}
-function an(t2, e) {
-  return {
-    commands: ["clean", `-${t2}`, ...e],
-    format: "utf-8",
-    parser(r2) {
-      return Ze(t2 === "n", r2);
-    }
-  };
-}
-function un(t2) {
-  return Array.isArray(t2) && t2.every((e) => qt.has(e));
-}
-function cn(t2) {
-  let e, n = [], r2 = { cleanMode: false, options: true };
-  return t2.replace(/[^a-z]i/g, "").split("").forEach((s) => {
-    fn(s) ? (e = s, r2.cleanMode = true) : r2.options = r2.options && ln(n[n.length] = `-${s}`);
-  }), {
-    cleanMode: e,
-    options: n,
-    valid: r2
-  };
-}
-function fn(t2) {
-  return t2 === "f" || t2 === "n";
-}
-function ln(t2) {
-  return /^-[a-z]$/i.test(t2) && qt.has(t2.charAt(1));
-}
-function hn(t2) {
-  return /^-[^\-]/.test(t2) ? t2.indexOf("i") > 0 : t2 === "--interactive";
-}
-var mn = class {
-  constructor() {
-    this.files = [], this.values = /* @__PURE__ */ Object.create(null);
-  }
-  get all() {
-    return this._all || (this._all = this.files.reduce((e, n) => Object.assign(e, this.values[n]), {})), this._all;
-  }
-  addFile(e) {
-    if (!(e in this.values)) {
-      const n = N2(this.files);
-      this.values[e] = n ? Object.create(this.values[n]) : {}, this.files.push(e);
-    }
-    return this.values[e];
-  }
-  addValue(e, n, r2) {
-    const s = this.addFile(e);
-    Object.hasOwn(s, n) ? Array.isArray(s[n]) ? s[n].push(r2) : s[n] = [s[n], r2] : s[n] = r2, this._all = void 0;
-  }
-};
-function pn(t2) {
-  const e = new mn();
-  for (const n of Wt(t2))
-    e.addValue(n.file, String(n.key), n.value);
-  return e;
-}
-function dn(t2, e) {
-  let n = null;
-  const r2 = [], s = /* @__PURE__ */ new Map();
-  for (const o2 of Wt(t2, e))
-    o2.key === e && (r2.push(n = o2.value), s.has(o2.file) || s.set(o2.file, []), s.get(o2.file).push(n));
-  return {
-    key: e,
-    paths: Array.from(s.keys()),
-    scopes: s,
-    value: n,
-    values: r2
-  };
-}
-function gn(t2) {
-  return t2.replace(/^(file):/, "");
-}
-function* Wt(t2, e = null) {
-  const n = t2.split("\0");
-  for (let r2 = 0, s = n.length - 1; r2 < s; ) {
-    const o2 = gn(n[r2++]);
-    let i = n[r2++], a = e;
-    if (i.includes(`
-`)) {
-      const c3 = Pe(i, `
-`);
-      a = c3[0], i = c3[1];
-    }
-    yield { file: o2, key: a, value: i };
-  }
-}
-var Ht = /* @__PURE__ */ ((t2) => (t2.system = "system", t2.global = "global", t2.local = "local", t2.worktree = "worktree", t2))(Ht || {});
-function Y2(t2, e) {
-  return typeof t2 == "string" && Object.hasOwn(Ht, t2) ? t2 : e;
-}
-function yn(t2, e, n, r2) {
-  const s = ["config", `--${r2}`];
-  return n && s.push("--add"), s.push(t2, e), {
-    commands: s,
-    format: "utf-8",
-    parser(o2) {
-      return o2;
-    }
-  };
-}
-function wn(t2, e) {
-  const n = ["config", "--null", "--show-origin", "--get-all", t2];
-  return e && n.splice(1, 0, `--${e}`), {
-    commands: n,
-    format: "utf-8",
-    parser(r2) {
-      return dn(r2, t2);
-    }
-  };
-}
-function bn(t2) {
-  const e = ["config", "--list", "--show-origin", "--null"];
-  return t2 && e.push(`--${t2}`), {
-    commands: e,
-    format: "utf-8",
-    parser(n) {
-      return pn(n);
-    }
-  };
-}
-function Tn() {
-  return {
-    addConfig(t2, e, ...n) {
-      return this._runTask(
-        yn(
-          t2,
-          e,
-          n[0] === true,
-          Y2(
-            n[1],
-            "local"
-            /* local */
-          )
-        ),
-        u(arguments)
-      );
-    },
-    getConfig(t2, e) {
-      return this._runTask(
-        wn(t2, Y2(e, void 0)),
-        u(arguments)
-      );
-    },
-    listConfig(...t2) {
-      return this._runTask(
-        bn(Y2(t2[0], void 0)),
-        u(arguments)
-      );
-    }
-  };
-}
-var Kt = /* @__PURE__ */ ((t2) => (t2.ADDED = "A", t2.COPIED = "C", t2.DELETED = "D", t2.MODIFIED = "M", t2.RENAMED = "R", t2.CHANGED = "T", t2.UNMERGED = "U", t2.UNKNOWN = "X", t2.BROKEN = "B", t2))(Kt || {});
-var kn = new Set(Object.values(Kt));
-function _n(t2) {
-  return kn.has(t2);
-}
-var _t;
-var vn = ["-h"];
-var j2 = /* @__PURE__ */ Symbol("grepQuery");
-var En = class {
-  constructor() {
-    this[_t] = [];
-  }
-  *[(_t = j2, Symbol.iterator)]() {
-    for (const e of this[j2])
-      yield e;
-  }
-  and(...e) {
-    return e.length && this[j2].push("--and", "(", ...U(e, "-e"), ")"), this;
-  }
-  param(...e) {
-    return this[j2].push(...U(e, "-e")), this;
-  }
-};
-function Sn(...t2) {
-  return new En().param(...t2);
-}
-function Rn(t2) {
-  const e = /* @__PURE__ */ new Set(), n = {};
-  return ut(t2, (r2) => {
-    const [s, o2, i] = r2.split(I2);
-    e.add(s), (n[s] = n[s] || []).push({
-      line: p(o2),
-      path: s,
-      preview: i
-    });
-  }), {
-    paths: e,
-    results: n
-  };
-}
-function On() {
-  return {
-    grep(t2) {
-      const e = u(arguments), n = h2(arguments);
-      for (const s of vn)
-        if (n.includes(s))
-          return this._runTask(
-            b2(`git.grep: use of "${s}" is not supported.`),
-            e
-          );
-      typeof t2 == "string" && (t2 = Sn().param(t2));
-      const r2 = ["grep", "--null", "-n", "--full-name", ...n, ...t2];
-      return this._runTask(
-        {
-          commands: r2,
-          format: "utf-8",
-          parser(s) {
-            return Rn(s);
-          }
-        },
-        e
-      );
-    }
-  };
-}
-var Vt = /* @__PURE__ */ ((t2) => (t2.MIXED = "mixed", t2.SOFT = "soft", t2.HARD = "hard", t2.MERGE = "merge", t2.KEEP = "keep", t2))(Vt || {});
-var Cn = L2(Object.values(Vt));
-function An(t2, e) {
-  const n = ["reset"];
-  return Xt(t2) && n.push(`--${t2}`), n.push(...e), g(n);
-}
-function xn(t2) {
-  if (Xt(t2))
-    return t2;
-  switch (typeof t2) {
-    case "string":
-    case "undefined":
-      return "soft";
-  }
-}
-function Xt(t2) {
-  return typeof t2 == "string" && Cn.includes(t2);
-}
-import_debug.default.formatters.L = (t2) => String(Bt(t2) ? t2.length : "-");
-import_debug.default.formatters.B = (t2) => Buffer.isBuffer(t2) ? t2.toString("utf8") : ft(t2);
-function Nn() {
-  return (0, import_debug.default)("simple-git");
-}
-function vt(t2, e, n) {
-  return !e || !String(e).replace(/\s*/, "") ? n ? (r2, ...s) => {
-    t2(r2, ...s), n(r2, ...s);
-  } : t2 : (r2, ...s) => {
-    t2(`%s ${r2}`, e, ...s), n && n(r2, ...s);
-  };
-}
-function $n(t2, e, { namespace: n }) {
-  if (typeof t2 == "string")
-    return t2;
-  const r2 = e && e.namespace || "";
-  return r2.startsWith(n) ? r2.substr(n.length + 1) : r2 || n;
-}
-function $2(t2, e, n, r2 = Nn()) {
-  const s = t2 && `[${t2}]` || "", o2 = [], i = typeof e == "string" ? r2.extend(e) : e, a = $n(d(e, m), i, r2);
-  return y2(n);
-  function c3(w2, T2) {
-    return S2(
-      o2,
-      $2(t2, a.replace(/^[^:]+/, w2), T2, r2)
-    );
-  }
-  function y2(w2) {
-    const T2 = w2 && `[${w2}]` || "", k2 = i && vt(i, T2) || W2, C2 = vt(r2, `${s} ${T2}`, k2);
-    return Object.assign(i ? k2 : C2, {
-      label: t2,
-      sibling: c3,
-      info: C2,
-      step: y2
-    });
-  }
-}
-var M2 = class M3 {
-  constructor(e = "GitExecutor") {
-    this.logLabel = e, this._queue = /* @__PURE__ */ new Map();
-  }
-  withProgress(e) {
-    return this._queue.get(e);
-  }
-  createProgress(e) {
-    const n = M3.getName(e.commands[0]), r2 = $2(this.logLabel, n);
-    return {
-      task: e,
-      logger: r2,
-      name: n
-    };
-  }
-  push(e) {
-    const n = this.createProgress(e);
-    return n.logger("Adding task to the queue, commands = %o", e.commands), this._queue.set(e, n), n;
-  }
-  fatal(e) {
-    for (const [n, { logger: r2 }] of Array.from(this._queue.entries()))
-      n === e.task ? (r2.info("Failed %o", e), r2(
-        "Fatal exception, any as-yet un-started tasks run through this executor will not be attempted"
-      )) : r2.info(
-        "A fatal exception occurred in a previous task, the queue has been purged: %o",
-        e.message
-      ), this.complete(n);
-    if (this._queue.size !== 0)
-      throw new Error(`Queue size should be zero after fatal: ${this._queue.size}`);
-  }
-  complete(e) {
-    this.withProgress(e) && this._queue.delete(e);
-  }
-  attempt(e) {
-    const n = this.withProgress(e);
-    if (!n)
-      throw new O2(void 0, "TasksPendingQueue: attempt called for an unknown task");
-    return n.logger("Starting task"), n;
-  }
-  static getName(e = "empty") {
-    return `task:${e}:${++M3.counter}`;
-  }
-};
-M2.counter = 0;
-var ot = M2;
-var Pn = class {
-  constructor(e, n, r2) {
-    this._executor = e, this._scheduler = n, this._plugins = r2, this._chain = Promise.resolve(), this._queue = new ot();
-  }
-  get cwd() {
-    return this._cwd || this._executor.cwd;
-  }
-  set cwd(e) {
-    this._cwd = e;
-  }
-  get env() {
-    return this._executor.env;
-  }
-  get outputHandler() {
-    return this._executor.outputHandler;
-  }
-  chain() {
-    return this;
-  }
-  push(e) {
-    return this._queue.push(e), this._chain = this._chain.then(() => this.attemptTask(e));
-  }
-  async attemptTask(e) {
-    const n = await this._scheduler.next(), r2 = () => this._queue.complete(e);
-    try {
-      const { logger: s } = this._queue.attempt(e);
-      return await (kt(e) ? this.attemptEmptyTask(e, s) : this.attemptRemoteTask(e, s));
-    } catch (s) {
-      throw this.onFatalException(e, s);
-    } finally {
-      r2(), n();
-    }
-  }
-  onFatalException(e, n) {
-    const r2 = n instanceof O2 ? Object.assign(n, { task: e }) : new O2(e, n && String(n));
-    return this._chain = Promise.resolve(), this._queue.fatal(r2), r2;
-  }
-  async attemptRemoteTask(e, n) {
-    const r2 = this._plugins.exec("spawn.binary", "", this.taskContext(e, e.commands)), s = this._plugins.exec(
-      "spawn.args",
-      [...e.commands],
-      this.taskContext(e, e.commands)
-    ), o2 = await this.gitResponse(
-      e,
-      r2,
-      s,
-      this.outputHandler,
-      n.step("SPAWN")
-    ), i = await this.handleTaskData(e, s, o2, n.step("HANDLE"));
-    return n("passing response to task's parser as a %s", e.format), en(e) ? Tt(e.parser, i) : Tt(e.parser, i.asStrings());
-  }
-  async attemptEmptyTask(e, n) {
-    return n("empty task bypassing child process to call to task's parser"), e.parser(this);
-  }
-  handleTaskData(e, n, r2, s) {
-    const { exitCode: o2, rejection: i, stdOut: a, stdErr: c3 } = r2;
-    return new Promise((y2, w2) => {
-      s("Preparing to handle process response exitCode=%d stdOut=", o2);
-      const { error: T2 } = this._plugins.exec(
-        "task.error",
-        { error: i },
-        {
-          ...this.taskContext(e, n),
-          ...r2
-        }
-      );
-      if (T2 && e.onError)
-        return s.info("exitCode=%s handling with custom error handler"), e.onError(
-          r2,
-          T2,
-          (k2) => {
-            s.info("custom error handler treated as success"), s("custom error returned a %s", ft(k2)), y2(
-              new z3(
-                Array.isArray(k2) ? Buffer.concat(k2) : k2,
-                Buffer.concat(c3)
-              )
-            );
-          },
-          w2
-        );
-      if (T2)
-        return s.info(
-          "handling as error: exitCode=%s stdErr=%s rejection=%o",
-          o2,
-          c3.length,
-          i
-        ), w2(T2);
-      s.info("retrieving task output complete"), y2(new z3(Buffer.concat(a), Buffer.concat(c3)));
-    });
-  }
-  async gitResponse(e, n, r2, s, o2) {
-    const i = o2.sibling("output"), a = this._plugins.exec(
-      "spawn.options",
-      {
-        cwd: this.cwd,
-        env: this.env,
-        windowsHide: true
-      },
-      this.taskContext(e, e.commands)
-    );
-    return new Promise((c3) => {
-      const y2 = [], w2 = [];
-      o2.info("%s %o", n, r2), o2("%O", a);
-      let T2 = this._beforeSpawn(e, r2);
-      if (T2)
-        return c3({
-          stdOut: y2,
-          stdErr: w2,
-          exitCode: 9901,
-          rejection: T2
-        });
-      this._plugins.exec("spawn.before", void 0, {
-        ...this.taskContext(e, r2),
-        kill(C2) {
-          T2 = C2 || T2;
-        }
-      });
-      const k2 = ve(n, r2, a);
-      k2.stdout.on(
-        "data",
-        Et(y2, "stdOut", o2, i.step("stdOut"))
-      ), k2.stderr.on(
-        "data",
-        Et(w2, "stdErr", o2, i.step("stdErr"))
-      ), k2.on("error", Mn(w2, o2)), s && (o2("Passing child process stdOut/stdErr to custom outputHandler"), s(n, k2.stdout, k2.stderr, [...r2])), this._plugins.exec("spawn.after", void 0, {
-        ...this.taskContext(e, r2),
-        spawned: k2,
-        close(C2, Te) {
-          c3({
-            stdOut: y2,
-            stdErr: w2,
-            exitCode: C2,
-            rejection: T2 || Te
-          });
-        },
-        kill(C2) {
-          k2.killed || (T2 = C2, k2.kill("SIGINT"));
-        }
-      });
-    });
-  }
-  _beforeSpawn(e, n) {
-    let r2;
-    return this._plugins.exec("spawn.before", void 0, {
-      ...this.taskContext(e, n),
-      kill(s) {
-        r2 = s || r2;
-      }
-    }), r2;
-  }
-  taskContext(e, n) {
-    return {
-      method: String(Me(e.commands) || ""),
-      commands: n,
-      env: { ...this.env },
-      input: kt(e) ? void 0 : e.input
-    };
-  }
-};
-function Mn(t2, e) {
-  return (n) => {
-    e("[ERROR] child process exception %o", n), t2.push(Buffer.from(String(n.stack), "ascii"));
-  };
-}
-function Et(t2, e, n, r2) {
-  return (s) => {
-    n("%s received %L bytes", e, s), r2("%B", s), t2.push(s);
-  };
-}
-var Dn = class {
-  constructor(e, n, r2) {
-    this.cwd = e, this._scheduler = n, this._plugins = r2, this._chain = this.chain();
-  }
-  chain() {
-    return new Pn(this, this._scheduler, this._plugins);
-  }
-  push(e) {
-    return this._chain.push(e);
-  }
-};
-function Ln(t2, e, n = W2) {
-  const r2 = (o2) => {
-    n(null, o2);
-  }, s = (o2) => {
-    o2?.task === t2 && n(o2, void 0);
-  };
-  e.then(r2, s);
-}
-function St(t2, e) {
-  return tn((n) => {
-    if (!Lt(t2))
-      throw new Error(`Git.cwd: cannot change to non-directory "${t2}"`);
-    return (e || n).cwd = t2;
-  });
-}
-function Q2(t2) {
-  const e = ["checkout", ...t2];
-  return e[1] === "-b" && e.includes("-B") && (e[1] = ct(e, "-B")), g(e);
-}
-function jn() {
-  return {
-    checkout() {
-      return this._runTask(
-        Q2(h2(arguments, 1)),
-        u(arguments)
-      );
-    },
-    checkoutBranch(t2, e) {
-      return this._runTask(
-        Q2(["-b", t2, e, ...h2(arguments)]),
-        u(arguments)
-      );
-    },
-    checkoutLocalBranch(t2) {
-      return this._runTask(
-        Q2(["-b", t2, ...h2(arguments)]),
-        u(arguments)
-      );
-    }
-  };
-}
-var Yt = (t2, e, n) => {
-  const r2 = ["clone", ...n];
-  return m(t2) && r2.push(c(t2)), m(e) && r2.push(c(e)), g(r2);
-};
-var Bn = (t2, e, n) => (S2(n, "--mirror"), Yt(t2, e, n));
-function Rt(t2, e, n, ...r2) {
-  return m(n) ? e(n, d(r2[0], m), h2(arguments)) : b2(`git.${t2}() requires a string 'repoPath'`);
-}
-function In() {
-  return {
-    clone(t2, ...e) {
-      return this._runTask(
-        Rt("clone", Yt, d(t2, m), ...e),
-        u(arguments)
-      );
-    },
-    mirror(t2, ...e) {
-      return this._runTask(
-        Rt("mirror", Bn, d(t2, m), ...e),
-        u(arguments)
-      );
-    }
-  };
-}
-var Un = [
-  new l2(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (t2, [e, n, r2]) => {
-    t2.branch = e, t2.commit = r2, t2.root = !!n;
-  }),
-  new l2(/\s*Author:\s(.+)/i, (t2, [e]) => {
-    const n = e.split("<"), r2 = n.pop();
-    !r2 || !r2.includes("@") || (t2.author = {
-      email: r2.substr(0, r2.length - 1),
-      name: n.join("<").trim()
-    });
-  }),
-  new l2(
-    /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
-    (t2, [e, n, r2]) => {
-      t2.summary.changes = parseInt(e, 10) || 0, t2.summary.insertions = parseInt(n, 10) || 0, t2.summary.deletions = parseInt(r2, 10) || 0;
-    }
-  ),
-  new l2(
-    /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
-    (t2, [e, n, r2]) => {
-      t2.summary.changes = parseInt(e, 10) || 0;
-      const s = parseInt(n, 10) || 0;
-      r2 === "-" ? t2.summary.deletions = s : r2 === "+" && (t2.summary.insertions = s);
-    }
-  )
-];
-function Fn(t2) {
-  return E2({
-    author: null,
-    branch: "",
-    commit: "",
-    root: false,
-    summary: {
-      changes: 0,
-      insertions: 0,
-      deletions: 0
-    }
-  }, Un, t2);
-}
-function Gn(t2, e, n) {
-  return {
-    commands: [
-      "-c",
-      "core.abbrev=40",
-      "commit",
-      ...U(t2, "-m"),
-      ...e,
-      ...n
-    ],
-    format: "utf-8",
-    parser: Fn
-  };
-}
-function zn() {
-  return {
-    commit(e, ...n) {
-      const r2 = u(arguments), s = t2(e) || Gn(
-        v(e),
-        v(d(n[0], G2, [])),
-        [
-          ...L2(d(n[1], K2, [])),
-          ...h2(arguments, 0, true)
-        ]
-      );
-      return this._runTask(s, r2);
-    }
-  };
-  function t2(e) {
-    return !G2(e) && b2(
-      "git.commit: requires the commit message to be supplied as a string/string[]"
-    );
-  }
-}
-function qn() {
-  return {
-    count: 0,
-    garbage: 0,
-    inPack: 0,
-    packs: 0,
-    prunePackable: 0,
-    size: 0,
-    sizeGarbage: 0,
-    sizePack: 0
-  };
-}
-var Wn = new l2(
-  /([a-z-]+): (\d+)$/,
-  (t2, [e, n]) => {
-    const r2 = jt(e);
-    Object.hasOwn(t2, r2) && (t2[r2] = p(n));
-  }
-);
-function Hn() {
-  return {
-    countObjects() {
-      return this._runTask({
-        commands: ["count-objects", "--verbose"],
-        format: "utf-8",
-        parser(t2) {
-          return E2(qn(), [Wn], t2);
-        }
-      });
-    }
-  };
-}
-function Kn() {
-  return {
-    firstCommit() {
-      return this._runTask(
-        g(["rev-list", "--max-parents=0", "HEAD"], true),
-        u(arguments)
-      );
-    }
-  };
-}
-function Vn(t2, e) {
-  const n = ["hash-object", t2];
-  return e && n.push("-w"), g(n, true);
-}
-var J2 = class {
-  constructor(e, n, r2, s) {
-    this.bare = e, this.path = n, this.existing = r2, this.gitDir = s;
-  }
-};
-var Xn = /^Init.+ repository in (.+)$/;
-var Yn = /^Rein.+ in (.+)$/;
-function Qn(t2, e, n) {
-  const r2 = String(n).trim();
-  let s;
-  if (s = Xn.exec(r2))
-    return new J2(t2, e, false, s[1]);
-  if (s = Yn.exec(r2))
-    return new J2(t2, e, true, s[1]);
-  let o2 = "";
-  const i = r2.split(" ");
-  for (; i.length; )
-    if (i.shift() === "in") {
-      o2 = i.join(" ");
-      break;
-    }
-  return new J2(t2, e, /^re/i.test(r2), o2);
-}
-var Qt = "--bare";
-function Jn(t2) {
-  return t2.includes(Qt);
-}
-function Zn(t2 = false, e, n) {
-  const r2 = ["init", ...n];
-  return t2 && !Jn(r2) && r2.splice(1, 0, Qt), {
-    commands: r2,
-    format: "utf-8",
-    parser(s) {
-      return Qn(r2.includes("--bare"), e, s);
-    }
-  };
-}
-function tr(t2) {
-  return t2 === void 0 ? b2("interpretTrailers called without input content") : {
-    format: "utf-8",
-    parser(e) {
-      return Object.fromEntries(
-        ut(e, (n) => {
-          const r2 = n.indexOf(":");
-          return [
-            jt(n.substring(0, r2).toLowerCase()),
-            n.substring(r2 + 2).trim()
-          ];
-        })
-      );
-    },
-    commands: ["interpret-trailers", "--parse"],
-    input: t2
-  };
-}
-function er() {
-  return {
-    interpretTrailers(t2) {
-      return this._runTask(
-        tr(d(t2, Be)),
-        u(arguments)
-      );
-    }
-  };
-}
-var R2 = /* @__PURE__ */ ((t2) => (t2.NONE = "", t2.STAT = "--stat", t2.NUM_STAT = "--numstat", t2.NAME_ONLY = "--name-only", t2.NAME_STATUS = "--name-status", t2))(R2 || {});
-var Jt = /^--(stat|numstat|name-only|name-status)(=|$)/;
-function pt(t2) {
-  for (let e = 0; e < t2.length; e++) {
-    const n = Jt.exec(t2[e]);
-    if (n)
-      return `--${n[1]}`;
-  }
-  return "";
-}
-function nr(t2) {
-  return Jt.test(t2);
-}
-var rr = class {
-  constructor() {
-    this.changed = 0, this.deletions = 0, this.insertions = 0, this.files = [];
-  }
-};
-var Ot = [
-  new l2(
-    /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
-    (t2, [e, n, r2 = ""]) => {
-      t2.files.push({
-        file: e.trim(),
-        changes: p(n),
-        insertions: r2.replace(/[^+]/g, "").length,
-        deletions: r2.replace(/[^-]/g, "").length,
-        binary: false
-      });
-    }
-  ),
-  new l2(
-    /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
-    (t2, [e, n, r2]) => {
-      t2.files.push({
-        file: e.trim(),
-        before: p(n),
-        after: p(r2),
-        binary: true
-      });
-    }
-  ),
-  new l2(/^(.+)\s+\|\s+Bin\s*$/, (t2, [e]) => {
-    t2.files.push({
-      file: e.trim(),
-      before: 0,
-      after: 0,
-      binary: true
-    });
-  }),
-  new l2(
-    /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
-    (t2, [e, n]) => {
-      const r2 = /(\d+) i/.exec(n), s = /(\d+) d/.exec(n);
-      t2.changed = p(e), t2.insertions = p(r2?.[1]), t2.deletions = p(s?.[1]);
-    }
-  )
-];
-var sr = [
-  new l2(
-    /(\d+)\t(\d+)\t(.+)$/,
-    (t2, [e, n, r2]) => {
-      const s = p(e), o2 = p(n);
-      t2.changed++, t2.insertions += s, t2.deletions += o2, t2.files.push({
-        file: r2,
-        changes: s + o2,
-        insertions: s,
-        deletions: o2,
-        binary: false
-      });
-    }
-  ),
-  new l2(/-\t-\t(.+)$/, (t2, [e]) => {
-    t2.changed++, t2.files.push({
-      file: e,
-      after: 0,
-      before: 0,
-      binary: true
-    });
-  })
-];
-var or = [
-  new l2(/(.+)$/, (t2, [e]) => {
-    t2.changed++, t2.files.push({
-      file: e,
-      changes: 0,
-      insertions: 0,
-      deletions: 0,
-      binary: false
-    });
-  })
-];
-var ir = [
-  new l2(
-    /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
-    (t2, [e, n, r2, s, o2]) => {
-      t2.changed++, t2.files.push({
-        file: o2 ?? r2,
-        changes: 0,
-        insertions: 0,
-        deletions: 0,
-        binary: false,
-        status: bt(_n(e) && e),
-        from: bt(!!o2 && r2 !== o2 && r2),
-        similarity: p(n)
-      });
-    }
-  )
-];
-var ar = {
-  [R2.NONE]: Ot,
-  [R2.STAT]: Ot,
-  [R2.NUM_STAT]: sr,
-  [R2.NAME_STATUS]: ir,
-  [R2.NAME_ONLY]: or
-};
-function Zt(t2 = R2.NONE) {
-  const e = ar[t2];
-  return (n) => E2(new rr(), e, n, false);
-}
-var te = "\xF2\xF2\xF2\xF2\xF2\xF2 ";
-var ee2 = " \xF2\xF2";
-var ne2 = " \xF2 ";
-var ur = ["hash", "date", "message", "refs", "author_name", "author_email"];
-function cr(t2, e) {
-  return e.reduce(
-    (n, r2, s) => (n[r2] = t2[s] || "", n),
-    /* @__PURE__ */ Object.create({ diff: null })
-  );
-}
-function re(t2 = ne2, e = ur, n = R2.NONE) {
-  const r2 = Zt(n);
-  return function(s) {
-    const o2 = H2(
-      s.trim(),
-      false,
-      te
-    ).map(function(i) {
-      const a = i.split(ee2), c3 = cr(a[0].split(t2), e);
-      return a.length > 1 && a[1].trim() && (c3.diff = r2(a[1])), c3;
-    });
-    return {
-      all: o2,
-      latest: o2.length && o2[0] || null,
-      total: o2.length
-    };
-  };
-}
-function fr(t2) {
-  let e = pt(t2);
-  const n = ["diff"];
-  return e === R2.NONE && (e = R2.STAT, n.push("--stat=4096")), n.push(...t2), dt(n) || {
-    commands: n,
-    format: "utf-8",
-    parser: Zt(e)
-  };
-}
-function dt(t2) {
-  const e = t2.filter(nr);
-  if (e.length > 1)
-    return b2(
-      `Summary flags are mutually exclusive - pick one of ${e.join(",")}`
-    );
-  if (e.length && t2.includes("-z"))
-    return b2(
-      `Summary flag ${e} parsing is not compatible with null termination option '-z'`
-    );
-}
-var se = /* @__PURE__ */ ((t2) => (t2[t2["--pretty"] = 0] = "--pretty", t2[t2["max-count"] = 1] = "max-count", t2[t2.maxCount = 2] = "maxCount", t2[t2.n = 3] = "n", t2[t2.file = 4] = "file", t2[t2.format = 5] = "format", t2[t2.from = 6] = "from", t2[t2.to = 7] = "to", t2[t2.splitter = 8] = "splitter", t2[t2.symmetric = 9] = "symmetric", t2[t2.mailMap = 10] = "mailMap", t2[t2.multiLine = 11] = "multiLine", t2[t2.strictDate = 12] = "strictDate", t2))(se || {});
-function lr(t2, e) {
-  const n = [], r2 = [];
-  return Object.keys(t2).forEach((s) => {
-    n.push(s), r2.push(String(t2[s]));
-  }), [n, r2.join(e)];
-}
-function hr(t2) {
-  return Object.keys(t2).reduce((e, n) => (n in se || (e[n] = t2[n]), e), {});
-}
-function oe2(t2 = {}, e = []) {
-  const n = d(t2.splitter, m, ne2), r2 = lt(t2.format) ? t2.format : {
-    hash: "%H",
-    date: t2.strictDate === false ? "%ai" : "%aI",
-    message: "%s",
-    refs: "%D",
-    body: t2.multiLine ? "%B" : "%b",
-    author_name: t2.mailMap !== false ? "%aN" : "%an",
-    author_email: t2.mailMap !== false ? "%aE" : "%ae"
-  }, [s, o2] = lr(r2, n), i = [], a = [
-    `--pretty=format:${te}${o2}${ee2}`,
-    ...e
-  ], c3 = t2.n || t2["max-count"] || t2.maxCount;
-  if (c3 && a.push(`--max-count=${c3}`), t2.from || t2.to) {
-    const y2 = t2.symmetric !== false ? "..." : "..";
-    i.push(`${t2.from || ""}${y2}${t2.to || ""}`);
-  }
-  return m(t2.file) && a.push("--follow", c(t2.file)), It(hr(t2), a), {
-    fields: s,
-    splitter: n,
-    commands: [...a, ...i]
-  };
-}
-function mr(t2, e, n) {
-  const r2 = re(t2, e, pt(n));
-  return {
-    commands: ["log", ...n],
-    format: "utf-8",
-    parser: r2
-  };
-}
-function pr() {
-  return {
-    log(...n) {
-      const r2 = u(arguments), s = oe2(
-        ht(arguments),
-        L2(d(arguments[0], K2, []))
-      ), o2 = e(...n) || dt(s.commands) || t2(s);
-      return this._runTask(o2, r2);
-    }
-  };
-  function t2(n) {
-    return mr(n.splitter, n.fields, n.commands);
-  }
-  function e(n, r2) {
-    return m(n) && m(r2) && b2(
-      "git.log(string, string) should be replaced with git.log({ from: string, to: string })"
-    );
-  }
-}
-var Z2 = class {
-  constructor(e, n = null, r2) {
-    this.reason = e, this.file = n, this.meta = r2;
-  }
-  toString() {
-    return `${this.file}:${this.reason}`;
-  }
-};
-var dr = class {
-  constructor() {
-    this.conflicts = [], this.merges = [], this.result = "success";
-  }
-  get failed() {
-    return this.conflicts.length > 0;
-  }
-  get reason() {
-    return this.result;
-  }
-  toString() {
-    return this.conflicts.length ? `CONFLICTS: ${this.conflicts.join(", ")}` : "OK";
-  }
-};
-var ie = class {
-  constructor() {
-    this.remoteMessages = {
-      all: []
-    }, this.created = [], this.deleted = [], this.files = [], this.deletions = {}, this.insertions = {}, this.summary = {
-      changes: 0,
-      deletions: 0,
-      insertions: 0
-    };
-  }
-};
-var gr = class {
-  constructor() {
-    this.remote = "", this.hash = {
-      local: "",
-      remote: ""
-    }, this.branch = {
-      local: "",
-      remote: ""
-    }, this.message = "";
-  }
-  toString() {
-    return this.message;
-  }
-};
-function tt(t2) {
-  return t2.objects = t2.objects || {
-    compressing: 0,
-    counting: 0,
-    enumerating: 0,
-    packReused: 0,
-    reused: { count: 0, delta: 0 },
-    total: { count: 0, delta: 0 }
-  };
-}
-function Ct(t2) {
-  const e = /^\s*(\d+)/.exec(t2), n = /delta (\d+)/i.exec(t2);
-  return {
-    count: p(e && e[1] || "0"),
-    delta: p(n && n[1] || "0")
-  };
-}
-var yr = [
-  new x2(
-    /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
-    (t2, [e, n]) => {
-      const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-      Object.assign(s, { [r2]: p(n) });
-    }
-  ),
-  new x2(
-    /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
-    (t2, [e, n]) => {
-      const r2 = e.toLowerCase(), s = tt(t2.remoteMessages);
-      Object.assign(s, { [r2]: p(n) });
-    }
-  ),
-  new x2(
-    /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
-    (t2, [e, n, r2]) => {
-      const s = tt(t2.remoteMessages);
-      s.total = Ct(e), s.reused = Ct(n), s.packReused = p(r2);
-    }
-  )
-];
-var wr = [
-  new x2(/^remote:\s*(.+)$/, (t2, [e]) => (t2.remoteMessages.all.push(e.trim()), false)),
-  ...yr,
-  new x2(
-    [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
-    (t2, [e]) => {
-      t2.remoteMessages.pullRequestUrl = e;
-    }
-  ),
-  new x2(
-    [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
-    (t2, [e, n, r2]) => {
-      t2.remoteMessages.vulnerabilities = {
-        count: p(e),
-        summary: n,
-        url: r2
-      };
-    }
-  )
-];
-function ae(t2, e) {
-  return E2({ remoteMessages: new br() }, wr, e);
-}
-var br = class {
-  constructor() {
-    this.all = [];
-  }
-};
-var Tr = /^\s*(.+?)\s+\|\s+\d+\s*(\+*)(-*)/;
-var kr = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
-var _r = /^(create|delete) mode \d+ (.+)/;
-var vr = [
-  new l2(Tr, (t2, [e, n, r2]) => {
-    t2.files.push(e), n && (t2.insertions[e] = n.length), r2 && (t2.deletions[e] = r2.length);
-  }),
-  new l2(kr, (t2, [e, , n, , r2]) => n !== void 0 || r2 !== void 0 ? (t2.summary.changes = +e || 0, t2.summary.insertions = +n || 0, t2.summary.deletions = +r2 || 0, true) : false),
-  new l2(_r, (t2, [e, n]) => {
-    S2(t2.files, n), S2(e === "create" ? t2.created : t2.deleted, n);
-  })
-];
-var Er = [
-  new l2(/^from\s(.+)$/i, (t2, [e]) => {
-    t2.remote = e;
-  }),
-  new l2(/^fatal:\s(.+)$/, (t2, [e]) => {
-    t2.message = e;
-  }),
-  new l2(
-    /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
-    (t2, [e, n, r2, s]) => {
-      t2.branch.local = r2, t2.hash.local = e, t2.branch.remote = s, t2.hash.remote = n;
-    }
-  )
-];
-var Sr = (t2, e) => E2(new ie(), vr, [t2, e]);
-var ue = (t2, e) => Object.assign(
-  new ie(),
-  Sr(t2, e),
-  ae(t2, e)
-);
-function Rr(t2, e) {
-  const n = E2(new gr(), Er, [t2, e]);
-  return n.message && n;
-}
-var Or = [
-  new l2(/^Auto-merging\s+(.+)$/, (t2, [e]) => {
-    t2.merges.push(e);
-  }),
-  new l2(/^CONFLICT\s+\((.+)\): Merge conflict in (.+)$/, (t2, [e, n]) => {
-    t2.conflicts.push(new Z2(e, n));
-  }),
-  new l2(
-    /^CONFLICT\s+\((.+\/delete)\): (.+) deleted in (.+) and/,
-    (t2, [e, n, r2]) => {
-      t2.conflicts.push(new Z2(e, n, { deleteRef: r2 }));
-    }
-  ),
-  new l2(/^CONFLICT\s+\((.+)\):/, (t2, [e]) => {
-    t2.conflicts.push(new Z2(e, null));
-  }),
-  new l2(/^Automatic merge failed;\s+(.+)$/, (t2, [e]) => {
-    t2.result = e;
-  })
-];
-var Cr = (t2, e) => Object.assign(Ar(t2), ue(t2, e));
-var Ar = (t2) => E2(new dr(), Or, t2);
-function At(t2) {
-  return t2.length ? {
-    commands: ["merge", ...t2],
-    format: "utf-8",
-    parser(e, n) {
-      const r2 = Cr(e, n);
-      if (r2.failed)
-        throw new at(r2);
-      return r2;
-    }
-  } : b2("Git.merge requires at least one option");
-}
-function xr(t2, e, n) {
-  const r2 = n.includes("deleted"), s = n.includes("tag") || /^refs\/tags/.test(t2), o2 = !n.includes("new");
-  return {
-    deleted: r2,
-    tag: s,
-    branch: !s,
-    new: !o2,
-    alreadyUpdated: o2,
-    local: t2,
-    remote: e
-  };
-}
-var Nr = [
-  new l2(/^Pushing to (.+)$/, (t2, [e]) => {
-    t2.repo = e;
-  }),
-  new l2(/^updating local tracking ref '(.+)'/, (t2, [e]) => {
-    t2.ref = {
-      ...t2.ref || {},
-      local: e
-    };
-  }),
-  new l2(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (t2, [e, n, r2]) => {
-    t2.pushed.push(xr(e, n, r2));
-  }),
-  new l2(
-    /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
-    (t2, [e, n, r2]) => {
-      t2.branch = {
-        ...t2.branch || {},
-        local: e,
-        remote: n,
-        remoteName: r2
-      };
-    }
-  ),
-  new l2(
-    /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
-    (t2, [e, n, r2, s]) => {
-      t2.update = {
-        head: {
-          local: e,
-          remote: n
-        },
-        hash: {
-          from: r2,
-          to: s
-        }
-      };
-    }
-  )
-];
-var $r = (t2, e) => {
-  const n = Pr(t2, e), r2 = ae(t2, e);
-  return {
-    ...n,
-    ...r2
-  };
-};
-var Pr = (t2, e) => E2({ pushed: [] }, Nr, [t2, e]);
-function Mr(t2 = {}, e) {
-  return S2(e, "--tags"), ce(t2, e);
-}
-function ce(t2 = {}, e) {
-  const n = ["push", ...e];
-  return t2.branch && n.splice(1, 0, t2.branch), t2.remote && n.splice(1, 0, t2.remote), ct(n, "-v"), S2(n, "--verbose"), S2(n, "--porcelain"), {
-    commands: n,
-    format: "utf-8",
-    parser: $r
-  };
-}
-function Dr() {
-  return {
-    showBuffer() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return t2.includes("--binary") || t2.splice(1, 0, "--binary"), this._runTask(
-        Gt(t2),
-        u(arguments)
-      );
-    },
-    show() {
-      const t2 = ["show", ...h2(arguments, 1)];
-      return this._runTask(
-        g(t2),
-        u(arguments)
-      );
-    }
-  };
-}
-var Lr = /^(.+)\0(.+)$/;
-var jr = class {
-  constructor(e, n, r2) {
-    if (this.path = e, this.index = n, this.working_dir = r2, n === "R" || r2 === "R") {
-      const s = Lr.exec(e) || [null, e, e];
-      this.from = s[2] || "", this.path = s[1] || "";
-    }
-  }
-};
-var Br = class {
-  constructor() {
-    this.not_added = [], this.conflicted = [], this.created = [], this.deleted = [], this.ignored = void 0, this.modified = [], this.renamed = [], this.files = [], this.staged = [], this.ahead = 0, this.behind = 0, this.current = null, this.tracking = null, this.detached = false, this.isClean = () => !this.files.length;
-  }
-};
-function xt(t2) {
-  const [e, n] = t2.split(I2);
-  return {
-    from: n || e,
-    to: e
-  };
-}
-function _2(t2, e, n) {
-  return [`${t2}${e}`, n];
-}
-function et(t2, ...e) {
-  return e.map((n) => _2(t2, n, (r2, s) => r2.conflicted.push(s)));
-}
-var Ir = new Map([
-  _2(
-    " ",
-    "A",
-    (t2, e) => t2.created.push(e)
-  ),
-  _2(
-    " ",
-    "D",
-    (t2, e) => t2.deleted.push(e)
-  ),
-  _2(
-    " ",
-    "M",
-    (t2, e) => t2.modified.push(e)
-  ),
-  _2("A", " ", (t2, e) => {
-    t2.created.push(e), t2.staged.push(e);
-  }),
-  _2("A", "M", (t2, e) => {
-    t2.created.push(e), t2.staged.push(e), t2.modified.push(e);
-  }),
-  _2("D", " ", (t2, e) => {
-    t2.deleted.push(e), t2.staged.push(e);
-  }),
-  _2("M", " ", (t2, e) => {
-    t2.modified.push(e), t2.staged.push(e);
-  }),
-  _2("M", "M", (t2, e) => {
-    t2.modified.push(e), t2.staged.push(e);
-  }),
-  _2("R", " ", (t2, e) => {
-    t2.renamed.push(xt(e));
-  }),
-  _2("R", "M", (t2, e) => {
-    const n = xt(e);
-    t2.renamed.push(n), t2.modified.push(n.to);
-  }),
-  _2("!", "!", (t2, e) => {
-    (t2.ignored = t2.ignored || []).push(e);
-  }),
-  _2(
-    "?",
-    "?",
-    (t2, e) => t2.not_added.push(e)
-  ),
-  ...et(
-    "A",
-    "A",
-    "U"
-    /* UNMERGED */
-  ),
-  ...et(
-    "D",
-    "D",
-    "U"
-    /* UNMERGED */
-  ),
-  ...et(
-    "U",
-    "A",
-    "D",
-    "U"
-    /* UNMERGED */
-  ),
-  [
-    "##",
-    (t2, e) => {
-      const n = /ahead (\d+)/, r2 = /behind (\d+)/, s = /^(.+?(?=(?:\.{3}|\s|$)))/, o2 = /\.{3}(\S*)/, i = /\son\s(\S+?)(?=\.{3}|$)/;
-      let a = n.exec(e);
-      t2.ahead = a && +a[1] || 0, a = r2.exec(e), t2.behind = a && +a[1] || 0, a = s.exec(e), t2.current = d(a?.[1], m, null), a = o2.exec(e), t2.tracking = d(a?.[1], m, null), a = i.exec(e), a && (t2.current = d(a?.[1], m, t2.current)), t2.detached = /\(no branch\)/.test(e);
-    }
-  ]
-]);
-var Ur = function(t2) {
-  const e = t2.split(I2), n = new Br();
-  for (let r2 = 0, s = e.length; r2 < s; ) {
-    let o2 = e[r2++].trim();
-    o2 && (o2.charAt(0) === "R" && (o2 += I2 + (e[r2++] || "")), Fr(n, o2));
-  }
-  return n;
-};
-function Fr(t2, e) {
-  const n = e.trim();
-  switch (" ") {
-    case n.charAt(2):
-      return r2(n.charAt(0), n.charAt(1), n.slice(3));
-    case n.charAt(1):
-      return r2(" ", n.charAt(0), n.slice(2));
-    default:
-      return;
-  }
-  function r2(s, o2, i) {
-    const a = `${s}${o2}`, c3 = Ir.get(a);
-    c3 && c3(t2, i), a !== "##" && a !== "!!" && t2.files.push(new jr(i, s, o2));
-  }
-}
-var Gr = ["--null", "-z"];
-function zr(t2) {
-  return {
-    format: "utf-8",
-    commands: [
-      "status",
-      "--porcelain",
-      "-b",
-      "-u",
-      "--null",
-      ...t2.filter((n) => !Gr.includes(n))
-    ],
-    parser(n) {
-      return Ur(n);
-    }
-  };
-}
-var fe = "installed=false";
-function q2(t2 = 0, e = 0, n = 0, r2 = "", s = true) {
-  return Object.defineProperty(
-    {
-      major: t2,
-      minor: e,
-      patch: n,
-      agent: r2,
-      installed: s
-    },
-    "toString",
-    {
-      value() {
-        return `${this.major}.${this.minor}.${this.patch}`;
-      },
-      configurable: false,
-      enumerable: false
-    }
-  );
-}
-function qr() {
-  return q2(0, 0, 0, "", false);
-}
-function Wr() {
-  return {
-    version() {
-      return this._runTask({
-        commands: ["--version"],
-        format: "utf-8",
-        parser: Kr,
-        onError(t2, e, n, r2) {
-          if (t2.exitCode === V2.NOT_FOUND)
-            return n(Buffer.from(fe));
-          r2(e);
-        }
-      });
-    }
-  };
-}
-var Hr = [
-  new l2(
-    /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
-    (t2, [e, n, r2, s = ""]) => {
-      Object.assign(
-        t2,
-        q2(p(e), p(n), p(r2), s)
-      );
-    }
-  ),
-  new l2(
-    /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
-    (t2, [e, n, r2, s = ""]) => {
-      Object.assign(t2, q2(p(e), p(n), r2, s));
-    }
-  )
-];
-function Kr(t2) {
-  return t2 === fe ? qr() : E2(q2(0, 0, 0, t2), Hr, t2);
-}
-var le = class {
-  constructor(e) {
-    this._executor = e;
-  }
-  _runTask(e, n) {
-    const r2 = this._executor.chain(), s = r2.push(e);
-    return n && Ln(e, s, n), Object.create(this, {
-      then: { value: s.then.bind(s) },
-      catch: { value: s.catch.bind(s) },
-      _executor: { value: r2 }
-    });
-  }
-  add(e) {
-    return this._runTask(
-      g(["add", ...v(e)]),
-      u(arguments)
-    );
-  }
-  cwd(e) {
-    const n = u(arguments);
-    return typeof e == "string" ? this._runTask(St(e, this._executor), n) : typeof e?.path == "string" ? this._runTask(
-      St(
-        e.path,
-        e.root && this._executor || void 0
-      ),
-      n
-    ) : this._runTask(
-      b2("Git.cwd: workingDirectory must be supplied as a string"),
-      n
-    );
-  }
-  hashObject(e, n) {
-    return this._runTask(
-      Vn(e, n === true),
-      u(arguments)
-    );
-  }
-  init(e) {
-    return this._runTask(
-      Zn(e === true, this._executor.cwd, h2(arguments)),
-      u(arguments)
-    );
-  }
-  merge() {
-    return this._runTask(
-      At(h2(arguments)),
-      u(arguments)
-    );
-  }
-  mergeFromTo(e, n) {
-    return m(e) && m(n) ? this._runTask(
-      At([e, n, ...h2(arguments)]),
-      u(arguments, false)
-    ) : this._runTask(
-      b2(
-        "Git.mergeFromTo requires that the 'remote' and 'branch' arguments are supplied as strings"
-      )
-    );
-  }
-  outputHandler(e) {
-    return this._executor.outputHandler = e, this;
-  }
-  push() {
-    const e = ce(
-      {
-        remote: d(arguments[0], m),
-        branch: d(arguments[1], m)
-      },
-      h2(arguments)
-    );
-    return this._runTask(e, u(arguments));
-  }
-  stash() {
-    return this._runTask(
-      g(["stash", ...h2(arguments)]),
-      u(arguments)
-    );
-  }
-  status() {
-    return this._runTask(
-      zr(h2(arguments)),
-      u(arguments)
-    );
-  }
-};
-Object.assign(
-  le.prototype,
-  jn(),
-  In(),
-  zn(),
-  Tn(),
-  Hn(),
-  Kn(),
-  On(),
-  er(),
-  pr(),
-  Dr(),
-  Wr()
-);
-var Vr = /* @__PURE__ */ (() => {
-  let t2 = 0;
-  return () => {
-    t2++;
-    const { promise: e, done: n } = (0, import_promise_deferred.createDeferred)();
-    return {
-      promise: e,
-      done: n,
-      id: t2
-    };
-  };
-})();
-var Xr = class {
-  constructor(e = 2) {
-    this.concurrency = e, this.logger = $2("", "scheduler"), this.pending = [], this.running = [], this.logger("Constructed, concurrency=%s", e);
-  }
-  schedule() {
-    if (!this.pending.length || this.running.length >= this.concurrency) {
-      this.logger(
-        "Schedule attempt ignored, pending=%s running=%s concurrency=%s",
-        this.pending.length,
-        this.running.length,
-        this.concurrency
-      );
-      return;
-    }
-    const e = S2(this.running, this.pending.shift());
-    this.logger("Attempting id=%s", e.id), e.done(() => {
-      this.logger("Completing id=", e.id), ct(this.running, e), this.schedule();
-    });
-  }
-  next() {
-    const { promise: e, id: n } = S2(this.pending, Vr());
-    return this.logger("Scheduling id=%s", n), this.schedule(), e;
-  }
-};
-function Yr(t2, e) {
-  return g(["apply", ...e, ...t2]);
-}
-var he = /* @__PURE__ */ ((t2) => (t2.CURRENT = "*", t2.LINKED = "+", t2))(he || {});
-var Qr = class {
-  constructor() {
-    this.all = [], this.branches = {}, this.current = "", this.detached = false;
-  }
-  push(e, n, r2, s, o2) {
-    e === "*" && (this.detached = n, this.current = r2), this.all.push(r2), this.branches[r2] = {
-      current: e === "*",
-      linkedWorkTree: e === "+",
-      name: r2,
-      commit: s,
-      label: o2
-    };
-  }
-};
-var Jr = [
-  new l2(
-    /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
-    (t2, [e, n, r2, s]) => {
-      t2.push(Nt(e), true, n, r2, s);
-    }
-  ),
-  new l2(
-    /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
-    (t2, [e, n, r2, s]) => {
-      t2.push(Nt(e), false, n, r2, s);
-    }
-  )
-];
-var Zr = new l2(/^(\S+)$/s, (t2, [e]) => {
-  t2.push(he.CURRENT, false, e, "", "");
-});
-function Nt(t2) {
-  return t2 ? t2.charAt(0) : "";
-}
-function me(t2, e = false) {
-  return E2(
-    new Qr(),
-    e ? [Zr] : Jr,
-    t2
-  );
-}
-var ts = class {
-  constructor() {
-    this.all = [], this.branches = {}, this.errors = [];
-  }
-  get success() {
-    return !this.errors.length;
-  }
-};
-function es(t2, e) {
-  return {
-    branch: t2,
-    hash: e,
-    success: true
-  };
-}
-function ns(t2) {
-  return {
-    branch: t2,
-    hash: null,
-    success: false
-  };
-}
-var rs = /(\S+)\s+\(\S+\s([^)]+)\)/;
-var pe = /^error[^']+'([^']+)'/m;
-var ss = [
-  new l2(rs, (t2, [e, n]) => {
-    const r2 = es(e, n);
-    t2.all.push(r2), t2.branches[e] = r2;
-  }),
-  new l2(pe, (t2, [e]) => {
-    const n = ns(e);
-    t2.errors.push(n), t2.all.push(n), t2.branches[e] = n;
-  })
-];
-var gt = (t2, e) => E2(new ts(), ss, [t2, e]);
-function de(t2, e) {
-  return e === V2.ERROR && pe.test(t2);
-}
-function os(t2) {
-  const e = ["-d", "-D", "--delete"];
-  return t2.some((n) => e.includes(n));
-}
-function is2(t2) {
-  const e = os(t2), n = t2.includes("--show-current"), r2 = ["branch", ...t2];
-  return r2.length === 1 && r2.push("-a"), r2.includes("-v") || r2.splice(1, 0, "-v"), {
-    format: "utf-8",
-    commands: r2,
-    parser(s, o2) {
-      return e ? gt(s, o2).all[0] : me(s, n);
-    }
-  };
-}
-function as() {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v"],
-    parser(t2) {
-      return me(t2);
-    }
-  };
-}
-function us(t2, e = false) {
-  return {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", ...t2],
-    parser(n, r2) {
-      return gt(n, r2);
-    },
-    onError({ exitCode: n, stdOut: r2 }, s, o2, i) {
-      if (!de(String(s), n))
-        return i(s);
-      o2(r2);
-    }
-  };
-}
-function cs(t2, e = false) {
-  const n = {
-    format: "utf-8",
-    commands: ["branch", "-v", e ? "-D" : "-d", t2],
-    parser(r2, s) {
-      return gt(r2, s).branches[t2];
-    },
-    onError({ exitCode: r2, stdErr: s, stdOut: o2 }, i, a, c3) {
-      if (!de(String(i), r2))
-        return c3(i);
-      throw new at(
-        n.parser(F2(o2), F2(s)),
-        String(i)
-      );
-    }
-  };
-  return n;
-}
-function fs(t2) {
-  return {
-    commands: ["check-ignore", ...t2],
-    format: "utf-8",
-    parser: ls
-  };
-}
-function ls(t2) {
-  return t2.split(/\n/g).map(hs).filter(Boolean);
-}
-function hs(t2) {
-  const e = t2.trim().replace(/^["']|["']$/g, "");
-  return e && Se(e);
-}
-var ms = [
-  new l2(/From (.+)$/, (t2, [e]) => {
-    t2.remote = e;
-  }),
-  new l2(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-    t2.branches.push({
-      name: e,
-      tracking: n
-    });
-  }),
-  new l2(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (t2, [e, n]) => {
-    t2.tags.push({
-      name: e,
-      tracking: n
-    });
-  }),
-  new l2(/- \[deleted]\s+\S+\s*-> (.+)$/, (t2, [e]) => {
-    t2.deleted.push({
-      tracking: e
-    });
-  }),
-  new l2(
-    /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
-    (t2, [e, n, r2, s]) => {
-      t2.updated.push({
-        name: r2,
-        tracking: s,
-        to: n,
-        from: e
-      });
-    }
-  )
-];
-function ps(t2, e) {
-  return E2({
-    raw: t2,
-    remote: null,
-    branches: [],
-    tags: [],
-    updated: [],
-    deleted: []
-  }, ms, [t2, e]);
-}
-function ds(t2) {
-  return /^--upload-pack(=|$)/.test(t2);
-}
-function gs(t2, e, n) {
-  const r2 = ["fetch", ...n];
-  return t2 && e && r2.push(t2, e), r2.find(ds) ? b2("git.fetch: potential exploit argument blocked.") : {
-    commands: r2,
-    format: "utf-8",
-    parser: ps
-  };
-}
-var ys = [
-  new l2(/^Renaming (.+) to (.+)$/, (t2, [e, n]) => {
-    t2.moves.push({ from: e, to: n });
-  })
-];
-function ws(t2) {
-  return E2({ moves: [] }, ys, t2);
-}
-function bs(t2, e) {
-  return {
-    commands: ["mv", "-v", ...v(t2), e],
-    format: "utf-8",
-    parser: ws
-  };
-}
-function Ts(t2, e, n) {
-  const r2 = ["pull", ...n];
-  return t2 && e && r2.splice(1, 0, t2, e), {
-    commands: r2,
-    format: "utf-8",
-    parser(s, o2) {
-      return ue(s, o2);
-    },
-    onError(s, o2, i, a) {
-      const c3 = Rr(
-        F2(s.stdOut),
-        F2(s.stdErr)
-      );
-      if (c3)
-        return a(new at(c3));
-      a(o2);
-    }
-  };
-}
-function ks(t2) {
-  const e = {};
-  return ge(t2, ([n]) => e[n] = { name: n }), Object.values(e);
-}
-function _s(t2) {
-  const e = {};
-  return ge(t2, ([n, r2, s]) => {
-    Object.hasOwn(e, n) || (e[n] = {
-      name: n,
-      refs: { fetch: "", push: "" }
-    }), s && r2 && (e[n].refs[s.replace(/[^a-z]/g, "")] = r2);
-  }), Object.values(e);
-}
-function ge(t2, e) {
-  ut(t2, (n) => e(n.split(/\s+/)));
-}
-function vs(t2, e, n) {
-  return g(["remote", "add", ...n, t2, e]);
-}
-function Es(t2) {
-  const e = ["remote"];
-  return t2 && e.push("-v"), {
-    commands: e,
-    format: "utf-8",
-    parser: t2 ? _s : ks
-  };
-}
-function Ss(t2) {
-  const e = [...t2];
-  return e[0] !== "ls-remote" && e.unshift("ls-remote"), g(e);
-}
-function Rs(t2) {
-  const e = [...t2];
-  return e[0] !== "remote" && e.unshift("remote"), g(e);
-}
-function Os(t2) {
-  return g(["remote", "remove", t2]);
-}
-function Cs(t2 = {}, e) {
-  const n = oe2(t2), r2 = ["stash", "list", ...n.commands, ...e], s = re(
-    n.splitter,
-    n.fields,
-    pt(r2)
-  );
-  return dt(r2) || {
-    commands: r2,
-    format: "utf-8",
-    parser: s
-  };
-}
-function As(t2, e) {
-  return X2(["add", t2, e]);
-}
-function xs(t2) {
-  return X2(["init", ...t2]);
-}
-function X2(t2) {
-  const e = [...t2];
-  return e[0] !== "submodule" && e.unshift("submodule"), g(e);
-}
-function Ns(t2) {
-  return X2(["update", ...t2]);
-}
-var $s = class {
-  constructor(e, n) {
-    this.all = e, this.latest = n;
-  }
-};
-var Ps = function(t2, e = false) {
-  const n = t2.split(`
-`).map(Ds).filter(Boolean);
-  e || n.sort(function(s, o2) {
-    const i = s.split("."), a = o2.split(".");
-    if (i.length === 1 || a.length === 1)
-      return Ms(B2(i[0]), B2(a[0]));
-    for (let c3 = 0, y2 = Math.max(i.length, a.length); c3 < y2; c3++) {
-      const w2 = ye(B2(i[c3]), B2(a[c3]));
-      if (w2)
-        return w2;
-    }
-    return 0;
-  });
-  const r2 = e ? n[0] : [...n].reverse().find((s) => s.indexOf(".") >= 0);
-  return new $s(n, r2);
-};
-function Ms(t2, e) {
-  const n = Number.isNaN(t2), r2 = Number.isNaN(e);
-  return n !== r2 ? n ? 1 : -1 : n ? ye(t2, e) : 0;
-}
-function ye(t2, e) {
-  return t2 === e ? 0 : t2 > e ? 1 : -1;
-}
-function Ds(t2) {
-  return t2.trim();
-}
-function B2(t2) {
-  return typeof t2 == "string" && parseInt(t2.replace(/^\D+/g, ""), 10) || 0;
-}
-function Ls(t2 = []) {
-  const e = t2.some((n) => /^--sort=/.test(n));
-  return {
-    format: "utf-8",
-    commands: ["tag", "-l", ...t2],
-    parser(n) {
-      return Ps(n, e);
-    }
-  };
-}
-function js(t2) {
-  return {
-    format: "utf-8",
-    commands: ["tag", t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function Bs(t2, e) {
-  return {
-    format: "utf-8",
-    commands: ["tag", "-a", "-m", e, t2],
-    parser() {
-      return { name: t2 };
-    }
-  };
-}
-function f2(t2, e) {
-  this._plugins = e, this._executor = new Dn(
-    t2.baseDir,
-    new Xr(t2.maxConcurrentProcesses),
-    e
-  ), this._trimmed = t2.trimmed;
-}
-(f2.prototype = Object.create(le.prototype)).constructor = f2;
-f2.prototype.customBinary = function(t2) {
-  return this._plugins.reconfigure("binary", t2), this;
-};
-f2.prototype.env = function(t2, e) {
-  return arguments.length === 1 && typeof t2 == "object" ? this._executor.env = t2 : (this._executor.env = this._executor.env || {})[t2] = e, this;
-};
-f2.prototype.stashList = function(t2) {
-  return this._runTask(
-    Cs(
-      ht(arguments) || {},
-      K2(t2) && t2 || []
-    ),
-    u(arguments)
-  );
-};
-f2.prototype.mv = function(t2, e) {
-  return this._runTask(bs(t2, e), u(arguments));
-};
-f2.prototype.checkoutLatestTag = function(t2) {
-  var e = this;
-  return this.pull(function() {
-    e.tags(function(n, r2) {
-      e.checkout(r2.latest, t2);
-    });
-  });
-};
-f2.prototype.pull = function(t2, e, n, r2) {
-  return this._runTask(
-    Ts(
-      d(t2, m),
-      d(e, m),
-      h2(arguments)
-    ),
-    u(arguments)
-  );
-};
-f2.prototype.fetch = function(t2, e) {
-  return this._runTask(
-    gs(
-      d(t2, m),
-      d(e, m),
-      h2(arguments)
-    ),
-    u(arguments)
-  );
-};
-f2.prototype.tags = function(t2, e) {
-  return this._runTask(
-    Ls(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.rebase = function() {
-  return this._runTask(
-    g(["rebase", ...h2(arguments)]),
-    u(arguments)
-  );
-};
-f2.prototype.reset = function(t2) {
-  return this._runTask(
-    An(xn(t2), h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.revert = function(t2) {
-  const e = u(arguments);
-  return typeof t2 != "string" ? this._runTask(b2("Commit must be a string"), e) : this._runTask(
-    g(["revert", ...h2(arguments, 0, true), t2]),
-    e
-  );
-};
-f2.prototype.addTag = function(t2) {
-  const e = typeof t2 == "string" ? js(t2) : b2("Git.addTag requires a tag name");
-  return this._runTask(e, u(arguments));
-};
-f2.prototype.addAnnotatedTag = function(t2, e) {
-  return this._runTask(
-    Bs(t2, e),
-    u(arguments)
-  );
-};
-f2.prototype.deleteLocalBranch = function(t2, e, n) {
-  return this._runTask(
-    cs(t2, typeof e == "boolean" ? e : false),
-    u(arguments)
-  );
-};
-f2.prototype.deleteLocalBranches = function(t2, e, n) {
-  return this._runTask(
-    us(t2, typeof e == "boolean" ? e : false),
-    u(arguments)
-  );
-};
-f2.prototype.branch = function(t2, e) {
-  return this._runTask(
-    is2(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.branchLocal = function(t2) {
-  return this._runTask(as(), u(arguments));
-};
-f2.prototype.raw = function(t2) {
-  const e = !Array.isArray(t2), n = [].slice.call(e ? arguments : t2, 0);
-  for (let s = 0; s < n.length && e; s++)
-    if (!st(n[s])) {
-      n.splice(s, n.length - s);
-      break;
-    }
-  n.push(...h2(arguments, 0, true));
-  var r2 = u(arguments);
-  return n.length ? this._runTask(g(n, this._trimmed), r2) : this._runTask(
-    b2("Raw: must supply one or more command to execute"),
-    r2
-  );
-};
-f2.prototype.submoduleAdd = function(t2, e, n) {
-  return this._runTask(As(t2, e), u(arguments));
-};
-f2.prototype.submoduleUpdate = function(t2, e) {
-  return this._runTask(
-    Ns(h2(arguments, true)),
-    u(arguments)
-  );
-};
-f2.prototype.submoduleInit = function(t2, e) {
-  return this._runTask(
-    xs(h2(arguments, true)),
-    u(arguments)
-  );
-};
-f2.prototype.subModule = function(t2, e) {
-  return this._runTask(
-    X2(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.listRemote = function() {
-  return this._runTask(
-    Ss(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.addRemote = function(t2, e, n) {
-  return this._runTask(
-    vs(t2, e, h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.removeRemote = function(t2, e) {
-  return this._runTask(Os(t2), u(arguments));
-};
-f2.prototype.getRemotes = function(t2, e) {
-  return this._runTask(Es(t2 === true), u(arguments));
-};
-f2.prototype.remote = function(t2, e) {
-  return this._runTask(
-    Rs(h2(arguments)),
-    u(arguments)
-  );
-};
-f2.prototype.tag = function(t2, e) {
-  const n = h2(arguments);
-  return n[0] !== "tag" && n.unshift("tag"), this._runTask(g(n), u(arguments));
-};
-f2.prototype.updateServerInfo = function(t2) {
-  return this._runTask(
-    g(["update-server-info"]),
-    u(arguments)
-  );
-};
-f2.prototype.pushTags = function(t2, e) {
-  const n = Mr(
-    { remote: d(t2, m) },
-    h2(arguments)
-  );
-  return this._runTask(n, u(arguments));
-};
-f2.prototype.rm = function(t2) {
-  return this._runTask(
-    g(["rm", "-f", ...v(t2)]),
-    u(arguments)
-  );
-};
-f2.prototype.rmKeepLocal = function(t2) {
-  return this._runTask(
-    g(["rm", "--cached", ...v(t2)]),
-    u(arguments)
-  );
-};
-f2.prototype.catFile = function(t2, e) {
-  return this._catFile("utf-8", arguments);
-};
-f2.prototype.binaryCatFile = function() {
-  return this._catFile("buffer", arguments);
-};
-f2.prototype._catFile = function(t2, e) {
-  var n = u(e), r2 = ["cat-file"], s = e[0];
-  if (typeof s == "string")
-    return this._runTask(
-      b2("Git.catFile: options must be supplied as an array of strings"),
-      n
-    );
-  Array.isArray(s) && r2.push.apply(r2, s);
-  const o2 = t2 === "buffer" ? Gt(r2) : g(r2);
-  return this._runTask(o2, n);
-};
-f2.prototype.diff = function(t2, e) {
-  const n = m(t2) ? b2(
-    "git.diff: supplying options as a single string is no longer supported, switch to an array of strings"
-  ) : g(["diff", ...h2(arguments)]);
-  return this._runTask(n, u(arguments));
-};
-f2.prototype.diffSummary = function() {
-  return this._runTask(
-    fr(h2(arguments, 1)),
-    u(arguments)
-  );
-};
-f2.prototype.applyPatch = function(t2) {
-  const e = G2(t2) ? Yr(v(t2), h2([].slice.call(arguments, 1))) : b2(
-    "git.applyPatch requires one or more string patches as the first argument"
-  );
-  return this._runTask(e, u(arguments));
-};
-f2.prototype.revparse = function() {
-  const t2 = ["rev-parse", ...h2(arguments, true)];
-  return this._runTask(
-    g(t2, true),
-    u(arguments)
-  );
-};
-f2.prototype.clean = function(t2, e, n) {
-  const r2 = un(t2), s = r2 && t2.join("") || d(t2, m) || "", o2 = h2([].slice.call(arguments, r2 ? 1 : 0));
-  return this._runTask(
-    on(s, o2),
-    u(arguments)
-  );
-};
-f2.prototype.exec = function(t2) {
-  const e = {
-    commands: [],
-    format: "utf-8",
-    parser() {
-      typeof t2 == "function" && t2();
-    }
-  };
-  return this._runTask(e);
-};
-f2.prototype.checkIgnore = function(t2, e) {
-  return this._runTask(
-    fs(v(d(t2, G2, []))),
-    u(arguments)
-  );
-};
-f2.prototype.checkIsRepo = function(t2, e) {
-  return this._runTask(
-    We(d(t2, m)),
-    u(arguments)
-  );
-};
-function Is(t2) {
-  return t2 ? [{
-    type: "spawn.before",
-    action(r2, s) {
-      t2.aborted && s.kill(new A2(void 0, "abort", "Abort already signaled"));
-    }
-  }, {
-    type: "spawn.after",
-    action(r2, s) {
-      function o2() {
-        s.kill(new A2(void 0, "abort", "Abort signal received"));
-      }
-      t2.addEventListener("abort", o2), s.spawned.on("close", () => t2.removeEventListener("abort", o2));
-    }
-  }] : void 0;
-}
-var Us = $2("", "plugin:allowEnvironment");
-function Fs(t2, e = false) {
-  const n = new Set(t2.map((r2) => r2.toLowerCase().trim()));
-  return {
-    type: "spawn.options",
-    action(r2, s) {
-      const o2 = { ...r2.env ?? process.env }, i = new Set(
-        Object.keys(s.env).map((a) => a.toLowerCase().trim())
-      );
-      for (const a of Object.keys(o2)) {
-        const c3 = a.toLowerCase().trim();
-        if (!(!Gs(c3) || n.has(c3))) {
-          if (i.has(c3))
-            throw new A2(
-              void 0,
-              "allowEnvironment",
-              `Use of "${a}" is blocked by the environment guard - add it to the allowEnvironment option to permit it`
-            );
-          Us("removing ambient guarded environment variable %s", a), delete o2[a];
-        }
-      }
-      return {
-        ...r2,
-        env: {
-          ...o2,
-          GIT_TEST_DISALLOW_ABBREVIATED_OPTIONS: String(!e)
-        }
-      };
-    }
-  };
-}
-function Gs(t2) {
-  const e = t2.toLowerCase().trim();
-  return e.startsWith("git_") || _(e);
-}
-function zs(t2 = {}) {
-  return {
-    type: "spawn.args",
-    action(e, { env: n }) {
-      for (const r2 of oe(e, n))
-        if (t2[r2.category] !== true)
-          throw new A2(void 0, "unsafe", r2.message);
-      return e;
-    }
-  };
-}
-function qs(t2) {
-  const e = U(t2, "-c");
-  return {
-    type: "spawn.args",
-    action(n) {
-      return [...e, ...n];
-    }
-  };
-}
-var $t = (0, import_promise_deferred.deferred)().promise;
-function Ws({
-  onClose: t2 = true,
-  onExit: e = 50
-} = {}) {
-  function n() {
-    let s = -1;
-    const o2 = {
-      close: (0, import_promise_deferred.deferred)(),
-      closeTimeout: (0, import_promise_deferred.deferred)(),
-      exit: (0, import_promise_deferred.deferred)(),
-      exitTimeout: (0, import_promise_deferred.deferred)()
-    }, i = Promise.race([
-      t2 === false ? $t : o2.closeTimeout.promise,
-      e === false ? $t : o2.exitTimeout.promise
-    ]);
-    return r2(t2, o2.close, o2.closeTimeout), r2(e, o2.exit, o2.exitTimeout), {
-      close(a) {
-        s = a, o2.close.done();
-      },
-      exit(a) {
-        s = a, o2.exit.done();
-      },
-      get exitCode() {
-        return s;
-      },
-      result: i
-    };
-  }
-  function r2(s, o2, i) {
-    s !== false && (s === true ? o2.promise : o2.promise.then(() => wt(s))).then(i.done);
-  }
-  return {
-    type: "spawn.after",
-    async action(s, { spawned: o2, close: i }) {
-      const a = n();
-      let c3 = true, y2 = () => {
-        c3 = false;
-      };
-      o2.stdout?.on("data", y2), o2.stderr?.on("data", y2), o2.on("error", y2), o2.on("close", (w2) => a.close(w2)), o2.on("exit", (w2) => a.exit(w2));
-      try {
-        await a.result, c3 && await wt(50), i(a.exitCode);
-      } catch (w2) {
-        i(a.exitCode, w2);
-      }
-    }
-  };
-}
-var we = $2("", "plugin:binary");
-var Hs = "Invalid value supplied for custom binary, requires a single string or an array containing either one or two strings";
-var Ks = "Invalid value supplied for custom binary, restricted characters must be removed or supply the unsafe.allowUnsafeCustomBinary option";
-function Vs(t2) {
-  return !t2 || !/^([a-z]:)?([a-z0-9/.\\_~-]+)$/i.test(t2);
-}
-function Pt(t2, e) {
-  if (t2.length < 1 || t2.length > 2)
-    throw new A2(void 0, "binary", Hs);
-  if (t2.some(Vs))
-    if (e)
-      we("permitted unsafe binary %o", t2);
-    else
-      throw new A2(void 0, "binary", Ks);
-  const [r2, s] = t2;
-  return {
-    binary: r2,
-    prefix: s
-  };
-}
-function Xs(t2, e = ["git"], n = false) {
-  let r2 = Pt(v(e), n);
-  t2.on("binary", (s) => {
-    r2 = Pt(v(s), n), we.info("reconfiguring %o", r2);
-  }), t2.append("spawn.binary", () => r2.binary), t2.append("spawn.args", (s) => r2.prefix ? [r2.prefix, ...s] : s);
-}
-var be = {
-  DISALLOWED_ABBREVIATED: {
-    text: "disallowed abbreviated or ambiguous option",
-    solution: "Unambiguous abbreviated options blocked with unsafe.allowAbbreviatedOptions setting: {message}"
-  },
-  UNKNOWN: {
-    text: "~ unknown ~",
-    solution: void 0
-  }
-};
-function Ys(t2) {
-  if (!t2)
-    return "UNKNOWN";
-  for (const [e, { text: n }] of Object.entries(be))
-    if (t2.startsWith(`fatal: ${n}`))
-      return e;
-  return "UNKNOWN";
-}
-var Qs = class extends O2 {
-  constructor(e = "") {
-    const n = Ys(e);
-    super(void 0, be[n].solution?.replace("{message}", e) ?? e), this.reason = n;
-  }
-};
-function Js(t2) {
-  return !!(t2.exitCode && t2.stdErr.length);
-}
-function Zs(t2) {
-  return Buffer.concat([...t2.stdOut, ...t2.stdErr]);
-}
-function to(t2 = false, e = Js, n = Zs) {
-  return (r2, s) => !t2 && r2 || !e(s) ? r2 : n(s);
-}
-function eo(t2, e) {
-  return t2 === 128 && e.startsWith("fatal:") ? new Qs(e) : new O2(void 0, e);
-}
-function Mt(t2) {
-  return {
-    type: "task.error",
-    action(e, n) {
-      const r2 = t2(e.error, {
-        stdErr: n.stdErr,
-        stdOut: n.stdOut,
-        exitCode: n.exitCode
-      });
-      return Buffer.isBuffer(r2) ? {
-        error: eo(n.exitCode, r2.toString("utf-8"))
-      } : {
-        error: r2
-      };
-    }
-  };
-}
-var nt = $2("", "plugin:input");
-function no(t2) {
-  return {
-    type: "spawn.after",
-    action(e, { commands: n, input: r2, spawned: { stdin: s } }) {
-      if (!s)
-        return;
-      const o2 = t2?.([...n]) ?? r2;
-      if (!o2)
-        return nt("generated zero length content, not writing to stdin");
-      nt("writing %s bytes to stdin", Le(o2)), s.on("error", (i) => {
-        i.code !== "EPIPE" && nt("[ERROR] stdin error %o", i);
-      }), s.end(o2);
-    }
-  };
-}
-var ro = class {
-  constructor() {
-    this.plugins = /* @__PURE__ */ new Set(), this.events = new Ce();
-  }
-  on(e, n) {
-    this.events.on(e, n);
-  }
-  reconfigure(e, n) {
-    this.events.emit(e, n);
-  }
-  append(e, n) {
-    const r2 = S2(this.plugins, { type: e, action: n });
-    return () => this.plugins.delete(r2);
-  }
-  add(e) {
-    const n = [];
-    return v(e).forEach(
-      (r2) => {
-        r2 && this.plugins.add(S2(n, r2));
-      }
-    ), () => {
-      n.forEach((r2) => {
-        this.plugins.delete(r2);
-      });
-    };
-  }
-  exec(e, n, r2) {
-    let s = n;
-    const o2 = Object.freeze(Object.create(r2));
-    for (const i of this.plugins)
-      i.type === e && (s = i.action(s, o2));
-    return s;
-  }
-};
-function so(t2) {
-  const e = "--progress", n = ["checkout", "clone", "fetch", "pull", "push"];
-  return [{
-    type: "spawn.args",
-    action(o2, i) {
-      return n.includes(i.method) ? De(o2, e) : o2;
-    }
-  }, {
-    type: "spawn.after",
-    action(o2, i) {
-      i.commands.includes(e) && i.spawned.stderr?.on("data", (a) => {
-        const c3 = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(a.toString("utf8"));
-        c3 && t2({
-          method: i.method,
-          stage: oo(c3[1]),
-          progress: p(c3[2]),
-          processed: p(c3[3]),
-          total: p(c3[4])
-        });
-      });
-    }
-  }];
-}
-function oo(t2) {
-  return String(t2.toLowerCase().split(" ", 1)) || "unknown";
-}
-function io(t2) {
-  const e = je(t2, ["uid", "gid"]);
-  return {
-    type: "spawn.options",
-    action(n) {
-      return { ...e, ...n };
-    }
-  };
-}
-function ao() {
-  return {
-    type: "spawn.args",
-    action(t2) {
-      const e = [];
-      let n;
-      function r2(s) {
-        (n = n || []).push(...s);
-      }
-      for (let s = 0; s < t2.length; s++) {
-        const o2 = t2[s];
-        if (r(o2)) {
-          r2(o(o2));
-          continue;
-        }
-        if (o2 === "--") {
-          r2(
-            t2.slice(s + 1).flatMap((i) => r(i) && o(i) || i)
-          );
-          break;
-        }
-        e.push(o2);
-      }
-      return n ? [...e, "--", ...n.map(String)] : e;
-    }
-  };
-}
-function uo({
-  block: t2,
-  stdErr: e = true,
-  stdOut: n = true
-}) {
-  if (t2 > 0)
-    return {
-      type: "spawn.after",
-      action(r2, s) {
-        let o2;
-        function i() {
-          o2 && clearTimeout(o2), o2 = setTimeout(c3, t2);
-        }
-        function a() {
-          s.spawned.stdout?.off("data", i), s.spawned.stderr?.off("data", i), s.spawned.off("exit", a), s.spawned.off("close", a), o2 && clearTimeout(o2);
-        }
-        function c3() {
-          a(), s.kill(new A2(void 0, "timeout", "block timeout reached"));
-        }
-        n && s.spawned.stdout?.on("data", i), e && s.spawned.stderr?.on("data", i), s.spawned.on("exit", a), s.spawned.on("close", a), i();
-      }
-    };
-}
-var wo = (t2, e) => {
-  const n = new ro(), r2 = Ge(
-    t2 && (typeof t2 == "string" ? { baseDir: t2 } : t2) || {},
-    e
-  );
-  if (!Lt(r2.baseDir))
-    throw new Ae(
-      r2,
-      "Cannot use simple-git on a directory that does not exist"
-    );
-  return Array.isArray(r2.config) && n.add(qs(r2.config)), n.add(zs(r2.unsafe)), n.add(Ws(r2.completion)), r2.abort && n.add(Is(r2.abort)), r2.progress && n.add(so(r2.progress)), r2.timeout && n.add(uo(r2.timeout)), r2.spawnOptions && n.add(io(r2.spawnOptions)), n.add(ao()), n.add(no(r2.input)), n.add(Mt(to(true))), r2.errors && n.add(Mt(r2.errors)), Xs(n, r2.binary, r2.unsafe?.allowUnsafeCustomBinary), n.add(
-    Fs(r2.allowEnvironment ?? [], r2.unsafe?.allowAbbreviatedOptions)
-  ), new f2(r2, n);
-};
-
 // src/git/repo.ts
-var UNSAFE_WE_SET = {
-  allowUnsafeConfigEnvCount: true,
-  allowUnsafeHooksPath: true,
-  allowUnsafeFsMonitor: true,
-  allowUnsafeCredentialHelper: true,
-  allowUnsafeProtocolOverride: true
-};
+import { execFile } from "node:child_process";
 var GitRepo = class _GitRepo {
   constructor(workdir, options) {
     this.workdir = workdir;
@@ -50209,33 +45827,46 @@ var GitRepo = class _GitRepo {
   get secrets() {
     return authSecrets(this.options.auth);
   }
-  /** Runs `git <args>` in the work dir and returns its standard output, untrimmed. */
+  /**
+   * Runs `git <args>` in the work dir and returns its standard output, untrimmed. Any exit status
+   * other than 0 throws GitCommandError (with `exitCode`), whether or not git printed a reason.
+   */
   async run(args, options = {}) {
     const env = buildGitEnv({
       auth: options.network ? this.options.auth : void 0,
       extra: options.env,
       ambient: this.options.ambient
     });
-    const input2 = options.input;
-    try {
-      const git = wo({
-        baseDir: this.workdir,
-        config: [],
-        allowEnvironment: Object.keys(env),
-        unsafe: UNSAFE_WE_SET,
-        ...input2 ? { input: () => input2 } : {}
-      }).env(env);
-      return await git.raw([...args]);
-    } catch (error62) {
-      const message = error62 instanceof Error ? error62.message : String(error62);
-      throw new GitCommandError(args, redact(message, this.secrets));
-    }
+    const result = await execGit(this.workdir, args, env, options.input);
+    if (result.ok) return result.stdout;
+    throw new GitCommandError(args, redact(result.reason, this.secrets), result.exitCode);
   }
   /** Like run, trimmed of the trailing newline. */
   async text(args, options = {}) {
     return (await this.run(args, options)).trim();
   }
 };
+function execGit(cwd, args, env, input2) {
+  return new Promise((resolve) => {
+    const child = execFile(
+      "git",
+      [...args],
+      { cwd, env, encoding: "buffer", maxBuffer: Infinity, windowsHide: true },
+      (error62, stdout, stderr) => {
+        if (!error62) return resolve({ ok: true, stdout: stdout.toString("utf8") });
+        if (typeof error62.code === "number") {
+          const reason = stderr.toString("utf8") || stdout.toString("utf8");
+          return resolve({ ok: false, reason, exitCode: error62.code });
+        }
+        const why = error62.signal ? `git was stopped by ${error62.signal}` : `could not run git in ${cwd}: ${error62.message}`;
+        resolve({ ok: false, reason: `${stderr.toString("utf8")}${why}`, exitCode: null });
+      }
+    );
+    child.stdin?.on("error", () => {
+    });
+    child.stdin?.end(input2);
+  });
+}
 
 // src/git/plan-paths.ts
 var UnsafePlanPathError = class extends Error {
@@ -50262,7 +45893,10 @@ async function headTree(repo) {
     if (error62 instanceof GitCommandError && /not a git repository/i.test(error62.stderr)) return null;
     throw error62;
   }
-  const tree = await repo.text(["rev-parse", "--verify", "--quiet", "HEAD^{tree}"]);
+  const tree = await repo.text(["rev-parse", "--verify", "--quiet", "HEAD^{tree}"]).catch((error62) => {
+    if (error62 instanceof GitCommandError && error62.exitCode === 1) return "";
+    throw error62;
+  });
   if (tree === "") return null;
   return { tree, prefix: prefix.split("/").filter((segment) => segment !== "") };
 }
@@ -50295,8 +45929,8 @@ async function trackedAt(repo, root, segments, skip) {
     const lists = await Promise.all(trees.map((tree) => listTree(repo, tree)));
     const entries2 = lists.flat().filter((entry) => entry.name.toLowerCase() === segment.toLowerCase());
     if (entries2.length === 0) return null;
-    const at2 = [...segments.slice(skip, index2), entries2[0].name].join("/");
-    if (index2 === segments.length - 1) return { entries: entries2, at: at2 };
+    const at = [...segments.slice(skip, index2), entries2[0].name].join("/");
+    if (index2 === segments.length - 1) return { entries: entries2, at };
     const blocker = entries2.find((entry) => entry.mode !== TREE);
     if (blocker) return { blocker, at: [...segments.slice(skip, index2), blocker.name].join("/") };
     trees = entries2.map((entry) => entry.sha);
@@ -50331,400 +45965,389 @@ function isPreviousPlan(text5) {
   return plan.abort && text5.includes(ABORT_SENTINEL) && /^[ \t]*[-*+][ \t]+\[[xX]\]/m.test(text5);
 }
 
-// src/goal.ts
-var DEFAULT_GOAL_MAX_CHARS = 2e4;
-var DEFAULT_STEER_MAX_CHARS = 4e3;
-var GoalError = class extends Error {
-  name = "GoalError";
-};
-var NO_RESPONSE = "_No response_";
-var GOAL_LABEL = /^(?:the\s+)?(?:research\s+)?goals?\b/i;
-var FORM_HEADING = /^ {0,3}###[ \t]/;
-var FENCE2 = /^ {0,3}(`{3,}|~{3,})/;
-function buildGoal(input2, opts = {}) {
-  const maxChars = checkedLimit(opts.maxChars ?? DEFAULT_GOAL_MAX_CHARS, "maxChars");
-  const maxSteerChars = checkedLimit(opts.maxSteerChars ?? DEFAULT_STEER_MAX_CHARS, "maxSteerChars");
-  const notices = [];
-  const title = sanitizeWithReport(input2.title ?? "");
-  const body2 = sanitizeWithReport(input2.body ?? "");
-  const hidden = addReports(title, body2);
-  if (hidden) notices.push(`Removed hidden content from the issue: ${hidden}.`);
-  const text5 = composeGoal(title.text.replace(/\s+/g, " ").trim(), body2.text);
-  if (text5 === "") {
-    throw new GoalError(
-      "No research goal found: the issue title and body are empty once hidden content (HTML comments, invisible characters) is removed. Write the research goal in the issue body under `### Goal` (or in the title) and run wild-plan again."
-    );
-  }
-  const goal = capText(text5, maxChars, "goal");
-  if (goal.truncated) notices.push(`The goal was cut to its first ${maxChars} characters.`);
-  const steerReport = sanitizeWithReport(input2.steer ?? "");
-  const steerHidden = addReports(steerReport);
-  if (steerHidden) notices.push(`Removed hidden content from the steer text: ${steerHidden}.`);
-  const steer = capText(steerReport.text.trim(), maxSteerChars, "steer");
-  if (steer.truncated) notices.push(`The steer text was cut to its first ${maxSteerChars} characters.`);
-  return { goal: goal.text, steer: steer.text, truncated: goal.truncated || steer.truncated, notices };
-}
-function checkedLimit(value, name) {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-function addReports(...reports) {
-  const comments = reports.reduce((n, r2) => n + r2.removedComments, 0);
-  const chars = reports.reduce((n, r2) => n + r2.removedChars, 0);
-  const parts = [];
-  if (comments > 0) parts.push(`${comments} HTML comment${comments === 1 ? "" : "s"}`);
-  if (chars > 0) parts.push(`${chars} invisible or control character${chars === 1 ? "" : "s"}`);
-  return parts.join(" and ");
-}
-function composeGoal(title, body2) {
-  const sections = splitFormSections(body2);
-  const goalIndex = sections.findIndex((s) => s.heading !== null && GOAL_LABEL.test(s.heading));
-  const parts = [title];
-  if (goalIndex === -1) {
-    parts.push(body2.trim());
-  } else {
-    parts.push(answer(sections[goalIndex]?.text ?? ""));
-    sections.forEach((section, index2) => {
-      const text5 = answer(section.text);
-      if (index2 === goalIndex || text5 === "") return;
-      parts.push(section.heading === null ? text5 : `### ${section.heading}
+// src/prompt/variables.ts
+import { randomBytes as randomBytes5 } from "node:crypto";
+var SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function buildSteerSection(steer) {
+  const text5 = steer.trim();
+  if (text5 === "") return "";
+  return `
+## \u{1F5E3}\uFE0F User Context
 
-${text5}`);
-    });
-  }
-  return parts.filter((part) => part !== "").join("\n\n");
-}
-function answer(text5) {
-  const trimmed = text5.trim();
-  return trimmed === NO_RESPONSE ? "" : trimmed;
-}
-function splitFormSections(body2) {
-  const sections = [{ heading: null, text: "" }];
-  const lines = [];
-  let fence = null;
-  const flush = () => {
-    const current = sections[sections.length - 1];
-    if (current) current.text = lines.join("\n");
-    lines.length = 0;
-  };
-  for (const line of body2.split("\n")) {
-    fence = nextFence2(line, fence);
-    const heading = fence === null ? formHeading(line) : null;
-    if (heading) {
-      flush();
-      sections.push({ heading, text: "" });
-    } else {
-      lines.push(line);
-    }
-  }
-  flush();
-  return sections;
-}
-function formHeading(line) {
-  const prefix = FORM_HEADING.exec(line);
-  if (!prefix) return null;
-  return withoutClosingHashes(line.slice(prefix[0].length)).trim() || null;
-}
-function withoutClosingHashes(text5) {
-  const trimmed = text5.trimEnd();
-  let end = trimmed.length;
-  while (end > 0 && trimmed[end - 1] === "#") end -= 1;
-  const before = trimmed[end - 1];
-  return end < trimmed.length && (before === void 0 || before === " " || before === "	") ? trimmed.slice(0, end) : trimmed;
-}
-function capText(text5, max, label2) {
-  if (text5.length <= max) return { text: text5, truncated: false };
-  let end = 0;
-  for (let points = 0; points < max && end < text5.length; points += 1) {
-    end += (text5.codePointAt(end) ?? 0) > 65535 ? 2 : 1;
-  }
-  if (end >= text5.length) return { text: text5, truncated: false };
-  let kept = text5.slice(0, end).trimEnd();
-  const openFence = unclosedFence(kept);
-  if (openFence) kept += `
-${openFence}`;
-  return { text: `${kept}
+${text5}
 
-[\u2026 ${label2} truncated at ${max} characters by wild-plan]`, truncated: true };
+*(Address this context in your plan.)*
+`;
 }
-function unclosedFence(text5) {
-  let fence = null;
-  for (const line of text5.split("\n")) fence = nextFence2(line, fence);
-  return fence;
-}
-function nextFence2(line, fence) {
-  const marker = FENCE2.exec(line)?.[1];
-  if (!marker) return fence;
-  if (fence === null) return marker;
-  const closes = marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker;
-  return closes ? null : fence;
-}
-
-// src/plan/mermaid.ts
-var MAX_TASK_NODES = 100;
-var MAX_EDGES = 400;
-var MAX_PHASE_NODES = 60;
-var MAX_LABEL = 60;
-var SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
-function mermaidLabel(text5, max = MAX_LABEL) {
-  const chars = [...text5.replace(/\s+/g, " ").trim()];
-  const cut = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
-  return cut.map((ch) => SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
-}
-function idMaker() {
-  const used = /* @__PURE__ */ new Map();
-  return (raw) => {
-    const base = `n_${raw.replace(/[^A-Za-z0-9]/g, "_")}`;
-    const n = used.get(base) ?? 0;
-    used.set(base, n + 1);
-    return n === 0 ? base : `${base}_${n + 1}`;
-  };
-}
-function stateClass(task) {
-  return task.state === "done" ? ":::done" : task.state === "in-progress" ? ":::progress" : "";
-}
-function planFlowchart(plan) {
-  const groups = [
-    ...plan.phases.map((p2) => ({ title: `Phase ${p2.number}${p2.title ? `: ${p2.title}` : ""}`, tasks: p2.tasks })),
-    ...plan.strayTasks.length > 0 ? [{ title: "Outside any phase", tasks: plan.strayTasks }] : []
-  ];
-  const taskCount = groups.reduce((n, g2) => n + g2.tasks.length, 0);
-  const edgeCount = groups.reduce((n, g2) => n + g2.tasks.reduce((m2, t2) => m2 + t2.dependencies.length, 0), 0);
-  if (groups.length === 0) return null;
-  const nodeId = idMaker();
-  const lines = ["flowchart TD", "  classDef done fill:#dafbe1,stroke:#1a7f37", "  classDef progress fill:#fff8c5,stroke:#9a6700"];
-  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
-    if (groups.length > MAX_PHASE_NODES) return null;
-    const ids = groups.map((g2, i) => {
-      const id = nodeId(`phase${i}`);
-      lines.push(`  ${id}["${mermaidLabel(`${g2.title} (${g2.tasks.length} tasks)`)}"]`);
-      return id;
-    });
-    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
-    return lines.join("\n");
+function authHeaderValue(mode) {
+  switch (mode.kind) {
+    case "none":
+    case "proxy":
+      return "";
+    case "env":
+      if (!SHELL_NAME.test(mode.envVar)) {
+        throw new Error(`auth token variable name must be a shell variable name, got ${JSON.stringify(mode.envVar)}`);
+      }
+      return `-H "X-Auth-Token: $${mode.envVar}"`;
   }
-  const byTaskId = /* @__PURE__ */ new Map();
-  const nodes = /* @__PURE__ */ new Map();
-  groups.forEach((group, i) => {
-    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
-    for (const task of group.tasks) {
-      const id = nodeId(task.id ?? `line${task.line}`);
-      nodes.set(task, id);
-      if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
-      const text5 = task.id ? `${task.id}: ${task.description}` : task.description;
-      lines.push(`    ${id}["${mermaidLabel(text5)}"]${stateClass(task)}`);
-    }
-    lines.push("  end");
-  });
-  for (const [task, id] of nodes) {
-    for (const dep of task.dependencies) {
-      const from = byTaskId.get(dep);
-      if (from) lines.push(`  ${from} --> ${id}`);
-    }
-  }
-  return lines.join("\n");
 }
-
-// src/plan/present.ts
-var DEFAULT_MARKER = "<!-- wild-plan:plan-comment -->";
-var DEFAULT_BUDGET = 65e3;
-var LEVELS = ["full", "no-mermaid", "counts", "no-tables"];
-var MAX_FINDINGS = 50;
-var MAX_SUMMARY = 3e3;
-function presentPlanComment(plan, findings, options = {}) {
-  return present(plan, findings, options, LEVELS, options.marker ?? DEFAULT_MARKER);
-}
-function presentJobSummary(plan, findings, options = {}) {
-  return present(plan, findings, options, ["counts", "no-tables"], null);
-}
-function present(plan, findings, options, levels, marker) {
-  const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
-  const context = { plan, findings: sortFindings(findings), options, fileLink: fileLink(options.fileUrl) };
-  const head = marker === null ? [] : [marker];
-  if (plan.abort) return abortNotice(context, head, budget);
-  for (const level of levels) {
-    const parts = [
-      ...head,
-      ...overview(context, level !== "no-tables", MAX_SUMMARY),
-      ...body(context, level),
-      ...findingsList(context, MAX_FINDINGS),
-      ...footer(context, level !== levels[0])
-    ];
-    const text5 = parts.join("\n");
-    if (text5.length <= budget) return text5;
-  }
-  const top = [...head, ...overview(context, false, 300)];
-  const tail2 = footer(context, true);
-  const room = budget - [...top, ...tail2].join("\n").length - 2;
-  return fit([...top, ...fitList(findingLines(context), room, (n) => `- \u2026 and ${n} more findings (run \`wild-plan validate\` on the file)`), ...tail2], budget);
-}
-function fit(lines, budget) {
-  let text5 = "";
-  for (const line of lines) {
-    const next = text5 === "" ? line : `${text5}
-${line}`;
-    if (next.length > budget) return text5 === "" ? line.slice(0, budget).replace(/[\uD800-\uDBFF]$/, "") : text5;
-    text5 = next;
-  }
-  return text5;
-}
-function fitList(lines, room, more) {
-  const out = [];
-  let used = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const moreLine = i + 1 < lines.length ? more(lines.length - i - 1).length + 1 : 0;
-    if (used + lines[i].length + 1 + moreLine > room) return [...out, more(lines.length - i)];
-    out.push(lines[i]);
-    used += lines[i].length + 1;
-  }
-  return out;
-}
-function sortFindings(findings) {
-  const rank = (f3) => f3.severity === "error" ? 0 : 1;
-  return [...findings].sort((a, b3) => rank(a) - rank(b3) || (a.line ?? 0) - (b3.line ?? 0));
-}
-function fileLink(url2) {
-  if (!url2 || !/^https?:\/\/[^\s]+$/i.test(url2)) return null;
-  return url2.replace(/[()<>"]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-function planCounts(plan) {
-  const tasks = [...plan.phases.flatMap((p2) => p2.tasks), ...plan.strayTasks];
+function buildPromptValues(input2) {
   return {
-    phases: new Set(plan.phases.map((p2) => p2.number)).size,
-    tasks: tasks.length,
-    done: tasks.filter((t2) => t2.state === "done").length,
-    inProgress: tasks.filter((t2) => t2.state === "in-progress").length
+    goal: input2.goal,
+    workdir: input2.workdir,
+    tasks_path: input2.tasksPath,
+    // The template appends paths (`{{server_url}}/docs`); a trailing slash would make
+    // `//docs`, which the server does not route.
+    server_url: input2.serverUrl.replace(/\/+$/, ""),
+    session_id: input2.sessionId,
+    steer_section: buildSteerSection(input2.steer),
+    api_catalog: input2.apiCatalog,
+    auth_header: authHeaderValue(input2.auth)
   };
 }
-function truncate(text5, max) {
-  if (text5.length <= max) return text5;
-  const cut = text5.slice(0, max);
-  const lineEnd = cut.lastIndexOf("\n");
-  return `${lineEnd > max / 2 ? cut.slice(0, lineEnd) : cut.replace(/[\uD800-\uDBFF]$/, "")}\u2026`;
+function newSessionId(random = randomBytes5) {
+  const bytes = random(4);
+  if (bytes.length < 4) throw new Error(`random source returned ${bytes.length} bytes, need 4`);
+  return `wild-${Buffer.from(bytes.subarray(0, 4)).toString("hex")}`;
 }
-function overview(context, table, maxSummary) {
-  const { plan, findings, options } = context;
-  const c3 = planCounts(plan);
-  const errors = findings.filter((f3) => f3.severity === "error").length;
-  const warnings = findings.length - errors;
-  const title = escapeHtml(truncate(options.title ?? "Research plan", 200));
-  const status = errors > 0 ? `\u274C **${errors} contract error${errors === 1 ? "" : "s"}**` : "\u2705 **Meets the planning contract**";
-  const lines = [`## ${title}`, "", `${status} \xB7 ${warnings} warning${warnings === 1 ? "" : "s"}`, ""];
-  if (table) {
-    lines.push("| Phases | Tasks | Done | In progress | Errors | Warnings |", "|---:|---:|---:|---:|---:|---:|");
-    lines.push(`| ${c3.phases} | ${c3.tasks} | ${c3.done} | ${c3.inProgress} | ${errors} | ${warnings} |`, "");
-  } else {
-    lines.push(`${c3.phases} phases \xB7 ${c3.tasks} tasks \xB7 ${c3.done} done \xB7 ${c3.inProgress} in progress`, "");
-  }
-  const summary = options.summary?.trim();
-  if (summary) {
-    const quoted = truncate(summary, maxSummary).split("\n").map((l3) => `> ${l3.replace(/</g, "&lt;")}`.trimEnd());
-    lines.push(...quoted, "");
-  }
-  return lines;
+
+// src/server/http.ts
+var DEFAULT_ATTEMPTS = 3;
+var DEFAULT_BASE_DELAY_MS = 500;
+var DEFAULT_MAX_DELAY_MS = 8e3;
+var DEFAULT_MAX_RETRY_AFTER_MS = 3e4;
+var defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function isRetryableStatus(status) {
+  return status === 408 || status === 429 || status >= 500;
 }
-function body(context, level) {
-  const { plan } = context;
-  const lines = [];
-  if (level === "full") {
-    const chart = planFlowchart(plan);
-    if (chart) lines.push("### Dependency graph", "", "```mermaid", chart, "```", "");
+function parseRetryAfter(value, now) {
+  if (value === null || value.trim() === "") return void 0;
+  const text5 = value.trim();
+  if (/^\d+$/.test(text5)) return Number(text5) * 1e3;
+  const date5 = Date.parse(text5);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - now);
+}
+function backoffDelay(retry, base, max, random) {
+  const step = Math.min(max, base * 2 ** (retry - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function displayOrigin(url2) {
+  try {
+    return new URL(url2).origin;
+  } catch {
+    return "(invalid URL)";
   }
-  if (level === "full" || level === "no-mermaid") {
-    lines.push("### Phases", "");
-    for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
-    if (plan.strayTasks.length > 0) lines.push(...phaseDetails("Tasks outside any phase", plan.strayTasks));
-  } else if (level === "counts" && plan.phases.length > 0) {
-    lines.push("### Phases", "", "| Phase | Title | Tasks | Done |", "|---:|---|---:|---:|");
-    for (const phase of plan.phases) {
-      const done = phase.tasks.filter((t2) => t2.state === "done").length;
-      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
+}
+function formatSeconds(ms) {
+  const seconds = ms / 1e3;
+  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(2))} s`;
+}
+function redact2(text5, token) {
+  return token ? text5.split(token).join("***") : text5;
+}
+function errorCodes(error62, seen = /* @__PURE__ */ new Set()) {
+  if (typeof error62 !== "object" || error62 === null || seen.has(error62)) return [];
+  seen.add(error62);
+  const e = error62;
+  const own4 = [typeof e.code === "string" ? e.code : "", typeof e.message === "string" ? e.message : ""];
+  const nested = Array.isArray(e.errors) ? e.errors.flatMap((x) => errorCodes(x, seen)) : [];
+  return [...own4, ...errorCodes(e.cause, seen), ...nested].filter(Boolean);
+}
+function classify2(error62) {
+  if (error62 instanceof Error && (error62.name === "TimeoutError" || error62.name === "AbortError")) return "timeout";
+  const codes = errorCodes(error62).join(" ");
+  if (error62 instanceof RedirectLoopError || /redirect count exceeded/i.test(codes)) return "redirect-loop";
+  if (/ECONNREFUSED/.test(codes)) return "refused";
+  if (/ECONNRESET|UND_ERR_SOCKET|EPIPE|other side closed/.test(codes)) return "reset";
+  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME/.test(codes)) return "dns";
+  if (/UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ETIMEDOUT/.test(codes)) return "timeout";
+  return "network";
+}
+function describe4(kind, url2, opts, error62) {
+  const origin = displayOrigin(url2);
+  const tries = `${opts.attempts} attempt${opts.attempts === 1 ? "" : "s"}`;
+  switch (kind) {
+    case "timeout":
+      return `no answer within ${formatSeconds(opts.timeoutMs)} (${tries})`;
+    case "refused":
+      return `connection refused at ${origin} \u2014 is the server running?`;
+    case "reset":
+      return `connection reset by ${origin} (${tries}) \u2014 is a proxy or the server dropping connections?`;
+    case "dns":
+      return `cannot resolve the host of ${origin} \u2014 check \`server-url\``;
+    case "redirect-loop":
+      return `redirect loop at ${origin} (more than 20 redirects) \u2014 is \`server-url\` behind a login or a misconfigured proxy?`;
+    case "invalid-url":
+      return "`server-url` is not a valid http(s) URL without credentials";
+    case "network": {
+      const detail = errorCodes(error62).filter((c) => c !== "fetch failed").join(": ");
+      return `network error reaching ${origin}${detail ? ` (${detail})` : ""}`;
     }
-    lines.push("");
   }
-  return lines;
 }
-function phaseHeading(phase) {
-  return `Phase ${phase.number}${phase.title ? ` \u2014 ${phase.title}` : ""}`;
-}
-var STATE_ICON = { todo: "\u2B1C", done: "\u2705", "in-progress": "\u{1F504}" };
-function phaseDetails(heading, tasks) {
-  const done = tasks.filter((t2) => t2.state === "done").length;
-  const summary = `<b>${htmlText2(heading)}</b> \xB7 ${tasks.length} task${tasks.length === 1 ? "" : "s"} \xB7 ${done} done`;
-  const lines = ["<details>", `<summary>${summary}</summary>`, ""];
-  if (tasks.length > 0) {
-    lines.push("| | ID | Task | Deliverable | Done when | Depends on |", "|:-:|---|---|---|---|---|");
-    for (const t2 of tasks) {
-      const cells = [t2.id ?? "\u2014", t2.description, t2.deliverable ?? "\u2014", t2.doneWhen ?? "\u2014", t2.dependencies.join(", ") || "\u2014"];
-      lines.push(`| ${STATE_ICON[t2.state]} | ${cells.map(escapeTableCell).join(" | ")} |`);
+var MAX_REDIRECTS = 20;
+var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+var RedirectLoopError = class extends Error {
+};
+async function fetchFollowing(doFetch, opts, headers, signal2) {
+  const origin = new URL(opts.url).origin;
+  let url2 = opts.url;
+  let method = opts.method ?? "GET";
+  let body2 = opts.body === void 0 ? void 0 : JSON.stringify(opts.body);
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = new URL(url2).origin === origin;
+    const hopHeaders = Object.fromEntries(
+      Object.entries(headers).filter(([name]) => (sameOrigin || name !== "X-Auth-Token") && (body2 !== void 0 || name !== "Content-Type"))
+    );
+    const response = await doFetch(url2, { method, headers: hopHeaders, body: body2, redirect: "manual", signal: signal2 });
+    const location = response.headers.get("location");
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+    if (hop >= MAX_REDIRECTS) throw new RedirectLoopError(`more than ${MAX_REDIRECTS} redirects`);
+    await response.body?.cancel();
+    url2 = new URL(location, url2).toString();
+    if (response.status === 303 || (response.status === 301 || response.status === 302) && method === "POST") {
+      method = "GET";
+      body2 = void 0;
     }
-    lines.push("");
   }
-  lines.push("</details>", "");
-  return lines;
 }
-function htmlText2(text5) {
-  return text5.replace(/\s+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+async function httpRequest(opts) {
+  const doFetch = opts.fetch ?? fetch;
+  const sleep3 = opts.sleep ?? defaultSleep;
+  const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+  const maxAttempts = Math.max(1, Math.floor(opts.attempts ?? DEFAULT_ATTEMPTS));
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  if (!isHttpUrlWithoutCredentials(opts.url)) {
+    return { kind: "failure", failure: "invalid-url", reason: describe4("invalid-url", opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null), ms: 0, attempts: 0 };
+  }
+  const headers = { Accept: opts.accept ?? "application/json", "User-Agent": "wild-plan" };
+  if (opts.token) headers["X-Auth-Token"] = opts.token;
+  if (opts.body !== void 0) headers["Content-Type"] = "application/json";
+  for (let attempt = 1; ; attempt++) {
+    let waitMs;
+    try {
+      const response = await fetchFollowing(doFetch, opts, headers, AbortSignal.timeout(opts.timeoutMs));
+      const body2 = await response.text();
+      const answer2 = {
+        kind: "answer",
+        status: response.status,
+        body: body2,
+        contentType: response.headers.get("content-type") ?? "",
+        headers: response.headers,
+        ms: elapsed(),
+        attempts: attempt
+      };
+      if (!isRetryableStatus(response.status) || attempt >= maxAttempts) return answer2;
+      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
+      waitMs = retryAfter === void 0 ? backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random) : Math.min(retryAfter, opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
+    } catch (error62) {
+      const kind = classify2(error62);
+      if (kind === "redirect-loop" || attempt >= maxAttempts) {
+        const reason = redact2(describe4(kind, opts.url, { timeoutMs: opts.timeoutMs, attempts: attempt }, error62), opts.token);
+        return { kind: "failure", failure: kind, reason, ms: elapsed(), attempts: attempt };
+      }
+      waitMs = backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random);
+    }
+    await sleep3(waitMs);
+  }
 }
-function findingLines(context) {
-  return context.findings.map((f3) => {
-    const icon = f3.severity === "error" ? "\u274C" : "\u26A0\uFE0F";
-    const where = f3.line === null ? "" : ` (line ${f3.line})`;
-    return `- ${icon} \`${f3.rule}\`${where}: ${escapeHtml(f3.message)}`;
+
+// src/server/schemas.ts
+var SkillSchema = external_exports.object({
+  id: external_exports.string(),
+  name: external_exports.string(),
+  description: external_exports.string().default(""),
+  template: external_exports.string().default(""),
+  variables: external_exports.array(external_exports.string()).default([]),
+  category: external_exports.string().default(""),
+  built_in: external_exports.boolean().optional(),
+  internal: external_exports.boolean().optional()
+});
+var SkillListSchema = external_exports.array(SkillSchema);
+var OperationSchema = external_exports.object({
+  summary: external_exports.string().optional(),
+  description: external_exports.string().optional(),
+  tags: external_exports.array(external_exports.string()).optional(),
+  operationId: external_exports.string().optional()
+}).loose();
+var OpenApiSchema = external_exports.object({
+  openapi: external_exports.string().optional(),
+  paths: external_exports.record(external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()))
+}).loose();
+var SystemHealthSchema = external_exports.record(external_exports.string(), external_exports.unknown());
+var SkillSearchResultSchema = SkillSchema.extend({ _score: external_exports.number().optional() });
+var SkillSearchResultListSchema = external_exports.array(SkillSearchResultSchema);
+var ValidationIssueSchema = external_exports.object({ loc: external_exports.array(external_exports.union([external_exports.string(), external_exports.number()])), msg: external_exports.string(), type: external_exports.string() }).loose();
+var ErrorBodySchema = external_exports.object({ detail: external_exports.union([external_exports.string(), external_exports.array(ValidationIssueSchema)]) });
+var RenderResultSchema = external_exports.object({ rendered: external_exports.string() });
+
+// src/server/preflight.ts
+var CHECKS = [
+  { name: "docs", path: "/docs" },
+  { name: "openapi", path: "/openapi.json", schema: OpenApiSchema },
+  { name: "prompt-skills", path: "/prompt-skills", schema: SkillListSchema },
+  { name: "system-health", path: "/wild/v2/system-health", schema: SystemHealthSchema }
+];
+function normaliseServerUrl(serverUrl) {
+  return serverUrl.trim().replace(/\/+$/, "");
+}
+function withoutCredentials(url2) {
+  try {
+    const parsed = new URL(url2);
+    if (!parsed.username && !parsed.password) return url2;
+    parsed.username = "";
+    parsed.password = "";
+    return normaliseServerUrl(parsed.toString());
+  } catch {
+    return url2;
+  }
+}
+function explainStatus(answer2, tokenGiven) {
+  const { status, attempts } = answer2;
+  if (status === 401) {
+    return tokenGiven ? "401: the server rejected the token \u2014 check that `server-token` matches the server's RESEARCH_AGENT_USER_AUTH_TOKEN" : "401: the server wants a token \u2014 set `server-token`";
+  }
+  if (status === 403) return "403: forbidden \u2014 the token lacks access, or a proxy in front of the server blocks this runner";
+  if (status === 404) return "404: no such endpoint \u2014 is `server-url` the research server's base URL?";
+  if (status === 408 || status === 429 || status >= 500) {
+    return `${status} after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+  }
+  if (status >= 300 && status < 400) return `${status}: a redirect without a usable Location \u2014 check \`server-url\``;
+  return `${status}: unexpected answer${detailOf(answer2.body)}`;
+}
+function detailOf(body2) {
+  try {
+    const detail = JSON.parse(body2).detail;
+    if (typeof detail === "string" && detail.length > 0) return ` (${oneLine(detail, 120)})`;
+  } catch {
+  }
+  return "";
+}
+function looksLikeHtml(answer2) {
+  return /text\/html/i.test(answer2.contentType) || /^\s*</.test(answer2.body);
+}
+function typeName(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+function valueAt(data, path11) {
+  let current = data;
+  for (const key of path11) {
+    if (typeof current !== "object" || current === null) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+function shapeReason(error62, data) {
+  const issue2 = error62.issues[0];
+  if (!issue2) return "JSON of the wrong shape";
+  const where = issue2.path.length ? issue2.path.map(String).join(".") : "top level";
+  const found = valueAt(data, issue2.path);
+  if (issue2.code === "invalid_type") {
+    if (found === void 0 && issue2.path.length) return `JSON of the wrong shape: ${where} missing`;
+    return `JSON of the wrong shape: ${where} should be ${article(issue2.expected)}, got ${typeName(found)}`;
+  }
+  return `JSON of the wrong shape: ${where}: ${issue2.message}`;
+}
+function article(expected) {
+  if (expected === "record" || expected === "object") return "an object";
+  if (expected === "array") return "an array";
+  return `a ${expected}`;
+}
+function readJson(answer2, schema, token) {
+  if (looksLikeHtml(answer2)) {
+    return { ok: false, reason: "expected JSON, got HTML \u2014 is `server-url` pointing at a web page or proxy login?" };
+  }
+  let data;
+  try {
+    data = JSON.parse(answer2.body);
+  } catch (error62) {
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    return { ok: false, reason: redact2(`invalid JSON: ${oneLine(message, 120)}`, token) };
+  }
+  const parsed = schema.safeParse(data);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: redact2(shapeReason(parsed.error, data), token) };
+}
+function judge(result, schema, token) {
+  if (result.kind === "failure") return { ok: false, reason: result.reason };
+  if (result.status < 200 || result.status >= 300) return { ok: false, reason: redact2(explainStatus(result, Boolean(token)), token) };
+  if (!schema) return { ok: true };
+  return readJson(result, schema, token);
+}
+async function runCheck(check2, serverUrl, opts) {
+  const result = await httpRequest({
+    url: `${serverUrl}${check2.path}`,
+    token: opts.token,
+    timeoutMs: opts.timeoutMs,
+    attempts: opts.attempts,
+    accept: check2.name === "docs" ? "text/html" : "application/json",
+    fetch: opts.fetch,
+    sleep: opts.sleep,
+    random: opts.random
   });
+  const verdict = judge(result, check2.schema, opts.token);
+  const base = {
+    name: check2.name,
+    path: check2.path,
+    status: result.kind === "answer" ? result.status : null,
+    ms: result.ms,
+    attempts: result.attempts
+  };
+  return verdict.ok ? { check: { ...base, ok: true }, value: verdict.value } : { check: { ...base, ok: false, reason: verdict.reason } };
 }
-function findingsList(context, max) {
-  if (context.findings.length === 0) return [];
-  const lines = findingLines(context);
-  const shown = lines.slice(0, max);
-  if (lines.length > max) shown.push(`- \u2026 and ${lines.length - max} more findings (run \`wild-plan validate\` on the file)`);
-  return ["### Findings", "", ...shown, ""];
+async function runPreflight(opts) {
+  const serverUrl = normaliseServerUrl(opts.serverUrl);
+  const results = await Promise.all(CHECKS.map((check2) => runCheck(check2, serverUrl, opts)));
+  const byName = (name) => results.find((r) => r.check.name === name)?.value;
+  const report = {
+    ok: results.every((r) => r.check.ok),
+    serverUrl: redact2(withoutCredentials(serverUrl), opts.token),
+    checks: results.map((r) => r.check)
+  };
+  const openapi = byName("openapi");
+  const skills = byName("prompt-skills");
+  const health = byName("system-health");
+  if (openapi) report.openapi = openapi;
+  if (skills) report.skills = skills;
+  if (health) report.health = health;
+  return report;
 }
-function footer(context, shortened) {
-  const { fileLink: link } = context;
-  if (!link) return shortened ? ["_Shortened to fit the comment size limit._"] : [];
-  return [shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`];
+
+// src/server/preflight-report.ts
+function cell(text5) {
+  return tableCell(neutralizeHtml(text5));
 }
-function abortNotice(context, head, budget) {
-  const { plan } = context;
-  const reasons = plan.abortReasons.length > 0 ? plan.abortReasons : ["(the checklist names no reason)"];
-  const top = [
-    ...head,
-    `## \u26D4 Planning aborted: the research server preflight failed`,
-    "",
-    "The Wild server docs/API checks failed, so no plan was written and no sweeps or runs were created. Fix the server, then run wild-plan again.",
-    "",
-    "**Failed checks**",
-    ""
-  ];
-  const tail2 = ["", ...footer(context, false)];
-  const room = budget - [...top, ...tail2].join("\n").length - 1;
-  const list3 = fitList(reasons.map((r2) => `- ${escapeHtml(truncate(r2, 2e3))}`), room, (n) => `- \u2026 and ${n} more`);
-  return fit([...top, ...list3, ...tail2], budget);
+function formatPreflightTable(report) {
+  const rows = report.checks.map(
+    (check2) => [
+      check2.name,
+      `\`${check2.path}\``,
+      check2.ok ? "\u2705" : "\u274C",
+      check2.status === null ? "\u2014" : String(check2.status),
+      String(check2.ms),
+      String(check2.attempts),
+      check2.reason ? cell(check2.reason) : ""
+    ].join(" | ")
+  );
+  return [
+    "| check | path | result | status | ms | attempts | reason |",
+    "|---|---|---|---|---:|---:|---|",
+    ...rows.map((row) => `| ${row} |`)
+  ].join("\n");
 }
-function planToJson(plan) {
-  const c3 = planCounts(plan);
-  return structuredClone({
-    version: 1,
-    abort: plan.abort,
-    abortReasons: plan.abortReasons,
-    fenced: plan.fenced,
-    counts: { ...c3, todo: c3.tasks - c3.done - c3.inProgress },
-    notes: plan.notes,
-    phases: plan.phases,
-    strayTasks: plan.strayTasks,
-    contract: plan.contract
-  });
+function preflightFailureReasons(report) {
+  return report.checks.filter((check2) => !check2.ok).map((check2) => `${check2.name} (${check2.path}): ${(check2.reason ?? "failed").replace(/\s*\r?\n\s*/g, " ")}`);
 }
 
 // src/prompt/render.ts
 var import_handlebars = __toESM(require_lib(), 1);
 
 // src/prompt/template.ts
-var import_yaml = __toESM(require_dist3(), 1);
-import { readFile as readFile4 } from "node:fs/promises";
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile as readFile2 } from "node:fs/promises";
 var TemplateError = class extends Error {
   name = "TemplateError";
 };
@@ -50744,14 +46367,14 @@ var FrontMatterSchema = external_exports.object({
     error: (issue2) => `lists a name twice: ${duplicates(issue2.input).join(", ")}`
   })
 }).loose();
-async function loadTemplateFile(path10) {
+async function loadTemplateFile(path11) {
   let text5;
   try {
-    text5 = await readFile4(path10, "utf8");
+    text5 = await readFile2(path11, "utf8");
   } catch (error62) {
-    throw new TemplateError(`${path10}: cannot read the prompt template: ${error62.message}`);
+    throw new TemplateError(`${path11}: cannot read the prompt template: ${error62.message}`);
   }
-  return parseTemplate(text5, path10);
+  return parseTemplate(text5, path11);
 }
 function parseTemplate(text5, source = "<template>") {
   const fail = (message) => {
@@ -50787,7 +46410,7 @@ function parseFrontMatter(yamlText, fail) {
   const parsed = FrontMatterSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
     const issue2 = parsed.error.issues[0];
-    const field = issue2?.path.map((p2, i) => typeof p2 === "number" ? `[${p2}]` : i === 0 ? String(p2) : `.${String(p2)}`).join("");
+    const field = issue2?.path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`).join("");
     const where = field ? `front matter field "${field}"` : "the front matter";
     fail(`${where}: ${issue2?.message ?? "is invalid"}`);
   }
@@ -50916,392 +46539,29 @@ function list2(names) {
   return names.map((name) => `"${name}"`).join(", ");
 }
 
-// src/prompt/variables.ts
-import { randomBytes as randomBytes6 } from "node:crypto";
-var SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-function buildSteerSection(steer) {
-  const text5 = steer.trim();
-  if (text5 === "") return "";
-  return `
-## \u{1F5E3}\uFE0F User Context
-
-${text5}
-
-*(Address this context in your plan.)*
-`;
-}
-function authHeaderValue(mode) {
-  switch (mode.kind) {
-    case "none":
-    case "proxy":
-      return "";
-    case "env":
-      if (!SHELL_NAME.test(mode.envVar)) {
-        throw new Error(`auth token variable name must be a shell variable name, got ${JSON.stringify(mode.envVar)}`);
-      }
-      return `-H "X-Auth-Token: $${mode.envVar}"`;
-  }
-}
-function buildPromptValues(input2) {
-  return {
-    goal: input2.goal,
-    workdir: input2.workdir,
-    tasks_path: input2.tasksPath,
-    // The template appends paths (`{{server_url}}/docs`); a trailing slash would make
-    // `//docs`, which the server does not route.
-    server_url: input2.serverUrl.replace(/\/+$/, ""),
-    session_id: input2.sessionId,
-    steer_section: buildSteerSection(input2.steer),
-    api_catalog: input2.apiCatalog,
-    auth_header: authHeaderValue(input2.auth)
-  };
-}
-function newSessionId(random = randomBytes6) {
-  const bytes = random(4);
-  if (bytes.length < 4) throw new Error(`random source returned ${bytes.length} bytes, need 4`);
-  return `wild-${Buffer.from(bytes.subarray(0, 4)).toString("hex")}`;
-}
-
-// src/server/schemas.ts
-var SkillSchema = external_exports.object({
-  id: external_exports.string(),
-  name: external_exports.string(),
-  description: external_exports.string().default(""),
-  template: external_exports.string().default(""),
-  variables: external_exports.array(external_exports.string()).default([]),
-  category: external_exports.string().default(""),
-  built_in: external_exports.boolean().optional(),
-  internal: external_exports.boolean().optional()
-});
-var SkillListSchema = external_exports.array(SkillSchema);
-var OperationSchema = external_exports.object({
-  summary: external_exports.string().optional(),
-  description: external_exports.string().optional(),
-  tags: external_exports.array(external_exports.string()).optional(),
-  operationId: external_exports.string().optional()
-}).loose();
-var OpenApiSchema = external_exports.object({
-  openapi: external_exports.string().optional(),
-  paths: external_exports.record(external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()))
-}).loose();
-var SystemHealthSchema = external_exports.record(external_exports.string(), external_exports.unknown());
-var SkillSearchResultSchema = SkillSchema.extend({ _score: external_exports.number().optional() });
-var SkillSearchResultListSchema = external_exports.array(SkillSearchResultSchema);
-var ValidationIssueSchema = external_exports.object({ loc: external_exports.array(external_exports.union([external_exports.string(), external_exports.number()])), msg: external_exports.string(), type: external_exports.string() }).loose();
-var ErrorBodySchema = external_exports.object({ detail: external_exports.union([external_exports.string(), external_exports.array(ValidationIssueSchema)]) });
-var RenderResultSchema = external_exports.object({ rendered: external_exports.string() });
-
-// src/server/http.ts
-var DEFAULT_ATTEMPTS = 3;
-var DEFAULT_BASE_DELAY_MS = 500;
-var DEFAULT_MAX_DELAY_MS = 8e3;
-var DEFAULT_MAX_RETRY_AFTER_MS = 3e4;
-var defaultSleep = (ms2) => new Promise((resolve) => setTimeout(resolve, ms2));
-function isRetryableStatus(status) {
-  return status === 408 || status === 429 || status >= 500;
-}
-function parseRetryAfter(value, now) {
-  if (value === null || value.trim() === "") return void 0;
-  const text5 = value.trim();
-  if (/^\d+$/.test(text5)) return Number(text5) * 1e3;
-  const date5 = Date.parse(text5);
-  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - now);
-}
-function backoffDelay(retry, base, max, random) {
-  const step = Math.min(max, base * 2 ** (retry - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-function displayOrigin(url2) {
-  try {
-    return new URL(url2).origin;
-  } catch {
-    return "(invalid URL)";
-  }
-}
-function formatSeconds(ms2) {
-  const seconds = ms2 / 1e3;
-  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(2))} s`;
-}
-function redact2(text5, token) {
-  return token ? text5.split(token).join("***") : text5;
-}
-function errorCodes(error62, seen = /* @__PURE__ */ new Set()) {
-  if (typeof error62 !== "object" || error62 === null || seen.has(error62)) return [];
-  seen.add(error62);
-  const e = error62;
-  const own4 = [typeof e.code === "string" ? e.code : "", typeof e.message === "string" ? e.message : ""];
-  const nested = Array.isArray(e.errors) ? e.errors.flatMap((x3) => errorCodes(x3, seen)) : [];
-  return [...own4, ...errorCodes(e.cause, seen), ...nested].filter(Boolean);
-}
-function classify2(error62) {
-  if (error62 instanceof Error && (error62.name === "TimeoutError" || error62.name === "AbortError")) return "timeout";
-  const codes = errorCodes(error62).join(" ");
-  if (error62 instanceof RedirectLoopError || /redirect count exceeded/i.test(codes)) return "redirect-loop";
-  if (/ECONNREFUSED/.test(codes)) return "refused";
-  if (/ECONNRESET|UND_ERR_SOCKET|EPIPE|other side closed/.test(codes)) return "reset";
-  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME/.test(codes)) return "dns";
-  if (/UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ETIMEDOUT/.test(codes)) return "timeout";
-  return "network";
-}
-function describe4(kind, url2, opts, error62) {
-  const origin = displayOrigin(url2);
-  const tries = `${opts.attempts} attempt${opts.attempts === 1 ? "" : "s"}`;
-  switch (kind) {
-    case "timeout":
-      return `no answer within ${formatSeconds(opts.timeoutMs)} (${tries})`;
-    case "refused":
-      return `connection refused at ${origin} \u2014 is the server running?`;
-    case "reset":
-      return `connection reset by ${origin} (${tries}) \u2014 is a proxy or the server dropping connections?`;
-    case "dns":
-      return `cannot resolve the host of ${origin} \u2014 check \`server-url\``;
-    case "redirect-loop":
-      return `redirect loop at ${origin} (more than 20 redirects) \u2014 is \`server-url\` behind a login or a misconfigured proxy?`;
-    case "invalid-url":
-      return "`server-url` is not a valid http(s) URL without credentials";
-    case "network": {
-      const detail = errorCodes(error62).filter((c3) => c3 !== "fetch failed").join(": ");
-      return `network error reaching ${origin}${detail ? ` (${detail})` : ""}`;
-    }
-  }
-}
-function validUrl(url2) {
-  try {
-    const parsed = new URL(url2);
-    return (parsed.protocol === "http:" || parsed.protocol === "https:") && !parsed.username && !parsed.password;
-  } catch {
-    return false;
-  }
-}
-var MAX_REDIRECTS = 20;
-var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
-var RedirectLoopError = class extends Error {
-};
-async function fetchFollowing(doFetch, opts, headers, signal2) {
-  const origin = new URL(opts.url).origin;
-  let url2 = opts.url;
-  let method = opts.method ?? "GET";
-  let body2 = opts.body === void 0 ? void 0 : JSON.stringify(opts.body);
-  for (let hop = 0; ; hop++) {
-    const sameOrigin = new URL(url2).origin === origin;
-    const hopHeaders = Object.fromEntries(
-      Object.entries(headers).filter(([name]) => (sameOrigin || name !== "X-Auth-Token") && (body2 !== void 0 || name !== "Content-Type"))
-    );
-    const response = await doFetch(url2, { method, headers: hopHeaders, body: body2, redirect: "manual", signal: signal2 });
-    const location = response.headers.get("location");
-    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
-    if (hop >= MAX_REDIRECTS) throw new RedirectLoopError(`more than ${MAX_REDIRECTS} redirects`);
-    await response.body?.cancel();
-    url2 = new URL(location, url2).toString();
-    if (response.status === 303 || (response.status === 301 || response.status === 302) && method === "POST") {
-      method = "GET";
-      body2 = void 0;
-    }
-  }
-}
-async function httpRequest(opts) {
-  const doFetch = opts.fetch ?? fetch;
-  const sleep3 = opts.sleep ?? defaultSleep;
-  const random = opts.random ?? Math.random;
-  const now = opts.now ?? Date.now;
-  const maxAttempts = Math.max(1, Math.floor(opts.attempts ?? DEFAULT_ATTEMPTS));
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  if (!validUrl(opts.url)) {
-    return { kind: "failure", failure: "invalid-url", reason: describe4("invalid-url", opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null), ms: 0, attempts: 0 };
-  }
-  const headers = { Accept: opts.accept ?? "application/json", "User-Agent": "wild-plan" };
-  if (opts.token) headers["X-Auth-Token"] = opts.token;
-  if (opts.body !== void 0) headers["Content-Type"] = "application/json";
-  for (let attempt = 1; ; attempt++) {
-    let waitMs;
-    try {
-      const response = await fetchFollowing(doFetch, opts, headers, AbortSignal.timeout(opts.timeoutMs));
-      const body2 = await response.text();
-      const answer2 = {
-        kind: "answer",
-        status: response.status,
-        body: body2,
-        contentType: response.headers.get("content-type") ?? "",
-        headers: response.headers,
-        ms: elapsed(),
-        attempts: attempt
-      };
-      if (!isRetryableStatus(response.status) || attempt >= maxAttempts) return answer2;
-      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
-      waitMs = retryAfter === void 0 ? backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random) : Math.min(retryAfter, opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
-    } catch (error62) {
-      const kind = classify2(error62);
-      if (kind === "redirect-loop" || attempt >= maxAttempts) {
-        const reason = redact2(describe4(kind, opts.url, { timeoutMs: opts.timeoutMs, attempts: attempt }, error62), opts.token);
-        return { kind: "failure", failure: kind, reason, ms: elapsed(), attempts: attempt };
-      }
-      waitMs = backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random);
-    }
-    await sleep3(waitMs);
-  }
-}
-
-// src/server/preflight.ts
-var CHECKS = [
-  { name: "docs", path: "/docs" },
-  { name: "openapi", path: "/openapi.json", schema: OpenApiSchema },
-  { name: "prompt-skills", path: "/prompt-skills", schema: SkillListSchema },
-  { name: "system-health", path: "/wild/v2/system-health", schema: SystemHealthSchema }
-];
-function normaliseServerUrl(serverUrl) {
-  return serverUrl.trim().replace(/\/+$/, "");
-}
-function withoutCredentials(url2) {
-  try {
-    const parsed = new URL(url2);
-    if (!parsed.username && !parsed.password) return url2;
-    parsed.username = "";
-    parsed.password = "";
-    return normaliseServerUrl(parsed.toString());
-  } catch {
-    return url2;
-  }
-}
-function explainStatus(answer2, tokenGiven) {
-  const { status, attempts } = answer2;
-  if (status === 401) {
-    return tokenGiven ? "401: the server rejected the token \u2014 check that `server-token` matches the server's RESEARCH_AGENT_USER_AUTH_TOKEN" : "401: the server wants a token \u2014 set `server-token`";
-  }
-  if (status === 403) return "403: forbidden \u2014 the token lacks access, or a proxy in front of the server blocks this runner";
-  if (status === 404) return "404: no such endpoint \u2014 is `server-url` the research server's base URL?";
-  if (status === 408 || status === 429 || status >= 500) {
-    return `${status} after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
-  }
-  if (status >= 300 && status < 400) return `${status}: a redirect without a usable Location \u2014 check \`server-url\``;
-  return `${status}: unexpected answer${detailOf(answer2.body)}`;
-}
-function detailOf(body2) {
-  try {
-    const detail = JSON.parse(body2).detail;
-    if (typeof detail === "string" && detail.length > 0) return ` (${oneLine2(detail, 120)})`;
-  } catch {
-  }
-  return "";
-}
-function oneLine2(text5, max) {
-  const flat = text5.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
-}
-function looksLikeHtml(answer2) {
-  return /text\/html/i.test(answer2.contentType) || /^\s*</.test(answer2.body);
-}
-function typeName(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-function valueAt(data, path10) {
-  let current = data;
-  for (const key of path10) {
-    if (typeof current !== "object" || current === null) return void 0;
-    current = current[key];
-  }
-  return current;
-}
-function shapeReason(error62, data) {
-  const issue2 = error62.issues[0];
-  if (!issue2) return "JSON of the wrong shape";
-  const where = issue2.path.length ? issue2.path.map(String).join(".") : "top level";
-  const found = valueAt(data, issue2.path);
-  if (issue2.code === "invalid_type") {
-    if (found === void 0 && issue2.path.length) return `JSON of the wrong shape: ${where} missing`;
-    return `JSON of the wrong shape: ${where} should be ${article(issue2.expected)}, got ${typeName(found)}`;
-  }
-  return `JSON of the wrong shape: ${where}: ${issue2.message}`;
-}
-function article(expected) {
-  if (expected === "record" || expected === "object") return "an object";
-  if (expected === "array") return "an array";
-  return `a ${expected}`;
-}
-function readJson(answer2, schema, token) {
-  if (looksLikeHtml(answer2)) {
-    return { ok: false, reason: "expected JSON, got HTML \u2014 is `server-url` pointing at a web page or proxy login?" };
-  }
-  let data;
-  try {
-    data = JSON.parse(answer2.body);
-  } catch (error62) {
-    const message = error62 instanceof Error ? error62.message : String(error62);
-    return { ok: false, reason: redact2(`invalid JSON: ${oneLine2(message, 120)}`, token) };
-  }
-  const parsed = schema.safeParse(data);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: redact2(shapeReason(parsed.error, data), token) };
-}
-function judge(result, schema, token) {
-  if (result.kind === "failure") return { ok: false, reason: result.reason };
-  if (result.status < 200 || result.status >= 300) return { ok: false, reason: redact2(explainStatus(result, Boolean(token)), token) };
-  if (!schema) return { ok: true };
-  return readJson(result, schema, token);
-}
-async function runCheck(check2, serverUrl, opts) {
-  const result = await httpRequest({
-    url: `${serverUrl}${check2.path}`,
-    token: opts.token,
-    timeoutMs: opts.timeoutMs,
-    attempts: opts.attempts,
-    accept: check2.name === "docs" ? "text/html" : "application/json",
-    fetch: opts.fetch,
-    sleep: opts.sleep,
-    random: opts.random
-  });
-  const verdict = judge(result, check2.schema, opts.token);
-  const base = {
-    name: check2.name,
-    path: check2.path,
-    status: result.kind === "answer" ? result.status : null,
-    ms: result.ms,
-    attempts: result.attempts
-  };
-  return verdict.ok ? { check: { ...base, ok: true }, value: verdict.value } : { check: { ...base, ok: false, reason: verdict.reason } };
-}
-async function runPreflight(opts) {
-  const serverUrl = normaliseServerUrl(opts.serverUrl);
-  const results = await Promise.all(CHECKS.map((check2) => runCheck(check2, serverUrl, opts)));
-  const byName = (name) => results.find((r2) => r2.check.name === name)?.value;
-  const report = {
-    ok: results.every((r2) => r2.check.ok),
-    serverUrl: redact2(withoutCredentials(serverUrl), opts.token),
-    checks: results.map((r2) => r2.check)
-  };
-  const openapi = byName("openapi");
-  const skills = byName("prompt-skills");
-  const health = byName("system-health");
-  if (openapi) report.openapi = openapi;
-  if (skills) report.skills = skills;
-  if (health) report.health = health;
-  return report;
-}
-
 // src/server/api-catalog.ts
 var METHOD_ORDER = ["get", "post", "put", "patch", "delete", "head", "options", "trace"];
 var UNTAGGED = "Other";
 function oneLine3(text5) {
   return text5.replace(/[\u0000-\u001f\u007f\s]+/g, " ").trim();
 }
-function byCodePoint(a, b3) {
-  return a < b3 ? -1 : a > b3 ? 1 : 0;
+function byCodePoint(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 function summaryOf(op) {
-  const firstDescriptionLine = op.description?.split("\n").find((l3) => l3.trim() !== "");
+  const firstDescriptionLine = op.description?.split("\n").find((l) => l.trim() !== "");
   return oneLine3(op.summary ?? firstDescriptionLine ?? op.operationId ?? "");
 }
 function entries(doc, baseUrl) {
   const out = [];
-  for (const [path10, item] of Object.entries(doc.paths)) {
+  for (const [path11, item] of Object.entries(doc.paths)) {
     METHOD_ORDER.forEach((method, methodRank) => {
       const parsed = OperationSchema.safeParse(item[method]);
       if (!parsed.success) return;
-      const tag = parsed.data.tags?.map(oneLine3).find((t2) => t2 !== "");
+      const tag = parsed.data.tags?.map(oneLine3).find((t) => t !== "");
       const summary = summaryOf(parsed.data);
-      const line = `- \`${method.toUpperCase()} ${baseUrl}${path10}\`${summary ? ` \u2014 ${summary}` : ""}`;
-      out.push({ tag, path: path10, methodRank, line });
+      const line = `- \`${method.toUpperCase()} ${baseUrl}${path11}\`${summary ? ` \u2014 ${summary}` : ""}`;
+      out.push({ tag, path: path11, methodRank, line });
     });
   }
   return out;
@@ -51315,40 +46575,872 @@ function buildApiCatalog(doc, serverUrl) {
     groups.set(entry.tag, group);
   }
   if (groups.size === 0) return "_The server's OpenAPI document lists no operations._";
-  const tags = [...groups.keys()].filter((t2) => t2 !== void 0).sort(byCodePoint);
-  const ordered = tags.map((t2) => [t2, groups.get(t2) ?? []]);
+  const tags = [...groups.keys()].filter((t) => t !== void 0).sort(byCodePoint);
+  const ordered = tags.map((t) => [t, groups.get(t) ?? []]);
   const untagged = groups.get(void 0);
   if (untagged) ordered.push([UNTAGGED, untagged]);
   return ordered.map(([heading, group]) => {
-    const lines = [...group].sort((a, b3) => byCodePoint(a.path, b3.path) || a.methodRank - b3.methodRank).map((e) => e.line);
+    const lines = [...group].sort((a, b) => byCodePoint(a.path, b.path) || a.methodRank - b.methodRank).map((e) => e.line);
     return [`### ${heading}`, ...lines].join("\n");
   }).join("\n\n");
 }
 
-// src/server/preflight-report.ts
-function cell2(text5) {
-  return text5.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
-}
-function formatPreflightTable(report) {
-  const rows = report.checks.map(
-    (check2) => [
-      check2.name,
-      `\`${check2.path}\``,
-      check2.ok ? "\u2705" : "\u274C",
-      check2.status === null ? "\u2014" : String(check2.status),
-      String(check2.ms),
-      String(check2.attempts),
-      check2.reason ? cell2(check2.reason) : ""
-    ].join(" | ")
+// src/planning/prompt.ts
+async function composePrompt(settings, input2) {
+  const template = await loadTemplateFile(settings.promptFile);
+  return renderPrompt(
+    template,
+    buildPromptValues({
+      goal: input2.goal.goal,
+      workdir: input2.workdir ?? settings.workspace,
+      tasksPath: input2.tasksFile,
+      serverUrl: input2.serverUrl,
+      sessionId: input2.sessionId,
+      steer: input2.goal.steer,
+      apiCatalog: buildApiCatalog(input2.openapi ?? { paths: {} }, input2.serverUrl),
+      auth: input2.auth
+    })
   );
-  return [
-    "| check | path | result | status | ms | attempts | reason |",
-    "|---|---|---|---|---:|---:|---|",
-    ...rows.map((row) => `| ${row} |`)
-  ].join("\n");
 }
-function preflightFailureReasons(report) {
-  return report.checks.filter((check2) => !check2.ok).map((check2) => `${check2.name} (${check2.path}): ${(check2.reason ?? "failed").replace(/\s*\r?\n\s*/g, " ")}`);
+
+// src/planning/plan-issue.ts
+import path10 from "node:path";
+
+// src/sandbox/credential-scan.ts
+import { execFile as execFile2 } from "node:child_process";
+import { readdir, readFile as readFile3, stat } from "node:fs/promises";
+import path4 from "node:path";
+async function findPersistedCredentials(workspace) {
+  const found = [];
+  for (const file2 of await configFiles(workspace)) {
+    for (const [key, value] of await configEntries(file2)) {
+      const why = credentialIn(key, value);
+      if (why) found.push({ file: path4.relative(workspace, file2), key, why });
+    }
+  }
+  return found;
+}
+function describePersistedCredentials(found) {
+  const list3 = found.map((f) => `${f.key} in ${f.file} (${f.why})`).join("; ");
+  return `The checkout holds a credential the agent could read: ${list3}. Set \`persist-credentials: false\` on actions/checkout in this workflow (wild-plan pushes with its own token), or remove it with \`git config --local --unset-all <key>\` before wild-plan runs.`;
+}
+function credentialIn(key, value) {
+  const k = key.toLowerCase();
+  if (/^http\..*extraheader$/.test(k) && /authorization|token|bearer|basic/i.test(value)) return "an Authorization header";
+  if (/^(include|includeif\..*)\.path$/.test(k)) return "an included config file, where actions/checkout v6 keeps the token";
+  if (/^credential\..*helper$/.test(k) && /\bstore\b/.test(value)) return "a credential store";
+  if (/^remote\..*\.(url|pushurl)$/.test(k) && hasUserInfo(value)) return "a URL with a password";
+  if (/^url\..*\.(insteadof|pushinsteadof)$/.test(k) && hasUserInfo(key.slice(4))) return "a URL rewrite with a password";
+  return null;
+}
+function hasUserInfo(url2) {
+  const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(url2)?.[1];
+  if (userInfo === void 0) return false;
+  const [user = "", password] = userInfo.split(":");
+  return password !== void 0 && password !== "" || redactSecrets(user, []) !== user;
+}
+async function configFiles(workspace) {
+  const gitDir = await resolveGitDir(workspace);
+  if (gitDir === null) return [];
+  const files = [path4.join(gitDir, "config"), path4.join(gitDir, "config.worktree")];
+  const commonDir = await readFile3(path4.join(gitDir, "commondir"), "utf8").then((d) => path4.resolve(gitDir, d.trim()), () => null);
+  if (commonDir) files.push(path4.join(commonDir, "config"));
+  files.push(...await moduleConfigs(path4.join(commonDir ?? gitDir, "modules"), 4));
+  const existing = [];
+  for (const file2 of files) if (await isFile(file2)) existing.push(file2);
+  return existing;
+}
+async function resolveGitDir(workspace) {
+  const dotGit = path4.join(workspace, ".git");
+  const info = await stat(dotGit).catch(() => null);
+  if (info?.isDirectory()) return dotGit;
+  if (!info?.isFile()) return null;
+  const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile3(dotGit, "utf8"))?.[1]?.trim();
+  return pointer ? path4.resolve(workspace, pointer) : null;
+}
+async function moduleConfigs(dir, depth) {
+  if (depth === 0) return [];
+  const entries2 = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const out = [];
+  for (const entry of entries2) {
+    if (!entry.isDirectory()) continue;
+    const sub = path4.join(dir, entry.name);
+    out.push(path4.join(sub, "config"), ...await moduleConfigs(path4.join(sub, "modules"), depth - 1));
+  }
+  return out;
+}
+var isFile = (file2) => stat(file2).then((s) => s.isFile(), () => false);
+function configEntries(file2) {
+  return new Promise((resolve, reject) => {
+    execFile2("git", ["config", "--file", file2, "--null", "--list"], { env: { PATH: process.env.PATH ?? "", LC_ALL: "C" } }, (error62, stdout) => {
+      if (error62) return reject(new Error(`cannot read ${file2} as git config: ${error62.message}`));
+      resolve(
+        stdout.split("\0").filter(Boolean).map((entry) => {
+          const newline = entry.indexOf("\n");
+          return newline < 0 ? [entry, ""] : [entry.slice(0, newline), entry.slice(newline + 1)];
+        })
+      );
+    });
+  });
+}
+
+// src/sandbox/scratch.ts
+import { cp, mkdir as mkdir3, mkdtemp as mkdtemp3, readdir as readdir2, lstat, rm as rm4 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import path5 from "node:path";
+var MAX_ENTRIES = 25e4;
+async function createScratch(workspace, options = {}) {
+  const root = await mkdtemp3(path5.join(options.tmp ?? tmpdir3(), "wild-scratch-"));
+  const work = path5.join(root, "work");
+  let source;
+  try {
+    await mkdir3(work);
+    source = await copyBaseCommit(workspace, root, work);
+  } catch (error62) {
+    await rm4(root, { recursive: true, force: true });
+    throw error62;
+  }
+  let before;
+  return {
+    root,
+    work,
+    source,
+    async record() {
+      before = (await walk(work)).entries;
+    },
+    async changes(exclude) {
+      const after = await walk(work);
+      return compare(before ?? /* @__PURE__ */ new Map(), after.entries, new Set(exclude), after.truncated);
+    },
+    dispose: () => rm4(root, { recursive: true, force: true, maxRetries: 3 })
+  };
+}
+async function copyBaseCommit(workspace, root, work) {
+  const repo = GitRepo.open(workspace);
+  const head = await repo.text(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).catch(() => "");
+  if (!/^[0-9a-f]{40,64}$/.test(head)) {
+    await cp(workspace, work, { recursive: true, verbatimSymlinks: true, filter: (src) => path5.basename(src) !== ".git" });
+    return "the workspace's files";
+  }
+  const env = { GIT_INDEX_FILE: path5.join(root, "index"), GIT_LFS_SKIP_SMUDGE: "1" };
+  try {
+    await repo.run(["read-tree", head], { env });
+    await repo.run(["checkout-index", "--all", "--force", `--prefix=${work}/`], { env });
+  } finally {
+    await rm4(env.GIT_INDEX_FILE, { force: true });
+  }
+  return `commit ${head.slice(0, 12)}`;
+}
+async function walk(dir) {
+  const entries2 = /* @__PURE__ */ new Map();
+  const pending = [""];
+  while (pending.length > 0) {
+    const rel = pending.pop();
+    let names;
+    try {
+      names = await readdir2(rel === "" ? dir : path5.join(dir, rel));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (entries2.size >= MAX_ENTRIES) return { entries: entries2, truncated: true };
+      const child = rel === "" ? name : `${rel}/${name}`;
+      const stat2 = await lstat(path5.join(dir, child)).catch(() => null);
+      if (!stat2) continue;
+      const kind = stat2.isDirectory() ? "d" : stat2.isSymbolicLink() ? "l" : stat2.isFile() ? "f" : "o";
+      entries2.set(child, kind === "d" ? "d" : `${kind}:${stat2.mode}:${stat2.size}:${stat2.mtimeMs}:${stat2.ino}`);
+      if (kind === "d") pending.push(child);
+    }
+  }
+  return { entries: entries2, truncated: false };
+}
+function compare(before, after, exclude, truncated) {
+  const changes = { added: [], modified: [], deleted: [], truncated };
+  const isFileEntry = (sig) => sig !== void 0 && sig !== "d";
+  for (const [name, sig] of after) {
+    if (exclude.has(name) || !isFileEntry(sig)) continue;
+    const old = before.get(name);
+    if (old === void 0 || old === "d") changes.added.push(name);
+    else if (old !== sig) changes.modified.push(name);
+  }
+  for (const [name, sig] of before) {
+    if (!exclude.has(name) && isFileEntry(sig) && !isFileEntry(after.get(name))) changes.deleted.push(name);
+  }
+  for (const list3 of [changes.added, changes.modified, changes.deleted]) list3.sort();
+  return changes;
+}
+function describeChanges(changes, shown = 5) {
+  const parts = [];
+  for (const [label2, list3] of [
+    ["added", changes.added],
+    ["modified", changes.modified],
+    ["deleted", changes.deleted]
+  ]) {
+    if (list3.length === 0) continue;
+    const first = list3.slice(0, shown).map((p) => JSON.stringify(p)).join(", ");
+    parts.push(`${list3.length} ${label2} (${first}${list3.length > shown ? ", \u2026" : ""})`);
+  }
+  if (parts.length === 0) return null;
+  return `${parts.join("; ")}${changes.truncated ? "; the listing stopped early (a very large tree)" : ""}`;
+}
+
+// src/server/skills.ts
+var SkillFetchError = class extends Error {
+  name = "SkillFetchError";
+};
+var SKILL_ID = /^[A-Za-z0-9_-]+$/;
+async function fetchSkill(opts, id) {
+  if (!SKILL_ID.test(id)) throw new SkillFetchError(`invalid skill id ${JSON.stringify(id)}: expected letters, digits, _ or -`);
+  const path11 = `/prompt-skills/${id}`;
+  const result = await httpRequest({
+    url: `${normaliseServerUrl(opts.serverUrl)}${path11}`,
+    token: opts.token,
+    timeoutMs: opts.timeoutMs,
+    attempts: opts.attempts,
+    fetch: opts.fetch,
+    sleep: opts.sleep,
+    random: opts.random
+  });
+  if (result.kind === "answer" && result.status === 404) return null;
+  const verdict = judge(result, SkillSchema, opts.token);
+  if (!verdict.ok) throw new SkillFetchError(`GET ${path11}: ${verdict.reason}`);
+  return verdict.value ?? null;
+}
+
+// src/planning/agent-step.ts
+import { mkdir as mkdir5 } from "node:fs/promises";
+import path9 from "node:path";
+
+// src/sandbox/isolation.ts
+import { randomBytes as randomBytes6 } from "node:crypto";
+import { mkdir as mkdir4, mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import path8 from "node:path";
+
+// src/sandbox/accounts.ts
+import { existsSync as existsSync5, readFileSync as readFileSync4 } from "node:fs";
+import { readFile as readFile5 } from "node:fs/promises";
+
+// src/sandbox/agent-processes.ts
+import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
+import { constants as constants3 } from "node:os";
+
+// src/sandbox/privilege.ts
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync4 } from "node:fs";
+var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+var HELPER_ENV = { PATH: SYSTEM_PATH, LC_ALL: "C" };
+var ENV_PROGRAM = existsSync4("/usr/bin/env") ? "/usr/bin/env" : "/bin/env";
+function execute(argv, options = {}) {
+  return new Promise((resolve) => {
+    const [file2, ...args] = argv;
+    const child = spawn2(file2, args, { env: HELPER_ENV, stdio: ["pipe", "pipe", "pipe"], uid: options.uid, gid: options.gid });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => stdout += chunk.toString("utf8"));
+    child.stderr.on("data", (chunk) => stderr += chunk.toString("utf8"));
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(options.input ?? "");
+    child.once("error", (error62) => resolve({ code: null, stdout, stderr: `${stderr}${error62.message}` }));
+    child.once("close", (code3) => resolve({ code: code3, stdout, stderr }));
+  });
+}
+function asRoot(mode, argv) {
+  return mode === "root" ? argv : ["sudo", "-n", "--", ...argv];
+}
+function asAgent(mode, account, argv, env, cwd) {
+  if (mode === "root") return { argv: [...argv], env, uid: account.uid, gid: account.gid };
+  if (argv[0]?.includes("=")) throw new Error(`cannot run \`${argv[0]}\` as ${account.user}: a program name may not contain "="`);
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  const chdir = cwd === void 0 ? [] : ["-C", cwd];
+  return { argv: ["sudo", "-n", "-u", account.user, "--", ENV_PROGRAM, "-i", ...chdir, ...assignments, ...argv], env, ...cwd === void 0 ? {} : { cwd: "/" } };
+}
+var HelperCommandError = class extends Error {
+  constructor(argv, code3, stderr) {
+    super(`\`${argv.join(" ")}\` failed (exit ${code3}): ${stderr.trim() || "no error output"}`);
+    this.code = code3;
+    this.stderr = stderr;
+  }
+  code;
+  stderr;
+  name = "HelperCommandError";
+};
+async function runAsRoot(mode, argv) {
+  const full = asRoot(mode, argv);
+  const result = await execute(full);
+  if (result.code !== 0) throw new HelperCommandError(full, result.code, result.stderr);
+  return result.stdout;
+}
+
+// src/sandbox/agent-processes.ts
+function agentProcesses(mode, account) {
+  const pids = async () => {
+    const found = [];
+    for (const entry of await readdir3("/proc").catch(() => [])) {
+      if (!/^\d+$/.test(entry)) continue;
+      const status = await readFile4(`/proc/${entry}/status`, "utf8").catch(() => "");
+      const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+      const state = /^State:\s+(\S)/m.exec(status)?.[1];
+      if (uid !== void 0 && Number(uid) === account.uid && state !== "Z" && state !== "X") found.push(Number(entry));
+    }
+    return found;
+  };
+  const signalAll = async (signal2) => {
+    if (mode === "root") {
+      for (const pid of await pids()) {
+        try {
+          process.kill(pid, signal2);
+        } catch {
+        }
+      }
+      return;
+    }
+    const run = asAgent(mode, account, ["kill", `-${constants3.signals[signal2]}`, "-1"], { PATH: SYSTEM_PATH });
+    await execute(run.argv);
+  };
+  const anyRunning = async () => (await pids()).length > 0;
+  return {
+    ...mode === "root" ? { uid: account.uid, gid: account.gid } : {},
+    wrap: mode === "sudo" ? (argv, env, cwd) => asAgent(mode, account, argv, env, cwd) : void 0,
+    signalAll,
+    anyRunning,
+    async stopAll() {
+      for (let round = 0; round < 40 && await anyRunning(); round++) {
+        await signalAll("SIGKILL");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      if (await anyRunning()) throw new Error(`processes of ${account.user} are still running: ${(await pids()).join(", ")}`);
+    }
+  };
+}
+
+// src/sandbox/accounts.ts
+var RUN_MARK = /^wild-plan agent of pid (\d+) started (\d+)$/;
+async function checkTools(mode) {
+  for (const [tool, mark] of [["chown", "GNU coreutils"], ["find", "GNU findutils"]]) {
+    const { stdout } = await execute([tool, "--version"]);
+    if (!stdout.includes(mark)) throw new Error(`${tool} from ${mark} is needed to lend the workspace to another user`);
+  }
+  if (mode === "sudo" && !existsSync5("/usr/bin/env") && !existsSync5("/bin/env")) throw new Error("env is missing");
+}
+async function ensureAccount(mode, user) {
+  const existing = await lookUp(user);
+  if (existing) return existing;
+  const shell = existsSync5("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
+  const created = await execute([
+    ...mode === "root" ? [] : ["sudo", "-n", "--"],
+    "useradd",
+    "--system",
+    "--user-group",
+    "--no-create-home",
+    "--home-dir",
+    "/nonexistent",
+    "--shell",
+    shell,
+    "--comment",
+    "wild-plan agent (unprivileged)",
+    user
+  ]);
+  const account = await lookUp(user);
+  if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
+  return account;
+}
+async function lookUp(user) {
+  const [uid, gid] = await Promise.all([execute(["id", "-u", user]), execute(["id", "-g", user])]);
+  if (uid.code !== 0 || gid.code !== 0) return null;
+  return { user, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+async function createRunAccount(mode, user) {
+  if (await lookUp(user)) throw new Error(`the user ${user} exists already`);
+  const shell = existsSync5("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
+  const argv = [
+    ...mode === "root" ? [] : ["sudo", "-n", "--"],
+    "useradd",
+    "--system",
+    "--user-group",
+    "--no-create-home",
+    "--home-dir",
+    "/nonexistent",
+    "--shell",
+    shell,
+    "--comment",
+    `wild-plan agent of pid ${process.pid} started ${startTime(process.pid)}`,
+    user
+  ];
+  let created = await execute(argv);
+  for (let attempt = 1; created.code !== 0 && attempt < 5 && !await lookUp(user); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    created = await execute(argv);
+  }
+  const account = await lookUp(user);
+  if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
+  return account;
+}
+async function deleteAccount(mode, account) {
+  const root = mode === "root" ? [] : ["sudo", "-n", "--"];
+  let removed = await execute([...root, "userdel", account.user]);
+  for (let attempt = 1; removed.code !== 0 && attempt < 5 && await lookUp(account.user); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    removed = await execute([...root, "userdel", account.user]);
+  }
+  if (await lookUp(account.user)) {
+    throw new Error(`could not delete the user ${account.user}: ${removed.stderr.trim() || `userdel exited ${removed.code}`}`);
+  }
+  if ((await execute(["getent", "group", account.user])).code === 0) await execute([...root, "groupdel", account.user]);
+}
+async function removeLeftoverAccounts(mode, base) {
+  const passwd = await readFile5("/etc/passwd", "utf8").catch(() => "");
+  const name = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{8}$`);
+  for (const line of passwd.split("\n")) {
+    const [user = "", , uid, gid, comment = ""] = line.split(":");
+    const mark = RUN_MARK.exec(comment);
+    if (!name.test(user) || !mark) continue;
+    if (startTime(Number(mark[1])) === mark[2]) continue;
+    const account = { user, uid: Number(uid), gid: Number(gid) };
+    if (!(account.uid > 0)) continue;
+    try {
+      await agentProcesses(mode, account).stopAll();
+      await deleteAccount(mode, account);
+    } catch {
+    }
+  }
+}
+function startTime(pid) {
+  try {
+    const stat2 = readFileSync4(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+async function assertUnprivileged(mode, account) {
+  if (account.uid === 0 || account.gid === 0) throw new Error(`the user ${account.user} has uid or gid 0`);
+  const groups = (await execute(["id", "-G", account.user])).stdout.trim().split(/\s+/).map(Number);
+  if (groups.some((g) => g !== account.gid)) {
+    throw new Error(`the user ${account.user} belongs to other groups (${groups.join(", ")}); it must have its own group only`);
+  }
+  if ((await execute(["sudo", "--version"])).code !== 0) return;
+  const listing = await execute([...mode === "root" ? [] : ["sudo", "-n", "--"], "sudo", "-n", "-l", "-U", account.user]);
+  if (!/is not allowed to run sudo/.test(listing.stdout + listing.stderr)) {
+    throw new Error(`the user ${account.user} may run sudo (${(listing.stdout + listing.stderr).trim().split("\n")[0]}); remove its sudo rights`);
+  }
+}
+
+// src/sandbox/namespace.ts
+import { existsSync as existsSync6, lstatSync as lstatSync2, realpathSync } from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import path6 from "node:path";
+var COVER_SCRIPT = [
+  "mount_bin=$1; shift",
+  'while [ "$#" -gt 0 ] && [ "$1" != -- ]; do',
+  "  case $1 in",
+  '    d:*) "$mount_bin" -t tmpfs -o ro,mode=0555,size=4k,nosuid,nodev,noexec wild-plan-hidden "${1#d:}" || exit 125 ;;',
+  '    f:*) "$mount_bin" --bind /dev/null "${1#f:}" || exit 125 ;;',
+  "  esac",
+  "  shift",
+  "done",
+  "shift",
+  '"$@"'
+].join("\n");
+var HOME_SECRETS = [
+  ".ssh",
+  ".gnupg",
+  ".git-credentials",
+  ".netrc",
+  ".npmrc",
+  ".pypirc",
+  ".docker",
+  ".aws",
+  ".azure",
+  ".kube",
+  ".config/gh",
+  ".config/gcloud",
+  ".config/hub",
+  ".config/git/credentials"
+];
+var RUNNER_PATHS = [
+  "RUNNER_TEMP",
+  "GITHUB_WORKSPACE",
+  "RUNNER_WORKSPACE",
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_OUTPUT",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY",
+  "GITHUB_EVENT_PATH"
+];
+var RUNNER_SECRETS = [".credentials", ".credentials_rsaparams", ".runner", ".env", ".path", "_diag"];
+async function prepareNamespaceSandbox(options) {
+  if (process.platform !== "linux" || process.getuid === void 0) return { reason: `namespaces are a Linux feature (this is ${process.platform})` };
+  const tools = findTools();
+  if (typeof tools === "string") return { reason: tools };
+  const ids = { uid: process.getuid(), gid: process.getgid() };
+  const candidates = coverCandidates(options.hide, options.env ?? process.env);
+  const visible = [];
+  const covers = () => candidates.filter((c) => !visible.some((v) => isInside(v, c.path)));
+  const wrap = (argv) => sandboxArgv(tools, ids, covers(), argv);
+  const probe2 = await execute(wrap(["/bin/true"]));
+  if (probe2.code !== 0) {
+    const why = probe2.stderr.trim().split("\n").pop() || `exit ${probe2.code}`;
+    return { reason: `user namespaces are not available to this job's user (${why})` };
+  }
+  return {
+    process: {
+      wrap: (argv, env) => ({ argv: wrap(argv), env }),
+      // The process-group stop reaches the agent; when the namespace's first process ends,
+      // the kernel ends every other process in it, wherever it moved to.
+      signalAll: async () => {
+      },
+      anyRunning: async () => false
+    },
+    keepVisible: (target) => visible.push(resolveQuietly(target)),
+    covered: () => covers().map((c) => c.path)
+  };
+}
+function sandboxArgv(tools, ids, covers, argv) {
+  return [
+    tools.unshare,
+    "--user",
+    "--map-root-user",
+    "--pid",
+    "--fork",
+    "--kill-child",
+    "--mount-proc",
+    "--",
+    tools.shell,
+    "-c",
+    COVER_SCRIPT,
+    "wild-plan-sandbox",
+    tools.mount,
+    ...covers.map((c) => `${c.kind}:${c.path}`),
+    "--",
+    // Back to the job's uid, with no capability left: the covers above are now locked.
+    tools.unshare,
+    "--user",
+    `--map-user=${ids.uid}`,
+    `--map-group=${ids.gid}`,
+    "--",
+    ...argv
+  ];
+}
+function findTools() {
+  const find = (name, dirs2) => dirs2.map((d) => path6.join(d, name)).find((p) => existsSync6(p));
+  const dirs = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+  const unshare = find("unshare", dirs);
+  const mount = find("mount", dirs);
+  const shell = existsSync6("/bin/sh") ? "/bin/sh" : void 0;
+  if (!unshare || !mount || !shell) return "util-linux `unshare` and `mount` are needed (apt-get install util-linux mount)";
+  return { unshare, mount, shell };
+}
+function coverCandidates(hide2, env) {
+  const wanted = new Set(hide2);
+  for (const name of RUNNER_PATHS) if (env[name]) wanted.add(env[name]);
+  const home = env.HOME || homedir2();
+  if (home) for (const rel of HOME_SECRETS) wanted.add(path6.join(home, rel));
+  for (const dir of runnerRoots(env)) for (const rel of RUNNER_SECRETS) wanted.add(path6.join(dir, rel));
+  const covers = /* @__PURE__ */ new Map();
+  for (const candidate of wanted) {
+    const real = resolveQuietly(candidate);
+    let stat2;
+    try {
+      stat2 = lstatSync2(real);
+    } catch {
+      continue;
+    }
+    if (stat2.isDirectory()) covers.set(real, { path: real, kind: "d" });
+    else if (stat2.isFile()) covers.set(real, { path: real, kind: "f" });
+  }
+  const all2 = [...covers.values()];
+  return all2.filter((c) => !all2.some((other) => other !== c && other.kind === "d" && isInside(other.path, c.path) && other.path !== c.path));
+}
+function runnerRoots(env) {
+  const roots = /* @__PURE__ */ new Set();
+  for (const start of [process.execPath, env.GITHUB_WORKSPACE, env.RUNNER_WORKSPACE]) {
+    if (!start) continue;
+    for (let dir = path6.dirname(start); dir !== path6.dirname(dir); dir = path6.dirname(dir)) {
+      if (existsSync6(path6.join(dir, ".runner"))) roots.add(dir);
+    }
+  }
+  return [...roots];
+}
+function resolveQuietly(target) {
+  try {
+    return realpathSync(target);
+  } catch {
+    return path6.resolve(target);
+  }
+}
+function isInside(inner, outer) {
+  const rel = path6.relative(outer, inner);
+  return rel === "" || !rel.startsWith("..") && !path6.isAbsolute(rel);
+}
+
+// src/sandbox/ownership.ts
+import { lstat as lstat2, readdir as readdir4, realpath } from "node:fs/promises";
+import path7 from "node:path";
+var MAX_ARGS_BYTES = 64 * 1024;
+async function lendWorkspace(mode, agent, workspaceDir) {
+  const workspace = await realpath(workspaceDir);
+  const root = await lstat2(workspace);
+  const owner = { uid: root.uid, gid: root.gid };
+  const exceptions = await otherOwners(mode, workspace, owner);
+  const entries2 = (await readdir4(workspace)).filter((name) => name !== ".git").map((name) => path7.join(workspace, name));
+  const ancestors = [];
+  try {
+    await openAncestors(mode, workspace, ancestors);
+    await runAsRoot(mode, ["chown", "-h", `${agent.uid}:${agent.gid}`, "--", workspace]);
+    for (const chunk of chunks2(entries2)) await runAsRoot(mode, ["chown", "-R", "-P", "-h", `${agent.uid}:${agent.gid}`, "--", ...chunk]);
+  } catch (error62) {
+    await giveBack(mode, agent, workspace, owner, exceptions, ancestors).catch(() => {
+    });
+    throw error62;
+  }
+  return { workspace, restore: () => giveBack(mode, agent, workspace, owner, exceptions, ancestors) };
+}
+async function giveBack(mode, agent, workspace, owner, exceptions, ancestors) {
+  const problems = [];
+  const attempt = async (argv, tolerateMissing = false) => {
+    try {
+      await runAsRoot(mode, argv);
+    } catch (error62) {
+      const missing = (line) => line.trim() === "" || /No such file or directory/.test(line);
+      if (tolerateMissing && error62 instanceof HelperCommandError && error62.stderr.split("\n").every(missing)) return;
+      problems.push(error62.message);
+    }
+  };
+  for (const [ids, paths] of exceptions) {
+    for (const chunk of chunks2(paths)) await attempt(["chown", "-h", `--from=${agent.uid}`, ids, "--", ...chunk], true);
+  }
+  await attempt(["chown", "-R", "-P", "-h", `--from=${agent.uid}`, `${owner.uid}:${owner.gid}`, "--", workspace]);
+  for (const { dir, mode: original } of [...ancestors].reverse()) await attempt(["chmod", (original & 4095).toString(8), "--", dir]);
+  if (problems.length > 0) throw new Error(`could not give the workspace back to uid ${owner.uid}: ${problems.join("; ")}`);
+}
+async function otherOwners(mode, workspace, owner) {
+  const gitDir = path7.join(escapeFindPattern(workspace), ".git");
+  const out = await runAsRoot(mode, [
+    "find",
+    workspace,
+    "-path",
+    gitDir,
+    "-prune",
+    "-o",
+    "(",
+    "!",
+    "-user",
+    String(owner.uid),
+    "-o",
+    "!",
+    "-group",
+    String(owner.gid),
+    ")",
+    "-printf",
+    "%U:%G %p\\0"
+  ]);
+  const byOwner = /* @__PURE__ */ new Map();
+  for (const record2 of out.split("\0")) {
+    const space = record2.indexOf(" ");
+    if (space < 0) continue;
+    const ids = record2.slice(0, space);
+    byOwner.set(ids, [...byOwner.get(ids) ?? [], record2.slice(space + 1)]);
+  }
+  return byOwner;
+}
+async function openAncestors(mode, target, changed) {
+  for (let dir = path7.dirname(target); ; dir = path7.dirname(dir)) {
+    const stat2 = await lstat2(dir);
+    if ((stat2.mode & 1) === 0) {
+      await runAsRoot(mode, ["chmod", "o+x", "--", dir]);
+      changed.push({ dir, mode: stat2.mode });
+    }
+    if (dir === path7.dirname(dir)) return;
+  }
+}
+function escapeFindPattern(text5) {
+  return text5.replace(/[*?[\]\\]/g, "\\$&");
+}
+function chunks2(paths) {
+  const out = [];
+  let current = [];
+  let size2 = 0;
+  for (const p of paths) {
+    if (current.length > 0 && size2 + p.length + 1 > MAX_ARGS_BYTES) {
+      out.push(current);
+      current = [];
+      size2 = 0;
+    }
+    current.push(p);
+    size2 += p.length + 1;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+// src/sandbox/isolation.ts
+var AGENT_USER = "wild-agent";
+async function prepareIsolation(workspace, options = {}) {
+  const mode = await detectMode();
+  if (typeof mode !== "string") return inNamespaces(mode.reason, options);
+  const asUser = await asOtherUser(mode, workspace, options);
+  return asUser.isolated ? asUser : inNamespaces(asUser.reason, options);
+}
+async function asOtherUser(mode, workspace, options) {
+  const base = options.user ?? AGENT_USER;
+  const user = options.perRun ? `${base}-${randomBytes6(4).toString("hex")}` : base;
+  let account;
+  try {
+    await checkTools(mode);
+    if (options.perRun) {
+      await removeLeftoverAccounts(mode, base);
+      account = await createRunAccount(mode, user);
+    } else {
+      account = await ensureAccount(mode, user);
+    }
+    await assertUnprivileged(mode, account);
+  } catch (error62) {
+    if (options.perRun && account) await deleteAccount(mode, account).catch(() => {
+    });
+    return notIsolated(`the agent runs as this job's user: ${error62.message}`);
+  }
+  const me = { uid: process.getuid(), gid: process.getgid() };
+  const scratch = await mkdtemp4(path8.join(tmpdir4(), "wild-agent-"));
+  const home = path8.join(scratch, "home");
+  const temp = path8.join(scratch, "tmp");
+  await mkdir4(home);
+  await mkdir4(temp);
+  const ids = (o) => `${o.uid}:${o.gid}`;
+  const agentAccount = account;
+  const processes = agentProcesses(mode, agentAccount);
+  let loan;
+  const reached = [];
+  let restoring;
+  const giveBack2 = async () => {
+    if (!loan) return;
+    const lent = loan;
+    loan = void 0;
+    await lent.restore();
+    await runAsRoot(mode, ["chmod", "-R", "u+rwX", "--", lent.workspace]);
+  };
+  const restore = () => restoring ??= (async () => {
+    const problems = [];
+    const step = async (fn) => fn().catch((error62) => problems.push(error62.message));
+    await step(() => processes.stopAll());
+    for (const { dir, mode: original } of reached.splice(0).reverse()) {
+      await step(() => runAsRoot(mode, ["chmod", (original & 4095).toString(8), "--", dir]));
+    }
+    await step(giveBack2);
+    await step(() => runAsRoot(mode, ["rm", "-rf", "--", scratch]));
+    if (options.perRun) {
+      if (problems.length === 0) await step(() => deleteAccount(mode, agentAccount));
+      else problems.push(`the user ${user} is kept`);
+    }
+    if (problems.length > 0) throw new Error(`restoring after the isolated agent run: ${problems.join("; ")}`);
+  })();
+  try {
+    await runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(agentAccount), "--", scratch]);
+    loan = await lendWorkspace(mode, agentAccount, workspace);
+    await probe(mode, agentAccount, [loan.workspace, home]);
+  } catch (error62) {
+    await restore().catch(() => {
+    });
+    return notIsolated(`the agent runs as this job's user: ${error62.message}`);
+  }
+  const how = mode === "root" ? "started by root with its uid" : "through sudo";
+  const which = options.perRun ? `the unprivileged user ${user} of this run` : `the unprivileged user ${user}`;
+  return {
+    isolated: true,
+    kind: "user",
+    reason: `the agent runs as ${which} (uid ${agentAccount.uid}, ${how}); it cannot read this job's environment or its files`,
+    user,
+    // Between runs (a repair round), what the agent wrote is read as ours: nothing of it runs then.
+    takeBack: async () => {
+      await processes.stopAll();
+      await giveBack2();
+    },
+    lendAgain: async () => {
+      loan ??= await lendWorkspace(mode, agentAccount, workspace);
+    },
+    agent: {
+      user,
+      process: processes,
+      env: {
+        HOME: home,
+        TMPDIR: temp,
+        TMP: temp,
+        TEMP: temp,
+        USER: user,
+        LOGNAME: user,
+        // .git keeps its owner, so git would call the repository dubious; command-scope
+        // config (as `-c` would) says it is safe, for this workspace only, writing no file.
+        GIT_CONFIG_COUNT: "1",
+        GIT_CONFIG_KEY_0: "safe.directory",
+        GIT_CONFIG_VALUE_0: loan.workspace
+      },
+      grant: (target) => runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(agentAccount), "--", target]).then(() => {
+      }),
+      reclaim: (target) => runAsRoot(mode, ["chown", "-R", "-P", "-h", ids(me), "--", target]).then(() => {
+      }),
+      reach: (target) => openAncestors(mode, target, reached)
+    },
+    restore
+  };
+}
+function notIsolated(reason) {
+  return { isolated: false, kind: "none", reason, restore: async () => {
+  } };
+}
+async function inNamespaces(why, options) {
+  if (!options.sandboxHide) return notIsolated(why);
+  const sandbox = await prepareNamespaceSandbox({ hide: options.sandboxHide });
+  const job = `uid ${process.getuid?.() ?? "?"}`;
+  if ("reason" in sandbox) {
+    return notIsolated(
+      `${why}; and no sandbox either: ${sandbox.reason}. On this runner the agent can read this job's secrets: run the job as root or with passwordless sudo (a user of its own), or allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 / user.max_user_namespaces)`
+    );
+  }
+  const scratch = await mkdtemp4(path8.join(tmpdir4(), "wild-agent-"));
+  const home = path8.join(scratch, "home");
+  const temp = path8.join(scratch, "tmp");
+  await mkdir4(home);
+  await mkdir4(temp);
+  sandbox.keepVisible(scratch);
+  const name = process.env.USER ?? process.env.LOGNAME ?? "runner";
+  return {
+    isolated: true,
+    kind: "namespace",
+    reason: `the agent runs as this job's user (${job}; ${why.replace(/^the agent runs as this job's user: /, "")}) in namespaces of its own: it cannot see this job's processes or their environment, its checkout, or the runner's temp and credential files; other files this user can read stay readable to it`,
+    agent: {
+      user: name,
+      process: sandbox.process,
+      env: { HOME: home, TMPDIR: temp, TMP: temp, TEMP: temp },
+      grant: async () => {
+      },
+      reclaim: async () => {
+      },
+      reach: async (target) => sandbox.keepVisible(target)
+    },
+    restore: async () => {
+      await rm5(scratch, { recursive: true, force: true });
+    }
+  };
+}
+async function detectMode() {
+  if (process.platform !== "linux" || process.getuid === void 0) {
+    return { reason: `the agent runs as this job's user: running it as another user is supported on Linux only (this is ${process.platform})` };
+  }
+  if (process.getuid() === 0) return "root";
+  if ((await execute(["sudo", "-n", "true"])).code === 0) return "sudo";
+  return {
+    reason: `the agent runs as this job's user: the job runs as uid ${process.getuid()} without passwordless sudo, so it cannot start the agent as another user`
+  };
+}
+async function probe(mode, account, dirs) {
+  const test = ["test", ...dirs.flatMap((dir, i) => [...i > 0 ? ["-a"] : [], "-w", dir, "-a", "-x", dir])];
+  const run = asAgent(mode, account, test, { PATH: SYSTEM_PATH });
+  const result = await execute(run.argv, { uid: run.uid, gid: run.gid });
+  if (result.code !== 0) {
+    throw new Error(`the user ${account.user} cannot write ${dirs.join(" and ")} (${result.stderr.trim() || `exit ${result.code}`})`);
+  }
 }
 
 // src/server/proxy.ts
@@ -51372,8 +47464,8 @@ var ID_COLLECTIONS = {
   "/wild/v2/evo-sweep": []
 };
 var MAX_ROUTE_CHARS = 120;
-function routeOf(path10) {
-  const segments = path10.split("/").slice(1);
+function routeOf(path11) {
+  const segments = path11.split("/").slice(1);
   let route = "";
   for (let i = 0; i < segments.length; i++) {
     const literals = ID_COLLECTIONS[route];
@@ -51414,10 +47506,10 @@ var HOP_BY_HOP = /* @__PURE__ */ new Set(["connection", "keep-alive", "te", "tra
 var REQUEST_OWN = /* @__PURE__ */ new Set(["host", "x-auth-token", "content-length", "expect", "accept-encoding"]);
 var DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 var ProxyFailure = class extends Error {
-  constructor(status, short, detail) {
-    super(short);
+  constructor(status, short2, detail) {
+    super(short2);
     this.status = status;
-    this.short = short;
+    this.short = short2;
     this.detail = detail;
   }
   status;
@@ -51431,12 +47523,12 @@ function parseTarget(raw) {
   } catch {
     throw new Error("proxy target is not a valid URL");
   }
-  if (url2.protocol !== "http:" && url2.protocol !== "https:") throw new Error("proxy target must be an http(s) URL");
-  if (url2.username || url2.password) throw new Error("proxy target must not embed credentials");
+  if (!isHttpUrl(url2)) throw new Error("proxy target must be an http(s) URL");
+  if (hasCredentials(url2)) throw new Error("proxy target must not embed credentials");
   return url2;
 }
 function dropped(headers, own4) {
-  const listed = String(headers.connection ?? "").split(",").map((h3) => h3.trim().toLowerCase()).filter(Boolean);
+  const listed = String(headers.connection ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
   return /* @__PURE__ */ new Set([...HOP_BY_HOP, ...own4, ...listed]);
 }
 function copyHeaders(headers, own4, token) {
@@ -51444,7 +47536,7 @@ function copyHeaders(headers, own4, token) {
   const out = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === void 0 || drop.has(name) || name.startsWith("proxy-")) continue;
-    out[name] = Array.isArray(value) ? value.map((v2) => redact2(v2, token)) : redact2(value, token);
+    out[name] = Array.isArray(value) ? value.map((v) => redact2(v, token)) : redact2(value, token);
   }
   return out;
 }
@@ -51475,7 +47567,7 @@ var ResponseGuard = class extends Transform {
     if (this.seen > this.cap) return done(new ProxyFailure(502, `response over ${this.cap} bytes`, ""));
     if (!this.token) return done(null, chunk);
     const data = Buffer.concat([this.tail, chunk]);
-    for (let at2 = data.indexOf(this.token); at2 !== -1; at2 = data.indexOf(this.token, at2 + 1)) data.fill("*", at2, at2 + this.token.length);
+    for (let at = data.indexOf(this.token); at !== -1; at = data.indexOf(this.token, at + 1)) data.fill("*", at, at + this.token.length);
     const keep = Math.min(data.length, this.token.length - 1);
     this.tail = Buffer.from(data.subarray(data.length - keep));
     done(null, data.subarray(0, data.length - keep));
@@ -51501,7 +47593,7 @@ function plainText2(status, message) {
 }
 function refuseRaw(socket, status, message) {
   const { head, body: body2 } = plainText2(status, message);
-  const lines = Object.entries(head).map(([k2, v2]) => `${k2}: ${String(v2)}\r
+  const lines = Object.entries(head).map(([k, v]) => `${k}: ${String(v)}\r
 `).join("");
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r
 ${lines}connection: close\r
@@ -51543,20 +47635,20 @@ async function startServerProxy(options) {
     const started = performance.now();
     const method = req.method ?? "GET";
     const rawTarget = req.url ?? "";
-    const path10 = redact2(rawTarget.split("?")[0] ?? "", token);
+    const path11 = redact2(rawTarget.split("?")[0] ?? "", token);
     let problem;
     res.on("close", () => {
       const complete = res.writableFinished;
       record2({
         method,
-        path: path10,
+        path: path11,
         status: res.headersSent ? res.statusCode : null,
         ms: Math.round(performance.now() - started),
         ...problem !== void 0 || !complete ? { error: problem ?? (closing ? "proxy closed" : "client went away") } : {}
       });
     });
-    const fail = (status, short, message, close = false) => {
-      problem ??= closing ? "proxy closed" : short;
+    const fail = (status, short2, message, close = false) => {
+      problem ??= closing ? "proxy closed" : short2;
       if (res.writableEnded || res.destroyed || req.socket.destroyed) return;
       if (res.headersSent) return void res.destroy();
       const { head, body: body3 } = plainText2(status, message);
@@ -51564,7 +47656,7 @@ async function startServerProxy(options) {
     };
     const tooLarge = `request bodies are limited to ${maxRequest} bytes`;
     if (!rawTarget.startsWith("/")) return fail(400, "not origin-form", "only paths on the Wild server can be requested (no absolute URLs)");
-    if (DOT_SEGMENT.test(path10)) return fail(400, "dot segment", "paths with `.` or `..` segments are refused");
+    if (DOT_SEGMENT.test(path11)) return fail(400, "dot segment", "paths with `.` or `..` segments are refused");
     if (method === "TRACE") return fail(405, "TRACE refused", "TRACE is not forwarded");
     if (/\bwebsocket\b/i.test(String(req.headers.upgrade ?? ""))) return fail(501, "upgrade refused", "protocol upgrades (websocket) are not supported");
     const declared = Number(req.headers["content-length"] ?? 0);
@@ -51664,228 +47756,11 @@ async function startServerProxy(options) {
   };
 }
 
-// src/server/skills.ts
-var SkillFetchError = class extends Error {
-  name = "SkillFetchError";
-};
-var SKILL_ID = /^[A-Za-z0-9_-]+$/;
-async function fetchSkill(opts, id) {
-  if (!SKILL_ID.test(id)) throw new SkillFetchError(`invalid skill id ${JSON.stringify(id)}: expected letters, digits, _ or -`);
-  const path10 = `/prompt-skills/${id}`;
-  const result = await httpRequest({
-    url: `${normaliseServerUrl(opts.serverUrl)}${path10}`,
-    token: opts.token,
-    timeoutMs: opts.timeoutMs,
-    attempts: opts.attempts,
-    fetch: opts.fetch,
-    sleep: opts.sleep,
-    random: opts.random
-  });
-  if (result.kind === "answer" && result.status === 404) return null;
-  const verdict = judge(result, SkillSchema, opts.token);
-  if (!verdict.ok) throw new SkillFetchError(`GET ${path10}: ${verdict.reason}`);
-  return verdict.value ?? null;
-}
-
-// src/sandbox/scratch.ts
-import { cp, mkdir as mkdir4, mkdtemp as mkdtemp4, readdir as readdir4, lstat as lstat2, rm as rm5 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import path8 from "node:path";
-var MAX_ENTRIES = 25e4;
-async function createScratch(workspace, options = {}) {
-  const root = await mkdtemp4(path8.join(options.tmp ?? tmpdir4(), "wild-scratch-"));
-  const work = path8.join(root, "work");
-  let source;
-  try {
-    await mkdir4(work);
-    source = await copyBaseCommit(workspace, root, work);
-  } catch (error62) {
-    await rm5(root, { recursive: true, force: true });
-    throw error62;
-  }
-  let before;
-  return {
-    root,
-    work,
-    source,
-    async record() {
-      before = (await walk(work)).entries;
-    },
-    async changes(exclude) {
-      const after = await walk(work);
-      return compare(before ?? /* @__PURE__ */ new Map(), after.entries, new Set(exclude), after.truncated);
-    },
-    dispose: () => rm5(root, { recursive: true, force: true, maxRetries: 3 })
-  };
-}
-async function copyBaseCommit(workspace, root, work) {
-  const repo = GitRepo.open(workspace);
-  const head = await repo.text(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).catch(() => "");
-  if (!/^[0-9a-f]{40,64}$/.test(head)) {
-    await cp(workspace, work, { recursive: true, verbatimSymlinks: true, filter: (src) => path8.basename(src) !== ".git" });
-    return "the workspace's files";
-  }
-  const env = { GIT_INDEX_FILE: path8.join(root, "index"), GIT_LFS_SKIP_SMUDGE: "1" };
-  try {
-    await repo.run(["read-tree", head], { env });
-    await repo.run(["checkout-index", "--all", "--force", `--prefix=${work}/`], { env });
-  } finally {
-    await rm5(env.GIT_INDEX_FILE, { force: true });
-  }
-  return `commit ${head.slice(0, 12)}`;
-}
-async function walk(dir) {
-  const entries2 = /* @__PURE__ */ new Map();
-  const pending = [""];
-  while (pending.length > 0) {
-    const rel = pending.pop();
-    let names;
-    try {
-      names = await readdir4(rel === "" ? dir : path8.join(dir, rel));
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (entries2.size >= MAX_ENTRIES) return { entries: entries2, truncated: true };
-      const child = rel === "" ? name : `${rel}/${name}`;
-      const stat2 = await lstat2(path8.join(dir, child)).catch(() => null);
-      if (!stat2) continue;
-      const kind = stat2.isDirectory() ? "d" : stat2.isSymbolicLink() ? "l" : stat2.isFile() ? "f" : "o";
-      entries2.set(child, kind === "d" ? "d" : `${kind}:${stat2.mode}:${stat2.size}:${stat2.mtimeMs}:${stat2.ino}`);
-      if (kind === "d") pending.push(child);
-    }
-  }
-  return { entries: entries2, truncated: false };
-}
-function compare(before, after, exclude, truncated) {
-  const changes = { added: [], modified: [], deleted: [], truncated };
-  const isFileEntry = (sig) => sig !== void 0 && sig !== "d";
-  for (const [name, sig] of after) {
-    if (exclude.has(name) || !isFileEntry(sig)) continue;
-    const old = before.get(name);
-    if (old === void 0 || old === "d") changes.added.push(name);
-    else if (old !== sig) changes.modified.push(name);
-  }
-  for (const [name, sig] of before) {
-    if (!exclude.has(name) && isFileEntry(sig) && !isFileEntry(after.get(name))) changes.deleted.push(name);
-  }
-  for (const list3 of [changes.added, changes.modified, changes.deleted]) list3.sort();
-  return changes;
-}
-function describeChanges(changes, shown = 5) {
-  const parts = [];
-  for (const [label2, list3] of [
-    ["added", changes.added],
-    ["modified", changes.modified],
-    ["deleted", changes.deleted]
-  ]) {
-    if (list3.length === 0) continue;
-    const first = list3.slice(0, shown).map((p2) => JSON.stringify(p2)).join(", ");
-    parts.push(`${list3.length} ${label2} (${first}${list3.length > shown ? ", \u2026" : ""})`);
-  }
-  if (parts.length === 0) return null;
-  return `${parts.join("; ")}${changes.truncated ? "; the listing stopped early (a very large tree)" : ""}`;
-}
-
-// src/main.ts
-var ABORT_SUMMARY = "Server docs/API preflight failed; planning aborted.";
-var UnsafeWorkspaceError = class extends Error {
-  name = "UnsafeWorkspaceError";
-};
-async function planIssue(settings, request, deps) {
+// src/planning/agent-step.ts
+async function runAgentStep(settings, deps, input2) {
   const { log } = deps;
-  const goal = buildGoal({ title: request.title, body: request.body, steer: request.steer });
-  for (const notice of goal.notices) log.warning(notice);
-  const sessionId = newSessionId();
-  const tasksPath = tasksPathFor(settings, request.issueNumber);
-  const playbookPath = path9.posix.join(path9.posix.dirname(tasksPath), PLAYBOOK_FILE);
-  const secrets = knownSecrets(settings);
-  const redact3 = (text5) => redactSecrets(text5, secrets);
-  const writeOut = (rel, content3) => deps.writeFiles ? writeInside(settings.workspace, rel, content3) : void 0;
-  const empty2 = { sessionId, goal, tasksPath, playbookPath, playbook: null, findings: [], agent: null, serverActivity: null, isolation: null, agentChanges: null };
-  const persisted = await findPersistedCredentials(settings.workspace);
-  if (persisted.length > 0) throw new UnsafeWorkspaceError(describePersistedCredentials(persisted));
-  await checkPlanPathsAtBase(settings.workspace, { tasksPath, playbookPath });
-  if (deps.writeFiles) for (const rel of [tasksPath, playbookPath]) assertWritableInside(settings.workspace, rel);
-  const preflight = await log.group("Preflight: research server", async () => {
-    const report = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
-    for (const check2 of report.checks) {
-      log.info(inertText(`${check2.ok ? "ok  " : "FAIL"} ${check2.path} ${check2.status ?? "-"} ${check2.ms} ms${check2.reason ? ` \u2014 ${check2.reason}` : ""}`));
-    }
-    return report;
-  });
-  if (!preflight.ok) {
-    const reasons = preflightFailureReasons(preflight);
-    const checklist = renderAbortChecklist(reasons);
-    writeOut(tasksPath, checklist);
-    return {
-      ...empty2,
-      status: "aborted",
-      message: `Planning aborted: the research server at ${settings.serverUrl} failed preflight (${reasons.join("; ")}).`,
-      preflight,
-      planMarkdown: checklist,
-      plan: parsePlan(checklist),
-      summary: ABORT_SUMMARY
-    };
-  }
-  const auditSkill = fetchAuditSkill(settings, log);
-  const scratch = await log.group("Scratch copy for the agent", async () => {
-    const made = await createScratch(settings.workspace);
-    log.info(`the agent works in a copy of ${made.source}; the checkout is left as it is`);
-    return made;
-  });
-  try {
-    const { rounds, serverActivity, isolation } = await runAgentInScratch(settings, deps, { scratch, goal, sessionId, tasksPath, preflight, redact: redact3 });
-    const agentChanges = await scratch.changes([tasksPath, playbookPath]);
-    const changed = describeChanges(agentChanges);
-    if (changed) log.warning(`The agent also changed its copy of the repository (not committed, not in the checkout): ${changed}`);
-    const { round, plan } = rounds;
-    const findings = round.refused ? [...rounds.findings, refusedFinding(round.refused)] : rounds.findings;
-    const summary = round.transcript.summary === null ? null : redact3(round.transcript.summary);
-    const common = {
-      ...empty2,
-      preflight,
-      summary,
-      agent: round.agent,
-      serverActivity,
-      isolation: isolation ? { isolated: isolation.isolated, kind: isolation.kind, reason: isolation.reason } : null,
-      agentChanges: changed === null ? null : { ...agentChanges, description: changed }
-    };
-    if (plan === null || round.planMarkdown === null) {
-      const output2 = tail("The end of its output", redact3(round.agent.transcript));
-      const why = round.refused ? ` (${round.refused}: ignored)` : "";
-      const message = `The agent gave no plan: no <plan>\u2026</plan> in its output and no ${round.refused ? "usable " : ""}${tasksPath} on disk${why}.${output2}`;
-      return { ...common, findings, status: "invalid", message, planMarkdown: null, plan: null };
-    }
-    writeOut(tasksPath, round.planMarkdown);
-    const own4 = readInside(scratch.work, playbookPath);
-    if (own4.kind === "refused") log.warning(`${own4.reason}: ignored, as if the agent had written none`);
-    const allFindings = own4.kind === "refused" ? [...findings, refusedFinding(own4.reason)] : findings;
-    for (const f3 of allFindings) log.warning(`${f3.rule}: ${f3.message}`, { file: tasksPath, line: f3.line ?? void 0 });
-    const playbook = own4.kind === "file" && hasAuditSection(own4.text) ? redact3(own4.text) : buildPlaybook({ skills: preflight.skills ?? [], auditSkill: await auditSkill, serverUrl: settings.serverUrl });
-    writeOut(playbookPath, playbook);
-    const planned = { ...common, planMarkdown: round.planMarkdown, plan, findings: allFindings, playbook };
-    if (plan.abort) {
-      return { ...planned, status: "aborted", message: "The agent aborted planning: its own server preflight failed (see the abort checklist)." };
-    }
-    const errors = errorCount(allFindings);
-    if (settings.strictPlan && errors > 0) {
-      return { ...planned, status: "invalid", message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.` };
-    }
-    const { phases, tasks } = planCounts(plan);
-    const n = allFindings.length;
-    return { ...planned, status: "planned", message: `Planned: ${phases} phases, ${tasks} tasks${n ? `, ${n} finding(s) to review` : ""}.` };
-  } finally {
-    await scratch.dispose().catch((error62) => log.warning(`could not remove the agent's scratch copy ${scratch.root}: ${error62.message}`));
-  }
-}
-function refusedFinding(reason) {
-  return { rule: "agent-file-refused", severity: "warning", line: null, message: `${reason}: ignored, as if the agent had written none.` };
-}
-async function runAgentInScratch(settings, deps, input2) {
-  const { log } = deps;
-  const { scratch, tasksPath } = input2;
-  const agentTasks = path9.join(scratch.work, tasksPath);
+  const { scratch, tasksPath: tasksPath2 } = input2;
+  const agentTasks = path9.join(scratch.work, tasksPath2);
   const proxy = settings.serverProxy ? await startServerProxy({ target: settings.serverUrl, token: settings.serverToken, log: (line) => log.info(inertText(line)) }) : null;
   let rounds;
   let serverActivity = null;
@@ -51900,16 +47775,11 @@ async function runAgentInScratch(settings, deps, input2) {
     );
     const env = { WILD_SERVER_URL: serverUrl, WILD_TASKS_PATH: agentTasks, WILD_SESSION_ID: input2.sessionId };
     if (auth.kind === "env" && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
-    const runner = deps.runner ?? defaultRunner(settings, log);
+    const runner = deps.runner ?? createAgentRunner({ ...agentSettingsOf(settings), log: (line) => log.info(line) });
     await mkdir5(path9.dirname(agentTasks), { recursive: true });
     await scratch.record();
-    if (deps.isolateAgent) {
-      isolation = await prepareIsolation(scratch.root, { perRun: true, sandboxHide: [settings.workspace] });
-      if (isolation.isolated) log.info(isolation.reason);
-      else log.warning(isolation.reason);
-    } else {
-      log.info("Agent isolation is off: the agent runs as this process's user.");
-    }
+    isolation = deps.isolateAgent ? await isolate(scratch, settings, log) : null;
+    if (!deps.isolateAgent) log.info("Agent isolation is off: the agent runs as this process's user.");
     rounds = await runAgentRounds({
       runner,
       prompt,
@@ -51919,7 +47789,7 @@ async function runAgentInScratch(settings, deps, input2) {
       tasksFile: agentTasks,
       readTasks: async () => {
         await isolation?.takeBack?.();
-        return readInside(scratch.work, tasksPath);
+        return readInside(scratch.work, tasksPath2);
       },
       beforeRun: async () => isolation?.lendAgain?.(),
       repairRounds: settings.repairRounds,
@@ -51944,21 +47814,128 @@ async function runAgentInScratch(settings, deps, input2) {
   if (restoreError) throw restoreError;
   return { rounds, serverActivity, isolation };
 }
-async function composePrompt(settings, input2) {
-  const template = await loadTemplateFile(settings.promptFile);
-  return renderPrompt(
-    template,
-    buildPromptValues({
-      goal: input2.goal.goal,
-      workdir: input2.workdir ?? settings.workspace,
-      tasksPath: input2.tasksFile,
-      serverUrl: input2.serverUrl,
-      sessionId: input2.sessionId,
-      steer: input2.goal.steer,
-      apiCatalog: buildApiCatalog(input2.openapi ?? { paths: {} }, input2.serverUrl),
-      auth: input2.auth
-    })
-  );
+async function isolate(scratch, settings, log) {
+  const isolation = await prepareIsolation(scratch.root, { perRun: true, sandboxHide: [settings.workspace] });
+  if (isolation.isolated) log.info(isolation.reason);
+  else log.warning(isolation.reason);
+  return isolation;
+}
+
+// src/planning/plan-issue.ts
+var ABORT_SUMMARY = "Server docs/API preflight failed; planning aborted.";
+var UnsafeWorkspaceError = class extends Error {
+  name = "UnsafeWorkspaceError";
+};
+async function planIssue(settings, request, deps) {
+  const { log } = deps;
+  const it = begin(settings, request, deps);
+  await checkWorkspace(settings, it, deps);
+  const preflight = await preflightStep(settings, log);
+  if (!preflight.ok) return abortAtPreflight(settings, it, preflight);
+  const auditSkill = fetchAuditSkill(settings, log);
+  const scratch = await log.group("Scratch copy for the agent", async () => {
+    const made = await createScratch(settings.workspace);
+    log.info(`the agent works in a copy of ${made.source}; the checkout is left as it is`);
+    return made;
+  });
+  try {
+    const ran = await runAgentStep(settings, deps, { scratch, goal: it.goal, sessionId: it.sessionId, tasksPath: it.tasksPath, preflight, redact: it.redact });
+    return await planStep(settings, it, { scratch, ran, preflight, auditSkill: await auditSkill }, log);
+  } finally {
+    await scratch.dispose().catch((error62) => log.warning(`could not remove the agent's scratch copy ${scratch.root}: ${error62.message}`));
+  }
+}
+function begin(settings, request, deps) {
+  const goal = buildGoal({ title: request.title, body: request.body, steer: request.steer });
+  for (const notice of goal.notices) deps.log.warning(notice);
+  const tasksPath2 = tasksPathFor(settings, request.issueNumber);
+  const secrets = knownSecrets(settings);
+  return {
+    goal,
+    sessionId: newSessionId(),
+    tasksPath: tasksPath2,
+    playbookPath: path10.posix.join(path10.posix.dirname(tasksPath2), PLAYBOOK_FILE),
+    redact: (text5) => redactSecrets(text5, secrets),
+    writeOut: (rel, content3) => deps.writeFiles ? writeInside(settings.workspace, rel, content3) : void 0
+  };
+}
+async function checkWorkspace(settings, it, deps) {
+  const persisted = await findPersistedCredentials(settings.workspace);
+  if (persisted.length > 0) throw new UnsafeWorkspaceError(describePersistedCredentials(persisted));
+  await checkPlanPathsAtBase(settings.workspace, { tasksPath: it.tasksPath, playbookPath: it.playbookPath });
+  if (deps.writeFiles) for (const rel of [it.tasksPath, it.playbookPath]) assertWritableInside(settings.workspace, rel);
+}
+function preflightStep(settings, log) {
+  return log.group("Preflight: research server", async () => {
+    const report = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+    for (const check2 of report.checks) {
+      log.info(inertText(`${check2.ok ? "ok  " : "FAIL"} ${check2.path} ${check2.status ?? "-"} ${check2.ms} ms${check2.reason ? ` \u2014 ${check2.reason}` : ""}`));
+    }
+    return report;
+  });
+}
+function abortAtPreflight(settings, it, preflight) {
+  const reasons = preflightFailureReasons(preflight);
+  const checklist = renderAbortChecklist(reasons);
+  it.writeOut(it.tasksPath, checklist);
+  return {
+    status: "aborted",
+    message: `Planning aborted: the research server at ${settings.serverUrl} failed preflight (${reasons.join("; ")}).`,
+    ...identity(it),
+    preflight,
+    findings: [],
+    summary: ABORT_SUMMARY,
+    checklist,
+    plan: parsePlan(checklist),
+    run: null
+  };
+}
+async function planStep(settings, it, input2, log) {
+  const { rounds, serverActivity, isolation } = input2.ran;
+  const { round, plan } = rounds;
+  const changes = await input2.scratch.changes([it.tasksPath, it.playbookPath]);
+  const changed = describeChanges(changes);
+  if (changed) log.warning(`The agent also changed its copy of the repository (not committed, not in the checkout): ${changed}`);
+  const run = {
+    result: round.agent,
+    serverActivity,
+    isolation: isolation ? { isolated: isolation.isolated, kind: isolation.kind, reason: isolation.reason } : null,
+    changes: changed === null ? null : { ...changes, description: changed }
+  };
+  const summary = round.transcript.summary === null ? null : it.redact(round.transcript.summary);
+  const common = { ...identity(it), preflight: input2.preflight, summary, run };
+  const findings = round.refused ? [...rounds.findings, refusedFinding(round.refused)] : rounds.findings;
+  if (plan === null || round.planMarkdown === null) {
+    const output2 = tail("The end of its output", it.redact(round.agent.transcript));
+    const why = round.refused ? ` (${round.refused}: ignored)` : "";
+    const message2 = `The agent gave no plan: no <plan>\u2026</plan> in its output and no ${round.refused ? "usable " : ""}${it.tasksPath} on disk${why}.${output2}`;
+    return { ...common, status: "invalid", message: message2, findings, plan: null };
+  }
+  it.writeOut(it.tasksPath, round.planMarkdown);
+  const own4 = readInside(input2.scratch.work, it.playbookPath);
+  if (own4.kind === "refused") log.warning(`${own4.reason}: ignored, as if the agent had written none`);
+  const allFindings = own4.kind === "refused" ? [...findings, refusedFinding(own4.reason)] : findings;
+  for (const f of allFindings) log.warning(`${f.rule}: ${f.message}`, { file: it.tasksPath, line: f.line ?? void 0 });
+  if (plan.abort) {
+    const message2 = "The agent aborted planning: its own server preflight failed (see the abort checklist).";
+    return { ...common, status: "aborted", message: message2, findings: allFindings, checklist: round.planMarkdown, plan };
+  }
+  const playbook = own4.kind === "file" && hasAuditSection(own4.text) ? it.redact(own4.text) : buildPlaybook({ skills: input2.preflight.skills ?? [], auditSkill: input2.auditSkill, serverUrl: settings.serverUrl });
+  it.writeOut(it.playbookPath, playbook);
+  const errors = errorCount(allFindings);
+  if (settings.strictPlan && errors > 0) {
+    return { ...common, status: "invalid", message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.`, findings: allFindings, plan };
+  }
+  const { phases, tasks } = planCounts(plan);
+  const n = allFindings.length;
+  const message = `Planned: ${phases} phases, ${tasks} tasks${n ? `, ${n} finding(s) to review` : ""}.`;
+  return { ...common, status: "planned", message, findings: allFindings, plan, planMarkdown: round.planMarkdown, playbook };
+}
+function identity(it) {
+  return { sessionId: it.sessionId, goal: it.goal, tasksPath: it.tasksPath, playbookPath: it.playbookPath };
+}
+function refusedFinding(reason) {
+  return { rule: "agent-file-refused", severity: "warning", line: null, message: `${reason}: ignored, as if the agent had written none.` };
 }
 async function fetchAuditSkill(settings, log) {
   try {
@@ -51968,64 +47945,48 @@ async function fetchAuditSkill(settings, log) {
     return null;
   }
 }
-function defaultRunner(settings, log) {
-  return createAgentRunner({ ...agentSettingsOf(settings), log: (line) => log.info(line) });
-}
-var MIN_FORWARDED_SECRET_LENGTH = 8;
-function knownSecrets(settings, env = process.env) {
-  const forwarded = settings.agentEnv.map((name) => env[name] ?? "").filter((value) => value.trim().length >= MIN_FORWARDED_SECRET_LENGTH);
-  const all2 = [settings.serverToken, settings.githubToken, ...forwarded, ...runnerCredentials(env)];
-  return [...new Set(all2.filter((secret) => Boolean(secret)))];
-}
-
-// src/agent/runner.ts
-function agentStatsJson(agent) {
-  const stats = agent.stats;
-  return {
-    agent: stats?.agent,
-    version: stats?.version,
-    model: stats?.model,
-    wallTimeMs: agent.durationMs,
-    turns: stats?.turns,
-    toolCalls: stats?.toolCalls,
-    inputTokens: stats?.inputTokens,
-    outputTokens: stats?.outputTokens
-  };
-}
 
 export {
   authSecrets,
   inertText,
+  runnerCredentials,
+  knownSecrets,
   secretRedactor,
+  external_exports,
   UnsafePathError,
+  truncate,
+  truncateAtLine,
+  cutUnits,
+  oneLine,
+  sanitizeUntrusted,
+  neutralizeHtml,
+  longestRun,
+  SettingsError,
+  INPUT_NAMES,
+  parseSettings,
+  tasksPathFor,
+  agentStatsJson,
+  blockquote,
   ABORT_SENTINEL,
+  PLAN_COMMENT_MARKER,
+  presentPlanComment,
+  presentJobSummary,
+  planCounts,
+  planToJson,
   checkPlan,
   parsePlan,
   AgentFailedError,
-  sanitizeUntrusted,
   PublishError,
   GitCommandError,
   GitRepo,
   UnsafePlanPathError,
   GoalError,
   buildGoal,
-  presentPlanComment,
-  presentJobSummary,
-  planCounts,
-  planToJson,
-  external_exports,
   newSessionId,
-  runnerCredentials,
   runPreflight,
   formatPreflightTable,
   preflightFailureReasons,
-  INPUT_NAMES,
-  SettingsError,
-  parseSettings,
-  tasksPathFor,
-  UnsafeWorkspaceError,
-  planIssue,
   composePrompt,
-  knownSecrets,
-  agentStatsJson
+  UnsafeWorkspaceError,
+  planIssue
 };

@@ -8,13 +8,19 @@ import {
   GitCommandError,
   GitRepo,
   INPUT_NAMES,
+  PLAN_COMMENT_MARKER,
   PublishError,
   agentStatsJson,
   authSecrets,
+  blockquote,
+  cutUnits,
   external_exports,
   formatPreflightTable,
   inertText,
   knownSecrets,
+  longestRun,
+  neutralizeHtml,
+  oneLine,
   parseSettings,
   planCounts,
   planIssue,
@@ -23,8 +29,10 @@ import {
   presentPlanComment,
   runnerCredentials,
   sanitizeUntrusted,
-  secretRedactor
-} from "./chunk-M7LJ7ORR.js";
+  secretRedactor,
+  truncate,
+  truncateAtLine
+} from "./chunk-JWO26T56.js";
 import {
   __commonJS,
   __require,
@@ -29203,8 +29211,356 @@ function readActionContext(env) {
   };
 }
 
+// src/trigger.ts
+var MARKER_PREFIX = "<!-- wild-plan:";
+var MAX_ISSUE_NUMBER = 2 ** 31 - 1;
+function parseIssueNumber(text) {
+  const trimmed = text.trim();
+  if (!/^#?[1-9][0-9]*$/.test(trimmed)) return null;
+  const number = Number(trimmed.replace(/^#/, ""));
+  return number <= MAX_ISSUE_NUMBER ? number : null;
+}
+var digitsToNumber = (value) => typeof value === "string" && /^[1-9][0-9]*$/.test(value.trim()) ? Number(value.trim()) : value;
+var issueNumber = () => external_exports.preprocess(digitsToNumber, external_exports.number().int().positive().max(MAX_ISSUE_NUMBER));
+var SenderSchema = external_exports.object({ login: external_exports.string(), type: external_exports.string() });
+var LabelSchema = external_exports.object({ name: external_exports.string() });
+var IssueSchema = external_exports.object({
+  number: issueNumber(),
+  title: external_exports.string(),
+  body: external_exports.string().nullable().optional(),
+  labels: external_exports.array(LabelSchema).optional(),
+  pull_request: external_exports.unknown().optional()
+});
+var IssuesEvent = external_exports.object({ action: external_exports.string(), issue: IssueSchema, label: LabelSchema.optional(), sender: SenderSchema });
+var CommentEvent = external_exports.object({
+  action: external_exports.string(),
+  issue: IssueSchema,
+  comment: external_exports.object({ id: external_exports.number(), body: external_exports.string().nullable(), user: SenderSchema }),
+  sender: SenderSchema
+});
+var PullRequestEvent = external_exports.object({
+  action: external_exports.string(),
+  number: issueNumber().optional(),
+  pull_request: external_exports.object({
+    number: issueNumber(),
+    title: external_exports.string(),
+    body: external_exports.string().nullable().optional(),
+    labels: external_exports.array(LabelSchema).optional(),
+    head: external_exports.object({ ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }).nullable() }),
+    base: external_exports.object({ repo: external_exports.object({ full_name: external_exports.string() }) })
+  }),
+  label: LabelSchema.optional(),
+  sender: SenderSchema
+});
+var DispatchEvent = external_exports.object({
+  inputs: external_exports.record(external_exports.string(), external_exports.unknown()).nullable().optional(),
+  sender: SenderSchema
+});
+var skip = (reason) => ({ kind: "skip", reason });
+function parsePayload(schema, payload, eventName) {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const where = parsed.error.issues[0];
+  const field = `\`${where?.path.join(".") || "?"}\``;
+  const detail = `(${where?.message ?? "invalid"}); nothing to plan`;
+  const value = where ? valueAt(payload, where.path) : void 0;
+  if (where && value !== void 0) {
+    const expected = where.code === "invalid_type" ? where.expected === "int" ? "whole number" : where.expected : void 0;
+    const what = value === null ? "is null" : expected ? `is not ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}` : where.code === "too_small" || where.code === "too_big" ? "is out of range" : "is not valid";
+    return skip(`the ${eventName} event payload's ${field} ${what} (got ${preview(value)}: ${where.message}); nothing to plan`);
+  }
+  return skip(`the ${eventName} event payload is missing ${field} ${detail}`);
+}
+function preview(value) {
+  const json = JSON.stringify(value) ?? String(value);
+  return truncate(json, 40);
+}
+function valueAt(value, path) {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return void 0;
+    current = current[key];
+  }
+  return current;
+}
+var isSkip = (value) => typeof value === "object" && value !== null && "kind" in value;
+function decideTrigger(eventName, payload, triggerLabel) {
+  const sender = payload?.sender;
+  if (sender && typeof sender.login === "string" && isBot({ login: sender.login, type: String(sender.type) })) {
+    return skip(`the event was sent by a bot (${sender.login}); wild-plan never answers bots, so it cannot loop`);
+  }
+  switch (eventName) {
+    case "issues":
+      return fromIssues(payload, triggerLabel);
+    case "issue_comment":
+      return fromComment(payload);
+    case "workflow_dispatch":
+      return fromDispatch(payload);
+    case "pull_request":
+      return fromPullRequest(payload, triggerLabel);
+    default:
+      return skip(`the \`${eventName}\` event does not trigger wild-plan (use issues, issue_comment, pull_request or workflow_dispatch)`);
+  }
+}
+function fromIssues(payload, triggerLabel) {
+  const event = parsePayload(IssuesEvent, payload, "issues");
+  if (isSkip(event)) return event;
+  const hasLabel = (event.issue.labels ?? []).some((l) => l.name === triggerLabel);
+  if (event.action === "labeled") {
+    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
+    if (event.issue.labels && !hasLabel) return skip(`the label \`${triggerLabel}\` was removed before the run started`);
+  } else if (event.action === "opened") {
+    if (!hasLabel) return skip(`the new issue does not carry the trigger label \`${triggerLabel}\``);
+  } else {
+    return skip(`issues.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+  }
+  const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
+  return { kind: "plan", source: "label", sender: event.sender, number: event.issue.number, isPullRequest, title: event.issue.title, body: event.issue.body ?? null, steer: "" };
+}
+function fromComment(payload) {
+  const event = parsePayload(CommentEvent, payload, "issue_comment");
+  if (isSkip(event)) return event;
+  if (event.action !== "created") return skip(`issue_comment.${event.action} does not trigger wild-plan (only new comments)`);
+  const body = event.comment.body ?? "";
+  if (body.includes(MARKER_PREFIX)) return skip("the comment is wild-plan's own");
+  const steer = parseCommand(body);
+  if (steer === null) return skip(`the comment does not start with \`${COMMAND}\``);
+  const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
+  return {
+    kind: "plan",
+    source: "comment",
+    sender: event.sender,
+    number: event.issue.number,
+    isPullRequest,
+    title: event.issue.title,
+    body: event.issue.body ?? null,
+    steer,
+    commentId: event.comment.id
+  };
+}
+function fromDispatch(payload) {
+  const event = parsePayload(DispatchEvent, payload, "workflow_dispatch");
+  if (isSkip(event)) return event;
+  const inputs = event.inputs ?? {};
+  const read = (...names) => {
+    for (const name of names) {
+      const v = inputs[name];
+      if (typeof v === "string" && v.trim() !== "" || typeof v === "number") return String(v).trim();
+    }
+    return void 0;
+  };
+  const issue2 = read("issue-number", "issue_number", "issue");
+  const goal = read("goal");
+  const steer = read("steer") ?? "";
+  if (issue2 !== void 0) {
+    const number = parseIssueNumber(issue2);
+    if (number === null) {
+      return {
+        kind: "refuse",
+        reason: `the workflow_dispatch input \`issue-number\` ${preview(issue2)} is not an issue number: give the issue's number in plain digits, like 12 or #12 (from 1 to ${MAX_ISSUE_NUMBER})`
+      };
+    }
+    return { kind: "plan", source: "dispatch", sender: event.sender, number, isPullRequest: false, steer };
+  }
+  if (goal !== void 0) return { kind: "plan", source: "dispatch", sender: event.sender, isPullRequest: false, body: goal, steer };
+  return skip("the workflow_dispatch run has neither an `issue-number` nor a `goal` input; add one to the workflow and fill it in");
+}
+function fromPullRequest(payload, triggerLabel) {
+  const event = parsePayload(PullRequestEvent, payload, "pull_request");
+  if (isSkip(event)) return event;
+  const pr = event.pull_request;
+  const hasLabel = (pr.labels ?? []).some((l) => l.name === triggerLabel);
+  if (event.action === "labeled") {
+    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
+  } else if (event.action === "opened") {
+    if (!hasLabel) return skip(`the new pull request does not carry the trigger label \`${triggerLabel}\``);
+  } else {
+    return skip(`pull_request.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+  }
+  const fork = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
+  return {
+    kind: "plan",
+    source: "pull_request",
+    sender: event.sender,
+    number: pr.number,
+    isPullRequest: true,
+    title: pr.title,
+    body: pr.body ?? null,
+    steer: "",
+    head: { ref: pr.head.ref, fork }
+  };
+}
+
+// src/github/permission.ts
+var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
+var NEEDED = "asking for a plan needs write, maintain or admin";
+async function checkSenderPermission(client, repo, login) {
+  const where = `${repo.owner}/${repo.repo}`;
+  try {
+    const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+    const permission = data.role_name || data.permission;
+    if (WRITERS.has(permission) || WRITERS.has(data.permission)) {
+      return { kind: "allowed", permission, reason: `${login} has ${permission} access` };
+    }
+    return { kind: "denied", permission, reason: `${login} has ${permission} access to ${where}; ${NEEDED}` };
+  } catch (error2) {
+    const status = statusOf(error2);
+    if (status === 404) {
+      return { kind: "denied", permission: "none", reason: `${login} is not a collaborator on ${where} (GitHub answered 404); ${NEEDED}` };
+    }
+    return { kind: "error", permission: "unknown", reason: permissionErrorReason(login, status, error2) };
+  }
+}
+function permissionErrorReason(login, status, error2) {
+  const check = `could not check ${login}'s permission`;
+  if (status === void 0) return `${check}: GitHub could not be reached (${errorLine(error2)}); refusing to run. Re-run the workflow when GitHub is reachable`;
+  const answered = `${check}: GitHub answered ${status} (${apiMessage(error2)}); refusing to run`;
+  if (status === 403) return `${answered}. Give the workflow \`permissions: contents: read\` or more and re-run`;
+  if (status === 401) return `${answered}. Check the \`github-token\` input and re-run`;
+  return `${answered}. Re-run the workflow once GitHub answers again`;
+}
+function apiMessage(error2) {
+  const data = error2?.response?.data;
+  const message = typeof data === "object" && data !== null ? data.message : void 0;
+  return typeof message === "string" && message.trim() !== "" ? oneLine(message, 200) : errorLine(error2);
+}
+function errorLine(error2) {
+  return oneLine(error2 instanceof Error ? error2.message : String(error2), 200);
+}
+
+// src/security/mentions.ts
+var MENTION_BREAK = "\u200D";
+var MENTION = /(^|[^\p{L}\p{N}/])@(?=[A-Za-z0-9])/gu;
+function neutralizeMentions(text) {
+  return text.replace(MENTION, `$1@${MENTION_BREAK}`);
+}
+function neutralizeDeep(value) {
+  if (typeof value === "string") return neutralizeMentions(value);
+  if (Array.isArray(value)) return value.map((v) => neutralizeDeep(v));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, neutralizeDeep(v)]));
+  }
+  return value;
+}
+
+// src/github/comments.ts
+var MAX_COMMENT_CHARS = 65536;
+var Identity = class {
+  login;
+  learn(user) {
+    if (user?.login && this.login === void 0) this.login = user.login;
+  }
+};
+function chooseSticky(comments, marker, self2) {
+  const eligible = (c) => self2 !== void 0 ? c.user?.login === self2 : c.user?.type === "Bot";
+  let best = null;
+  for (const c of comments) {
+    if (!(c.body ?? "").startsWith(marker) || !eligible(c)) continue;
+    if (best === null || c.id < best.id) best = c;
+  }
+  return best;
+}
+async function findMarkedComment(client, repo, issueNumber2, marker, self2) {
+  for await (const page of client.paginate.iterator(client.rest.issues.listComments, { ...repo, issue_number: issueNumber2, per_page: 100 })) {
+    const found = chooseSticky(page.data, marker, self2);
+    if (found) return found;
+  }
+  return null;
+}
+function postableBody(body, limit = MAX_COMMENT_CHARS) {
+  return truncateAtLine(neutralizeMentions(body), limit, { ellipsis: "\n\n_\u2026cut to fit GitHub's size limit; see the run log._" });
+}
+async function upsertMarkedComment(client, repo, issueNumber2, marker, body, options2 = {}) {
+  if (!body.startsWith(marker)) throw new Error("a sticky comment body must start with its marker");
+  const text = postableBody(body);
+  const identity = options2.identity ?? new Identity();
+  const id = options2.knownId ?? (await findMarkedComment(client, repo, issueNumber2, marker, identity.login))?.id;
+  if (id !== void 0) {
+    const edited = await editComment(client, repo, id, text);
+    if (edited) return edited;
+    options2.log?.info(`comment ${id} is gone (deleted?); posting a new one`);
+  }
+  const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber2, body: text });
+  identity.learn(data.user);
+  const created = { id: data.id, url: data.html_url, created: true };
+  if (!identity.login) return created;
+  const first = await findMarkedComment(client, repo, issueNumber2, marker, identity.login);
+  if (!first || first.id >= created.id) return created;
+  options2.log?.info(`comment ${first.id} already holds this on #${issueNumber2} (a concurrent or earlier run); keeping it and removing ours (${created.id})`);
+  try {
+    await client.rest.issues.deleteComment({ ...repo, comment_id: created.id });
+  } catch (error2) {
+    options2.log?.warning(`could not remove the duplicate comment ${created.id}: ${error2.message}`);
+    return created;
+  }
+  const adopted = await editComment(client, repo, first.id, text);
+  if (adopted) return adopted;
+  const { data: again } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber2, body: text });
+  return { id: again.id, url: again.html_url, created: true };
+}
+async function editComment(client, repo, id, body) {
+  try {
+    const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: id, body });
+    return { id: data.id, url: data.html_url, created: false };
+  } catch (error2) {
+    if (statusOf(error2) === 404) return null;
+    throw error2;
+  }
+}
+async function acknowledgeComment(client, repo, commentId, log) {
+  try {
+    const { data } = await client.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content: "eyes" });
+    return data.user ?? null;
+  } catch (error2) {
+    log?.warning(`could not react to comment ${commentId}: ${error2.message}`);
+    return null;
+  }
+}
+
+// src/action/messages.ts
+var PR_MARKER = "<!-- wild-plan:pull-request -->";
+var PR_SUMMARY_CHARS = 3e3;
+var MAX_TITLE_CHARS = 256;
+function displayTitle(title) {
+  if (title === void 0) return void 0;
+  return oneLine(sanitizeUntrusted(title), 200) || void 0;
+}
+function pullRequestBody(target, outcome, counts) {
+  const lines = [PR_MARKER, `The research plan for ${target.number ? `#${target.number}` : "the goal below"}, written by wild-plan (${counts}).`, ""];
+  if (outcome.summary) {
+    lines.push(blockquote(neutralizeHtml(truncate(outcome.summary, PR_SUMMARY_CHARS))), "");
+  }
+  lines.push(
+    `- \`${outcome.tasksPath}\` \u2014 the phased task plan`,
+    `- \`${outcome.playbookPath}\` \u2014 the prompt-skill playbook`,
+    "",
+    "Review it like code. To re-plan with your direction, comment `/wild-plan <what to change>` here."
+  );
+  if (target.number) lines.push("", `Refs #${target.number}`);
+  return postableBody(lines.join("\n"));
+}
+function pullRequestTitle(title) {
+  const text = neutralizeMentions(`Plan: ${title ?? "research goal"}`);
+  return truncate(text, MAX_TITLE_CHARS);
+}
+function planCommentBody(plan, findings, options2) {
+  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
+    marker: PLAN_COMMENT_MARKER,
+    title: options2.title === void 0 ? void 0 : neutralizeMentions(options2.title),
+    summary: options2.summary ? neutralizeMentions(options2.summary) : void 0,
+    fileUrl: options2.fileUrl
+  });
+  return options2.note ? `${body}
+
+> ${neutralizeMentions(options2.note)}` : body;
+}
+function describeTrigger(source, login) {
+  const how = { label: "the label", comment: "a `/wild-plan` comment", dispatch: "a manual run", pull_request: "the pull request label" }[source] ?? source;
+  return `@${login} via ${how}`;
+}
+
 // src/git/commit.ts
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 var BOT_AUTHOR = {
@@ -29215,13 +29571,23 @@ async function buildCommit(repo, request2) {
   const scratch = await mkdtemp(join(tmpdir(), "wild-plan-index-"));
   const env = { GIT_INDEX_FILE: join(scratch, "index") };
   try {
-    await repo.run(["read-tree", request2.parent], { env });
-    for (const file of request2.files) {
-      const blob = await repo.text(["hash-object", "-w", "--stdin"], { input: Buffer.from(file.content, "utf8") });
-      await repo.run(["update-index", "--add", "--cacheinfo", "100644", blob, file.path], { env });
-    }
+    const sources = await Promise.all(
+      request2.files.map(async (file, index) => {
+        const source = join(scratch, `blob-${index}`);
+        await writeFile2(source, file.content, { encoding: "utf8", mode: 384 });
+        return source;
+      })
+    );
+    const [hashed, parentTree] = await allOf([
+      repo.text(["hash-object", "-w", "--no-filters", "--", ...sources]),
+      repo.text(["rev-parse", "--verify", `${request2.parent}^{tree}`]),
+      repo.run(["read-tree", request2.parent], { env })
+    ]);
+    const blobs = hashed.split("\n");
+    if (blobs.length !== request2.files.length) throw new Error(`git hash-object stored ${blobs.length} of ${request2.files.length} files.`);
+    const entries = request2.files.flatMap((file, index) => ["--cacheinfo", `100644,${blobs[index]},${file.path}`]);
+    await repo.run(["update-index", "--add", ...entries], { env });
     const tree = await repo.text(["write-tree"], { env });
-    const parentTree = await repo.text(["rev-parse", "--verify", `${request2.parent}^{tree}`]);
     if (tree === parentTree) return { tree, commit: null };
     const identity = {
       GIT_AUTHOR_NAME: request2.author.name,
@@ -29237,6 +29603,12 @@ async function buildCommit(repo, request2) {
   } finally {
     await rm2(scratch, { recursive: true, force: true });
   }
+}
+async function allOf(promises3) {
+  const results = await Promise.allSettled(promises3);
+  const failed2 = results.find((result) => result.status === "rejected");
+  if (failed2) throw failed2.reason;
+  return results.map((result) => result.value);
 }
 
 // src/git/config-guard.ts
@@ -29435,165 +29807,65 @@ function checkFiles(files) {
   return [...files];
 }
 
-// src/github/mentions.ts
-var MENTION_BREAK = "\u200D";
-var MENTION = /(^|[^\p{L}\p{N}/])@(?=[A-Za-z0-9])/gu;
-function neutralizeMentions(text) {
-  return text.replace(MENTION, `$1@${MENTION_BREAK}`);
+// src/action/publish.ts
+async function publishStep(settings, context3, target, outcome, writes, log) {
+  const title = displayTitle(target.title);
+  const { phases, tasks } = planCounts(outcome.plan);
+  const counts = `${phases} phases, ${tasks} tasks`;
+  const where = await commitAndPropose(settings, context3, target, outcome, writes, log, { title, counts });
+  const prNumber = where.prNumber ?? target.pullNumber;
+  const repoUrl = `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}`;
+  const fileUrl = where.fileRef ? `${repoUrl}/blob/${where.fileRef}/${outcome.tasksPath}` : void 0;
+  const body = planCommentBody(outcome.plan, outcome.findings, { title, summary: outcome.summary ?? void 0, fileUrl, note: where.note });
+  const comment = prNumber !== void 0 ? await writes.comment(prNumber, PLAN_COMMENT_MARKER, body) : void 0;
+  return {
+    counts,
+    note: where.note,
+    branch: where.branch,
+    prNumber,
+    prUrl: prNumber !== void 0 ? `${repoUrl}/pull/${prNumber}` : void 0,
+    commentUrl: comment?.url
+  };
 }
-function neutralizeDeep(value) {
-  if (typeof value === "string") return neutralizeMentions(value);
-  if (Array.isArray(value)) return value.map((v) => neutralizeDeep(v));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, neutralizeDeep(v)]));
+async function commitAndPropose(settings, context3, target, outcome, writes, log, words) {
+  if (!target.branch) {
+    return { note: "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request." };
   }
-  return value;
-}
+  const published = await publishPlan({
+    workdir: settings.workspace,
+    branch: target.branch,
+    baseBranch: settings.baseBranch,
+    files: [
+      { path: outcome.tasksPath, content: outcome.planMarkdown },
+      { path: outcome.playbookPath, content: outcome.playbook }
+    ],
+    message: `Plan${target.number ? ` for #${target.number}` : ""}: ${words.title ?? "research goal"}
 
-// src/github/comments.ts
-var MAX_COMMENT_CHARS = 65536;
-var Identity = class {
-  login;
-  learn(user) {
-    if (user?.login && this.login === void 0) this.login = user.login;
+wild-plan session ${outcome.sessionId}`,
+    token: settings.githubToken,
+    serverUrl: context3.serverUrl,
+    dryRun: settings.dryRun,
+    log: (line) => log.info(line)
+  });
+  if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
+  if (!published.changed) log.info("the plan files are unchanged on the branch; no new commit");
+  let branch = published.commitSha === null ? void 0 : published.branch;
+  let prNumber;
+  if (branch && target.mode !== "pull-request") {
+    const pr = await writes.pullRequest({
+      head: published.branch,
+      base: published.baseBranch,
+      title: pullRequestTitle(words.title),
+      body: pullRequestBody(target, outcome, words.counts),
+      draft: settings.draft
+    });
+    if (pr === null) branch = void 0;
+    else if (pr) prNumber = pr.number;
   }
-};
-function chooseSticky(comments, marker, self2) {
-  const eligible = (c) => self2 !== void 0 ? c.user?.login === self2 : c.user?.type === "Bot";
-  let best = null;
-  for (const c of comments) {
-    if (!(c.body ?? "").startsWith(marker) || !eligible(c)) continue;
-    if (best === null || c.id < best.id) best = c;
-  }
-  return best;
-}
-async function findMarkedComment(client, repo, issueNumber2, marker, self2) {
-  for await (const page of client.paginate.iterator(client.rest.issues.listComments, { ...repo, issue_number: issueNumber2, per_page: 100 })) {
-    const found = chooseSticky(page.data, marker, self2);
-    if (found) return found;
-  }
-  return null;
-}
-function postableBody(body, limit = MAX_COMMENT_CHARS) {
-  const text = neutralizeMentions(body);
-  if (text.length <= limit) return text;
-  const notice = "\n\n_\u2026cut to fit GitHub's size limit; see the run log._";
-  let cut = text.slice(0, Math.max(0, limit - notice.length));
-  const lineEnd = cut.lastIndexOf("\n");
-  if (lineEnd > cut.length / 2) cut = cut.slice(0, lineEnd);
-  return `${cut.replace(/[\uD800-\uDBFF]$/, "")}${notice}`;
-}
-async function upsertMarkedComment(client, repo, issueNumber2, marker, body, options2 = {}) {
-  if (!body.startsWith(marker)) throw new Error("a sticky comment body must start with its marker");
-  const text = postableBody(body);
-  const identity = options2.identity ?? new Identity();
-  const id = options2.knownId ?? (await findMarkedComment(client, repo, issueNumber2, marker, identity.login))?.id;
-  if (id !== void 0) {
-    const edited = await editComment(client, repo, id, text);
-    if (edited) return edited;
-    options2.log?.info(`comment ${id} is gone (deleted?); posting a new one`);
-  }
-  const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber2, body: text });
-  identity.learn(data.user);
-  const created = { id: data.id, url: data.html_url, created: true };
-  if (!identity.login) return created;
-  const first = await findMarkedComment(client, repo, issueNumber2, marker, identity.login);
-  if (!first || first.id >= created.id) return created;
-  options2.log?.info(`comment ${first.id} already holds this on #${issueNumber2} (a concurrent or earlier run); keeping it and removing ours (${created.id})`);
-  try {
-    await client.rest.issues.deleteComment({ ...repo, comment_id: created.id });
-  } catch (error2) {
-    options2.log?.warning(`could not remove the duplicate comment ${created.id}: ${error2.message}`);
-    return created;
-  }
-  const adopted = await editComment(client, repo, first.id, text);
-  if (adopted) return adopted;
-  const { data: again } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber2, body: text });
-  return { id: again.id, url: again.html_url, created: true };
-}
-async function editComment(client, repo, id, body) {
-  try {
-    const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: id, body });
-    return { id: data.id, url: data.html_url, created: false };
-  } catch (error2) {
-    if (statusOf(error2) === 404) return null;
-    throw error2;
-  }
-}
-async function acknowledgeComment(client, repo, commentId, log) {
-  try {
-    const { data } = await client.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content: "eyes" });
-    return data.user ?? null;
-  } catch (error2) {
-    log?.warning(`could not react to comment ${commentId}: ${error2.message}`);
-    return null;
-  }
-}
-
-// src/github/permission.ts
-var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
-var NEEDED = "asking for a plan needs write, maintain or admin";
-async function checkSenderPermission(client, repo, login) {
-  const where = `${repo.owner}/${repo.repo}`;
-  try {
-    const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
-    const permission = data.role_name || data.permission;
-    if (WRITERS.has(permission) || WRITERS.has(data.permission)) {
-      return { kind: "allowed", permission, reason: `${login} has ${permission} access` };
-    }
-    return { kind: "denied", permission, reason: `${login} has ${permission} access to ${where}; ${NEEDED}` };
-  } catch (error2) {
-    const status = statusOf(error2);
-    if (status === 404) {
-      return { kind: "denied", permission: "none", reason: `${login} is not a collaborator on ${where} (GitHub answered 404); ${NEEDED}` };
-    }
-    return { kind: "error", permission: "unknown", reason: permissionErrorReason(login, status, error2) };
-  }
-}
-function permissionErrorReason(login, status, error2) {
-  const check = `could not check ${login}'s permission`;
-  if (status === void 0) return `${check}: GitHub could not be reached (${oneLine(error2)}); refusing to run. Re-run the workflow when GitHub is reachable`;
-  const answered = `${check}: GitHub answered ${status} (${apiMessage(error2)}); refusing to run`;
-  if (status === 403) return `${answered}. Give the workflow \`permissions: contents: read\` or more and re-run`;
-  if (status === 401) return `${answered}. Check the \`github-token\` input and re-run`;
-  return `${answered}. Re-run the workflow once GitHub answers again`;
-}
-function apiMessage(error2) {
-  const data = error2?.response?.data;
-  const message = typeof data === "object" && data !== null ? data.message : void 0;
-  return typeof message === "string" && message.trim() !== "" ? shorten(message) : oneLine(error2);
-}
-function oneLine(error2) {
-  return shorten(error2 instanceof Error ? error2.message : String(error2));
-}
-function shorten(text) {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 200 ? `${line.slice(0, 199)}\u2026` : line;
-}
-
-// src/github/pull-request.ts
-async function findOpen(client, repo, head) {
-  const { data } = await client.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: "open", per_page: 1 });
-  return data[0] ?? null;
-}
-async function upsertPullRequest(client, repo, spec) {
-  const existing = await findOpen(client, repo, spec.head);
-  if (existing) return update(client, repo, existing.number, spec);
-  try {
-    const { data } = await client.rest.pulls.create({ ...repo, head: spec.head, base: spec.base, title: spec.title, body: spec.body, draft: spec.draft });
-    return { number: data.number, url: data.html_url, created: true };
-  } catch (error2) {
-    const answer = statusOf(error2) === 422 ? JSON.stringify(error2.response?.data ?? "") : "";
-    if (/no commits between/i.test(answer)) return null;
-    if (!/already exists/i.test(answer)) throw error2;
-    const raced = await findOpen(client, repo, spec.head);
-    if (!raced) throw error2;
-    return update(client, repo, raced.number, spec);
-  }
-}
-async function update(client, repo, number, spec) {
-  const { data } = await client.rest.pulls.update({ ...repo, pull_number: number, title: spec.title, body: spec.body });
-  return { number: data.number, url: data.html_url, created: false };
+  if (branch) return { branch, prNumber, fileRef: branch };
+  const note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
+  log.info(note);
+  return { fileRef: published.baseBranch, note };
 }
 
 // src/github/status-comment.ts
@@ -29604,7 +29876,7 @@ function renderStatusComment(state, context3) {
   switch (state.kind) {
     case "started":
       lines.push(`### \u{1F504} wild-plan is planning${run}`, "", `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
-      if (state.steer) lines.push("", "**Steer:**", "", quote(untrusted(state.steer, MAX_QUOTE)));
+      if (state.steer) lines.push("", "**Steer:**", "", blockquote(untrusted(state.steer, MAX_QUOTE)));
       break;
     case "planned":
       lines.push(
@@ -29612,7 +29884,7 @@ function renderStatusComment(state, context3) {
         "",
         `${state.counts}${state.findings ? ` \xB7 ${state.findings} finding(s) to review` : ""}${run}`
       );
-      if (state.summary) lines.push("", quote(untrusted(state.summary, MAX_QUOTE)));
+      if (state.summary) lines.push("", blockquote(untrusted(state.summary, MAX_QUOTE)));
       if (state.note) lines.push("", state.note);
       lines.push("", `Comment \`/wild-plan <what to change>\` ${state.prUrl ? "on the pull request" : "here"} to re-plan with your direction.`);
       break;
@@ -29645,11 +29917,7 @@ function renderStatusComment(state, context3) {
 }
 var MAX_QUOTE = 3e3;
 function untrusted(text, max) {
-  const cut = text.length > max ? `${text.slice(0, max).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : text;
-  return cut.replace(/</g, "&lt;");
-}
-function quote(text) {
-  return text.split("\n").map((line) => `> ${line}`).join("\n");
+  return neutralizeHtml(truncate(text, max));
 }
 function details(summary2, body) {
   return `<details><summary>${summary2}</summary>
@@ -29666,10 +29934,10 @@ function messageBlock(message) {
 ${fence(rest)}` : headline;
 }
 function fence(text, lang = "") {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = "`".repeat(longest + 1);
+  const body = printable(text);
+  const ticks = "`".repeat(Math.max(2, longestRun(body, "`")) + 1);
   return `${ticks}${lang}
-${printable(text)}
+${body}
 ${ticks}`;
 }
 function printable(text) {
@@ -29677,231 +29945,67 @@ function printable(text) {
 }
 function clamp(body) {
   const limit = MAX_COMMENT_CHARS - 200;
-  return body.length <= limit ? body : `${body.slice(0, limit)}
+  return body.length <= limit ? body : `${cutUnits(body, limit)}
 
 _\u2026cut to fit GitHub's comment limit; see the run log._`;
 }
 
-// src/trigger.ts
-var MARKER_PREFIX = "<!-- wild-plan:";
-var MAX_ISSUE_NUMBER = 2 ** 31 - 1;
-function parseIssueNumber(text) {
-  const trimmed = text.trim();
-  if (!/^#?[1-9][0-9]*$/.test(trimmed)) return null;
-  const number = Number(trimmed.replace(/^#/, ""));
-  return number <= MAX_ISSUE_NUMBER ? number : null;
+// src/action/result.ts
+function skipped(reason, log) {
+  log.info(`Skipped: ${reason}`);
+  return { status: "skipped", message: reason, fail: false, summary: `### wild-plan skipped
+
+${reason}
+` };
 }
-var digitsToNumber = (value) => typeof value === "string" && /^[1-9][0-9]*$/.test(value.trim()) ? Number(value.trim()) : value;
-var issueNumber = () => external_exports.preprocess(digitsToNumber, external_exports.number().int().positive().max(MAX_ISSUE_NUMBER));
-var SenderSchema = external_exports.object({ login: external_exports.string(), type: external_exports.string() });
-var LabelSchema = external_exports.object({ name: external_exports.string() });
-var IssueSchema = external_exports.object({
-  number: issueNumber(),
-  title: external_exports.string(),
-  body: external_exports.string().nullable().optional(),
-  labels: external_exports.array(LabelSchema).optional(),
-  pull_request: external_exports.unknown().optional()
-});
-var IssuesEvent = external_exports.object({ action: external_exports.string(), issue: IssueSchema, label: LabelSchema.optional(), sender: SenderSchema });
-var CommentEvent = external_exports.object({
-  action: external_exports.string(),
-  issue: IssueSchema,
-  comment: external_exports.object({ id: external_exports.number(), body: external_exports.string().nullable(), user: SenderSchema }),
-  sender: SenderSchema
-});
-var PullRequestEvent = external_exports.object({
-  action: external_exports.string(),
-  number: issueNumber().optional(),
-  pull_request: external_exports.object({
-    number: issueNumber(),
-    title: external_exports.string(),
-    body: external_exports.string().nullable().optional(),
-    labels: external_exports.array(LabelSchema).optional(),
-    head: external_exports.object({ ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }).nullable() }),
-    base: external_exports.object({ repo: external_exports.object({ full_name: external_exports.string() }) })
-  }),
-  label: LabelSchema.optional(),
-  sender: SenderSchema
-});
-var DispatchEvent = external_exports.object({
-  inputs: external_exports.record(external_exports.string(), external_exports.unknown()).nullable().optional(),
-  sender: SenderSchema
-});
-var skip = (reason) => ({ kind: "skip", reason });
-function parsePayload(schema, payload, eventName) {
-  const parsed = schema.safeParse(payload);
-  if (parsed.success) return parsed.data;
-  const where = parsed.error.issues[0];
-  const field = `\`${where?.path.join(".") || "?"}\``;
-  const detail = `(${where?.message ?? "invalid"}); nothing to plan`;
-  const value = where ? valueAt(payload, where.path) : void 0;
-  if (where && value !== void 0) {
-    const expected = where.code === "invalid_type" ? where.expected === "int" ? "whole number" : where.expected : void 0;
-    const what = value === null ? "is null" : expected ? `is not ${/^[aeiou]/.test(expected) ? "an" : "a"} ${expected}` : where.code === "too_small" || where.code === "too_big" ? "is out of range" : "is not valid";
-    return skip(`the ${eventName} event payload's ${field} ${what} (got ${preview(value)}: ${where.message}); nothing to plan`);
-  }
-  return skip(`the ${eventName} event payload is missing ${field} ${detail}`);
+function refused(reason, log) {
+  log.info(`Failed: ${reason}`);
+  return failed(reason);
 }
-function preview(value) {
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > 40 ? `${json.slice(0, 39)}\u2026` : json;
-}
-function valueAt(value, path) {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return void 0;
-    current = current[key];
-  }
-  return current;
-}
-var isSkip = (value) => typeof value === "object" && value !== null && "kind" in value;
-function decideTrigger(eventName, payload, triggerLabel) {
-  const sender = payload?.sender;
-  if (sender && typeof sender.login === "string" && isBot({ login: sender.login, type: String(sender.type) })) {
-    return skip(`the event was sent by a bot (${sender.login}); wild-plan never answers bots, so it cannot loop`);
-  }
-  switch (eventName) {
-    case "issues":
-      return fromIssues(payload, triggerLabel);
-    case "issue_comment":
-      return fromComment(payload);
-    case "workflow_dispatch":
-      return fromDispatch(payload);
-    case "pull_request":
-      return fromPullRequest(payload, triggerLabel);
-    default:
-      return skip(`the \`${eventName}\` event does not trigger wild-plan (use issues, issue_comment, pull_request or workflow_dispatch)`);
-  }
-}
-function fromIssues(payload, triggerLabel) {
-  const event = parsePayload(IssuesEvent, payload, "issues");
-  if (isSkip(event)) return event;
-  const hasLabel = (event.issue.labels ?? []).some((l) => l.name === triggerLabel);
-  if (event.action === "labeled") {
-    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
-    if (event.issue.labels && !hasLabel) return skip(`the label \`${triggerLabel}\` was removed before the run started`);
-  } else if (event.action === "opened") {
-    if (!hasLabel) return skip(`the new issue does not carry the trigger label \`${triggerLabel}\``);
-  } else {
-    return skip(`issues.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
-  }
-  const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
-  return { kind: "plan", source: "label", sender: event.sender, number: event.issue.number, isPullRequest, title: event.issue.title, body: event.issue.body ?? null, steer: "" };
-}
-function fromComment(payload) {
-  const event = parsePayload(CommentEvent, payload, "issue_comment");
-  if (isSkip(event)) return event;
-  if (event.action !== "created") return skip(`issue_comment.${event.action} does not trigger wild-plan (only new comments)`);
-  const body = event.comment.body ?? "";
-  if (body.includes(MARKER_PREFIX)) return skip("the comment is wild-plan's own");
-  const steer = parseCommand(body);
-  if (steer === null) return skip(`the comment does not start with \`${COMMAND}\``);
-  const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
-  return {
-    kind: "plan",
-    source: "comment",
-    sender: event.sender,
-    number: event.issue.number,
-    isPullRequest,
-    title: event.issue.title,
-    body: event.issue.body ?? null,
-    steer,
-    commentId: event.comment.id
-  };
-}
-function fromDispatch(payload) {
-  const event = parsePayload(DispatchEvent, payload, "workflow_dispatch");
-  if (isSkip(event)) return event;
-  const inputs = event.inputs ?? {};
-  const read = (...names) => {
-    for (const name of names) {
-      const v = inputs[name];
-      if (typeof v === "string" && v.trim() !== "" || typeof v === "number") return String(v).trim();
-    }
-    return void 0;
-  };
-  const issue2 = read("issue-number", "issue_number", "issue");
-  const goal = read("goal");
-  const steer = read("steer") ?? "";
-  if (issue2 !== void 0) {
-    const number = parseIssueNumber(issue2);
-    if (number === null) {
-      return {
-        kind: "refuse",
-        reason: `the workflow_dispatch input \`issue-number\` ${preview(issue2)} is not an issue number: give the issue's number in plain digits, like 12 or #12 (from 1 to ${MAX_ISSUE_NUMBER})`
-      };
-    }
-    return { kind: "plan", source: "dispatch", sender: event.sender, number, isPullRequest: false, steer };
-  }
-  if (goal !== void 0) return { kind: "plan", source: "dispatch", sender: event.sender, isPullRequest: false, body: goal, steer };
-  return skip("the workflow_dispatch run has neither an `issue-number` nor a `goal` input; add one to the workflow and fill it in");
-}
-function fromPullRequest(payload, triggerLabel) {
-  const event = parsePayload(PullRequestEvent, payload, "pull_request");
-  if (isSkip(event)) return event;
-  const pr = event.pull_request;
-  const hasLabel = (pr.labels ?? []).some((l) => l.name === triggerLabel);
-  if (event.action === "labeled") {
-    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
-  } else if (event.action === "opened") {
-    if (!hasLabel) return skip(`the new pull request does not carry the trigger label \`${triggerLabel}\``);
-  } else {
-    return skip(`pull_request.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
-  }
-  const fork = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
-  return {
-    kind: "plan",
-    source: "pull_request",
-    sender: event.sender,
-    number: pr.number,
-    isPullRequest: true,
-    title: pr.title,
-    body: pr.body ?? null,
-    steer: "",
-    head: { ref: pr.head.ref, fork }
-  };
+function failed(message) {
+  return { status: "failed", message, fail: true, summary: `### \u274C wild-plan failed
+
+${messageBlock(message)}
+` };
 }
 
 // src/action/summary.ts
 function renderJobSummary(outcome, context3) {
   const icon = { planned: "\u2705", aborted: "\u26D4", invalid: "\u26A0\uFE0F" }[outcome.status];
   const parts = [`### ${icon} wild-plan: ${outcome.status}`, "", messageBlock(outcome.message), "", "#### Research server preflight", "", formatPreflightTable(outcome.preflight), ""];
-  if (outcome.agent || outcome.isolation || outcome.agentChanges) parts.push("#### Agent", "", ...agentSection(outcome), "");
+  if (outcome.run) parts.push("#### Agent", "", ...agentSection(outcome.run), "");
   if (outcome.plan && !outcome.plan.abort) {
     parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? void 0 }), "");
   }
   parts.push(`Session \`${outcome.sessionId}\` \xB7 tasks \`${outcome.tasksPath}\` \xB7 repository ${context3.repo.owner}/${context3.repo.repo}`);
   return parts.join("\n");
 }
-function agentSection(outcome) {
-  const lines = [];
-  if (outcome.agent) {
-    const s = agentStatsJson(outcome.agent);
-    const count = (n) => n === void 0 ? "\u2013" : n.toLocaleString("en-US");
-    const name = s.agent === void 0 ? "\u2013" : `${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ""}`;
-    lines.push(
-      "| Agent | Model | Wall time | Turns | Tool calls | Tokens in | Tokens out |",
-      "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-      `| ${name} | ${s.model ? cell(s.model) : "\u2013"} | ${wallTime(s.wallTimeMs)} | ${count(s.turns)} | ${count(s.toolCalls)} | ${count(s.inputTokens)} | ${count(s.outputTokens)} |`,
-      ""
-    );
-  }
-  if (outcome.isolation) {
-    const { isolated, kind, reason } = outcome.isolation;
+function agentSection(run) {
+  const s = agentStatsJson(run.result);
+  const count = (n) => n === void 0 ? "\u2013" : n.toLocaleString("en-US");
+  const name = s.agent === void 0 ? "\u2013" : `${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ""}`;
+  const lines = [
+    "| Agent | Model | Wall time | Turns | Tool calls | Tokens in | Tokens out |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    `| ${name} | ${s.model ? cell(s.model) : "\u2013"} | ${wallTime(s.wallTimeMs)} | ${count(s.turns)} | ${count(s.toolCalls)} | ${count(s.inputTokens)} | ${count(s.outputTokens)} |`,
+    ""
+  ];
+  if (run.isolation) {
+    const { isolated, kind, reason } = run.isolation;
     const label = !isolated ? "\u26A0\uFE0F **Not isolated:**" : kind === "namespace" ? "\u{1F512} **Sandboxed:**" : "\u{1F512} **Isolated:**";
-    lines.push(`${label} ${oneLine2(reason)}`);
+    lines.push(`${label} ${inert(reason)}`);
   }
-  if (outcome.agentChanges) {
-    lines.push("", `\u{1F4DD} **The agent also changed its copy of the repository** (discarded: not committed, not in the checkout): ${oneLine2(outcome.agentChanges.description).replace(/[<>`|]/g, (c) => `&#${c.charCodeAt(0)};`)}`);
+  if (run.changes) {
+    const changes = inert(run.changes.description).replace(/[<>`|]/g, (c) => `&#${c.charCodeAt(0)};`);
+    lines.push("", `\u{1F4DD} **The agent also changed its copy of the repository** (discarded: not committed, not in the checkout): ${changes}`);
   }
   return lines;
 }
-function oneLine2(text) {
-  return sanitizeUntrusted(text).replace(/\s+/g, " ").trim();
+function inert(text) {
+  return oneLine(sanitizeUntrusted(text));
 }
 function cell(text) {
-  const clean = sanitizeUntrusted(text).replace(/[`|\\]/g, "").replace(/\s+/g, " ").trim();
-  const short = clean.length > 80 ? `${clean.slice(0, 79).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : clean;
+  const short = oneLine(sanitizeUntrusted(text).replace(/[`|\\]/g, ""), 80);
   return short === "" ? "\u2013" : `\`${short}\``;
 }
 function wallTime(ms) {
@@ -29986,54 +30090,6 @@ function firstLine(text) {
   const line = text.trim().split("\n")[0] ?? "";
   return line.length > 80 ? `${line.slice(0, 77)}\u2026` : line;
 }
-
-// src/action/run.ts
-var PLAN_COMMENT_MARKER = "<!-- wild-plan:plan-comment -->";
-var PR_MARKER = "<!-- wild-plan:pull-request -->";
-async function runAction(settings, context3, deps) {
-  const { client, log } = deps;
-  const repo = context3.repo;
-  const trigger = decideTrigger(context3.eventName, context3.payload, settings.triggerLabel);
-  if (trigger.kind === "skip") return skipped(trigger.reason, log);
-  if (trigger.kind === "refuse") return refused(trigger.reason, log);
-  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
-  if (permission.kind === "error") return refused(permission.reason, log);
-  if (permission.kind === "denied") return skipped(permission.reason, log);
-  log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
-  const live = await liveLabelTrigger(client, repo, trigger, settings.triggerLabel);
-  if (live.kind === "skip") return skipped(live.reason, log);
-  const target = await resolveTarget(client, repo, live);
-  const writes = new Writes(client, context3, settings.dryRun, log);
-  if (trigger.commentId !== void 0) await writes.react(trigger.commentId);
-  const status = new StatusComment(writes, target.statusThread, { runUrl: context3.runUrl, dryRun: settings.dryRun });
-  const onAbort = () => void status.set({ kind: "cancelled" }).catch(() => {
-  });
-  deps.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    const steer = sanitizeUntrusted(target.steer).trim();
-    await status.set({ kind: "started", trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || void 0 });
-    const outcome = await planIssue(
-      settings,
-      { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
-      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true, writeFiles: settings.writePlanFiles }
-    );
-    if (deps.signal?.aborted) throw new Error("cancelled");
-    return await finish(settings, context3, target, outcome, writes, status, log);
-  } catch (error2) {
-    if (deps.signal?.aborted) {
-      await status.set({ kind: "cancelled" }).catch((e) => log.warning(`could not update the status comment: ${e.message}`));
-      return { status: "failed", message: "The run was cancelled.", fail: true, summary: "### \u23F9\uFE0F wild-plan was cancelled\n" };
-    }
-    const message = error2 instanceof Error ? error2.message : String(error2);
-    await status.set({ kind: "failed", message }).catch((e) => log.warning(`could not update the status comment: ${e.message}`));
-    return { status: "failed", message, fail: true, summary: `### \u274C wild-plan failed
-
-${messageBlock(message)}
-` };
-  } finally {
-    deps.signal?.removeEventListener("abort", onAbort);
-  }
-}
 async function liveLabelTrigger(client, repo, trigger, label) {
   if (trigger.source !== "label" && trigger.source !== "pull_request" || trigger.number === void 0) return trigger;
   const issue2 = await getIssue(client, repo, trigger.number);
@@ -30043,145 +30099,33 @@ async function liveLabelTrigger(client, repo, trigger, label) {
   }
   return { ...trigger, title: issue2.title, body: issue2.body ?? null };
 }
-function displayTitle(title) {
-  if (title === void 0) return void 0;
-  const clean = sanitizeUntrusted(title).replace(/\s+/g, " ").trim();
-  return clean === "" ? void 0 : clean.length > 200 ? `${clean.slice(0, 199).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : clean;
-}
-async function finish(settings, context3, target, outcome, writes, status, log) {
-  const base = {
-    tasksPath: outcome.tasksPath,
-    playbookPath: outcome.playbookPath,
-    sessionId: outcome.sessionId,
-    planJson: outcome.plan ? JSON.stringify({ ...planToJson(outcome.plan), findings: outcome.findings }) : void 0,
-    agentStats: outcome.agent ? JSON.stringify(agentStatsJson(outcome.agent)) : void 0,
-    summary: renderJobSummary(outcome, context3)
-  };
-  if (outcome.status === "aborted") {
-    await status.set({
-      kind: "aborted",
-      message: outcome.message,
-      preflightTable: formatPreflightTable(outcome.preflight),
-      checklist: outcome.planMarkdown ?? ""
-    });
-    return { ...base, status: "aborted", message: outcome.message, fail: settings.failOnAbort };
-  }
-  if (outcome.status === "invalid" || outcome.plan === null || outcome.planMarkdown === null || outcome.playbook === null) {
-    await status.set({ kind: "invalid", message: outcome.message });
-    return { ...base, status: "invalid", message: outcome.message, fail: true };
-  }
-  const plan = outcome.plan;
-  const title = displayTitle(target.title);
-  const { phases, tasks } = planCounts(plan);
-  const counts = `${phases} phases, ${tasks} tasks`;
-  let branch;
-  let note;
-  let fileRef;
-  if (target.branch) {
-    const published = await publishPlan({
-      workdir: settings.workspace,
-      branch: target.branch,
-      baseBranch: settings.baseBranch,
-      files: [
-        { path: outcome.tasksPath, content: outcome.planMarkdown },
-        { path: outcome.playbookPath, content: outcome.playbook }
-      ],
-      message: `Plan${target.number ? ` for #${target.number}` : ""}: ${title ?? "research goal"}
 
-wild-plan session ${outcome.sessionId}`,
-      token: settings.githubToken,
-      serverUrl: context3.serverUrl,
-      dryRun: settings.dryRun,
-      log: (line) => log.info(line)
-    });
-    branch = published.commitSha === null ? void 0 : published.branch;
-    if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
-    if (!published.changed) log.info("the plan files are unchanged on the branch; no new commit");
-    if (branch && target.mode !== "pull-request") {
-      const pr = await writes.pullRequest({
-        head: published.branch,
-        base: published.baseBranch,
-        title: pullRequestTitle(title),
-        body: pullRequestBody(target, outcome, counts),
-        draft: settings.draft
-      });
-      if (pr === null) branch = void 0;
-      else if (pr) target.pullNumber = pr.number;
-    }
-    fileRef = branch ?? published.baseBranch;
-    if (!branch) {
-      note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
-      log.info(note);
-    }
-  } else {
-    note = "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.";
+// src/github/pull-request.ts
+async function findOpen(client, repo, head) {
+  const { data } = await client.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: "open", per_page: 1 });
+  return data[0] ?? null;
+}
+async function upsertPullRequest(client, repo, spec) {
+  const existing = await findOpen(client, repo, spec.head);
+  if (existing) return update(client, repo, existing.number, spec);
+  try {
+    const { data } = await client.rest.pulls.create({ ...repo, head: spec.head, base: spec.base, title: spec.title, body: spec.body, draft: spec.draft });
+    return { number: data.number, url: data.html_url, created: true };
+  } catch (error2) {
+    const answer = statusOf(error2) === 422 ? JSON.stringify(error2.response?.data ?? "") : "";
+    if (/no commits between/i.test(answer)) return null;
+    if (!/already exists/i.test(answer)) throw error2;
+    const raced = await findOpen(client, repo, spec.head);
+    if (!raced) throw error2;
+    return update(client, repo, raced.number, spec);
   }
-  const fileUrl = fileRef ? `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}/blob/${fileRef}/${outcome.tasksPath}` : void 0;
-  const body = planCommentBody(plan, outcome.findings, { title, summary: outcome.summary ?? void 0, fileUrl, note });
-  const comment = target.pullNumber !== void 0 ? await writes.comment(target.pullNumber, PLAN_COMMENT_MARKER, body) : void 0;
-  const prUrl = target.pullNumber !== void 0 ? `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}/pull/${target.pullNumber}` : void 0;
-  await status.set({ kind: "planned", prUrl, prNumber: target.pullNumber, counts, findings: outcome.findings.length, summary: outcome.summary, note });
-  return {
-    ...base,
-    status: "planned",
-    message: outcome.message,
-    fail: false,
-    branch,
-    prNumber: target.pullNumber,
-    prUrl,
-    commentUrl: comment?.url
-  };
 }
-var PR_SUMMARY_CHARS = 3e3;
-function pullRequestBody(target, outcome, counts) {
-  const lines = [PR_MARKER, `The research plan for ${target.number ? `#${target.number}` : "the goal below"}, written by wild-plan (${counts}).`, ""];
-  if (outcome.summary) {
-    const summary2 = outcome.summary.length > PR_SUMMARY_CHARS ? `${outcome.summary.slice(0, PR_SUMMARY_CHARS).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : outcome.summary;
-    lines.push(`> ${summary2.replace(/</g, "&lt;").split("\n").join("\n> ")}`, "");
-  }
-  lines.push(
-    `- \`${outcome.tasksPath}\` \u2014 the phased task plan`,
-    `- \`${outcome.playbookPath}\` \u2014 the prompt-skill playbook`,
-    "",
-    "Review it like code. To re-plan with your direction, comment `/wild-plan <what to change>` here."
-  );
-  if (target.number) lines.push("", `Refs #${target.number}`);
-  return postableBody(lines.join("\n"));
+async function update(client, repo, number, spec) {
+  const { data } = await client.rest.pulls.update({ ...repo, pull_number: number, title: spec.title, body: spec.body });
+  return { number: data.number, url: data.html_url, created: false };
 }
-var MAX_TITLE_CHARS = 256;
-function pullRequestTitle(title) {
-  const text = neutralizeMentions(`Plan: ${title ?? "research goal"}`);
-  return text.length > MAX_TITLE_CHARS ? `${text.slice(0, MAX_TITLE_CHARS - 1).replace(/[\uD800-\uDBFF]$/, "")}\u2026` : text;
-}
-function planCommentBody(plan, findings, options2) {
-  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
-    marker: PLAN_COMMENT_MARKER,
-    title: options2.title === void 0 ? void 0 : neutralizeMentions(options2.title),
-    summary: options2.summary ? neutralizeMentions(options2.summary) : void 0,
-    fileUrl: options2.fileUrl
-  });
-  return options2.note ? `${body}
 
-> ${neutralizeMentions(options2.note)}` : body;
-}
-function describeTrigger(source, login) {
-  const how = { label: "the label", comment: "a `/wild-plan` comment", dispatch: "a manual run", pull_request: "the pull request label" }[source] ?? source;
-  return `@${login} via ${how}`;
-}
-function skipped(reason, log) {
-  log.info(`Skipped: ${reason}`);
-  return { status: "skipped", message: reason, fail: false, summary: `### wild-plan skipped
-
-${reason}
-` };
-}
-function refused(reason, log) {
-  log.info(`Failed: ${reason}`);
-  return { status: "failed", message: reason, fail: true, summary: `### \u274C wild-plan failed
-
-${messageBlock(reason)}
-` };
-}
+// src/action/writes.ts
 var Writes = class {
   constructor(client, context3, dryRun, log) {
     this.client = client;
@@ -30232,12 +30176,102 @@ var StatusComment = class {
     this.queue = next;
     return next;
   }
+  /** set(), with a failure to update only logged: used where the run already has its result. */
+  settle(state, log) {
+    return this.set(state).catch((error2) => log.warning(`could not update the status comment: ${error2.message}`));
+  }
   async write(state) {
     if (this.thread === void 0) return;
     const posted = await this.writes.comment(this.thread, STATUS_MARKER, renderStatusComment(state, this.context), this.id);
     this.id = posted?.id ?? this.id;
   }
 };
+
+// src/action/commands/plan.ts
+async function planCommand(settings, context3, trigger, deps) {
+  const { client, log } = deps;
+  const repo = context3.repo;
+  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
+  if (permission.kind === "error") return refused(permission.reason, log);
+  if (permission.kind === "denied") return skipped(permission.reason, log);
+  log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
+  const live = await liveLabelTrigger(client, repo, trigger, settings.triggerLabel);
+  if (live.kind === "skip") return skipped(live.reason, log);
+  const target = await resolveTarget(client, repo, live);
+  const writes = new Writes(client, context3, settings.dryRun, log);
+  if (trigger.commentId !== void 0) await writes.react(trigger.commentId);
+  const status = new StatusComment(writes, target.statusThread, { runUrl: context3.runUrl, dryRun: settings.dryRun });
+  const onAbort = () => void status.set({ kind: "cancelled" }).catch(() => {
+  });
+  deps.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const steer = sanitizeUntrusted(target.steer).trim();
+    await status.set({ kind: "started", trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || void 0 });
+    const outcome = await planIssue(
+      settings,
+      { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
+      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true, writeFiles: settings.writePlanFiles }
+    );
+    if (deps.signal?.aborted) throw new Error("cancelled");
+    const outputs = planOutputs(outcome, context3);
+    if (outcome.status === "aborted") {
+      await status.set({ kind: "aborted", message: outcome.message, preflightTable: formatPreflightTable(outcome.preflight), checklist: outcome.checklist });
+      return { ...outputs, status: "aborted", message: outcome.message, fail: settings.failOnAbort };
+    }
+    if (outcome.status === "invalid") {
+      await status.set({ kind: "invalid", message: outcome.message });
+      return { ...outputs, status: "invalid", message: outcome.message, fail: true };
+    }
+    const published = await log.group("Publish: branch, pull request, comments", () => publishStep(settings, context3, target, outcome, writes, log));
+    await status.set({ kind: "planned", prUrl: published.prUrl, prNumber: published.prNumber, counts: published.counts, findings: outcome.findings.length, summary: outcome.summary, note: published.note });
+    const { counts: _counts, note: _note, ...made } = published;
+    return { ...outputs, ...made, status: "planned", message: outcome.message, fail: false };
+  } catch (error2) {
+    if (deps.signal?.aborted) {
+      await status.settle({ kind: "cancelled" }, log);
+      return { status: "failed", message: "The run was cancelled.", fail: true, summary: "### \u23F9\uFE0F wild-plan was cancelled\n" };
+    }
+    const message = error2 instanceof Error ? error2.message : String(error2);
+    await status.settle({ kind: "failed", message }, log);
+    return failed(message);
+  } finally {
+    deps.signal?.removeEventListener("abort", onAbort);
+  }
+}
+function planOutputs(outcome, context3) {
+  return {
+    tasksPath: outcome.tasksPath,
+    playbookPath: outcome.playbookPath,
+    sessionId: outcome.sessionId,
+    planJson: outcome.plan ? JSON.stringify({ ...planToJson(outcome.plan), findings: outcome.findings }) : void 0,
+    agentStats: outcome.run ? JSON.stringify(agentStatsJson(outcome.run.result)) : void 0,
+    summary: renderJobSummary(outcome, context3)
+  };
+}
+
+// src/action/router.ts
+function routeEvent(context3, settings) {
+  const trigger = decideTrigger(context3.eventName, context3.payload, settings.triggerLabel);
+  switch (trigger.kind) {
+    case "skip":
+      return { command: "skip", reason: trigger.reason };
+    case "refuse":
+      return { command: "refuse", reason: trigger.reason };
+    case "plan":
+      return { command: "plan", trigger };
+  }
+}
+async function runAction(settings, context3, deps) {
+  const route = routeEvent(context3, settings);
+  switch (route.command) {
+    case "skip":
+      return skipped(route.reason, deps.log);
+    case "refuse":
+      return refused(route.reason, deps.log);
+    case "plan":
+      return planCommand(settings, context3, route.trigger, deps);
+  }
+}
 
 // src/action/entry.ts
 var Secrets = class {

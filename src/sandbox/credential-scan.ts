@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { redactSecrets } from '../redact.js';
+import { redactSecrets } from '../security/redact.js';
 
 export interface PersistedCredential {
   /** The config file, relative to the workspace. */

@@ -1,0 +1,87 @@
+// The `plan` command: an issue (or a goal) → a reviewed plan on its branch, PR and comments.
+// Reads as its steps: permission → request → acknowledge → plan (goal, preflight, render,
+// agent, plan files) → publish → report.
+import { agentStatsJson } from '../../agent/runner.js';
+import { checkSenderPermission } from '../../github/permission.js';
+import type { Log } from '../../log.js';
+import { planToJson } from '../../plan/present.js';
+import type { PlanOutcome } from '../../planning/outcome.js';
+import { planIssue } from '../../planning/plan-issue.js';
+import { sanitizeUntrusted } from '../../security/sanitize.js';
+import { formatPreflightTable } from '../../server/preflight-report.js';
+import type { Settings } from '../../settings.js';
+import type { Trigger } from '../../trigger.js';
+import type { ActionContext } from '../context.js';
+import { describeTrigger } from '../messages.js';
+import { publishStep } from '../publish.js';
+import { failed, refused, skipped, type ActionResult, type PlanOutputs } from '../result.js';
+import type { ActionDeps } from '../router.js';
+import { renderJobSummary } from '../summary.js';
+import { liveLabelTrigger, resolveTarget } from '../target.js';
+import { StatusComment, Writes } from '../writes.js';
+
+export async function planCommand(settings: Settings, context: ActionContext, trigger: Extract<Trigger, { kind: 'plan' }>, deps: ActionDeps): Promise<ActionResult> {
+  const { client, log } = deps;
+  const repo = context.repo;
+
+  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
+  // Fails without a status comment: whether the sender may get one is what could not be checked.
+  if (permission.kind === 'error') return refused(permission.reason, log);
+  if (permission.kind === 'denied') return skipped(permission.reason, log);
+  log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
+
+  const live = await liveLabelTrigger(client, repo, trigger, settings.triggerLabel);
+  if (live.kind === 'skip') return skipped(live.reason, log);
+  const target = await resolveTarget(client, repo, live);
+
+  const writes = new Writes(client, context, settings.dryRun, log);
+  if (trigger.commentId !== undefined) await writes.react(trigger.commentId);
+  const status = new StatusComment(writes, target.statusThread, { runUrl: context.runUrl, dryRun: settings.dryRun });
+  const onAbort = () => void status.set({ kind: 'cancelled' }).catch(() => {});
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const steer = sanitizeUntrusted(target.steer).trim();
+    await status.set({ kind: 'started', trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || undefined });
+    const outcome = await planIssue(
+      settings,
+      { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
+      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true, writeFiles: settings.writePlanFiles },
+    );
+    if (deps.signal?.aborted) throw new Error('cancelled');
+    const outputs = planOutputs(outcome, context);
+    if (outcome.status === 'aborted') {
+      await status.set({ kind: 'aborted', message: outcome.message, preflightTable: formatPreflightTable(outcome.preflight), checklist: outcome.checklist });
+      return { ...outputs, status: 'aborted', message: outcome.message, fail: settings.failOnAbort };
+    }
+    if (outcome.status === 'invalid') {
+      await status.set({ kind: 'invalid', message: outcome.message });
+      return { ...outputs, status: 'invalid', message: outcome.message, fail: true };
+    }
+    const published = await log.group('Publish: branch, pull request, comments', () => publishStep(settings, context, target, outcome, writes, log));
+    await status.set({ kind: 'planned', prUrl: published.prUrl, prNumber: published.prNumber, counts: published.counts, findings: outcome.findings.length, summary: outcome.summary, note: published.note });
+    const { counts: _counts, note: _note, ...made } = published;
+    return { ...outputs, ...made, status: 'planned', message: outcome.message, fail: false };
+  } catch (error) {
+    if (deps.signal?.aborted) {
+      await status.settle({ kind: 'cancelled' }, log);
+      return { status: 'failed', message: 'The run was cancelled.', fail: true, summary: '### ⏹️ wild-plan was cancelled\n' };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    await status.settle({ kind: 'failed', message }, log);
+    return failed(message);
+  } finally {
+    deps.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The step outputs and job summary every planning outcome gives. */
+function planOutputs(outcome: PlanOutcome, context: ActionContext): PlanOutputs & { summary: string } {
+  return {
+    tasksPath: outcome.tasksPath,
+    playbookPath: outcome.playbookPath,
+    sessionId: outcome.sessionId,
+    planJson: outcome.plan ? JSON.stringify({ ...planToJson(outcome.plan), findings: outcome.findings }) : undefined,
+    agentStats: outcome.run ? JSON.stringify(agentStatsJson(outcome.run.result)) : undefined,
+    summary: renderJobSummary(outcome, context),
+  };
+}

@@ -1,0 +1,70 @@
+// The words wild-plan posts about a plan: the plan PR's title and description, the sticky plan
+// comment, the issue title as shown everywhere. Built to fit GitHub's limits and ping nobody.
+import { postableBody } from '../github/comments.js';
+import { PLAN_COMMENT_MARKER, presentPlanComment } from '../plan/present.js';
+import type { Finding, Plan } from '../plan/types.js';
+import { neutralizeDeep, neutralizeMentions } from '../security/mentions.js';
+import { sanitizeUntrusted } from '../security/sanitize.js';
+import { neutralizeHtml } from '../text/html.js';
+import { oneLine } from '../text/one-line.js';
+import { blockquote } from '../text/quote.js';
+import { truncate } from '../text/truncate.js';
+import type { PlanTarget } from './target.js';
+
+export { PLAN_COMMENT_MARKER };
+const PR_MARKER = '<!-- wild-plan:pull-request -->';
+
+/** Longest agent summary quoted in the PR body: the plan comment and the files hold the rest. */
+const PR_SUMMARY_CHARS = 3_000;
+/** GitHub refuses longer titles. */
+const MAX_TITLE_CHARS = 256;
+
+/** The issue title as wild-plan shows it (PR title, comment heading, commit subject): one clean line. */
+export function displayTitle(title: string | undefined): string | undefined {
+  if (title === undefined) return undefined;
+  return oneLine(sanitizeUntrusted(title), 200) || undefined;
+}
+
+/** The plan PR's description: what it holds, the agent's summary (cut, quoted), how to re-plan. */
+export function pullRequestBody(target: Pick<PlanTarget, 'number'>, outcome: { summary: string | null; tasksPath: string; playbookPath: string }, counts: string): string {
+  const lines = [PR_MARKER, `The research plan for ${target.number ? `#${target.number}` : 'the goal below'}, written by wild-plan (${counts}).`, ''];
+  if (outcome.summary) {
+    lines.push(blockquote(neutralizeHtml(truncate(outcome.summary, PR_SUMMARY_CHARS))), '');
+  }
+  lines.push(
+    `- \`${outcome.tasksPath}\` — the phased task plan`,
+    `- \`${outcome.playbookPath}\` — the prompt-skill playbook`,
+    '',
+    'Review it like code. To re-plan with your direction, comment `/wild-plan <what to change>` here.',
+  );
+  if (target.number) lines.push('', `Refs #${target.number}`);
+  return postableBody(lines.join('\n'));
+}
+
+/** The plan PR's title from the (display) issue title: no pings, within GitHub's limit. */
+export function pullRequestTitle(title: string | undefined): string {
+  const text = neutralizeMentions(`Plan: ${title ?? 'research goal'}`);
+  return truncate(text, MAX_TITLE_CHARS);
+}
+
+/**
+ * The sticky plan comment: the plan at the richest detail that fits, and our note (fork, merged
+ * plan) below it. Mentions are neutralised in the plan, findings, title and summary before the
+ * comment is laid out, so its size budget counts the joiners too (and in the note, which names a
+ * branch).
+ */
+export function planCommentBody(plan: Plan, findings: Finding[], options: { title?: string; summary?: string; fileUrl?: string; note?: string }): string {
+  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
+    marker: PLAN_COMMENT_MARKER,
+    title: options.title === undefined ? undefined : neutralizeMentions(options.title),
+    summary: options.summary ? neutralizeMentions(options.summary) : undefined,
+    fileUrl: options.fileUrl,
+  });
+  return options.note ? `${body}\n\n> ${neutralizeMentions(options.note)}` : body;
+}
+
+/** Who asked, and how, for the status comment. */
+export function describeTrigger(source: string, login: string): string {
+  const how = { label: 'the label', comment: 'a `/wild-plan` comment', dispatch: 'a manual run', pull_request: 'the pull request label' }[source] ?? source;
+  return `@${login} via ${how}`;
+}

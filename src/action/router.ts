@@ -1,0 +1,60 @@
+// The action is an event router: each event maps to one command, and each command is a short
+// function that reads as its steps (commands/). Today there is one command, `plan`; the review
+// loop and the run loop add theirs here (DESIGN.md, "Beyond one pipeline").
+import type { AgentRunner } from '../agent/runner.js';
+import type { GitHubClient } from '../github/client.js';
+import type { Log } from '../log.js';
+import type { Settings } from '../settings.js';
+import { decideTrigger, type Trigger } from '../trigger.js';
+import { planCommand } from './commands/plan.js';
+import type { ActionContext } from './context.js';
+import { refused, skipped, type ActionResult } from './result.js';
+
+export type { ActionResult, ActionStatus } from './result.js';
+
+export interface ActionDeps {
+  client: GitHubClient;
+  log: Log;
+  runner?: AgentRunner;
+  signal?: AbortSignal;
+  /**
+   * Run the agent as an unprivileged user of this run's own where the runner allows it
+   * (PlanDeps.isolateAgent). Default true: what the action does on GitHub. Runs at the same
+   * time cannot disturb each other (each has a user of its own). The test harness turns it off
+   * for in-process runs, which plan hundreds of times with stand-in agents and must behave the
+   * same on machines that cannot isolate; the built action's tests run with it on.
+   */
+  isolateAgent?: boolean;
+}
+
+/** What an event asks of wild-plan: one command, or nothing (with the reason). */
+export type Route =
+  | { command: 'plan'; trigger: Extract<Trigger, { kind: 'plan' }> }
+  | { command: 'skip'; reason: string }
+  /** The event asks for something that cannot be done as asked (a bad manual input). */
+  | { command: 'refuse'; reason: string };
+
+export function routeEvent(context: Pick<ActionContext, 'eventName' | 'payload'>, settings: Pick<Settings, 'triggerLabel'>): Route {
+  const trigger = decideTrigger(context.eventName, context.payload, settings.triggerLabel);
+  switch (trigger.kind) {
+    case 'skip':
+      return { command: 'skip', reason: trigger.reason };
+    case 'refuse':
+      return { command: 'refuse', reason: trigger.reason };
+    case 'plan':
+      return { command: 'plan', trigger };
+  }
+}
+
+/** The action's whole run: route the event, run its command. */
+export async function runAction(settings: Settings, context: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const route = routeEvent(context, settings);
+  switch (route.command) {
+    case 'skip':
+      return skipped(route.reason, deps.log);
+    case 'refuse':
+      return refused(route.reason, deps.log);
+    case 'plan':
+      return planCommand(settings, context, route.trigger, deps);
+  }
+}
