@@ -49,8 +49,7 @@ export async function benchGitPlumbing(runs = 7, count = 12) {
       { path: 'plans/tasks.md', content: '# Tasks\n\n- [ ] P1-T1: a task\n' },
       { path: 'plans/prompt_skill_playbook.md', content: '# Playbook\n' },
     ];
-    const commit = () =>
-      timeMs(() => buildCommit(repo, { parent, files, message: `bench ${n++}`, author: BOT_AUTHOR }));
+    const commit = () => timeMs(() => buildCommit(repo, { parent, files, message: `bench ${n++}`, author: BOT_AUTHOR }));
     // Floor: one git process, the cheapest thing a commit can cost.
     const one = () => timeMs(() => run('git', ['rev-parse', 'HEAD'], { cwd: fx.work }));
     const plan = await sideBySide(runs, commit, one);

@@ -41,7 +41,9 @@ export function generatePlanMarkdown(taskCount: number): string {
             : written === 2
               ? 'Ablation of the `lr` schedule | sensitivity to warmup'
               : `Train variant ${written} (lr=1e-${(written % 4) + 2}, seed=${written % 3}) via a sweep with one POST /runs per seed`;
-      lines.push(`- [ ] [P${p}-T${t}] ${what} | deliverable: exp/v${written}/results.csv | done-when: 3 runs finished in \`GET /runs\`${dep}`);
+      lines.push(
+        `- [ ] [P${p}-T${t}] ${what} | deliverable: exp/v${written}/results.csv | done-when: 3 runs finished in \`GET /runs\`${dep}`,
+      );
     }
   }
   lines.push(
@@ -83,6 +85,9 @@ export async function benchPlanSize(sizes = [25, 1_000, 10_000], runs = 7): Prom
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const rows = await benchPlanSize();
   const fmt = (n: number): string => n.toFixed(2).padStart(10);
-  console.log(`${'tasks'.padStart(7)} ${'median ms'.padStart(10)} ${'min ms'.padStart(10)} ${'max ms'.padStart(10)} ${'µs/task'.padStart(10)}`);
-  for (const r of rows) console.log(`${String(r.tasks).padStart(7)} ${fmt(r.medianMs)} ${fmt(r.minMs)} ${fmt(r.maxMs)} ${fmt(r.perTaskUs)}`);
+  console.log(
+    `${'tasks'.padStart(7)} ${'median ms'.padStart(10)} ${'min ms'.padStart(10)} ${'max ms'.padStart(10)} ${'µs/task'.padStart(10)}`,
+  );
+  for (const r of rows)
+    console.log(`${String(r.tasks).padStart(7)} ${fmt(r.medianMs)} ${fmt(r.minMs)} ${fmt(r.maxMs)} ${fmt(r.perTaskUs)}`);
 }

@@ -11,7 +11,10 @@ export interface ProcessRun {
 }
 
 /** Runs a command to its end; with `measureRss`, through GNU time for the peak RSS. */
-export function runProcess(argv: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; measureRss?: boolean } = {}): Promise<ProcessRun> {
+export function runProcess(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; measureRss?: boolean } = {},
+): Promise<ProcessRun> {
   const [file, ...args] = options.measureRss ? ['/usr/bin/time', '-f', 'wild-plan-rss=%M', ...argv] : argv;
   return new Promise((resolve, reject) => {
     const start = performance.now();

@@ -43,12 +43,14 @@ export async function benchScratch(runs = 5, count = 50_000) {
     mkdirSync(path.join(area, 'plans'), { recursive: true });
     writeFileSync(path.join(area, 'plans/tasks.md'), '- [ ] P1-T1: a task line of a large plan\n'.repeat(25_000));
     const times = 200;
-    const safe = () => timeMs(async () => {
-      for (let i = 0; i < times; i++) readInside(area, 'plans/tasks.md');
-    });
-    const plain = () => timeMs(async () => {
-      for (let i = 0; i < times; i++) readFileSync(path.join(area, 'plans/tasks.md'), 'utf8');
-    });
+    const safe = () =>
+      timeMs(async () => {
+        for (let i = 0; i < times; i++) readInside(area, 'plans/tasks.md');
+      });
+    const plain = () =>
+      timeMs(async () => {
+        for (let i = 0; i < times; i++) readFileSync(path.join(area, 'plans/tasks.md'), 'utf8');
+      });
     const read = await sideBySide(runs, safe, plain);
     return { copy, read, files: count };
   } finally {

@@ -24,7 +24,11 @@ export async function timeMs(fn: () => Promise<unknown>): Promise<number> {
  * Runs A and B alternately so that both see the same machine load: the ratio of medians is
  * what the benchmarks report, never an absolute time.
  */
-export async function sideBySide(runs: number, a: () => Promise<number>, b: () => Promise<number>): Promise<{ a: Figure; b: Figure; ratio: number }> {
+export async function sideBySide(
+  runs: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+): Promise<{ a: Figure; b: Figure; ratio: number }> {
   await a();
   await b(); // warm-up: file cache, JIT
   const as: number[] = [];

@@ -21,7 +21,7 @@ import {
   preflightFailureReasons,
   runPreflight,
   tasksPathFor
-} from "./chunk-JWO26T56.js";
+} from "./chunk-LWN763TG.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
@@ -174,7 +174,8 @@ async function runPlan(args, io) {
     const deps = { log, isolateAgent: values.isolate === true, writeFiles: true };
     outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, deps);
   } catch (error) {
-    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError || error instanceof UnsafePathError || error instanceof UnsafePlanPathError)) throw error;
+    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError || error instanceof UnsafePathError || error instanceof UnsafePlanPathError))
+      throw error;
     if (values.json) io.stdout(JSON.stringify({ status: "failed", message: error.message }, null, 2));
     else io.stderr(`error: ${error.message}`);
     return EXIT.error;
@@ -199,7 +200,13 @@ function outcomeJson(outcome, workspace) {
   };
 }
 function formatReport(outcome, workspace) {
-  const lines = [`wild-plan: ${outcome.status.toUpperCase()} \u2014 ${outcome.message}`, "", "Preflight", formatPreflightTable(outcome.preflight), ""];
+  const lines = [
+    `wild-plan: ${outcome.status.toUpperCase()} \u2014 ${outcome.message}`,
+    "",
+    "Preflight",
+    formatPreflightTable(outcome.preflight),
+    ""
+  ];
   if (outcome.plan && !outcome.plan.abort) {
     lines.push("Plan");
     for (const phase of outcome.plan.phases) lines.push(`  Phase ${phase.number} \u2014 ${phase.title} (${phase.tasks.length} tasks)`);
@@ -207,7 +214,8 @@ function formatReport(outcome, workspace) {
   }
   if (outcome.findings.length > 0) {
     lines.push(`Findings (${outcome.findings.length})`);
-    for (const f of outcome.findings) lines.push(`  ${f.severity.padEnd(7)} ${outcome.tasksPath}${f.line ? `:${f.line}` : ""}  ${f.rule}: ${f.message}`);
+    for (const f of outcome.findings)
+      lines.push(`  ${f.severity.padEnd(7)} ${outcome.tasksPath}${f.line ? `:${f.line}` : ""}  ${f.rule}: ${f.message}`);
     lines.push("");
   }
   if (outcome.summary) lines.push(`Summary: ${outcome.summary}`, "");
@@ -264,7 +272,11 @@ async function runRender(args, io) {
   }
   const { settings, issue, steer } = await readPlanInputs(io, values, { "agent-command": "none" });
   const goal = buildGoal({ title: issue.title, body: issue.body, steer });
-  const preflight = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+  const preflight = await runPreflight({
+    serverUrl: settings.serverUrl,
+    token: settings.serverToken,
+    timeoutMs: settings.preflightTimeoutMs
+  });
   if (!preflight.openapi) {
     io.stderr(`warning: no API catalog: ${preflightFailureReasons(preflight).join("; ") || "/openapi.json unavailable"}`);
   }
@@ -272,7 +284,16 @@ async function runRender(args, io) {
   const proxied = settings.serverProxy;
   if (proxied) io.stderr("note: the agent gets a loopback proxy URL in place of server-url; the proxy adds the token.");
   const auth = proxied ? { kind: "proxy" } : settings.serverToken ? { kind: "env", envVar: "WILD_AUTH_TOKEN" } : { kind: "none" };
-  io.stdout(await composePrompt(settings, { goal, sessionId: newSessionId(), tasksFile, openapi: preflight.openapi, serverUrl: settings.serverUrl, auth }));
+  io.stdout(
+    await composePrompt(settings, {
+      goal,
+      sessionId: newSessionId(),
+      tasksFile,
+      openapi: preflight.openapi,
+      serverUrl: settings.serverUrl,
+      auth
+    })
+  );
   return 0;
 }
 
@@ -312,9 +333,11 @@ ${VALIDATE_USAGE}`);
   }
   const [file, ...extra] = parsed.positionals;
   if (file === void 0 || extra.length > 0) {
-    io.stderr(`wild-plan validate: ${file === void 0 ? "missing FILE" : `one FILE expected, got ${parsed.positionals.length}`}
+    io.stderr(
+      `wild-plan validate: ${file === void 0 ? "missing FILE" : `one FILE expected, got ${parsed.positionals.length}`}
 
-${VALIDATE_USAGE}`);
+${VALIDATE_USAGE}`
+    );
     return 1;
   }
   let text;
@@ -337,7 +360,9 @@ ${VALIDATE_USAGE}`);
   } else if (plan.abort) {
     const reasons = plan.abortReasons.map((r) => `  - ${r}
 `).join("");
-    io.stdout(`${file}: abort checklist (${ABORT_SENTINEL}): planning was aborted because the server preflight failed${reasons ? ":\n" + reasons : ".\n"}`);
+    io.stdout(
+      `${file}: abort checklist (${ABORT_SENTINEL}): planning was aborted because the server preflight failed${reasons ? ":\n" + reasons : ".\n"}`
+    );
   } else {
     const { phases, tasks } = planToJson(plan).counts;
     const lines = findings.map((f) => formatFinding(file, f));
@@ -389,9 +414,11 @@ ${USAGE}`);
     return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`wild-plan ${command}: ${error.message}
+      io.stderr(
+        `wild-plan ${command}: ${error.message}
 
-${command === "plan" ? PLAN_USAGE : `Run 'wild-plan ${command} --help'.`}`);
+${command === "plan" ? PLAN_USAGE : `Run 'wild-plan ${command} --help'.`}`
+      );
     } else if (error instanceof SettingsError || error instanceof GoalError) {
       io.stderr(`wild-plan ${command}: ${error.message}`);
     } else {

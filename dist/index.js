@@ -5,7 +5,7 @@ import {
 import "./chunk-UR2CMWYT.js";
 
 // src/index.ts
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeSync } from "node:fs";
 function quickSkipReason(env) {
   const eventName = env.GITHUB_EVENT_NAME;
   const eventPath = env.GITHUB_EVENT_PATH;
@@ -21,7 +21,7 @@ function quickSkipReason(env) {
 }
 var reason = quickSkipReason(process.env);
 if (reason !== null) {
-  process.stdout.write(`Skipped: ${reason}
+  writeSync(1, `Skipped: ${reason}
 `);
   if (process.env.GITHUB_OUTPUT) {
     const delimiter = `ghadelimiter_${process.pid}_${Date.now()}`;
@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-Y2ANTN77.js");
+  const { runFromEnvironment } = await import("./entry-GLFSBTRV.js");
   await runFromEnvironment();
 }

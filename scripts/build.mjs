@@ -5,8 +5,7 @@ import { build } from 'esbuild';
 import { chmod, rm } from 'node:fs/promises';
 
 // A bundled dependency calls require('net'); ESM output needs a require of its own.
-const requireShim =
-  "import { createRequire as __wpCreateRequire } from 'node:module'; const require = __wpCreateRequire(import.meta.url);";
+const requireShim = "import { createRequire as __wpCreateRequire } from 'node:module'; const require = __wpCreateRequire(import.meta.url);";
 
 await rm('dist', { recursive: true, force: true });
 await build({

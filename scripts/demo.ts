@@ -21,11 +21,16 @@ try {
   const args = [
     path.join(root, 'dist', 'cli.js'),
     'plan',
-    '--issue-file', path.join(root, 'examples', 'issue.md'),
-    '--server-url', server.url,
-    '--agent-command', `node ${path.join(root, 'test', 'support', 'scripted-agent.mjs')}`,
-    '--workdir', workdir,
-    '--tasks-path', '.wild/plans/demo/tasks.md',
+    '--issue-file',
+    path.join(root, 'examples', 'issue.md'),
+    '--server-url',
+    server.url,
+    '--agent-command',
+    `node ${path.join(root, 'test', 'support', 'scripted-agent.mjs')}`,
+    '--workdir',
+    workdir,
+    '--tasks-path',
+    '.wild/plans/demo/tasks.md',
   ];
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit' });

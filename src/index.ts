@@ -1,7 +1,7 @@
 // The action's entry. Most events that reach it are not for wild-plan (another label, an
 // ordinary comment), so the skip decision comes first and the heavy pipeline is loaded only
 // when there is something to plan.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeSync } from 'node:fs';
 import { quickSkip } from './quick-skip.js';
 
 function quickSkipReason(env: NodeJS.ProcessEnv): string | null {
@@ -20,7 +20,9 @@ function quickSkipReason(env: NodeJS.ProcessEnv): string | null {
 
 const reason = quickSkipReason(process.env);
 if (reason !== null) {
-  process.stdout.write(`Skipped: ${reason}\n`);
+  // Straight to the descriptor: process.stdout would build a stream first (a few ms of a
+  // path that should cost little more than starting Node).
+  writeSync(1, `Skipped: ${reason}\n`);
   if (process.env.GITHUB_OUTPUT) {
     // The value is a constant, so a unique delimiter needs no crypto (not loading it is faster).
     const delimiter = `ghadelimiter_${process.pid}_${Date.now()}`;

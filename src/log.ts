@@ -14,8 +14,7 @@ export function streamLog(write: (line: string) => void, verbose = true): Log {
     info: (message) => {
       if (verbose) write(message);
     },
-    warning: (message, where) =>
-      write(`warning: ${where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : ''}${message}`),
+    warning: (message, where) => write(`warning: ${where?.file ? `${where.file}${where.line ? `:${where.line}` : ''}: ` : ''}${message}`),
     error: (message) => write(`error: ${message}`),
     group: async (title, fn) => {
       if (verbose) write(`── ${title}`);

@@ -36,7 +36,12 @@ export function quickSkip(eventName: string, payload: unknown, triggerLabel: str
   if (typeof p.sender?.login === 'string' && isBot({ login: p.sender.login, type: String(p.sender.type) })) {
     return `the event was sent by a bot (${p.sender.login})`;
   }
-  if ((eventName === 'issues' || eventName === 'pull_request') && p.action === 'labeled' && typeof p.label?.name === 'string' && p.label.name !== triggerLabel) {
+  if (
+    (eventName === 'issues' || eventName === 'pull_request') &&
+    p.action === 'labeled' &&
+    typeof p.label?.name === 'string' &&
+    p.label.name !== triggerLabel
+  ) {
     return `the label \`${p.label.name}\` is not the trigger label \`${triggerLabel}\``;
   }
   if (eventName === 'issue_comment' && typeof p.comment?.body === 'string' && parseCommand(p.comment.body) === null) {

@@ -28,7 +28,8 @@ const blankToUndefined = (value: unknown) =>
 
 const text = () => z.preprocess(blankToUndefined, z.string().optional());
 
-const boolean = (fallback: boolean) =>
+/** An optional input read as a T: blank gives the fallback; a value `read` refuses is an issue saying what is accepted. */
+const scalar = <T>(fallback: T, read: (value: string) => T | undefined, accepts: string) =>
   z.preprocess(
     blankToUndefined,
     z
@@ -36,36 +37,40 @@ const boolean = (fallback: boolean) =>
       .optional()
       .transform((value, ctx) => {
         if (value === undefined) return fallback;
-        const v = value.toLowerCase();
-        if (['true', 'yes', '1', 'on'].includes(v)) return true;
-        if (['false', 'no', '0', 'off'].includes(v)) return false;
-        ctx.addIssue({ code: 'custom', message: `must be true or false (got "${value}")` });
+        const parsed = read(value);
+        if (parsed !== undefined) return parsed;
+        ctx.addIssue({ code: 'custom', message: `must be ${accepts} (got "${value}")` });
         return z.NEVER;
       }),
   );
 
+const TRUE = ['true', 'yes', '1', 'on'];
+const FALSE = ['false', 'no', '0', 'off'];
+const boolean = (fallback: boolean) =>
+  scalar(
+    fallback,
+    (value) => (TRUE.includes(value.toLowerCase()) ? true : FALSE.includes(value.toLowerCase()) ? false : undefined),
+    'true or false',
+  );
+
 const number = (fallback: number, min: number, max: number) =>
-  z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined) return fallback;
-        const n = Number(value);
-        if (!Number.isFinite(n) || n < min || n > max) {
-          ctx.addIssue({ code: 'custom', message: `must be a number from ${min} to ${max} (got "${value}")` });
-          return z.NEVER;
-        }
-        return n;
-      }),
+  scalar(
+    fallback,
+    (value) => {
+      const n = Number(value);
+      return Number.isFinite(n) && n >= min && n <= max ? n : undefined;
+    },
+    `a number from ${min} to ${max}`,
   );
 
 const httpUrl = z.preprocess(
   blankToUndefined,
   z
     .string({ error: 'is required: the base URL of your Wild Loop V2 research server, e.g. https://wild.example.org' })
-    .refine(isHttpUrlWithoutCredentials, 'must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)')
+    .refine(
+      isHttpUrlWithoutCredentials,
+      'must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)',
+    )
     .transform((value) => value.replace(/\/+$/, '')),
 );
 
@@ -77,10 +82,16 @@ const envNames = z.preprocess(
     .string()
     .optional()
     .transform((value, ctx) => {
-      const names = (value ?? '').split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== '');
+      const names = (value ?? '')
+        .split(/[\n,]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
       const bad = names.filter((name) => !ENV_NAME.test(name));
       if (bad.length > 0) {
-        ctx.addIssue({ code: 'custom', message: `must list environment variable names, one per line or comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must list environment variable names, one per line or comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(', ')})`,
+        });
         return z.NEVER;
       }
       return [...new Set(names)];
@@ -92,7 +103,10 @@ const optionalHttpUrl = z.preprocess(
   z
     .string()
     .optional()
-    .refine((value) => value === undefined || isHttpUrlWithoutCredentials(value), 'must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)')
+    .refine(
+      (value) => value === undefined || isHttpUrlWithoutCredentials(value),
+      'must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)',
+    )
     .transform((value) => value?.replace(/\/+$/, '')),
 );
 
@@ -108,12 +122,14 @@ const tasksPath = z.preprocess(blankToUndefined, z.string().default(DEFAULT_TASK
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${problem}, e.g. ${DEFAULT_TASKS_PATH}` });
     return z.NEVER;
   }
-  return value.split('/').filter((segment) => segment !== '.').join('/');
+  return value
+    .split('/')
+    .filter((segment) => segment !== '.')
+    .join('/');
 });
 
 /** `prompt-file`, resolved against the workspace; unset: the bundled planning prompt. */
-const promptFile = (workspace: string) =>
-  text().transform((file) => (file ? path.resolve(workspace, file) : BUNDLED_PROMPT_PATH));
+const promptFile = (workspace: string) => text().transform((file) => (file ? path.resolve(workspace, file) : BUNDLED_PROMPT_PATH));
 
 /** How one input is read: the Settings field it fills, and its schema (some need the workspace). */
 interface InputSpec {
@@ -236,7 +252,8 @@ function tasksPathProblem(tasksPath: string): string | null {
   if (name === '.') return 'must name a file';
   if (name.startsWith('.git')) return 'names a git file (.gitattributes, .gitignore, .gitmodules...); the plan needs a file of its own';
   if (!name.endsWith('.md')) return 'must name a Markdown file ending in .md (the plan is Markdown)';
-  if (name === PLAYBOOK_FILE) return `must not be named ${PLAYBOOK_FILE}: wild-plan writes the playbook beside the tasks file under that name`;
+  if (name === PLAYBOOK_FILE)
+    return `must not be named ${PLAYBOOK_FILE}: wild-plan writes the playbook beside the tasks file under that name`;
   return null;
 }
 

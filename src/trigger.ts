@@ -106,10 +106,13 @@ function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, eventName: stri
   if (where && value !== undefined) {
     const expected = where.code === 'invalid_type' ? (where.expected === 'int' ? 'whole number' : where.expected) : undefined;
     const what =
-      value === null ? 'is null'
-      : expected ? `is not ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}`
-      : where.code === 'too_small' || where.code === 'too_big' ? 'is out of range'
-      : 'is not valid';
+      value === null
+        ? 'is null'
+        : expected
+          ? `is not ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}`
+          : where.code === 'too_small' || where.code === 'too_big'
+            ? 'is out of range'
+            : 'is not valid';
     return skip(`the ${eventName} event payload's ${field} ${what} (got ${preview(value)}: ${where.message}); nothing to plan`);
   }
   return skip(`the ${eventName} event payload is missing ${field} ${detail}`);
@@ -156,7 +159,8 @@ function fromIssues(payload: unknown, triggerLabel: string): Trigger {
   if (isSkip(event)) return event;
   const hasLabel = (event.issue.labels ?? []).some((l) => l.name === triggerLabel);
   if (event.action === 'labeled') {
-    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? '?'}\` is not the trigger label \`${triggerLabel}\``);
+    if (event.label?.name !== triggerLabel)
+      return skip(`the label \`${event.label?.name ?? '?'}\` is not the trigger label \`${triggerLabel}\``);
     if (event.issue.labels && !hasLabel) return skip(`the label \`${triggerLabel}\` was removed before the run started`);
   } else if (event.action === 'opened') {
     if (!hasLabel) return skip(`the new issue does not carry the trigger label \`${triggerLabel}\``);
@@ -164,7 +168,16 @@ function fromIssues(payload: unknown, triggerLabel: string): Trigger {
     return skip(`issues.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
   }
   const isPullRequest = event.issue.pull_request !== undefined && event.issue.pull_request !== null;
-  return { kind: 'plan', source: 'label', sender: event.sender, number: event.issue.number, isPullRequest, title: event.issue.title, body: event.issue.body ?? null, steer: '' };
+  return {
+    kind: 'plan',
+    source: 'label',
+    sender: event.sender,
+    number: event.issue.number,
+    isPullRequest,
+    title: event.issue.title,
+    body: event.issue.body ?? null,
+    steer: '',
+  };
 }
 
 function fromComment(payload: unknown): Trigger {
@@ -225,7 +238,8 @@ function fromPullRequest(payload: unknown, triggerLabel: string): Trigger {
   const pr = event.pull_request;
   const hasLabel = (pr.labels ?? []).some((l) => l.name === triggerLabel);
   if (event.action === 'labeled') {
-    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? '?'}\` is not the trigger label \`${triggerLabel}\``);
+    if (event.label?.name !== triggerLabel)
+      return skip(`the label \`${event.label?.name ?? '?'}\` is not the trigger label \`${triggerLabel}\``);
   } else if (event.action === 'opened') {
     if (!hasLabel) return skip(`the new pull request does not carry the trigger label \`${triggerLabel}\``);
   } else {

@@ -32,7 +32,9 @@ export function readActionContext(env: NodeJS.ProcessEnv): ActionContext {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => `${String(i.path[0])} (${i.message})`).join(', ');
-    throw new ContextError(`This does not look like a GitHub Actions run: ${names}. Run wild-plan from a workflow, or use the CLI (npx wild-plan plan).`);
+    throw new ContextError(
+      `This does not look like a GitHub Actions run: ${names}. Run wild-plan from a workflow, or use the CLI (npx wild-plan plan).`,
+    );
   }
   const e = parsed.data;
   let payload: unknown;

@@ -55,7 +55,11 @@ export async function runFromEnvironment(): Promise<void> {
   try {
     const raw: RawInputs = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)]));
     // The tokens and the base64 credential git sends, masked before anything can print them.
-    secrets.add([raw['github-token'], raw['server-token'], ...authSecrets(raw['github-token'] ? { token: raw['github-token'] } : undefined)]);
+    secrets.add([
+      raw['github-token'],
+      raw['server-token'],
+      ...authSecrets(raw['github-token'] ? { token: raw['github-token'] } : undefined),
+    ]);
     // What else the runner gave this process that looks like a credential (ACTIONS_RUNTIME_TOKEN,
     // a secret the workflow put in the step's `env:`): the runner masks only the secrets it
     // knows of, and wild-plan redacts these wherever they turn up.
@@ -65,7 +69,9 @@ export async function runFromEnvironment(): Promise<void> {
     // The values agent-env hands the agent (its provider's key), which the agent could print.
     secrets.add(knownSecrets(settings));
     if (!settings.githubToken) {
-      throw new Error('input `github-token` is empty: leave it unset to use the workflow token, or pass a token with contents, issues and pull-requests write.');
+      throw new Error(
+        'input `github-token` is empty: leave it unset to use the workflow token, or pass a token with contents, issues and pull-requests write.',
+      );
     }
     const log = coreLog(secrets.redact);
     const client = createGitHubClient({ token: settings.githubToken, baseUrl: context.apiUrl, log });

@@ -26,8 +26,16 @@ export function displayTitle(title: string | undefined): string | undefined {
 }
 
 /** The plan PR's description: what it holds, the agent's summary (cut, quoted), how to re-plan. */
-export function pullRequestBody(target: Pick<PlanTarget, 'number'>, outcome: { summary: string | null; tasksPath: string; playbookPath: string }, counts: string): string {
-  const lines = [PR_MARKER, `The research plan for ${target.number ? `#${target.number}` : 'the goal below'}, written by wild-plan (${counts}).`, ''];
+export function pullRequestBody(
+  target: Pick<PlanTarget, 'number'>,
+  outcome: { summary: string | null; tasksPath: string; playbookPath: string },
+  counts: string,
+): string {
+  const lines = [
+    PR_MARKER,
+    `The research plan for ${target.number ? `#${target.number}` : 'the goal below'}, written by wild-plan (${counts}).`,
+    '',
+  ];
   if (outcome.summary) {
     lines.push(blockquote(neutralizeHtml(truncate(outcome.summary, PR_SUMMARY_CHARS))), '');
   }
@@ -53,7 +61,11 @@ export function pullRequestTitle(title: string | undefined): string {
  * comment is laid out, so its size budget counts the joiners too (and in the note, which names a
  * branch).
  */
-export function planCommentBody(plan: Plan, findings: Finding[], options: { title?: string; summary?: string; fileUrl?: string; note?: string }): string {
+export function planCommentBody(
+  plan: Plan,
+  findings: Finding[],
+  options: { title?: string; summary?: string; fileUrl?: string; note?: string },
+): string {
   const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
     marker: PLAN_COMMENT_MARKER,
     title: options.title === undefined ? undefined : neutralizeMentions(options.title),
@@ -65,6 +77,8 @@ export function planCommentBody(plan: Plan, findings: Finding[], options: { titl
 
 /** Who asked, and how, for the status comment. */
 export function describeTrigger(source: string, login: string): string {
-  const how = { label: 'the label', comment: 'a `/wild-plan` comment', dispatch: 'a manual run', pull_request: 'the pull request label' }[source] ?? source;
+  const how =
+    { label: 'the label', comment: 'a `/wild-plan` comment', dispatch: 'a manual run', pull_request: 'the pull request label' }[source] ??
+    source;
   return `@${login} via ${how}`;
 }

@@ -10,7 +10,16 @@ import type { ActionContext } from './context.js';
 /** The job summary: the outcome in a line, the preflight table, the agent run, the plan overview. */
 export function renderJobSummary(outcome: PlanOutcome, context: ActionContext): string {
   const icon = { planned: '✅', aborted: '⛔', invalid: '⚠️' }[outcome.status];
-  const parts = [`### ${icon} wild-plan: ${outcome.status}`, '', messageBlock(outcome.message), '', '#### Research server preflight', '', formatPreflightTable(outcome.preflight), ''];
+  const parts = [
+    `### ${icon} wild-plan: ${outcome.status}`,
+    '',
+    messageBlock(outcome.message),
+    '',
+    '#### Research server preflight',
+    '',
+    formatPreflightTable(outcome.preflight),
+    '',
+  ];
   if (outcome.run) parts.push('#### Agent', '', ...agentSection(outcome.run), '');
   if (outcome.plan && !outcome.plan.abort) {
     parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? undefined }), '');

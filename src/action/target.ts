@@ -20,6 +20,11 @@ export interface PlanTarget {
   branch?: string;
   /** The thread that gets the status comment (the issue, or the PR for PR plans). */
   statusThread?: number;
+  /**
+   * GitHub reported the status thread without a single comment when the target was read: there
+   * is no earlier status comment to look for.
+   */
+  statusThreadEmpty?: boolean;
   /** An existing pull request the plan comment goes on (PR plans, re-plans from the plan PR). */
   pullNumber?: number;
 }
@@ -35,12 +40,15 @@ export function planBranchIssue(ref: string): number | null {
   return /^[0-9]+$/.test(digits) ? parseIssueNumber(digits) : null;
 }
 
+/** A plan trigger, with the comment count of its issue or PR when the run has read it (label events). */
+export type LiveTrigger = Extract<Trigger, { kind: 'plan' }> & { comments?: number };
+
 /**
  * Turns a plan trigger into a target, with the API reads it needs: a `/wild-plan` comment on
  * a plan PR that wild-plan opened re-plans the original issue (the review loop); one on any
  * other PR plans that PR.
  */
-export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger: Extract<Trigger, { kind: 'plan' }>): Promise<PlanTarget> {
+export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger: LiveTrigger): Promise<PlanTarget> {
   const steer = trigger.steer;
   if (trigger.number === undefined) {
     const goal = trigger.body ?? '';
@@ -51,20 +59,30 @@ export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger
   let isPullRequest = trigger.isPullRequest;
   let title = trigger.title;
   let body = trigger.body;
+  let comments = trigger.comments;
   if (title === undefined) {
     const issue = await getIssue(client, repo, trigger.number);
-    ({ title, body } = issue);
+    ({ title, body, comments } = issue);
     isPullRequest = Boolean(issue.pull_request);
   }
   if (!isPullRequest) {
-    return { mode: 'issue', number: trigger.number, title, body, steer, branch: planBranchFor(trigger.number), statusThread: trigger.number };
+    return {
+      mode: 'issue',
+      number: trigger.number,
+      title,
+      body,
+      steer,
+      branch: planBranchFor(trigger.number),
+      statusThread: trigger.number,
+      statusThreadEmpty: comments === 0,
+    };
   }
 
   let head = trigger.head;
   if (head === undefined) {
     const { data: pr } = await client.rest.pulls.get({ ...repo, pull_number: trigger.number });
     head = { ref: pr.head.ref, fork: pr.head.repo?.full_name !== `${repo.owner}/${repo.repo}` };
-    ({ title, body } = pr);
+    ({ title, body, comments } = pr);
   }
   // Only a branch named exactly as planBranchFor names one (no "07", no 40-digit number) is ours.
   const issueNumber = planBranchIssue(head.ref);
@@ -78,6 +96,7 @@ export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger
       steer,
       branch: head.ref,
       statusThread: issueNumber,
+      statusThreadEmpty: issue.comments === 0,
       pullNumber: trigger.number,
     };
   }
@@ -89,6 +108,7 @@ export async function resolveTarget(client: GitHubClient, repo: RepoRef, trigger
     steer,
     branch: head.fork ? undefined : head.ref,
     statusThread: trigger.number,
+    statusThreadEmpty: comments === 0,
     pullNumber: trigger.number,
   };
 }
@@ -100,7 +120,10 @@ export async function getIssue(client: GitHubClient, repo: RepoRef, number: numb
   } catch (error) {
     const status = statusOf(error);
     if (status === 404 || status === 410) {
-      throw new Error(`${repo.owner}/${repo.repo}#${number} ${status === 410 ? 'was deleted' : 'does not exist (or the token cannot see it)'}; check the issue number.`, { cause: error });
+      throw new Error(
+        `${repo.owner}/${repo.repo}#${number} ${status === 410 ? 'was deleted' : 'does not exist (or the token cannot see it)'}; check the issue number.`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -121,12 +144,12 @@ export async function liveLabelTrigger(
   repo: RepoRef,
   trigger: Extract<Trigger, { kind: 'plan' }>,
   label: string,
-): Promise<Extract<Trigger, { kind: 'plan' | 'skip' }>> {
+): Promise<LiveTrigger | Extract<Trigger, { kind: 'skip' }>> {
   if ((trigger.source !== 'label' && trigger.source !== 'pull_request') || trigger.number === undefined) return trigger;
   const issue = await getIssue(client, repo, trigger.number);
   const names = issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
   if (!names.includes(label)) {
     return { kind: 'skip', reason: `the label \`${label}\` was removed from #${trigger.number} before the run started; nothing to plan` };
   }
-  return { ...trigger, title: issue.title, body: issue.body ?? null };
+  return { ...trigger, title: issue.title, body: issue.body ?? null, comments: issue.comments };
 }

@@ -75,7 +75,8 @@ export function createAgentRunner(settings: AgentSettings): AgentRunner {
 }
 
 function presetOptions(settings: AgentSettings) {
-  const preset = settings.agent === 'codex' && settings.codexSandbox ? codexPreset(settings.codexSandbox) : PRESETS[settings.agent as PresetName];
+  const preset =
+    settings.agent === 'codex' && settings.codexSandbox ? codexPreset(settings.codexSandbox) : PRESETS[settings.agent as PresetName];
   return {
     preset,
     version: settings.agentVersion,

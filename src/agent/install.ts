@@ -72,7 +72,9 @@ export async function resolveAgentBinary(pkg: AgentPackage, options: ResolveOpti
     if (onPath) {
       const version = await probeVersion(onPath);
       if (version === pkg.version) return { path: onPath, version, source: 'path' };
-      log(`${pkg.bin} on PATH is ${version ?? 'of unknown version'}, not ${pkg.version}; using ${pkg.packageName}@${pkg.version} from the cache (set \`agent-version\` to use the one on PATH)`);
+      log(
+        `${pkg.bin} on PATH is ${version ?? 'of unknown version'}, not ${pkg.version}; using ${pkg.packageName}@${pkg.version} from the cache (set \`agent-version\` to use the one on PATH)`,
+      );
     }
   }
   const cached = await findInstalled(options.cacheDir, pkg);
@@ -87,7 +89,9 @@ export async function resolveAgentBinary(pkg: AgentPackage, options: ResolveOpti
 export async function findInstalled(cacheDir: string, pkg: AgentPackage): Promise<string | undefined> {
   const dir = installDir(cacheDir, pkg);
   try {
-    const manifest = JSON.parse(await readFile(join(dir, 'node_modules', pkg.packageName, 'package.json'), 'utf8')) as { version?: unknown };
+    const manifest = JSON.parse(await readFile(join(dir, 'node_modules', pkg.packageName, 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
     if (manifest.version !== pkg.version) return undefined;
     return await programIn(join(dir, 'node_modules'), pkg);
   } catch {
@@ -99,7 +103,13 @@ export async function findInstalled(cacheDir: string, pkg: AgentPackage): Promis
 async function programIn(nodeModules: string, pkg: AgentPackage): Promise<string> {
   for (const candidate of pkg.native ?? []) {
     const program = join(nodeModules, candidate);
-    if (await access(program, constants.X_OK).then(() => true, () => false)) return program;
+    if (
+      await access(program, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return program;
   }
   if (pkg.native?.length) throw new Error('no native program');
   const bin = join(nodeModules, '.bin', pkg.bin);
@@ -121,7 +131,18 @@ export async function installAgent(pkg: AgentPackage, options: ResolveOptions): 
   await mkdir(dirname(dir), { recursive: true });
   try {
     const npm = await runCaptured({
-      argv: [options.npm ?? 'npm', 'install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', staging, spec],
+      argv: [
+        options.npm ?? 'npm',
+        'install',
+        '--no-save',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        '--prefix',
+        staging,
+        spec,
+      ],
       cwd: dirname(dir),
       env: npmEnv(process.env),
       timeoutMs: options.installTimeoutMs ?? 10 * 60_000,

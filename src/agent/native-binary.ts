@@ -19,7 +19,11 @@ export interface Platform {
 export function currentPlatform(): Platform {
   const os = process.platform;
   const arch = process.arch;
-  const musl = os === 'linux' && !existsSync('/lib/ld-linux-x86-64.so.2') && !existsSync('/lib/ld-linux-aarch64.so.1') && existsSync('/lib/ld-musl-x86_64.so.1');
+  const musl =
+    os === 'linux' &&
+    !existsSync('/lib/ld-linux-x86-64.so.2') &&
+    !existsSync('/lib/ld-linux-aarch64.so.1') &&
+    existsSync('/lib/ld-musl-x86_64.so.1');
   let avx2 = false;
   if (arch === 'x64' && os === 'linux') {
     try {

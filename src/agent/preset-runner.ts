@@ -63,7 +63,12 @@ export class PresetRunner implements AgentRunner {
     const { preset } = this.options;
     if (this.options.binary) return Promise.resolve(this.options.binary);
     this.binary ??= resolveAgentBinary(
-      { packageName: preset.packageName, version: this.options.version ?? preset.defaultVersion, bin: preset.bin, native: preset.nativeBinaries?.() },
+      {
+        packageName: preset.packageName,
+        version: this.options.version ?? preset.defaultVersion,
+        bin: preset.bin,
+        native: preset.nativeBinaries?.(),
+      },
       { cacheDir: this.options.cacheDir ?? defaultAgentCacheDir(), usePath: this.options.usePath, log: this.options.log },
     ).catch((error: unknown) => {
       this.binary = undefined; // a later run may try again
@@ -75,7 +80,8 @@ export class PresetRunner implements AgentRunner {
   async run(request: AgentRunRequest): Promise<AgentRunResult> {
     const { preset, model, baseUrl } = this.options;
     const binary = await this.prepare();
-    if (binary.installMs !== undefined) this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1000)} s`);
+    if (binary.installMs !== undefined)
+      this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1000)} s`);
     const isolation = request.isolation;
     // Outside the workdir: nothing of it is committed. mkdtemp makes it 0700.
     const runDir = await mkdtemp(join(tmpdir(), `wild-${preset.name}-`));
@@ -150,8 +156,10 @@ export class PresetRunner implements AgentRunner {
       if (!aborted && (gaveUp || captured.timedOut || captured.exitCode !== 0 || finalText === null)) {
         const errors = [...parsed.errors, ...watchedLines(preset.unreachable, captured.stderrTail)];
         const explained = await sharpen(explainErrors(errors, { configured: baseUrl, fallback: preset.defaultEndpoint }));
-        if (gaveUp) failure = `${explained ?? 'the model endpoint is unreachable'}; stopped ${preset.name} after repeated failed connection attempts`;
-        else if (captured.timedOut) failure = `${preset.name} did not finish within the time limit${explained ? `; its last error: ${explained}` : ''}`;
+        if (gaveUp)
+          failure = `${explained ?? 'the model endpoint is unreachable'}; stopped ${preset.name} after repeated failed connection attempts`;
+        else if (captured.timedOut)
+          failure = `${preset.name} did not finish within the time limit${explained ? `; its last error: ${explained}` : ''}`;
         else failure = explained ?? (captured.exitCode === 0 ? `${preset.name} ended without a final message` : undefined);
       }
       return {
@@ -206,7 +214,10 @@ function lineWatcher(watch: UnreachableWatch | undefined, giveUp: () => void): (
 /** Watched lines left in a stream's tail, as errors to explain (OpenCode logs them to stderr). */
 function watchedLines(watch: UnreachableWatch | undefined, text: string): StreamError[] {
   if (!watch || watch.stream !== 'stderr') return [];
-  return text.split('\n').filter((line) => watch.pattern.test(line)).map((message) => ({ message }));
+  return text
+    .split('\n')
+    .filter((line) => watch.pattern.test(line))
+    .map((message) => ({ message }));
 }
 
 /** "connection failed" says little: a TCP probe of a URL endpoint tells refused from not found. */

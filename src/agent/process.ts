@@ -242,10 +242,12 @@ function isDirectory(path: string): boolean {
 
 function startError(error: NodeJS.ErrnoException, label: string, file: string): ProcessStartError {
   const hints: Record<string, string> = {
-    ENOENT: file.includes('/') || file.includes('\\')
-      ? 'no such file; check the path (a relative path is resolved against the workdir)'
-      : "not found on PATH; install it on the runner, or give its full path (the agent's PATH is the runner's)",
-    EACCES: 'permission denied: the file is not executable (chmod +x it) or is a directory; or run it through its interpreter, e.g. `node script.mjs`',
+    ENOENT:
+      file.includes('/') || file.includes('\\')
+        ? 'no such file; check the path (a relative path is resolved against the workdir)'
+        : "not found on PATH; install it on the runner, or give its full path (the agent's PATH is the runner's)",
+    EACCES:
+      'permission denied: the file is not executable (chmod +x it) or is a directory; or run it through its interpreter, e.g. `node script.mjs`',
     ENOEXEC: 'not a program this system can execute; run it through its interpreter, e.g. `node script.mjs`',
   };
   const hint = (error.code && hints[error.code]) ?? error.message;

@@ -75,7 +75,12 @@ export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> 
       const onDisk = await input.readTasks();
       if (onDisk.kind === 'refused') log.warning(`${onDisk.reason}: ignored, as if the agent had written none`);
       const text = transcript.plan ?? (onDisk.kind === 'file' ? onDisk.text : null);
-      return { agent, transcript, planMarkdown: text === null ? null : input.redact(text), refused: onDisk.kind === 'refused' ? onDisk.reason : null };
+      return {
+        agent,
+        transcript,
+        planMarkdown: text === null ? null : input.redact(text),
+        refused: onDisk.kind === 'refused' ? onDisk.reason : null,
+      };
     });
 
   let round = await runOnce('Agent', input.prompt);
@@ -83,7 +88,9 @@ export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> 
   let plan = parsePlan(round.planMarkdown);
   let findings = checkPlan(plan);
   for (let n = 1; n <= input.repairRounds && !plan.abort && errorCount(findings) > 0; n++) {
-    log.info(`The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input.repairRounds}).`);
+    log.info(
+      `The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input.repairRounds}).`,
+    );
     const repaired = await runOnce(`Repair round ${n}`, renderRepairPrompt(input.prompt, round.planMarkdown!, findings, input.tasksFile));
     if (!repaired.planMarkdown?.trim()) continue;
     round = repaired;
@@ -112,4 +119,3 @@ export function tail(label: string, text: string, max = 1200): string {
   if (!t) return '';
   return `\n${label}:\n${truncateStart(t, max)}`;
 }
-

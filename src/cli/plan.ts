@@ -111,7 +111,13 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     const deps = { log, isolateAgent: values.isolate === true, writeFiles: true };
     outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, deps);
   } catch (error) {
-    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError || error instanceof UnsafePathError || error instanceof UnsafePlanPathError)) throw error;
+    if (!(
+      error instanceof AgentFailedError ||
+      error instanceof UnsafeWorkspaceError ||
+      error instanceof UnsafePathError ||
+      error instanceof UnsafePlanPathError
+    ))
+      throw error;
     if (values.json) io.stdout(JSON.stringify({ status: 'failed', message: error.message }, null, 2));
     else io.stderr(`error: ${error.message}`);
     return EXIT.error;
@@ -138,7 +144,13 @@ function outcomeJson(outcome: PlanOutcome, workspace: string) {
 }
 
 function formatReport(outcome: PlanOutcome, workspace: string): string {
-  const lines = [`wild-plan: ${outcome.status.toUpperCase()} — ${outcome.message}`, '', 'Preflight', formatPreflightTable(outcome.preflight), ''];
+  const lines = [
+    `wild-plan: ${outcome.status.toUpperCase()} — ${outcome.message}`,
+    '',
+    'Preflight',
+    formatPreflightTable(outcome.preflight),
+    '',
+  ];
   if (outcome.plan && !outcome.plan.abort) {
     lines.push('Plan');
     for (const phase of outcome.plan.phases) lines.push(`  Phase ${phase.number} — ${phase.title} (${phase.tasks.length} tasks)`);
@@ -146,7 +158,8 @@ function formatReport(outcome: PlanOutcome, workspace: string): string {
   }
   if (outcome.findings.length > 0) {
     lines.push(`Findings (${outcome.findings.length})`);
-    for (const f of outcome.findings) lines.push(`  ${f.severity.padEnd(7)} ${outcome.tasksPath}${f.line ? `:${f.line}` : ''}  ${f.rule}: ${f.message}`);
+    for (const f of outcome.findings)
+      lines.push(`  ${f.severity.padEnd(7)} ${outcome.tasksPath}${f.line ? `:${f.line}` : ''}  ${f.rule}: ${f.message}`);
     lines.push('');
   }
   if (outcome.summary) lines.push(`Summary: ${outcome.summary}`, '');

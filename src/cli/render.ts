@@ -48,7 +48,11 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
   // Rendering needs no agent; a placeholder keeps the shared settings check satisfied.
   const { settings, issue, steer } = await readPlanInputs(io, values, { 'agent-command': 'none' });
   const goal = buildGoal({ title: issue.title, body: issue.body, steer });
-  const preflight = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+  const preflight = await runPreflight({
+    serverUrl: settings.serverUrl,
+    token: settings.serverToken,
+    timeoutMs: settings.preflightTimeoutMs,
+  });
   if (!preflight.openapi) {
     io.stderr(`warning: no API catalog: ${preflightFailureReasons(preflight).join('; ') || '/openapi.json unavailable'}`);
   }
@@ -56,7 +60,20 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
   // A real run hands the agent a loopback proxy (a fresh port each time) in place of the server.
   const proxied = settings.serverProxy;
   if (proxied) io.stderr('note: the agent gets a loopback proxy URL in place of server-url; the proxy adds the token.');
-  const auth = proxied ? { kind: 'proxy' as const } : settings.serverToken ? { kind: 'env' as const, envVar: 'WILD_AUTH_TOKEN' } : { kind: 'none' as const };
-  io.stdout(await composePrompt(settings, { goal, sessionId: newSessionId(), tasksFile, openapi: preflight.openapi, serverUrl: settings.serverUrl, auth }));
+  const auth = proxied
+    ? { kind: 'proxy' as const }
+    : settings.serverToken
+      ? { kind: 'env' as const, envVar: 'WILD_AUTH_TOKEN' }
+      : { kind: 'none' as const };
+  io.stdout(
+    await composePrompt(settings, {
+      goal,
+      sessionId: newSessionId(),
+      tasksFile,
+      openapi: preflight.openapi,
+      serverUrl: settings.serverUrl,
+      auth,
+    }),
+  );
   return 0;
 }

@@ -36,7 +36,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     // Mistakes the user can fix get their message alone; anything else keeps its stack.
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(`wild-plan ${command}: ${(error as Error).message}\n\n${command === 'plan' ? PLAN_USAGE : `Run 'wild-plan ${command} --help'.`}`);
+      io.stderr(
+        `wild-plan ${command}: ${(error as Error).message}\n\n${command === 'plan' ? PLAN_USAGE : `Run 'wild-plan ${command} --help'.`}`,
+      );
     } else if (error instanceof SettingsError || error instanceof GoalError) {
       io.stderr(`wild-plan ${command}: ${error.message}`);
     } else {

@@ -46,7 +46,9 @@ export async function runValidate(args: string[], io: ValidateIo): Promise<numbe
   }
   const [file, ...extra] = parsed.positionals;
   if (file === undefined || extra.length > 0) {
-    io.stderr(`wild-plan validate: ${file === undefined ? 'missing FILE' : `one FILE expected, got ${parsed.positionals.length}`}\n\n${VALIDATE_USAGE}`);
+    io.stderr(
+      `wild-plan validate: ${file === undefined ? 'missing FILE' : `one FILE expected, got ${parsed.positionals.length}`}\n\n${VALIDATE_USAGE}`,
+    );
     return 1;
   }
   let text: string;
@@ -66,7 +68,9 @@ export async function runValidate(args: string[], io: ValidateIo): Promise<numbe
     io.stdout(`${JSON.stringify({ valid, abort: plan.abort, findings, plan: planToJson(plan) }, null, 2)}\n`);
   } else if (plan.abort) {
     const reasons = plan.abortReasons.map((r) => `  - ${r}\n`).join('');
-    io.stdout(`${file}: abort checklist (${ABORT_SENTINEL}): planning was aborted because the server preflight failed${reasons ? ':\n' + reasons : '.\n'}`);
+    io.stdout(
+      `${file}: abort checklist (${ABORT_SENTINEL}): planning was aborted because the server preflight failed${reasons ? ':\n' + reasons : '.\n'}`,
+    );
   } else {
     const { phases, tasks } = planToJson(plan).counts;
     const lines = findings.map((f) => formatFinding(file, f));

@@ -15,14 +15,7 @@ export async function listOtherChanges(workdir: string, planPaths: readonly stri
   // --no-optional-locks: a plain `git status` may rewrite .git/index to refresh stat data; the
   // user's index must stay byte-for-byte as it was. --no-renames: each side of a rename is its
   // own entry, so every record is exactly one path.
-  const out = await repo.run([
-    '--no-optional-locks',
-    'status',
-    '--porcelain=v1',
-    '-z',
-    '--untracked-files=all',
-    '--no-renames',
-  ]);
+  const out = await repo.run(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
   const paths = new Set<string>();
   for (const record of out.split('\0')) {
     // "XY <path>": two status letters and a space.

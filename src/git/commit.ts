@@ -75,10 +75,7 @@ export async function buildCommit(repo: GitRepo, request: CommitRequest): Promis
     };
     // --no-gpg-sign: a commit.gpgSign in the checkout's config would otherwise run a signing
     // program chosen by whoever wrote that config.
-    const commit = await repo.text(
-      ['commit-tree', '--no-gpg-sign', '-p', request.parent, '-m', request.message, tree],
-      { env: identity },
-    );
+    const commit = await repo.text(['commit-tree', '--no-gpg-sign', '-p', request.parent, '-m', request.message, tree], { env: identity });
     return { tree, commit };
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -26,7 +26,8 @@ export interface PlanPaths {
 const MAX_PLAN_BYTES = 8 * 1024 * 1024;
 
 /** What every refusal ends with: the one input that moves both files, and the other way out. */
-const FIX = 'Set the `tasks-path` input to a path nothing in the repository uses (its default is one), or remove what is there in a commit of your own.';
+const FIX =
+  'Set the `tasks-path` input to a path nothing in the repository uses (its default is one), or remove what is there in a commit of your own.';
 
 const TREE = '040000';
 const SYMLINK = '120000';

@@ -36,11 +36,7 @@ async function lsRemote(repo: GitRepo, patterns: string[]): Promise<LsRemote> {
  * branch is the default. Asking origin beats trusting refs/remotes/origin/HEAD, which
  * actions/checkout does not set; that local ref is only the fallback.
  */
-export async function readRemoteHeads(
-  repo: GitRepo,
-  branch: string,
-  baseBranch: string | undefined,
-): Promise<RemoteHeads> {
+export async function readRemoteHeads(repo: GitRepo, branch: string, baseBranch: string | undefined): Promise<RemoteHeads> {
   const branchRef = `refs/heads/${branch}`;
   const listing = await lsRemote(repo, baseBranch ? [branchRef] : ['HEAD', branchRef]);
   const branchSha = listing.refs.get(branchRef) ?? null;
@@ -83,10 +79,9 @@ export async function fetchHeads(
   // from an older base commit pulls that commit's entire history; depth 1 is all we build on.
   // A full clone stays full: --depth would make it shallow.
   const shallow = (await repo.text(['rev-parse', '--is-shallow-repository'])) === 'true';
-  await repo.run(
-    ['fetch', '--no-tags', '--no-recurse-submodules', ...(shallow ? ['--depth=1'] : []), REMOTE, ...refspecs],
-    { network: true },
-  );
+  await repo.run(['fetch', '--no-tags', '--no-recurse-submodules', ...(shallow ? ['--depth=1'] : []), REMOTE, ...refspecs], {
+    network: true,
+  });
   const resolve = (name: string) => repo.text(['rev-parse', '--verify', `${trackingRef(name)}^{commit}`]);
   return { baseSha: await resolve(baseBranch), branchSha: branch ? await resolve(branch) : null };
 }

@@ -23,13 +23,14 @@ export interface ClientOptions {
 export function createGitHubClient(options: ClientOptions): GitHubClient {
   const maxRetries = options.maxRateLimitRetries ?? 2;
   const maxWait = options.maxRetryAfterSeconds ?? 60;
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    const again = retryCount < maxRetries && retryAfter <= maxWait;
-    options.log?.warning(
-      `GitHub ${kind} rate limit on ${request.method} ${request.url}; ${again ? `retrying in ${retryAfter} s` : 'giving up'}`,
-    );
-    return again;
-  };
+  const onLimit =
+    (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const again = retryCount < maxRetries && retryAfter <= maxWait;
+      options.log?.warning(
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}; ${again ? `retrying in ${retryAfter} s` : 'giving up'}`,
+      );
+      return again;
+    };
   return getOctokit(
     options.token,
     {

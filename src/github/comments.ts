@@ -69,7 +69,11 @@ export function chooseSticky<C extends ListedComment>(comments: readonly C[], ma
  * comment found is the oldest.
  */
 export async function findMarkedComment(client: GitHubClient, repo: RepoRef, issueNumber: number, marker: string, self?: string) {
-  for await (const page of client.paginate.iterator(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })) {
+  for await (const page of client.paginate.iterator(client.rest.issues.listComments, {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) {
     const found = chooseSticky(page.data, marker, self);
     if (found) return found;
   }
@@ -86,8 +90,14 @@ export function postableBody(body: string, limit = MAX_COMMENT_CHARS): string {
 }
 
 export interface UpsertOptions {
-  /** The comment this run already posted (or adopted) on the thread. */
+  /** The comment this run already posted (or adopted) on the thread, or found there before. */
   knownId?: number;
+  /**
+   * Look for the marked comment before creating one (default true). False when the caller
+   * knows there is none to find: the thread has no comments (an issue GitHub reported with
+   * none, a pull request this run opened) or the caller has looked already.
+   */
+  find?: boolean;
   log?: Log;
   /** Wild-plan's login as far as this run knows it; filled in from the comments it creates. */
   identity?: Identity;
@@ -96,11 +106,23 @@ export interface UpsertOptions {
 /**
  * Creates the marked comment or edits it in place, so re-runs never add a second one.
  * A comment deleted by a person since it was found (edit → 404) is posted anew. After creating
- * one, the thread is read again: when a concurrent run (or an earlier run) already has an older
- * marked comment by the same login, that one is kept and ours deleted, so two runs on one issue
- * end with one comment.
+ * one, the thread is read again (keepOldestMarked), so two runs on one issue end with one.
  */
 export async function upsertMarkedComment(
+  client: GitHubClient,
+  repo: RepoRef,
+  issueNumber: number,
+  marker: string,
+  body: string,
+  options: UpsertOptions = {},
+): Promise<PostedComment> {
+  const shared = { ...options, identity: options.identity ?? new Identity() }; // learned by the creation, used by the read
+  const posted = await putMarkedComment(client, repo, issueNumber, marker, body, shared);
+  return posted.created ? keepOldestMarked(client, repo, issueNumber, marker, posted, body, shared) : posted;
+}
+
+/** upsertMarkedComment without the read after creating: the caller runs keepOldestMarked itself. */
+export async function putMarkedComment(
   client: GitHubClient,
   repo: RepoRef,
   issueNumber: number,
@@ -111,7 +133,9 @@ export async function upsertMarkedComment(
   if (!body.startsWith(marker)) throw new Error('a sticky comment body must start with its marker');
   const text = postableBody(body);
   const identity = options.identity ?? new Identity();
-  const id = options.knownId ?? (await findMarkedComment(client, repo, issueNumber, marker, identity.login))?.id;
+  const id =
+    options.knownId ??
+    (options.find === false ? undefined : (await findMarkedComment(client, repo, issueNumber, marker, identity.login))?.id);
   if (id !== undefined) {
     const edited = await editComment(client, repo, id, text);
     if (edited) return edited;
@@ -119,18 +143,40 @@ export async function upsertMarkedComment(
   }
   const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: text });
   identity.learn(data.user);
-  const created: PostedComment = { id: data.id, url: data.html_url, created: true };
-  if (!identity.login) return created;
+  return { id: data.id, url: data.html_url, created: true };
+}
 
-  const first = await findMarkedComment(client, repo, issueNumber, marker, identity.login);
+/**
+ * After creating a marked comment: the thread read again. When a concurrent run (or an earlier
+ * one) already has an older marked comment by the same login, that one is kept, edited to
+ * `body`, and ours deleted. Of two runs that both created one, the newer sees the older (it
+ * reads after its own creation) and the older keeps its own, so exactly one deletes. This read
+ * is the one a first plan cannot do without: the only trace of a concurrent run that never
+ * reaches publishing is its comment on the thread.
+ */
+export async function keepOldestMarked(
+  client: GitHubClient,
+  repo: RepoRef,
+  issueNumber: number,
+  marker: string,
+  created: PostedComment,
+  body: string,
+  options: UpsertOptions = {},
+): Promise<PostedComment> {
+  const login = options.identity?.login;
+  if (!login) return created;
+  const first = await findMarkedComment(client, repo, issueNumber, marker, login);
   if (!first || first.id >= created.id) return created;
-  options.log?.info(`comment ${first.id} already holds this on #${issueNumber} (a concurrent or earlier run); keeping it and removing ours (${created.id})`);
+  options.log?.info(
+    `comment ${first.id} already holds this on #${issueNumber} (a concurrent or earlier run); keeping it and removing ours (${created.id})`,
+  );
   try {
     await client.rest.issues.deleteComment({ ...repo, comment_id: created.id });
   } catch (error) {
     options.log?.warning(`could not remove the duplicate comment ${created.id}: ${(error as Error).message}`);
     return created;
   }
+  const text = postableBody(body);
   const adopted = await editComment(client, repo, first.id, text);
   if (adopted) return adopted;
   // The older one vanished between the two requests: ours is gone too, so post once more.

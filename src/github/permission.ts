@@ -44,7 +44,8 @@ export async function checkSenderPermission(client: GitHubClient, repo: RepoRef,
 /** One line: who could not be checked, what GitHub said, and what to do where we know it. */
 function permissionErrorReason(login: string, status: number | undefined, error: unknown): string {
   const check = `could not check ${login}'s permission`;
-  if (status === undefined) return `${check}: GitHub could not be reached (${errorLine(error)}); refusing to run. Re-run the workflow when GitHub is reachable`;
+  if (status === undefined)
+    return `${check}: GitHub could not be reached (${errorLine(error)}); refusing to run. Re-run the workflow when GitHub is reachable`;
   const answered = `${check}: GitHub answered ${status} (${apiMessage(error)}); refusing to run`;
   // 403 is the workflow token without the permission to read collaborators (for GITHUB_TOKEN
   // GitHub says "Resource not accessible by integration"): only then is the hint the fix.

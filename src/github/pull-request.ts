@@ -4,7 +4,10 @@ import { statusOf } from './client.js';
 export interface PullRequestRef {
   number: number;
   url: string;
+  /** This run opened it. */
   created: boolean;
+  /** This run changed its title or body (false: opened now, or already up to date). */
+  updated: boolean;
 }
 
 export interface PullRequestSpec {
@@ -15,7 +18,18 @@ export interface PullRequestSpec {
   draft: boolean;
 }
 
-async function findOpen(client: GitHubClient, repo: RepoRef, head: string) {
+export interface UpsertPullRequestOptions {
+  /**
+   * The head branch did not exist on origin before this run pushed it, so no open pull request
+   * can come from it yet: the pull request is created without looking for one first. (One a
+   * concurrent run opens meanwhile is met as GitHub's 422 "already exists".)
+   */
+  headCreated?: boolean;
+}
+
+type ListedPull = Awaited<ReturnType<GitHubClient['rest']['pulls']['list']>>['data'][number];
+
+async function findOpen(client: GitHubClient, repo: RepoRef, head: string): Promise<ListedPull | null> {
   const { data } = await client.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: 'open', per_page: 1 });
   return data[0] ?? null;
 }
@@ -24,25 +38,40 @@ async function findOpen(client: GitHubClient, repo: RepoRef, head: string) {
  * The open pull request from `head`, created or brought up to date; null when there is nothing
  * to propose (GitHub: "No commits between", e.g. the plan PR was merged and its branch kept).
  * Creation races with a concurrent run: GitHub's "already exists" answer (422) means the other
- * run won; update it.
+ * run won; update it. A pull request whose title and body already read as asked is not edited.
  */
-export async function upsertPullRequest(client: GitHubClient, repo: RepoRef, spec: PullRequestSpec): Promise<PullRequestRef | null> {
-  const existing = await findOpen(client, repo, spec.head);
-  if (existing) return update(client, repo, existing.number, spec);
+export async function upsertPullRequest(
+  client: GitHubClient,
+  repo: RepoRef,
+  spec: PullRequestSpec,
+  options: UpsertPullRequestOptions = {},
+): Promise<PullRequestRef | null> {
+  const existing = options.headCreated ? null : await findOpen(client, repo, spec.head);
+  if (existing) return bringUpToDate(client, repo, existing, spec);
   try {
-    const { data } = await client.rest.pulls.create({ ...repo, head: spec.head, base: spec.base, title: spec.title, body: spec.body, draft: spec.draft });
-    return { number: data.number, url: data.html_url, created: true };
+    const { data } = await client.rest.pulls.create({
+      ...repo,
+      head: spec.head,
+      base: spec.base,
+      title: spec.title,
+      body: spec.body,
+      draft: spec.draft,
+    });
+    return { number: data.number, url: data.html_url, created: true, updated: false };
   } catch (error) {
     const answer = statusOf(error) === 422 ? JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? '') : '';
     if (/no commits between/i.test(answer)) return null;
     if (!/already exists/i.test(answer)) throw error;
     const raced = await findOpen(client, repo, spec.head);
     if (!raced) throw error;
-    return update(client, repo, raced.number, spec);
+    return bringUpToDate(client, repo, raced, spec);
   }
 }
 
-async function update(client: GitHubClient, repo: RepoRef, number: number, spec: PullRequestSpec): Promise<PullRequestRef> {
-  const { data } = await client.rest.pulls.update({ ...repo, pull_number: number, title: spec.title, body: spec.body });
-  return { number: data.number, url: data.html_url, created: false };
+/** The title and body as asked: edited when they differ, left alone when they already match. */
+async function bringUpToDate(client: GitHubClient, repo: RepoRef, pr: ListedPull, spec: PullRequestSpec): Promise<PullRequestRef> {
+  if (pr.title === spec.title && (pr.body ?? '') === spec.body)
+    return { number: pr.number, url: pr.html_url, created: false, updated: false };
+  const { data } = await client.rest.pulls.update({ ...repo, pull_number: pr.number, title: spec.title, body: spec.body });
+  return { number: data.number, url: data.html_url, created: false, updated: true };
 }

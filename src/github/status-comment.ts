@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { neutralizeHtml } from '../text/html.js';
 import { longestRun } from '../text/markdown.js';
 import { blockquote } from '../text/quote.js';
@@ -19,12 +20,44 @@ export type StatusState =
 export interface StatusContext {
   runUrl?: string;
   dryRun?: boolean;
+  /** Carried from run to run in every state (see PlanCommentRecord). */
+  planComment?: PlanCommentRecord;
+}
+
+/**
+ * What wild-plan remembers of the plan comment it left, kept hidden in the status comment, which
+ * every run reads (or writes) before its agent starts and writes last: on which pull request the
+ * plan comment is, its id, and a digest of its text. A run that would post the same text on the
+ * same pull request leaves the comment as it is and links it by that id; any other run looks
+ * the comment up as before (the id is never trusted to say which comment to edit).
+ */
+export interface PlanCommentRecord {
+  pr: number;
+  id: number;
+  digest: string;
+}
+
+const PLAN_COMMENT_RECORD = /^<!-- wild-plan:plan-comment-record pr=([1-9][0-9]{0,14}) id=([1-9][0-9]{0,14}) digest=([0-9a-f]{16}) -->$/m;
+
+/** The record a status comment carries, or null (none, or not one wild-plan wrote). */
+export function readPlanCommentRecord(body: string | null | undefined): PlanCommentRecord | null {
+  const match = PLAN_COMMENT_RECORD.exec(body ?? '');
+  if (!match) return null;
+  return { pr: Number(match[1]), id: Number(match[2]), digest: match[3]! };
+}
+
+/** The digest a record keeps of a plan comment's text. */
+export function planCommentDigest(body: string): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 16);
 }
 
 /** The status comment's markdown for one state of the run; always within GitHub's limit. */
 export function renderStatusComment(state: StatusState, context: StatusContext): string {
   const run = context.runUrl ? ` ([run](${context.runUrl}))` : '';
   const lines: string[] = [STATUS_MARKER];
+  // Hidden, and first after the marker so the size clamp at the end never cuts it.
+  const record = context.planComment;
+  if (record) lines.push(`<!-- wild-plan:plan-comment-record pr=${record.pr} id=${record.id} digest=${record.digest} -->`);
   switch (state.kind) {
     case 'started':
       lines.push(`### 🔄 wild-plan is planning${run}`, '', `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
@@ -38,7 +71,10 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
       );
       if (state.summary) lines.push('', blockquote(untrusted(state.summary, MAX_QUOTE)));
       if (state.note) lines.push('', state.note);
-      lines.push('', `Comment \`/wild-plan <what to change>\` ${state.prUrl ? 'on the pull request' : 'here'} to re-plan with your direction.`);
+      lines.push(
+        '',
+        `Comment \`/wild-plan <what to change>\` ${state.prUrl ? 'on the pull request' : 'here'} to re-plan with your direction.`,
+      );
       break;
     case 'aborted':
       lines.push(

@@ -8,6 +8,8 @@
 // task name its evidence?), so it informs the reviewer without failing the plan.
 // The order of the non-phase sections is never a finding: the prompt's own example
 // shape is garbled, only its intent (notes, phases ascending, contract) is clear.
+import { checkDependencies } from './check-dependencies.js';
+import { finding, label } from './finding.js';
 import { noteIsEmpty } from './markdown.js';
 import { ABORT_SENTINEL, type Finding, type Phase, type Plan, type Task } from './types.js';
 
@@ -20,12 +22,24 @@ export function checkPlan(plan: Plan): Finding[] {
   if (plan.abort) {
     const reasons = plan.abortReasons.length > 0 ? `: ${plan.abortReasons.join('; ')}` : '';
     return [
-      finding('abort-checklist', 'warning', plan.abortLine, `This is the abort checklist (${ABORT_SENTINEL}), not a plan: the server preflight failed${reasons}. Fix the server and run planning again.`),
+      finding(
+        'abort-checklist',
+        'warning',
+        plan.abortLine,
+        `This is the abort checklist (${ABORT_SENTINEL}), not a plan: the server preflight failed${reasons}. Fix the server and run planning again.`,
+      ),
     ];
   }
   const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
   if (plan.phases.length === 0 && tasks.length === 0) {
-    return [finding('plan-empty', 'error', null, 'No `## Phase N - Title` headings and no task lines were found; write the plan in the shape the planning prompt gives.')];
+    return [
+      finding(
+        'plan-empty',
+        'error',
+        null,
+        'No `## Phase N - Title` headings and no task lines were found; write the plan in the shape the planning prompt gives.',
+      ),
+    ];
   }
   return [
     ...checkPhases(plan.phases),
@@ -36,14 +50,6 @@ export function checkPlan(plan: Plan): Finding[] {
   ];
 }
 
-function finding(rule: string, severity: Finding['severity'], line: number | null, message: string): Finding {
-  return { rule, severity, line, message };
-}
-
-function label(task: Task): string {
-  return task.id ?? `The task on line ${task.line}`;
-}
-
 function checkPhases(phases: Phase[]): Finding[] {
   const out: Finding[] = [];
   const byNumber = new Map<number, Phase[]>();
@@ -52,22 +58,50 @@ function checkPhases(phases: Phase[]): Finding[] {
     if (same.length < 2) continue;
     const lines = same.map((p) => p.line).join(', ');
     for (const dup of same.slice(1)) {
-      out.push(finding('phase-duplicate', 'error', dup.line, `Phase ${number} appears ${same.length} times (lines ${lines}). Keep one \`## Phase ${number}\` section and move its tasks there (the seed prompt's example shape repeats Phases 3 and 4 by mistake).`));
+      out.push(
+        finding(
+          'phase-duplicate',
+          'error',
+          dup.line,
+          `Phase ${number} appears ${same.length} times (lines ${lines}). Keep one \`## Phase ${number}\` section and move its tasks there (the seed prompt's example shape repeats Phases 3 and 4 by mistake).`,
+        ),
+      );
     }
   }
   if (byNumber.size < PHASES.min || byNumber.size > PHASES.max) {
-    out.push(finding('phase-count', 'error', phases[0]?.line ?? null, `The plan has ${byNumber.size} phases; organise it as ${PHASES.min}-${PHASES.max} phases.`));
+    out.push(
+      finding(
+        'phase-count',
+        'error',
+        phases[0]?.line ?? null,
+        `The plan has ${byNumber.size} phases; organise it as ${PHASES.min}-${PHASES.max} phases.`,
+      ),
+    );
   }
   const numbers = phases.map((p) => p.number);
   const badAt = numbers.findIndex((n, i) => n !== i + 1);
   if (out.every((f) => f.rule !== 'phase-duplicate') && badAt >= 0) {
-    out.push(finding('phase-numbering', 'warning', phases[badAt]!.line, `Phases are numbered ${numbers.join(', ')}; number them 1 to ${numbers.length} in ascending order so task ids stay meaningful.`));
+    out.push(
+      finding(
+        'phase-numbering',
+        'warning',
+        phases[badAt]!.line,
+        `Phases are numbered ${numbers.join(', ')}; number them 1 to ${numbers.length} in ascending order so task ids stay meaningful.`,
+      ),
+    );
   }
   // Counted per phase number, so a repeated heading is reported once (as a duplicate), not twice.
   for (const [number, same] of byNumber) {
     const n = same.reduce((sum, p) => sum + p.tasks.length, 0);
     if (n < TASKS_PER_PHASE.min || n > TASKS_PER_PHASE.max) {
-      out.push(finding('phase-task-count', 'error', same[0]!.line, `Phase ${number} has ${n} task${n === 1 ? '' : 's'}; each phase needs ${TASKS_PER_PHASE.min}-${TASKS_PER_PHASE.max} tasks (split or merge phases).`));
+      out.push(
+        finding(
+          'phase-task-count',
+          'error',
+          same[0]!.line,
+          `Phase ${number} has ${n} task${n === 1 ? '' : 's'}; each phase needs ${TASKS_PER_PHASE.min}-${TASKS_PER_PHASE.max} tasks (split or merge phases).`,
+        ),
+      );
     }
   }
   return out;
@@ -76,10 +110,24 @@ function checkPhases(phases: Phase[]): Finding[] {
 function checkTasks(plan: Plan, tasks: Task[]): Finding[] {
   const out: Finding[] = [];
   if (tasks.length < TASKS.min || tasks.length > TASKS.max) {
-    out.push(finding('task-count', 'warning', null, `The plan has ${tasks.length} tasks; the prompt prefers ${TASKS.min}-${TASKS.max} in all. Merge or split tasks so each fits one execution iteration.`));
+    out.push(
+      finding(
+        'task-count',
+        'warning',
+        null,
+        `The plan has ${tasks.length} tasks; the prompt prefers ${TASKS.min}-${TASKS.max} in all. Merge or split tasks so each fits one execution iteration.`,
+      ),
+    );
   }
   for (const task of plan.strayTasks) {
-    out.push(finding('task-outside-phase', 'error', task.line, `${label(task)} is outside any \`## Phase N - Title\` section; move it under its phase.`));
+    out.push(
+      finding(
+        'task-outside-phase',
+        'error',
+        task.line,
+        `${label(task)} is outside any \`## Phase N - Title\` section; move it under its phase.`,
+      ),
+    );
   }
   const firstById = new Map<string, Task>();
   for (const task of tasks) {
@@ -91,17 +139,29 @@ function checkTasks(plan: Plan, tasks: Task[]): Finding[] {
       task.doneWhen ? null : 'a `done-when: <condition>` field',
     ].filter((m): m is string => m !== null);
     if (missing.length > 0) {
-      out.push(finding('task-format', 'error', task.line, `${label(task)} lacks ${missing.join(', ')}; write every task as ${TASK_FORMAT}.`));
+      out.push(
+        finding('task-format', 'error', task.line, `${label(task)} lacks ${missing.join(', ')}; write every task as ${TASK_FORMAT}.`),
+      );
     }
     if (!task.id) continue;
     const first = firstById.get(task.id);
-    if (first) out.push(finding('task-id-duplicate', 'error', task.line, `${task.id} is already used on line ${first.line}; give every task a unique id.`));
+    if (first)
+      out.push(
+        finding('task-id-duplicate', 'error', task.line, `${task.id} is already used on line ${first.line}; give every task a unique id.`),
+      );
     else firstById.set(task.id, task);
   }
   for (const phase of plan.phases) {
     for (const task of phase.tasks) {
       if (task.id && task.phase !== phase.number) {
-        out.push(finding('task-id-phase', 'error', task.line, `${task.id} sits under Phase ${phase.number}; renumber it P${phase.number}-T<n> or move it to Phase ${task.phase}.`));
+        out.push(
+          finding(
+            'task-id-phase',
+            'error',
+            task.line,
+            `${task.id} sits under Phase ${phase.number}; renumber it P${phase.number}-T<n> or move it to Phase ${task.phase}.`,
+          ),
+        );
       }
     }
   }
@@ -113,8 +173,14 @@ const MIDPOINT = /\bmid-?\s?point|\bmid-?way|\bhalf-?way|\binterim|\bmid-(?:plan
 const FINAL = /\bfinal|\bend-of|\bclosing|\bconcluding|\bwrap-?up/i;
 const REFLECTION_PARTS: Array<[string, (text: string) => boolean]> = [
   ['the evidence to inspect', (t) => /\bevidence|\binspect|\bexamin|\breview(?:s|ed|ing)?\b|\blook at/i.test(t)],
-  ['when to add follow-up tasks or phases', (t) => /follow[- ]?up|\badd(?:s|ing)?\b[^.]{0,40}\b(?:tasks?|phases?)\b|\bnew (?:tasks?|phases?)/i.test(t)],
-  ['the criteria for continuing vs. replanning', (t) => /\b(?:continu|proceed|go\/no-go)/i.test(t) && /\b(?:re-?plan|pivot|revis|stop|abandon)/i.test(t)],
+  [
+    'when to add follow-up tasks or phases',
+    (t) => /follow[- ]?up|\badd(?:s|ing)?\b[^.]{0,40}\b(?:tasks?|phases?)\b|\bnew (?:tasks?|phases?)/i.test(t),
+  ],
+  [
+    'the criteria for continuing vs. replanning',
+    (t) => /\b(?:continu|proceed|go\/no-go)/i.test(t) && /\b(?:re-?plan|pivot|revis|stop|abandon)/i.test(t),
+  ],
 ];
 
 /** 'midpoint' / 'final' from the description; whichever word comes first decides ("final … unlike the midpoint"). */
@@ -136,22 +202,50 @@ function checkReflection(phases: Phase[], tasks: Task[]): Finding[] {
   const midpoint = tasks.filter((t) => reflectionKind(t) === 'midpoint');
   const final = tasks.filter((t) => reflectionKind(t) === 'final');
   if (midpoint.length === 0) {
-    out.push(finding('reflection-midpoint', 'error', null, 'No midpoint reflection task; add one after the first baseline and main-method results (e.g. `[P4-T1] Midpoint reflection: …`).'));
+    out.push(
+      finding(
+        'reflection-midpoint',
+        'error',
+        null,
+        'No midpoint reflection task; add one after the first baseline and main-method results (e.g. `[P4-T1] Midpoint reflection: …`).',
+      ),
+    );
   }
   if (final.length === 0) {
-    out.push(finding('reflection-final', 'error', null, 'No final reflection task; add one at the end of the last phase (e.g. `[P5-T2] Final reflection: …`).'));
+    out.push(
+      finding(
+        'reflection-final',
+        'error',
+        null,
+        'No final reflection task; add one at the end of the last phase (e.g. `[P5-T2] Final reflection: …`).',
+      ),
+    );
   }
   const lastPhase = phases.reduce((max, p) => Math.max(max, p.number), -Infinity);
   for (const task of final) {
     if (phases.length > 0 && task.phase !== lastPhase) {
-      out.push(finding('reflection-final-position', 'warning', task.line, `${label(task)} is a final reflection but sits in Phase ${task.phase}; move it to the last phase (${lastPhase}).`));
+      out.push(
+        finding(
+          'reflection-final-position',
+          'warning',
+          task.line,
+          `${label(task)} is a final reflection but sits in Phase ${task.phase}; move it to the last phase (${lastPhase}).`,
+        ),
+      );
     }
   }
   for (const task of [...midpoint, ...final]) {
     const text = fullText(task);
     const missing = REFLECTION_PARTS.filter(([, has]) => !has(text)).map(([what]) => what);
     if (missing.length > 0) {
-      out.push(finding('reflection-content', 'warning', task.line, `${label(task)} is a reflection gate but does not state ${missing.join(', ')}; the prompt requires all three.`));
+      out.push(
+        finding(
+          'reflection-content',
+          'warning',
+          task.line,
+          `${label(task)} is a reflection gate but does not state ${missing.join(', ')}; the prompt requires all three.`,
+        ),
+      );
     }
   }
   return out;
@@ -165,16 +259,37 @@ const API_FLOW = /\bsweeps?\b|\/runs\b|\/sweeps\b|\bruns?\s+(?:api|endpoints?)\b
 function checkContent(plan: Plan, tasks: Task[]): Finding[] {
   const out: Finding[] = [];
   if (!tasks.some((t) => /\bablat|\bsensitivity/i.test([t.description, t.deliverable ?? '', ...t.details].join(' ')))) {
-    out.push(finding('ablation-task', 'error', null, 'No ablation or sensitivity-analysis task; dedicate at least one task to it (e.g. "Ablation: …").'));
+    out.push(
+      finding(
+        'ablation-task',
+        'error',
+        null,
+        'No ablation or sensitivity-analysis task; dedicate at least one task to it (e.g. "Ablation: …").',
+      ),
+    );
   }
   for (const task of tasks) {
     const what = [task.description, ...task.details].join(' ');
     if (reflectionKind(task) || !RUN_VERB.test(what) || !RUN_OBJECT.test(what) || API_FLOW.test(fullText(task))) continue;
-    out.push(finding('experiment-api-flow', 'warning', task.line, `${label(task)} runs experiments but does not name the tracked flow; say it creates a sweep (POST /sweeps/wild) and one run per configuration (POST /runs), never a direct \`python train.py\`.`));
+    out.push(
+      finding(
+        'experiment-api-flow',
+        'warning',
+        task.line,
+        `${label(task)} runs experiments but does not name the tracked flow; say it creates a sweep (POST /sweeps/wild) and one run per configuration (POST /runs), never a direct \`python train.py\`.`,
+      ),
+    );
   }
   const contract = plan.contract;
   if (!contract) {
-    out.push(finding('analytics-contract', 'error', null, 'No `## Shared Metrics and Analytics Contract` section; add it with primary metrics, secondary diagnostics, statistical checks and required artifacts.'));
+    out.push(
+      finding(
+        'analytics-contract',
+        'error',
+        null,
+        'No `## Shared Metrics and Analytics Contract` section; add it with primary metrics, secondary diagnostics, statistical checks and required artifacts.',
+      ),
+    );
   } else {
     const items: Array<[string, string | null, string]> = [
       ['Primary metrics', contract.primaryMetrics, 'primaryMetrics'],
@@ -185,12 +300,26 @@ function checkContent(plan: Plan, tasks: Task[]): Finding[] {
     for (const [name, value, key] of items) {
       if (value) continue;
       const line = contract.items.find((i) => i.key === key)?.line ?? contract.line;
-      out.push(finding('analytics-contract-item', 'error', line, `The analytics contract ${value === null ? 'has no' : 'leaves empty the'} "${name}" item; add \`- ${name}: …\` with concrete content.`));
+      out.push(
+        finding(
+          'analytics-contract-item',
+          'error',
+          line,
+          `The analytics contract ${value === null ? 'has no' : 'leaves empty the'} "${name}" item; add \`- ${name}: …\` with concrete content.`,
+        ),
+      );
     }
   }
   const notes = plan.notes;
   if (!notes) {
-    out.push(finding('planning-notes', 'error', null, 'No `## Planning Notes` section; add key codebase findings, key risks and assumptions, and the experiment root and logging layout decision.'));
+    out.push(
+      finding(
+        'planning-notes',
+        'error',
+        null,
+        'No `## Planning Notes` section; add key codebase findings, key risks and assumptions, and the experiment root and logging layout decision.',
+      ),
+    );
   } else {
     const kinds = [
       ['codebase-findings', 'Key codebase findings'],
@@ -198,83 +327,21 @@ function checkContent(plan: Plan, tasks: Task[]): Finding[] {
       ['experiment-layout', 'Experiment root and logging layout decision'],
     ] as const;
     for (const [kind, name] of kinds) {
-      if (!notes.present[kind]) out.push(finding('planning-notes-item', 'error', notes.line, `Planning Notes lack "${name}"; add \`- ${name}: …\`.`));
+      if (!notes.present[kind])
+        out.push(finding('planning-notes-item', 'error', notes.line, `Planning Notes lack "${name}"; add \`- ${name}: …\`.`));
     }
     for (const item of notes.items) {
       if (item.kind && noteIsEmpty(item.text, item.details)) {
-        out.push(finding('planning-notes-empty', 'warning', item.line, `The planning note "${item.text}" is only a label; write what was found or decided.`));
+        out.push(
+          finding(
+            'planning-notes-empty',
+            'warning',
+            item.line,
+            `The planning note "${item.text}" is only a label; write what was found or decided.`,
+          ),
+        );
       }
     }
   }
   return out;
-}
-
-function checkDependencies(tasks: Task[]): Finding[] {
-  const out: Finding[] = [];
-  const byId = new Map<string, Task>();
-  for (const task of tasks) if (task.id && !byId.has(task.id)) byId.set(task.id, task);
-  const edges = new Map<string, string[]>();
-  for (const task of tasks) {
-    const unknown = task.dependencies.filter((id) => !byId.has(id));
-    if (unknown.length > 0) {
-      out.push(finding('dependency-unknown', 'error', task.line, `${label(task)} depends on ${unknown.join(', ')}, which no task in the plan has; fix the id or drop the dependency.`));
-    }
-    if (task.id && byId.get(task.id) === task) edges.set(task.id, task.dependencies.filter((id) => byId.has(id)));
-  }
-  for (const component of stronglyConnected([...edges.keys()], edges)) {
-    const self = component.length === 1 && edges.get(component[0]!)!.includes(component[0]!);
-    if (component.length < 2 && !self) continue;
-    const members = component.map((id) => byId.get(id)!).sort((a, b) => a.line - b.line);
-    const shown = members.slice(0, 10).map((t) => t.id).join(', ') + (members.length > 10 ? `, … (${members.length} tasks)` : '');
-    const message = self
-      ? `${component[0]} depends on itself; remove that dependency.`
-      : `Tasks ${shown} depend on each other in a cycle, so none of them can start; remove one of the dependencies.`;
-    out.push(finding('dependency-cycle', 'error', members[0]!.line, message));
-  }
-  return out;
-}
-
-/** Tarjan's strongly connected components, iterative so a 10,000-task chain cannot overflow the stack. Linear. */
-function stronglyConnected(nodes: string[], edges: Map<string, string[]>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const components: string[][] = [];
-  const visit = (node: string): void => {
-    index.set(node, index.size);
-    low.set(node, index.get(node)!);
-    stack.push(node);
-    onStack.add(node);
-  };
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    visit(root);
-    const work: Array<{ node: string; next: number }> = [{ node: root, next: 0 }];
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      const successors = edges.get(frame.node) ?? [];
-      if (frame.next < successors.length) {
-        const next = successors[frame.next++]!;
-        if (!index.has(next)) {
-          visit(next);
-          work.push({ node: next, next: 0 });
-        } else if (onStack.has(next)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(next)!));
-        continue;
-      }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) !== index.get(frame.node)) continue;
-      const component: string[] = [];
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== frame.node);
-      components.push(component);
-    }
-  }
-  return components;
 }

@@ -215,9 +215,7 @@ export function toAnalyticsContract(line: number, raw: LabeledItem[]): Analytics
 }
 
 export function renderTaskLine(task: Task): string {
-  const mentioned = new Set(
-    [task.description, task.deliverable ?? '', task.doneWhen ?? '', ...task.details].flatMap(dependencyMentions),
-  );
+  const mentioned = new Set([task.description, task.deliverable ?? '', task.doneWhen ?? '', ...task.details].flatMap(dependencyMentions));
   const box = !task.checkbox ? '' : task.state === 'done' ? '[x] ' : task.state === 'in-progress' ? '[/] ' : '[ ] ';
   const segments = [escapeFieldPipes(task.description)];
   if (task.deliverable !== null) segments.push(`deliverable: ${escapeFieldPipes(task.deliverable)}`.trimEnd());
@@ -240,8 +238,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     lines.push(heading, '', ...body);
     if (body.length === 0) lines.pop();
   };
-  const tasks = (list: Task[]): string[] =>
-    list.flatMap((t) => [renderTaskLine(t), ...renderDetails(t.details)]);
+  const tasks = (list: Task[]): string[] => list.flatMap((t) => [renderTaskLine(t), ...renderDetails(t.details)]);
 
   if (plan.notes) block('## Planning Notes', plan.notes.items.flatMap(renderItem));
   const phases = [...plan.phases].sort((a, b) => a.number - b.number);

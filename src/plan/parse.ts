@@ -103,7 +103,12 @@ function chunks(text: string): Array<{ text: string; line: number }> {
       until = (x) => closing.test(x);
     } else if (/^ {0,3}<!--/.test(l) && !l.slice(l.indexOf('<!--') + 4).includes('-->')) {
       until = (x) => x.includes('-->');
-    } else if (previousBlank && pos - start >= CHUNK_SIZE && /^#{1,6}[ \t]/.test(l) && classify(l.replace(/^#+|#+\s*$|[*_`]/g, '').trim()) !== 'other') {
+    } else if (
+      previousBlank &&
+      pos - start >= CHUNK_SIZE &&
+      /^#{1,6}[ \t]/.test(l) &&
+      classify(l.replace(/^#+|#+\s*$|[*_`]/g, '').trim()) !== 'other'
+    ) {
       out.push({ text: text.slice(start, pos), line: startLine });
       [start, startLine] = [pos, line];
     }
@@ -132,7 +137,9 @@ function abortReasons(texts: string[]): string[] {
   const prefixed = texts.filter((t) => t.toLowerCase().startsWith(prefix));
   if (prefixed.length > 0) return prefixed.map((t) => t.slice(prefix.length).trim());
   // An agent-written checklist: every item but the sentinel and "no sweeps/runs created" lines.
-  return texts.filter((t) => t !== '' && !t.includes(ABORT_SENTINEL) && t !== ABORT_NO_RUNS_ITEM && !/^(planning aborted|no (plan|sweeps?|runs?)\b)/i.test(t));
+  return texts.filter(
+    (t) => t !== '' && !t.includes(ABORT_SENTINEL) && t !== ABORT_NO_RUNS_ITEM && !/^(planning aborted|no (plan|sweeps?|runs?)\b)/i.test(t),
+  );
 }
 
 function readPlan(blocks: Block[]): Plan {
@@ -317,9 +324,11 @@ function collectItems(nodes: RootContent[], source: Source): LabeledItem[] {
 }
 
 function flatten(nodes: RootContent[], source: Source): string[] {
-  return nodes.flatMap((node) => {
-    if (node.type === 'paragraph') return [sliceOf(node, source)];
-    if (node.type !== 'list') return [];
-    return node.children.flatMap((item) => [checkboxOf(item, source).text, ...flatten(item.children.slice(1), source)]);
-  }).filter((t) => t !== '');
+  return nodes
+    .flatMap((node) => {
+      if (node.type === 'paragraph') return [sliceOf(node, source)];
+      if (node.type !== 'list') return [];
+      return node.children.flatMap((item) => [checkboxOf(item, source).text, ...flatten(item.children.slice(1), source)]);
+    })
+    .filter((t) => t !== '');
 }

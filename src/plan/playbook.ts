@@ -145,9 +145,10 @@ function auditSection(audit: Skill | null, server: string): string[] {
     lines.push('', `${inline(section.heading)}:`, ...items.map((item, i) => `${i + 1}. ${clip(inline(item), MAX_ITEM)}`));
   }
   const steps = sections.filter((s) => /^step\b/i.test(s.heading));
-  const flow = steps.length > 0
-    ? steps.map((s) => ({ label: inline(s.heading), endpoints: endpoints(s.body) })).filter((s) => s.endpoints.length > 0)
-    : endpoints(text).map((endpoint) => ({ label: '', endpoints: [endpoint] }));
+  const flow =
+    steps.length > 0
+      ? steps.map((s) => ({ label: inline(s.heading), endpoints: endpoints(s.body) })).filter((s) => s.endpoints.length > 0)
+      : endpoints(text).map((endpoint) => ({ label: '', endpoints: [endpoint] }));
   if (flow.length === 0) {
     lines.push('', 'The skill text names no API endpoints wild-plan could pick out; read it in full.', '', ...promptFlow());
   } else {

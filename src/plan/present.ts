@@ -70,7 +70,14 @@ function present(plan: Plan, findings: Finding[], options: PresentOptions, level
   const top = [...head, ...overview(context, false, 300)];
   const tail = footer(context, true);
   const room = budget - [...top, ...tail].join('\n').length - 2;
-  return fit([...top, ...fitList(findingLines(context), room, (n) => `- … and ${n} more findings (run \`wild-plan validate\` on the file)`), ...tail], budget);
+  return fit(
+    [
+      ...top,
+      ...fitList(findingLines(context), room, (n) => `- … and ${n} more findings (run \`wild-plan validate\` on the file)`),
+      ...tail,
+    ],
+    budget,
+  );
 }
 
 /** Whole lines while they fit; a first line longer than the budget is the only thing ever cut. */
@@ -209,7 +216,9 @@ function findingsList(context: Context, max: number): string[] {
 function footer(context: Context, shortened: boolean): string[] {
   const { fileLink: link } = context;
   if (!link) return shortened ? ['_Shortened to fit the comment size limit._'] : [];
-  return [shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `📄 Full plan: [tasks.md](${link})`];
+  return [
+    shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `📄 Full plan: [tasks.md](${link})`,
+  ];
 }
 
 /** Abort checklists are not plans: say why planning stopped instead of drawing empty tables. */
@@ -227,7 +236,11 @@ function abortNotice(context: Context, head: string[], budget: number): string {
   ];
   const tail = ['', ...footer(context, false)];
   const room = budget - [...top, ...tail].join('\n').length - 1;
-  const list = fitList(reasons.map((r) => `- ${escapeHtml(truncateAtLine(r, 2_000))}`), room, (n) => `- … and ${n} more`);
+  const list = fitList(
+    reasons.map((r) => `- ${escapeHtml(truncateAtLine(r, 2_000))}`),
+    room,
+    (n) => `- … and ${n} more`,
+  );
   return fit([...top, ...list, ...tail], budget);
 }
 

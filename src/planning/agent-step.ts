@@ -62,7 +62,15 @@ export async function runAgentStep(settings: Settings, deps: AgentStepDeps, inpu
     const serverUrl = proxy?.url ?? settings.serverUrl;
     const auth: AuthMode = proxy ? { kind: 'proxy' } : settings.serverToken ? { kind: 'env', envVar: 'WILD_AUTH_TOKEN' } : { kind: 'none' };
     const prompt = await log.group('Render the planning prompt', () =>
-      composePrompt(settings, { goal: input.goal, sessionId: input.sessionId, workdir: scratch.work, tasksFile: agentTasks, openapi: input.preflight.openapi, serverUrl, auth }),
+      composePrompt(settings, {
+        goal: input.goal,
+        sessionId: input.sessionId,
+        workdir: scratch.work,
+        tasksFile: agentTasks,
+        openapi: input.preflight.openapi,
+        serverUrl,
+        auth,
+      }),
     );
     const env: Record<string, string> = { WILD_SERVER_URL: serverUrl, WILD_TASKS_PATH: agentTasks, WILD_SESSION_ID: input.sessionId };
     if (auth.kind === 'env' && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;

@@ -53,6 +53,12 @@ export interface PlanDeps {
    * exactly as it was, and the plan is on its branch.
    */
   writeFiles?: boolean;
+  /**
+   * What the caller does meanwhile and must have done before the agent starts (the action's 👀
+   * and "planning" comment): it runs beside the workspace checks and the preflight. A rejection
+   * stops the iteration there.
+   */
+  beforeAgent?: Promise<unknown>;
 }
 
 /** What every step of one iteration shares. */
@@ -80,10 +86,20 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
     return made;
   });
   try {
-    const ran = await runAgentStep(settings, deps, { scratch, goal: it.goal, sessionId: it.sessionId, tasksPath: it.tasksPath, preflight, redact: it.redact });
+    await deps.beforeAgent;
+    const ran = await runAgentStep(settings, deps, {
+      scratch,
+      goal: it.goal,
+      sessionId: it.sessionId,
+      tasksPath: it.tasksPath,
+      preflight,
+      redact: it.redact,
+    });
     return await planStep(settings, it, { scratch, ran, preflight, auditSkill: await auditSkill }, log);
   } finally {
-    await scratch.dispose().catch((error: Error) => log.warning(`could not remove the agent's scratch copy ${scratch.root}: ${error.message}`));
+    await scratch
+      .dispose()
+      .catch((error: Error) => log.warning(`could not remove the agent's scratch copy ${scratch.root}: ${error.message}`));
   }
 }
 
@@ -116,10 +132,18 @@ async function checkWorkspace(settings: Settings, it: Iteration, deps: PlanDeps)
 
 function preflightStep(settings: Settings, log: Log): Promise<PreflightReport> {
   return log.group('Preflight: research server', async () => {
-    const report = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+    const report = await runPreflight({
+      serverUrl: settings.serverUrl,
+      token: settings.serverToken,
+      timeoutMs: settings.preflightTimeoutMs,
+    });
     // Reasons quote the server's replies: printed inert.
     for (const check of report.checks) {
-      log.info(inertText(`${check.ok ? 'ok  ' : 'FAIL'} ${check.path} ${check.status ?? '-'} ${check.ms} ms${check.reason ? ` — ${check.reason}` : ''}`));
+      log.info(
+        inertText(
+          `${check.ok ? 'ok  ' : 'FAIL'} ${check.path} ${check.status ?? '-'} ${check.ms} ms${check.reason ? ` — ${check.reason}` : ''}`,
+        ),
+      );
     }
     return report;
   });
@@ -188,7 +212,13 @@ async function planStep(
   it.writeOut(it.playbookPath, playbook);
   const errors = errorCount(allFindings);
   if (settings.strictPlan && errors > 0) {
-    return { ...common, status: 'invalid', message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.`, findings: allFindings, plan };
+    return {
+      ...common,
+      status: 'invalid',
+      message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.`,
+      findings: allFindings,
+      plan,
+    };
   }
   const { phases, tasks } = planCounts(plan);
   const n = allFindings.length;
@@ -208,7 +238,10 @@ function refusedFinding(reason: string): Finding {
 /** The audit protocol for the playbook; a flaky server here costs the section, not the plan. */
 async function fetchAuditSkill(settings: Settings, log: Log) {
   try {
-    return await fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, AUDIT_SKILL_ID);
+    return await fetchSkill(
+      { serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs },
+      AUDIT_SKILL_ID,
+    );
   } catch (error) {
     log.warning(`could not fetch ${AUDIT_SKILL_ID}: ${(error as Error).message}`);
     return null;

@@ -11,7 +11,10 @@ const MIN_FORWARDED_SECRET_LENGTH = 8;
  * key), and whatever the runner holds that is named like a credential (ACTIONS_RUNTIME_TOKEN,
  * an `env:` secret of the step): defence in depth behind the sandbox, which keeps them from the agent.
  */
-export function knownSecrets(settings: Pick<Settings, 'serverToken' | 'githubToken' | 'agentEnv'>, env: NodeJS.ProcessEnv = process.env): string[] {
+export function knownSecrets(
+  settings: Pick<Settings, 'serverToken' | 'githubToken' | 'agentEnv'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const forwarded = settings.agentEnv.map((name) => env[name] ?? '').filter((value) => value.trim().length >= MIN_FORWARDED_SECRET_LENGTH);
   const all = [settings.serverToken, settings.githubToken, ...forwarded, ...runnerCredentials(env)];
   return [...new Set(all.filter((secret): secret is string => Boolean(secret)))];

@@ -31,8 +31,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A placeholder the server substitutes; anything else between braces is literal text. */
 export const PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
 
-const requiredText = () =>
-  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'expected a string') });
+const requiredText = () => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'expected a string') });
 
 const FrontMatterSchema = z
   .object({
@@ -117,8 +116,8 @@ export function placeholderNames(body: string): string[] {
 
 /** The characters Python's `str.strip()` removes (`str.isspace()`); JS `trim()` differs (U+FEFF, U+001C–U+001F, U+0085). */
 const PY_WHITESPACE = new Set([
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002,
-  0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
+  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
 export function pythonStrip(text: string): string {

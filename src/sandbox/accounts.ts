@@ -10,7 +10,10 @@ const RUN_MARK = /^wild-plan agent of pid (\d+) started (\d+)$/;
 
 /** GNU chown (--from) and find (-printf) take the workspace back exactly. */
 export async function checkTools(mode: PrivilegeMode): Promise<void> {
-  for (const [tool, mark] of [['chown', 'GNU coreutils'], ['find', 'GNU findutils']] as const) {
+  for (const [tool, mark] of [
+    ['chown', 'GNU coreutils'],
+    ['find', 'GNU findutils'],
+  ] as const) {
     const { stdout } = await execute([tool, '--version']);
     if (!stdout.includes(mark)) throw new Error(`${tool} from ${mark} is needed to lend the workspace to another user`);
   }
@@ -20,13 +23,7 @@ export async function checkTools(mode: PrivilegeMode): Promise<void> {
 export async function ensureAccount(mode: PrivilegeMode, user: string): Promise<AgentAccount> {
   const existing = await lookUp(user);
   if (existing) return existing;
-  const shell = existsSync('/usr/sbin/nologin') ? '/usr/sbin/nologin' : '/bin/false';
-  // No home (each run gets a fresh one), no password, no login shell, its own group only.
-  const created = await execute([
-    ...(mode === 'root' ? [] : ['sudo', '-n', '--']),
-    'useradd', '--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', shell,
-    '--comment', 'wild-plan agent (unprivileged)', user,
-  ]);
+  const created = await execute(useradd(mode, user, 'wild-plan agent (unprivileged)'));
   // A concurrent job may have created it first: look again before giving up.
   const account = await lookUp(user);
   if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
@@ -42,12 +39,7 @@ export async function lookUp(user: string): Promise<AgentAccount | null> {
 /** Creates `user` for this run; refuses one that exists already (it is someone else's). */
 export async function createRunAccount(mode: PrivilegeMode, user: string): Promise<AgentAccount> {
   if (await lookUp(user)) throw new Error(`the user ${user} exists already`);
-  const shell = existsSync('/usr/sbin/nologin') ? '/usr/sbin/nologin' : '/bin/false';
-  const argv = [
-    ...(mode === 'root' ? [] : ['sudo', '-n', '--']),
-    'useradd', '--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', shell,
-    '--comment', `wild-plan agent of pid ${process.pid} started ${startTime(process.pid)}`, user,
-  ];
+  const argv = useradd(mode, user, `wild-plan agent of pid ${process.pid} started ${startTime(process.pid)}`);
   // useradd waits for the password file lock, but gives up at once on some systems: try again.
   let created = await execute(argv);
   for (let attempt = 1; created.code !== 0 && attempt < 5 && !(await lookUp(user)); attempt++) {
@@ -117,6 +109,27 @@ export async function assertUnprivileged(mode: PrivilegeMode, account: AgentAcco
   if ((await execute(['sudo', '--version'])).code !== 0) return; // no sudo on this machine
   const listing = await execute([...(mode === 'root' ? [] : ['sudo', '-n', '--']), 'sudo', '-n', '-l', '-U', account.user]);
   if (!/is not allowed to run sudo/.test(listing.stdout + listing.stderr)) {
-    throw new Error(`the user ${account.user} may run sudo (${(listing.stdout + listing.stderr).trim().split('\n')[0]}); remove its sudo rights`);
+    throw new Error(
+      `the user ${account.user} may run sudo (${(listing.stdout + listing.stderr).trim().split('\n')[0]}); remove its sudo rights`,
+    );
   }
+}
+
+/** `useradd` for an agent account: no home (each run gets a fresh one), no password, no login shell, its own group only. */
+function useradd(mode: PrivilegeMode, user: string, comment: string): string[] {
+  const shell = existsSync('/usr/sbin/nologin') ? '/usr/sbin/nologin' : '/bin/false';
+  const argv = [
+    'useradd',
+    '--system',
+    '--user-group',
+    '--no-create-home',
+    '--home-dir',
+    '/nonexistent',
+    '--shell',
+    shell,
+    '--comment',
+    comment,
+    user,
+  ];
+  return mode === 'root' ? argv : ['sudo', '-n', '--', ...argv];
 }

@@ -61,7 +61,10 @@ async function configFiles(workspace: string): Promise<string[]> {
   const gitDir = await resolveGitDir(workspace);
   if (gitDir === null) return [];
   const files = [path.join(gitDir, 'config'), path.join(gitDir, 'config.worktree')];
-  const commonDir = await readFile(path.join(gitDir, 'commondir'), 'utf8').then((d) => path.resolve(gitDir, d.trim()), () => null);
+  const commonDir = await readFile(path.join(gitDir, 'commondir'), 'utf8').then(
+    (d) => path.resolve(gitDir, d.trim()),
+    () => null,
+  );
   if (commonDir) files.push(path.join(commonDir, 'config'));
   files.push(...(await moduleConfigs(path.join(commonDir ?? gitDir, 'modules'), 4)));
   const existing: string[] = [];
@@ -91,22 +94,31 @@ async function moduleConfigs(dir: string, depth: number): Promise<string[]> {
   return out;
 }
 
-const isFile = (file: string) => stat(file).then((s) => s.isFile(), () => false);
+const isFile = (file: string) =>
+  stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 /** Key/value pairs of one config file, as git itself parses it (no includes followed). */
 function configEntries(file: string): Promise<Array<[string, string]>> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['config', '--file', file, '--null', '--list'], { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } }, (error, stdout) => {
-      if (error) return reject(new Error(`cannot read ${file} as git config: ${error.message}`));
-      resolve(
-        stdout
-          .split('\0')
-          .filter(Boolean)
-          .map((entry) => {
-            const newline = entry.indexOf('\n');
-            return newline < 0 ? [entry, ''] : [entry.slice(0, newline), entry.slice(newline + 1)];
-          }),
-      );
-    });
+    execFile(
+      'git',
+      ['config', '--file', file, '--null', '--list'],
+      { env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } },
+      (error, stdout) => {
+        if (error) return reject(new Error(`cannot read ${file} as git config: ${error.message}`));
+        resolve(
+          stdout
+            .split('\0')
+            .filter(Boolean)
+            .map((entry) => {
+              const newline = entry.indexOf('\n');
+              return newline < 0 ? [entry, ''] : [entry.slice(0, newline), entry.slice(newline + 1)];
+            }),
+        );
+      },
+    );
   });
 }

@@ -245,7 +245,9 @@ async function inNamespaces(why: string, options: IsolationOptions): Promise<Iso
 
 async function detectMode(): Promise<PrivilegeMode | { reason: string }> {
   if (process.platform !== 'linux' || process.getuid === undefined) {
-    return { reason: `the agent runs as this job's user: running it as another user is supported on Linux only (this is ${process.platform})` };
+    return {
+      reason: `the agent runs as this job's user: running it as another user is supported on Linux only (this is ${process.platform})`,
+    };
   }
   if (process.getuid() === 0) return 'root';
   if ((await execute(['sudo', '-n', 'true'])).code === 0) return 'sudo';

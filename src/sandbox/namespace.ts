@@ -35,12 +35,31 @@ const COVER_SCRIPT = [
 
 /** Credential files and directories of a home directory that no agent needs. */
 const HOME_SECRETS = [
-  '.ssh', '.gnupg', '.git-credentials', '.netrc', '.npmrc', '.pypirc', '.docker', '.aws', '.azure', '.kube',
-  '.config/gh', '.config/gcloud', '.config/hub', '.config/git/credentials',
+  '.ssh',
+  '.gnupg',
+  '.git-credentials',
+  '.netrc',
+  '.npmrc',
+  '.pypirc',
+  '.docker',
+  '.aws',
+  '.azure',
+  '.kube',
+  '.config/gh',
+  '.config/gcloud',
+  '.config/hub',
+  '.config/git/credentials',
 ];
 const RUNNER_PATHS = [
-  'RUNNER_TEMP', 'GITHUB_WORKSPACE', 'RUNNER_WORKSPACE',
-  'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY', 'GITHUB_EVENT_PATH',
+  'RUNNER_TEMP',
+  'GITHUB_WORKSPACE',
+  'RUNNER_WORKSPACE',
+  'GITHUB_ENV',
+  'GITHUB_PATH',
+  'GITHUB_OUTPUT',
+  'GITHUB_STATE',
+  'GITHUB_STEP_SUMMARY',
+  'GITHUB_EVENT_PATH',
 ];
 /** What a self-hosted runner keeps beside its binaries: its registration and its logs. */
 const RUNNER_SECRETS = ['.credentials', '.credentials_rsaparams', '.runner', '.env', '.path', '_diag'];
@@ -63,8 +82,12 @@ export interface NamespaceSandbox {
  * A sandbox covering `hide` (and the runner's and home's credential files), or why there is none
  * here (no unshare, user namespaces disabled, a container that forbids them).
  */
-export async function prepareNamespaceSandbox(options: { hide: readonly string[]; env?: NodeJS.ProcessEnv }): Promise<NamespaceSandbox | { reason: string }> {
-  if (process.platform !== 'linux' || process.getuid === undefined) return { reason: `namespaces are a Linux feature (this is ${process.platform})` };
+export async function prepareNamespaceSandbox(options: {
+  hide: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}): Promise<NamespaceSandbox | { reason: string }> {
+  if (process.platform !== 'linux' || process.getuid === undefined)
+    return { reason: `namespaces are a Linux feature (this is ${process.platform})` };
   const tools = findTools();
   if (typeof tools === 'string') return { reason: tools };
   const ids = { uid: process.getuid(), gid: process.getgid!() };
@@ -96,14 +119,34 @@ interface Cover {
   kind: 'd' | 'f';
 }
 
-function sandboxArgv(tools: NamespaceTools, ids: { uid: number; gid: number }, covers: readonly Cover[], argv: readonly string[]): string[] {
+function sandboxArgv(
+  tools: NamespaceTools,
+  ids: { uid: number; gid: number },
+  covers: readonly Cover[],
+  argv: readonly string[],
+): string[] {
   return [
-    tools.unshare, '--user', '--map-root-user', '--pid', '--fork', '--kill-child', '--mount-proc', '--',
-    tools.shell, '-c', COVER_SCRIPT, 'wild-plan-sandbox', tools.mount,
+    tools.unshare,
+    '--user',
+    '--map-root-user',
+    '--pid',
+    '--fork',
+    '--kill-child',
+    '--mount-proc',
+    '--',
+    tools.shell,
+    '-c',
+    COVER_SCRIPT,
+    'wild-plan-sandbox',
+    tools.mount,
     ...covers.map((c) => `${c.kind}:${c.path}`),
     '--',
     // Back to the job's uid, with no capability left: the covers above are now locked.
-    tools.unshare, '--user', `--map-user=${ids.uid}`, `--map-group=${ids.gid}`, '--',
+    tools.unshare,
+    '--user',
+    `--map-user=${ids.uid}`,
+    `--map-group=${ids.gid}`,
+    '--',
     ...argv,
   ];
 }
@@ -141,7 +184,9 @@ function coverCandidates(hide: readonly string[], env: NodeJS.ProcessEnv): Cover
   }
   // A directory covered whole covers what is inside it: mounting there too would fail.
   const all = [...covers.values()];
-  return all.filter((c) => !all.some((other) => other !== c && other.kind === 'd' && isInside(other.path, c.path) && other.path !== c.path));
+  return all.filter(
+    (c) => !all.some((other) => other !== c && other.kind === 'd' && isInside(other.path, c.path) && other.path !== c.path),
+  );
 }
 
 /** Directories holding a runner's registration (`.runner`): above the action's node and the workspace. */

@@ -79,8 +79,23 @@ async function giveBack(
 async function otherOwners(mode: PrivilegeMode, workspace: string, owner: Owner): Promise<Map<string, string[]>> {
   const gitDir = path.join(escapeFindPattern(workspace), '.git');
   const out = await runAsRoot(mode, [
-    'find', workspace, '-path', gitDir, '-prune', '-o',
-    '(', '!', '-user', String(owner.uid), '-o', '!', '-group', String(owner.gid), ')', '-printf', '%U:%G %p\\0',
+    'find',
+    workspace,
+    '-path',
+    gitDir,
+    '-prune',
+    '-o',
+    '(',
+    '!',
+    '-user',
+    String(owner.uid),
+    '-o',
+    '!',
+    '-group',
+    String(owner.gid),
+    ')',
+    '-printf',
+    '%U:%G %p\\0',
   ]);
   const byOwner = new Map<string, string[]>();
   for (const record of out.split('\0')) {

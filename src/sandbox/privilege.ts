@@ -67,7 +67,11 @@ export function asAgent(
   // The agent's directory is lent to it, and may be closed to us (mkdtemp's 0700): sudo starts
   // from a directory we can enter, and `env -C` moves into the agent's as the agent.
   const chdir = cwd === undefined ? [] : ['-C', cwd];
-  return { argv: ['sudo', '-n', '-u', account.user, '--', ENV_PROGRAM, '-i', ...chdir, ...assignments, ...argv], env, ...(cwd === undefined ? {} : { cwd: '/' }) };
+  return {
+    argv: ['sudo', '-n', '-u', account.user, '--', ENV_PROGRAM, '-i', ...chdir, ...assignments, ...argv],
+    env,
+    ...(cwd === undefined ? {} : { cwd: '/' }),
+  };
 }
 
 /** A helper program exited badly; `stderr` is its error output. */

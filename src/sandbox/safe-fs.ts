@@ -101,7 +101,7 @@ export function writeInside(root: string, relPath: string, content: string): voi
     const fd = openSync(childPath(dir, temporary), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
     try {
       const bytes = Buffer.from(content, 'utf8');
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, bytes.length - offset);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -111,7 +111,9 @@ export function writeInside(root: string, relPath: string, content: string): voi
     } catch (error) {
       unlinkSync(childPath(dir, temporary));
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UnsafePathError(`cannot write \`${relPath}\`: ${code === 'EISDIR' || code === 'ENOTEMPTY' ? 'a directory stands there' : (error as Error).message}`);
+      throw new UnsafePathError(
+        `cannot write \`${relPath}\`: ${code === 'EISDIR' || code === 'ENOTEMPTY' ? 'a directory stands there' : (error as Error).message}`,
+      );
     }
   } finally {
     closeSync(dir.fd);
@@ -132,7 +134,8 @@ export function assertWritableInside(root: string, relPath: string): void {
   if (dir.kind === 'dir') closeSync(dir.fd);
 }
 
-type OpenedDirectory = { kind: 'dir'; fd: number; device: number; path: string } | { kind: 'missing' } | { kind: 'refused'; reason: string };
+type OpenedDirectory =
+  { kind: 'dir'; fd: number; device: number; path: string } | { kind: 'missing' } | { kind: 'refused'; reason: string };
 
 /** Opens root, then each segment below it, one level at a time, never through a link. */
 function openDirectoryChain(root: string, segments: readonly string[], options: { create: boolean }): OpenedDirectory {
@@ -140,7 +143,10 @@ function openDirectoryChain(root: string, segments: readonly string[], options: 
   try {
     fd = openSync(root, O_RDONLY | O_DIRECTORY);
   } catch (error) {
-    return { kind: 'refused', reason: `its area ${root} cannot be opened (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return {
+      kind: 'refused',
+      reason: `its area ${root} cannot be opened (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    };
   }
   const device = fstatSync(fd).dev;
   let current: OpenedDirectory & { kind: 'dir' } = { kind: 'dir', fd, device, path: root };

@@ -143,7 +143,10 @@ export function describeChanges(changes: TreeChanges, shown = 5): string | null 
     ['deleted', changes.deleted],
   ] as const) {
     if (list.length === 0) continue;
-    const first = list.slice(0, shown).map((p) => JSON.stringify(p)).join(', ');
+    const first = list
+      .slice(0, shown)
+      .map((p) => JSON.stringify(p))
+      .join(', ');
     parts.push(`${list.length} ${label} (${first}${list.length > shown ? ', …' : ''})`);
   }
   if (parts.length === 0) return null;

@@ -33,15 +33,44 @@ export const MIN_RUNNER_CREDENTIAL_LENGTH = 8;
 /** Lines of a multi-line value shorter than this are not taken on their own. */
 const MIN_LINE_LENGTH = 16;
 
-const CREDENTIAL_WORDS = new Set(['TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'PAT', 'KEY', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'CREDS']);
-const NOT_THE_CREDENTIAL = new Set(['FILE', 'PATH', 'DIR', 'URL', 'URI', 'HOST', 'PORT', 'ENDPOINT', 'NAME', 'ID', 'TYPE', 'USER', 'USERNAME']);
+const CREDENTIAL_WORDS = new Set([
+  'TOKEN',
+  'SECRET',
+  'PASSWORD',
+  'PASSWD',
+  'PASSPHRASE',
+  'PAT',
+  'KEY',
+  'APIKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'CREDS',
+]);
+const NOT_THE_CREDENTIAL = new Set([
+  'FILE',
+  'PATH',
+  'DIR',
+  'URL',
+  'URI',
+  'HOST',
+  'PORT',
+  'ENDPOINT',
+  'NAME',
+  'ID',
+  'TYPE',
+  'USER',
+  'USERNAME',
+]);
 const NOT_A_SECRET = /^(?:true|false|yes|no|on|off|null|none|undefined|enabled|disabled)$/i;
 const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i;
 const URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/;
 
 /** Whether an environment variable's name says its value is a credential (see above). */
 export function isCredentialName(name: string): boolean {
-  const words = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
+  const words = name
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter(Boolean);
   const last = words[words.length - 1];
   if (last === undefined || NOT_THE_CREDENTIAL.has(last)) return false;
   return words.some((word) => CREDENTIAL_WORDS.has(word));

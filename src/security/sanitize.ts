@@ -24,8 +24,11 @@
  *   invisible copy of ASCII)
  * - lone UTF-16 surrogates
  */
+// Each listed character is matched on its own on purpose, combining ones included: they are what is removed.
+/* eslint-disable no-misleading-character-class */
 const BANNED_CHARS =
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB\uFFFE\uFFFF\u{1D173}-\u{1D17A}\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}\uD800-\uDFFF]/gu;
+/* eslint-enable no-misleading-character-class */
 
 const COMMENT_OPEN = '<!--';
 const COMMENT_CLOSE = '-->';

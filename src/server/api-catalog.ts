@@ -68,9 +68,7 @@ export function buildApiCatalog(doc: OpenApiDocument, serverUrl: string): string
 
   return ordered
     .map(([heading, group]) => {
-      const lines = [...group]
-        .sort((a, b) => byCodePoint(a.path, b.path) || a.methodRank - b.methodRank)
-        .map((e) => e.line);
+      const lines = [...group].sort((a, b) => byCodePoint(a.path, b.path) || a.methodRank - b.methodRank).map((e) => e.line);
       return [`### ${heading}`, ...lines].join('\n');
     })
     .join('\n\n');

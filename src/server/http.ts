@@ -133,7 +133,9 @@ function describe(kind: NetworkFailureKind, url: string, opts: { timeoutMs: numb
     case 'invalid-url':
       return '`server-url` is not a valid http(s) URL without credentials';
     case 'network': {
-      const detail = errorCodes(error).filter((c) => c !== 'fetch failed').join(': ');
+      const detail = errorCodes(error)
+        .filter((c) => c !== 'fetch failed')
+        .join(': ');
       return `network error reaching ${origin}${detail ? ` (${detail})` : ''}`;
     }
   }
@@ -160,7 +162,9 @@ async function fetchFollowing(
   for (let hop = 0; ; hop++) {
     const sameOrigin = new URL(url).origin === origin;
     const hopHeaders = Object.fromEntries(
-      Object.entries(headers).filter(([name]) => (sameOrigin || name !== 'X-Auth-Token') && (body !== undefined || name !== 'Content-Type')),
+      Object.entries(headers).filter(
+        ([name]) => (sameOrigin || name !== 'X-Auth-Token') && (body !== undefined || name !== 'Content-Type'),
+      ),
     );
     const response = await doFetch(url, { method, headers: hopHeaders, body, redirect: 'manual', signal });
     const location = response.headers.get('location');
@@ -185,7 +189,13 @@ export async function httpRequest(opts: HttpRequestOptions): Promise<HttpResult>
   const elapsed = () => Math.round(performance.now() - started);
 
   if (!isHttpUrlWithoutCredentials(opts.url)) {
-    return { kind: 'failure', failure: 'invalid-url', reason: describe('invalid-url', opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null), ms: 0, attempts: 0 };
+    return {
+      kind: 'failure',
+      failure: 'invalid-url',
+      reason: describe('invalid-url', opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null),
+      ms: 0,
+      attempts: 0,
+    };
   }
 
   const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json', 'User-Agent': 'wild-plan' };

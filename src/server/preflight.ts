@@ -1,14 +1,7 @@
 import type { z } from 'zod';
 import { oneLine } from '../text/one-line.js';
 import { httpRequest, redact, type HttpAnswer, type HttpResult } from './http.js';
-import {
-  OpenApiSchema,
-  SkillListSchema,
-  SystemHealthSchema,
-  type OpenApiDocument,
-  type Skill,
-  type SystemHealth,
-} from './schemas.js';
+import { OpenApiSchema, SkillListSchema, SystemHealthSchema, type OpenApiDocument, type Skill, type SystemHealth } from './schemas.js';
 
 // The planning prompt's own preflight is four `curl -sf` calls; this is the same check
 // done once, by the action, with a token, a deadline and retries — and a reason per check
@@ -74,7 +67,7 @@ export function explainStatus(answer: HttpAnswer, tokenGiven: boolean): string {
   const { status, attempts } = answer;
   if (status === 401) {
     return tokenGiven
-      ? '401: the server rejected the token — check that `server-token` matches the server\'s RESEARCH_AGENT_USER_AUTH_TOKEN'
+      ? "401: the server rejected the token — check that `server-token` matches the server's RESEARCH_AGENT_USER_AUTH_TOKEN"
       : '401: the server wants a token — set `server-token`';
   }
   if (status === 403) return '403: forbidden — the token lacks access, or a proxy in front of the server blocks this runner';
@@ -186,9 +179,7 @@ async function runCheck(
     ms: result.ms,
     attempts: result.attempts,
   };
-  return verdict.ok
-    ? { check: { ...base, ok: true }, value: verdict.value }
-    : { check: { ...base, ok: false, reason: verdict.reason } };
+  return verdict.ok ? { check: { ...base, ok: true }, value: verdict.value } : { check: { ...base, ok: false, reason: verdict.reason } };
 }
 
 export async function runPreflight(opts: ServerClientOptions): Promise<PreflightReport> {

@@ -47,7 +47,11 @@ const REQUEST_OWN = new Set(['host', 'x-auth-token', 'content-length', 'expect',
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
 class ProxyFailure extends Error {
-  constructor(readonly status: number, readonly short: string, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly short: string,
+    readonly detail: string,
+  ) {
     super(short);
   }
 }
@@ -65,7 +69,10 @@ function parseTarget(raw: string): URL {
 }
 
 function dropped(headers: http.IncomingHttpHeaders, own: ReadonlySet<string>): Set<string> {
-  const listed = String(headers.connection ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const listed = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   return new Set([...HOP_BY_HOP, ...own, ...listed]);
 }
 
@@ -106,7 +113,10 @@ export function rewriteLocation(location: string, upstreamPath: string, target: 
 class ResponseGuard extends Transform {
   private seen = 0;
   private tail = Buffer.alloc(0);
-  constructor(private readonly cap: number, private readonly token: Buffer | null) {
+  constructor(
+    private readonly cap: number,
+    private readonly token: Buffer | null,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -128,11 +138,18 @@ function upstreamFailure(error: unknown, timeoutMs: number): ProxyFailure {
   if (error instanceof ProxyFailure) return error;
   const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '';
   if (code === 'ETIMEDOUT') return new ProxyFailure(504, 'timeout', `the Wild server did not answer within ${formatSeconds(timeoutMs)}`);
-  if (code === 'ECONNREFUSED') return new ProxyFailure(502, 'connection refused', 'the Wild server refused the connection — is it running?');
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ProxyFailure(502, 'DNS failure', "cannot resolve the Wild server's host name");
-  if (code === 'ECONNRESET' || code === 'EPIPE') return new ProxyFailure(502, 'connection reset', 'the Wild server closed the connection without a complete answer');
+  if (code === 'ECONNREFUSED')
+    return new ProxyFailure(502, 'connection refused', 'the Wild server refused the connection — is it running?');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new ProxyFailure(502, 'DNS failure', "cannot resolve the Wild server's host name");
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return new ProxyFailure(502, 'connection reset', 'the Wild server closed the connection without a complete answer');
   if (/CERT|TLS|SSL/.test(code)) return new ProxyFailure(502, `TLS error ${code}`, `TLS handshake with the Wild server failed (${code})`);
-  return new ProxyFailure(502, `network error${code ? ` ${code}` : ''}`, `network error reaching the Wild server${code ? ` (${code})` : ''}`);
+  return new ProxyFailure(
+    502,
+    `network error${code ? ` ${code}` : ''}`,
+    `network error reaching the Wild server${code ? ` (${code})` : ''}`,
+  );
 }
 
 function plainText(status: number, message: string): { head: http.OutgoingHttpHeaders; body: string } {
@@ -143,7 +160,9 @@ function plainText(status: number, message: string): { head: http.OutgoingHttpHe
 /** For sockets node hands over raw (CONNECT): no ServerResponse to answer with. */
 function refuseRaw(socket: Socket, status: number, message: string): void {
   const { head, body } = plainText(status, message);
-  const lines = Object.entries(head).map(([k, v]) => `${k}: ${String(v)}\r\n`).join('');
+  const lines = Object.entries(head)
+    .map(([k, v]) => `${k}: ${String(v)}\r\n`)
+    .join('');
   socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${lines}connection: close\r\n\r\n${body}`);
 }
 
@@ -214,11 +233,13 @@ export async function startServerProxy(options: ProxyOptions): Promise<ServerPro
 
     // Origin-form only: an absolute URI (`GET http://elsewhere/`) or `*` asks for a forward
     // proxy, and this one reaches the configured server only.
-    if (!rawTarget.startsWith('/')) return fail(400, 'not origin-form', 'only paths on the Wild server can be requested (no absolute URLs)');
+    if (!rawTarget.startsWith('/'))
+      return fail(400, 'not origin-form', 'only paths on the Wild server can be requested (no absolute URLs)');
     if (DOT_SEGMENT.test(path)) return fail(400, 'dot segment', 'paths with `.` or `..` segments are refused');
     // TRACE would echo the request back, the added X-Auth-Token included.
     if (method === 'TRACE') return fail(405, 'TRACE refused', 'TRACE is not forwarded');
-    if (/\bwebsocket\b/i.test(String(req.headers.upgrade ?? ''))) return fail(501, 'upgrade refused', 'protocol upgrades (websocket) are not supported');
+    if (/\bwebsocket\b/i.test(String(req.headers.upgrade ?? '')))
+      return fail(501, 'upgrade refused', 'protocol upgrades (websocket) are not supported');
     // Refused unread when the client waits for `100 Continue` or the body is too big to drain;
     // `connection: close` so node does not read the unwanted body for keep-alive.
     const declared = Number(req.headers['content-length'] ?? 0);

@@ -30,7 +30,8 @@ export async function planningFixture(): Promise<PlanningFixture> {
   await mkdir(workdir);
   await writeFile(join(workdir, 'README.md'), '# calibration\n\nTraining code for CIFAR-10 calibration experiments.\n');
   await writeFile(join(workdir, 'train.py'), 'import argparse\n\nif __name__ == "__main__":\n    argparse.ArgumentParser().parse_args()\n');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', ...args], { cwd: workdir, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', ...args], { cwd: workdir, stdio: 'ignore' });
   git('init', '-q');
   git('add', '.');
   git('commit', '-qm', 'seed');
@@ -41,7 +42,14 @@ export async function planningFixture(): Promise<PlanningFixture> {
   await mkdir(dirname(tasksFile), { recursive: true }); // as planIssue does before the agent runs
   const openapi = (await (await fetch(`${wild.url}/openapi.json`)).json()) as OpenApiDocument;
   const goal = buildGoal({ title: 'Calibration under shift', body: `### Goal\n\n${GOAL}` });
-  const prompt = await composePrompt(settings, { goal, sessionId: SESSION_ID, tasksFile, openapi, serverUrl: wild.url, auth: { kind: 'none' } });
+  const prompt = await composePrompt(settings, {
+    goal,
+    sessionId: SESSION_ID,
+    tasksFile,
+    openapi,
+    serverUrl: wild.url,
+    auth: { kind: 'none' },
+  });
   return {
     workdir,
     tasksFile,

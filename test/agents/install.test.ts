@@ -19,7 +19,9 @@ describe('real npm', () => {
     const pkg = { packageName: 'opencode-ai', version: '0.0.1-does-not-exist', bin: 'opencode' };
     const error = await resolveAgentBinary(pkg, { cacheDir: scratch, usePath: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentInstallError);
-    expect((error as Error).message).toMatch(/^could not install opencode-ai@0\.0\.1-does-not-exist into .*: npm exited with \d+\n[\s\S]*(ETARGET|No matching version|notarget)/);
+    expect((error as Error).message).toMatch(
+      /^could not install opencode-ai@0\.0\.1-does-not-exist into .*: npm exited with \d+\n[\s\S]*(ETARGET|No matching version|notarget)/,
+    );
     expect(await readdir(scratch)).toEqual([]); // nothing half-installed left for the next run
   });
 

@@ -25,12 +25,22 @@ const CASES: Array<{ agent: Preset; model: string; baseUrl: (url: string) => str
 const MARKER = 'WILD_PLAN_TEST_RUN';
 // Stand-in credentials: the scripted model accepts anything.
 const KEYS = { OPENAI_API_KEY: 'sk-test-not-a-real-key', ANTHROPIC_API_KEY: 'sk-ant-test-not-a-real-key' };
-const PARENT_ENV = { WILD_TEST_FORWARDED: 'forwarded-value', WILD_TEST_UNLISTED: 'unlisted-value', GITHUB_TOKEN: 'ghs_test_token_never_forwarded' };
+const PARENT_ENV = {
+  WILD_TEST_FORWARDED: 'forwarded-value',
+  WILD_TEST_UNLISTED: 'unlisted-value',
+  GITHUB_TOKEN: 'ghs_test_token_never_forwarded',
+};
 
 describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
   let fixture: PlanningFixture;
   let server: ModelServer | undefined;
-  const settings = (providerBaseUrl: string): AgentSettings => ({ agent, model, providerBaseUrl, agentEnv: ['WILD_TEST_FORWARDED'], usePath: false });
+  const settings = (providerBaseUrl: string): AgentSettings => ({
+    agent,
+    model,
+    providerBaseUrl,
+    agentEnv: ['WILD_TEST_FORWARDED'],
+    usePath: false,
+  });
 
   beforeAll(async () => {
     const started = Date.now();
@@ -59,7 +69,12 @@ describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
   it('runs the preflight, writes tasks.md and returns the plan the model wrote', async () => {
     const envDump = join(fixture.workdir, 'agent-env.txt');
     const provider = await scripted({ shellCommand: (prompt) => `${preflightCommand(prompt)} && env > '${envDump}'` });
-    const result = await createAgentRunner(settings(baseUrl(provider.url))).run({ prompt: fixture.prompt, workdir: fixture.workdir, env: KEYS, timeoutMs: 120_000 });
+    const result = await createAgentRunner(settings(baseUrl(provider.url))).run({
+      prompt: fixture.prompt,
+      workdir: fixture.workdir,
+      env: KEYS,
+      timeoutMs: 120_000,
+    });
 
     expect(result, result.stderrTail).toMatchObject({ exitCode: 0, timedOut: false, failure: undefined });
     expect(parseTranscript(result.transcript).plan).toBe(PLAN);
@@ -90,7 +105,10 @@ describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
     // The CLI comes from the agent cache under this user's home, which the agent user cannot
     // enter by itself (runner.reach opens the way for the run).
     // The probe lives in the workdir: opencode refuses commands that name paths outside it.
-    await writeFile(join(fixture.workdir, 'probe.sh'), `id -u; cat /proc/${process.pid}/environ >/dev/null 2>&1 && echo readable || echo denied\n`);
+    await writeFile(
+      join(fixture.workdir, 'probe.sh'),
+      `id -u; cat /proc/${process.pid}/environ >/dev/null 2>&1 && echo readable || echo denied\n`,
+    );
     const isolation = await prepareIsolation(fixture.workdir, { perRun: true });
     const probe = join(fixture.workdir, 'agent-probe.txt');
     try {
@@ -127,7 +145,12 @@ describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
     const prompt = fixture.prompt + appendix;
     expect(Buffer.byteLength(prompt)).toBeGreaterThan(128 * 1024);
     const provider = await scripted({});
-    const result = await createAgentRunner(settings(baseUrl(provider.url))).run({ prompt, workdir: fixture.workdir, env: KEYS, timeoutMs: 120_000 });
+    const result = await createAgentRunner(settings(baseUrl(provider.url))).run({
+      prompt,
+      workdir: fixture.workdir,
+      env: KEYS,
+      timeoutMs: 120_000,
+    });
 
     expect(result.exitCode).toBe(0);
     expect(parseTranscript(result.transcript).plan).toBe(PLAN);
@@ -138,11 +161,18 @@ describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
   it('ends with a clear error when the model endpoint is down', async () => {
     const base = baseUrl(`http://127.0.0.1:${await closedPort()}`);
     const marker = randomUUID();
-    const result = await createAgentRunner(settings(base)).run({ prompt: fixture.prompt, workdir: fixture.workdir, env: { ...KEYS, [MARKER]: marker }, timeoutMs: 150_000 });
+    const result = await createAgentRunner(settings(base)).run({
+      prompt: fixture.prompt,
+      workdir: fixture.workdir,
+      env: { ...KEYS, [MARKER]: marker },
+      timeoutMs: 150_000,
+    });
 
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).not.toBe(0);
-    expect(result.failure).toMatch(new RegExp(`^the model endpoint at ${base.replace(/[.]/g, '\\.')} is unreachable \\(connection refused\\)`));
+    expect(result.failure).toMatch(
+      new RegExp(`^the model endpoint at ${base.replace(/[.]/g, '\\.')} is unreachable \\(connection refused\\)`),
+    );
     expect(result.stderrTail).toContain(`wild-plan: ${result.failure}`);
     expect(parseTranscript(result.transcript).plan).toBeNull();
     expect(processesWith(MARKER, marker)).toEqual([]);
@@ -152,8 +182,16 @@ describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
     const marker = randomUUID();
     // The first tool call leaves a process behind in a session of its own, out of reach of
     // the agent's process group; then the model never answers.
-    const provider = await scripted({ stallAt: 1, shellCommand: () => 'setsid nohup sleep 600 >/dev/null 2>&1 < /dev/null & echo started' });
-    const run = createAgentRunner(settings(baseUrl(provider.url))).run({ prompt: fixture.prompt, workdir: fixture.workdir, env: { ...KEYS, [MARKER]: marker }, timeoutMs: 20_000 });
+    const provider = await scripted({
+      stallAt: 1,
+      shellCommand: () => 'setsid nohup sleep 600 >/dev/null 2>&1 < /dev/null & echo started',
+    });
+    const run = createAgentRunner(settings(baseUrl(provider.url))).run({
+      prompt: fixture.prompt,
+      workdir: fixture.workdir,
+      env: { ...KEYS, [MARKER]: marker },
+      timeoutMs: 20_000,
+    });
 
     await vi.waitFor(() => expect(provider.requests.some((r) => r.answer === 'stalled')).toBe(true), { timeout: 20_000, interval: 100 });
     const during = processesWith(MARKER, marker);

@@ -18,7 +18,13 @@ import {
   type LogLine,
 } from '../support/action-harness.js';
 import { notFound } from '../support/fake-github/replies.js';
-import { pullRequestAlreadyExists, secondaryRateLimit, serverError, type FaultSpec, type InjectedFault } from '../support/fake-github/index.js';
+import {
+  pullRequestAlreadyExists,
+  secondaryRateLimit,
+  serverError,
+  type FaultSpec,
+  type InjectedFault,
+} from '../support/fake-github/index.js';
 import type { WildFault } from '../support/wild-server.js';
 import { runnerCommands } from '../support/workflow-commands.js';
 import { Status, textOf, type CorpusCase, type GitHubFault } from './format.js';
@@ -102,7 +108,12 @@ function faultSpec(s: ActionScenario, f: GitHubFault): FaultSpec {
   let commentId: number | undefined;
   const sideEffects = {
     'open-racing-pull': async () => {
-      await s.fake.addPullRequest(s.repo, { title: 'Plan: from a racing run', head: s.planBranch, base: s.defaultBranch, user: 'github-actions[bot]' });
+      await s.fake.addPullRequest(s.repo, {
+        title: 'Plan: from a racing run',
+        head: s.planBranch,
+        base: s.defaultBranch,
+        user: 'github-actions[bot]',
+      });
     },
     // A concurrent run of wild-plan (same token) posts its status comment first.
     'racing-status-comment': () => {
@@ -143,12 +154,21 @@ export async function runCase(c: CorpusCase): Promise<CaseRun> {
     inputs: given.inputs,
     issueText,
     liveLabels: given.liveLabels,
-    ...(given.event.kind === 'dispatch' ? { issue: { number: 1, title: 'Does label smoothing improve calibration?', body: issueText?.body ?? 'Does label smoothing help calibration?' } } : {}),
+    ...(given.event.kind === 'dispatch'
+      ? {
+          issue: {
+            number: 1,
+            title: 'Does label smoothing improve calibration?',
+            body: issueText?.body ?? 'Does label smoothing help calibration?',
+          },
+        }
+      : {}),
   });
   try {
     if (given.previousRun) {
       const first = await s.runInProcess();
-      if (first.result.status !== 'planned') throw new Error(`corpus: the previous run ended ${first.result.status}: ${first.result.message}`);
+      if (first.result.status !== 'planned')
+        throw new Error(`corpus: the previous run ended ${first.result.status}: ${first.result.message}`);
       await s.freshCheckout();
     }
     const requestsBefore = s.fake.requests.length;
@@ -187,7 +207,9 @@ async function inProcessOutcome(s: ActionScenario): Promise<CaseOutcome> {
 
 async function distOutcome(s: ActionScenario): Promise<CaseOutcome> {
   const run = await s.runDist();
-  const errors = runnerCommands(run.stdout).commands.filter((c) => c.name === 'error').map((c) => decodeCommandData(c.data));
+  const errors = runnerCommands(run.stdout)
+    .commands.filter((c) => c.name === 'error')
+    .map((c) => decodeCommandData(c.data));
   const message = [...errors, run.summary].join('\n');
   return {
     status: run.outputs.status ?? '(no status output)',
@@ -239,7 +261,9 @@ export function postedTexts(s: ActionScenario, from = 0): Array<{ where: string;
 
 async function originChecks(s: ActionScenario): Promise<Check[]> {
   const checks: Check[] = [];
-  const branches = (await s.git.git(s.git.origin, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/wild-plan/'])).split('\n').filter(Boolean);
+  const branches = (await s.git.git(s.git.origin, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/wild-plan/']))
+    .split('\n')
+    .filter(Boolean);
   for (const branch of branches) {
     const commits = await s.git.remoteLog(branch, s.defaultBranch);
     for (const sha of commits) {
@@ -247,7 +271,11 @@ async function originChecks(s: ActionScenario): Promise<Check[]> {
       const tasks = tree.filter((p) => PLAN_FILE.test(p)).map((p) => p.replace(PLAN_FILE, '$1'));
       const playbooks = tree.filter((p) => PLAYBOOK_FILE.test(p)).map((p) => p.replace(PLAYBOOK_FILE, '$1'));
       const half = [...tasks.filter((d) => !playbooks.includes(d)), ...playbooks.filter((d) => !tasks.includes(d))];
-      checks.push({ name: `origin ${branch}@${sha.slice(0, 7)}: both plan files or neither`, ok: half.length === 0, detail: half.join(', ') });
+      checks.push({
+        name: `origin ${branch}@${sha.slice(0, 7)}: both plan files or neither`,
+        ok: half.length === 0,
+        detail: half.join(', '),
+      });
     }
     const head = await s.git.remoteTree(branch);
     for (const path of head.filter((p) => PLAN_FILE.test(p))) {
@@ -263,7 +291,11 @@ export async function checkCase(c: CorpusCase, run: CaseRun): Promise<Check[]> {
   const { scenario: s, outcome } = run;
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail?: unknown) =>
-    checks.push({ name, ok, ...(ok || detail === undefined ? {} : { detail: typeof detail === 'string' ? detail : JSON.stringify(detail) }) });
+    checks.push({
+      name,
+      ok,
+      ...(ok || detail === undefined ? {} : { detail: typeof detail === 'string' ? detail : JSON.stringify(detail) }),
+    });
   const bot = s.fake.actor.login;
 
   // A defined status and a clear message.
@@ -275,12 +307,21 @@ export async function checkCase(c: CorpusCase, run: CaseRun): Promise<Check[]> {
 
   // No duplicate comment, nothing left "working".
   const threads = [...s.fake.state.mustRepo(s.repo).issues.keys()];
-  const ours = (thread: number, marker: string) => s.fake.comments(s.repo, thread).filter((x) => x.user.login === bot && x.body.startsWith(marker));
+  const ours = (thread: number, marker: string) =>
+    s.fake.comments(s.repo, thread).filter((x) => x.user.login === bot && x.body.startsWith(marker));
   for (const thread of threads) {
     const status = ours(thread, STATUS_MARKER);
     const plan = ours(thread, PLAN_MARKER);
-    add(`#${thread}: at most one status comment`, status.length <= 1, status.map((x) => x.id));
-    add(`#${thread}: at most one plan comment`, plan.length <= 1, plan.map((x) => x.id));
+    add(
+      `#${thread}: at most one status comment`,
+      status.length <= 1,
+      status.map((x) => x.id),
+    );
+    add(
+      `#${thread}: at most one plan comment`,
+      plan.length <= 1,
+      plan.map((x) => x.id),
+    );
     for (const x of status) add(`#${thread}: the status comment is not left working (🔄)`, !x.body.includes('🔄'), x.body.slice(0, 300));
   }
   // People's comments (forged markers included) are never edited or deleted.
@@ -307,14 +348,26 @@ export async function checkCase(c: CorpusCase, run: CaseRun): Promise<Check[]> {
   if (outcome.dist) {
     const commands = runnerCommands(outcome.dist.stdout);
     const allowed = new Set(['add-mask', 'group', 'endgroup', 'warning', 'error', 'notice', 'debug']);
-    add('stdout: only the commands wild-plan itself gives', commands.commands.every((x) => allowed.has(x.name)) && !commands.stopped, commands.commands.map((x) => x.name));
+    add(
+      'stdout: only the commands wild-plan itself gives',
+      commands.commands.every((x) => allowed.has(x.name)) && !commands.stopped,
+      commands.commands.map((x) => x.name),
+    );
     const masks = commands.commands.filter((x) => x.name === 'add-mask').map((x) => x.data);
     // The two tokens, and the form git sends the GitHub token in (what actions/checkout masks too).
     const maskable = [s.githubToken, s.serverToken, basicCredential(s.githubToken)];
-    add('stdout: masks only the two tokens (and the git credential)', masks.every((m) => maskable.includes(m)), masks);
+    add(
+      'stdout: masks only the two tokens (and the git credential)',
+      masks.every((m) => maskable.includes(m)),
+      masks,
+    );
     // Injected text may be shown inside wild-plan's own annotations, never be a command itself.
     const shown = new Set(['error', 'warning', 'notice', 'debug', 'group']);
-    add('stdout: no command carries injected text', commands.commands.every((x) => shown.has(x.name) || !/INJECTED|pwned/.test(x.data)), commands.commands);
+    add(
+      'stdout: no command carries injected text',
+      commands.commands.every((x) => shown.has(x.name) || !/INJECTED|pwned/.test(x.data)),
+      commands.commands,
+    );
   } else {
     const commands = runnerCommands(outcome.logs.map((l) => l.message).join('\n'));
     add('log: no line reads as a workflow command', commands.commands.length === 0, commands.commands);
@@ -329,10 +382,19 @@ export async function checkCase(c: CorpusCase, run: CaseRun): Promise<Check[]> {
   add(`fail ${e.fail}`, outcome.fail === e.fail, outcome.fail);
   add(`message matches /${e.message}/`, new RegExp(e.message, 'm').test(outcome.message), outcome.message.slice(0, 2000));
   const statusComments = threads.flatMap((t) => ours(t, STATUS_MARKER));
-  if (e.statusComment === null) add('no status comment', statusComments.length === 0, statusComments.map((x) => x.body.slice(0, 200)));
+  if (e.statusComment === null)
+    add(
+      'no status comment',
+      statusComments.length === 0,
+      statusComments.map((x) => x.body.slice(0, 200)),
+    );
   else if (e.statusComment !== undefined) {
     const re = new RegExp(e.statusComment, 'm');
-    add(`a status comment matching /${e.statusComment}/`, statusComments.length === 1 && re.test(statusComments[0]!.body), statusComments.map((x) => x.body.slice(0, 500)));
+    add(
+      `a status comment matching /${e.statusComment}/`,
+      statusComments.length === 1 && re.test(statusComments[0]!.body),
+      statusComments.map((x) => x.body.slice(0, 500)),
+    );
   }
   if (e.planComment !== undefined) {
     const plans = threads.flatMap((t) => ours(t, PLAN_MARKER));
@@ -342,20 +404,29 @@ export async function checkCase(c: CorpusCase, run: CaseRun): Promise<Check[]> {
   const head = await s.git.remoteHead(s.planBranch);
   const headTree = head ? await s.git.remoteTree(head) : [];
   const tasksPath = headTree.find((p) => PLAN_FILE.test(p));
-  if (e.planOnOrigin !== undefined) add(`plan files ${e.planOnOrigin ? 'on' : 'not on'} origin`, (tasksPath !== undefined) === e.planOnOrigin, headTree);
+  if (e.planOnOrigin !== undefined)
+    add(`plan files ${e.planOnOrigin ? 'on' : 'not on'} origin`, (tasksPath !== undefined) === e.planOnOrigin, headTree);
   for (const path of e.branchFiles) add(`${path} on the plan branch`, headTree.includes(path), headTree);
   if (e.githubWrites !== undefined) {
     const writes = s.fake.writes().filter((w) => s.fake.requests.indexOf(w) >= run.requestsBefore);
-    add(`${e.githubWrites} write(s) to GitHub`, writes.length === e.githubWrites, writes.map((w) => `${w.method} ${w.path}`));
+    add(
+      `${e.githubWrites} write(s) to GitHub`,
+      writes.length === e.githubWrites,
+      writes.map((w) => `${w.method} ${w.path}`),
+    );
   }
   if (e.committed) {
     const committed = tasksPath && head ? await s.git.remoteFile(head, tasksPath) : '';
     add('tasks.md committed', committed !== '');
-    for (const t of e.committed.contains) add(`committed tasks.md contains ${JSON.stringify(textOf(t)).slice(0, 60)}`, committed.includes(textOf(t)));
-    for (const t of e.committed.lacks) add(`committed tasks.md lacks ${JSON.stringify(textOf(t)).slice(0, 60)}`, !committed.includes(textOf(t)));
+    for (const t of e.committed.contains)
+      add(`committed tasks.md contains ${JSON.stringify(textOf(t)).slice(0, 60)}`, committed.includes(textOf(t)));
+    for (const t of e.committed.lacks)
+      add(`committed tasks.md lacks ${JSON.stringify(textOf(t)).slice(0, 60)}`, !committed.includes(textOf(t)));
   }
   if (e.posted) {
-    const posted = postedTexts(s, run.requestsBefore).map((p) => p.text).join('\n');
+    const posted = postedTexts(s, run.requestsBefore)
+      .map((p) => p.text)
+      .join('\n');
     for (const t of e.posted.contains) add(`posted text contains ${JSON.stringify(textOf(t)).slice(0, 60)}`, posted.includes(textOf(t)));
     for (const t of e.posted.lacks) add(`posted text lacks ${JSON.stringify(textOf(t)).slice(0, 60)}`, !posted.includes(textOf(t)));
   }

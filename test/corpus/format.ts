@@ -24,7 +24,9 @@ const TextSchema: z.ZodType<TextSpec> = z.lazy(() =>
   z.union([
     z.string(),
     z.object({ concat: z.array(TextSchema) }).strict(),
-    z.object({ repeat: TextSchema, times: z.number().int().positive().optional(), length: z.number().int().positive().optional() }).strict(),
+    z
+      .object({ repeat: TextSchema, times: z.number().int().positive().optional(), length: z.number().int().positive().optional() })
+      .strict(),
     z.object({ units: z.array(z.number().int().min(0).max(0xffff)) }).strict(),
     z.object({ codepoints: z.array(z.number().int().min(0).max(0x10ffff)) }).strict(),
     z.object({ table: z.object({ rows: z.number().int().positive(), columns: z.number().int().positive().optional() }).strict() }).strict(),
@@ -43,8 +45,12 @@ export function textOf(spec: TextSpec): string {
   if ('codepoints' in spec) return String.fromCodePoint(...spec.codepoints);
   if ('table' in spec) {
     const columns = spec.table.columns ?? 3;
-    const cells = (row: number) => Array.from({ length: columns }, (_, c) => (c === 0 ? `run ${row}` : `${((row * 7 + c * 13) % 1000) / 10}`));
-    const lines = [`| ${['run', ...Array.from({ length: columns - 1 }, (_, c) => `metric ${c + 1}`)].join(' | ')} |`, `|${'---|'.repeat(columns)}`];
+    const cells = (row: number) =>
+      Array.from({ length: columns }, (_, c) => (c === 0 ? `run ${row}` : `${((row * 7 + c * 13) % 1000) / 10}`));
+    const lines = [
+      `| ${['run', ...Array.from({ length: columns - 1 }, (_, c) => `metric ${c + 1}`)].join(' | ')} |`,
+      `|${'---|'.repeat(columns)}`,
+    ];
     for (let row = 1; row <= spec.table.rows; row++) lines.push(`| ${cells(row).join(' | ')} |`);
     return lines.join('\n');
   }
@@ -187,7 +193,8 @@ export function loadCorpus(dir = CORPUS_DIR): CorpusCase[] {
     const data: unknown = extname(file) === '.json' ? JSON.parse(raw) : parseYaml(raw);
     const parsed = CaseSchema.safeParse(data);
     const where = relative(dir, file);
-    if (!parsed.success) throw new Error(`corpus: ${where}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`corpus: ${where}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     if (parsed.data.id !== basename(file, extname(file))) throw new Error(`corpus: ${where}: id ${parsed.data.id} must be the file name`);
     if (seen.has(parsed.data.id)) throw new Error(`corpus: duplicate id ${parsed.data.id}`);
     seen.add(parsed.data.id);

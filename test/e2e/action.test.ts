@@ -147,7 +147,9 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
         // It worked in its own copy: the checkout is as it was.
         expect(await checkoutSnapshot(s.workdir)).toEqual(before);
         if (expectedIsolation === 'user') {
-          const user = /🔒 \*\*Isolated:\*\* the agent runs as the unprivileged user (wild-agent-[0-9a-f]{8}) of this run \(uid (\d+)/.exec(run.summary);
+          const user = /🔒 \*\*Isolated:\*\* the agent runs as the unprivileged user (wild-agent-[0-9a-f]{8}) of this run \(uid (\d+)/.exec(
+            run.summary,
+          );
           expect(user, run.summary).not.toBeNull();
           // The action ran as this test's user; the agent as the run's own.
           expect(seen.uid).toBe(Number(user![2]));
@@ -224,7 +226,9 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
 
         expect(run.code).toBe(1);
         expect(run.outputs.status).toBe('failed');
-        expect(run.stdout).toMatch(/^::error::Invalid inputs:%0A- input `agent-timeout-minutes` must be a number from [^(]+\(got "soon"\)/m);
+        expect(run.stdout).toMatch(
+          /^::error::Invalid inputs:%0A- input `agent-timeout-minutes` must be a number from [^(]+\(got "soon"\)/m,
+        );
         expect(s.fake.writes()).toEqual([]);
         await expectNoSecretLeaks(s, run, { masked: true });
       });

@@ -34,10 +34,14 @@ function collector(env: NodeJS.ProcessEnv = {}) {
 
 const planArgs = (...extra: string[]) => [
   'plan',
-  '--issue-file', 'examples/issue.md',
-  '--server-url', server.url,
-  '--workdir', workdir,
-  '--tasks-path', 'plans/tasks.md',
+  '--issue-file',
+  'examples/issue.md',
+  '--server-url',
+  server.url,
+  '--workdir',
+  workdir,
+  '--tasks-path',
+  'plans/tasks.md',
   ...extra,
 ];
 
@@ -114,7 +118,10 @@ describe('wild-plan plan', () => {
     const c = collector({ WILD_SERVER_TOKEN: TOKEN });
     // The agent works in a scratch copy, gone after the run: it dumps where the test can look.
     const dump = path.join(workdir, 'agent-env.json');
-    const code = await runCli(planArgs('--agent-command', `${agent('env-dump')} --dump ${dump}`).concat('--server-url', authServer.url), c.io);
+    const code = await runCli(
+      planArgs('--agent-command', `${agent('env-dump')} --dump ${dump}`).concat('--server-url', authServer.url),
+      c.io,
+    );
     expect(code, c.stderr()).toBe(0);
     // The prompt's header-less preflight lines passed: through the proxy, which added the token.
     expect(c.stderr()).toMatch(/wild-plan proxy: GET \/wild\/v2\/system-health → 200/);
@@ -142,12 +149,21 @@ describe('wild-plan plan', () => {
 
   it('refuses with exit 1, before the preflight, a checkout whose git config holds a credential', async () => {
     await promisify(execFile)('git', ['init', '-q', workdir]);
-    await promisify(execFile)('git', ['-C', workdir, 'config', '--local', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX2Zha2U=']);
+    await promisify(execFile)('git', [
+      '-C',
+      workdir,
+      'config',
+      '--local',
+      'http.https://github.com/.extraheader',
+      'AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX2Zha2U=',
+    ]);
     const before = server.requests.length;
     const c = collector({ WILD_SERVER_TOKEN: TOKEN });
     const code = await runCli(planArgs('--agent-command', agent()), c.io);
     expect(code).toBe(1);
-    expect(c.stderr()).toMatch(/^error: The checkout holds a credential the agent could read: http\.https:\/\/github\.com\/\.extraheader in \.git\/config/m);
+    expect(c.stderr()).toMatch(
+      /^error: The checkout holds a credential the agent could read: http\.https:\/\/github\.com\/\.extraheader in \.git\/config/m,
+    );
     expect(c.stderr()).toContain('persist-credentials: false');
     expect(c.stderr()).not.toMatch(/\n\s+at /); // a message, not a stack
     expect(server.requests.slice(before)).toEqual([]);
@@ -165,7 +181,9 @@ describe('wild-plan plan', () => {
     expect(await runCli(planArgs('--agent-command', agent(), '--isolate', '--json'), isolated.io)).toBe(0);
     const { isolation } = JSON.parse(isolated.stdout());
     expect(isolation.isolated).toBe(canIsolate);
-    expect(isolation.reason).toMatch(canIsolate ? /^the agent runs as the unprivileged user wild-agent-[0-9a-f]{8} of this run/ : /^the agent runs as this job's user: /);
+    expect(isolation.reason).toMatch(
+      canIsolate ? /^the agent runs as the unprivileged user wild-agent-[0-9a-f]{8} of this run/ : /^the agent runs as this job's user: /,
+    );
     // Whoever ran it, the plan is the caller's file afterwards.
     expect(lstatSync(path.join(workdir, 'plans/tasks.md')).uid).toBe(process.getuid!());
   });
@@ -207,7 +225,9 @@ describe('wild-plan plan', () => {
     expect(report.status).toBe('invalid');
     expect(report.findings.map((f: { rule: string }) => f.rule)).toContain('phase-count');
     const noRepair = collector();
-    expect(await runCli(planArgs('--agent-command', agent('invalid-then-valid'), '--strict-plan', '--repair-rounds', '0'), noRepair.io)).toBe(3);
+    expect(
+      await runCli(planArgs('--agent-command', agent('invalid-then-valid'), '--strict-plan', '--repair-rounds', '0'), noRepair.io),
+    ).toBe(3);
   });
 
   it('explains a bad input instead of running', async () => {
@@ -232,7 +252,9 @@ describe('wild-plan render and validate', () => {
     expect(c.stdout()).not.toContain('X-Auth-Token'); // the proxy adds it
     expect(c.stdout()).not.toContain(TOKEN);
     const direct = collector({ WILD_SERVER_TOKEN: TOKEN });
-    expect(await runCli(['render', '--goal', 'Tune the LR', '--server-url', server.url, '--workdir', workdir, '--no-proxy'], direct.io)).toBe(0);
+    expect(
+      await runCli(['render', '--goal', 'Tune the LR', '--server-url', server.url, '--workdir', workdir, '--no-proxy'], direct.io),
+    ).toBe(0);
     expect(direct.stdout()).toContain('-H "X-Auth-Token: $WILD_AUTH_TOKEN"');
     expect(direct.stdout()).not.toContain(TOKEN);
   });

@@ -177,7 +177,12 @@ describe('two runs on one issue at the same time', () => {
 
       // One PR (the second creation met "already exists" and updated it).
       expect(s.fake.pulls(s.repo)).toHaveLength(1);
-      expect(s.fake.requestsTo('POST', '/repos/{owner}/{repo}/pulls').map((r) => r.status).sort()).toEqual([201, 422]);
+      expect(
+        s.fake
+          .requestsTo('POST', '/repos/{owner}/{repo}/pulls')
+          .map((r) => r.status)
+          .sort(),
+      ).toEqual([201, 422]);
 
       // One status comment and one plan comment: each run that posted a duplicate removed its own.
       const statusComments = s.marked(s.issueNumber, STATUS_MARKER);

@@ -65,7 +65,9 @@ describe('credentials the runner holds, unknown to wild-plan', () => {
       // Redacted in place, not dropped: the task and the agent's summary are still there.
       const tasks = await s.git.git(s.git.origin, ['show', `${s.planBranch}:.wild/plans/issue-1/tasks.md`]);
       // (The base64 forms lose the part that encodes the secret; `ci:`'s own characters stay.)
-      expect(tasks).toMatch(/\(authenticate with \[REDACTED:secret\] and \[REDACTED:secret\]; base64: \w*\[REDACTED:secret\]\w* \w*\[REDACTED:secret\]\w*\)/);
+      expect(tasks).toMatch(
+        /\(authenticate with \[REDACTED:secret\] and \[REDACTED:secret\]; base64: \w*\[REDACTED:secret\]\w* \w*\[REDACTED:secret\]\w*\)/,
+      );
       // A value that is not a credential is left alone, under any name.
       expect(tasks).toContain('| deliverable: exp/notes/code_map.md |');
       expect(run.summary).toContain("the runner's credential is [REDACTED:secret] and [REDACTED:secret]");

@@ -79,13 +79,18 @@ async function underAttack(
     // Nothing of the action's environment or the secret file reached anything that leaves the run.
     const planted = [...Object.values(env), s.githubToken, s.serverToken, secret];
     const places = {
-      log: run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n') + run.stderr,
+      log:
+        run.stdout
+          .split('\n')
+          .filter((line) => !line.startsWith('::add-mask::'))
+          .join('\n') + run.stderr,
       outputs: JSON.stringify(run.outputs),
       summary: run.summary,
       github: JSON.stringify(s.fake.requests.map((r) => r.body ?? null)),
       origin: await s.originDump(),
     };
-    for (const value of planted) for (const [where, text] of Object.entries(places)) expect(text, `${where} holds ${value}`).not.toContain(value);
+    for (const value of planted)
+      for (const [where, text] of Object.entries(places)) expect(text, `${where} holds ${value}`).not.toContain(value);
     // Untrusted text in the log never runs as a workflow command.
     expect(runnerCommands(places.log).commands.filter((c) => c.name === 'error' && /pwned/.test(c.data))).toEqual([]);
     // One status comment, never left saying "planning".
@@ -113,7 +118,7 @@ function expectRefusedNoPlan(run: DistRun, reason: RegExp): void {
 
 describe.concurrent(`the agent's leftovers are hostile data (agent isolation here: ${expectedIsolation})`, () => {
   it(
-    'tasks.md as a link to /proc/self/environ: refused, never read; no plan, and the action\'s environment stays in',
+    "tasks.md as a link to /proc/self/environ: refused, never read; no plan, and the action's environment stays in",
     () =>
       underAttack('link-self-environ', {}, ({ scenario, run }) => {
         expectRefusedNoPlan(run, /`\.wild\/plans\/issue-1\/tasks\.md` is a symbolic link: ignored/);
@@ -142,14 +147,22 @@ describe.concurrent(`the agent's leftovers are hostile data (agent isolation her
   );
 
   it(
-    'the playbook as a link to the secret: refused; the plan is published with the server\'s playbook and a finding',
+    "the playbook as a link to the secret: refused; the plan is published with the server's playbook and a finding",
     () =>
       underAttack('link-playbook', {}, async ({ scenario, run, secret }) => {
         expect(run.code, tail(run)).toBe(0);
         expect(run.outputs.status, tail(run)).toBe('planned');
         const plan = JSON.parse(run.outputs['plan-json']!) as { findings: Array<{ rule: string; message: string }> };
-        expect(plan.findings).toContainEqual(expect.objectContaining({ rule: 'agent-file-refused', message: expect.stringContaining('prompt_skill_playbook.md` is a symbolic link') }));
-        const playbook = await scenario.git.git(scenario.git.origin, ['show', `${scenario.planBranch}:.wild/plans/issue-1/prompt_skill_playbook.md`]);
+        expect(plan.findings).toContainEqual(
+          expect.objectContaining({
+            rule: 'agent-file-refused',
+            message: expect.stringContaining('prompt_skill_playbook.md` is a symbolic link'),
+          }),
+        );
+        const playbook = await scenario.git.git(scenario.git.origin, [
+          'show',
+          `${scenario.planBranch}:.wild/plans/issue-1/prompt_skill_playbook.md`,
+        ]);
         expect(playbook).not.toContain(secret);
         expect(playbook).toContain('Prompt Skill Playbook');
       }),
@@ -157,7 +170,7 @@ describe.concurrent(`the agent's leftovers are hostile data (agent isolation her
   );
 
   it(
-    'tasks.md as a hard link: refused (a second name may be another file\'s content)',
+    "tasks.md as a hard link: refused (a second name may be another file's content)",
     () =>
       underAttack('hard-link', {}, ({ run, reports }) => {
         expectRefusedNoPlan(run, /tasks\.md` has 2 hard links/);
@@ -205,18 +218,25 @@ describe.concurrent(`the agent's leftovers are hostile data (agent isolation her
         const commits = await scenario.git.remoteLog(scenario.planBranch, scenario.defaultBranch);
         const commit = await scenario.git.commit(commits[0]!);
         expect(commit.files.sort()).toEqual(['.wild/plans/issue-1/prompt_skill_playbook.md', '.wild/plans/issue-1/tasks.md']);
-        expect(run.stdout).toMatch(/^::warning::The agent also changed its copy of the repository \(not committed, not in the checkout\): 3 added \(/m);
-        expect(run.summary).toMatch(/The agent also changed its copy of the repository\*\* \(discarded: not committed, not in the checkout\): 3 added \("\.gitattributes", "\.github\/workflows\/x\.yml", "evil\\n::error::pwned by a file name"\); 1 modified \("README\.md"\); 1 deleted \("train\.py"\)/);
+        expect(run.stdout).toMatch(
+          /^::warning::The agent also changed its copy of the repository \(not committed, not in the checkout\): 3 added \(/m,
+        );
+        expect(run.summary).toMatch(
+          /The agent also changed its copy of the repository\*\* \(discarded: not committed, not in the checkout\): 3 added \("\.gitattributes", "\.github\/workflows\/x\.yml", "evil\\n::error::pwned by a file name"\); 1 modified \("README\.md"\); 1 deleted \("train\.py"\)/,
+        );
       }),
     TIMEOUT,
   );
 
   it.skipIf(!isolated)(
-    'writes into the job\'s checkout by its absolute path: they fail, the checkout is untouched',
+    "writes into the job's checkout by its absolute path: they fail, the checkout is untouched",
     () =>
       underAttack('write-checkout', { target: 'checkout' }, ({ run, reports }) => {
         expect(run.outputs.status, tail(run)).toBe('planned');
-        expect(reports[0]!.did.filter((d) => d.startsWith('write '))).toEqual([expect.stringMatching(/: E[A-Z]+$/), expect.stringMatching(/: E[A-Z]+$/)]);
+        expect(reports[0]!.did.filter((d) => d.startsWith('write '))).toEqual([
+          expect.stringMatching(/: E[A-Z]+$/),
+          expect.stringMatching(/: E[A-Z]+$/),
+        ]);
       }),
     TIMEOUT,
   );
@@ -257,7 +277,7 @@ describe.concurrent(`the agent's leftovers are hostile data (agent isolation her
 
 describe.concurrent('plan files in the checkout (write-plan-files: true) are never written through a link', () => {
   it(
-    'a link planted at the playbook\'s place in the checkout is replaced; the file it pointed to is untouched',
+    "a link planted at the playbook's place in the checkout is replaced; the file it pointed to is untouched",
     async () => {
       const s = await ActionScenario.create({ agentMode: 'ok', inputs: { 'write-plan-files': 'true' } });
       try {
@@ -324,7 +344,15 @@ describe.concurrent('inputs that point somewhere dangerous are refused before an
     }
   };
 
-  it('tasks-path in .github/workflows', () => refused({ inputs: { 'tasks-path': '.github/workflows/plan-{number}.yml' } }, /^::error::.*tasks-path/m), TIMEOUT);
+  it(
+    'tasks-path in .github/workflows',
+    () => refused({ inputs: { 'tasks-path': '.github/workflows/plan-{number}.yml' } }, /^::error::.*tasks-path/m),
+    TIMEOUT,
+  );
 
-  it('tasks-path onto a tracked file that is no plan (README.md)', () => refused({ inputs: { 'tasks-path': 'README.md' } }, /^::error::.*tasks-path.*README\.md/m), TIMEOUT);
+  it(
+    'tasks-path onto a tracked file that is no plan (README.md)',
+    () => refused({ inputs: { 'tasks-path': 'README.md' } }, /^::error::.*tasks-path.*README\.md/m),
+    TIMEOUT,
+  );
 });

@@ -28,14 +28,22 @@ function statusComment(s: ActionScenario) {
 
 describe('the request names nothing to plan', () => {
   it('a manual run with an issue number that does not exist fails with a message naming it, and writes nothing', async () => {
-    const s = await create({ event: dispatchEvent({ 'issue-number': '99' }), issue: { number: 7, title: 'Label smoothing', body: RESEARCH_GOAL } });
-    await expect(s.runInProcess()).rejects.toThrow('octo-org/octo-repo#99 does not exist (or the token cannot see it); check the issue number.');
+    const s = await create({
+      event: dispatchEvent({ 'issue-number': '99' }),
+      issue: { number: 7, title: 'Label smoothing', body: RESEARCH_GOAL },
+    });
+    await expect(s.runInProcess()).rejects.toThrow(
+      'octo-org/octo-repo#99 does not exist (or the token cannot see it); check the issue number.',
+    );
     expect(s.fake.writes()).toEqual([]);
     expect(s.wild.requests).toEqual([]);
   });
 
   it('a manual run with issue-number "0x7" fails naming the input, before a single API call (Number() would have planned #7)', async () => {
-    const s = await create({ event: dispatchEvent({ 'issue-number': '0x7' }), issue: { number: 7, title: 'Label smoothing', body: RESEARCH_GOAL } });
+    const s = await create({
+      event: dispatchEvent({ 'issue-number': '0x7' }),
+      issue: { number: 7, title: 'Label smoothing', body: RESEARCH_GOAL },
+    });
     const { result } = await s.runInProcess();
     expect(result).toMatchObject({ status: 'failed', fail: true });
     expect(result.message).toBe(
@@ -68,7 +76,10 @@ describe('the permission check fails', () => {
   it('GitHub answers 500 (after the retries): failed with the status in the message, zero writes', async () => {
     const s = await create();
     const fault = s.fake.inject({ method: 'GET', route: PERMISSION_ROUTE, times: Infinity, ...serverError(500) });
-    const message = await expectFailedUntouched(s, "could not check Codertocat's permission: GitHub answered 500 (Server Error); refusing to run");
+    const message = await expectFailedUntouched(
+      s,
+      "could not check Codertocat's permission: GitHub answered 500 (Server Error); refusing to run",
+    );
     expect(fault.hits).toBeGreaterThan(1);
     // The token's permissions are not the problem, so the message does not send anyone to change them.
     expect(message).not.toContain('permissions:');
@@ -81,15 +92,28 @@ describe('the permission check fails', () => {
       route: PERMISSION_ROUTE,
       times: Infinity,
       status: 403,
-      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user', status: '403' },
+      body: {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user',
+        status: '403',
+      },
     });
-    const message = await expectFailedUntouched(s, "could not check Codertocat's permission: GitHub answered 403 (Resource not accessible by integration)");
+    const message = await expectFailedUntouched(
+      s,
+      "could not check Codertocat's permission: GitHub answered 403 (Resource not accessible by integration)",
+    );
     expect(message).toContain('Give the workflow `permissions: contents: read` or more and re-run');
   });
 
   it('GitHub answers 404 (not a collaborator, as its docs say): still a skip, as for no access', async () => {
     const s = await create();
-    s.fake.inject({ method: 'GET', route: PERMISSION_ROUTE, times: Infinity, status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } });
+    s.fake.inject({
+      method: 'GET',
+      route: PERMISSION_ROUTE,
+      times: Infinity,
+      status: 404,
+      body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+    });
     const { result } = await s.runInProcess();
     expect(result).toMatchObject({ status: 'skipped', fail: false });
     expect(result.message).toContain('Codertocat is not a collaborator on');
@@ -251,7 +275,14 @@ describe('GitHub faults', () => {
       ...serverError(502),
       // GitHub opened the pull request, then the gateway lost the answer.
       sideEffect: async () => {
-        created = (await s.fake.addPullRequest(s.repo, { title: 'Plan: (lost answer)', head: s.planBranch, base: s.defaultBranch, user: 'github-actions[bot]' })).number;
+        created = (
+          await s.fake.addPullRequest(s.repo, {
+            title: 'Plan: (lost answer)',
+            head: s.planBranch,
+            base: s.defaultBranch,
+            user: 'github-actions[bot]',
+          })
+        ).number;
       },
     });
 
@@ -273,7 +304,14 @@ describe('GitHub faults', () => {
       route: PULLS_ROUTE,
       ...pullRequestAlreadyExists(`${s.owner}:${s.planBranch}`),
       sideEffect: async () => {
-        raced = (await s.fake.addPullRequest(s.repo, { title: 'Plan: from the other run', head: s.planBranch, base: s.defaultBranch, user: 'github-actions[bot]' })).number;
+        raced = (
+          await s.fake.addPullRequest(s.repo, {
+            title: 'Plan: from the other run',
+            head: s.planBranch,
+            base: s.defaultBranch,
+            user: 'github-actions[bot]',
+          })
+        ).number;
       },
     });
 
@@ -287,7 +325,11 @@ describe('GitHub faults', () => {
 
   it("GitHub's secondary rate limit on the status comment is waited out, and the comment posted once", async () => {
     const s = await create();
-    const fault = s.fake.inject({ method: 'POST', route: '/repos/{owner}/{repo}/issues/{issue_number}/comments', ...secondaryRateLimit(1) });
+    const fault = s.fake.inject({
+      method: 'POST',
+      route: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+      ...secondaryRateLimit(1),
+    });
 
     const { result, logs } = await s.runInProcess();
 
@@ -300,7 +342,13 @@ describe('GitHub faults', () => {
 
   it('a GitHub outage on the plan comment fails the run and says so in the status comment', async () => {
     const s = await create();
-    s.fake.inject({ method: 'POST', route: '/repos/{owner}/{repo}/issues/{issue_number}/comments', times: Infinity, ...serverError(503), when: (r) => r.params.issue_number === '2' });
+    s.fake.inject({
+      method: 'POST',
+      route: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+      times: Infinity,
+      ...serverError(503),
+      when: (r) => r.params.issue_number === '2',
+    });
 
     const { result } = await s.runInProcess();
 

@@ -35,7 +35,14 @@ describe('a labeled issue', () => {
 
     const { result } = await s.runInProcess();
 
-    expect(result).toMatchObject({ status: 'planned', fail: false, branch: 'wild-plan/issue-1', prNumber: 2, tasksPath: TASKS, playbookPath: PLAYBOOK });
+    expect(result).toMatchObject({
+      status: 'planned',
+      fail: false,
+      branch: 'wild-plan/issue-1',
+      prNumber: 2,
+      tasksPath: TASKS,
+      playbookPath: PLAYBOOK,
+    });
     expect(s.fake.violations).toEqual([]);
 
     // origin: one commit on top of the default branch, by github-actions[bot], holding exactly the two files.
@@ -92,7 +99,8 @@ describe('a labeled issue', () => {
     await s.freshCheckout();
     const third = await s.runInProcess();
 
-    for (const { result } of [first, second, third]) expect(result).toMatchObject({ status: 'planned', branch: 'wild-plan/issue-1', prNumber: 2 });
+    for (const { result } of [first, second, third])
+      expect(result).toMatchObject({ status: 'planned', branch: 'wild-plan/issue-1', prNumber: 2 });
     expect(s.fake.violations).toEqual([]);
     expect(await originBranches(s)).toEqual([s.defaultBranch, 'wild-plan/issue-1'].sort());
     // The same plan each time: no empty commits stacked on the first one.
@@ -174,7 +182,9 @@ describe('a manual run (workflow_dispatch)', () => {
     expect(await s.git.remoteLog('wild-plan/issue-7', s.defaultBranch)).toHaveLength(1);
     expect(s.marked(7, STATUS_MARKER)[0]!.body).toContain('### ✅ Plan ready');
     // The goal the agent planned came from the issue fetched through the API.
-    expect(await s.git.remoteFile('wild-plan/issue-7', '.wild/plans/issue-7/tasks.md')).toContain('goal "Does label smoothing improve calibration?"');
+    expect(await s.git.remoteFile('wild-plan/issue-7', '.wild/plans/issue-7/tasks.md')).toContain(
+      'goal "Does label smoothing improve calibration?"',
+    );
   });
   it('plans a goal typed into the goal input, on a branch of its own, with no issue to report to', async () => {
     const goal = 'Does mixup help calibration more than label smoothing on CIFAR-10?';
@@ -228,19 +238,26 @@ describe('a /wild-plan comment on the plan PR', () => {
     expect(s.fake.pulls(s.repo)).toHaveLength(1);
     const later = s.fake.requests.slice(requestsBefore);
     expect(later.filter((r) => r.method === 'POST' && r.route === PULLS_ROUTE)).toEqual([]);
-    expect(later.filter((r) => r.method === 'PATCH' && r.route === '/repos/{owner}/{repo}/pulls/{pull_number}').map((r) => r.path)).toEqual([
-      `/repos/${s.repo}/pulls/2`,
-    ]);
+    expect(later.filter((r) => r.method === 'PATCH' && r.route === '/repos/{owner}/{repo}/pulls/{pull_number}').map((r) => r.path)).toEqual(
+      [`/repos/${s.repo}/pulls/2`],
+    );
     expect(s.marked(2, PLAN_MARKER).map((c) => c.id)).toEqual([planId]);
     expect(later.some((r) => r.method === 'PATCH' && r.route === COMMENT_ROUTE && r.path.endsWith(`/comments/${planId}`))).toBe(true);
     expect(s.marked(1, STATUS_MARKER).map((c) => c.id)).toEqual([statusId]);
     // While planning, the status comment showed the steer; it ends as the result.
-    const statusEdits = later.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/comments/${statusId}`)).map((r) => (r.body as { body: string }).body);
+    const statusEdits = later
+      .filter((r) => r.method === 'PATCH' && r.path.endsWith(`/comments/${statusId}`))
+      .map((r) => (r.body as { body: string }).body);
     expect(statusEdits[0]).toContain('via a `/wild-plan` comment');
     expect(statusEdits[0]).toContain(`> ${steer}`);
     expect(s.marked(1, STATUS_MARKER)[0]!.body).toContain('### ✅ Plan ready: [#2]');
     // Nothing new on the PR besides the person's own comment.
-    expect(s.fake.comments(s.repo, 2).map((c) => c.user.login).sort()).toEqual(['Codertocat', 'github-actions[bot]']);
+    expect(
+      s.fake
+        .comments(s.repo, 2)
+        .map((c) => c.user.login)
+        .sort(),
+    ).toEqual(['Codertocat', 'github-actions[bot]']);
   });
 });
 
@@ -248,7 +265,11 @@ describe('a /wild-plan comment on the issue after a maintainer edited the plan b
   it("stacks the new plan on top of the maintainer's commit and keeps it", async () => {
     const s = await create();
     await s.runInProcess();
-    const human = await s.git.pushAsHuman({ branch: s.planBranch, files: { 'notes/review.md': 'Baseline needs 5 seeds.\n' }, message: 'Review notes' });
+    const human = await s.git.pushAsHuman({
+      branch: s.planBranch,
+      files: { 'notes/review.md': 'Baseline needs 5 seeds.\n' },
+      message: 'Review notes',
+    });
     const event = s.commentEvent('/wild-plan use 5 seeds for every baseline');
     s.setEvent(event);
     await s.freshCheckout();

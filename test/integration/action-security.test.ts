@@ -29,7 +29,12 @@ describe('a checkout that kept the token', () => {
   it('stops the run before the preflight and the agent, saying to set persist-credentials: false', async () => {
     const s = await create();
     // What actions/checkout leaves without `persist-credentials: false`.
-    await s.git.git(s.workdir, ['config', '--local', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${basicCredential(s.githubToken)}`]);
+    await s.git.git(s.workdir, [
+      'config',
+      '--local',
+      'http.https://github.com/.extraheader',
+      `AUTHORIZATION: basic ${basicCredential(s.githubToken)}`,
+    ]);
 
     const { result } = await s.runInProcess();
 
@@ -58,7 +63,13 @@ describe('what the agent prints', () => {
     expect(result).toMatchObject({ status: 'failed', fail: true });
     const body = statusComment(s);
     expect(body).toContain('key=[REDACTED:secret] pat=[REDACTED:github-token]');
-    const everything = [body, result.message, result.summary, ...logs.map((l) => l.message), JSON.stringify(s.fake.requests.map((r) => r.body ?? null))].join('\n');
+    const everything = [
+      body,
+      result.message,
+      result.summary,
+      ...logs.map((l) => l.message),
+      JSON.stringify(s.fake.requests.map((r) => r.body ?? null)),
+    ].join('\n');
     expect(everything).not.toContain(key);
     expect(everything).not.toContain(pat);
   });
@@ -91,14 +102,19 @@ describe('the job summary and the agent-stats output', () => {
     // The agent worked in a scratch copy: the checkout holds no plan files (write-plan-files is off).
     expect(existsSync(join(s.workdir, '.wild'))).toBe(false);
     if (expectedIsolation === 'user') {
-      const line = /^🔒 \*\*Isolated:\*\* the agent runs as the unprivileged user (wild-agent-[0-9a-f]{8}) of this run \(uid \d+, .*$/m.exec(result.summary);
+      const line =
+        /^🔒 \*\*Isolated:\*\* the agent runs as the unprivileged user (wild-agent-[0-9a-f]{8}) of this run \(uid \d+, .*$/m.exec(
+          result.summary,
+        );
       expect(line, result.summary).not.toBeNull();
       expect(line![1]).toMatch(RUN_USER);
       expect(logs).toContainEqual({ level: 'info', message: expect.stringContaining(`the unprivileged user ${line![1]} of this run`) });
       // The run's user went with the run.
       expect(uidOf(line![1]!)).toBeNull();
     } else if (expectedIsolation === 'namespace') {
-      expect(result.summary).toMatch(/^🔒 \*\*Sandboxed:\*\* the agent runs as this job's user \(uid \d+; .*\) in namespaces of its own: /m);
+      expect(result.summary).toMatch(
+        /^🔒 \*\*Sandboxed:\*\* the agent runs as this job's user \(uid \d+; .*\) in namespaces of its own: /m,
+      );
     } else {
       expect(result.summary).toMatch(/^⚠️ \*\*Not isolated:\*\* the agent runs as this job's user: /m);
       expect(logs).toContainEqual({ level: 'warning', message: expect.stringContaining("the agent runs as this job's user") });

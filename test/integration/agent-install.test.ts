@@ -66,7 +66,9 @@ describe('resolveAgentBinary', () => {
     expect(second).toEqual({ path: first.path, version: '1.2.3', source: 'cache' });
     const [call, ...more] = await npmCalls();
     expect(more).toEqual([]);
-    expect(call).toMatch(/^install --no-save --ignore-scripts .*--prefix \S+@acme\/agent-cli@1\.2\.3\.partial-\S+ @acme\/agent-cli@1\.2\.3$/);
+    expect(call).toMatch(
+      /^install --no-save --ignore-scripts .*--prefix \S+@acme\/agent-cli@1\.2\.3\.partial-\S+ @acme\/agent-cli@1\.2\.3$/,
+    );
     expect(await readdir(join(cacheDir, '@acme'))).toEqual(['agent-cli@1.2.3']); // no staging left
   });
 
@@ -94,12 +96,18 @@ describe('resolveAgentBinary', () => {
     const bin = join(dir, 'bin');
     await mkdir(bin);
     await writeFile(join(bin, 'acme'), '#!/bin/sh\necho "acme-cli 1.2.3 (stable)"\n', { mode: 0o755 });
-    expect(await resolveAgentBinary(PKG, { cacheDir, npm, pathEnv: bin })).toEqual({ path: join(bin, 'acme'), version: '1.2.3', source: 'path' });
+    expect(await resolveAgentBinary(PKG, { cacheDir, npm, pathEnv: bin })).toEqual({
+      path: join(bin, 'acme'),
+      version: '1.2.3',
+      source: 'path',
+    });
 
     const lines: string[] = [];
     const other = await resolveAgentBinary({ ...PKG, version: '2.0.0' }, { cacheDir, npm, pathEnv: bin, log: (l) => lines.push(l) });
     expect(other.source).toBe('installed');
-    expect(lines[0]).toBe('acme on PATH is 1.2.3, not 2.0.0; using @acme/agent-cli@2.0.0 from the cache (set `agent-version` to use the one on PATH)');
+    expect(lines[0]).toBe(
+      'acme on PATH is 1.2.3, not 2.0.0; using @acme/agent-cli@2.0.0 from the cache (set `agent-version` to use the one on PATH)',
+    );
   });
 
   it('takes exact versions only', async () => {
@@ -110,7 +118,9 @@ describe('resolveAgentBinary', () => {
 
 describe('defaultAgentCacheDir', () => {
   it('prefers the runner tool cache, then XDG_CACHE_HOME, then ~/.cache', () => {
-    expect(defaultAgentCacheDir({ RUNNER_TOOL_CACHE: '/opt/hostedtoolcache', XDG_CACHE_HOME: '/x' }, '/home/u')).toBe('/opt/hostedtoolcache/wild-plan');
+    expect(defaultAgentCacheDir({ RUNNER_TOOL_CACHE: '/opt/hostedtoolcache', XDG_CACHE_HOME: '/x' }, '/home/u')).toBe(
+      '/opt/hostedtoolcache/wild-plan',
+    );
     expect(defaultAgentCacheDir({ XDG_CACHE_HOME: '/x' }, '/home/u')).toBe('/x/wild-plan/agents');
     expect(defaultAgentCacheDir({}, '/home/u')).toBe('/home/u/.cache/wild-plan/agents');
   });

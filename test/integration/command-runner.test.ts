@@ -132,8 +132,21 @@ describe('CommandRunner', () => {
 
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.transcript).argv).toEqual([
-      ';', 'touch', mark('semicolon'), '$(touch', `${mark('subst')})`, '`touch', `${mark('backtick')}\``,
-      '|', 'tee', mark('pipe'), '>', mark('redirect'), '&&', 'touch', mark('and'),
+      ';',
+      'touch',
+      mark('semicolon'),
+      '$(touch',
+      `${mark('subst')})`,
+      '`touch',
+      `${mark('backtick')}\``,
+      '|',
+      'tee',
+      mark('pipe'),
+      '>',
+      mark('redirect'),
+      '&&',
+      'touch',
+      mark('and'),
     ]);
     expect(await readdir(workdir)).toEqual([]);
   });

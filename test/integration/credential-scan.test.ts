@@ -29,7 +29,9 @@ describe('findPersistedCredentials', () => {
   it('finds the header actions/checkout persists, as it writes it', async () => {
     git(repo, ['config', '--local', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${basicCredential(TOKEN)}`]);
     const found = await findPersistedCredentials(repo);
-    expect(found).toEqual([{ file: path.join('.git', 'config'), key: 'http.https://github.com/.extraheader', why: 'an Authorization header' }]);
+    expect(found).toEqual([
+      { file: path.join('.git', 'config'), key: 'http.https://github.com/.extraheader', why: 'an Authorization header' },
+    ]);
     expect(describePersistedCredentials(found)).toContain('persist-credentials: false');
   });
 
@@ -44,7 +46,10 @@ describe('findPersistedCredentials', () => {
   it('finds a header persisted in a submodule', async () => {
     const moduleDir = path.join(repo, '.git', 'modules', 'lib');
     mkdirSync(moduleDir, { recursive: true });
-    writeFileSync(path.join(moduleDir, 'config'), `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${basicCredential(TOKEN)}\n`);
+    writeFileSync(
+      path.join(moduleDir, 'config'),
+      `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${basicCredential(TOKEN)}\n`,
+    );
     expect((await findPersistedCredentials(repo)).map((f) => f.file)).toEqual([path.join('.git', 'modules', 'lib', 'config')]);
   });
 

@@ -1,11 +1,6 @@
 // Injected faults reach Octokit as GitHub's would, and the plugins handle them as in production.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  primaryRateLimit,
-  pullRequestAlreadyExists,
-  secondaryRateLimit,
-  serverError,
-} from '../support/fake-github/faults.js';
+import { primaryRateLimit, pullRequestAlreadyExists, secondaryRateLimit, serverError } from '../support/fake-github/faults.js';
 import { createTestOctokit, type LimitEvent, type TestOctokit } from '../support/fake-github/octokit.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github/server.js';
 
@@ -103,13 +98,19 @@ describe('fault injection', () => {
 
   it('a fault can target only some requests', async () => {
     fake.addIssue(FULL, { title: 'Other' });
-    fake.inject({ method: 'GET', route: '/repos/{owner}/{repo}/issues/{issue_number}', status: 404, body: { message: 'Not Found' }, when: (r) => r.params.issue_number === '2' });
+    fake.inject({
+      method: 'GET',
+      route: '/repos/{owner}/{repo}/issues/{issue_number}',
+      status: 404,
+      body: { message: 'Not Found' },
+      when: (r) => r.params.issue_number === '2',
+    });
 
     expect((await octokit.rest.issues.get({ ...REPO, issue_number: 1 })).status).toBe(200);
     expect((await failure(octokit.rest.issues.get({ ...REPO, issue_number: 2 }))).status).toBe(404);
   });
 
-  it('a comment deleted behind the action\'s back makes the edit a 404', async () => {
+  it("a comment deleted behind the action's back makes the edit a 404", async () => {
     const { data } = await octokit.rest.issues.createComment({ ...REPO, issue_number: 1, body: '<!-- sticky -->' });
     fake.deleteComment(data.id);
 

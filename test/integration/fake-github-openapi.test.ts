@@ -38,7 +38,7 @@ async function raw(method: string, path: string, body?: unknown): Promise<{ stat
 }
 
 describe('requests GitHub would refuse', () => {
-  it('createComment without a body: 422 in GitHub\'s words, and a violation', async () => {
+  it("createComment without a body: 422 in GitHub's words, and a violation", async () => {
     const res = await raw('POST', `/repos/${FULL}/issues/1/comments`, {});
 
     expect(res.status).toBe(422);
@@ -50,11 +50,20 @@ describe('requests GitHub would refuse', () => {
 
   it('pulls.create with draft: "yes" is refused and nothing is created', async () => {
     const err = await octokit
-      .request('POST /repos/{owner}/{repo}/pulls', { ...REPO, head: 'wild-plan/issue-1', base: 'main', title: 'Plan', draft: 'yes' as unknown as boolean })
+      .request('POST /repos/{owner}/{repo}/pulls', {
+        ...REPO,
+        head: 'wild-plan/issue-1',
+        base: 'main',
+        title: 'Plan',
+        draft: 'yes' as unknown as boolean,
+      })
       .catch((e: { status: number; response: { data: unknown } }) => e);
 
-    expect(err).toMatchObject({ status: 422, response: { data: { message: 'Invalid request.\n\nFor \'properties/draft\', "yes" is not a boolean.' } } });
-    expect(fake.violations).toEqual([expect.stringContaining("For 'properties/draft', \"yes\" is not a boolean.")]);
+    expect(err).toMatchObject({
+      status: 422,
+      response: { data: { message: 'Invalid request.\n\nFor \'properties/draft\', "yes" is not a boolean.' } },
+    });
+    expect(fake.violations).toEqual([expect.stringContaining('For \'properties/draft\', "yes" is not a boolean.')]);
     expect(fake.pulls(FULL)).toEqual([]);
   });
 
@@ -137,15 +146,51 @@ describe("the fake's answers fit GitHub's response schemas", () => {
       const created = await ok.rest.issues.createComment({ ...REPO, issue_number: 1, body: 'x' });
       add('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments', created);
       add('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', await ok.rest.issues.listComments({ ...REPO, issue_number: 1 }));
-      add('GET', '/repos/{owner}/{repo}/issues/comments/{comment_id}', await ok.rest.issues.getComment({ ...REPO, comment_id: created.data.id }));
-      add('PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}', await ok.rest.issues.updateComment({ ...REPO, comment_id: created.data.id, body: 'y' }));
-      add('POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', await ok.rest.reactions.createForIssueComment({ ...REPO, comment_id: created.data.id, content: 'eyes' }));
-      add('POST', '/repos/{owner}/{repo}/issues/{issue_number}/reactions', await ok.rest.reactions.createForIssue({ ...REPO, issue_number: 1, content: 'rocket' }));
-      add('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', await ok.rest.repos.getCollaboratorPermissionLevel({ ...REPO, username: 'alice' }));
-      add('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', await ok.rest.issues.addLabels({ ...REPO, issue_number: 1, labels: ['b'] }));
-      add('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', await ok.rest.issues.listLabelsOnIssue({ ...REPO, issue_number: 1 }));
-      add('POST', '/repos/{owner}/{repo}/pulls', await ok.rest.pulls.create({ ...REPO, head: 'feature', base: 'main', title: 'P', draft: true }));
-      add('POST', '/repos/{owner}/{repo}/pulls', await ok.rest.pulls.create({ ...REPO, head: 'alice:fix', base: 'main', title: 'From a fork' }));
+      add(
+        'GET',
+        '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+        await ok.rest.issues.getComment({ ...REPO, comment_id: created.data.id }),
+      );
+      add(
+        'PATCH',
+        '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+        await ok.rest.issues.updateComment({ ...REPO, comment_id: created.data.id, body: 'y' }),
+      );
+      add(
+        'POST',
+        '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
+        await ok.rest.reactions.createForIssueComment({ ...REPO, comment_id: created.data.id, content: 'eyes' }),
+      );
+      add(
+        'POST',
+        '/repos/{owner}/{repo}/issues/{issue_number}/reactions',
+        await ok.rest.reactions.createForIssue({ ...REPO, issue_number: 1, content: 'rocket' }),
+      );
+      add(
+        'GET',
+        '/repos/{owner}/{repo}/collaborators/{username}/permission',
+        await ok.rest.repos.getCollaboratorPermissionLevel({ ...REPO, username: 'alice' }),
+      );
+      add(
+        'POST',
+        '/repos/{owner}/{repo}/issues/{issue_number}/labels',
+        await ok.rest.issues.addLabels({ ...REPO, issue_number: 1, labels: ['b'] }),
+      );
+      add(
+        'GET',
+        '/repos/{owner}/{repo}/issues/{issue_number}/labels',
+        await ok.rest.issues.listLabelsOnIssue({ ...REPO, issue_number: 1 }),
+      );
+      add(
+        'POST',
+        '/repos/{owner}/{repo}/pulls',
+        await ok.rest.pulls.create({ ...REPO, head: 'feature', base: 'main', title: 'P', draft: true }),
+      );
+      add(
+        'POST',
+        '/repos/{owner}/{repo}/pulls',
+        await ok.rest.pulls.create({ ...REPO, head: 'alice:fix', base: 'main', title: 'From a fork' }),
+      );
       add('GET', '/repos/{owner}/{repo}/pulls', await ok.rest.pulls.list({ ...REPO, state: 'all' }));
       add('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', await ok.rest.pulls.get({ ...REPO, pull_number: 2 }));
       add('PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}', await ok.rest.pulls.update({ ...REPO, pull_number: 2, state: 'closed' }));
@@ -179,7 +224,7 @@ describe("the fake's answers fit GitHub's response schemas", () => {
     );
   });
 
-  it('loads GitHub\'s description once per process', async () => {
+  it("loads GitHub's description once per process", async () => {
     expect(await loadSpecIndex()).toBe(await loadSpecIndex());
   });
 });

@@ -76,10 +76,18 @@ describe('fake GitHub with a real Octokit', () => {
     expect(updated.body).toBe('Closes #1 (updated)');
     expect((await octokit.rest.pulls.get({ ...REPO, pull_number: 2 })).data.body).toBe('Closes #1 (updated)');
 
-    const { status: commented, data: comment } = await octokit.rest.issues.createComment({ ...REPO, issue_number: 2, body: '<!-- wild-plan -->\nplan' });
+    const { status: commented, data: comment } = await octokit.rest.issues.createComment({
+      ...REPO,
+      issue_number: 2,
+      body: '<!-- wild-plan -->\nplan',
+    });
     expect(commented).toBe(201);
     expect(comment.html_url).toBe(`https://github.example/octo-org/research/pull/2#issuecomment-${comment.id}`);
-    const { data: edited } = await octokit.rest.issues.updateComment({ ...REPO, comment_id: comment.id, body: '<!-- wild-plan -->\nplan v2' });
+    const { data: edited } = await octokit.rest.issues.updateComment({
+      ...REPO,
+      comment_id: comment.id,
+      body: '<!-- wild-plan -->\nplan v2',
+    });
     expect(edited.body).toBe('<!-- wild-plan -->\nplan v2');
     expect(fake.comments(FULL, 2).map((c) => c.body)).toEqual(['<!-- wild-plan -->\nplan v2']);
 
@@ -174,7 +182,9 @@ describe('fake GitHub with a real Octokit', () => {
     expect(tooLong.status).toBe(422);
     expect(tooLong.data).toMatchObject({
       message: 'Validation Failed',
-      errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' }],
+      errors: [
+        { resource: 'IssueComment', code: 'unprocessable', field: 'data', message: 'Body is too long (maximum is 65536 characters)' },
+      ],
     });
 
     const emoji = await status(octokit.rest.issues.createComment({ ...REPO, issue_number: 1, body: '🔬'.repeat(65_536) }));

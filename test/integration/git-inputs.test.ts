@@ -56,7 +56,10 @@ describe('publishPlan input checks', () => {
 
   it('refuses the same path twice, an empty file list and an empty message', async () => {
     fx = await GitFixture.create();
-    const twice = [{ path: 'tasks.md', content: 'a' }, { path: 'tasks.md', content: 'b' }];
+    const twice = [
+      { path: 'tasks.md', content: 'a' },
+      { path: 'tasks.md', content: 'b' },
+    ];
 
     expect((await refusal({ files: twice })).message).toContain('listed twice');
     expect((await refusal({ files: [] })).message).toContain('No plan files');

@@ -43,7 +43,16 @@ describe('publishPlan', () => {
 
     const result = await publish(fx);
 
-    expect(result).toMatchObject({ branch: BRANCH, baseBranch: 'main', baseSha: mainHead, created: true, changed: true, pushed: true, attempts: 1, humanCommits: [] });
+    expect(result).toMatchObject({
+      branch: BRANCH,
+      baseBranch: 'main',
+      baseSha: mainHead,
+      created: true,
+      changed: true,
+      pushed: true,
+      attempts: 1,
+      humanCommits: [],
+    });
     expect(await fx.remoteHead(BRANCH)).toBe(result.commitSha);
     expect(await fx.remoteLog(BRANCH, 'main')).toEqual([result.commitSha]);
     const commit = await fx.commit(result.commitSha!);

@@ -143,8 +143,11 @@ async function drive(options: { isolate: boolean; mode?: string; timeoutMs?: num
   const configFile = path.join(base, 'driver.json');
   writeFileSync(configFile, JSON.stringify(config));
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', DRIVER, configFile], { cwd: ROOT, env: { ...savedEnv, ...sentinels() } }, (error, out, err) =>
-      error ? reject(new Error(`driver failed: ${error.message}\n${err}`)) : resolve(out),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', DRIVER, configFile],
+      { cwd: ROOT, env: { ...savedEnv, ...sentinels() } },
+      (error, out, err) => (error ? reject(new Error(`driver failed: ${error.message}\n${err}`)) : resolve(out)),
     );
   });
   return JSON.parse(stdout) as DriverReport;
@@ -165,7 +168,6 @@ function ownersIn(dir: string, prefix = ''): Map<string, string> {
 function agentUid(): number {
   return Number(spawnSync('id', ['-u', AGENT_USER], { encoding: 'utf8' }).stdout.trim());
 }
-
 
 function asRoot(argv: string[]): void {
   if (isRoot) {

@@ -26,7 +26,11 @@ afterEach(async () => {
  * A checkout whose HEAD commit tracks `files` (besides a README), what `extra` makes in the work
  * tree (symlinks), and a submodule entry (gitlink) at each of `gitlinks`.
  */
-async function checkoutWith(files: Record<string, string> = {}, extra?: (work: string) => Promise<void>, gitlinks: string[] = []): Promise<GitFixture> {
+async function checkoutWith(
+  files: Record<string, string> = {},
+  extra?: (work: string) => Promise<void>,
+  gitlinks: string[] = [],
+): Promise<GitFixture> {
   const git = await GitFixture.create();
   live.push(() => git.dispose());
   await writeFiles(git.work, files);
@@ -54,16 +58,22 @@ describe('checkPlanPathsAtBase: the plan path itself', () => {
   it('refuses tasks-path: README.md, a tracked file that is not a plan', async () => {
     const git = await checkoutWith();
     const message = await refusal(git.work, { tasksPath: 'README.md', playbookPath: 'prompt_skill_playbook.md' });
-    expect(message).toContain('"README.md" is a file of the repository, and not a plan or abort checklist wild-plan wrote; writing the plan there would replace it');
+    expect(message).toContain(
+      '"README.md" is a file of the repository, and not a plan or abort checklist wild-plan wrote; writing the plan there would replace it',
+    );
   });
 
   it('refuses it in another case too (macOS and Windows checkouts fold case)', async () => {
     const git = await checkoutWith();
-    expect(await refusal(git.work, { tasksPath: 'readme.md', playbookPath: 'prompt_skill_playbook.md' })).toContain('"readme.md" (tracked as "README.md") is a file of the repository');
+    expect(await refusal(git.work, { tasksPath: 'readme.md', playbookPath: 'prompt_skill_playbook.md' })).toContain(
+      '"readme.md" (tracked as "README.md") is a file of the repository',
+    );
   });
 
   it('refuses a tracked file that only mentions the abort sentinel', async () => {
-    const git = await checkoutWith({ [PATHS.tasksPath]: '# Notes\n\nIf preflight fails the agent writes ABORT_EARLY_DOCS_CHECK_FAILED.\n' });
+    const git = await checkoutWith({
+      [PATHS.tasksPath]: '# Notes\n\nIf preflight fails the agent writes ABORT_EARLY_DOCS_CHECK_FAILED.\n',
+    });
     expect(await refusal(git.work)).toContain('is a file of the repository, and not a plan');
   });
 
@@ -102,13 +112,17 @@ describe('checkPlanPathsAtBase: the plan path itself', () => {
 
   it('refuses a tracked playbook path that is not a playbook, naming it', async () => {
     const git = await checkoutWith({ [PATHS.playbookPath]: '# Our own playbook\n\nHand-written, keep.\n' });
-    expect(await refusal(git.work)).toContain(`the playbook beside it, "${PATHS.playbookPath}", is a file of the repository, and not a playbook wild-plan wrote`);
+    expect(await refusal(git.work)).toContain(
+      `the playbook beside it, "${PATHS.playbookPath}", is a file of the repository, and not a playbook wild-plan wrote`,
+    );
   });
 
   it('accepts a previous playbook, generated or written by the agent', async () => {
     const generated = await checkoutWith({ [PATHS.playbookPath]: PLAYBOOK });
     await expect(checkPlanPathsAtBase(generated.work, PATHS)).resolves.toBeUndefined();
-    const agents = await checkoutWith({ [PATHS.playbookPath]: '# Playbook\n\n## Skills\n\n- a -> b -> c\n\n## Sweep/Run Audit Protocol\n\n1. POST /sweeps/wild\n' });
+    const agents = await checkoutWith({
+      [PATHS.playbookPath]: '# Playbook\n\n## Skills\n\n- a -> b -> c\n\n## Sweep/Run Audit Protocol\n\n1. POST /sweeps/wild\n',
+    });
     await expect(checkPlanPathsAtBase(agents.work, PATHS)).resolves.toBeUndefined();
   });
 });
@@ -118,7 +132,9 @@ describe('checkPlanPathsAtBase: the folders on the way', () => {
     const git = await checkoutWith({}, async (work) => {
       await symlink('/etc', join(work, '.wild'));
     });
-    expect(await refusal(git.work)).toContain(`"${PATHS.tasksPath}" goes through ".wild", which the repository tracks as a symbolic link; wild-plan never writes through it`);
+    expect(await refusal(git.work)).toContain(
+      `"${PATHS.tasksPath}" goes through ".wild", which the repository tracks as a symbolic link; wild-plan never writes through it`,
+    );
   });
 
   it('refuses a parent tracked as a file or a submodule', async () => {
@@ -146,7 +162,9 @@ describe('checkPlanPathsAtBase: nothing to check', () => {
     const fresh = join(git.root, 'fresh');
     await git.git(git.root, ['init', '--quiet', fresh]);
     await writeFile(join(fresh, 'README.md'), '# not committed\n');
-    await expect(checkPlanPathsAtBase(fresh, { tasksPath: 'README.md', playbookPath: 'prompt_skill_playbook.md' })).resolves.toBeUndefined();
+    await expect(
+      checkPlanPathsAtBase(fresh, { tasksPath: 'README.md', playbookPath: 'prompt_skill_playbook.md' }),
+    ).resolves.toBeUndefined();
   });
 
   it('returns for a folder that is not a git repository', async () => {

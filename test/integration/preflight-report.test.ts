@@ -7,8 +7,24 @@ const report: PreflightReport = {
   serverUrl: 'http://127.0.0.1:8787',
   checks: [
     { name: 'docs', path: '/docs', ok: true, status: 200, ms: 12, attempts: 1 },
-    { name: 'openapi', path: '/openapi.json', ok: false, status: 200, ms: 9, attempts: 1, reason: 'JSON of the wrong shape: paths missing' },
-    { name: 'prompt-skills', path: '/prompt-skills', ok: false, status: null, ms: 30001, attempts: 3, reason: 'no answer within 10 s (3 attempts)' },
+    {
+      name: 'openapi',
+      path: '/openapi.json',
+      ok: false,
+      status: 200,
+      ms: 9,
+      attempts: 1,
+      reason: 'JSON of the wrong shape: paths missing',
+    },
+    {
+      name: 'prompt-skills',
+      path: '/prompt-skills',
+      ok: false,
+      status: null,
+      ms: 30001,
+      attempts: 3,
+      reason: 'no answer within 10 s (3 attempts)',
+    },
     { name: 'system-health', path: '/wild/v2/system-health', ok: false, status: 503, ms: 40, attempts: 3, reason: 'a | b\nc' },
   ],
 };

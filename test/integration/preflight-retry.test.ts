@@ -32,7 +32,12 @@ describe('retries in preflight', () => {
     const report = await runPreflight({ serverUrl: server.url, timeoutMs: 5000, sleep });
 
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => [c.status, c.attempts])).toEqual([[200, 3], [200, 3], [200, 3], [200, 3]]);
+    expect(report.checks.map((c) => [c.status, c.attempts])).toEqual([
+      [200, 3],
+      [200, 3],
+      [200, 3],
+      [200, 3],
+    ]);
     expect(hits(server, '/openapi.json')).toBe(3);
   });
 
@@ -143,7 +148,12 @@ describe('redirects', () => {
   function scripted(responses: Response[]) {
     const calls: Call[] = [];
     const fetchFn: typeof fetch = async (input, init) => {
-      calls.push({ url: String(input), method: init?.method ?? 'GET', headers: { ...(init?.headers as Record<string, string>) }, body: init?.body });
+      calls.push({
+        url: String(input),
+        method: init?.method ?? 'GET',
+        headers: { ...(init?.headers as Record<string, string>) },
+        body: init?.body,
+      });
       const next = responses.shift();
       if (!next) throw new Error('unexpected request');
       return next;
@@ -163,7 +173,10 @@ describe('redirects', () => {
   });
 
   it('never sends the token to another origin a redirect names', async () => {
-    const { calls, fetchFn } = scripted([redirect(302, 'https://login.elsewhere.example/sso'), new Response('<html></html>', { status: 200 })]);
+    const { calls, fetchFn } = scripted([
+      redirect(302, 'https://login.elsewhere.example/sso'),
+      new Response('<html></html>', { status: 200 }),
+    ]);
     await httpRequest({ url: 'https://lab.example/openapi.json', token: 'tkn', timeoutMs: 1000, fetch: fetchFn });
     expect(calls[1]?.url).toBe('https://login.elsewhere.example/sso');
     expect(calls[1]?.headers).not.toHaveProperty('X-Auth-Token');
@@ -172,7 +185,10 @@ describe('redirects', () => {
   it('turns a POST into a GET without body after 303', async () => {
     const { calls, fetchFn } = scripted([redirect(303, '/runs/abc'), new Response('{}', { status: 200 })]);
     await httpRequest({ url: 'https://lab.example/runs', method: 'POST', body: { name: 'r' }, timeoutMs: 1000, fetch: fetchFn });
-    expect(calls.map((c) => [c.method, c.body])).toEqual([['POST', '{"name":"r"}'], ['GET', undefined]]);
+    expect(calls.map((c) => [c.method, c.body])).toEqual([
+      ['POST', '{"name":"r"}'],
+      ['GET', undefined],
+    ]);
     expect(calls[1]?.headers).not.toHaveProperty('Content-Type');
   });
 
@@ -198,8 +214,7 @@ describe('the token never reaches a reason', () => {
   });
 
   it('is removed from a JSON parse error that quotes the body', async () => {
-    const echoing: typeof fetch = async () =>
-      new Response(TOKEN, { status: 200, headers: { 'content-type': 'application/json' } });
+    const echoing: typeof fetch = async () => new Response(TOKEN, { status: 200, headers: { 'content-type': 'application/json' } });
     const report = await runPreflight({ serverUrl: 'http://127.0.0.1:9', token: TOKEN, timeoutMs: 1000, fetch: echoing });
     expect(report.checks.find((c) => c.name === 'openapi')?.reason).toMatch(/^invalid JSON/);
     expect(JSON.stringify(report)).not.toContain(TOKEN);

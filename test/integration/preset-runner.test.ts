@@ -39,7 +39,15 @@ function run(r: PresetRunner, env: Record<string, string>, prompt = 'the plannin
 }
 
 const readDump = () =>
-  JSON.parse(readFileSync(dump, 'utf8')) as { argv: string[]; env: Record<string, string>; stdin: string; homeExists: boolean; codexHomeExists: boolean; uid?: number; homeWritable: boolean };
+  JSON.parse(readFileSync(dump, 'utf8')) as {
+    argv: string[];
+    env: Record<string, string>;
+    stdin: string;
+    homeExists: boolean;
+    codexHomeExists: boolean;
+    uid?: number;
+    homeWritable: boolean;
+  };
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -53,18 +61,35 @@ describe('a successful run', () => {
   it('claude-code: final text as transcript, stats and steps, an isolated environment', async () => {
     process.env.WILD_TEST_FORWARDED = 'forwarded-value';
     process.env.WILD_TEST_UNLISTED = 'unlisted-value';
-    const r = runner(PRESETS['claude-code'], { model: 'claude-sonnet-4-5', baseUrl: 'http://gateway.internal:8080', forwardEnv: ['WILD_TEST_FORWARDED'] });
+    const r = runner(PRESETS['claude-code'], {
+      model: 'claude-sonnet-4-5',
+      baseUrl: 'http://gateway.internal:8080',
+      forwardEnv: ['WILD_TEST_FORWARDED'],
+    });
     const result = await run(r, { WILD_FAKE_STDOUT: events('claude-code-plan.jsonl') });
 
     expect(parseTranscript(result.transcript).plan).toBe(PLAN);
     expect(result).toMatchObject({ exitCode: 0, timedOut: false, failure: undefined });
-    expect(result.stats).toEqual({ agent: 'claude-code', version: '2.1.332', model: 'claude-sonnet-4-5', turns: 3, toolCalls: 2, inputTokens: 360, outputTokens: 90 });
+    expect(result.stats).toEqual({
+      agent: 'claude-code',
+      version: '2.1.332',
+      model: 'claude-sonnet-4-5',
+      turns: 3,
+      toolCalls: 2,
+      inputTokens: 360,
+      outputTokens: 90,
+    });
     expect(result.steps?.map((s) => s.tool)).toEqual(['Bash', 'Write']);
 
     const seen = readDump();
     expect(seen.argv).toEqual(expect.arrayContaining(['-p', '--output-format', 'stream-json', '--model', 'claude-sonnet-4-5']));
     expect(seen.stdin).toBe('the planning prompt');
-    expect(seen.env).toMatchObject({ ANTHROPIC_BASE_URL: 'http://gateway.internal:8080', DISABLE_TELEMETRY: '1', CLAUDE_CODE_MAX_RETRIES: '2', WILD_TEST_FORWARDED: 'forwarded-value' });
+    expect(seen.env).toMatchObject({
+      ANTHROPIC_BASE_URL: 'http://gateway.internal:8080',
+      DISABLE_TELEMETRY: '1',
+      CLAUDE_CODE_MAX_RETRIES: '2',
+      WILD_TEST_FORWARDED: 'forwarded-value',
+    });
     expect(seen.env.WILD_TEST_UNLISTED).toBeUndefined();
     expect(seen.homeExists).toBe(true);
     expect(seen.env.HOME).not.toBe(process.env.HOME);
@@ -80,7 +105,9 @@ describe('a successful run', () => {
     expect(seen.codexHomeExists).toBe(true);
     expect(seen.argv.slice(0, 2)).toEqual(['exec', '--json']);
     expect(seen.argv.at(-1)).toBe('-');
-    expect(seen.argv).toContain('model_providers.wildplan={name="wild-plan endpoint",base_url="http://127.0.0.1:1234/v1",env_key="OPENAI_API_KEY",wire_api="responses",request_max_retries=2,stream_max_retries=2}');
+    expect(seen.argv).toContain(
+      'model_providers.wildplan={name="wild-plan endpoint",base_url="http://127.0.0.1:1234/v1",env_key="OPENAI_API_KEY",wire_api="responses",request_max_retries=2,stream_max_retries=2}',
+    );
     expect(seen.argv).toContain('model="gpt-5.1"');
   });
 
@@ -105,7 +132,7 @@ describe('a successful run', () => {
 });
 
 describe('as an isolated agent user', () => {
-  it('runs the CLI as the run\'s own user with a HOME it can write, reads its last message and removes its files after', async () => {
+  it("runs the CLI as the run's own user with a HOME it can write, reads its last message and removes its files after", async () => {
     // The CLI in a cache under a home the agent user cannot enter, as /root/.cache is.
     const cache = await mkdtemp(join(tmpdir(), 'preset-runner-cache-'));
     const cli = join(cache, 'fake-agent-cli.mjs');
@@ -116,7 +143,13 @@ describe('as an isolated agent user', () => {
         expect(isolation.isolated).toBe(false);
         return;
       }
-      const r = new PresetRunner({ preset: PRESETS.codex, binary: { path: cli, version: PRESETS.codex.defaultVersion, source: 'path' }, model: 'gpt-5.1', baseUrl: 'http://127.0.0.1:1234/v1', killGraceMs: 300 });
+      const r = new PresetRunner({
+        preset: PRESETS.codex,
+        binary: { path: cli, version: PRESETS.codex.defaultVersion, source: 'path' },
+        model: 'gpt-5.1',
+        baseUrl: 'http://127.0.0.1:1234/v1',
+        killGraceMs: 300,
+      });
       const result = await r.run({
         prompt: 'the planning prompt',
         workdir: dir,
@@ -151,7 +184,9 @@ describe('failures', () => {
     const result = await run(r, { WILD_FAKE_STDOUT: events('codex-endpoint-down.jsonl'), WILD_FAKE_HANG: '1' });
     expect(result.timedOut).toBe(false);
     expect(result.exitCode).toBeNull();
-    expect(result.failure).toBe(`the model endpoint at http://127.0.0.1:${port}/v1 is unreachable (connection refused); stopped codex after repeated failed connection attempts`);
+    expect(result.failure).toBe(
+      `the model endpoint at http://127.0.0.1:${port}/v1 is unreachable (connection refused); stopped codex after repeated failed connection attempts`,
+    );
     expect(result.stderrTail).toContain(`wild-plan: ${result.failure}`);
   });
 
@@ -159,7 +194,9 @@ describe('failures', () => {
     const r = runner(PRESETS.opencode);
     const result = await run(r, { WILD_FAKE_STDERR: events('opencode-endpoint-down.stderr.txt'), WILD_FAKE_HANG: '1' });
     expect(result.timedOut).toBe(false);
-    expect(result.failure).toMatch(/^the model endpoint at the model provider's endpoint is unreachable \(connection failed\); stopped opencode/);
+    expect(result.failure).toMatch(
+      /^the model endpoint at the model provider's endpoint is unreachable \(connection failed\); stopped opencode/,
+    );
   });
 
   it('claude-code failing on its own: the exit and the explained error', async () => {

@@ -2,9 +2,9 @@ import { execFile, execFileSync } from 'node:child_process';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeActivity, startServerProxy, type ProxyOptions, type ServerProxy } from '../../src/server/proxy.js';
+import { describeActivity, startServerProxy, type ProxyOptions } from '../../src/server/proxy.js';
 import { routeOf } from '../../src/server/proxy-report.js';
-import { startWildServer, type WildServerFake } from '../support/wild-server.js';
+import { startWildServer } from '../support/wild-server.js';
 
 // The loopback proxy against the contract-faithful Wild server fake with auth on: the agent
 // sends no token, the proxy adds it, and nothing the agent can see carries it.
@@ -24,7 +24,12 @@ async function setup(options: Partial<ProxyOptions> = {}) {
   return { fake, proxy, logs };
 }
 
-interface Seen { status: number; headers: Headers; text: string; json: unknown }
+interface Seen {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: unknown;
+}
 // Everything a client was shown, so tests can assert the token is in none of it.
 const shown: string[] = [];
 
@@ -33,11 +38,16 @@ async function call(url: string, init: RequestInit = {}): Promise<Seen> {
   const text = await res.text();
   shown.push(text, JSON.stringify([...res.headers]));
   let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 
-const postJson = (url: string, body: unknown) => call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postJson = (url: string, body: unknown) =>
+  call(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Writes `text` on a fresh socket; resolves with the reply (one message, or all until close). */
 function raw(url: string, text: string): Promise<string> {
@@ -66,7 +76,13 @@ function raw(url: string, text: string): Promise<string> {
 async function listen(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
@@ -79,12 +95,21 @@ async function startPrefixServer(prefix: string, upstream: string) {
     const path = req.url ?? '';
     paths.push(path);
     if (!path.startsWith(`${prefix}/`)) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('outside the prefix');
-    const forward = http.request({ hostname: up.hostname, port: up.port, method: req.method, path: path.slice(prefix.length), headers: { ...req.headers, host: up.host } }, (answer) => {
-      const headers = { ...answer.headers };
-      if (headers.location) headers.location = headers.location.replace(up.origin, `${origin}${prefix}`);
-      res.writeHead(answer.statusCode ?? 502, headers);
-      answer.pipe(res);
-    });
+    const forward = http.request(
+      {
+        hostname: up.hostname,
+        port: up.port,
+        method: req.method,
+        path: path.slice(prefix.length),
+        headers: { ...req.headers, host: up.host },
+      },
+      (answer) => {
+        const headers = { ...answer.headers };
+        if (headers.location) headers.location = headers.location.replace(up.origin, `${origin}${prefix}`);
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+      },
+    );
     req.pipe(forward);
   });
   origin = url;
@@ -181,7 +206,9 @@ describe('startServerProxy: experiments and activity', () => {
     expect(routeOf('/runs/')).toBe('/runs/');
     expect(routeOf('/')).toBe('/');
     expect(describeActivity({ total: 0, sweepsCreated: 0, runsCreated: 0, failed: 0, byRoute: {} })).toBe('no requests to the Wild server');
-    expect(describeActivity({ total: 1, sweepsCreated: 0, runsCreated: 1, failed: 0, byRoute: {} })).toBe('created 0 sweeps, 1 run; 1 request');
+    expect(describeActivity({ total: 1, sweepsCreated: 0, runsCreated: 1, failed: 0, byRoute: {} })).toBe(
+      'created 0 sweeps, 1 run; 1 request',
+    );
   });
 });
 
@@ -199,25 +226,37 @@ describe('startServerProxy: forwards to the configured server only', () => {
 
   it('refuses CONNECT, TRACE and websocket upgrades', async () => {
     const { fake, proxy } = await setup();
-    expect(await raw(proxy.url, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')).toMatch(/^HTTP\/1\.1 405 [^]*CONNECT is refused/);
+    expect(await raw(proxy.url, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')).toMatch(
+      /^HTTP\/1\.1 405 [^]*CONNECT is refused/,
+    );
     expect(await raw(proxy.url, 'TRACE /health HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 405 /);
-    const upgrade = 'GET /wild/v2/events/x HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    const upgrade =
+      'GET /wild/v2/events/x HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
     expect(await raw(proxy.url, upgrade)).toMatch(/^HTTP\/1\.1 501 /);
     expect(fake.requests).toEqual([]);
   });
 
   it('answers 413 to a body over the cap and forwards one at the cap', async () => {
     const { fake, proxy } = await setup({ maxRequestBodyBytes: 1024 });
-    const over = await call(`${proxy.url}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(4096)}"` });
+    const over = await call(`${proxy.url}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `"${'x'.repeat(4096)}"`,
+    });
     expect(over.status).toBe(413);
     expect(over.text).toContain('limited to 1024 bytes');
-    const asked = await raw(proxy.url, 'POST /runs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n');
+    const asked = await raw(
+      proxy.url,
+      'POST /runs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n',
+    );
     expect(asked).toMatch(/^HTTP\/1\.1 413 /);
     expect(fake.requests).toEqual([]);
 
     const atCap = JSON.stringify({ name: 'n', command: 'c'.repeat(1024 - 25) });
     expect(Buffer.byteLength(atCap)).toBe(1024);
-    expect((await call(`${proxy.url}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: atCap })).status).toBe(200);
+    expect((await call(`${proxy.url}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: atCap })).status).toBe(
+      200,
+    );
     expect(fake.requests.map((r) => r.body)).toEqual([atCap]);
   });
 
@@ -279,8 +318,17 @@ describe('startServerProxy: a target with a base path', () => {
     // `//host/...` is a path on the server, never a way to name another host.
     expect((await call(`${proxy.url}//example.com/x`)).status).toBe(404);
 
-    expect(prefix.paths).toEqual(['/lab/wild/wild/v2/system-health', '/lab/wild/prompt-skills/search?q=sweep&limit=2', '/lab/wild/docs/', '/lab/wild//example.com/x']);
-    expect(fake.requests.slice(0, 3).map((r) => `${r.path}${r.query}`)).toEqual(['/wild/v2/system-health', '/prompt-skills/search?q=sweep&limit=2', '/docs/']);
+    expect(prefix.paths).toEqual([
+      '/lab/wild/wild/v2/system-health',
+      '/lab/wild/prompt-skills/search?q=sweep&limit=2',
+      '/lab/wild/docs/',
+      '/lab/wild//example.com/x',
+    ]);
+    expect(fake.requests.slice(0, 3).map((r) => `${r.path}${r.query}`)).toEqual([
+      '/wild/v2/system-health',
+      '/prompt-skills/search?q=sweep&limit=2',
+      '/docs/',
+    ]);
   });
 });
 
@@ -336,7 +384,11 @@ describe('startServerProxy: the token stays hidden', () => {
     const { url } = await listen((req, res) => {
       const echoed = `{"you sent":"${String(req.headers['x-auth-token'])}"}`;
       const cut = echoed.indexOf(TOKEN) + 5;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(echoed), 'x-echo': `token=${String(req.headers['x-auth-token'])}` });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(echoed),
+        'x-echo': `token=${String(req.headers['x-auth-token'])}`,
+      });
       res.write(echoed.slice(0, cut));
       setTimeout(() => res.end(echoed.slice(cut)), 20);
     });
@@ -353,20 +405,29 @@ describe('startServerProxy: lifecycle and real clients', () => {
   it('close() drops idle and busy connections, resolves, and the port refuses afterwards', async () => {
     const { fake, proxy } = await setup();
     const agent = new http.Agent({ keepAlive: true });
-    const get = (path: string) => new Promise<number>((resolve, reject) => {
-      http.get(`${proxy.url}${path}`, { agent }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      }).on('error', reject);
-    });
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get(`${proxy.url}${path}`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+          .on('error', reject);
+      });
     expect(await get('/health')).toBe(200);
     const idle = Object.values(agent.freeSockets).flat();
     expect(idle).toHaveLength(1);
     const dropped = new Promise<void>((resolve) => idle[0]?.once('close', () => resolve()));
     // A request the server holds: its connection is busy, which server.close() alone waits for.
     await fake.setFault('/docs', { kind: 'barrier', count: 2 });
-    const busy = get('/docs').then(() => 'answered', () => 'cut');
-    await new Promise<void>((resolve) => { const poll = () => (fake.requests.length === 2 ? resolve() : setImmediate(poll)); poll(); });
+    const busy = get('/docs').then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await new Promise<void>((resolve) => {
+      const poll = () => (fake.requests.length === 2 ? resolve() : setImmediate(poll));
+      poll();
+    });
 
     await proxy.close();
     await proxy.close();

@@ -34,7 +34,7 @@ describe('readInside: reading back what the agent left', () => {
     expect(readInside(area, 'nowhere/tasks.md')).toEqual({ kind: 'missing' });
   });
 
-  it('refuses a symbolic link to a file outside, and to /proc/self/environ (the reader\'s own environment)', () => {
+  it("refuses a symbolic link to a file outside, and to /proc/self/environ (the reader's own environment)", () => {
     symlinkSync(outside, join(area, 'plans/tasks.md'));
     expect(readInside(area, 'plans/tasks.md')).toEqual({ kind: 'refused', reason: '`plans/tasks.md` is a symbolic link' });
     symlinkSync('/proc/self/environ', join(area, 'plans/environ.md'));
@@ -60,7 +60,10 @@ describe('readInside: reading back what the agent left', () => {
 
   it('refuses a hard link (a second name for another file)', () => {
     linkSync(outside, join(area, 'plans/tasks.md'));
-    expect(readInside(area, 'plans/tasks.md')).toEqual({ kind: 'refused', reason: '`plans/tasks.md` has 2 hard links (a link to another file?)' });
+    expect(readInside(area, 'plans/tasks.md')).toEqual({
+      kind: 'refused',
+      reason: '`plans/tasks.md` has 2 hard links (a link to another file?)',
+    });
   });
 
   it('refuses a FIFO without waiting for a writer', () => {

@@ -55,10 +55,15 @@ interface Probe {
   visibleListing: { ok: boolean; value?: string[] };
 }
 
-async function drive(marker: string, how: { wrap?: string[]; config?: Partial<DriverConfig> } = {}): Promise<{ report: DriverReport; probe: Probe }> {
+async function drive(
+  marker: string,
+  how: { wrap?: string[]; config?: Partial<DriverConfig> } = {},
+): Promise<{ report: DriverReport; probe: Probe }> {
   const config: DriverConfig = {
     workspace: dirs.workspace,
-    command: [process.execPath, path.join(dirs.agent, 'probe.mjs'), dirs.covered, dirs.coveredFile, dirs.visible, marker].map((a) => JSON.stringify(a)).join(' '),
+    command: [process.execPath, path.join(dirs.agent, 'probe.mjs'), dirs.covered, dirs.coveredFile, dirs.visible, marker]
+      .map((a) => JSON.stringify(a))
+      .join(' '),
     isolate: true,
     env: {},
     timeoutMs: 30_000,
@@ -110,17 +115,26 @@ describe.skipIf(!canUseNamespaces)('the namespace sandbox (no second user to giv
 
   // A runner whose kernel refuses user namespaces, made by nesting the run in a user namespace
   // whose limit allows no more. Not as root: there the nesting would map the job to real root.
-  it.skipIf(isRoot || canIsolate)('where user namespaces are refused, runs anyway and says plainly that the agent can read the job\'s secrets, and how to get isolation', async () => {
-    const [uid, gid] = [String(process.getuid!()), String(process.getgid!())];
-    // The outer namespace lowers its limit to one, which the inner one (back to our uid) uses up.
-    const script = 'u=$1; g=$2; shift 2; echo 1 > /proc/sys/user/max_user_namespaces && exec unshare --user --map-user="$u" --map-group="$g" -- "$@"';
-    const wrap = ['unshare', '--user', '--map-root-user', '--', 'sh', '-c', script, 'sh', uid, gid];
-    const { report, probe } = await drive(`wild-ns-refused-${hex}`, { wrap, config: { namespaceHide: undefined, sandboxHide: [dirs.covered] } });
+  it.skipIf(isRoot || canIsolate)(
+    "where user namespaces are refused, runs anyway and says plainly that the agent can read the job's secrets, and how to get isolation",
+    async () => {
+      const [uid, gid] = [String(process.getuid!()), String(process.getgid!())];
+      // The outer namespace lowers its limit to one, which the inner one (back to our uid) uses up.
+      const script =
+        'u=$1; g=$2; shift 2; echo 1 > /proc/sys/user/max_user_namespaces && exec unshare --user --map-user="$u" --map-group="$g" -- "$@"';
+      const wrap = ['unshare', '--user', '--map-root-user', '--', 'sh', '-c', script, 'sh', uid, gid];
+      const { report, probe } = await drive(`wild-ns-refused-${hex}`, {
+        wrap,
+        config: { namespaceHide: undefined, sandboxHide: [dirs.covered] },
+      });
 
-    expect(report.isolated).toBe(false);
-    expect(report.reason).toMatch(/no sandbox either: user namespaces are not available to this job's user/);
-    expect(report.reason).toMatch(/On this runner the agent can read this job's secrets: run the job as root or with passwordless sudo .* or allow unprivileged user namespaces/);
-    // And it is so: without a sandbox, the covered directory is there to read.
-    expect(probe.coveredListing).toEqual({ ok: true, value: ['secret.txt'] });
-  });
+      expect(report.isolated).toBe(false);
+      expect(report.reason).toMatch(/no sandbox either: user namespaces are not available to this job's user/);
+      expect(report.reason).toMatch(
+        /On this runner the agent can read this job's secrets: run the job as root or with passwordless sudo .* or allow unprivileged user namespaces/,
+      );
+      // And it is so: without a sandbox, the covered directory is there to read.
+      expect(probe.coveredListing).toEqual({ ok: true, value: ['secret.txt'] });
+    },
+  );
 });

@@ -12,7 +12,10 @@ let checkout: string;
 const made: Scratch[] = [];
 
 function git(...args: string[]): string {
-  const result = spawnSync('git', ['-C', checkout, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+  const result = spawnSync('git', ['-C', checkout, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+  });
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout;
 }
@@ -86,8 +89,15 @@ describe('the scratch copy', () => {
 
     const changes = await scratch.changes(['plans/tasks.md']);
 
-    expect(changes).toEqual({ added: ['.github/workflows/x.yml', 'odd\nname'], modified: ['README.md'], deleted: ['src/train.py'], truncated: false });
-    expect(describeChanges(changes)).toBe('2 added (".github/workflows/x.yml", "odd\\nname"); 1 modified ("README.md"); 1 deleted ("src/train.py")');
+    expect(changes).toEqual({
+      added: ['.github/workflows/x.yml', 'odd\nname'],
+      modified: ['README.md'],
+      deleted: ['src/train.py'],
+      truncated: false,
+    });
+    expect(describeChanges(changes)).toBe(
+      '2 added (".github/workflows/x.yml", "odd\\nname"); 1 modified ("README.md"); 1 deleted ("src/train.py")',
+    );
     expect(describeChanges({ added: [], modified: [], deleted: [], truncated: false })).toBeNull();
   });
 

@@ -11,8 +11,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommandRunner } from '../../src/agent/command.js';
 
 const AGENT = fileURLToPath(new URL('../support/scripted-agent.mjs', import.meta.url));
-const TEMPLATE = readFileSync(fileURLToPath(new URL('../../prompts/wild_v2_planning.md', import.meta.url)), 'utf8')
-  .replace(/^---\n[\s\S]*?\n---\n/, '');
+const TEMPLATE = readFileSync(fileURLToPath(new URL('../../prompts/wild_v2_planning.md', import.meta.url)), 'utf8').replace(
+  /^---\n[\s\S]*?\n---\n/,
+  '',
+);
 const PREFLIGHT = ['/docs', '/openapi.json', '/prompt-skills', '/wild/v2/system-health'];
 const GOAL = 'Reduce eval loss of nanoGPT on tiny-shakespeare by 5%\n\nWe care about small models.';
 
@@ -53,7 +55,8 @@ beforeEach(async () => {
         { id: 'wild_v2_system', name: 'System', description: 'internal', internal: true },
       ]);
     }
-    if (path === '/wild/v2/system-health') return json(200, { running: 0, queued: 0, completed: 0, failed: 0, total: 0, max_concurrent: 5 });
+    if (path === '/wild/v2/system-health')
+      return json(200, { running: 0, queued: 0, completed: 0, failed: 0, total: 0, max_concurrent: 5 });
     if (path === '/sweeps/wild' && req.method === 'POST') return json(200, { id: 'a1b2c3d4e5f6', name: 'sweep' });
     return json(404, { detail: 'Not Found' });
   });
@@ -106,8 +109,12 @@ function expectPlanContract(plan: string): void {
   const total = [...phases.values()].flat().length;
   expect(total).toBeGreaterThanOrEqual(10);
   expect(total).toBeLessThanOrEqual(25);
-  expect(plan).toMatch(/## Planning Notes\n- Key codebase findings: .+\n- Key risks and assumptions: .+\n- Experiment root and logging layout decision: .+/);
-  expect(plan).toMatch(/## Shared Metrics and Analytics Contract\n- Primary metrics: .+\n- Secondary diagnostics: .+\n- Statistical checks: .+\n- Required artifacts: .+/);
+  expect(plan).toMatch(
+    /## Planning Notes\n- Key codebase findings: .+\n- Key risks and assumptions: .+\n- Experiment root and logging layout decision: .+/,
+  );
+  expect(plan).toMatch(
+    /## Shared Metrics and Analytics Contract\n- Primary metrics: .+\n- Secondary diagnostics: .+\n- Statistical checks: .+\n- Required artifacts: .+/,
+  );
   for (const gate of ['Midpoint reflection', 'Final reflection']) {
     expect(plan).toMatch(new RegExp(`${gate}: inspect .+; add follow-up tasks when .+; continue if .+, else replan`));
   }

@@ -13,7 +13,11 @@ afterEach(async () => {
 });
 
 async function post(server: WildServerFake, path: string, body: string) {
-  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' }, body });
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'X-Auth-Token': TOKEN, 'Content-Type': 'application/json' },
+    body,
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 async function get(server: WildServerFake, path: string) {
@@ -24,23 +28,50 @@ async function get(server: WildServerFake, path: string) {
 describe('sweeps and runs', () => {
   it('creates a wild sweep and runs attached to it, all visible to monitoring', async () => {
     const server = (fake = await startWildServer({ token: TOKEN }));
-    const sweep = await post(server, '/sweeps/wild', JSON.stringify({ name: 'mnist-grid', goal: 'grid search', chat_session_id: 'wild-1a2b3c4d' }));
+    const sweep = await post(
+      server,
+      '/sweeps/wild',
+      JSON.stringify({ name: 'mnist-grid', goal: 'grid search', chat_session_id: 'wild-1a2b3c4d' }),
+    );
     expect(sweep.status).toBe(200);
-    expect(sweep.json).toMatchObject({ name: 'mnist-grid', goal: 'grid search', status: 'pending', is_wild: true, run_ids: [], chat_session_id: 'wild-1a2b3c4d' });
+    expect(sweep.json).toMatchObject({
+      name: 'mnist-grid',
+      goal: 'grid search',
+      status: 'pending',
+      is_wild: true,
+      run_ids: [],
+      chat_session_id: 'wild-1a2b3c4d',
+    });
     const sweepId = String(sweep.json.id);
     expect(sweepId).toMatch(HEX12);
 
-    const run = await post(server, '/runs', JSON.stringify({ name: 'lr1e-2', command: 'cd /w && python train.py --lr 1e-2', sweep_id: sweepId, auto_start: true }));
+    const run = await post(
+      server,
+      '/runs',
+      JSON.stringify({ name: 'lr1e-2', command: 'cd /w && python train.py --lr 1e-2', sweep_id: sweepId, auto_start: true }),
+    );
     expect(run.status).toBe(200);
     expect(run.json).toMatchObject({ name: 'lr1e-2', sweep_id: sweepId, status: 'queued', is_archived: false });
     expect(String(run.json.id)).toMatch(HEX12);
     const idle = await post(server, '/runs', JSON.stringify({ name: 'lr5e-3', command: 'python train.py --lr 5e-3', sweep_id: sweepId }));
     expect(idle.json.status).toBe('ready');
 
-    expect(((await get(server, '/runs')).json as Array<{ id: string }>).map((r) => r.id).sort()).toEqual([run.json.id, idle.json.id].sort());
-    expect((await get(server, `/sweeps/${sweepId}`)).json).toMatchObject({ run_ids: [run.json.id, idle.json.id], progress: { total: 2, queued: 1, ready: 1 } });
+    expect(((await get(server, '/runs')).json as Array<{ id: string }>).map((r) => r.id).sort()).toEqual(
+      [run.json.id, idle.json.id].sort(),
+    );
+    expect((await get(server, `/sweeps/${sweepId}`)).json).toMatchObject({
+      run_ids: [run.json.id, idle.json.id],
+      progress: { total: 2, queued: 1, ready: 1 },
+    });
     expect(((await get(server, '/sweeps')).json as Array<{ id: string }>).map((s) => s.id)).toEqual([sweepId]);
-    expect((await get(server, '/wild/v2/system-health')).json).toEqual({ running: 0, queued: 2, completed: 0, failed: 0, total: 2, max_concurrent: 5 });
+    expect((await get(server, '/wild/v2/system-health')).json).toEqual({
+      running: 0,
+      queued: 2,
+      completed: 0,
+      failed: 0,
+      total: 2,
+      max_concurrent: 5,
+    });
   });
 
   it('fills the wild sweep defaults from an empty body', async () => {
@@ -60,7 +91,9 @@ describe('sweeps and runs', () => {
     const server = (fake = await startWildServer({ token: TOKEN }));
     const missing = await post(server, '/runs', JSON.stringify({ name: 'x' }));
     expect(missing.status).toBe(422);
-    expect(ErrorBodySchema.parse(missing.json).detail).toEqual([expect.objectContaining({ type: 'missing', loc: ['body', 'command'], msg: 'Field required' })]);
+    expect(ErrorBodySchema.parse(missing.json).detail).toEqual([
+      expect.objectContaining({ type: 'missing', loc: ['body', 'command'], msg: 'Field required' }),
+    ]);
 
     const wrongType = await post(server, '/runs', JSON.stringify({ name: 1, command: 'c', auto_start: 'maybe' }));
     expect((wrongType.json.detail as Array<{ type: string; loc: unknown[] }>).map((d) => [d.type, d.loc])).toEqual([
@@ -73,7 +106,9 @@ describe('sweeps and runs', () => {
     expect(ErrorBodySchema.parse(notJson.json).detail).toEqual([expect.objectContaining({ type: 'json_invalid' })]);
 
     const notObject = await post(server, '/runs', '[1]');
-    expect(ErrorBodySchema.parse(notObject.json).detail).toEqual([expect.objectContaining({ type: 'model_attributes_type', loc: ['body'] })]);
+    expect(ErrorBodySchema.parse(notObject.json).detail).toEqual([
+      expect.objectContaining({ type: 'model_attributes_type', loc: ['body'] }),
+    ]);
   });
 
   it('404s an unknown run id and 501s documented operations it does not model', async () => {

@@ -101,7 +101,11 @@ describe('request log', () => {
   it('records method, path, query, headers and body of every request', async () => {
     const server = await start();
     await fetch(`${server.url}/prompt-skills/search?q=audit&limit=3`, { headers: { 'X-Auth-Token': 't1' } });
-    await fetch(`${server.url}/prompt-skills/wild_v2_reflection/render`, { method: 'POST', body: '{"goal":"g"}', headers: { 'Content-Type': 'application/json' } });
+    await fetch(`${server.url}/prompt-skills/wild_v2_reflection/render`, {
+      method: 'POST',
+      body: '{"goal":"g"}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(server.requests.map(({ method, path, query, body, status: s }) => ({ method, path, query, body, status: s }))).toEqual([
       { method: 'GET', path: '/prompt-skills/search', query: '?q=audit&limit=3', body: '', status: 200 },
       { method: 'POST', path: '/prompt-skills/wild_v2_reflection/render', query: '', body: '{"goal":"g"}', status: 200 },

@@ -48,7 +48,9 @@ describe('fetchSkill', () => {
     fake = await startWildServer();
     await fake.setFault(`/prompt-skills/${AUDIT}`, { kind: 'html' });
     await expect(fetchSkill({ serverUrl: fake.url, timeoutMs: 5000 }, AUDIT)).rejects.toThrow(
-      new SkillFetchError(`GET /prompt-skills/${AUDIT}: expected JSON, got HTML — is \`server-url\` pointing at a web page or proxy login?`),
+      new SkillFetchError(
+        `GET /prompt-skills/${AUDIT}: expected JSON, got HTML — is \`server-url\` pointing at a web page or proxy login?`,
+      ),
     );
     await fake.setFault(`/prompt-skills/${AUDIT}`, { kind: 'wrong-shape' });
     await expect(fetchSkill({ serverUrl: fake.url, timeoutMs: 5000 }, AUDIT)).rejects.toThrow(/wrong shape/);

@@ -18,12 +18,25 @@ async function start(token?: string) {
   return fake;
 }
 
-async function call(server: WildServerFake, method: string, path: string, init: { token?: string; body?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...(init.token ? { 'X-Auth-Token': init.token } : {}), ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...init.headers };
+async function call(
+  server: WildServerFake,
+  method: string,
+  path: string,
+  init: { token?: string; body?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = {
+    ...(init.token ? { 'X-Auth-Token': init.token } : {}),
+    ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...init.headers,
+  };
   const res = await fetch(`${server.url}${path}`, { method, headers, body: init.body, redirect: 'manual' });
   const text = await res.text();
   let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 
@@ -85,7 +98,11 @@ describe('routing', () => {
     const docs = await call(server, 'GET', '/docs');
     expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
     expect(docs.text).toContain('SwaggerUIBundle');
-    expect((await call(server, 'GET', '/health')).json).toEqual({ status: 'ok', service: 'research-agent-server', workdir: '/home/researcher/project' });
+    expect((await call(server, 'GET', '/health')).json).toEqual({
+      status: 'ok',
+      service: 'research-agent-server',
+      workdir: '/home/researcher/project',
+    });
   });
 
   it('serves an OpenAPI 3.x document with ~77 paths, each operation with summary and tags', async () => {
@@ -97,7 +114,12 @@ describe('routing', () => {
     expect(paths.length).toBeLessThanOrEqual(90);
     expect(paths).toEqual(expect.arrayContaining(['/prompt-skills', '/wild/v2/system-health', '/sweeps/wild', '/runs']));
     for (const [path, item] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(item as Record<string, { summary?: string; tags?: string[]; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>)) {
+      for (const [method, op] of Object.entries(
+        item as Record<
+          string,
+          { summary?: string; tags?: string[]; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }
+        >,
+      )) {
         expect(op.summary, `${method} ${path}`).toBeTruthy();
         expect(op.tags?.length, `${method} ${path}`).toBeGreaterThan(0);
         expect(op.responses?.['200']?.content?.['application/json']?.schema).toEqual({});
@@ -112,13 +134,36 @@ describe('prompt skills', () => {
     const raw = (await call(server, 'GET', '/prompt-skills')).json as Array<Record<string, unknown>>;
     const skills = SkillListSchema.parse(raw);
     expect(Object.keys(raw[0] ?? {})).toEqual(['id', 'name', 'description', 'template', 'variables', 'category', 'built_in', 'internal']);
-    expect(skills.map((s) => s.id)).toEqual(expect.arrayContaining(['wild_v2_planning', 'wild_v2_sweep_run_audit_protocol', 'wild_v2_iteration', 'wild_v2_reflection', 'wild_v2_execution_ops_protocol', 'wild_v2_gpu_discovery_parallel_scheduling']));
+    expect(skills.map((s) => s.id)).toEqual(
+      expect.arrayContaining([
+        'wild_v2_planning',
+        'wild_v2_sweep_run_audit_protocol',
+        'wild_v2_iteration',
+        'wild_v2_reflection',
+        'wild_v2_execution_ops_protocol',
+        'wild_v2_gpu_discovery_parallel_scheduling',
+      ]),
+    );
 
     const planning = skills.find((s) => s.id === 'wild_v2_planning');
     const shipped = readFileSync(new URL('../../prompts/wild_v2_planning.md', import.meta.url), 'utf8');
     expect(planning?.template).toBe(shipped.split('---').slice(2).join('---').trim());
-    expect(planning?.variables).toEqual(['goal', 'workdir', 'tasks_path', 'server_url', 'session_id', 'steer_section', 'api_catalog', 'auth_header']);
-    expect(skills.find((s) => s.id === 'wild_v2_system')).toMatchObject({ category: 'prompt', variables: [], internal: false, built_in: true });
+    expect(planning?.variables).toEqual([
+      'goal',
+      'workdir',
+      'tasks_path',
+      'server_url',
+      'session_id',
+      'steer_section',
+      'api_catalog',
+      'auth_header',
+    ]);
+    expect(skills.find((s) => s.id === 'wild_v2_system')).toMatchObject({
+      category: 'prompt',
+      variables: [],
+      internal: false,
+      built_in: true,
+    });
     expect(skills.filter((s) => s.internal).map((s) => s.id)).toEqual(['ra_mode_agent', 'ra_mode_plan']);
     expect(skills.find((s) => s.id === 'alert_handler')).toMatchObject({ name: 'Alert Handler', internal: false });
   });
@@ -173,7 +218,9 @@ describe('render', () => {
     const server = await start();
     const bad = await call(server, 'POST', '/prompt-skills/wild_v2_planning/render', { body: '{"goal": 7}' });
     expect(bad.status).toBe(422);
-    expect(ErrorBodySchema.parse(bad.json).detail).toEqual([{ type: 'string_type', loc: ['body', 'goal'], msg: 'Input should be a valid string', input: 7 }]);
+    expect(ErrorBodySchema.parse(bad.json).detail).toEqual([
+      { type: 'string_type', loc: ['body', 'goal'], msg: 'Input should be a valid string', input: 7 },
+    ]);
     const missing = await call(server, 'POST', '/prompt-skills/nope/render', { body: '{}' });
     expect(missing.json).toEqual({ detail: "Prompt skill 'nope' not found" });
   });

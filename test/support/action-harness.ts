@@ -19,24 +19,34 @@
 // branch `master`), with the issue body replaced by a research goal.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // A dependency of @octokit/plugin-throttling: the write groups with no spacing, as in octokit.ts.
-import Bottleneck from 'bottleneck';
-import { parse as parseYaml } from 'yaml';
 import { readActionContext } from '../../src/action/context.js';
 import type { ActionResultFields } from '../../src/action/result.js';
 import { runAction } from '../../src/action/router.js';
 import type { AgentRunner } from '../../src/agent/runner.js';
 import { createGitHubClient } from '../../src/github/client.js';
-import type { Log } from '../../src/log.js';
 import { INPUT_NAMES, parseSettings } from '../../src/settings.js';
 import { startFakeGitHub, type FakeGitHub, type Role } from './fake-github/index.js';
 import { GitFixture } from './git-fixture.js';
-import { labeledIssue, webhookExample } from './webhook-examples.js';
+import { dispatchEvent, labeledIssueEvent, RESEARCH_GOAL, seedPullRequest, type ActionEvent } from './action-events.js';
+import { webhookExample } from './webhook-examples.js';
+import { actionYmlDefaults, fastTuning, inputVariable, parseOutputFile, recordingLog, type LogLine } from './runner-io.js';
+
+export { fastTuning, inputVariable, parseOutputFile, type LogLine } from './runner-io.js';
+
+export {
+  dispatchEvent,
+  labeledIssueEvent,
+  pullRequestLabeledEvent,
+  RESEARCH_GOAL,
+  type ActionEvent,
+  type Payload,
+} from './action-events.js';
 import { startWildServer, type WildServerFake } from './wild-server.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,34 +56,13 @@ export const DIST_ENTRY = join(PACKAGE_ROOT, 'dist', 'index.js');
 export const PLAN_MARKER = '<!-- wild-plan:plan-comment -->';
 export const STATUS_MARKER = '<!-- wild-plan:status -->';
 
-/** What a maintainer writes in the issue form: the research goal the plan is for. */
-export const RESEARCH_GOAL = [
-  '### Goal',
-  '',
-  'Find out whether label smoothing (ε = 0.1) improves the expected calibration error of the small ResNet in `train.py` on CIFAR-10, without losing more than 0.5 points of top-1 accuracy.',
-  '',
-  '### Context',
-  '',
-  'The baseline config is `configs/base.yaml` (90 epochs, SGD, cosine schedule). We have one GPU, so keep every sweep under a day.',
-  '',
-  '### Prior work',
-  '',
-  '- Müller et al. 2019, "When does label smoothing help?"',
-].join('\n');
-
 /** The checkout the agent looks at: a small research repository. */
 export const REPO_FILES: Record<string, string> = {
   'README.md': '# Hello-World\n\nA small image-classification research repo.\n',
-  'train.py': 'import argparse\n\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--config")\n    parser.parse_args()\n\nif __name__ == "__main__":\n    main()\n',
+  'train.py':
+    'import argparse\n\ndef main():\n    parser = argparse.ArgumentParser()\n    parser.add_argument("--config")\n    parser.parse_args()\n\nif __name__ == "__main__":\n    main()\n',
   'configs/base.yaml': 'model: resnet20\nepochs: 90\noptimizer: sgd\nlr: 0.1\nlabel_smoothing: 0.0\n',
 };
-
-export type Payload = Record<string, any>;
-
-export interface ActionEvent {
-  name: string;
-  payload: Payload;
-}
 
 export interface ScenarioOptions {
   /** The event of the first run; default `issues.labeled` with `wild-plan`. */
@@ -101,11 +90,6 @@ export interface ScenarioOptions {
   liveLabels?: string[];
 }
 
-export interface LogLine {
-  level: 'info' | 'warning' | 'error' | 'group';
-  message: string;
-}
-
 export interface InProcessRun {
   result: ActionResultFields;
   logs: LogLine[];
@@ -117,67 +101,6 @@ export interface DistRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
-}
-
-/** The plugin waits shrunk to nothing, the retry plugin's backoff to milliseconds. */
-export function fastTuning() {
-  return {
-    throttle: {
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-      retryAfterBaseValue: 5,
-    },
-    retry: { retryAfterBaseValue: 5 },
-  };
-}
-
-/** The action's outputs from a GITHUB_OUTPUT file: `name<<delimiter` heredocs (and `name=value`). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, name = '', delimiter] = heredoc;
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '');
-      if (i >= lines.length) throw new Error(`GITHUB_OUTPUT: heredoc for ${name} has no closing ${delimiter}`);
-      outputs[name] = value.join('\n');
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq > 0) outputs[line.slice(0, eq)] = line.slice(eq + 1);
-  }
-  return outputs;
-}
-
-/** `INPUT_` + the upper-cased name with spaces as `_` (hyphens stay), as the runner names them. */
-export function inputVariable(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
-}
-
-/** action.yml's inputs with their defaults, `${{ github.token }}` replaced by `token`. */
-function actionYmlDefaults(token: string): Record<string, string> {
-  const doc = parseYaml(readFileSync(join(PACKAGE_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: unknown }> };
-  const out: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(doc.inputs)) {
-    const value = spec.default === undefined ? '' : String(spec.default);
-    out[name] = value.replace(/\$\{\{\s*github\.token\s*\}\}/g, token);
-  }
-  return out;
-}
-
-function recordingLog(lines: LogLine[]): Log {
-  return {
-    info: (message) => lines.push({ level: 'info', message }),
-    warning: (message) => lines.push({ level: 'warning', message }),
-    error: (message) => lines.push({ level: 'error', message }),
-    group: async (title, fn) => {
-      lines.push({ level: 'group', message: title });
-      return fn();
-    },
-  };
 }
 
 const secret = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
@@ -274,7 +197,7 @@ export class ActionScenario {
       if (sender?.login && sender.type !== 'Bot') fake.setPermission(repoFull, sender.login, options.senderRole ?? 'write');
 
       const inputs = {
-        ...actionYmlDefaults(githubToken),
+        ...actionYmlDefaults(PACKAGE_ROOT, githubToken),
         'server-url': wild.url,
         'server-token': serverToken,
         'agent-command': `node ${SCRIPTED_AGENT} --mode ${options.agentMode ?? 'ok'}`,
@@ -475,71 +398,4 @@ export class ActionScenario {
     await this.git.dispose().catch(() => {});
     await rm(this.dir, { recursive: true, force: true });
   }
-}
-
-/** A real `issues.labeled` payload with the label `label` and the research goal as its body. */
-export function labeledIssueEvent(label = 'wild-plan'): ActionEvent {
-  const payload = labeledIssue(label);
-  payload.issue.body = RESEARCH_GOAL;
-  return { name: 'issues', payload };
-}
-
-/** A real `workflow_dispatch` payload with `inputs`. */
-export function dispatchEvent(inputs: Record<string, string>): ActionEvent {
-  const payload = webhookExample('workflow_dispatch');
-  payload.inputs = { ...inputs };
-  return { name: 'workflow_dispatch', payload };
-}
-
-/**
- * A real `pull_request.labeled` payload with `label`; with `fork`, its head lives in
- * `<forkOwner>/<name>` (the fake gets that fork and the pull request from it).
- */
-export function pullRequestLabeledEvent(label = 'wild-plan', options: { fork?: string } = {}): ActionEvent {
-  const payload = webhookExample('pull_request', 'labeled');
-  payload.label = { ...payload.label, name: label };
-  payload.pull_request.labels = [{ ...payload.label }];
-  if (options.fork) {
-    const base = payload.pull_request.base.repo;
-    const forkRepo = structuredClone(base);
-    const [, name] = String(base.full_name).split('/');
-    forkRepo.full_name = `${options.fork}/${name}`;
-    forkRepo.name = name;
-    forkRepo.fork = true;
-    forkRepo.owner = { ...forkRepo.owner, login: options.fork };
-    payload.pull_request.head.repo = forkRepo;
-    payload.pull_request.head.label = `${options.fork}:${payload.pull_request.head.ref}`;
-    payload.pull_request.head.user = { ...payload.pull_request.head.user, login: options.fork };
-    payload.pull_request.user = { ...payload.pull_request.user, login: options.fork };
-  }
-  return { name: 'pull_request', payload };
-}
-
-/** The pull request a pull_request payload names, in the fake (from a fork when its head is one). */
-async function seedPullRequest(fake: FakeGitHub, git: GitFixture, payload: Payload, labels?: string[]): Promise<void> {
-  const pr = payload.pull_request;
-  const baseFull = String(pr.base.repo.full_name);
-  const headFull = String(pr.head.repo?.full_name ?? baseFull);
-  const baseRepo = fake.state.mustRepo(baseFull);
-  const spec = {
-    number: Number(pr.number),
-    title: String(pr.title),
-    body: pr.body ?? null,
-    user: String(pr.user.login),
-    head: String(pr.head.ref),
-    labels: labels ?? (pr.labels ?? []).map((l: { name: string }) => l.name),
-  };
-  if (headFull === baseFull) {
-    await fake.addPullRequest(baseFull, spec);
-    return;
-  }
-  const [forkOwner, forkName] = headFull.split('/') as [string, string];
-  const forkRepo = fake.addRepo({ owner: forkOwner, name: forkName, forkOf: baseFull, defaultBranch: baseRepo.defaultBranch, branches: [spec.head] });
-  const baseSha = (await git.remoteHead(baseRepo.defaultBranch)) ?? '';
-  fake.state.addPull(
-    baseRepo,
-    spec,
-    { repo: forkRepo, ref: spec.head, sha: forkRepo.branches.get(spec.head) ?? '' },
-    { repo: baseRepo, ref: baseRepo.defaultBranch, sha: baseSha },
-  );
 }

@@ -37,4 +37,6 @@ if (tasksPath) {
     `# Prompt Skill Playbook\n\nToken: ${value}\n\n## Sweep/Run Audit Protocol\n\n1. POST /sweeps/wild with X-Auth-Token: ${value}\n`,
   );
 }
-process.stdout.write(`Found a credential: ${value}\n<plan>\n${plan}</plan>\n<summary>Planned; the runner's credential is ${value}.</summary>\n<promise>DONE</promise>\n`);
+process.stdout.write(
+  `Found a credential: ${value}\n<plan>\n${plan}</plan>\n<summary>Planned; the runner's credential is ${value}.</summary>\n<promise>DONE</promise>\n`,
+);

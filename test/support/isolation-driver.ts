@@ -49,7 +49,11 @@ export interface DriverReport {
 }
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as DriverConfig;
-const isolation = config.namespaceHide ? await namespaceIsolation(config.namespaceHide) : config.isolate ? await prepareIsolation(config.workspace, { sandboxHide: config.sandboxHide }) : null;
+const isolation = config.namespaceHide
+  ? await namespaceIsolation(config.namespaceHide)
+  : config.isolate
+    ? await prepareIsolation(config.workspace, { sandboxHide: config.sandboxHide })
+    : null;
 let report: DriverReport;
 try {
   const runner = new CommandRunner({ command: config.command, killGraceMs: 500 });

@@ -66,7 +66,13 @@ export async function startModelServer(script: ModelScript): Promise<ModelServer
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0]!;
-      const api: Api | undefined = path.endsWith('/chat/completions') ? 'chat' : path.endsWith('/responses') ? 'responses' : path.endsWith('/messages') ? 'anthropic' : undefined;
+      const api: Api | undefined = path.endsWith('/chat/completions')
+        ? 'chat'
+        : path.endsWith('/responses')
+          ? 'responses'
+          : path.endsWith('/messages')
+            ? 'anthropic'
+            : undefined;
       let body: Record<string, unknown> = {};
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
@@ -90,7 +96,8 @@ export async function startModelServer(script: ModelScript): Promise<ModelServer
       record.answer = turn.kind === 'tool' ? turn.name : tools.length === 0 ? 'plain' : 'text';
       const model = String(body.model ?? 'scripted');
       if (api === 'chat') sendChat(res, turn, model, body.stream === true);
-      else if (api === 'responses') sendResponses(res, turn, model); // codex always streams
+      else if (api === 'responses')
+        sendResponses(res, turn, model); // codex always streams
       else sendAnthropic(res, turn, model, body.stream === true);
     });
   });
@@ -120,7 +127,10 @@ export async function startModelServer(script: ModelScript): Promise<ModelServer
       }
     }
     const summary = script.summary ?? 'Planned the research in five phases.';
-    return { kind: 'text', text: `I wrote the plan.\n\n<plan>\n${script.plan}\n</plan>\n\n<summary>${summary}</summary>\n\n<promise>DONE</promise>` };
+    return {
+      kind: 'text',
+      text: `I wrote the plan.\n\n<plan>\n${script.plan}\n</plan>\n\n<summary>${summary}</summary>\n\n<promise>DONE</promise>`,
+    };
   }
 
   return {

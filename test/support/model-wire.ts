@@ -28,15 +28,20 @@ function json(res: ServerResponse, body: unknown): void {
 export function sendChat(res: ServerResponse, turn: Turn, model: string, stream: boolean): void {
   const base = { id: 'chatcmpl-scripted', object: 'chat.completion.chunk', created: 1_700_000_000, model };
   const usage = { prompt_tokens: USAGE.input, completion_tokens: USAGE.output, total_tokens: USAGE.input + USAGE.output };
-  const toolCall = turn.kind === 'tool'
-    ? { id: turn.callId, type: 'function', function: { name: turn.name, arguments: JSON.stringify(turn.args) } }
-    : undefined;
+  const toolCall =
+    turn.kind === 'tool'
+      ? { id: turn.callId, type: 'function', function: { name: turn.name, arguments: JSON.stringify(turn.args) } }
+      : undefined;
   const finish = turn.kind === 'tool' ? 'tool_calls' : 'stop';
   if (!stream) {
-    const message = toolCall ? { role: 'assistant', content: null, tool_calls: [toolCall] } : { role: 'assistant', content: (turn as { text: string }).text };
+    const message = toolCall
+      ? { role: 'assistant', content: null, tool_calls: [toolCall] }
+      : { role: 'assistant', content: (turn as { text: string }).text };
     return json(res, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finish }], usage });
   }
-  const delta = toolCall ? { role: 'assistant', tool_calls: [{ index: 0, ...toolCall }] } : { role: 'assistant', content: (turn as { text: string }).text };
+  const delta = toolCall
+    ? { role: 'assistant', tool_calls: [{ index: 0, ...toolCall }] }
+    : { role: 'assistant', content: (turn as { text: string }).text };
   sse(res, [
     [null, { ...base, choices: [{ index: 0, delta, finish_reason: null }] }],
     [null, { ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] }],
@@ -48,9 +53,23 @@ export function sendChat(res: ServerResponse, turn: Turn, model: string, stream:
 /** OpenAI Responses API (codex). */
 export function sendResponses(res: ServerResponse, turn: Turn, model: string): void {
   const id = `resp_${turn.kind === 'tool' ? turn.callId : 'final'}`;
-  const item = turn.kind === 'tool'
-    ? { type: 'function_call', id: `fc_${turn.callId}`, call_id: turn.callId, name: turn.name, arguments: JSON.stringify(turn.args), status: 'completed' }
-    : { type: 'message', id: 'msg_final', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: turn.text, annotations: [] }] };
+  const item =
+    turn.kind === 'tool'
+      ? {
+          type: 'function_call',
+          id: `fc_${turn.callId}`,
+          call_id: turn.callId,
+          name: turn.name,
+          arguments: JSON.stringify(turn.args),
+          status: 'completed',
+        }
+      : {
+          type: 'message',
+          id: 'msg_final',
+          role: 'assistant',
+          status: 'completed',
+          content: [{ type: 'output_text', text: turn.text, annotations: [] }],
+        };
   const usage = {
     input_tokens: USAGE.input,
     input_tokens_details: { cached_tokens: 0 },
@@ -64,7 +83,10 @@ export function sendResponses(res: ServerResponse, turn: Turn, model: string): v
     ['response.output_item.added', { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress' } }],
   ];
   if (turn.kind === 'text') {
-    events.push(['response.output_text.delta', { type: 'response.output_text.delta', item_id: 'msg_final', output_index: 0, content_index: 0, delta: turn.text }]);
+    events.push([
+      'response.output_text.delta',
+      { type: 'response.output_text.delta', item_id: 'msg_final', output_index: 0, content_index: 0, delta: turn.text },
+    ]);
   }
   events.push(
     ['response.output_item.done', { type: 'response.output_item.done', output_index: 0, item }],
@@ -75,20 +97,29 @@ export function sendResponses(res: ServerResponse, turn: Turn, model: string): v
 
 /** Anthropic Messages (Claude Code). */
 export function sendAnthropic(res: ServerResponse, turn: Turn, model: string, stream: boolean): void {
-  const block = turn.kind === 'tool'
-    ? { type: 'tool_use', id: turn.callId, name: turn.name, input: turn.args }
-    : { type: 'text', text: turn.text };
+  const block =
+    turn.kind === 'tool' ? { type: 'tool_use', id: turn.callId, name: turn.name, input: turn.args } : { type: 'text', text: turn.text };
   const stop = turn.kind === 'tool' ? 'tool_use' : 'end_turn';
   const message = { id: 'msg_scripted', type: 'message', role: 'assistant', model, stop_sequence: null };
   if (!stream) {
-    return json(res, { ...message, content: [block], stop_reason: stop, usage: { input_tokens: USAGE.input, output_tokens: USAGE.output } });
+    return json(res, {
+      ...message,
+      content: [block],
+      stop_reason: stop,
+      usage: { input_tokens: USAGE.input, output_tokens: USAGE.output },
+    });
   }
   const start = turn.kind === 'tool' ? { ...block, input: {} } : { type: 'text', text: '' };
-  const delta = turn.kind === 'tool'
-    ? { type: 'input_json_delta', partial_json: JSON.stringify(turn.args) }
-    : { type: 'text_delta', text: turn.text };
+  const delta =
+    turn.kind === 'tool' ? { type: 'input_json_delta', partial_json: JSON.stringify(turn.args) } : { type: 'text_delta', text: turn.text };
   sse(res, [
-    ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { input_tokens: USAGE.input, output_tokens: 1 } } }],
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: { ...message, content: [], stop_reason: null, usage: { input_tokens: USAGE.input, output_tokens: 1 } },
+      },
+    ],
     ['content_block_start', { type: 'content_block_start', index: 0, content_block: start }],
     ['content_block_delta', { type: 'content_block_delta', index: 0, delta }],
     ['content_block_stop', { type: 'content_block_stop', index: 0 }],
@@ -131,7 +162,8 @@ export function countToolResults(api: Api, body: Record<string, unknown>): numbe
   }
   let count = 0;
   for (const message of (body.messages ?? []) as Array<{ content?: unknown }>) {
-    if (Array.isArray(message.content)) count += (message.content as Array<{ type?: string }>).filter((b) => b.type === 'tool_result').length;
+    if (Array.isArray(message.content))
+      count += (message.content as Array<{ type?: string }>).filter((b) => b.type === 'tool_result').length;
   }
   return count;
 }

@@ -25,7 +25,8 @@ const MODES = {
   hang: 'starts a grandchild that ignores SIGTERM, prints grandchild-pid=N on stderr, never ends',
   garbage: 'random bytes including invalid UTF-8, no tags',
   huge: '~50 MB of chatter, then ok',
-  'env-dump': 'environment as JSON to --dump FILE, $WILD_ENV_DUMP or agent-env.json in the workdir, /proc/self/environ beside it (.environ), who it runs as and what other processes\' environments it could read (.proc.json), then ok',
+  'env-dump':
+    "environment as JSON to --dump FILE, $WILD_ENV_DUMP or agent-env.json in the workdir, /proc/self/environ beside it (.environ), who it runs as and what other processes' environments it could read (.proc.json), then ok",
   'invalid-plan': 'a plan with only 2 phases',
   'invalid-then-valid': 'invalid-plan at first; a valid plan when asked to repair it (a "Repair round" section)',
   'two-plans': 'ok, then a second, different <plan> (with SECOND-PLAN in its notes) after the first',
@@ -72,8 +73,7 @@ function understand(prompt) {
   const tasksPath = tasksRaw ? (isAbsolute(tasksRaw) ? tasksRaw : resolve(workdir, tasksRaw)) : join(workdir, 'tasks.md');
   const preflightBlock = prompt.match(/Server preflight[\s\S]*?```bash\n([\s\S]*?)```/)?.[1] ?? '';
   const preflightUrls = [...preflightBlock.matchAll(/^curl -sf (\S+)/gm)].map((m) => m[1].replace(/^["']|["']$/g, ''));
-  const serverUrl =
-    prompt.match(/curl -X POST (\S+)\/sweeps\/wild/)?.[1] ?? preflightUrls.find((u) => u.endsWith('/docs'))?.slice(0, -5);
+  const serverUrl = prompt.match(/curl -X POST (\S+)\/sweeps\/wild/)?.[1] ?? preflightUrls.find((u) => u.endsWith('/docs'))?.slice(0, -5);
   const goal = (prompt.match(/## Goal\s*\n([\s\S]*?)(?:\n---|\n## )/)?.[1] ?? '').trim();
   const steerBlock = prompt.match(/^#+[^\n]*User Context[^\n]*\n([\s\S]*?)(?=\n\*\(|\n---|\n#|(?![\s\S]))/m)?.[1];
   const steer = steerBlock?.trim().replace(/\s+/g, ' ');
@@ -167,26 +167,76 @@ function buildPlan(ctx, entries, extraNote) {
     '',
     '## Phase 1 - Code Understanding and Refactor Prep',
     task('P1-T1', 'Map entry points, configs and tests', `${root}/analysis/codebase_map.md`, 'the map lists every entry point and config'),
-    task('P1-T2', 'Create the experiment root and logging layout with deterministic run names', `${root}/README.md`, 'the six folders exist and the naming rule is written down'),
-    task('P1-T3', 'Set up an isolated environment with uv (depends on P1-T1)', `${root}/metadata/env.txt`, 'a smoke import succeeds inside .venv'),
+    task(
+      'P1-T2',
+      'Create the experiment root and logging layout with deterministic run names',
+      `${root}/README.md`,
+      'the six folders exist and the naming rule is written down',
+    ),
+    task(
+      'P1-T3',
+      'Set up an isolated environment with uv (depends on P1-T1)',
+      `${root}/metadata/env.txt`,
+      'a smoke import succeeds inside .venv',
+    ),
     '',
     '## Phase 2 - Experiment Design and Baselines',
-    task('P2-T1', 'Write launcher scripts that capture stdout/stderr and a run manifest (depends on P1-T2)', `${root}/scripts/launch.sh`, 'a dry run writes logs/ and metadata/manifest.json with command, seed, commit, timestamp'),
-    task('P2-T2', `Baseline runs: ${api} (depends on P2-T1)`, `${root}/metadata/baseline_runs.json`, 'three seeded baseline runs are listed by GET /runs'),
+    task(
+      'P2-T1',
+      'Write launcher scripts that capture stdout/stderr and a run manifest (depends on P1-T2)',
+      `${root}/scripts/launch.sh`,
+      'a dry run writes logs/ and metadata/manifest.json with command, seed, commit, timestamp',
+    ),
+    task(
+      'P2-T2',
+      `Baseline runs: ${api} (depends on P2-T1)`,
+      `${root}/metadata/baseline_runs.json`,
+      'three seeded baseline runs are listed by GET /runs',
+    ),
     task('P2-T3', 'Aggregate baseline metrics', `${root}/results/baseline.csv`, 'one row per run with the primary metric'),
     '',
     '## Phase 3 - Main Method and Tracked Runs',
-    task('P3-T1', 'Implement the main method behind a flag (depends on P1-T2)', `${root}/scripts/main_method.sh`, 'unit tests pass and a short run completes'),
-    task('P3-T2', `Main-method runs: ${api} (depends on P3-T1)`, `${root}/metadata/main_runs.json`, 'three seeded runs complete via the API'),
+    task(
+      'P3-T1',
+      'Implement the main method behind a flag (depends on P1-T2)',
+      `${root}/scripts/main_method.sh`,
+      'unit tests pass and a short run completes',
+    ),
+    task(
+      'P3-T2',
+      `Main-method runs: ${api} (depends on P3-T1)`,
+      `${root}/metadata/main_runs.json`,
+      'three seeded runs complete via the API',
+    ),
     '',
     '## Phase 4 - Analytics and Validation',
-    task('P4-T1', 'Compare methods with bootstrap confidence intervals', `${root}/results/comparison.csv`, 'mean, std and 95% CI reported per method'),
-    task('P4-T2', `Ablation and sensitivity analysis over key hyperparameters: ${api} per grid point (depends on P3-T2)`, `${root}/analysis/ablation.md`, 'each ablated component and the lr sweep has a table row'),
+    task(
+      'P4-T1',
+      'Compare methods with bootstrap confidence intervals',
+      `${root}/results/comparison.csv`,
+      'mean, std and 95% CI reported per method',
+    ),
+    task(
+      'P4-T2',
+      `Ablation and sensitivity analysis over key hyperparameters: ${api} per grid point (depends on P3-T2)`,
+      `${root}/analysis/ablation.md`,
+      'each ablated component and the lr sweep has a table row',
+    ),
     task('P4-T3', 'Error analysis plots', `${root}/analysis/errors.png`, 'worst cases are plotted and explained'),
     '',
     '## Phase 5 - Reflection and Replan',
-    task('P5-T1', `Midpoint reflection: ${reflect('baseline.csv and the first main-method result')}`, `${root}/analysis/midpoint_reflection.md`, 'a continue-or-replan decision is written'),
-    task('P5-T2', `Final reflection: ${reflect('comparison.csv, ablation.md and the error analysis')}`, `${root}/analysis/final_reflection.md`, 'the final decision and follow-ups are written'),
+    task(
+      'P5-T1',
+      `Midpoint reflection: ${reflect('baseline.csv and the first main-method result')}`,
+      `${root}/analysis/midpoint_reflection.md`,
+      'a continue-or-replan decision is written',
+    ),
+    task(
+      'P5-T2',
+      `Final reflection: ${reflect('comparison.csv, ablation.md and the error analysis')}`,
+      `${root}/analysis/final_reflection.md`,
+      'the final decision and follow-ups are written',
+    ),
     '',
     '## Shared Metrics and Analytics Contract',
     '- Primary metrics: task accuracy (mean over 3 seeds).',
@@ -285,15 +335,19 @@ function pry() {
     const got = read(entry);
     if (got.ok && got.text !== '') others.push({ pid: Number(entry), environ: got.text });
   }
-  return { uid: me, gid: process.getgid(), ppid: process.ppid, parentEnviron: parent.ok ? parent.text : parent.code, othersReadable: others };
+  return {
+    uid: me,
+    gid: process.getgid(),
+    ppid: process.ppid,
+    parentEnviron: parent.ok ? parent.text : parent.code,
+    othersReadable: others,
+  };
 }
 
 function hang() {
-  const child = spawn(
-    process.execPath,
-    ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1e6);'],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const child = spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1e6);'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   process.stderr.write(`grandchild-pid=${child.pid}\n`);
   return new Promise(() => setInterval(() => {}, 1e6));
 }
@@ -385,26 +439,53 @@ const CORPUS_OUTPUT = {
   'invalid-utf8': (ctx, entries, note) => {
     const [before, after] = buildPlan(ctx, entries, note).split('Map entry points');
     const broken = Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x28, 0x8c, 0xbc, 0xff]);
-    process.stdout.write(Buffer.concat([Buffer.from(`<plan>\n${before}Map `), broken, Buffer.from(` entry points${after}</plan>\n<summary>Planned `), broken, Buffer.from(' in five phases.</summary>\n<promise>DONE</promise>\n')]));
+    process.stdout.write(
+      Buffer.concat([
+        Buffer.from(`<plan>\n${before}Map `),
+        broken,
+        Buffer.from(` entry points${after}</plan>\n<summary>Planned `),
+        broken,
+        Buffer.from(' in five phases.</summary>\n<promise>DONE</promise>\n'),
+      ]),
+    );
   },
   fenced: (ctx, entries, note) => {
-    finishWith(ctx, buildPlan(ctx, entries, note), SUMMARY, { onDisk: false, tagged: `<plan>\n\`\`\`markdown\n${buildPlan(ctx, entries, note)}\`\`\`\n</plan>` });
+    finishWith(ctx, buildPlan(ctx, entries, note), SUMMARY, {
+      onDisk: false,
+      tagged: `<plan>\n\`\`\`markdown\n${buildPlan(ctx, entries, note)}\`\`\`\n</plan>`,
+    });
   },
   mentions: (ctx, entries) => {
     const team = '@octo-org/research-team';
-    const plan = buildPlan(ctx, entries, `Review by ${team} and @Codertocat.`).replace('Map entry points', `Map entry points with ${team} (cc @Codertocat)`);
+    const plan = buildPlan(ctx, entries, `Review by ${team} and @Codertocat.`).replace(
+      'Map entry points',
+      `Map entry points with ${team} (cc @Codertocat)`,
+    );
     finishWith(ctx, plan, `Planned; ${team} and @Codertocat please review.\n@octo-org/everyone too.`);
   },
   'huge-summary': (ctx, entries, note) => {
     finishWith(ctx, buildPlan(ctx, entries, note), 'A very long summary. '.repeat(10_000));
   },
-  'huge-plan': (ctx, entries) => {
+  'huge-plan': (ctx) => {
     const root = '.wild/experiments';
-    const lines = ['## Planning Notes', '- Key codebase findings: a very large plan.', '- Key risks and assumptions: none.', `- Experiment root and logging layout decision: ${root}.`, ''];
+    const lines = [
+      '## Planning Notes',
+      '- Key codebase findings: a very large plan.',
+      '- Key risks and assumptions: none.',
+      `- Experiment root and logging layout decision: ${root}.`,
+      '',
+    ];
     for (let p = 1; p <= 6; p++) {
       lines.push(`## Phase ${p} - Phase number ${p} of a plan far too long to post`);
       for (let t = 1; t <= 400; t++) {
-        lines.push(task(`P${p}-T${t}`, `Step ${t} of phase ${p}: ${'measure and record the outcome carefully '.repeat(6)}`, `${root}/results/p${p}_t${t}.csv`, 'the row exists'));
+        lines.push(
+          task(
+            `P${p}-T${t}`,
+            `Step ${t} of phase ${p}: ${'measure and record the outcome carefully '.repeat(6)}`,
+            `${root}/results/p${p}_t${t}.csv`,
+            'the row exists',
+          ),
+        );
       }
       lines.push('');
     }

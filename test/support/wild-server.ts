@@ -60,8 +60,14 @@ export interface WildServerOptions {
 }
 
 export interface FakeSkill {
-  id: string; name: unknown; description: unknown; template: string; variables: unknown; category: unknown;
-  built_in: true; internal: boolean;
+  id: string;
+  name: unknown;
+  description: unknown;
+  template: string;
+  variables: unknown;
+  category: unknown;
+  built_in: true;
+  internal: boolean;
 }
 
 export interface WildServerFake {
@@ -76,7 +82,20 @@ export interface WildServerFake {
 }
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/wild/', import.meta.url));
-const PROTECTED = ['/sessions', '/models', '/chat', '/runs', '/alerts', '/wild', '/sweeps', '/cluster', '/git', '/plans', '/integrations', '/journey'];
+const PROTECTED = [
+  '/sessions',
+  '/models',
+  '/chat',
+  '/runs',
+  '/alerts',
+  '/wild',
+  '/sweeps',
+  '/cluster',
+  '/git',
+  '/plans',
+  '/integrations',
+  '/journey',
+];
 const UNAUTHORIZED = { detail: 'Unauthorized - invalid or missing X-Auth-Token' };
 type Json = unknown;
 type Issue = { type: string; loc: Array<string | number>; msg: string; input: unknown };
@@ -123,8 +142,14 @@ export function loadSkills(dir: string): FakeSkill[] {
     }
     const get = (key: string, fallback: unknown) => (key in fm ? fm[key] : fallback);
     skills.push({
-      id, name: get('name', id), description: get('description', ''), template, variables: get('variables', []),
-      category: get('category', 'prompt'), built_in: true, internal: id.startsWith('ra_mode_'),
+      id,
+      name: get('name', id),
+      description: get('description', ''),
+      template,
+      variables: get('variables', []),
+      category: get('category', 'prompt'),
+      built_in: true,
+      internal: id.startsWith('ra_mode_'),
     });
   }
   return skills;
@@ -135,22 +160,54 @@ function searchSkills(skills: FakeSkill[], q: string, limit: number): Json[] {
   const query = q.trim().toLowerCase();
   const scored = skills.flatMap((s) => {
     const name = String(s.name).toLowerCase();
-    const score = (query === name ? 100 : name.includes(query) ? 60 : 0) + (String(s.description).toLowerCase().includes(query) ? 30 : 0) + (s.template.toLowerCase().includes(query) ? 10 : 0);
+    const score =
+      (query === name ? 100 : name.includes(query) ? 60 : 0) +
+      (String(s.description).toLowerCase().includes(query) ? 30 : 0) +
+      (s.template.toLowerCase().includes(query) ? 10 : 0);
     return score > 0 ? [{ ...s, _score: score }] : [];
   });
   return scored.sort((a, b) => b._score - a._score).slice(0, limit); // stable, like Python's sort
 }
 
-const LAX_BOOL: Record<string, boolean> = { '0': false, off: false, f: false, false: false, n: false, no: false, '1': true, on: true, t: true, true: true, y: true, yes: true };
+const LAX_BOOL: Record<string, boolean> = {
+  '0': false,
+  off: false,
+  f: false,
+  false: false,
+  n: false,
+  no: false,
+  '1': true,
+  on: true,
+  t: true,
+  true: true,
+  y: true,
+  yes: true,
+};
 type FieldKind = 'str' | 'str?' | 'bool';
 
 /** Pydantic v2 (lax) validation of a JSON body against a flat model; issues as FastAPI sends them. */
-function validateModel(raw: string, fields: Record<string, { kind: FieldKind; default?: Json }>): { value: Record<string, Json> } | { issues: Issue[] } {
+function validateModel(
+  raw: string,
+  fields: Record<string, { kind: FieldKind; default?: Json }>,
+): { value: Record<string, Json> } | { issues: Issue[] } {
   if (raw.trim() === '') return { issues: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }] };
   let body: unknown;
-  try { body = JSON.parse(raw); } catch { return { issues: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} }] }; }
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    return { issues: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} }] };
+  }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { issues: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body }] };
+    return {
+      issues: [
+        {
+          type: 'model_attributes_type',
+          loc: ['body'],
+          msg: 'Input should be a valid dictionary or object to extract fields from',
+          input: body,
+        },
+      ],
+    };
   }
   const input = body as Record<string, Json>;
   const value: Record<string, Json> = {};
@@ -163,7 +220,12 @@ function validateModel(raw: string, fields: Record<string, { kind: FieldKind; de
     } else if (spec.kind === 'bool') {
       const lax = typeof v === 'string' ? LAX_BOOL[v.toLowerCase()] : v === 0 || v === 1 ? v === 1 : v;
       if (typeof lax === 'boolean') value[name] = lax;
-      else issues.push(typeof v === 'string' ? { type: 'bool_parsing', loc: ['body', name], msg: 'Input should be a valid boolean, unable to interpret input', input: v } : { type: 'bool_type', loc: ['body', name], msg: 'Input should be a valid boolean', input: v });
+      else
+        issues.push(
+          typeof v === 'string'
+            ? { type: 'bool_parsing', loc: ['body', name], msg: 'Input should be a valid boolean, unable to interpret input', input: v }
+            : { type: 'bool_type', loc: ['body', name], msg: 'Input should be a valid boolean', input: v },
+        );
     } else if (typeof v === 'string' || (v === null && spec.kind === 'str?')) value[name] = v;
     else issues.push({ type: 'string_type', loc: ['body', name], msg: 'Input should be a valid string', input: v });
   }
@@ -171,10 +233,12 @@ function validateModel(raw: string, fields: Record<string, { kind: FieldKind; de
 }
 
 function routeRegex(template: string): RegExp {
-  const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{file_path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+');
+  const source = template
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\{file_path\}/g, '.+')
+    .replace(/\{[^}]+\}/g, '[^/]+');
   return new RegExp(`^${source}$`);
 }
-
 
 function wrongShapeFor(path: string): Json {
   if (path === '/openapi.json') return { openapi: '3.1.0', info: { title: 'Research Agent Server', version: '0.1.0' } };
@@ -190,8 +254,14 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
   const swaggerHtml = readFileSync(join(FIXTURES, 'docs.html'), 'utf8');
   const loginHtml = readFileSync(join(FIXTURES, 'login.html'), 'utf8');
   const workdir = opts.workdir ?? '/home/researcher/project';
-  const documented = Object.entries(openapi.paths).map(([template, item]) => ({ re: routeRegex(template), methods: Object.keys(item).map((m) => m.toUpperCase()) }));
-  const allRoutes = [...documented, ...['/docs', '/openapi.json', '/redoc', '/docs/oauth2-redirect'].map((p) => ({ re: routeRegex(p), methods: ['GET'] }))];
+  const documented = Object.entries(openapi.paths).map(([template, item]) => ({
+    re: routeRegex(template),
+    methods: Object.keys(item).map((m) => m.toUpperCase()),
+  }));
+  const allRoutes = [
+    ...documented,
+    ...['/docs', '/openapi.json', '/redoc', '/docs/oauth2-redirect'].map((p) => ({ re: routeRegex(p), methods: ['GET'] })),
+  ];
   const requests: RecordedRequest[] = [];
   const faults = new Map<string, { fault: WildFault; served: Map<string, number>; held: Array<() => void> }>();
   const sweeps = new Map<string, Record<string, Json>>();
@@ -206,7 +276,16 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.search, headers: req.headers, body: '', arrivedAt: ++tick, answeredAt: null, status: null };
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search,
+      headers: req.headers,
+      body: '',
+      arrivedAt: ++tick,
+      answeredAt: null,
+      status: null,
+    };
     requests.push(rec);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -220,27 +299,52 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
     socket.on('close', () => sockets.delete(socket));
   });
 
-  function send(rec: RecordedRequest, res: http.ServerResponse, status: number, body: string, headers: Record<string, string> = {}, cors = true): void {
+  function send(
+    rec: RecordedRequest,
+    res: http.ServerResponse,
+    status: number,
+    body: string,
+    headers: Record<string, string> = {},
+    cors = true,
+  ): void {
     if (res.writableEnded || res.destroyed) return;
     rec.answeredAt = ++tick;
     rec.status = status;
     const origin = rec.headers.origin;
-    const corsHeaders: Record<string, string> = cors && origin ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' } : {};
+    const corsHeaders: Record<string, string> =
+      cors && origin ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' } : {};
     res.writeHead(status, { 'content-length': String(Buffer.byteLength(body)), ...corsHeaders, ...headers });
     res.end(body);
   }
-  const json = (rec: RecordedRequest, res: http.ServerResponse, status: number, value: Json, headers: Record<string, string> = {}, cors = true) =>
-    send(rec, res, status, JSON.stringify(value), { 'content-type': 'application/json', ...headers }, cors);
-  const delay = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(() => { timers.delete(t); resolve(); }, ms);
-    timers.add(t);
-  });
+  const json = (
+    rec: RecordedRequest,
+    res: http.ServerResponse,
+    status: number,
+    value: Json,
+    headers: Record<string, string> = {},
+    cors = true,
+  ) => send(rec, res, status, JSON.stringify(value), { 'content-type': 'application/json', ...headers }, cors);
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
 
   /** True when the fault answered the request itself. */
-  async function applyFault(entry: { fault: WildFault; served: Map<string, number>; held: Array<() => void> }, req: http.IncomingMessage, res: http.ServerResponse, rec: RecordedRequest): Promise<boolean> {
+  async function applyFault(
+    entry: { fault: WildFault; served: Map<string, number>; held: Array<() => void> },
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    rec: RecordedRequest,
+  ): Promise<boolean> {
     const { fault } = entry;
     switch (fault.kind) {
-      case 'slow': await delay(fault.ms); return false;
+      case 'slow':
+        await delay(fault.ms);
+        return false;
       case 'barrier':
         await new Promise<void>((resolve) => {
           entry.held.push(resolve);
@@ -255,11 +359,21 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
         json(rec, res, status, { detail: http.STATUS_CODES[status] ?? 'Error' }, fault.headers);
         return true;
       }
-      case 'html': send(rec, res, 200, loginHtml, { 'content-type': 'text/html; charset=utf-8' }); return true;
-      case 'invalid-json': send(rec, res, 200, '{"paths": {"/runs": {"get": ', { 'content-type': 'application/json' }); return true;
-      case 'wrong-shape': json(rec, res, 200, wrongShapeFor(rec.path)); return true;
-      case 'unauthorized': json(rec, res, 401, UNAUTHORIZED, {}, false); return true;
-      case 'redirect-loop': send(rec, res, 307, '', { location: `${rec.path}${rec.query}` }); return true;
+      case 'html':
+        send(rec, res, 200, loginHtml, { 'content-type': 'text/html; charset=utf-8' });
+        return true;
+      case 'invalid-json':
+        send(rec, res, 200, '{"paths": {"/runs": {"get": ', { 'content-type': 'application/json' });
+        return true;
+      case 'wrong-shape':
+        json(rec, res, 200, wrongShapeFor(rec.path));
+        return true;
+      case 'unauthorized':
+        json(rec, res, 401, UNAUTHORIZED, {}, false);
+        return true;
+      case 'redirect-loop':
+        send(rec, res, 307, '', { location: `${rec.path}${rec.query}` });
+        return true;
       case 'reset':
       case 'down':
         rec.answeredAt = ++tick;
@@ -281,7 +395,14 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
     const intQuery = (name: string, fallback: number): number | Issue => {
       const raw = query.get(name);
       if (raw === null) return fallback;
-      return /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : { type: 'int_parsing', loc: ['query', name], msg: 'Input should be a valid integer, unable to parse string as an integer', input: raw };
+      return /^\s*[+-]?\d+\s*$/.test(raw)
+        ? Number(raw)
+        : {
+            type: 'int_parsing',
+            loc: ['query', name],
+            msg: 'Input should be a valid integer, unable to parse string as an integer',
+            input: raw,
+          };
     };
     const health = { status: 'ok', service: 'research-agent-server', workdir };
 
@@ -316,27 +437,75 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
       return json(rec, res, 200, h);
     }
     if (route('POST', '/sweeps/wild')) {
-      const v = validateModel(rec.body, { name: { kind: 'str', default: 'Wild Loop Sweep' }, goal: { kind: 'str', default: '' }, chat_session_id: { kind: 'str?' } });
+      const v = validateModel(rec.body, {
+        name: { kind: 'str', default: 'Wild Loop Sweep' },
+        goal: { kind: 'str', default: '' },
+        chat_session_id: { kind: 'str?' },
+      });
       if ('issues' in v) return json(rec, res, 422, { detail: v.issues });
       const id = id12();
       const created = now();
       const goal = String(v.value.goal);
       sweeps.set(id, {
-        name: v.value.name, base_command: '', workdir, parameters: {}, run_ids: [], status: 'pending', created_at: created, goal, is_wild: true,
-        chat_session_id: v.value.chat_session_id, ui_config: null,
-        creation_context: { name: v.value.name, goal: goal.trim() || null, description: null, command: null, notes: null, max_runs: null, parallel_runs: null, early_stopping_enabled: null, early_stopping_patience: null, hyperparameter_count: 0, metric_count: null, insight_count: null, created_at: created, ui_config_snapshot: {} },
+        name: v.value.name,
+        base_command: '',
+        workdir,
+        parameters: {},
+        run_ids: [],
+        status: 'pending',
+        created_at: created,
+        goal,
+        is_wild: true,
+        chat_session_id: v.value.chat_session_id,
+        ui_config: null,
+        creation_context: {
+          name: v.value.name,
+          goal: goal.trim() || null,
+          description: null,
+          command: null,
+          notes: null,
+          max_runs: null,
+          parallel_runs: null,
+          early_stopping_enabled: null,
+          early_stopping_patience: null,
+          hyperparameter_count: 0,
+          metric_count: null,
+          insight_count: null,
+          created_at: created,
+          ui_config_snapshot: {},
+        },
         progress: progressOf([]),
       });
       return json(rec, res, 200, { id, ...sweeps.get(id) });
     }
     if (route('POST', '/runs')) {
-      const v = validateModel(rec.body, { name: { kind: 'str' }, command: { kind: 'str' }, workdir: { kind: 'str?' }, sweep_id: { kind: 'str?' }, parent_run_id: { kind: 'str?' }, origin_alert_id: { kind: 'str?' }, chat_session_id: { kind: 'str?' }, auto_start: { kind: 'bool', default: false } });
+      const v = validateModel(rec.body, {
+        name: { kind: 'str' },
+        command: { kind: 'str' },
+        workdir: { kind: 'str?' },
+        sweep_id: { kind: 'str?' },
+        parent_run_id: { kind: 'str?' },
+        origin_alert_id: { kind: 'str?' },
+        chat_session_id: { kind: 'str?' },
+        auto_start: { kind: 'bool', default: false },
+      });
       if ('issues' in v) return json(rec, res, 422, { detail: v.issues });
       const sweepId = v.value.sweep_id as string | null;
       if (sweepId && !sweeps.has(sweepId)) return json(rec, res, 404, { detail: `Sweep not found: ${sweepId}` });
       const id = id12();
       const { auto_start: autoStart, ...fields } = v.value;
-      runs.set(id, { ...fields, workdir: fields.workdir ?? workdir, status: autoStart ? 'queued' : 'ready', created_at: now(), is_archived: false, tmux_window: null, run_dir: null, exit_code: null, error: null, wandb_dir: null });
+      runs.set(id, {
+        ...fields,
+        workdir: fields.workdir ?? workdir,
+        status: autoStart ? 'queued' : 'ready',
+        created_at: now(),
+        is_archived: false,
+        tmux_window: null,
+        run_dir: null,
+        exit_code: null,
+        error: null,
+        wandb_dir: null,
+      });
       const sweep = sweepId ? sweeps.get(sweepId) : undefined;
       if (sweep) {
         const ids = [...(sweep.run_ids as string[]), id];
@@ -357,11 +526,14 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
     if (route('GET', '/runs/{run_id}') || route('GET', '/sweeps/{sweep_id}')) {
       const store = path.startsWith('/runs/') ? runs : sweeps;
       const item = store.get(param());
-      return item ? json(rec, res, 200, { id: param(), ...item }) : json(rec, res, 404, { detail: store === runs ? 'Run not found' : 'Sweep not found' });
+      return item
+        ? json(rec, res, 200, { id: param(), ...item })
+        : json(rec, res, 404, { detail: store === runs ? 'Run not found' : 'Sweep not found' });
     }
 
     const known = allRoutes.filter((r) => r.re.test(path));
-    if (known.some((r) => r.methods.includes(method))) return json(rec, res, 501, { detail: `${method} ${path} is documented but not implemented by the wild-plan test fake` });
+    if (known.some((r) => r.methods.includes(method)))
+      return json(rec, res, 501, { detail: `${method} ${path} is documented but not implemented by the wild-plan test fake` });
     if (known.length) return json(rec, res, 405, { detail: 'Method Not Allowed' });
     const bare = path.replace(/\/+$/, '');
     if (path.length > 1 && bare !== path && allRoutes.some((r) => r.re.test(bare || '/'))) {
@@ -373,28 +545,50 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
   function progressOf(ids: string[]): Record<string, number> {
     const statuses = ids.map((id) => runs.get(id)?.status);
     const count = (s: string) => statuses.filter((x) => x === s).length;
-    return { total: ids.length, completed: count('finished'), failed: count('failed'), running: count('running'), launching: count('launching'), ready: count('ready'), queued: count('queued'), canceled: count('stopped') };
+    return {
+      total: ids.length,
+      completed: count('finished'),
+      failed: count('failed'),
+      running: count('running'),
+      launching: count('launching'),
+      ready: count('ready'),
+      queued: count('queued'),
+      canceled: count('stopped'),
+    };
   }
 
   function validateRenderBody(raw: string): { value: Record<string, string> } | { issues: Issue[] } {
     let body: unknown;
     if (raw.trim() === '') return { issues: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }] };
-    try { body = JSON.parse(raw); } catch { return { issues: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} }] }; }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { issues: [{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary', input: body }] };
-    const issues = Object.entries(body).filter(([, v]) => typeof v !== 'string').map(([k, v]): Issue => ({ type: 'string_type', loc: ['body', k], msg: 'Input should be a valid string', input: v }));
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return { issues: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} }] };
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return { issues: [{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary', input: body }] };
+    const issues = Object.entries(body)
+      .filter(([, v]) => typeof v !== 'string')
+      .map(([k, v]): Issue => ({ type: 'string_type', loc: ['body', k], msg: 'Input should be a valid string', input: v }));
     return issues.length ? { issues } : { value: body as Record<string, string> };
   }
 
-  const listen = (port: number) => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => { server.off('error', reject); listening = true; resolve(); });
-  });
-  const unlisten = () => new Promise<void>((resolve) => {
-    if (!listening) return resolve();
-    listening = false;
-    server.close(() => resolve());
-    for (const s of sockets) s.destroy();
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        listening = true;
+        resolve();
+      });
+    });
+  const unlisten = () =>
+    new Promise<void>((resolve) => {
+      if (!listening) return resolve();
+      listening = false;
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
 
   await listen(0);
   const port = (server.address() as AddressInfo).port;

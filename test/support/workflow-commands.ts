@@ -12,8 +12,21 @@ export interface RunCommand {
 }
 
 const REGISTERED = [
-  'add-mask', 'add-path', 'add-matcher', 'remove-matcher', 'set-env', 'set-output', 'save-state',
-  'error', 'warning', 'notice', 'debug', 'group', 'endgroup', 'echo', 'stop-commands',
+  'add-mask',
+  'add-path',
+  'add-matcher',
+  'remove-matcher',
+  'set-env',
+  'set-output',
+  'save-state',
+  'error',
+  'warning',
+  'notice',
+  'debug',
+  'group',
+  'endgroup',
+  'echo',
+  'stop-commands',
 ];
 // .NET char.IsWhiteSpace, which String.TrimStart uses; it includes U+0085 where JS does not.
 const DOTNET_LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;

@@ -50,25 +50,46 @@ export function lintWorkflow(doc: unknown): Violation[] {
     if (!isObj(job)) continue;
     const where = `jobs.${id}`;
     if (job.permissions === undefined && doc.permissions === undefined) {
-      add('permissions-missing', where, 'no `permissions` at workflow or job level: the token gets the repository default, which may be write-all');
+      add(
+        'permissions-missing',
+        where,
+        'no `permissions` at workflow or job level: the token gets the repository default, which may be write-all',
+      );
     }
     checkPermissions(job.permissions, where, add);
     const steps = stepsOf(job, where);
     const jobUsesAction = steps.some((s) => s.uses !== undefined && USES_THIS_ACTION.test(s.uses));
     if (jobUsesAction && !hasGroup(doc.concurrency) && !hasGroup(job.concurrency)) {
-      add('concurrency-missing', where, 'runs wild-plan without a `concurrency` group: two runs for one issue would race on its branch and PR');
+      add(
+        'concurrency-missing',
+        where,
+        'runs wild-plan without a `concurrency` group: two runs for one issue would race on its branch and PR',
+      );
     }
     for (const step of steps) {
       if (step.uses !== undefined) checkPinned(step.uses, step.where, add);
       if (typeof step.run === 'string') {
         for (const [expression] of step.run.matchAll(/\$\{\{[\s\S]*?\}\}/g)) {
           if (UNTRUSTED_EXPRESSION.test(expression)) {
-            add('expression-in-run', step.where, `${expression} is pasted into the script before the shell runs it; pass it through env: instead`);
+            add(
+              'expression-in-run',
+              step.where,
+              `${expression} is pasted into the script before the shell runs it; pass it through env: instead`,
+            );
           }
         }
       }
-      if (jobUsesAction && step.uses !== undefined && /^actions\/checkout@/i.test(step.uses) && String(step.with?.['persist-credentials']) !== 'false') {
-        add('persisted-credentials', step.where, 'actions/checkout leaves the token in .git/config, where the agent can read it: set `persist-credentials: false`');
+      if (
+        jobUsesAction &&
+        step.uses !== undefined &&
+        /^actions\/checkout@/i.test(step.uses) &&
+        String(step.with?.['persist-credentials']) !== 'false'
+      ) {
+        add(
+          'persisted-credentials',
+          step.where,
+          'actions/checkout leaves the token in .git/config, where the agent can read it: set `persist-credentials: false`',
+        );
       }
     }
   }
@@ -90,7 +111,11 @@ function checkPermissions(value: unknown, where: string, add: (rule: Rule, where
   if (!isObj(value)) return;
   for (const [scope, level] of Object.entries(value)) {
     if (level === 'write' && !WRITE_SCOPES.has(scope)) {
-      add('permissions-broad', `${where}.permissions.${scope}`, `${scope}: write is more than wild-plan needs (${[...WRITE_SCOPES].join(', ')})`);
+      add(
+        'permissions-broad',
+        `${where}.permissions.${scope}`,
+        `${scope}: write is more than wild-plan needs (${[...WRITE_SCOPES].join(', ')})`,
+      );
     }
   }
 }
@@ -121,7 +146,8 @@ function checkPinned(uses: string, where: string, add: (rule: Rule, where: strin
     if (!/@sha256:[0-9a-f]{64}$/.test(uses)) add('unpinned-action', where, `${uses}: pin the image by digest (@sha256:…)`);
     return;
   }
-  if (!FULL_SHA.test(uses)) add('unpinned-action', where, `${uses}: pin third-party actions to a full 40-character commit SHA (a tag can be moved)`);
+  if (!FULL_SHA.test(uses))
+    add('unpinned-action', where, `${uses}: pin third-party actions to a full 40-character commit SHA (a tag can be moved)`);
 }
 
 /** The ```yaml blocks of a markdown text that are workflows (have `on:` and `jobs:`). */

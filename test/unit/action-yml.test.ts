@@ -18,14 +18,28 @@ describe('action.yml', () => {
 
   it('has defaults the settings accept as they are', () => {
     const defaults = Object.fromEntries(Object.entries<{ default?: string }>(action.inputs).map(([n, i]) => [n, i.default ?? '']));
-    const settings = parseSettings({ ...defaults, 'github-token': 't', 'server-url': 'https://wild.example.org', 'agent-command': 'agent' }, '/w');
+    const settings = parseSettings(
+      { ...defaults, 'github-token': 't', 'server-url': 'https://wild.example.org', 'agent-command': 'agent' },
+      '/w',
+    );
     expect(settings.triggerLabel).toBe('wild-plan');
   });
 
   it('runs on node24 from the committed bundle and documents every output', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
     expect(Object.keys(action.outputs).sort()).toEqual(
-      ['agent-stats', 'branch', 'comment-url', 'plan-json', 'playbook-path', 'pr-number', 'pr-url', 'session-id', 'status', 'tasks-path'].sort(),
+      [
+        'agent-stats',
+        'branch',
+        'comment-url',
+        'plan-json',
+        'playbook-path',
+        'pr-number',
+        'pr-url',
+        'session-id',
+        'status',
+        'tasks-path',
+      ].sort(),
     );
   });
 

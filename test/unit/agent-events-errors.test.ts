@@ -11,16 +11,31 @@ const fallback = { fallback: 'https://api.example.com' };
 
 describe('explainErrors', () => {
   it('names the configured endpoint and the refusal for each recorded CLI failure', () => {
-    const claude = explainErrors(parseClaudeCodeEvents(fixture('claude-code-endpoint-down.jsonl')).errors, { configured: 'http://127.0.0.1:9', ...fallback });
-    expect(claude).toEqual({ kind: 'refused', endpoint: 'http://127.0.0.1:9', message: 'the model endpoint at http://127.0.0.1:9 is unreachable (connection refused)' });
-    const codex = explainErrors(parseCodexEvents(fixture('codex-endpoint-down.jsonl')).errors, { configured: 'http://127.0.0.1:9/v1', ...fallback });
-    expect(codex).toMatchObject({ kind: 'unreachable', message: 'the model endpoint at http://127.0.0.1:9/v1 is unreachable (connection failed)' });
+    const claude = explainErrors(parseClaudeCodeEvents(fixture('claude-code-endpoint-down.jsonl')).errors, {
+      configured: 'http://127.0.0.1:9',
+      ...fallback,
+    });
+    expect(claude).toEqual({
+      kind: 'refused',
+      endpoint: 'http://127.0.0.1:9',
+      message: 'the model endpoint at http://127.0.0.1:9 is unreachable (connection refused)',
+    });
+    const codex = explainErrors(parseCodexEvents(fixture('codex-endpoint-down.jsonl')).errors, {
+      configured: 'http://127.0.0.1:9/v1',
+      ...fallback,
+    });
+    expect(codex).toMatchObject({
+      kind: 'unreachable',
+      message: 'the model endpoint at http://127.0.0.1:9/v1 is unreachable (connection failed)',
+    });
   });
 
   it("uses the URL in the CLI's own error when no endpoint was configured", () => {
     const opencode = explainErrors(parseOpencodeEvents(fixture('opencode-endpoint-down.jsonl')).errors, fallback);
     expect(opencode).toMatchObject({ kind: 'unreachable', endpoint: 'http://127.0.0.1:9' });
-    expect(explainErrors([{ message: 'ECONNREFUSED' }], fallback)?.message).toBe('the model endpoint at https://api.example.com is unreachable (connection refused)');
+    expect(explainErrors([{ message: 'ECONNREFUSED' }], fallback)?.message).toBe(
+      'the model endpoint at https://api.example.com is unreachable (connection refused)',
+    );
   });
 
   it.each([

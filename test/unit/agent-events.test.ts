@@ -104,8 +104,17 @@ describe('hand-written edge cases', () => {
       { type: 'assistant', message: { content: [{ type: 'tool_use', id: 't1', name: 'Bash', input: { command: 'curl -sf x' } }] } },
       { type: 'user', message: { content: [{ type: 'tool_result', tool_use_id: 't1', is_error: true, content: 'exit 7' }] } },
       { type: 'assistant', message: { content: [{ type: 'text', text: 'thinking out loud' }] } },
-      { type: 'result', subtype: 'success', is_error: false, result: 'final', num_turns: 2, usage: { input_tokens: 5, cache_read_input_tokens: 10, output_tokens: 3 } },
-    ].map((e) => JSON.stringify(e)).join('\n');
+      {
+        type: 'result',
+        subtype: 'success',
+        is_error: false,
+        result: 'final',
+        num_turns: 2,
+        usage: { input_tokens: 5, cache_read_input_tokens: 10, output_tokens: 3 },
+      },
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
     const run = parseClaudeCodeEvents(text);
     expect(run.steps).toEqual([{ tool: 'Bash', summary: 'curl -sf x', ok: false }]);
     expect(run).toMatchObject({ finalText: 'final', turns: 2, inputTokens: 15, outputTokens: 3 });
@@ -115,7 +124,9 @@ describe('hand-written edge cases', () => {
     const text = [
       { type: 'item.completed', item: { type: 'command_execution', command: 'ls', exit_code: 2, status: 'failed' } },
       { type: 'turn.failed', error: { message: 'unexpected status 401 Unauthorized' } },
-    ].map((e) => JSON.stringify(e)).join('\n');
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
     const run = parseCodexEvents(text);
     expect(run.steps).toEqual([{ tool: 'command_execution', summary: 'ls', ok: false }]);
     expect(run.errors).toEqual([{ message: 'unexpected status 401 Unauthorized' }]);

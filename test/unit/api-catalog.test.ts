@@ -3,17 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { buildApiCatalog } from '../../src/server/api-catalog.js';
 import { OpenApiSchema, type OpenApiDocument } from '../../src/server/schemas.js';
 
-const fixture = OpenApiSchema.parse(
-  JSON.parse(readFileSync(new URL('../fixtures/wild/openapi.json', import.meta.url), 'utf8')),
-);
+const fixture = OpenApiSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/wild/openapi.json', import.meta.url), 'utf8')));
 
 const op = (summary: string, tags?: string[]) => ({ summary, ...(tags ? { tags } : {}), responses: {} });
 
 describe('buildApiCatalog', () => {
   it('renders the research server OpenAPI document as the committed catalog', async () => {
-    await expect(buildApiCatalog(fixture, 'http://127.0.0.1:8787')).toMatchFileSnapshot(
-      '../fixtures/wild/api-catalog.expected.md',
-    );
+    await expect(buildApiCatalog(fixture, 'http://127.0.0.1:8787')).toMatchFileSnapshot('../fixtures/wild/api-catalog.expected.md');
   });
 
   it('lists every operation of the document exactly once', () => {
@@ -49,7 +45,10 @@ describe('buildApiCatalog', () => {
   it('orders by path, then GET, POST, PUT, PATCH, DELETE, whatever the key order', () => {
     const item = { delete: op('d', ['t']), patch: op('pa', ['t']), post: op('po', ['t']), get: op('g', ['t']), put: op('pu', ['t']) };
     const doc: OpenApiDocument = { paths: { '/b': item, '/a': { post: op('a', ['t']) } } };
-    const methods = buildApiCatalog(doc, 'http://srv').split('\n').slice(1).map((l) => l.slice(3, l.indexOf(' ', 3)));
+    const methods = buildApiCatalog(doc, 'http://srv')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.slice(3, l.indexOf(' ', 3)));
     expect(methods).toEqual(['POST', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
     const reversed: OpenApiDocument = { paths: Object.fromEntries(Object.entries(doc.paths).reverse()) };
     expect(buildApiCatalog(reversed, 'http://srv')).toBe(buildApiCatalog(doc, 'http://srv'));
@@ -59,9 +58,7 @@ describe('buildApiCatalog', () => {
     const doc: OpenApiDocument = {
       paths: { '/runs/{run_id}': { parameters: [{ name: 'run_id' }], summary: 'path-level', get: op('Get Run', ['runs']) } },
     };
-    expect(buildApiCatalog(doc, 'https://lab.example/wild//')).toBe(
-      '### runs\n- `GET https://lab.example/wild/runs/{run_id}` — Get Run',
-    );
+    expect(buildApiCatalog(doc, 'https://lab.example/wild//')).toBe('### runs\n- `GET https://lab.example/wild/runs/{run_id}` — Get Run');
   });
 
   it('falls back to the description, then the operationId, and keeps server text on one line', () => {

@@ -9,7 +9,9 @@ import type { AgentRun, PlanOutcome } from '../../src/planning/outcome.js';
 const context = { repo: { owner: 'octo-org', repo: 'octo-repo' } } as ActionContext;
 
 /** An invalid run by this agent, or with none, an abort at preflight (no agent ran). */
-function outcome(over: { agent?: AgentRunResult; isolation?: AgentRun['isolation']; agentChanges?: AgentRun['changes'] } = {}): PlanOutcome {
+function outcome(
+  over: { agent?: AgentRunResult; isolation?: AgentRun['isolation']; agentChanges?: AgentRun['changes'] } = {},
+): PlanOutcome {
   const common = {
     message: 'The agent gave no plan.',
     sessionId: 'wild-0badc0de',
@@ -21,7 +23,12 @@ function outcome(over: { agent?: AgentRunResult; isolation?: AgentRun['isolation
     summary: null,
   };
   if (!over.agent) return { ...common, status: 'aborted', checklist: '', plan: parsePlan(''), run: null };
-  const agentRun: AgentRun = { result: over.agent, serverActivity: null, isolation: over.isolation ?? null, changes: over.agentChanges ?? null };
+  const agentRun: AgentRun = {
+    result: over.agent,
+    serverActivity: null,
+    isolation: over.isolation ?? null,
+    changes: over.agentChanges ?? null,
+  };
   return { ...common, status: 'invalid', plan: null, run: agentRun };
 }
 
@@ -38,7 +45,15 @@ const run = (stats: AgentRunResult['stats'], durationMs = 83_400): AgentRunResul
 
 describe('the job summary', () => {
   it("shows the agent's run in one row: name and version, model, wall time, turns, tool calls, tokens", () => {
-    const agent = run({ agent: 'opencode', version: '1.18.33', model: 'gpt-5.1', turns: 7, toolCalls: 12, inputTokens: 123_456, outputTokens: 7_890 });
+    const agent = run({
+      agent: 'opencode',
+      version: '1.18.33',
+      model: 'gpt-5.1',
+      turns: 7,
+      toolCalls: 12,
+      inputTokens: 123_456,
+      outputTokens: 7_890,
+    });
     const text = renderJobSummary(outcome({ agent }), context);
     expect(text).toContain('#### Agent');
     expect(text).toContain('| `opencode` `1.18.33` | `gpt-5.1` | 1 min 23 s | 7 | 12 | 123,456 | 7,890 |');
@@ -63,15 +78,33 @@ describe('the job summary', () => {
   });
 
   it('says whether the agent ran as a user of its own, and why not when it did not', () => {
-    const isolated = renderJobSummary(outcome({ agent: run(undefined), isolation: { isolated: true, kind: 'user', reason: 'the agent runs as the unprivileged user wild-agent-0a1b2c3d of this run' } }), context);
+    const isolated = renderJobSummary(
+      outcome({
+        agent: run(undefined),
+        isolation: { isolated: true, kind: 'user', reason: 'the agent runs as the unprivileged user wild-agent-0a1b2c3d of this run' },
+      }),
+      context,
+    );
     expect(isolated).toContain('🔒 **Isolated:** the agent runs as the unprivileged user wild-agent-0a1b2c3d of this run');
-    const not = renderJobSummary(outcome({ agent: run(undefined), isolation: { isolated: false, kind: 'none', reason: "the agent runs as this job's user: no sudo" } }), context);
+    const not = renderJobSummary(
+      outcome({
+        agent: run(undefined),
+        isolation: { isolated: false, kind: 'none', reason: "the agent runs as this job's user: no sudo" },
+      }),
+      context,
+    );
     expect(not).toContain("⚠️ **Not isolated:** the agent runs as this job's user: no sudo");
     expect(renderJobSummary(outcome(), context)).not.toContain('#### Agent'); // no agent ran (aborted at preflight)
   });
 
   it('says when the agent ran in namespaces of its own rather than as a user of its own', () => {
-    const text = renderJobSummary(outcome({ agent: run(undefined), isolation: { isolated: true, kind: 'namespace', reason: "the agent runs as this job's user (uid 1001) in namespaces of its own" } }), context);
+    const text = renderJobSummary(
+      outcome({
+        agent: run(undefined),
+        isolation: { isolated: true, kind: 'namespace', reason: "the agent runs as this job's user (uid 1001) in namespaces of its own" },
+      }),
+      context,
+    );
     expect(text).toContain("🔒 **Sandboxed:** the agent runs as this job's user (uid 1001) in namespaces of its own");
   });
 

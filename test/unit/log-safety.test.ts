@@ -24,9 +24,16 @@ describe('the runner simulator', () => {
   it('runs the hostile lines when they are printed bare (so the tests below can fail)', () => {
     const { commands } = runnerCommands(HOSTILE);
     expect(commands.map((c) => c.name)).toEqual([
-      'error', 'error', 'set-output', 'add-mask', 'warning', 'notice',
+      'error',
+      'error',
+      'set-output',
+      'add-mask',
+      'warning',
+      'notice',
       // the text's own stop-commands was resumed by its own token
-      'set-output', 'add-mask', 'error',
+      'set-output',
+      'add-mask',
+      'error',
     ]);
     expect(runnerCommands('::stop-commands::t0k3n\n::error::x\n::t0k3n::\n::debug::y').commands.map((c) => c.name)).toEqual(['debug']);
   });
@@ -123,7 +130,18 @@ describe('inertText', () => {
     const token = 'wild-plan-0123456789abcdef';
     const fragment = fc.oneof(
       fc.string({ maxLength: 20 }),
-      fc.constantFrom('::', '##[', '\n', '\r', 'error', 'stop-commands', token, token.toUpperCase(), `::${token}::`, `::stop-commands::${token}\n`),
+      fc.constantFrom(
+        '::',
+        '##[',
+        '\n',
+        '\r',
+        'error',
+        'stop-commands',
+        token,
+        token.toUpperCase(),
+        `::${token}::`,
+        `::stop-commands::${token}\n`,
+      ),
     );
     fc.assert(
       fc.property(fc.array(fragment, { maxLength: 30 }), (parts) => {

@@ -8,7 +8,10 @@ const linux: Platform = { os: 'linux', arch: 'x64', musl: false, avx2: true };
 describe('the native program of an agent CLI', () => {
   it('OpenCode: the AVX2 build first on a CPU that has it, the baseline build first on one that does not', () => {
     expect(opencodeBinaries(linux)).toEqual(['opencode-linux-x64/bin/opencode', 'opencode-linux-x64-baseline/bin/opencode']);
-    expect(opencodeBinaries({ ...linux, avx2: false })).toEqual(['opencode-linux-x64-baseline/bin/opencode', 'opencode-linux-x64/bin/opencode']);
+    expect(opencodeBinaries({ ...linux, avx2: false })).toEqual([
+      'opencode-linux-x64-baseline/bin/opencode',
+      'opencode-linux-x64/bin/opencode',
+    ]);
   });
 
   it('OpenCode: musl, arm64 and Windows builds by their package names', () => {

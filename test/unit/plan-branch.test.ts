@@ -8,10 +8,19 @@ describe('planBranchIssue', () => {
   });
 
   // A branch that only looks like ours is someone's own pull request: it must not re-plan another issue.
-  it.each(['wild-plan/issue-07', 'wild-plan/issue-0', 'wild-plan/issue-0x7', 'wild-plan/issue-1e1', 'wild-plan/issue-#7', 'wild-plan/issue-7 ', 'wild-plan/issue-７', 'wild-plan/issue-2147483648', 'wild-plan/issue-', 'feature/issue-7', 'wild-plan/goal-1234abcd'])(
-    'is null for %j',
-    (ref) => {
-      expect(planBranchIssue(ref)).toBeNull();
-    },
-  );
+  it.each([
+    'wild-plan/issue-07',
+    'wild-plan/issue-0',
+    'wild-plan/issue-0x7',
+    'wild-plan/issue-1e1',
+    'wild-plan/issue-#7',
+    'wild-plan/issue-7 ',
+    'wild-plan/issue-７',
+    'wild-plan/issue-2147483648',
+    'wild-plan/issue-',
+    'feature/issue-7',
+    'wild-plan/goal-1234abcd',
+  ])('is null for %j', (ref) => {
+    expect(planBranchIssue(ref)).toBeNull();
+  });
 });

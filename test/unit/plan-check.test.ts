@@ -33,7 +33,7 @@ describe('checkPlan: fixtures', () => {
     expect(check(fixture('fenced.md'))).toEqual([]);
   });
 
-  it('names the duplicate phases of the seed prompt\'s garbled example shape followed literally', () => {
+  it("names the duplicate phases of the seed prompt's garbled example shape followed literally", () => {
     const findings = check(fixture('garbled.md'));
     expect(brief(findings)).toEqual([
       ['phase-duplicate', 'error', 20],
@@ -55,7 +55,10 @@ describe('checkPlan: fixtures', () => {
 
 describe('checkPlan: each rule broken once', () => {
   const extraPhases = ['6', '7']
-    .map((n) => `\n## Phase ${n} - Extra\n- [ ] [P${n}-T1] Extra work | deliverable: x.md | done-when: x.md exists\n- [ ] [P${n}-T2] More work | deliverable: y.md | done-when: y.md exists\n`)
+    .map(
+      (n) =>
+        `\n## Phase ${n} - Extra\n- [ ] [P${n}-T1] Extra work | deliverable: x.md | done-when: x.md exists\n- [ ] [P${n}-T2] More work | deliverable: y.md | done-when: y.md exists\n`,
+    )
     .join('');
 
   const cases: Array<{ rule: string; text: string; expected: Array<[string, string, number | null]>; says?: RegExp }> = [
@@ -63,7 +66,10 @@ describe('checkPlan: each rule broken once', () => {
       rule: 'phase-count',
       text: valid + extraPhases,
       // The final reflection (line 30) is no longer in the last phase either.
-      expected: [['phase-count', 'error', 8], ['reflection-final-position', 'warning', 30]],
+      expected: [
+        ['phase-count', 'error', 8],
+        ['reflection-final-position', 'warning', 30],
+      ],
       says: /7 phases; organise it as 4-6/,
     },
     {
@@ -80,7 +86,10 @@ describe('checkPlan: each rule broken once', () => {
     },
     {
       rule: 'task-format (checkbox and done-when)',
-      text: mutate(['- [ ] [P1-T1] Map', '- [P1-T1] Map'], [' | done-when: code_map.md names the file and function for data loading, training loop, checkpointing and evaluation', '']),
+      text: mutate(
+        ['- [ ] [P1-T1] Map', '- [P1-T1] Map'],
+        [' | done-when: code_map.md names the file and function for data loading, training loop, checkpointing and evaluation', ''],
+      ),
       expected: [['task-format', 'error', 9]],
       says: /P1-T1 lacks a `\[ \]` checkbox, a `done-when: <condition>` field/,
     },
@@ -119,18 +128,27 @@ describe('checkPlan: each rule broken once', () => {
     },
     {
       rule: 'reflection-final-position',
-      text: mutate(['- [ ] [P5-T3] Final reflection', '- [ ] [P5-T9] Notes'])
-        .replace('## Phase 5', '- [ ] [P4-T4] Final reflection: review the evidence, add follow-up tasks, and decide to continue vs. replan | deliverable: f.md | done-when: f.md exists\n\n## Phase 5'),
+      text: mutate(['- [ ] [P5-T3] Final reflection', '- [ ] [P5-T9] Notes']).replace(
+        '## Phase 5',
+        '- [ ] [P4-T4] Final reflection: review the evidence, add follow-up tasks, and decide to continue vs. replan | deliverable: f.md | done-when: f.md exists\n\n## Phase 5',
+      ),
       expected: [['reflection-final-position', 'warning', 27]],
     },
     {
       rule: 'ablation-task',
-      text: mutate(['Ablation and sensitivity analysis: label-smoothing', 'Strength study: label-smoothing'], ['exp/analysis/ablation.md', 'exp/analysis/strength.md'], ['ablation.md has', 'strength.md has']),
+      text: mutate(
+        ['Ablation and sensitivity analysis: label-smoothing', 'Strength study: label-smoothing'],
+        ['exp/analysis/ablation.md', 'exp/analysis/strength.md'],
+        ['ablation.md has', 'strength.md has'],
+      ),
       expected: [['ablation-task', 'error', null]],
     },
     {
       rule: 'experiment-api-flow',
-      text: mutate(['in one sweep, one run per (smoothing, seed) via `POST /runs`', 'for 3 seeds each'], ['9 runs finished in `GET /runs`', '9 models finished']),
+      text: mutate(
+        ['in one sweep, one run per (smoothing, seed) via `POST /runs`', 'for 3 seeds each'],
+        ['9 runs finished in `GET /runs`', '9 models finished'],
+      ),
       expected: [['experiment-api-flow', 'warning', 19]],
       says: /POST \/sweeps\/wild/,
     },
@@ -193,7 +211,9 @@ describe('checkPlan: each rule broken once', () => {
   }
 
   it('phase-task-count: a phase with 7 tasks and a phase with 1', () => {
-    const extra = [4, 5, 6, 7].map((n) => `- [ ] [P1-T${n}] Extra step ${n} | deliverable: e${n}.md | done-when: e${n}.md exists\n`).join('');
+    const extra = [4, 5, 6, 7]
+      .map((n) => `- [ ] [P1-T${n}] Extra step ${n} | deliverable: e${n}.md | done-when: e${n}.md exists\n`)
+      .join('');
     const p13 = valid.split('\n').find((l) => l.startsWith('- [ ] [P1-T3]'))!;
     const text = valid
       .replace(`${p13}\n`, `${p13}\n${extra}`)

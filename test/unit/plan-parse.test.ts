@@ -128,7 +128,10 @@ describe('parsePlan on what agents actually write', () => {
 
   it('reads notes given as sub-headings and contract items with nested bullets', () => {
     expect(plan.notes?.present).toEqual({ 'codebase-findings': true, 'risks-and-assumptions': true, 'experiment-layout': true });
-    expect(plan.notes?.items[0]).toMatchObject({ text: 'Key codebase findings', details: ['`train.py` drives everything', 'configs live in `conf/`'] });
+    expect(plan.notes?.items[0]).toMatchObject({
+      text: 'Key codebase findings',
+      details: ['`train.py` drives everything', 'configs live in `conf/`'],
+    });
     expect(plan.contract).toMatchObject({
       primaryMetrics: 'accuracy',
       secondaryDiagnostics: 'loss curves; gradient norms',

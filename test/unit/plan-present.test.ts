@@ -46,7 +46,9 @@ describe('presentPlanComment', () => {
     expect(comment.split('<details>')).toHaveLength(5);
     expect(comment).toContain('<summary><b>Phase 1 — Understand</b> · 2 tasks · 1 done</summary>');
     expect(comment).toContain('| ✅ | P1-T1 | Read the training loop | notes/loop.md | notes/loop.md exists | — |');
-    expect(comment).toContain('| 🔄 | P1-T2 | Refactor the data loader | `src/data.py` | tests pass with `pytest -k data \\| tee log.txt` | P1-T1 |');
+    expect(comment).toContain(
+      '| 🔄 | P1-T2 | Refactor the data loader | `src/data.py` | tests pass with `pytest -k data \\| tee log.txt` | P1-T1 |',
+    );
     expect(comment).toContain('| ⬜ | — | Write the report without an id | report.md | report.md exists | — |');
     expectWellFormed(comment);
   });
@@ -62,7 +64,10 @@ describe('presentPlanComment', () => {
   it('lists the findings, errors first, with lines, and links the file', () => {
     const at = comment.indexOf('### Findings');
     expect(at).toBeGreaterThan(0);
-    const list = comment.slice(at).split('\n').filter((l) => l.startsWith('- '));
+    const list = comment
+      .slice(at)
+      .split('\n')
+      .filter((l) => l.startsWith('- '));
     expect(list[0]).toMatch(/^- ❌ `task-format` \(line 44\): /);
     expect(list[1]).toMatch(/^- ❌ `analytics-contract-item` \(line 51\): /);
     expect(list[2]).toMatch(/^- ⚠️ `task-count`: /);

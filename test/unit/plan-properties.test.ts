@@ -5,14 +5,51 @@ import { checkPlan } from '../../src/plan/check.js';
 import { compareTaskIds, renderPlanMarkdown } from '../../src/plan/markdown.js';
 import { parsePlan } from '../../src/plan/parse.js';
 import { presentJobSummary, presentPlanComment } from '../../src/plan/present.js';
-import type { AnalyticsContract, ContractItem, ContractKey, Finding, NoteItem, Phase, Plan, PlanningNoteKind, Task } from '../../src/plan/types.js';
+import type {
+  AnalyticsContract,
+  ContractItem,
+  ContractKey,
+  Finding,
+  NoteItem,
+  Phase,
+  Plan,
+  PlanningNoteKind,
+  Task,
+} from '../../src/plan/types.js';
 
 // Text that could appear in a real plan: paths, code spans (some with pipes), bare pipes,
 // quotes, brackets, angle brackets, unicode, bare task ids (not dependencies without a keyword).
 const START = fc.constantFrom('Train', 'Evaluate', 'Map', 'Write', 'Compare', 'Résumé', 'Δ-accuracy', '中文', 'ECE');
 const TOKEN = fc.constantFrom(
-  'the', 'baseline', 'ResNet-18', 'on', 'CIFAR-10-C', '0.05', 'seeds', 'sweep', '/runs', 'with', 'P1-T1', 'vs.', '95%',
-  '"quoted"', "it's", '#3', '*', '<', '>', '&', '[note]', '|', '`exp/x.py`', '`a | b`', '{x}', '~', '(lr=1e-3)', 'naïve', ':',
+  'the',
+  'baseline',
+  'ResNet-18',
+  'on',
+  'CIFAR-10-C',
+  '0.05',
+  'seeds',
+  'sweep',
+  '/runs',
+  'with',
+  'P1-T1',
+  'vs.',
+  '95%',
+  '"quoted"',
+  "it's",
+  '#3',
+  '*',
+  '<',
+  '>',
+  '&',
+  '[note]',
+  '|',
+  '`exp/x.py`',
+  '`a | b`',
+  '{x}',
+  '~',
+  '(lr=1e-3)',
+  'naïve',
+  ':',
 );
 const text = (max: number): fc.Arbitrary<string> =>
   fc.tuple(START, fc.array(TOKEN, { maxLength: max })).map(([first, rest]) => [first, ...rest].join(' '));
@@ -53,13 +90,18 @@ const CONTRACT_LABELS: Record<ContractKey, string> = {
   requiredArtifacts: 'Required artifacts',
 };
 // Words that name no note kind and no contract item.
-const NEUTRAL = fc.array(fc.constantFrom('Hydra', 'configs', 'are', 'in', 'conf/', 'GPUs', 'A100'), { minLength: 1, maxLength: 5 }).map((w) => w.join(' '));
+const NEUTRAL = fc
+  .array(fc.constantFrom('Hydra', 'configs', 'are', 'in', 'conf/', 'GPUs', 'A100'), { minLength: 1, maxLength: 5 })
+  .map((w) => w.join(' '));
 const labeled = (label: string): fc.Arbitrary<string> => fc.oneof(text(6), fc.constant('')).map((v) => `${label}:${v ? ` ${v}` : ''}`);
 
 const noteArb: fc.Arbitrary<NoteItem> = fc
   .oneof(
     ...(Object.keys(NOTE_LABELS) as PlanningNoteKind[]).map((kind) =>
-      fc.constantFrom(...NOTE_LABELS[kind]).chain(labeled).map((t) => ({ text: t, kind })),
+      fc
+        .constantFrom(...NOTE_LABELS[kind])
+        .chain(labeled)
+        .map((t) => ({ text: t, kind })),
     ),
     NEUTRAL.map((t) => ({ text: t, kind: null })),
   )
@@ -91,9 +133,18 @@ function contractOf(items: ContractItem[]): AnalyticsContract {
 
 const phaseArb = (number: number): fc.Arbitrary<Phase> =>
   fc
-    .record({ title: fc.oneof(fc.constant(''), fc.array(fc.constantFrom('Code', 'Baselines', 'and', 'Δ', 'v2'), { minLength: 1, maxLength: 4 }).map((w) => w.join(' '))), notes: fc.array(text(8), { maxLength: 2 }), size: fc.nat(7) })
+    .record({
+      title: fc.oneof(
+        fc.constant(''),
+        fc.array(fc.constantFrom('Code', 'Baselines', 'and', 'Δ', 'v2'), { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')),
+      ),
+      notes: fc.array(text(8), { maxLength: 2 }),
+      size: fc.nat(7),
+    })
     .chain(({ title, notes, size }) =>
-      fc.tuple(...Array.from({ length: size }, (_, i) => taskArb(number, i + 1))).map((tasks) => ({ number, title, notes, tasks, line: 0 })),
+      fc
+        .tuple(...Array.from({ length: size }, (_, i) => taskArb(number, i + 1)))
+        .map((tasks) => ({ number, title, notes, tasks, line: 0 })),
     );
 
 const planArb: fc.Arbitrary<Plan> = fc
@@ -133,7 +184,11 @@ const planArb: fc.Arbitrary<Plan> = fc
 function withoutLines(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutLines);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'line').map(([k, v]) => [k, withoutLines(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== 'line')
+      .map(([k, v]) => [k, withoutLines(v)]),
+  );
 }
 
 describe('renderPlanMarkdown / parsePlan round trip', () => {
@@ -183,7 +238,11 @@ describe('presentPlanComment budget', () => {
         planArb,
         fc.array(findingArb, { maxLength: 80 }),
         fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.constantFrom(2_000, 500, 65_000)),
-        fc.record({ title: fc.option(fc.string({ maxLength: 400 }), { nil: undefined }), summary: fc.option(fc.string({ maxLength: 5_000 }), { nil: undefined }), fileUrl: fc.option(fc.webUrl(), { nil: undefined }) }),
+        fc.record({
+          title: fc.option(fc.string({ maxLength: 400 }), { nil: undefined }),
+          summary: fc.option(fc.string({ maxLength: 5_000 }), { nil: undefined }),
+          fileUrl: fc.option(fc.webUrl(), { nil: undefined }),
+        }),
         (plan, findings, budget, options) => {
           expectWithin(presentPlanComment(plan, findings, { ...options, budget }), budget);
           expectWithin(presentJobSummary(plan, findings, { ...options, budget }), budget);
@@ -205,11 +264,49 @@ describe('presentPlanComment budget', () => {
 });
 
 const FRAGMENTS = [
-  '## Phase 1 - X', '### Phase 2 — Y', '**Phase 3: Z**', '## Phase 2', '# Title', '## Planning Notes', '## Shared Metrics and Analytics Contract',
-  '- [ ] [P1-T1] a | deliverable: b | done-when: c', '- [/] [P1-T2] x | depends on P1-T1', '- [x] [P2-T1] y | after [P9-T9]', '  - nested | deps: P1-T1',
-  '  - deliverable: d', '1. [ ] [P2-T2] z', '* [X] [P3-T1]', '- Primary metrics:', '- Key risks and assumptions', '- Tasks:', '    indented code',
-  '```', '```markdown', '~~~', '> quote', '<!--', '-->', '<plan>', '</plan>', '<details>', '| a | b |', '|---|---|', 'ABORT_EARLY_DOCS_CHECK_FAILED',
-  '`', '\\', '[x]', '[P1-T1]', '---', '===', '', '- ', '-', '[ ]', '\t- [ ] [P1-T3] tab', 'P1-T1 P1-T1', '(depends: P1-T1, P1-T2)',
+  '## Phase 1 - X',
+  '### Phase 2 — Y',
+  '**Phase 3: Z**',
+  '## Phase 2',
+  '# Title',
+  '## Planning Notes',
+  '## Shared Metrics and Analytics Contract',
+  '- [ ] [P1-T1] a | deliverable: b | done-when: c',
+  '- [/] [P1-T2] x | depends on P1-T1',
+  '- [x] [P2-T1] y | after [P9-T9]',
+  '  - nested | deps: P1-T1',
+  '  - deliverable: d',
+  '1. [ ] [P2-T2] z',
+  '* [X] [P3-T1]',
+  '- Primary metrics:',
+  '- Key risks and assumptions',
+  '- Tasks:',
+  '    indented code',
+  '```',
+  '```markdown',
+  '~~~',
+  '> quote',
+  '<!--',
+  '-->',
+  '<plan>',
+  '</plan>',
+  '<details>',
+  '| a | b |',
+  '|---|---|',
+  'ABORT_EARLY_DOCS_CHECK_FAILED',
+  '`',
+  '\\',
+  '[x]',
+  '[P1-T1]',
+  '---',
+  '===',
+  '',
+  '- ',
+  '-',
+  '[ ]',
+  '\t- [ ] [P1-T3] tab',
+  'P1-T1 P1-T1',
+  '(depends: P1-T1, P1-T2)',
 ];
 
 describe('parsePlan never throws', () => {
@@ -226,7 +323,17 @@ describe('parsePlan never throws', () => {
   });
 
   it('on arbitrary markdown-ish documents', () => {
-    const line = fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 20 }), fc.tuple(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 10 })).map(([a, b]) => a + b));
-    fc.assert(fc.property(fc.array(line, { maxLength: 60 }).map((lines) => lines.join('\n')), pipeline), { numRuns: 500 });
+    const line = fc.oneof(
+      fc.constantFrom(...FRAGMENTS),
+      fc.string({ maxLength: 20 }),
+      fc.tuple(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 10 })).map(([a, b]) => a + b),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 60 }).map((lines) => lines.join('\n')),
+        pipeline,
+      ),
+      { numRuns: 500 },
+    );
   });
 });

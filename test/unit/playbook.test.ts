@@ -11,7 +11,14 @@ function serverSkills(): Skill[] {
     const content = readFileSync(new URL(`${id}/SKILL.md`, dir), 'utf8');
     const [, frontMatter = '', ...rest] = content.split('---');
     const meta = (parse(frontMatter) ?? {}) as Record<string, unknown>;
-    return SkillSchema.parse({ ...meta, id, name: meta.name ?? id, template: rest.join('---').trim(), built_in: true, internal: id.startsWith('ra_mode_') });
+    return SkillSchema.parse({
+      ...meta,
+      id,
+      name: meta.name ?? id,
+      template: rest.join('---').trim(),
+      built_in: true,
+      internal: id.startsWith('ra_mode_'),
+    });
   });
 }
 
@@ -33,7 +40,9 @@ describe('buildPlaybook with the server catalog', () => {
   it('maps every non-internal skill to when to use it and what it gives', () => {
     const table = rows(playbook);
     expect(table.map((row) => /^`([^`]+)`/.exec(row[0] ?? '')?.[1])).toEqual(
-      SKILLS.filter((s) => !s.internal).map((s) => s.id).sort(),
+      SKILLS.filter((s) => !s.internal)
+        .map((s) => s.id)
+        .sort(),
     );
     for (const row of table) expect(row).toHaveLength(3);
     expect(table[0]?.[0]).toBe('`alert_handler` (Alert Handler)');
@@ -68,11 +77,15 @@ describe('buildPlaybook with the server catalog', () => {
 });
 
 describe('buildPlaybook without the audit skill', () => {
-  const playbook = buildPlaybook({ skills: [skill({ id: 'alert_handler', description: 'Alerts' })], auditSkill: null, serverUrl: 'http://127.0.0.1:8000' });
+  const playbook = buildPlaybook({
+    skills: [skill({ id: 'alert_handler', description: 'Alerts' })],
+    auditSkill: null,
+    serverUrl: 'http://127.0.0.1:8000',
+  });
 
   it('says plainly that the server lacks it and falls back to the prompt’s own flow', () => {
     expect(playbook).toContain(
-      "## Sweep/Run Audit Protocol\n\nThe server did not provide `wild_v2_sweep_run_audit_protocol`; until it does, follow the flow the planning prompt itself requires.",
+      '## Sweep/Run Audit Protocol\n\nThe server did not provide `wild_v2_sweep_run_audit_protocol`; until it does, follow the flow the planning prompt itself requires.',
     );
     expect(playbook).toContain('1. Create a sweep — `POST /sweeps/wild`');
     expect(playbook).toContain('2. Create one run per trial, grid points included — `POST /runs`');
@@ -82,7 +95,9 @@ describe('buildPlaybook without the audit skill', () => {
 
   it('still lists the catalog, and says so when it is empty', () => {
     expect(rows(playbook)).toEqual([['`alert_handler`', 'Alerts', 'See the skill text']]);
-    expect(buildPlaybook({ skills: [], auditSkill: null, serverUrl: 'http://x' })).toContain("The server's catalog lists no prompt skills.");
+    expect(buildPlaybook({ skills: [], auditSkill: null, serverUrl: 'http://x' })).toContain(
+      "The server's catalog lists no prompt skills.",
+    );
   });
 });
 
@@ -96,12 +111,18 @@ describe('buildPlaybook with foreign text', () => {
     });
     const table = rows(buildPlaybook({ skills: [odd, odd], auditSkill: null, serverUrl: 'http://x' }));
     expect(table).toEqual([
-      ['`a\\|b` (Pipes \\| and newlines)', 'Use when x \\| y. Second &lt;b>para&lt;/b>', 'The procedure the skill describes, followed step by step; its text says what it produces'],
+      [
+        '`a\\|b` (Pipes \\| and newlines)',
+        'Use when x \\| y. Second &lt;b>para&lt;/b>',
+        'The procedure the skill describes, followed step by step; its text says what it produces',
+      ],
     ]);
   });
 
   it('clips a very long description', () => {
-    const [row] = rows(buildPlaybook({ skills: [skill({ id: 'long', description: 'w '.repeat(1000) })], auditSkill: null, serverUrl: 'http://x' }));
+    const [row] = rows(
+      buildPlaybook({ skills: [skill({ id: 'long', description: 'w '.repeat(1000) })], auditSkill: null, serverUrl: 'http://x' }),
+    );
     expect(row?.[1]?.length).toBeLessThanOrEqual(300);
     expect(row?.[1]?.endsWith('…')).toBe(true);
   });

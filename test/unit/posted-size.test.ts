@@ -19,7 +19,25 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** The awkward pieces untrusted text is made of: mentions, fences, markers, astral and broken characters. */
 const fragment = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.constantFrom('@octo-org/research-team ', '@a', ' @Codertocat', '`', '```', '<!-- wild-plan:status -->', '</details>', '\n', '\n\n', '|', '> ', '\u0000', '\u001b[31m', '😀', '\uD800', '\u202E', 'é'),
+  fc.constantFrom(
+    '@octo-org/research-team ',
+    '@a',
+    ' @Codertocat',
+    '`',
+    '```',
+    '<!-- wild-plan:status -->',
+    '</details>',
+    '\n',
+    '\n\n',
+    '|',
+    '> ',
+    '\u0000',
+    '\u001b[31m',
+    '😀',
+    '\uD800',
+    '\u202E',
+    'é',
+  ),
 );
 
 /** Text of any size up to `max` characters, built by repeating a mix of fragments. */
@@ -115,15 +133,27 @@ const planArb = fc
     };
   });
 
-const findingsArb: fc.Arbitrary<Finding[]> = fc
-  .tuple(fc.integer({ min: 0, max: 3_000 }), textUpTo(2_000))
-  .map(([n, message]) => Array.from({ length: n }, (_, i) => ({ rule: `rule-${i % 7}`, severity: i % 2 ? ('warning' as const) : ('error' as const), line: i, message })));
+const findingsArb: fc.Arbitrary<Finding[]> = fc.tuple(fc.integer({ min: 0, max: 3_000 }), textUpTo(2_000)).map(([n, message]) =>
+  Array.from({ length: n }, (_, i) => ({
+    rule: `rule-${i % 7}`,
+    severity: i % 2 ? ('warning' as const) : ('error' as const),
+    line: i,
+    message,
+  })),
+);
 
 // The notes wild-plan appends under the plan (a fork PR, a base branch that already holds the plan).
 const noteArb = maybe(
   fc.oneof(
-    fc.constant('This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.'),
-    fc.string({ maxLength: 255 }).map((branch) => `\`${branch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`),
+    fc.constant(
+      'This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request.',
+    ),
+    fc
+      .string({ maxLength: 255 })
+      .map(
+        (branch) =>
+          `\`${branch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`,
+      ),
   ),
 );
 
@@ -149,7 +179,11 @@ describe('the pull request', () => {
   it('has a body that fits GitHub and pings nobody, whatever the summary', () => {
     fc.assert(
       fc.property(maybe(fc.nat()), maybe(huge), textUpTo(300), textUpTo(5_000), (number, summary, path, counts) => {
-        const body = pullRequestBody({ number }, { summary: summary ?? null, tasksPath: `${path}/tasks.md`, playbookPath: `${path}/prompt_skill_playbook.md` }, counts);
+        const body = pullRequestBody(
+          { number },
+          { summary: summary ?? null, tasksPath: `${path}/tasks.md`, playbookPath: `${path}/prompt_skill_playbook.md` },
+          counts,
+        );
         expectPostable(body);
       }),
       { numRuns: 150 },

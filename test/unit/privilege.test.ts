@@ -11,7 +11,20 @@ describe('asAgent', () => {
 
   it('through sudo, replaces the whole environment with exactly the given one', () => {
     const run = asAgent('sudo', account, ['node', 'agent.mjs', '; rm -rf /'], { PATH: '/usr/bin', WILD_X: 'a b\nc' });
-    expect(run.argv).toEqual(['sudo', '-n', '-u', 'wild-agent', '--', ENV_PROGRAM, '-i', 'PATH=/usr/bin', 'WILD_X=a b\nc', 'node', 'agent.mjs', '; rm -rf /']);
+    expect(run.argv).toEqual([
+      'sudo',
+      '-n',
+      '-u',
+      'wild-agent',
+      '--',
+      ENV_PROGRAM,
+      '-i',
+      'PATH=/usr/bin',
+      'WILD_X=a b\nc',
+      'node',
+      'agent.mjs',
+      '; rm -rf /',
+    ]);
     expect(run.uid).toBeUndefined();
   });
 

@@ -37,7 +37,9 @@ describe('buildPromptValues', () => {
     const prompt = renderPrompt(PROMPT, buildPromptValues(input));
     expect(prompt).not.toMatch(/\{\{\w+\}\}/);
     expect(prompt).toContain('curl -sf https://wild.example.org/docs >/dev/null');
-    expect(prompt).toContain('curl -X POST https://wild.example.org/sweeps/wild \\\n  -H "Content-Type: application/json" \\\n  -H "X-Auth-Token: $WILD_AUTH_TOKEN" \\');
+    expect(prompt).toContain(
+      'curl -X POST https://wild.example.org/sweeps/wild \\\n  -H "Content-Type: application/json" \\\n  -H "X-Auth-Token: $WILD_AUTH_TOKEN" \\',
+    );
     expect(prompt.match(/-H "X-Auth-Token: \$WILD_AUTH_TOKEN"/g)).toHaveLength(2);
   });
 

@@ -132,7 +132,9 @@ describe('renderPrompt: strict variables', () => {
 
   it('names every missing variable', () => {
     const { goal: _goal, api_catalog: _catalog, ...rest } = realistic;
-    expect(errorOf(PROMPT, rest)).toBe('wild_v2_planning.md: no value supplied for "goal", "api_catalog" (every declared variable is required)');
+    expect(errorOf(PROMPT, rest)).toBe(
+      'wild_v2_planning.md: no value supplied for "goal", "api_catalog" (every declared variable is required)',
+    );
   });
 
   it('does not take a missing value from Object.prototype', () => {
@@ -141,7 +143,9 @@ describe('renderPrompt: strict variables', () => {
   });
 
   it('names a value supplied for an undeclared variable (a typo)', () => {
-    expect(errorOf(PROMPT, { ...realistic, goals: 'x' })).toContain('value supplied for "goals", which the template does not declare (a typo?)');
+    expect(errorOf(PROMPT, { ...realistic, goals: 'x' })).toContain(
+      'value supplied for "goals", which the template does not declare (a typo?)',
+    );
   });
 
   it('names a placeholder the front matter does not declare', () => {

@@ -135,7 +135,12 @@ describe('secretRedactor', () => {
   it('gives what redactSecrets gives, and is reusable (no state between texts)', () => {
     const secrets = ['hunter2-hunter2', 'sk-live-0123456789abcdef'];
     const redact = secretRedactor(secrets);
-    const texts = ['a hunter2-hunter2 b', 'nothing here', `${Buffer.from('hunter2-hunter2').toString('base64')} and ghs_${'A1b2C3d4e5'.repeat(4)}`, 'hunter2-hunter2'];
+    const texts = [
+      'a hunter2-hunter2 b',
+      'nothing here',
+      `${Buffer.from('hunter2-hunter2').toString('base64')} and ghs_${'A1b2C3d4e5'.repeat(4)}`,
+      'hunter2-hunter2',
+    ];
     for (const text of [...texts, ...texts]) expect(redact(text)).toBe(redactSecrets(text, secrets));
     expect(secretRedactor([])('plain ghs_' + 'A1b2C3d4e5'.repeat(4))).toBe('plain [REDACTED:github-token]');
   });

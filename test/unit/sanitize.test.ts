@@ -56,7 +56,11 @@ describe('sanitizeUntrusted', () => {
     ['tab and newline kept', 'a\tb\nc', 'a\tb\nc'],
     ['CRLF and lone CR', 'a\r\nb\rc\u2028d', 'a\nb\nc\nd'],
     ['lone surrogates removed, pairs kept', 'x\uD800y\uDC00z\uD83D\uDE00', 'xyz\uD83D\uDE00'],
-    ['workflow commands stay text', '::set-output name=x::y\n::error::boom\n::add-mask::z', '::set-output name=x::y\n::error::boom\n::add-mask::z'],
+    [
+      'workflow commands stay text',
+      '::set-output name=x::y\n::error::boom\n::add-mask::z',
+      '::set-output name=x::y\n::error::boom\n::add-mask::z',
+    ],
     ['expressions stay text', 'use ${{ secrets.GITHUB_TOKEN }} and $(whoami)', 'use ${{ secrets.GITHUB_TOKEN }} and $(whoami)'],
     ['ordinary text untouched', 'Ünïcödé — 日本語 → ✓ <b>bold</b> <!- not a comment', 'Ünïcödé — 日本語 → ✓ <b>bold</b> <!- not a comment'],
   ])('%s', (_name, input, expected) => {
@@ -127,7 +131,11 @@ describe('sanitizeUntrusted properties', () => {
 
   it('leaves ordinary visible text exactly as it was', () => {
     const visible = fc.string({
-      unit: fc.oneof(fc.constantFrom('\n', '\t', ' ', '-', '!', '>', '#', '`', '$', '{', '}'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), fc.constantFrom('é', '日', '\u{1F600}', '→')),
+      unit: fc.oneof(
+        fc.constantFrom('\n', '\t', ' ', '-', '!', '>', '#', '`', '$', '{', '}'),
+        fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }),
+        fc.constantFrom('é', '日', '\u{1F600}', '→'),
+      ),
     });
     fc.assert(
       fc.property(visible, (text) => {

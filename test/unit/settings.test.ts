@@ -75,7 +75,9 @@ describe('settings', () => {
     expect(s.tasksPathTemplate).toBe('plans/{number}.md');
     expect(tasksPathFor(s, 12)).toBe('plans/12.md');
     expect(tasksPathFor(s, undefined)).toBe('plans/local.md');
-    expect(parseSettings({ ...valid, 'tasks-path': 'research/issue-{number}/PLAN.MD' }, workspace).tasksPathTemplate).toBe('research/issue-{number}/PLAN.MD');
+    expect(parseSettings({ ...valid, 'tasks-path': 'research/issue-{number}/PLAN.MD' }, workspace).tasksPathTemplate).toBe(
+      'research/issue-{number}/PLAN.MD',
+    );
   });
 
   it('resolves a custom prompt file against the workspace', () => {
@@ -143,12 +145,20 @@ describe('the tasks-path input', () => {
   });
 
   it("refuses the playbook's own file name", () => {
-    expect(refusal('plans/prompt_skill_playbook.md')).toContain('must not be named prompt_skill_playbook.md: wild-plan writes the playbook beside the tasks file');
+    expect(refusal('plans/prompt_skill_playbook.md')).toContain(
+      'must not be named prompt_skill_playbook.md: wild-plan writes the playbook beside the tasks file',
+    );
     expect(refusal('Prompt_Skill_Playbook.MD')).toContain('must not be named prompt_skill_playbook.md');
   });
 
   it('keeps the default and other plain paths', () => {
-    for (const ok of ['.wild/plans/issue-{number}/tasks.md', 'tasks.md', 'docs/plans/{number}-plan.md', '.wild/github/tasks.md', 'git/tasks.md']) {
+    for (const ok of [
+      '.wild/plans/issue-{number}/tasks.md',
+      'tasks.md',
+      'docs/plans/{number}-plan.md',
+      '.wild/github/tasks.md',
+      'git/tasks.md',
+    ]) {
       expect(parseSettings({ ...valid, 'tasks-path': ok }, workspace).tasksPathTemplate).toBe(ok);
     }
   });
@@ -158,7 +168,10 @@ describe('agent settings', () => {
   const preset = { 'server-url': 'https://wild.example.org' };
 
   it('reads the agent inputs for a preset, with the CLI defaults left to the preset', () => {
-    const s = parseSettings({ ...preset, agent: 'Claude-Code', 'agent-env': 'ANTHROPIC_API_KEY\n  HTTPS_PROXY, NO_PROXY\n\nANTHROPIC_API_KEY' }, workspace);
+    const s = parseSettings(
+      { ...preset, agent: 'Claude-Code', 'agent-env': 'ANTHROPIC_API_KEY\n  HTTPS_PROXY, NO_PROXY\n\nANTHROPIC_API_KEY' },
+      workspace,
+    );
     expect(s).toMatchObject({ agent: 'claude-code', agentEnv: ['ANTHROPIC_API_KEY', 'HTTPS_PROXY', 'NO_PROXY'] });
     expect(s.agentVersion).toBeUndefined();
     expect(s.model).toBeUndefined();
@@ -166,7 +179,10 @@ describe('agent settings', () => {
   });
 
   it('takes a version, a model and a base URL (trailing slash dropped)', () => {
-    const s = parseSettings({ ...preset, agent: 'codex', 'agent-version': '0.170.1', model: 'gpt-5.1-codex', 'agent-base-url': 'https://llm.example.org/v1/' }, workspace);
+    const s = parseSettings(
+      { ...preset, agent: 'codex', 'agent-version': '0.170.1', model: 'gpt-5.1-codex', 'agent-base-url': 'https://llm.example.org/v1/' },
+      workspace,
+    );
     expect(s).toMatchObject({ agentVersion: '0.170.1', model: 'gpt-5.1-codex', agentBaseUrl: 'https://llm.example.org/v1', agentEnv: [] });
   });
 
@@ -180,10 +196,16 @@ describe('agent settings', () => {
     [{ agent: 'codex', 'agent-env': 'INPUT_SERVER-TOKEN' }, /`agent-env` must list environment variable names.*"INPUT_SERVER-TOKEN"/],
     [{ agent: 'codex', 'agent-env': 'ACTIONS_RUNTIME_TOKEN' }, /refusing to forward ACTIONS_RUNTIME_TOKEN/],
     [{ agent: 'codex', 'agent-version': 'latest' }, /`agent-version` "latest" must be an exact version like 0\.169\.0/],
-    [{ agent: 'opencode', 'agent-base-url': 'https://llm.example.org/v1' }, /`model` is required for `agent: opencode` with `agent-base-url`/],
+    [
+      { agent: 'opencode', 'agent-base-url': 'https://llm.example.org/v1' },
+      /`model` is required for `agent: opencode` with `agent-base-url`/,
+    ],
     [{ agent: 'opencode', model: 'gpt-4.1' }, /`model` "gpt-4.1" must be provider\/model for OpenCode/],
     [{ agent: 'claude-code', 'agent-base-url': 'ftp://llm' }, /`agent-base-url` must be an http\(s\) URL without credentials/],
-    [{ agent: 'claude-code', 'agent-base-url': 'https://u:p@llm.example.org' }, /`agent-base-url` must be an http\(s\) URL without credentials/],
+    [
+      { agent: 'claude-code', 'agent-base-url': 'https://u:p@llm.example.org' },
+      /`agent-base-url` must be an http\(s\) URL without credentials/,
+    ],
   ])('rejects %j with a message naming the input', (patch, message) => {
     expect(errorOf({ ...preset, ...patch })).toMatch(message);
   });

@@ -75,16 +75,44 @@ describe('parseTemplate', () => {
     ['duplicate key', skill(`${VALID}\nname: again`), 'the front matter is not valid YAML'],
     ['missing name', skill('description: d\ncategory: c\nvariables: [goal]'), 'front matter field "name": is required'],
     ['empty name', skill("name: ''\ndescription: d\ncategory: c\nvariables: [goal]"), 'front matter field "name": must not be empty'],
-    ['YAML 1.1 boolean name', skill('name: yes\ndescription: d\ncategory: c\nvariables: [goal]'), 'front matter field "name": expected a string'],
+    [
+      'YAML 1.1 boolean name',
+      skill('name: yes\ndescription: d\ncategory: c\nvariables: [goal]'),
+      'front matter field "name": expected a string',
+    ],
     ['missing description', skill('name: t\ncategory: c\nvariables: [goal]'), 'front matter field "description": is required'],
     ['missing category', skill('name: t\ndescription: d\nvariables: [goal]'), 'front matter field "category": is required'],
     ['missing variables', skill('name: t\ndescription: d\ncategory: c'), 'front matter field "variables": is required'],
-    ['variables not a list', skill('name: t\ndescription: d\ncategory: c\nvariables: goal'), 'front matter field "variables": expected a list of variable names'],
-    ['no variables', skill('name: t\ndescription: d\ncategory: c\nvariables: []'), 'front matter field "variables": must list at least one variable'],
-    ['duplicate variable', skill('name: t\ndescription: d\ncategory: c\nvariables: [goal, x, goal]'), 'front matter field "variables": lists a name twice: goal'],
-    ['variable not an identifier', skill('name: t\ndescription: d\ncategory: c\nvariables: [goal, 2fast]'), 'front matter field "variables[1]": expected an identifier'],
-    ['variable not a string', skill('name: t\ndescription: d\ncategory: c\nvariables: [goal, 3]'), 'front matter field "variables[1]": expected a string'],
-    ['undeclared placeholder', skill(VALID, '{{goal}} in {{workdir}}'), 'the template uses {{workdir}} but front matter field "variables" does not declare it'],
+    [
+      'variables not a list',
+      skill('name: t\ndescription: d\ncategory: c\nvariables: goal'),
+      'front matter field "variables": expected a list of variable names',
+    ],
+    [
+      'no variables',
+      skill('name: t\ndescription: d\ncategory: c\nvariables: []'),
+      'front matter field "variables": must list at least one variable',
+    ],
+    [
+      'duplicate variable',
+      skill('name: t\ndescription: d\ncategory: c\nvariables: [goal, x, goal]'),
+      'front matter field "variables": lists a name twice: goal',
+    ],
+    [
+      'variable not an identifier',
+      skill('name: t\ndescription: d\ncategory: c\nvariables: [goal, 2fast]'),
+      'front matter field "variables[1]": expected an identifier',
+    ],
+    [
+      'variable not a string',
+      skill('name: t\ndescription: d\ncategory: c\nvariables: [goal, 3]'),
+      'front matter field "variables[1]": expected a string',
+    ],
+    [
+      'undeclared placeholder',
+      skill(VALID, '{{goal}} in {{workdir}}'),
+      'the template uses {{workdir}} but front matter field "variables" does not declare it',
+    ],
     ['front matter is a list', '---\n- a\n---\nbody', 'the front matter: '],
   ])('%s is refused with the file and field named', (_name, text, message) => {
     let error: unknown;

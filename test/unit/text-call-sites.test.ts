@@ -24,7 +24,9 @@ describe('table cells share one rule', () => {
     const row = buildPlaybook({ skills: [skill], auditSkill: null, serverUrl: 'http://x' })
       .split('\n')
       .find((line) => line.startsWith('| ``'));
-    expect(row).toBe('| ``a`b`` | x \\\\\\| y | The procedure the skill describes, followed step by step; its text says what it produces |');
+    expect(row).toBe(
+      '| ``a`b`` | x \\\\\\| y | The procedure the skill describes, followed step by step; its text says what it produces |',
+    );
   });
 });
 

@@ -33,7 +33,12 @@ describe('decideTrigger', () => {
   it('takes the steer text from a /wild-plan comment and remembers the comment for the reaction', () => {
     const payload = issueComment('/wild-plan focus on the ablation\nand use 5 seeds');
     const t = decideTrigger('issue_comment', payload, LABEL);
-    expect(t).toMatchObject({ kind: 'plan', source: 'comment', steer: 'focus on the ablation\nand use 5 seeds', commentId: payload.comment.id });
+    expect(t).toMatchObject({
+      kind: 'plan',
+      source: 'comment',
+      steer: 'focus on the ablation\nand use 5 seeds',
+      commentId: payload.comment.id,
+    });
   });
 
   it('ignores ordinary comments, edits and its own comments', () => {
@@ -58,7 +63,12 @@ describe('decideTrigger', () => {
   it('plans a dispatch by issue number, also when given as "#12" or a number', () => {
     const payload = webhookExample('workflow_dispatch');
     payload.inputs = { 'issue-number': '#12', steer: 'be brief' };
-    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'plan', source: 'dispatch', number: 12, steer: 'be brief' });
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({
+      kind: 'plan',
+      source: 'dispatch',
+      number: 12,
+      steer: 'be brief',
+    });
     payload.inputs = { issue_number: 7 };
     expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ number: 7 });
   });
@@ -68,7 +78,10 @@ describe('decideTrigger', () => {
     payload.inputs = { goal: 'Tune the learning rate' };
     expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'plan', body: 'Tune the learning rate' });
     payload.inputs = {};
-    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/issue-number.*goal/) });
+    expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringMatching(/issue-number.*goal/),
+    });
     payload.inputs = { 'issue-number': 'twelve' };
     expect(decideTrigger('workflow_dispatch', payload, LABEL)).toMatchObject({ kind: 'refuse', reason: expect.stringMatching(/"twelve"/) });
   });
@@ -86,19 +99,33 @@ describe('decideTrigger', () => {
   });
 
   // Number() would plan #7 for "0x7" and #10 for "1e1": only plain decimal digits name an issue.
-  it.each(['0x7', '1e1', '07', '-1', '0', '1.0', '７', '7abc', '+7', '# 7', '##7', '7 8', '0b111', 'Infinity', '2147483648', '99999999999999999999'])(
-    'refuses the dispatch issue-number %j, quoting it and saying what is accepted',
-    (input) => {
-      const payload = webhookExample('workflow_dispatch');
-      payload.inputs = { 'issue-number': input, goal: 'a goal does not make a bad number good' };
-      const t = decideTrigger('workflow_dispatch', payload, LABEL);
-      expect(t.kind).toBe('refuse');
-      const reason = t.kind === 'refuse' ? t.reason : '';
-      expect(reason).toContain(`input \`issue-number\` ${JSON.stringify(input.trim())} is not an issue number`);
-      expect(reason).toContain('plain digits, like 12 or #12 (from 1 to 2147483647)');
-      expect(reason).not.toContain('\n');
-    },
-  );
+  it.each([
+    '0x7',
+    '1e1',
+    '07',
+    '-1',
+    '0',
+    '1.0',
+    '７',
+    '7abc',
+    '+7',
+    '# 7',
+    '##7',
+    '7 8',
+    '0b111',
+    'Infinity',
+    '2147483648',
+    '99999999999999999999',
+  ])('refuses the dispatch issue-number %j, quoting it and saying what is accepted', (input) => {
+    const payload = webhookExample('workflow_dispatch');
+    payload.inputs = { 'issue-number': input, goal: 'a goal does not make a bad number good' };
+    const t = decideTrigger('workflow_dispatch', payload, LABEL);
+    expect(t.kind).toBe('refuse');
+    const reason = t.kind === 'refuse' ? t.reason : '';
+    expect(reason).toContain(`input \`issue-number\` ${JSON.stringify(input.trim())} is not an issue number`);
+    expect(reason).toContain('plain digits, like 12 or #12 (from 1 to 2147483647)');
+    expect(reason).not.toContain('\n');
+  });
 
   it('refuses a dispatch issue-number sent as a number that is not a whole positive one', () => {
     const payload = webhookExample('workflow_dispatch');
@@ -112,14 +139,22 @@ describe('decideTrigger', () => {
     const payload = webhookExample('pull_request', 'labeled');
     payload.label = { ...payload.label, name: LABEL };
     const same = decideTrigger('pull_request', payload, LABEL);
-    expect(same).toMatchObject({ kind: 'plan', source: 'pull_request', isPullRequest: true, head: { ref: payload.pull_request.head.ref, fork: false } });
+    expect(same).toMatchObject({
+      kind: 'plan',
+      source: 'pull_request',
+      isPullRequest: true,
+      head: { ref: payload.pull_request.head.ref, fork: false },
+    });
     payload.pull_request.head.repo = { ...payload.pull_request.base.repo, full_name: 'someone/fork' };
     expect(decideTrigger('pull_request', payload, LABEL)).toMatchObject({ head: { fork: true } });
   });
 
   it('skips unknown events and actions, and payloads missing fields, with the reason', () => {
     expect(decideTrigger('push', {}, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/`push` event/) });
-    expect(decideTrigger('issues', webhookExample('issues', 'edited'), LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/issues.edited/) });
+    expect(decideTrigger('issues', webhookExample('issues', 'edited'), LABEL)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringMatching(/issues.edited/),
+    });
     const broken = labeledIssue(LABEL);
     delete broken.issue.number;
     expect(decideTrigger('issues', broken, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/issue.number/) });
@@ -129,8 +164,16 @@ describe('decideTrigger', () => {
   it('says a field is missing only when it is: one that is there but wrong is named as such', () => {
     const missing = labeledIssue(LABEL);
     delete missing.issue.number;
-    expect(decideTrigger('issues', missing, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringContaining('payload is missing `issue.number`') });
-    for (const [value, what] of [['one', 'is not a number (got "one"'], [null, 'is null'], [-3, 'is out of range (got -3'], [1.5, 'is not a whole number (got 1.5']] as const) {
+    expect(decideTrigger('issues', missing, LABEL)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringContaining('payload is missing `issue.number`'),
+    });
+    for (const [value, what] of [
+      ['one', 'is not a number (got "one"'],
+      [null, 'is null'],
+      [-3, 'is out of range (got -3'],
+      [1.5, 'is not a whole number (got 1.5'],
+    ] as const) {
       const payload = labeledIssue(LABEL);
       payload.issue.number = value;
       const t = decideTrigger('issues', payload, LABEL);
@@ -139,7 +182,10 @@ describe('decideTrigger', () => {
     }
     const noSender = labeledIssue(LABEL);
     noSender.sender = 'Codertocat';
-    expect(decideTrigger('issues', noSender, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringContaining("payload's `sender` is not an object") });
+    expect(decideTrigger('issues', noSender, LABEL)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringContaining("payload's `sender` is not an object"),
+    });
   });
 
   it('accepts an issue number sent as a string', () => {
@@ -149,10 +195,18 @@ describe('decideTrigger', () => {
   });
 
   it('reads a payload issue number sent as a string only when it is plain decimal digits', () => {
-    for (const [value, what] of [['0x7', 'is not a number (got "0x7"'], ['1e1', 'is not a number (got "1e1"'], ['07', 'is not a number (got "07"'], [2 ** 31, 'is out of range']] as const) {
+    for (const [value, what] of [
+      ['0x7', 'is not a number (got "0x7"'],
+      ['1e1', 'is not a number (got "1e1"'],
+      ['07', 'is not a number (got "07"'],
+      [2 ** 31, 'is out of range'],
+    ] as const) {
       const payload = labeledIssue(LABEL);
       payload.issue.number = value;
-      expect(decideTrigger('issues', payload, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringContaining(`payload's \`issue.number\` ${what}`) });
+      expect(decideTrigger('issues', payload, LABEL)).toMatchObject({
+        kind: 'skip',
+        reason: expect.stringContaining(`payload's \`issue.number\` ${what}`),
+      });
     }
   });
 });

@@ -1,9 +1,8 @@
 // The `plan` command: an issue (or a goal) → a reviewed plan on its branch, PR and comments.
-// Reads as its steps: permission → request → acknowledge → plan (goal, preflight, render,
-// agent, plan files) → publish → report.
+// Reads as its steps: permission → request → acknowledge (beside the workspace checks and the
+// preflight) → plan (goal, preflight, render, agent, plan files) → publish → report.
 import { agentStatsJson } from '../../agent/runner.js';
 import { checkSenderPermission } from '../../github/permission.js';
-import type { Log } from '../../log.js';
 import { planToJson } from '../../plan/present.js';
 import type { PlanOutcome } from '../../planning/outcome.js';
 import { planIssue } from '../../planning/plan-issue.js';
@@ -17,10 +16,15 @@ import { publishStep } from '../publish.js';
 import { failed, refused, skipped, type ActionResult, type PlanOutputs } from '../result.js';
 import type { ActionDeps } from '../router.js';
 import { renderJobSummary } from '../summary.js';
-import { liveLabelTrigger, resolveTarget } from '../target.js';
+import { liveLabelTrigger, resolveTarget, type PlanTarget } from '../target.js';
 import { StatusComment, Writes } from '../writes.js';
 
-export async function planCommand(settings: Settings, context: ActionContext, trigger: Extract<Trigger, { kind: 'plan' }>, deps: ActionDeps): Promise<ActionResult> {
+export async function planCommand(
+  settings: Settings,
+  context: ActionContext,
+  trigger: Extract<Trigger, { kind: 'plan' }>,
+  deps: ActionDeps,
+): Promise<ActionResult> {
   const { client, log } = deps;
   const repo = context.repo;
 
@@ -35,31 +39,61 @@ export async function planCommand(settings: Settings, context: ActionContext, tr
   const target = await resolveTarget(client, repo, live);
 
   const writes = new Writes(client, context, settings.dryRun, log);
-  if (trigger.commentId !== undefined) await writes.react(trigger.commentId);
-  const status = new StatusComment(writes, target.statusThread, { runUrl: context.runUrl, dryRun: settings.dryRun });
+  const status = new StatusComment(writes, target.statusThread, {
+    runUrl: context.runUrl,
+    dryRun: settings.dryRun,
+    threadEmpty: target.statusThreadEmpty,
+  });
   const onAbort = () => void status.set({ kind: 'cancelled' }).catch(() => {});
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const steer = sanitizeUntrusted(target.steer).trim();
-    await status.set({ kind: 'started', trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || undefined });
+    // 👀 and "planning" go out while the workspace is checked and the server preflighted; the
+    // agent starts only once they are posted (planIssue waits for them), and a failure to post
+    // them fails the run as before.
+    const acknowledged = acknowledge(trigger, target, writes, status);
+    acknowledged.catch(() => {}); // awaited below; until then a failure must not count as unhandled
     const outcome = await planIssue(
       settings,
       { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
-      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true, writeFiles: settings.writePlanFiles },
+      {
+        log,
+        runner: deps.runner,
+        signal: deps.signal,
+        isolateAgent: deps.isolateAgent ?? true,
+        writeFiles: settings.writePlanFiles,
+        beforeAgent: acknowledged,
+      },
     );
+    await acknowledged;
     if (deps.signal?.aborted) throw new Error('cancelled');
     const outputs = planOutputs(outcome, context);
     if (outcome.status === 'aborted') {
-      await status.set({ kind: 'aborted', message: outcome.message, preflightTable: formatPreflightTable(outcome.preflight), checklist: outcome.checklist });
+      await status.set({
+        kind: 'aborted',
+        message: outcome.message,
+        preflightTable: formatPreflightTable(outcome.preflight),
+        checklist: outcome.checklist,
+      });
       return { ...outputs, status: 'aborted', message: outcome.message, fail: settings.failOnAbort };
     }
     if (outcome.status === 'invalid') {
       await status.set({ kind: 'invalid', message: outcome.message });
       return { ...outputs, status: 'invalid', message: outcome.message, fail: true };
     }
-    const published = await log.group('Publish: branch, pull request, comments', () => publishStep(settings, context, target, outcome, writes, log));
-    await status.set({ kind: 'planned', prUrl: published.prUrl, prNumber: published.prNumber, counts: published.counts, findings: outcome.findings.length, summary: outcome.summary, note: published.note });
-    const { counts: _counts, note: _note, ...made } = published;
+    const published = await log.group('Publish: branch, pull request, comments', () =>
+      publishStep({ settings, context, target, outcome, writes, log }, status.planComment),
+    );
+    status.rememberPlanComment(published.planComment);
+    await status.set({
+      kind: 'planned',
+      prUrl: published.prUrl,
+      prNumber: published.prNumber,
+      counts: published.counts,
+      findings: outcome.findings.length,
+      summary: outcome.summary,
+      note: published.note,
+    });
+    const { counts: _counts, note: _note, planComment: _planComment, ...made } = published;
     return { ...outputs, ...made, status: 'planned', message: outcome.message, fail: false };
   } catch (error) {
     if (deps.signal?.aborted) {
@@ -72,6 +106,18 @@ export async function planCommand(settings: Settings, context: ActionContext, tr
   } finally {
     deps.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** 👀 on the comment that asked (its answer tells wild-plan its own login), then the "planning" status. */
+async function acknowledge(
+  trigger: Extract<Trigger, { kind: 'plan' }>,
+  target: PlanTarget,
+  writes: Writes,
+  status: StatusComment,
+): Promise<void> {
+  if (trigger.commentId !== undefined) await writes.react(trigger.commentId);
+  const steer = sanitizeUntrusted(target.steer).trim();
+  await status.set({ kind: 'started', trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || undefined });
 }
 
 /** The step outputs and job summary every planning outcome gives. */

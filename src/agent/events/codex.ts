@@ -56,14 +56,26 @@ function toStep(item: Record<string, unknown>): AgentStep | undefined {
   switch (item.type) {
     case 'command_execution': {
       const exit = num(item.exit_code);
-      return { tool: 'command_execution', summary: oneLine(str(item.command) ?? ''), ok: item.status === 'failed' ? false : exit === undefined ? undefined : exit === 0 };
+      return {
+        tool: 'command_execution',
+        summary: oneLine(str(item.command) ?? ''),
+        ok: item.status === 'failed' ? false : exit === undefined ? undefined : exit === 0,
+      };
     }
     case 'file_change': {
       const changes = Array.isArray(item.changes) ? item.changes.map(obj) : [];
-      return { tool: 'file_change', summary: oneLine(changes.map((c) => `${str(c.kind) ?? 'edit'} ${str(c.path) ?? ''}`).join(', ')), ok: item.status !== 'failed' };
+      return {
+        tool: 'file_change',
+        summary: oneLine(changes.map((c) => `${str(c.kind) ?? 'edit'} ${str(c.path) ?? ''}`).join(', ')),
+        ok: item.status !== 'failed',
+      };
     }
     case 'mcp_tool_call':
-      return { tool: `${str(item.server) ?? 'mcp'}.${str(item.tool) ?? 'tool'}`, summary: summarizeInput(item.arguments), ok: item.status !== 'failed' };
+      return {
+        tool: `${str(item.server) ?? 'mcp'}.${str(item.tool) ?? 'tool'}`,
+        summary: summarizeInput(item.arguments),
+        ok: item.status !== 'failed',
+      };
     case 'web_search':
       return { tool: 'web_search', summary: oneLine(str(item.query) ?? '') };
     default:

@@ -28,7 +28,8 @@ const RULES: readonly Rule[] = [
   {
     kind: 'no-key',
     pattern: /Not logged in|Please run \/login/i,
-    say: () => 'Claude Code found no credentials: list ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN) in `agent-env` and set it from a secret',
+    say: () =>
+      'Claude Code found no credentials: list ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN) in `agent-env` and set it from a secret',
   },
   {
     kind: 'auth',
@@ -47,7 +48,8 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'unreachable',
-    pattern: /unable to connect|cannot connect to api|error sending request|connection failed|connection_failed|connection error|ECONNRESET|ETIMEDOUT|network is unreachable|EHOSTUNREACH/i,
+    pattern:
+      /unable to connect|cannot connect to api|error sending request|connection failed|connection_failed|connection error|ECONNRESET|ETIMEDOUT|network is unreachable|EHOSTUNREACH/i,
     say: (endpoint) => `the model endpoint at ${endpoint} is unreachable (connection failed)`,
   },
   {

@@ -21,12 +21,18 @@ export const opencodePreset: AgentPreset = {
   defaultEndpoint: "the model provider's endpoint",
   // With --print-logs each failed attempt logs a "stream error … Unable to connect" line;
   // left alone, OpenCode retries for about a minute before giving up.
-  unreachable: { stream: 'stderr', pattern: /stream error.*(Unable to connect|Cannot connect to API|ECONNREFUSED|ENOTFOUND)/i, giveUpAfter: 3 },
+  unreachable: {
+    stream: 'stderr',
+    pattern: /stream error.*(Unable to connect|Cannot connect to API|ECONNREFUSED|ENOTFOUND)/i,
+    giveUpAfter: 3,
+  },
 
   check({ model, baseUrl }) {
     const problems = modelProblems(model);
     if (baseUrl !== undefined && model === undefined) {
-      problems.push('input `model` is required for `agent: opencode` with `agent-base-url`: the model id your endpoint serves, e.g. gpt-4.1');
+      problems.push(
+        'input `model` is required for `agent: opencode` with `agent-base-url`: the model id your endpoint serves, e.g. gpt-4.1',
+      );
     }
     if (baseUrl === undefined && model !== undefined && !/^[^/]+\/.+/.test(model)) {
       problems.push(`input \`model\` "${model}" must be provider/model for OpenCode, e.g. anthropic/claude-sonnet-4-5`);

@@ -143,9 +143,7 @@ export function resolveParameter(doc: OpenApiDocument, p: SpecParameter | { $ref
   return p;
 }
 
-export function jsonContentSchema(
-  content: Record<string, { schema?: JsonSchema }> | undefined,
-): JsonSchema | undefined {
+export function jsonContentSchema(content: Record<string, { schema?: JsonSchema }> | undefined): JsonSchema | undefined {
   return content?.['application/json']?.schema;
 }
 

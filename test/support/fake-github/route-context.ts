@@ -45,8 +45,7 @@ export function findRepo(ctx: RouteContext): RepoRecord {
 export function requireRole(ctx: RouteContext, repo: RepoRecord, needed: Role): void {
   if (repo.archived) throw new ReplyError(forbidden('Repository was archived so is read-only.', ctx.docUrl));
   if (roleAtLeast(effectiveRole(ctx, repo), needed)) return;
-  const message =
-    ctx.actor.type === 'Bot' ? 'Resource not accessible by integration' : 'Must have push access to this repository.';
+  const message = ctx.actor.type === 'Bot' ? 'Resource not accessible by integration' : 'Must have push access to this repository.';
   throw new ReplyError(forbidden(message, ctx.docUrl));
 }
 

@@ -53,9 +53,7 @@ function headRepoFor(ctx: RouteContext, repo: RepoRecord, owner: string, headRep
   if (headRepo) return ctx.state.repo(headRepo);
   if (owner.toLowerCase() === repo.owner.login.toLowerCase()) return repo;
   const root = (r: RepoRecord): RepoRecord => (r.parent ? root(ctx.state.repo(r.parent) ?? r) : r);
-  return [...ctx.state.repos.values()].find(
-    (r) => r.owner.login.toLowerCase() === owner.toLowerCase() && root(r) === root(repo),
-  );
+  return [...ctx.state.repos.values()].find((r) => r.owner.login.toLowerCase() === owner.toLowerCase() && root(r) === root(repo));
 }
 
 async function branchRef(ctx: RouteContext, repo: RepoRecord | undefined, ref: string): Promise<BranchRef | undefined> {
@@ -74,8 +72,7 @@ function alreadyExists(ctx: RouteContext, head: BranchRef): never {
 
 function sortPulls(pulls: IssueRecord[], sort: string, direction: string | undefined): IssueRecord[] {
   const dir = direction ?? (sort === 'created' ? 'desc' : 'asc');
-  const key = (i: IssueRecord): number =>
-    sort === 'updated' ? Date.parse(i.updatedAt) * 1e6 + i.number : i.number;
+  const key = (i: IssueRecord): number => (sort === 'updated' ? Date.parse(i.updatedAt) * 1e6 + i.number : i.number);
   const sorted = [...pulls].sort((a, b) => key(a) - key(b));
   return dir === 'desc' ? sorted.reverse() : sorted;
 }
@@ -88,7 +85,9 @@ export const pullRoutes: Record<string, Handler> = {
     if (head !== undefined) {
       const colon = head.indexOf(':');
       if (colon < 0) {
-        ctx.violation(`pulls list: head=${JSON.stringify(head)} has no "owner:" prefix, so GitHub ignores the filter and lists every pull request`);
+        ctx.violation(
+          `pulls list: head=${JSON.stringify(head)} has no "owner:" prefix, so GitHub ignores the filter and lists every pull request`,
+        );
       } else {
         const owner = head.slice(0, colon).toLowerCase();
         const ref = head.slice(colon + 1);
@@ -165,7 +164,13 @@ export const pullRoutes: Record<string, Handler> = {
       pull.base = base;
     }
     if (input.state === 'open' && pr.state === 'closed') {
-      if (pull.merged) refuse(ctx, { resource: 'PullRequest', code: 'custom', field: 'state', message: 'state cannot be changed. The pull request cannot be reopened.' });
+      if (pull.merged)
+        refuse(ctx, {
+          resource: 'PullRequest',
+          code: 'custom',
+          field: 'state',
+          message: 'state cannot be changed. The pull request cannot be reopened.',
+        });
       if (ctx.state.openPullFor(repo, pull.head, pull.base.ref)) alreadyExists(ctx, pull.head);
     }
     const at = ctx.state.now();

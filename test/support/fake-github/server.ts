@@ -115,7 +115,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const index: SpecIndex = await loadSpecIndex();
   const clock = opts.clock ?? tickingClock();
-  const state = new GitHubState(() => clock().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  const state = new GitHubState(() =>
+    clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z'),
+  );
   const actor = state.addUser(opts.actor ?? { login: 'github-actions[bot]', type: 'Bot', id: 41898282 });
   const token = opts.token ?? DEFAULT_TOKEN;
   const tokens = new Map([[token, actor]]);
@@ -125,6 +129,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   const violations: string[] = [];
   const faults = new FaultList();
   let url = '';
+  // eslint-disable-next-line prefer-const -- set once the server knows its URL (below); the handlers above read it
   let render: Renderer;
   let remaining = 5000;
 
@@ -218,7 +223,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       'x-ratelimit-resource': 'core',
     };
     const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    if (text !== '') headers['content-type'] = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+    if (text !== '')
+      headers['content-type'] = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
     res.writeHead(reply.status, { ...headers, ...reply.headers });
     res.end(text);
   }

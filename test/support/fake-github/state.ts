@@ -318,9 +318,7 @@ export class GitHubState {
   }
 
   commentsOf(issue: IssueRecord): CommentRecord[] {
-    return [...this.comments.values()]
-      .filter((c) => c.repo === issue.repo && c.issueNumber === issue.number)
-      .sort((a, b) => a.id - b.id);
+    return [...this.comments.values()].filter((c) => c.repo === issue.repo && c.issueNumber === issue.number).sort((a, b) => a.id - b.id);
   }
 
   /** Open pull requests from `head` into `base`: GitHub allows only one. */

@@ -10375,13 +10375,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content3 = lines[i][1];
@@ -10393,12 +10393,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent2, content3] = lines[i];
@@ -10476,7 +10476,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -10559,8 +10559,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code3, msg) => onError(offset + rel, code3, msg);
@@ -10579,7 +10579,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -10794,26 +10794,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity2.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -12641,37 +12641,37 @@ var require_parser2 = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep;
-          if (scalar.end) {
-            sep = scalar.end;
+          if (scalar2.end) {
+            sep = scalar2.end;
             sep.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -13414,8 +13414,34 @@ function containsFolded(text5, token) {
 import { existsSync } from "node:fs";
 var MIN_RUNNER_CREDENTIAL_LENGTH = 8;
 var MIN_LINE_LENGTH = 16;
-var CREDENTIAL_WORDS = /* @__PURE__ */ new Set(["TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "PAT", "KEY", "APIKEY", "CREDENTIAL", "CREDENTIALS", "CREDS"]);
-var NOT_THE_CREDENTIAL = /* @__PURE__ */ new Set(["FILE", "PATH", "DIR", "URL", "URI", "HOST", "PORT", "ENDPOINT", "NAME", "ID", "TYPE", "USER", "USERNAME"]);
+var CREDENTIAL_WORDS = /* @__PURE__ */ new Set([
+  "TOKEN",
+  "SECRET",
+  "PASSWORD",
+  "PASSWD",
+  "PASSPHRASE",
+  "PAT",
+  "KEY",
+  "APIKEY",
+  "CREDENTIAL",
+  "CREDENTIALS",
+  "CREDS"
+]);
+var NOT_THE_CREDENTIAL = /* @__PURE__ */ new Set([
+  "FILE",
+  "PATH",
+  "DIR",
+  "URL",
+  "URI",
+  "HOST",
+  "PORT",
+  "ENDPOINT",
+  "NAME",
+  "ID",
+  "TYPE",
+  "USER",
+  "USERNAME"
+]);
 var NOT_A_SECRET = /^(?:true|false|yes|no|on|off|null|none|undefined|enabled|disabled)$/i;
 var NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i;
 var URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/;
@@ -33776,7 +33802,9 @@ function writeInside(root, relPath, content3) {
     } catch (error62) {
       unlinkSync(childPath(dir, temporary));
       const code3 = error62.code;
-      throw new UnsafePathError(`cannot write \`${relPath}\`: ${code3 === "EISDIR" || code3 === "ENOTEMPTY" ? "a directory stands there" : error62.message}`);
+      throw new UnsafePathError(
+        `cannot write \`${relPath}\`: ${code3 === "EISDIR" || code3 === "ENOTEMPTY" ? "a directory stands there" : error62.message}`
+      );
     }
   } finally {
     closeSync(dir.fd);
@@ -33795,7 +33823,10 @@ function openDirectoryChain(root, segments, options) {
   try {
     fd = openSync(root, O_RDONLY | O_DIRECTORY);
   } catch (error62) {
-    return { kind: "refused", reason: `its area ${root} cannot be opened (${error62.code ?? error62.message})` };
+    return {
+      kind: "refused",
+      reason: `its area ${root} cannot be opened (${error62.code ?? error62.message})`
+    };
   }
   const device = fstatSync(fd).dev;
   let current = { kind: "dir", fd, device, path: root };
@@ -34103,7 +34134,9 @@ async function resolveAgentBinary(pkg, options) {
     if (onPath) {
       const version2 = await probeVersion(onPath);
       if (version2 === pkg.version) return { path: onPath, version: version2, source: "path" };
-      log(`${pkg.bin} on PATH is ${version2 ?? "of unknown version"}, not ${pkg.version}; using ${pkg.packageName}@${pkg.version} from the cache (set \`agent-version\` to use the one on PATH)`);
+      log(
+        `${pkg.bin} on PATH is ${version2 ?? "of unknown version"}, not ${pkg.version}; using ${pkg.packageName}@${pkg.version} from the cache (set \`agent-version\` to use the one on PATH)`
+      );
     }
   }
   const cached2 = await findInstalled(options.cacheDir, pkg);
@@ -34126,7 +34159,11 @@ async function findInstalled(cacheDir, pkg) {
 async function programIn(nodeModules, pkg) {
   for (const candidate of pkg.native ?? []) {
     const program = join2(nodeModules, candidate);
-    if (await access(program, constants2.X_OK).then(() => true, () => false)) return program;
+    if (await access(program, constants2.X_OK).then(
+      () => true,
+      () => false
+    ))
+      return program;
   }
   if (pkg.native?.length) throw new Error("no native program");
   const bin = join2(nodeModules, ".bin", pkg.bin);
@@ -34140,7 +34177,18 @@ async function installAgent(pkg, options) {
   await mkdir(dirname(dir), { recursive: true });
   try {
     const npm = await runCaptured({
-      argv: [options.npm ?? "npm", "install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", staging, spec],
+      argv: [
+        options.npm ?? "npm",
+        "install",
+        "--no-save",
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        "--prefix",
+        staging,
+        spec
+      ],
       cwd: dirname(dir),
       env: npmEnv(process.env),
       timeoutMs: options.installTimeoutMs ?? 10 * 6e4,
@@ -34282,7 +34330,12 @@ var PresetRunner = class {
     const { preset } = this.options;
     if (this.options.binary) return Promise.resolve(this.options.binary);
     this.binary ??= resolveAgentBinary(
-      { packageName: preset.packageName, version: this.options.version ?? preset.defaultVersion, bin: preset.bin, native: preset.nativeBinaries?.() },
+      {
+        packageName: preset.packageName,
+        version: this.options.version ?? preset.defaultVersion,
+        bin: preset.bin,
+        native: preset.nativeBinaries?.()
+      },
       { cacheDir: this.options.cacheDir ?? defaultAgentCacheDir(), usePath: this.options.usePath, log: this.options.log }
     ).catch((error62) => {
       this.binary = void 0;
@@ -34293,7 +34346,8 @@ var PresetRunner = class {
   async run(request) {
     const { preset, model, baseUrl } = this.options;
     const binary = await this.prepare();
-    if (binary.installMs !== void 0) this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1e3)} s`);
+    if (binary.installMs !== void 0)
+      this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1e3)} s`);
     const isolation = request.isolation;
     const runDir = await mkdtemp2(join3(tmpdir2(), `wild-${preset.name}-`));
     let lent = false;
@@ -34355,8 +34409,10 @@ var PresetRunner = class {
       if (!aborted2 && (gaveUp || captured.timedOut || captured.exitCode !== 0 || finalText === null)) {
         const errors = [...parsed.errors, ...watchedLines(preset.unreachable, captured.stderrTail)];
         const explained = await sharpen(explainErrors(errors, { configured: baseUrl, fallback: preset.defaultEndpoint }));
-        if (gaveUp) failure2 = `${explained ?? "the model endpoint is unreachable"}; stopped ${preset.name} after repeated failed connection attempts`;
-        else if (captured.timedOut) failure2 = `${preset.name} did not finish within the time limit${explained ? `; its last error: ${explained}` : ""}`;
+        if (gaveUp)
+          failure2 = `${explained ?? "the model endpoint is unreachable"}; stopped ${preset.name} after repeated failed connection attempts`;
+        else if (captured.timedOut)
+          failure2 = `${preset.name} did not finish within the time limit${explained ? `; its last error: ${explained}` : ""}`;
         else failure2 = explained ?? (captured.exitCode === 0 ? `${preset.name} ended without a final message` : void 0);
       }
       return {
@@ -34653,14 +34709,26 @@ function toStep(item) {
   switch (item.type) {
     case "command_execution": {
       const exit3 = num(item.exit_code);
-      return { tool: "command_execution", summary: oneLine2(str(item.command) ?? ""), ok: item.status === "failed" ? false : exit3 === void 0 ? void 0 : exit3 === 0 };
+      return {
+        tool: "command_execution",
+        summary: oneLine2(str(item.command) ?? ""),
+        ok: item.status === "failed" ? false : exit3 === void 0 ? void 0 : exit3 === 0
+      };
     }
     case "file_change": {
       const changes = Array.isArray(item.changes) ? item.changes.map(obj) : [];
-      return { tool: "file_change", summary: oneLine2(changes.map((c) => `${str(c.kind) ?? "edit"} ${str(c.path) ?? ""}`).join(", ")), ok: item.status !== "failed" };
+      return {
+        tool: "file_change",
+        summary: oneLine2(changes.map((c) => `${str(c.kind) ?? "edit"} ${str(c.path) ?? ""}`).join(", ")),
+        ok: item.status !== "failed"
+      };
     }
     case "mcp_tool_call":
-      return { tool: `${str(item.server) ?? "mcp"}.${str(item.tool) ?? "tool"}`, summary: summarizeInput(item.arguments), ok: item.status !== "failed" };
+      return {
+        tool: `${str(item.server) ?? "mcp"}.${str(item.tool) ?? "tool"}`,
+        summary: summarizeInput(item.arguments),
+        ok: item.status !== "failed"
+      };
     case "web_search":
       return { tool: "web_search", summary: oneLine2(str(item.query) ?? "") };
     default:
@@ -34792,11 +34860,17 @@ var opencodePreset = {
   defaultEndpoint: "the model provider's endpoint",
   // With --print-logs each failed attempt logs a "stream error … Unable to connect" line;
   // left alone, OpenCode retries for about a minute before giving up.
-  unreachable: { stream: "stderr", pattern: /stream error.*(Unable to connect|Cannot connect to API|ECONNREFUSED|ENOTFOUND)/i, giveUpAfter: 3 },
+  unreachable: {
+    stream: "stderr",
+    pattern: /stream error.*(Unable to connect|Cannot connect to API|ECONNREFUSED|ENOTFOUND)/i,
+    giveUpAfter: 3
+  },
   check({ model, baseUrl }) {
     const problems = modelProblems(model);
     if (baseUrl !== void 0 && model === void 0) {
-      problems.push("input `model` is required for `agent: opencode` with `agent-base-url`: the model id your endpoint serves, e.g. gpt-4.1");
+      problems.push(
+        "input `model` is required for `agent: opencode` with `agent-base-url`: the model id your endpoint serves, e.g. gpt-4.1"
+      );
     }
     if (baseUrl === void 0 && model !== void 0 && !/^[^/]+\/.+/.test(model)) {
       problems.push(`input \`model\` "${model}" must be provider/model for OpenCode, e.g. anthropic/claude-sonnet-4-5`);
@@ -44420,32 +44494,37 @@ var SettingsError = class extends Error {
 };
 var blankToUndefined = (value) => typeof value === "string" && value.trim() === "" ? void 0 : typeof value === "string" ? value.trim() : value;
 var text4 = () => external_exports.preprocess(blankToUndefined, external_exports.string().optional());
-var boolean4 = (fallback) => external_exports.preprocess(
+var scalar = (fallback, read, accepts) => external_exports.preprocess(
   blankToUndefined,
   external_exports.string().optional().transform((value, ctx) => {
     if (value === void 0) return fallback;
-    const v = value.toLowerCase();
-    if (["true", "yes", "1", "on"].includes(v)) return true;
-    if (["false", "no", "0", "off"].includes(v)) return false;
-    ctx.addIssue({ code: "custom", message: `must be true or false (got "${value}")` });
+    const parsed = read(value);
+    if (parsed !== void 0) return parsed;
+    ctx.addIssue({ code: "custom", message: `must be ${accepts} (got "${value}")` });
     return external_exports.NEVER;
   })
 );
-var number4 = (fallback, min, max) => external_exports.preprocess(
-  blankToUndefined,
-  external_exports.string().optional().transform((value, ctx) => {
-    if (value === void 0) return fallback;
+var TRUE = ["true", "yes", "1", "on"];
+var FALSE = ["false", "no", "0", "off"];
+var boolean4 = (fallback) => scalar(
+  fallback,
+  (value) => TRUE.includes(value.toLowerCase()) ? true : FALSE.includes(value.toLowerCase()) ? false : void 0,
+  "true or false"
+);
+var number4 = (fallback, min, max) => scalar(
+  fallback,
+  (value) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      ctx.addIssue({ code: "custom", message: `must be a number from ${min} to ${max} (got "${value}")` });
-      return external_exports.NEVER;
-    }
-    return n;
-  })
+    return Number.isFinite(n) && n >= min && n <= max ? n : void 0;
+  },
+  `a number from ${min} to ${max}`
 );
 var httpUrl2 = external_exports.preprocess(
   blankToUndefined,
-  external_exports.string({ error: "is required: the base URL of your Wild Loop V2 research server, e.g. https://wild.example.org" }).refine(isHttpUrlWithoutCredentials, "must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)").transform((value) => value.replace(/\/+$/, ""))
+  external_exports.string({ error: "is required: the base URL of your Wild Loop V2 research server, e.g. https://wild.example.org" }).refine(
+    isHttpUrlWithoutCredentials,
+    "must be an http(s) URL without credentials, e.g. https://wild.example.org (put the token in `server-token`)"
+  ).transform((value) => value.replace(/\/+$/, ""))
 );
 var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var envNames = external_exports.preprocess(
@@ -44454,7 +44533,10 @@ var envNames = external_exports.preprocess(
     const names = (value ?? "").split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== "");
     const bad = names.filter((name) => !ENV_NAME.test(name));
     if (bad.length > 0) {
-      ctx.addIssue({ code: "custom", message: `must list environment variable names, one per line or comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        message: `must list environment variable names, one per line or comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(", ")})`
+      });
       return external_exports.NEVER;
     }
     return [...new Set(names)];
@@ -44462,7 +44544,10 @@ var envNames = external_exports.preprocess(
 );
 var optionalHttpUrl = external_exports.preprocess(
   blankToUndefined,
-  external_exports.string().optional().refine((value) => value === void 0 || isHttpUrlWithoutCredentials(value), "must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)").transform((value) => value?.replace(/\/+$/, ""))
+  external_exports.string().optional().refine(
+    (value) => value === void 0 || isHttpUrlWithoutCredentials(value),
+    "must be an http(s) URL without credentials, e.g. https://llm-gateway.example.org/v1 (pass the key through `agent-env`)"
+  ).transform((value) => value?.replace(/\/+$/, ""))
 );
 var tasksPath = external_exports.preprocess(blankToUndefined, external_exports.string().default(DEFAULT_TASKS_PATH)).transform((value, ctx) => {
   const problem = tasksPathProblem(value);
@@ -44563,7 +44648,8 @@ function tasksPathProblem(tasksPath2) {
   if (name === ".") return "must name a file";
   if (name.startsWith(".git")) return "names a git file (.gitattributes, .gitignore, .gitmodules...); the plan needs a file of its own";
   if (!name.endsWith(".md")) return "must name a Markdown file ending in .md (the plan is Markdown)";
-  if (name === PLAYBOOK_FILE) return `must not be named ${PLAYBOOK_FILE}: wild-plan writes the playbook beside the tasks file under that name`;
+  if (name === PLAYBOOK_FILE)
+    return `must not be named ${PLAYBOOK_FILE}: wild-plan writes the playbook beside the tasks file under that name`;
   return null;
 }
 function tasksPathFor(settings, issueNumber) {
@@ -44974,7 +45060,14 @@ function present(plan, findings, options, levels, marker) {
   const top = [...head, ...overview(context, false, 300)];
   const tail2 = footer(context, true);
   const room = budget - [...top, ...tail2].join("\n").length - 2;
-  return fit([...top, ...fitList(findingLines(context), room, (n) => `- \u2026 and ${n} more findings (run \`wild-plan validate\` on the file)`), ...tail2], budget);
+  return fit(
+    [
+      ...top,
+      ...fitList(findingLines(context), room, (n) => `- \u2026 and ${n} more findings (run \`wild-plan validate\` on the file)`),
+      ...tail2
+    ],
+    budget
+  );
 }
 function fit(lines, budget) {
   let text5 = "";
@@ -45094,7 +45187,9 @@ function findingsList(context, max) {
 function footer(context, shortened) {
   const { fileLink: link } = context;
   if (!link) return shortened ? ["_Shortened to fit the comment size limit._"] : [];
-  return [shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`];
+  return [
+    shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`
+  ];
 }
 function abortNotice(context, head, budget) {
   const { plan } = context;
@@ -45110,7 +45205,11 @@ function abortNotice(context, head, budget) {
   ];
   const tail2 = ["", ...footer(context, false)];
   const room = budget - [...top, ...tail2].join("\n").length - 1;
-  const list3 = fitList(reasons.map((r) => `- ${escapeHtml(truncateAtLine(r, 2e3))}`), room, (n) => `- \u2026 and ${n} more`);
+  const list3 = fitList(
+    reasons.map((r) => `- ${escapeHtml(truncateAtLine(r, 2e3))}`),
+    room,
+    (n) => `- \u2026 and ${n} more`
+  );
   return fit([...top, ...list3, ...tail2], budget);
 }
 function planToJson(plan) {
@@ -45128,190 +45227,15 @@ function planToJson(plan) {
   });
 }
 
-// src/plan/check.ts
-var PHASES = { min: 4, max: 6 };
-var TASKS_PER_PHASE = { min: 2, max: 6 };
-var TASKS = { min: 10, max: 25 };
-var TASK_FORMAT = "`- [ ] [P<phase>-T<n>] description | deliverable: <path> | done-when: <verifiable condition>`";
-function checkPlan(plan) {
-  if (plan.abort) {
-    const reasons = plan.abortReasons.length > 0 ? `: ${plan.abortReasons.join("; ")}` : "";
-    return [
-      finding("abort-checklist", "warning", plan.abortLine, `This is the abort checklist (${ABORT_SENTINEL}), not a plan: the server preflight failed${reasons}. Fix the server and run planning again.`)
-    ];
-  }
-  const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
-  if (plan.phases.length === 0 && tasks.length === 0) {
-    return [finding("plan-empty", "error", null, "No `## Phase N - Title` headings and no task lines were found; write the plan in the shape the planning prompt gives.")];
-  }
-  return [
-    ...checkPhases(plan.phases),
-    ...checkTasks(plan, tasks),
-    ...checkReflection(plan.phases, tasks),
-    ...checkContent(plan, tasks),
-    ...checkDependencies(tasks)
-  ];
-}
+// src/plan/finding.ts
 function finding(rule, severity, line, message) {
   return { rule, severity, line, message };
 }
 function label(task) {
   return task.id ?? `The task on line ${task.line}`;
 }
-function checkPhases(phases) {
-  const out = [];
-  const byNumber = /* @__PURE__ */ new Map();
-  for (const phase of phases) byNumber.set(phase.number, [...byNumber.get(phase.number) ?? [], phase]);
-  for (const [number5, same] of byNumber) {
-    if (same.length < 2) continue;
-    const lines = same.map((p) => p.line).join(", ");
-    for (const dup of same.slice(1)) {
-      out.push(finding("phase-duplicate", "error", dup.line, `Phase ${number5} appears ${same.length} times (lines ${lines}). Keep one \`## Phase ${number5}\` section and move its tasks there (the seed prompt's example shape repeats Phases 3 and 4 by mistake).`));
-    }
-  }
-  if (byNumber.size < PHASES.min || byNumber.size > PHASES.max) {
-    out.push(finding("phase-count", "error", phases[0]?.line ?? null, `The plan has ${byNumber.size} phases; organise it as ${PHASES.min}-${PHASES.max} phases.`));
-  }
-  const numbers = phases.map((p) => p.number);
-  const badAt = numbers.findIndex((n, i) => n !== i + 1);
-  if (out.every((f) => f.rule !== "phase-duplicate") && badAt >= 0) {
-    out.push(finding("phase-numbering", "warning", phases[badAt].line, `Phases are numbered ${numbers.join(", ")}; number them 1 to ${numbers.length} in ascending order so task ids stay meaningful.`));
-  }
-  for (const [number5, same] of byNumber) {
-    const n = same.reduce((sum, p) => sum + p.tasks.length, 0);
-    if (n < TASKS_PER_PHASE.min || n > TASKS_PER_PHASE.max) {
-      out.push(finding("phase-task-count", "error", same[0].line, `Phase ${number5} has ${n} task${n === 1 ? "" : "s"}; each phase needs ${TASKS_PER_PHASE.min}-${TASKS_PER_PHASE.max} tasks (split or merge phases).`));
-    }
-  }
-  return out;
-}
-function checkTasks(plan, tasks) {
-  const out = [];
-  if (tasks.length < TASKS.min || tasks.length > TASKS.max) {
-    out.push(finding("task-count", "warning", null, `The plan has ${tasks.length} tasks; the prompt prefers ${TASKS.min}-${TASKS.max} in all. Merge or split tasks so each fits one execution iteration.`));
-  }
-  for (const task of plan.strayTasks) {
-    out.push(finding("task-outside-phase", "error", task.line, `${label(task)} is outside any \`## Phase N - Title\` section; move it under its phase.`));
-  }
-  const firstById = /* @__PURE__ */ new Map();
-  for (const task of tasks) {
-    const missing = [
-      task.checkbox ? null : "a `[ ]` checkbox",
-      task.id ? null : "an id like `[P2-T3]`",
-      task.description ? null : "a description",
-      task.deliverable ? null : "a `deliverable: <path>` field",
-      task.doneWhen ? null : "a `done-when: <condition>` field"
-    ].filter((m) => m !== null);
-    if (missing.length > 0) {
-      out.push(finding("task-format", "error", task.line, `${label(task)} lacks ${missing.join(", ")}; write every task as ${TASK_FORMAT}.`));
-    }
-    if (!task.id) continue;
-    const first = firstById.get(task.id);
-    if (first) out.push(finding("task-id-duplicate", "error", task.line, `${task.id} is already used on line ${first.line}; give every task a unique id.`));
-    else firstById.set(task.id, task);
-  }
-  for (const phase of plan.phases) {
-    for (const task of phase.tasks) {
-      if (task.id && task.phase !== phase.number) {
-        out.push(finding("task-id-phase", "error", task.line, `${task.id} sits under Phase ${phase.number}; renumber it P${phase.number}-T<n> or move it to Phase ${task.phase}.`));
-      }
-    }
-  }
-  return out;
-}
-var REFLECTION = /\breflect|\bretrospective|\bre-?plan/i;
-var MIDPOINT = /\bmid-?\s?point|\bmid-?way|\bhalf-?way|\binterim|\bmid-(?:plan|project|study)/i;
-var FINAL = /\bfinal|\bend-of|\bclosing|\bconcluding|\bwrap-?up/i;
-var REFLECTION_PARTS = [
-  ["the evidence to inspect", (t) => /\bevidence|\binspect|\bexamin|\breview(?:s|ed|ing)?\b|\blook at/i.test(t)],
-  ["when to add follow-up tasks or phases", (t) => /follow[- ]?up|\badd(?:s|ing)?\b[^.]{0,40}\b(?:tasks?|phases?)\b|\bnew (?:tasks?|phases?)/i.test(t)],
-  ["the criteria for continuing vs. replanning", (t) => /\b(?:continu|proceed|go\/no-go)/i.test(t) && /\b(?:re-?plan|pivot|revis|stop|abandon)/i.test(t)]
-];
-function reflectionKind(task) {
-  const text5 = task.description;
-  if (!REFLECTION.test(text5)) return null;
-  const mid = text5.search(MIDPOINT);
-  const fin = text5.search(FINAL);
-  if (mid < 0 && fin < 0) return null;
-  return fin < 0 || mid >= 0 && mid < fin ? "midpoint" : "final";
-}
-function fullText(task) {
-  return [task.description, task.deliverable ?? "", task.doneWhen ?? "", ...task.details].join(" \n ");
-}
-function checkReflection(phases, tasks) {
-  const out = [];
-  const midpoint = tasks.filter((t) => reflectionKind(t) === "midpoint");
-  const final = tasks.filter((t) => reflectionKind(t) === "final");
-  if (midpoint.length === 0) {
-    out.push(finding("reflection-midpoint", "error", null, "No midpoint reflection task; add one after the first baseline and main-method results (e.g. `[P4-T1] Midpoint reflection: \u2026`)."));
-  }
-  if (final.length === 0) {
-    out.push(finding("reflection-final", "error", null, "No final reflection task; add one at the end of the last phase (e.g. `[P5-T2] Final reflection: \u2026`)."));
-  }
-  const lastPhase = phases.reduce((max, p) => Math.max(max, p.number), -Infinity);
-  for (const task of final) {
-    if (phases.length > 0 && task.phase !== lastPhase) {
-      out.push(finding("reflection-final-position", "warning", task.line, `${label(task)} is a final reflection but sits in Phase ${task.phase}; move it to the last phase (${lastPhase}).`));
-    }
-  }
-  for (const task of [...midpoint, ...final]) {
-    const text5 = fullText(task);
-    const missing = REFLECTION_PARTS.filter(([, has]) => !has(text5)).map(([what2]) => what2);
-    if (missing.length > 0) {
-      out.push(finding("reflection-content", "warning", task.line, `${label(task)} is a reflection gate but does not state ${missing.join(", ")}; the prompt requires all three.`));
-    }
-  }
-  return out;
-}
-var RUN_VERB = /\b(?:train|retrain|fine-?tune|evaluate|run|launch|execute|reproduce|sweep|benchmark)\b/i;
-var RUN_OBJECT = /\b(?:runs|experiments?|baselines?|models?|seeds|sweeps?|checkpoints?|grid|trials?|ablations?|hyperparameters?)\b/i;
-var API_FLOW = /\bsweeps?\b|\/runs\b|\/sweeps\b|\bruns?\s+(?:api|endpoints?)\b|\b(?:tracked|api|server)[- ](?:runs?|experiments?)\b/i;
-function checkContent(plan, tasks) {
-  const out = [];
-  if (!tasks.some((t) => /\bablat|\bsensitivity/i.test([t.description, t.deliverable ?? "", ...t.details].join(" ")))) {
-    out.push(finding("ablation-task", "error", null, 'No ablation or sensitivity-analysis task; dedicate at least one task to it (e.g. "Ablation: \u2026").'));
-  }
-  for (const task of tasks) {
-    const what2 = [task.description, ...task.details].join(" ");
-    if (reflectionKind(task) || !RUN_VERB.test(what2) || !RUN_OBJECT.test(what2) || API_FLOW.test(fullText(task))) continue;
-    out.push(finding("experiment-api-flow", "warning", task.line, `${label(task)} runs experiments but does not name the tracked flow; say it creates a sweep (POST /sweeps/wild) and one run per configuration (POST /runs), never a direct \`python train.py\`.`));
-  }
-  const contract = plan.contract;
-  if (!contract) {
-    out.push(finding("analytics-contract", "error", null, "No `## Shared Metrics and Analytics Contract` section; add it with primary metrics, secondary diagnostics, statistical checks and required artifacts."));
-  } else {
-    const items = [
-      ["Primary metrics", contract.primaryMetrics, "primaryMetrics"],
-      ["Secondary diagnostics", contract.secondaryDiagnostics, "secondaryDiagnostics"],
-      ["Statistical checks", contract.statisticalChecks, "statisticalChecks"],
-      ["Required artifacts", contract.requiredArtifacts, "requiredArtifacts"]
-    ];
-    for (const [name, value, key] of items) {
-      if (value) continue;
-      const line = contract.items.find((i) => i.key === key)?.line ?? contract.line;
-      out.push(finding("analytics-contract-item", "error", line, `The analytics contract ${value === null ? "has no" : "leaves empty the"} "${name}" item; add \`- ${name}: \u2026\` with concrete content.`));
-    }
-  }
-  const notes = plan.notes;
-  if (!notes) {
-    out.push(finding("planning-notes", "error", null, "No `## Planning Notes` section; add key codebase findings, key risks and assumptions, and the experiment root and logging layout decision."));
-  } else {
-    const kinds = [
-      ["codebase-findings", "Key codebase findings"],
-      ["risks-and-assumptions", "Key risks and assumptions"],
-      ["experiment-layout", "Experiment root and logging layout decision"]
-    ];
-    for (const [kind, name] of kinds) {
-      if (!notes.present[kind]) out.push(finding("planning-notes-item", "error", notes.line, `Planning Notes lack "${name}"; add \`- ${name}: \u2026\`.`));
-    }
-    for (const item of notes.items) {
-      if (item.kind && noteIsEmpty(item.text, item.details)) {
-        out.push(finding("planning-notes-empty", "warning", item.line, `The planning note "${item.text}" is only a label; write what was found or decided.`));
-      }
-    }
-  }
-  return out;
-}
+
+// src/plan/check-dependencies.ts
 function checkDependencies(tasks) {
   const out = [];
   const byId = /* @__PURE__ */ new Map();
@@ -45320,9 +45244,20 @@ function checkDependencies(tasks) {
   for (const task of tasks) {
     const unknown2 = task.dependencies.filter((id) => !byId.has(id));
     if (unknown2.length > 0) {
-      out.push(finding("dependency-unknown", "error", task.line, `${label(task)} depends on ${unknown2.join(", ")}, which no task in the plan has; fix the id or drop the dependency.`));
+      out.push(
+        finding(
+          "dependency-unknown",
+          "error",
+          task.line,
+          `${label(task)} depends on ${unknown2.join(", ")}, which no task in the plan has; fix the id or drop the dependency.`
+        )
+      );
     }
-    if (task.id && byId.get(task.id) === task) edges.set(task.id, task.dependencies.filter((id) => byId.has(id)));
+    if (task.id && byId.get(task.id) === task)
+      edges.set(
+        task.id,
+        task.dependencies.filter((id) => byId.has(id))
+      );
   }
   for (const component of stronglyConnected([...edges.keys()], edges)) {
     const self = component.length === 1 && edges.get(component[0]).includes(component[0]);
@@ -45376,6 +45311,328 @@ function stronglyConnected(nodes, edges) {
     }
   }
   return components;
+}
+
+// src/plan/check.ts
+var PHASES = { min: 4, max: 6 };
+var TASKS_PER_PHASE = { min: 2, max: 6 };
+var TASKS = { min: 10, max: 25 };
+var TASK_FORMAT = "`- [ ] [P<phase>-T<n>] description | deliverable: <path> | done-when: <verifiable condition>`";
+function checkPlan(plan) {
+  if (plan.abort) {
+    const reasons = plan.abortReasons.length > 0 ? `: ${plan.abortReasons.join("; ")}` : "";
+    return [
+      finding(
+        "abort-checklist",
+        "warning",
+        plan.abortLine,
+        `This is the abort checklist (${ABORT_SENTINEL}), not a plan: the server preflight failed${reasons}. Fix the server and run planning again.`
+      )
+    ];
+  }
+  const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
+  if (plan.phases.length === 0 && tasks.length === 0) {
+    return [
+      finding(
+        "plan-empty",
+        "error",
+        null,
+        "No `## Phase N - Title` headings and no task lines were found; write the plan in the shape the planning prompt gives."
+      )
+    ];
+  }
+  return [
+    ...checkPhases(plan.phases),
+    ...checkTasks(plan, tasks),
+    ...checkReflection(plan.phases, tasks),
+    ...checkContent(plan, tasks),
+    ...checkDependencies(tasks)
+  ];
+}
+function checkPhases(phases) {
+  const out = [];
+  const byNumber = /* @__PURE__ */ new Map();
+  for (const phase of phases) byNumber.set(phase.number, [...byNumber.get(phase.number) ?? [], phase]);
+  for (const [number5, same] of byNumber) {
+    if (same.length < 2) continue;
+    const lines = same.map((p) => p.line).join(", ");
+    for (const dup of same.slice(1)) {
+      out.push(
+        finding(
+          "phase-duplicate",
+          "error",
+          dup.line,
+          `Phase ${number5} appears ${same.length} times (lines ${lines}). Keep one \`## Phase ${number5}\` section and move its tasks there (the seed prompt's example shape repeats Phases 3 and 4 by mistake).`
+        )
+      );
+    }
+  }
+  if (byNumber.size < PHASES.min || byNumber.size > PHASES.max) {
+    out.push(
+      finding(
+        "phase-count",
+        "error",
+        phases[0]?.line ?? null,
+        `The plan has ${byNumber.size} phases; organise it as ${PHASES.min}-${PHASES.max} phases.`
+      )
+    );
+  }
+  const numbers = phases.map((p) => p.number);
+  const badAt = numbers.findIndex((n, i) => n !== i + 1);
+  if (out.every((f) => f.rule !== "phase-duplicate") && badAt >= 0) {
+    out.push(
+      finding(
+        "phase-numbering",
+        "warning",
+        phases[badAt].line,
+        `Phases are numbered ${numbers.join(", ")}; number them 1 to ${numbers.length} in ascending order so task ids stay meaningful.`
+      )
+    );
+  }
+  for (const [number5, same] of byNumber) {
+    const n = same.reduce((sum, p) => sum + p.tasks.length, 0);
+    if (n < TASKS_PER_PHASE.min || n > TASKS_PER_PHASE.max) {
+      out.push(
+        finding(
+          "phase-task-count",
+          "error",
+          same[0].line,
+          `Phase ${number5} has ${n} task${n === 1 ? "" : "s"}; each phase needs ${TASKS_PER_PHASE.min}-${TASKS_PER_PHASE.max} tasks (split or merge phases).`
+        )
+      );
+    }
+  }
+  return out;
+}
+function checkTasks(plan, tasks) {
+  const out = [];
+  if (tasks.length < TASKS.min || tasks.length > TASKS.max) {
+    out.push(
+      finding(
+        "task-count",
+        "warning",
+        null,
+        `The plan has ${tasks.length} tasks; the prompt prefers ${TASKS.min}-${TASKS.max} in all. Merge or split tasks so each fits one execution iteration.`
+      )
+    );
+  }
+  for (const task of plan.strayTasks) {
+    out.push(
+      finding(
+        "task-outside-phase",
+        "error",
+        task.line,
+        `${label(task)} is outside any \`## Phase N - Title\` section; move it under its phase.`
+      )
+    );
+  }
+  const firstById = /* @__PURE__ */ new Map();
+  for (const task of tasks) {
+    const missing = [
+      task.checkbox ? null : "a `[ ]` checkbox",
+      task.id ? null : "an id like `[P2-T3]`",
+      task.description ? null : "a description",
+      task.deliverable ? null : "a `deliverable: <path>` field",
+      task.doneWhen ? null : "a `done-when: <condition>` field"
+    ].filter((m) => m !== null);
+    if (missing.length > 0) {
+      out.push(
+        finding("task-format", "error", task.line, `${label(task)} lacks ${missing.join(", ")}; write every task as ${TASK_FORMAT}.`)
+      );
+    }
+    if (!task.id) continue;
+    const first = firstById.get(task.id);
+    if (first)
+      out.push(
+        finding("task-id-duplicate", "error", task.line, `${task.id} is already used on line ${first.line}; give every task a unique id.`)
+      );
+    else firstById.set(task.id, task);
+  }
+  for (const phase of plan.phases) {
+    for (const task of phase.tasks) {
+      if (task.id && task.phase !== phase.number) {
+        out.push(
+          finding(
+            "task-id-phase",
+            "error",
+            task.line,
+            `${task.id} sits under Phase ${phase.number}; renumber it P${phase.number}-T<n> or move it to Phase ${task.phase}.`
+          )
+        );
+      }
+    }
+  }
+  return out;
+}
+var REFLECTION = /\breflect|\bretrospective|\bre-?plan/i;
+var MIDPOINT = /\bmid-?\s?point|\bmid-?way|\bhalf-?way|\binterim|\bmid-(?:plan|project|study)/i;
+var FINAL = /\bfinal|\bend-of|\bclosing|\bconcluding|\bwrap-?up/i;
+var REFLECTION_PARTS = [
+  ["the evidence to inspect", (t) => /\bevidence|\binspect|\bexamin|\breview(?:s|ed|ing)?\b|\blook at/i.test(t)],
+  [
+    "when to add follow-up tasks or phases",
+    (t) => /follow[- ]?up|\badd(?:s|ing)?\b[^.]{0,40}\b(?:tasks?|phases?)\b|\bnew (?:tasks?|phases?)/i.test(t)
+  ],
+  [
+    "the criteria for continuing vs. replanning",
+    (t) => /\b(?:continu|proceed|go\/no-go)/i.test(t) && /\b(?:re-?plan|pivot|revis|stop|abandon)/i.test(t)
+  ]
+];
+function reflectionKind(task) {
+  const text5 = task.description;
+  if (!REFLECTION.test(text5)) return null;
+  const mid = text5.search(MIDPOINT);
+  const fin = text5.search(FINAL);
+  if (mid < 0 && fin < 0) return null;
+  return fin < 0 || mid >= 0 && mid < fin ? "midpoint" : "final";
+}
+function fullText(task) {
+  return [task.description, task.deliverable ?? "", task.doneWhen ?? "", ...task.details].join(" \n ");
+}
+function checkReflection(phases, tasks) {
+  const out = [];
+  const midpoint = tasks.filter((t) => reflectionKind(t) === "midpoint");
+  const final = tasks.filter((t) => reflectionKind(t) === "final");
+  if (midpoint.length === 0) {
+    out.push(
+      finding(
+        "reflection-midpoint",
+        "error",
+        null,
+        "No midpoint reflection task; add one after the first baseline and main-method results (e.g. `[P4-T1] Midpoint reflection: \u2026`)."
+      )
+    );
+  }
+  if (final.length === 0) {
+    out.push(
+      finding(
+        "reflection-final",
+        "error",
+        null,
+        "No final reflection task; add one at the end of the last phase (e.g. `[P5-T2] Final reflection: \u2026`)."
+      )
+    );
+  }
+  const lastPhase = phases.reduce((max, p) => Math.max(max, p.number), -Infinity);
+  for (const task of final) {
+    if (phases.length > 0 && task.phase !== lastPhase) {
+      out.push(
+        finding(
+          "reflection-final-position",
+          "warning",
+          task.line,
+          `${label(task)} is a final reflection but sits in Phase ${task.phase}; move it to the last phase (${lastPhase}).`
+        )
+      );
+    }
+  }
+  for (const task of [...midpoint, ...final]) {
+    const text5 = fullText(task);
+    const missing = REFLECTION_PARTS.filter(([, has]) => !has(text5)).map(([what2]) => what2);
+    if (missing.length > 0) {
+      out.push(
+        finding(
+          "reflection-content",
+          "warning",
+          task.line,
+          `${label(task)} is a reflection gate but does not state ${missing.join(", ")}; the prompt requires all three.`
+        )
+      );
+    }
+  }
+  return out;
+}
+var RUN_VERB = /\b(?:train|retrain|fine-?tune|evaluate|run|launch|execute|reproduce|sweep|benchmark)\b/i;
+var RUN_OBJECT = /\b(?:runs|experiments?|baselines?|models?|seeds|sweeps?|checkpoints?|grid|trials?|ablations?|hyperparameters?)\b/i;
+var API_FLOW = /\bsweeps?\b|\/runs\b|\/sweeps\b|\bruns?\s+(?:api|endpoints?)\b|\b(?:tracked|api|server)[- ](?:runs?|experiments?)\b/i;
+function checkContent(plan, tasks) {
+  const out = [];
+  if (!tasks.some((t) => /\bablat|\bsensitivity/i.test([t.description, t.deliverable ?? "", ...t.details].join(" ")))) {
+    out.push(
+      finding(
+        "ablation-task",
+        "error",
+        null,
+        'No ablation or sensitivity-analysis task; dedicate at least one task to it (e.g. "Ablation: \u2026").'
+      )
+    );
+  }
+  for (const task of tasks) {
+    const what2 = [task.description, ...task.details].join(" ");
+    if (reflectionKind(task) || !RUN_VERB.test(what2) || !RUN_OBJECT.test(what2) || API_FLOW.test(fullText(task))) continue;
+    out.push(
+      finding(
+        "experiment-api-flow",
+        "warning",
+        task.line,
+        `${label(task)} runs experiments but does not name the tracked flow; say it creates a sweep (POST /sweeps/wild) and one run per configuration (POST /runs), never a direct \`python train.py\`.`
+      )
+    );
+  }
+  const contract = plan.contract;
+  if (!contract) {
+    out.push(
+      finding(
+        "analytics-contract",
+        "error",
+        null,
+        "No `## Shared Metrics and Analytics Contract` section; add it with primary metrics, secondary diagnostics, statistical checks and required artifacts."
+      )
+    );
+  } else {
+    const items = [
+      ["Primary metrics", contract.primaryMetrics, "primaryMetrics"],
+      ["Secondary diagnostics", contract.secondaryDiagnostics, "secondaryDiagnostics"],
+      ["Statistical checks", contract.statisticalChecks, "statisticalChecks"],
+      ["Required artifacts", contract.requiredArtifacts, "requiredArtifacts"]
+    ];
+    for (const [name, value, key] of items) {
+      if (value) continue;
+      const line = contract.items.find((i) => i.key === key)?.line ?? contract.line;
+      out.push(
+        finding(
+          "analytics-contract-item",
+          "error",
+          line,
+          `The analytics contract ${value === null ? "has no" : "leaves empty the"} "${name}" item; add \`- ${name}: \u2026\` with concrete content.`
+        )
+      );
+    }
+  }
+  const notes = plan.notes;
+  if (!notes) {
+    out.push(
+      finding(
+        "planning-notes",
+        "error",
+        null,
+        "No `## Planning Notes` section; add key codebase findings, key risks and assumptions, and the experiment root and logging layout decision."
+      )
+    );
+  } else {
+    const kinds = [
+      ["codebase-findings", "Key codebase findings"],
+      ["risks-and-assumptions", "Key risks and assumptions"],
+      ["experiment-layout", "Experiment root and logging layout decision"]
+    ];
+    for (const [kind, name] of kinds) {
+      if (!notes.present[kind])
+        out.push(finding("planning-notes-item", "error", notes.line, `Planning Notes lack "${name}"; add \`- ${name}: \u2026\`.`));
+    }
+    for (const item of notes.items) {
+      if (item.kind && noteIsEmpty(item.text, item.details)) {
+        out.push(
+          finding(
+            "planning-notes-empty",
+            "warning",
+            item.line,
+            `The planning note "${item.text}" is only a label; write what was found or decided.`
+          )
+        );
+      }
+    }
+  }
+  return out;
 }
 
 // src/plan/parse.ts
@@ -45451,7 +45708,9 @@ function abortReasons(texts) {
   const prefix = ABORT_REASON_PREFIX.toLowerCase();
   const prefixed = texts.filter((t) => t.toLowerCase().startsWith(prefix));
   if (prefixed.length > 0) return prefixed.map((t) => t.slice(prefix.length).trim());
-  return texts.filter((t) => t !== "" && !t.includes(ABORT_SENTINEL) && t !== ABORT_NO_RUNS_ITEM && !/^(planning aborted|no (plan|sweeps?|runs?)\b)/i.test(t));
+  return texts.filter(
+    (t) => t !== "" && !t.includes(ABORT_SENTINEL) && t !== ABORT_NO_RUNS_ITEM && !/^(planning aborted|no (plan|sweeps?|runs?)\b)/i.test(t)
+  );
 }
 function readPlan(blocks) {
   const plan = emptyPlan();
@@ -45753,14 +46012,21 @@ async function runAgentRounds(input2) {
     const onDisk = await input2.readTasks();
     if (onDisk.kind === "refused") log.warning(`${onDisk.reason}: ignored, as if the agent had written none`);
     const text5 = transcript.plan ?? (onDisk.kind === "file" ? onDisk.text : null);
-    return { agent, transcript, planMarkdown: text5 === null ? null : input2.redact(text5), refused: onDisk.kind === "refused" ? onDisk.reason : null };
+    return {
+      agent,
+      transcript,
+      planMarkdown: text5 === null ? null : input2.redact(text5),
+      refused: onDisk.kind === "refused" ? onDisk.reason : null
+    };
   });
   let round = await runOnce("Agent", input2.prompt);
   if (!round.planMarkdown?.trim()) return { round, plan: null, findings: [] };
   let plan = parsePlan(round.planMarkdown);
   let findings = checkPlan(plan);
   for (let n = 1; n <= input2.repairRounds && !plan.abort && errorCount(findings) > 0; n++) {
-    log.info(`The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input2.repairRounds}).`);
+    log.info(
+      `The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input2.repairRounds}).`
+    );
     const repaired = await runOnce(`Repair round ${n}`, renderRepairPrompt(input2.prompt, round.planMarkdown, findings, input2.tasksFile));
     if (!repaired.planMarkdown?.trim()) continue;
     round = repaired;
@@ -46097,7 +46363,9 @@ async function fetchFollowing(doFetch, opts, headers, signal2) {
   for (let hop = 0; ; hop++) {
     const sameOrigin = new URL(url2).origin === origin;
     const hopHeaders = Object.fromEntries(
-      Object.entries(headers).filter(([name]) => (sameOrigin || name !== "X-Auth-Token") && (body2 !== void 0 || name !== "Content-Type"))
+      Object.entries(headers).filter(
+        ([name]) => (sameOrigin || name !== "X-Auth-Token") && (body2 !== void 0 || name !== "Content-Type")
+      )
     );
     const response = await doFetch(url2, { method, headers: hopHeaders, body: body2, redirect: "manual", signal: signal2 });
     const location = response.headers.get("location");
@@ -46120,7 +46388,13 @@ async function httpRequest(opts) {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   if (!isHttpUrlWithoutCredentials(opts.url)) {
-    return { kind: "failure", failure: "invalid-url", reason: describe4("invalid-url", opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null), ms: 0, attempts: 0 };
+    return {
+      kind: "failure",
+      failure: "invalid-url",
+      reason: describe4("invalid-url", opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null),
+      ms: 0,
+      attempts: 0
+    };
   }
   const headers = { Accept: opts.accept ?? "application/json", "User-Agent": "wild-plan" };
   if (opts.token) headers["X-Auth-Token"] = opts.token;
@@ -46643,7 +46917,10 @@ async function configFiles(workspace) {
   const gitDir = await resolveGitDir(workspace);
   if (gitDir === null) return [];
   const files = [path4.join(gitDir, "config"), path4.join(gitDir, "config.worktree")];
-  const commonDir = await readFile3(path4.join(gitDir, "commondir"), "utf8").then((d) => path4.resolve(gitDir, d.trim()), () => null);
+  const commonDir = await readFile3(path4.join(gitDir, "commondir"), "utf8").then(
+    (d) => path4.resolve(gitDir, d.trim()),
+    () => null
+  );
   if (commonDir) files.push(path4.join(commonDir, "config"));
   files.push(...await moduleConfigs(path4.join(commonDir ?? gitDir, "modules"), 4));
   const existing = [];
@@ -46669,18 +46946,26 @@ async function moduleConfigs(dir, depth) {
   }
   return out;
 }
-var isFile = (file2) => stat(file2).then((s) => s.isFile(), () => false);
+var isFile = (file2) => stat(file2).then(
+  (s) => s.isFile(),
+  () => false
+);
 function configEntries(file2) {
   return new Promise((resolve, reject) => {
-    execFile2("git", ["config", "--file", file2, "--null", "--list"], { env: { PATH: process.env.PATH ?? "", LC_ALL: "C" } }, (error62, stdout) => {
-      if (error62) return reject(new Error(`cannot read ${file2} as git config: ${error62.message}`));
-      resolve(
-        stdout.split("\0").filter(Boolean).map((entry) => {
-          const newline = entry.indexOf("\n");
-          return newline < 0 ? [entry, ""] : [entry.slice(0, newline), entry.slice(newline + 1)];
-        })
-      );
-    });
+    execFile2(
+      "git",
+      ["config", "--file", file2, "--null", "--list"],
+      { env: { PATH: process.env.PATH ?? "", LC_ALL: "C" } },
+      (error62, stdout) => {
+        if (error62) return reject(new Error(`cannot read ${file2} as git config: ${error62.message}`));
+        resolve(
+          stdout.split("\0").filter(Boolean).map((entry) => {
+            const newline = entry.indexOf("\n");
+            return newline < 0 ? [entry, ""] : [entry.slice(0, newline), entry.slice(newline + 1)];
+          })
+        );
+      }
+    );
   });
 }
 
@@ -46854,7 +47139,11 @@ function asAgent(mode, account, argv, env, cwd) {
   if (argv[0]?.includes("=")) throw new Error(`cannot run \`${argv[0]}\` as ${account.user}: a program name may not contain "="`);
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
   const chdir = cwd === void 0 ? [] : ["-C", cwd];
-  return { argv: ["sudo", "-n", "-u", account.user, "--", ENV_PROGRAM, "-i", ...chdir, ...assignments, ...argv], env, ...cwd === void 0 ? {} : { cwd: "/" } };
+  return {
+    argv: ["sudo", "-n", "-u", account.user, "--", ENV_PROGRAM, "-i", ...chdir, ...assignments, ...argv],
+    env,
+    ...cwd === void 0 ? {} : { cwd: "/" }
+  };
 }
 var HelperCommandError = class extends Error {
   constructor(argv, code3, stderr) {
@@ -46918,7 +47207,10 @@ function agentProcesses(mode, account) {
 // src/sandbox/accounts.ts
 var RUN_MARK = /^wild-plan agent of pid (\d+) started (\d+)$/;
 async function checkTools(mode) {
-  for (const [tool, mark] of [["chown", "GNU coreutils"], ["find", "GNU findutils"]]) {
+  for (const [tool, mark] of [
+    ["chown", "GNU coreutils"],
+    ["find", "GNU findutils"]
+  ]) {
     const { stdout } = await execute([tool, "--version"]);
     if (!stdout.includes(mark)) throw new Error(`${tool} from ${mark} is needed to lend the workspace to another user`);
   }
@@ -46927,21 +47219,7 @@ async function checkTools(mode) {
 async function ensureAccount(mode, user) {
   const existing = await lookUp(user);
   if (existing) return existing;
-  const shell = existsSync5("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
-  const created = await execute([
-    ...mode === "root" ? [] : ["sudo", "-n", "--"],
-    "useradd",
-    "--system",
-    "--user-group",
-    "--no-create-home",
-    "--home-dir",
-    "/nonexistent",
-    "--shell",
-    shell,
-    "--comment",
-    "wild-plan agent (unprivileged)",
-    user
-  ]);
+  const created = await execute(useradd(mode, user, "wild-plan agent (unprivileged)"));
   const account = await lookUp(user);
   if (!account) throw new Error(`could not create the user ${user}: ${created.stderr.trim() || `useradd exited ${created.code}`}`);
   return account;
@@ -46953,21 +47231,7 @@ async function lookUp(user) {
 }
 async function createRunAccount(mode, user) {
   if (await lookUp(user)) throw new Error(`the user ${user} exists already`);
-  const shell = existsSync5("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
-  const argv = [
-    ...mode === "root" ? [] : ["sudo", "-n", "--"],
-    "useradd",
-    "--system",
-    "--user-group",
-    "--no-create-home",
-    "--home-dir",
-    "/nonexistent",
-    "--shell",
-    shell,
-    "--comment",
-    `wild-plan agent of pid ${process.pid} started ${startTime(process.pid)}`,
-    user
-  ];
+  const argv = useradd(mode, user, `wild-plan agent of pid ${process.pid} started ${startTime(process.pid)}`);
   let created = await execute(argv);
   for (let attempt = 1; created.code !== 0 && attempt < 5 && !await lookUp(user); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
@@ -47023,8 +47287,27 @@ async function assertUnprivileged(mode, account) {
   if ((await execute(["sudo", "--version"])).code !== 0) return;
   const listing = await execute([...mode === "root" ? [] : ["sudo", "-n", "--"], "sudo", "-n", "-l", "-U", account.user]);
   if (!/is not allowed to run sudo/.test(listing.stdout + listing.stderr)) {
-    throw new Error(`the user ${account.user} may run sudo (${(listing.stdout + listing.stderr).trim().split("\n")[0]}); remove its sudo rights`);
+    throw new Error(
+      `the user ${account.user} may run sudo (${(listing.stdout + listing.stderr).trim().split("\n")[0]}); remove its sudo rights`
+    );
   }
+}
+function useradd(mode, user, comment) {
+  const shell = existsSync5("/usr/sbin/nologin") ? "/usr/sbin/nologin" : "/bin/false";
+  const argv = [
+    "useradd",
+    "--system",
+    "--user-group",
+    "--no-create-home",
+    "--home-dir",
+    "/nonexistent",
+    "--shell",
+    shell,
+    "--comment",
+    comment,
+    user
+  ];
+  return mode === "root" ? argv : ["sudo", "-n", "--", ...argv];
 }
 
 // src/sandbox/namespace.ts
@@ -47072,7 +47355,8 @@ var RUNNER_PATHS = [
 ];
 var RUNNER_SECRETS = [".credentials", ".credentials_rsaparams", ".runner", ".env", ".path", "_diag"];
 async function prepareNamespaceSandbox(options) {
-  if (process.platform !== "linux" || process.getuid === void 0) return { reason: `namespaces are a Linux feature (this is ${process.platform})` };
+  if (process.platform !== "linux" || process.getuid === void 0)
+    return { reason: `namespaces are a Linux feature (this is ${process.platform})` };
   const tools = findTools();
   if (typeof tools === "string") return { reason: tools };
   const ids = { uid: process.getuid(), gid: process.getgid() };
@@ -47152,7 +47436,9 @@ function coverCandidates(hide2, env) {
     else if (stat2.isFile()) covers.set(real, { path: real, kind: "f" });
   }
   const all2 = [...covers.values()];
-  return all2.filter((c) => !all2.some((other) => other !== c && other.kind === "d" && isInside(other.path, c.path) && other.path !== c.path));
+  return all2.filter(
+    (c) => !all2.some((other) => other !== c && other.kind === "d" && isInside(other.path, c.path) && other.path !== c.path)
+  );
 }
 function runnerRoots(env) {
   const roots = /* @__PURE__ */ new Set();
@@ -47426,7 +47712,9 @@ async function inNamespaces(why, options) {
 }
 async function detectMode() {
   if (process.platform !== "linux" || process.getuid === void 0) {
-    return { reason: `the agent runs as this job's user: running it as another user is supported on Linux only (this is ${process.platform})` };
+    return {
+      reason: `the agent runs as this job's user: running it as another user is supported on Linux only (this is ${process.platform})`
+    };
   }
   if (process.getuid() === 0) return "root";
   if ((await execute(["sudo", "-n", "true"])).code === 0) return "sudo";
@@ -47580,11 +47868,18 @@ function upstreamFailure(error62, timeoutMs) {
   if (error62 instanceof ProxyFailure) return error62;
   const code3 = typeof error62?.code === "string" ? error62.code : "";
   if (code3 === "ETIMEDOUT") return new ProxyFailure(504, "timeout", `the Wild server did not answer within ${formatSeconds(timeoutMs)}`);
-  if (code3 === "ECONNREFUSED") return new ProxyFailure(502, "connection refused", "the Wild server refused the connection \u2014 is it running?");
-  if (code3 === "ENOTFOUND" || code3 === "EAI_AGAIN") return new ProxyFailure(502, "DNS failure", "cannot resolve the Wild server's host name");
-  if (code3 === "ECONNRESET" || code3 === "EPIPE") return new ProxyFailure(502, "connection reset", "the Wild server closed the connection without a complete answer");
+  if (code3 === "ECONNREFUSED")
+    return new ProxyFailure(502, "connection refused", "the Wild server refused the connection \u2014 is it running?");
+  if (code3 === "ENOTFOUND" || code3 === "EAI_AGAIN")
+    return new ProxyFailure(502, "DNS failure", "cannot resolve the Wild server's host name");
+  if (code3 === "ECONNRESET" || code3 === "EPIPE")
+    return new ProxyFailure(502, "connection reset", "the Wild server closed the connection without a complete answer");
   if (/CERT|TLS|SSL/.test(code3)) return new ProxyFailure(502, `TLS error ${code3}`, `TLS handshake with the Wild server failed (${code3})`);
-  return new ProxyFailure(502, `network error${code3 ? ` ${code3}` : ""}`, `network error reaching the Wild server${code3 ? ` (${code3})` : ""}`);
+  return new ProxyFailure(
+    502,
+    `network error${code3 ? ` ${code3}` : ""}`,
+    `network error reaching the Wild server${code3 ? ` (${code3})` : ""}`
+  );
 }
 function plainText2(status, message) {
   const body2 = `wild-plan proxy: ${status} ${http.STATUS_CODES[status] ?? ""} \u2014 ${message}
@@ -47655,10 +47950,12 @@ async function startServerProxy(options) {
       res.writeHead(status, close ? { ...head, connection: "close" } : head).end(body3);
     };
     const tooLarge = `request bodies are limited to ${maxRequest} bytes`;
-    if (!rawTarget.startsWith("/")) return fail(400, "not origin-form", "only paths on the Wild server can be requested (no absolute URLs)");
+    if (!rawTarget.startsWith("/"))
+      return fail(400, "not origin-form", "only paths on the Wild server can be requested (no absolute URLs)");
     if (DOT_SEGMENT.test(path11)) return fail(400, "dot segment", "paths with `.` or `..` segments are refused");
     if (method === "TRACE") return fail(405, "TRACE refused", "TRACE is not forwarded");
-    if (/\bwebsocket\b/i.test(String(req.headers.upgrade ?? ""))) return fail(501, "upgrade refused", "protocol upgrades (websocket) are not supported");
+    if (/\bwebsocket\b/i.test(String(req.headers.upgrade ?? "")))
+      return fail(501, "upgrade refused", "protocol upgrades (websocket) are not supported");
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > maxRequest && (req.headers.expect !== void 0 || declared > maxRequest * 8)) {
       return fail(413, "request body too large", tooLarge, true);
@@ -47771,7 +48068,15 @@ async function runAgentStep(settings, deps, input2) {
     const auth = proxy ? { kind: "proxy" } : settings.serverToken ? { kind: "env", envVar: "WILD_AUTH_TOKEN" } : { kind: "none" };
     const prompt = await log.group(
       "Render the planning prompt",
-      () => composePrompt(settings, { goal: input2.goal, sessionId: input2.sessionId, workdir: scratch.work, tasksFile: agentTasks, openapi: input2.preflight.openapi, serverUrl, auth })
+      () => composePrompt(settings, {
+        goal: input2.goal,
+        sessionId: input2.sessionId,
+        workdir: scratch.work,
+        tasksFile: agentTasks,
+        openapi: input2.preflight.openapi,
+        serverUrl,
+        auth
+      })
     );
     const env = { WILD_SERVER_URL: serverUrl, WILD_TASKS_PATH: agentTasks, WILD_SESSION_ID: input2.sessionId };
     if (auth.kind === "env" && settings.serverToken) env.WILD_AUTH_TOKEN = settings.serverToken;
@@ -47839,7 +48144,15 @@ async function planIssue(settings, request, deps) {
     return made;
   });
   try {
-    const ran = await runAgentStep(settings, deps, { scratch, goal: it.goal, sessionId: it.sessionId, tasksPath: it.tasksPath, preflight, redact: it.redact });
+    await deps.beforeAgent;
+    const ran = await runAgentStep(settings, deps, {
+      scratch,
+      goal: it.goal,
+      sessionId: it.sessionId,
+      tasksPath: it.tasksPath,
+      preflight,
+      redact: it.redact
+    });
     return await planStep(settings, it, { scratch, ran, preflight, auditSkill: await auditSkill }, log);
   } finally {
     await scratch.dispose().catch((error62) => log.warning(`could not remove the agent's scratch copy ${scratch.root}: ${error62.message}`));
@@ -47867,9 +48180,17 @@ async function checkWorkspace(settings, it, deps) {
 }
 function preflightStep(settings, log) {
   return log.group("Preflight: research server", async () => {
-    const report = await runPreflight({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+    const report = await runPreflight({
+      serverUrl: settings.serverUrl,
+      token: settings.serverToken,
+      timeoutMs: settings.preflightTimeoutMs
+    });
     for (const check2 of report.checks) {
-      log.info(inertText(`${check2.ok ? "ok  " : "FAIL"} ${check2.path} ${check2.status ?? "-"} ${check2.ms} ms${check2.reason ? ` \u2014 ${check2.reason}` : ""}`));
+      log.info(
+        inertText(
+          `${check2.ok ? "ok  " : "FAIL"} ${check2.path} ${check2.status ?? "-"} ${check2.ms} ms${check2.reason ? ` \u2014 ${check2.reason}` : ""}`
+        )
+      );
     }
     return report;
   });
@@ -47924,7 +48245,13 @@ async function planStep(settings, it, input2, log) {
   it.writeOut(it.playbookPath, playbook);
   const errors = errorCount(allFindings);
   if (settings.strictPlan && errors > 0) {
-    return { ...common, status: "invalid", message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.`, findings: allFindings, plan };
+    return {
+      ...common,
+      status: "invalid",
+      message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.`,
+      findings: allFindings,
+      plan
+    };
   }
   const { phases, tasks } = planCounts(plan);
   const n = allFindings.length;
@@ -47939,7 +48266,10 @@ function refusedFinding(reason) {
 }
 async function fetchAuditSkill(settings, log) {
   try {
-    return await fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, AUDIT_SKILL_ID);
+    return await fetchSkill(
+      { serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs },
+      AUDIT_SKILL_ID
+    );
   } catch (error62) {
     log.warning(`could not fetch ${AUDIT_SKILL_ID}: ${error62.message}`);
     return null;

@@ -32,7 +32,7 @@ import {
   secretRedactor,
   truncate,
   truncateAtLine
-} from "./chunk-JWO26T56.js";
+} from "./chunk-LWN763TG.js";
 import {
   __commonJS,
   __require,
@@ -29189,7 +29189,9 @@ function readActionContext(env) {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => `${String(i.path[0])} (${i.message})`).join(", ");
-    throw new ContextError(`This does not look like a GitHub Actions run: ${names}. Run wild-plan from a workflow, or use the CLI (npx wild-plan plan).`);
+    throw new ContextError(
+      `This does not look like a GitHub Actions run: ${names}. Run wild-plan from a workflow, or use the CLI (npx wild-plan plan).`
+    );
   }
   const e = parsed.data;
   let payload;
@@ -29307,7 +29309,8 @@ function fromIssues(payload, triggerLabel) {
   if (isSkip(event)) return event;
   const hasLabel = (event.issue.labels ?? []).some((l) => l.name === triggerLabel);
   if (event.action === "labeled") {
-    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
+    if (event.label?.name !== triggerLabel)
+      return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
     if (event.issue.labels && !hasLabel) return skip(`the label \`${triggerLabel}\` was removed before the run started`);
   } else if (event.action === "opened") {
     if (!hasLabel) return skip(`the new issue does not carry the trigger label \`${triggerLabel}\``);
@@ -29315,7 +29318,16 @@ function fromIssues(payload, triggerLabel) {
     return skip(`issues.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
   }
   const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
-  return { kind: "plan", source: "label", sender: event.sender, number: event.issue.number, isPullRequest, title: event.issue.title, body: event.issue.body ?? null, steer: "" };
+  return {
+    kind: "plan",
+    source: "label",
+    sender: event.sender,
+    number: event.issue.number,
+    isPullRequest,
+    title: event.issue.title,
+    body: event.issue.body ?? null,
+    steer: ""
+  };
 }
 function fromComment(payload) {
   const event = parsePayload(CommentEvent, payload, "issue_comment");
@@ -29371,7 +29383,8 @@ function fromPullRequest(payload, triggerLabel) {
   const pr = event.pull_request;
   const hasLabel = (pr.labels ?? []).some((l) => l.name === triggerLabel);
   if (event.action === "labeled") {
-    if (event.label?.name !== triggerLabel) return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
+    if (event.label?.name !== triggerLabel)
+      return skip(`the label \`${event.label?.name ?? "?"}\` is not the trigger label \`${triggerLabel}\``);
   } else if (event.action === "opened") {
     if (!hasLabel) return skip(`the new pull request does not carry the trigger label \`${triggerLabel}\``);
   } else {
@@ -29413,7 +29426,8 @@ async function checkSenderPermission(client, repo, login) {
 }
 function permissionErrorReason(login, status, error2) {
   const check = `could not check ${login}'s permission`;
-  if (status === void 0) return `${check}: GitHub could not be reached (${errorLine(error2)}); refusing to run. Re-run the workflow when GitHub is reachable`;
+  if (status === void 0)
+    return `${check}: GitHub could not be reached (${errorLine(error2)}); refusing to run. Re-run the workflow when GitHub is reachable`;
   const answered = `${check}: GitHub answered ${status} (${apiMessage(error2)}); refusing to run`;
   if (status === 403) return `${answered}. Give the workflow \`permissions: contents: read\` or more and re-run`;
   if (status === 401) return `${answered}. Check the \`github-token\` input and re-run`;
@@ -29461,7 +29475,11 @@ function chooseSticky(comments, marker, self2) {
   return best;
 }
 async function findMarkedComment(client, repo, issueNumber2, marker, self2) {
-  for await (const page of client.paginate.iterator(client.rest.issues.listComments, { ...repo, issue_number: issueNumber2, per_page: 100 })) {
+  for await (const page of client.paginate.iterator(client.rest.issues.listComments, {
+    ...repo,
+    issue_number: issueNumber2,
+    per_page: 100
+  })) {
     const found = chooseSticky(page.data, marker, self2);
     if (found) return found;
   }
@@ -29471,10 +29489,15 @@ function postableBody(body, limit = MAX_COMMENT_CHARS) {
   return truncateAtLine(neutralizeMentions(body), limit, { ellipsis: "\n\n_\u2026cut to fit GitHub's size limit; see the run log._" });
 }
 async function upsertMarkedComment(client, repo, issueNumber2, marker, body, options2 = {}) {
+  const shared = { ...options2, identity: options2.identity ?? new Identity() };
+  const posted = await putMarkedComment(client, repo, issueNumber2, marker, body, shared);
+  return posted.created ? keepOldestMarked(client, repo, issueNumber2, marker, posted, body, shared) : posted;
+}
+async function putMarkedComment(client, repo, issueNumber2, marker, body, options2 = {}) {
   if (!body.startsWith(marker)) throw new Error("a sticky comment body must start with its marker");
   const text = postableBody(body);
   const identity = options2.identity ?? new Identity();
-  const id = options2.knownId ?? (await findMarkedComment(client, repo, issueNumber2, marker, identity.login))?.id;
+  const id = options2.knownId ?? (options2.find === false ? void 0 : (await findMarkedComment(client, repo, issueNumber2, marker, identity.login))?.id);
   if (id !== void 0) {
     const edited = await editComment(client, repo, id, text);
     if (edited) return edited;
@@ -29482,17 +29505,23 @@ async function upsertMarkedComment(client, repo, issueNumber2, marker, body, opt
   }
   const { data } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber2, body: text });
   identity.learn(data.user);
-  const created = { id: data.id, url: data.html_url, created: true };
-  if (!identity.login) return created;
-  const first = await findMarkedComment(client, repo, issueNumber2, marker, identity.login);
+  return { id: data.id, url: data.html_url, created: true };
+}
+async function keepOldestMarked(client, repo, issueNumber2, marker, created, body, options2 = {}) {
+  const login = options2.identity?.login;
+  if (!login) return created;
+  const first = await findMarkedComment(client, repo, issueNumber2, marker, login);
   if (!first || first.id >= created.id) return created;
-  options2.log?.info(`comment ${first.id} already holds this on #${issueNumber2} (a concurrent or earlier run); keeping it and removing ours (${created.id})`);
+  options2.log?.info(
+    `comment ${first.id} already holds this on #${issueNumber2} (a concurrent or earlier run); keeping it and removing ours (${created.id})`
+  );
   try {
     await client.rest.issues.deleteComment({ ...repo, comment_id: created.id });
   } catch (error2) {
     options2.log?.warning(`could not remove the duplicate comment ${created.id}: ${error2.message}`);
     return created;
   }
+  const text = postableBody(body);
   const adopted = await editComment(client, repo, first.id, text);
   if (adopted) return adopted;
   const { data: again } = await client.rest.issues.createComment({ ...repo, issue_number: issueNumber2, body: text });
@@ -29526,7 +29555,11 @@ function displayTitle(title) {
   return oneLine(sanitizeUntrusted(title), 200) || void 0;
 }
 function pullRequestBody(target, outcome, counts) {
-  const lines = [PR_MARKER, `The research plan for ${target.number ? `#${target.number}` : "the goal below"}, written by wild-plan (${counts}).`, ""];
+  const lines = [
+    PR_MARKER,
+    `The research plan for ${target.number ? `#${target.number}` : "the goal below"}, written by wild-plan (${counts}).`,
+    ""
+  ];
   if (outcome.summary) {
     lines.push(blockquote(neutralizeHtml(truncate(outcome.summary, PR_SUMMARY_CHARS))), "");
   }
@@ -29558,6 +29591,9 @@ function describeTrigger(source, login) {
   const how = { label: "the label", comment: "a `/wild-plan` comment", dispatch: "a manual run", pull_request: "the pull request label" }[source] ?? source;
   return `@${login} via ${how}`;
 }
+
+// src/action/publish.ts
+import { createHash as createHash2 } from "node:crypto";
 
 // src/git/commit.ts
 import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
@@ -29595,10 +29631,7 @@ async function buildCommit(repo, request2) {
       GIT_COMMITTER_NAME: request2.author.name,
       GIT_COMMITTER_EMAIL: request2.author.email
     };
-    const commit = await repo.text(
-      ["commit-tree", "--no-gpg-sign", "-p", request2.parent, "-m", request2.message, tree],
-      { env: identity }
-    );
+    const commit = await repo.text(["commit-tree", "--no-gpg-sign", "-p", request2.parent, "-m", request2.message, tree], { env: identity });
     return { tree, commit };
   } finally {
     await rm2(scratch, { recursive: true, force: true });
@@ -29693,10 +29726,9 @@ function trackingRef(branch) {
 async function fetchHeads(repo, baseBranch, branch) {
   const refspecs = [baseBranch, ...branch ? [branch] : []].map((name) => `+refs/heads/${name}:${trackingRef(name)}`);
   const shallow = await repo.text(["rev-parse", "--is-shallow-repository"]) === "true";
-  await repo.run(
-    ["fetch", "--no-tags", "--no-recurse-submodules", ...shallow ? ["--depth=1"] : [], REMOTE, ...refspecs],
-    { network: true }
-  );
+  await repo.run(["fetch", "--no-tags", "--no-recurse-submodules", ...shallow ? ["--depth=1"] : [], REMOTE, ...refspecs], {
+    network: true
+  });
   const resolve = (name) => repo.text(["rev-parse", "--verify", `${trackingRef(name)}^{commit}`]);
   return { baseSha: await resolve(baseBranch), branchSha: branch ? await resolve(branch) : null };
 }
@@ -29807,72 +29839,23 @@ function checkFiles(files) {
   return [...files];
 }
 
-// src/action/publish.ts
-async function publishStep(settings, context3, target, outcome, writes, log) {
-  const title = displayTitle(target.title);
-  const { phases, tasks } = planCounts(outcome.plan);
-  const counts = `${phases} phases, ${tasks} tasks`;
-  const where = await commitAndPropose(settings, context3, target, outcome, writes, log, { title, counts });
-  const prNumber = where.prNumber ?? target.pullNumber;
-  const repoUrl = `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}`;
-  const fileUrl = where.fileRef ? `${repoUrl}/blob/${where.fileRef}/${outcome.tasksPath}` : void 0;
-  const body = planCommentBody(outcome.plan, outcome.findings, { title, summary: outcome.summary ?? void 0, fileUrl, note: where.note });
-  const comment = prNumber !== void 0 ? await writes.comment(prNumber, PLAN_COMMENT_MARKER, body) : void 0;
-  return {
-    counts,
-    note: where.note,
-    branch: where.branch,
-    prNumber,
-    prUrl: prNumber !== void 0 ? `${repoUrl}/pull/${prNumber}` : void 0,
-    commentUrl: comment?.url
-  };
-}
-async function commitAndPropose(settings, context3, target, outcome, writes, log, words) {
-  if (!target.branch) {
-    return { note: "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request." };
-  }
-  const published = await publishPlan({
-    workdir: settings.workspace,
-    branch: target.branch,
-    baseBranch: settings.baseBranch,
-    files: [
-      { path: outcome.tasksPath, content: outcome.planMarkdown },
-      { path: outcome.playbookPath, content: outcome.playbook }
-    ],
-    message: `Plan${target.number ? ` for #${target.number}` : ""}: ${words.title ?? "research goal"}
-
-wild-plan session ${outcome.sessionId}`,
-    token: settings.githubToken,
-    serverUrl: context3.serverUrl,
-    dryRun: settings.dryRun,
-    log: (line) => log.info(line)
-  });
-  if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
-  if (!published.changed) log.info("the plan files are unchanged on the branch; no new commit");
-  let branch = published.commitSha === null ? void 0 : published.branch;
-  let prNumber;
-  if (branch && target.mode !== "pull-request") {
-    const pr = await writes.pullRequest({
-      head: published.branch,
-      base: published.baseBranch,
-      title: pullRequestTitle(words.title),
-      body: pullRequestBody(target, outcome, words.counts),
-      draft: settings.draft
-    });
-    if (pr === null) branch = void 0;
-    else if (pr) prNumber = pr.number;
-  }
-  if (branch) return { branch, prNumber, fileRef: branch };
-  const note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
-  log.info(note);
-  return { fileRef: published.baseBranch, note };
-}
-
 // src/github/status-comment.ts
+import { createHash } from "node:crypto";
 var STATUS_MARKER = "<!-- wild-plan:status -->";
+var PLAN_COMMENT_RECORD = /^<!-- wild-plan:plan-comment-record pr=([1-9][0-9]{0,14}) id=([1-9][0-9]{0,14}) digest=([0-9a-f]{16}) -->$/m;
+function readPlanCommentRecord(body) {
+  const match = PLAN_COMMENT_RECORD.exec(body ?? "");
+  if (!match) return null;
+  return { pr: Number(match[1]), id: Number(match[2]), digest: match[3] };
+}
+function planCommentDigest(body) {
+  return createHash("sha256").update(body).digest("hex").slice(0, 16);
+}
 function renderStatusComment(state, context3) {
   const run = context3.runUrl ? ` ([run](${context3.runUrl}))` : "";
   const lines = [STATUS_MARKER];
+  const record = context3.planComment;
+  if (record) lines.push(`<!-- wild-plan:plan-comment-record pr=${record.pr} id=${record.id} digest=${record.digest} -->`);
   switch (state.kind) {
     case "started":
       lines.push(`### \u{1F504} wild-plan is planning${run}`, "", `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
@@ -29886,7 +29869,10 @@ function renderStatusComment(state, context3) {
       );
       if (state.summary) lines.push("", blockquote(untrusted(state.summary, MAX_QUOTE)));
       if (state.note) lines.push("", state.note);
-      lines.push("", `Comment \`/wild-plan <what to change>\` ${state.prUrl ? "on the pull request" : "here"} to re-plan with your direction.`);
+      lines.push(
+        "",
+        `Comment \`/wild-plan <what to change>\` ${state.prUrl ? "on the pull request" : "here"} to re-plan with your direction.`
+      );
       break;
     case "aborted":
       lines.push(
@@ -29950,6 +29936,99 @@ function clamp(body) {
 _\u2026cut to fit GitHub's comment limit; see the run log._`;
 }
 
+// src/action/publish.ts
+async function publishStep(input, previous) {
+  const { context: context3, target, outcome, writes, log } = input;
+  const title = displayTitle(target.title);
+  const { phases, tasks } = planCounts(outcome.plan);
+  const counts = `${phases} phases, ${tasks} tasks`;
+  const where = await commitAndPropose(input, { title, counts });
+  const prNumber = where.prNumber ?? target.pullNumber;
+  const repoUrl = `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}`;
+  const fileUrl = where.fileRef ? `${repoUrl}/blob/${where.fileRef}/${outcome.tasksPath}` : void 0;
+  const body = described(
+    planCommentBody(outcome.plan, outcome.findings, { title, summary: outcome.summary ?? void 0, fileUrl, note: where.note }),
+    outcome
+  );
+  const comment = prNumber !== void 0 ? await planComment(writes, log, { pr: prNumber, body, prCreated: where.prCreated, previous, repoUrl }) : void 0;
+  return {
+    counts,
+    note: where.note,
+    branch: where.branch,
+    prNumber,
+    prUrl: prNumber !== void 0 ? `${repoUrl}/pull/${prNumber}` : void 0,
+    commentUrl: comment?.url,
+    planComment: comment?.record
+  };
+}
+async function planComment(writes, log, input) {
+  const { pr, body } = input;
+  const digest = planCommentDigest(body);
+  const previous = input.previous?.pr === pr && !input.prCreated ? input.previous : void 0;
+  if (previous?.digest === digest) {
+    log.info(`the plan comment on #${pr} already reads as this plan; left as it is`);
+    return { url: `${input.repoUrl}/pull/${pr}#issuecomment-${previous.id}`, record: previous };
+  }
+  const posted = await writes.comment(pr, PLAN_COMMENT_MARKER, body, { find: !input.prCreated });
+  return posted ? { url: posted.url, record: { pr, id: posted.id, digest } } : void 0;
+}
+function described(text, outcome) {
+  const digest = createHash2("sha256");
+  for (const file of [outcome.planMarkdown, outcome.playbook]) digest.update(`${file.length}:${file}`);
+  return `${text}
+
+<!-- wild-plan:plan-files ${digest.digest("hex").slice(0, 16)} -->`;
+}
+async function commitAndPropose(input, words) {
+  const { settings, context: context3, target, outcome, writes, log } = input;
+  if (!target.branch) {
+    return {
+      prCreated: false,
+      note: "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request."
+    };
+  }
+  const published = await publishPlan({
+    workdir: settings.workspace,
+    branch: target.branch,
+    baseBranch: settings.baseBranch,
+    files: [
+      { path: outcome.tasksPath, content: outcome.planMarkdown },
+      { path: outcome.playbookPath, content: outcome.playbook }
+    ],
+    message: `Plan${target.number ? ` for #${target.number}` : ""}: ${words.title ?? "research goal"}
+
+wild-plan session ${outcome.sessionId}`,
+    token: settings.githubToken,
+    serverUrl: context3.serverUrl,
+    dryRun: settings.dryRun,
+    log: (line) => log.info(line)
+  });
+  if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
+  if (!published.changed) log.info("the plan files are unchanged on the branch; no new commit");
+  let branch = published.commitSha === null ? void 0 : published.branch;
+  let prNumber;
+  let prCreated = false;
+  if (branch && target.mode !== "pull-request") {
+    const pr = await writes.pullRequest(
+      {
+        head: published.branch,
+        base: published.baseBranch,
+        title: pullRequestTitle(words.title),
+        body: described(pullRequestBody(target, outcome, words.counts), outcome),
+        draft: settings.draft
+      },
+      { headCreated: published.created }
+    );
+    if (pr === null) branch = void 0;
+    else if (pr) ({ number: prNumber, created: prCreated } = pr);
+    if (pr && !pr.created && !pr.updated) log.info(`pull request #${pr.number} already reads as this plan; left as it is`);
+  }
+  if (branch) return { branch, prNumber, prCreated, fileRef: branch };
+  const note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
+  log.info(note);
+  return { prCreated: false, fileRef: published.baseBranch, note };
+}
+
 // src/action/result.ts
 function skipped(reason, log) {
   log.info(`Skipped: ${reason}`);
@@ -29972,7 +30051,16 @@ ${messageBlock(message)}
 // src/action/summary.ts
 function renderJobSummary(outcome, context3) {
   const icon = { planned: "\u2705", aborted: "\u26D4", invalid: "\u26A0\uFE0F" }[outcome.status];
-  const parts = [`### ${icon} wild-plan: ${outcome.status}`, "", messageBlock(outcome.message), "", "#### Research server preflight", "", formatPreflightTable(outcome.preflight), ""];
+  const parts = [
+    `### ${icon} wild-plan: ${outcome.status}`,
+    "",
+    messageBlock(outcome.message),
+    "",
+    "#### Research server preflight",
+    "",
+    formatPreflightTable(outcome.preflight),
+    ""
+  ];
   if (outcome.run) parts.push("#### Agent", "", ...agentSection(outcome.run), "");
   if (outcome.plan && !outcome.plan.abort) {
     parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? void 0 }), "");
@@ -30016,7 +30104,7 @@ function wallTime(ms) {
 }
 
 // src/action/target.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var PLAN_BRANCH_PREFIX = "wild-plan/issue-";
 function planBranchFor(issueNumber2) {
   return `${PLAN_BRANCH_PREFIX}${issueNumber2}`;
@@ -30030,25 +30118,35 @@ async function resolveTarget(client, repo, trigger) {
   const steer = trigger.steer;
   if (trigger.number === void 0) {
     const goal = trigger.body ?? "";
-    const hash = createHash("sha256").update(goal).digest("hex").slice(0, 8);
+    const hash = createHash3("sha256").update(goal).digest("hex").slice(0, 8);
     return { mode: "goal", title: firstLine(goal), body: goal, steer, branch: `wild-plan/goal-${hash}` };
   }
   let isPullRequest = trigger.isPullRequest;
   let title = trigger.title;
   let body = trigger.body;
+  let comments = trigger.comments;
   if (title === void 0) {
     const issue2 = await getIssue(client, repo, trigger.number);
-    ({ title, body } = issue2);
+    ({ title, body, comments } = issue2);
     isPullRequest = Boolean(issue2.pull_request);
   }
   if (!isPullRequest) {
-    return { mode: "issue", number: trigger.number, title, body, steer, branch: planBranchFor(trigger.number), statusThread: trigger.number };
+    return {
+      mode: "issue",
+      number: trigger.number,
+      title,
+      body,
+      steer,
+      branch: planBranchFor(trigger.number),
+      statusThread: trigger.number,
+      statusThreadEmpty: comments === 0
+    };
   }
   let head = trigger.head;
   if (head === void 0) {
     const { data: pr } = await client.rest.pulls.get({ ...repo, pull_number: trigger.number });
     head = { ref: pr.head.ref, fork: pr.head.repo?.full_name !== `${repo.owner}/${repo.repo}` };
-    ({ title, body } = pr);
+    ({ title, body, comments } = pr);
   }
   const issueNumber2 = planBranchIssue(head.ref);
   if (issueNumber2 !== null && !head.fork) {
@@ -30061,6 +30159,7 @@ async function resolveTarget(client, repo, trigger) {
       steer,
       branch: head.ref,
       statusThread: issueNumber2,
+      statusThreadEmpty: issue2.comments === 0,
       pullNumber: trigger.number
     };
   }
@@ -30072,6 +30171,7 @@ async function resolveTarget(client, repo, trigger) {
     steer,
     branch: head.fork ? void 0 : head.ref,
     statusThread: trigger.number,
+    statusThreadEmpty: comments === 0,
     pullNumber: trigger.number
   };
 }
@@ -30081,7 +30181,10 @@ async function getIssue(client, repo, number) {
   } catch (error2) {
     const status = statusOf(error2);
     if (status === 404 || status === 410) {
-      throw new Error(`${repo.owner}/${repo.repo}#${number} ${status === 410 ? "was deleted" : "does not exist (or the token cannot see it)"}; check the issue number.`, { cause: error2 });
+      throw new Error(
+        `${repo.owner}/${repo.repo}#${number} ${status === 410 ? "was deleted" : "does not exist (or the token cannot see it)"}; check the issue number.`,
+        { cause: error2 }
+      );
     }
     throw error2;
   }
@@ -30097,7 +30200,7 @@ async function liveLabelTrigger(client, repo, trigger, label) {
   if (!names.includes(label)) {
     return { kind: "skip", reason: `the label \`${label}\` was removed from #${trigger.number} before the run started; nothing to plan` };
   }
-  return { ...trigger, title: issue2.title, body: issue2.body ?? null };
+  return { ...trigger, title: issue2.title, body: issue2.body ?? null, comments: issue2.comments };
 }
 
 // src/github/pull-request.ts
@@ -30105,24 +30208,33 @@ async function findOpen(client, repo, head) {
   const { data } = await client.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: "open", per_page: 1 });
   return data[0] ?? null;
 }
-async function upsertPullRequest(client, repo, spec) {
-  const existing = await findOpen(client, repo, spec.head);
-  if (existing) return update(client, repo, existing.number, spec);
+async function upsertPullRequest(client, repo, spec, options2 = {}) {
+  const existing = options2.headCreated ? null : await findOpen(client, repo, spec.head);
+  if (existing) return bringUpToDate(client, repo, existing, spec);
   try {
-    const { data } = await client.rest.pulls.create({ ...repo, head: spec.head, base: spec.base, title: spec.title, body: spec.body, draft: spec.draft });
-    return { number: data.number, url: data.html_url, created: true };
+    const { data } = await client.rest.pulls.create({
+      ...repo,
+      head: spec.head,
+      base: spec.base,
+      title: spec.title,
+      body: spec.body,
+      draft: spec.draft
+    });
+    return { number: data.number, url: data.html_url, created: true, updated: false };
   } catch (error2) {
     const answer = statusOf(error2) === 422 ? JSON.stringify(error2.response?.data ?? "") : "";
     if (/no commits between/i.test(answer)) return null;
     if (!/already exists/i.test(answer)) throw error2;
     const raced = await findOpen(client, repo, spec.head);
     if (!raced) throw error2;
-    return update(client, repo, raced.number, spec);
+    return bringUpToDate(client, repo, raced, spec);
   }
 }
-async function update(client, repo, number, spec) {
-  const { data } = await client.rest.pulls.update({ ...repo, pull_number: number, title: spec.title, body: spec.body });
-  return { number: data.number, url: data.html_url, created: false };
+async function bringUpToDate(client, repo, pr, spec) {
+  if (pr.title === spec.title && (pr.body ?? "") === spec.body)
+    return { number: pr.number, url: pr.html_url, created: false, updated: false };
+  const { data } = await client.rest.pulls.update({ ...repo, pull_number: pr.number, title: spec.title, body: spec.body });
+  return { number: data.number, url: data.html_url, created: false, updated: true };
 }
 
 // src/action/writes.ts
@@ -30143,20 +30255,51 @@ var Writes = class {
     if (this.dryRun) return this.log.info(`dry run: would react \u{1F440} to comment ${commentId}`);
     this.identity.learn(await acknowledgeComment(this.client, this.context.repo, commentId, this.log));
   }
-  async comment(thread, marker, body, knownId) {
+  /** Wild-plan's marked comment on a thread, read before writing it (none in a dry run, which writes none). */
+  async findComment(thread, marker) {
+    if (this.dryRun) return null;
+    return findMarkedComment(this.client, this.context.repo, thread, marker, this.identity.login);
+  }
+  /**
+   * The marked comment posted or edited: `knownId` is edited in place; without it the thread is
+   * searched first unless `find` is false (nothing there to find, or the caller has looked).
+   */
+  async comment(thread, marker, body, where = {}) {
     if (this.dryRun) {
       this.log.info(inertText(`dry run: would post on #${thread}:
 ${body}`));
       return void 0;
     }
-    return upsertMarkedComment(this.client, this.context.repo, thread, marker, body, { knownId, log: this.log, identity: this.identity });
+    return upsertMarkedComment(this.client, this.context.repo, thread, marker, body, { ...where, log: this.log, identity: this.identity });
   }
-  async pullRequest(spec) {
+  /**
+   * comment(), without the read after creating one: the caller runs keepOldest when it can
+   * wait for it (the status comment, whose "planning" must not hold the agent back).
+   */
+  async putComment(thread, marker, body, where = {}) {
+    if (this.dryRun) return this.comment(thread, marker, body, where);
+    return putMarkedComment(this.client, this.context.repo, thread, marker, body, { ...where, log: this.log, identity: this.identity });
+  }
+  /** See keepOldestMarked. A failure is logged, not thrown: at worst the thread keeps a duplicate. */
+  async keepOldest(thread, marker, created, body) {
+    try {
+      return await keepOldestMarked(this.client, this.context.repo, thread, marker, created, body, {
+        log: this.log,
+        identity: this.identity
+      });
+    } catch (error2) {
+      this.log.warning(`could not check #${thread} for an older copy of comment ${created.id}: ${error2.message}`);
+      return created;
+    }
+  }
+  /** `headCreated`: this run's push created the head branch, so no pull request from it exists yet. */
+  async pullRequest(spec, options2 = {}) {
     if (this.dryRun) {
       this.log.info(inertText(`dry run: would open or update the pull request ${spec.head} \u2192 ${spec.base}: ${spec.title}`));
       return void 0;
     }
-    return upsertPullRequest(this.client, this.context.repo, { ...spec, title: neutralizeMentions(spec.title), body: postableBody(spec.body, MAX_COMMENT_CHARS) });
+    const fitted = { ...spec, title: neutralizeMentions(spec.title), body: postableBody(spec.body, MAX_COMMENT_CHARS) };
+    return upsertPullRequest(this.client, this.context.repo, fitted, options2);
   }
 };
 var StatusComment = class {
@@ -30169,7 +30312,19 @@ var StatusComment = class {
   thread;
   context;
   id;
+  looked = false;
+  record;
+  /** The state last written: what an older comment adopted in place of ours is edited to say. */
+  lastState;
   queue = Promise.resolve();
+  /** The plan comment as the last run that published left it, or as this run has since. */
+  get planComment() {
+    return this.record;
+  }
+  /** Where this run left the plan comment: carried by the writes that follow. */
+  rememberPlanComment(record) {
+    if (record) this.record = record;
+  }
   set(state) {
     const next = this.queue.catch(() => {
     }).then(() => this.write(state));
@@ -30181,9 +30336,25 @@ var StatusComment = class {
     return this.set(state).catch((error2) => log.warning(`could not update the status comment: ${error2.message}`));
   }
   async write(state) {
-    if (this.thread === void 0) return;
-    const posted = await this.writes.comment(this.thread, STATUS_MARKER, renderStatusComment(state, this.context), this.id);
-    this.id = posted?.id ?? this.id;
+    const thread = this.thread;
+    if (thread === void 0) return;
+    if (!this.looked && this.id === void 0) {
+      const found = this.context.threadEmpty ? null : await this.writes.findComment(thread, STATUS_MARKER);
+      this.id = found?.id;
+      this.record = readPlanCommentRecord(found?.body) ?? void 0;
+      this.looked = true;
+    }
+    this.lastState = state;
+    const body = () => renderStatusComment(this.lastState ?? state, { runUrl: this.context.runUrl, dryRun: this.context.dryRun, planComment: this.record });
+    const posted = await this.writes.putComment(thread, STATUS_MARKER, body(), { knownId: this.id, find: false });
+    if (!posted) return;
+    this.id = posted.id;
+    if (posted.created) {
+      this.queue = this.queue.catch(() => {
+      }).then(async () => {
+        this.id = (await this.writes.keepOldest(thread, STATUS_MARKER, posted, body())).id;
+      });
+    }
   }
 };
 
@@ -30199,32 +30370,61 @@ async function planCommand(settings, context3, trigger, deps) {
   if (live.kind === "skip") return skipped(live.reason, log);
   const target = await resolveTarget(client, repo, live);
   const writes = new Writes(client, context3, settings.dryRun, log);
-  if (trigger.commentId !== void 0) await writes.react(trigger.commentId);
-  const status = new StatusComment(writes, target.statusThread, { runUrl: context3.runUrl, dryRun: settings.dryRun });
+  const status = new StatusComment(writes, target.statusThread, {
+    runUrl: context3.runUrl,
+    dryRun: settings.dryRun,
+    threadEmpty: target.statusThreadEmpty
+  });
   const onAbort = () => void status.set({ kind: "cancelled" }).catch(() => {
   });
   deps.signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    const steer = sanitizeUntrusted(target.steer).trim();
-    await status.set({ kind: "started", trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || void 0 });
+    const acknowledged = acknowledge(trigger, target, writes, status);
+    acknowledged.catch(() => {
+    });
     const outcome = await planIssue(
       settings,
       { issueNumber: target.number, title: target.title, body: target.body, steer: target.steer },
-      { log, runner: deps.runner, signal: deps.signal, isolateAgent: deps.isolateAgent ?? true, writeFiles: settings.writePlanFiles }
+      {
+        log,
+        runner: deps.runner,
+        signal: deps.signal,
+        isolateAgent: deps.isolateAgent ?? true,
+        writeFiles: settings.writePlanFiles,
+        beforeAgent: acknowledged
+      }
     );
+    await acknowledged;
     if (deps.signal?.aborted) throw new Error("cancelled");
     const outputs = planOutputs(outcome, context3);
     if (outcome.status === "aborted") {
-      await status.set({ kind: "aborted", message: outcome.message, preflightTable: formatPreflightTable(outcome.preflight), checklist: outcome.checklist });
+      await status.set({
+        kind: "aborted",
+        message: outcome.message,
+        preflightTable: formatPreflightTable(outcome.preflight),
+        checklist: outcome.checklist
+      });
       return { ...outputs, status: "aborted", message: outcome.message, fail: settings.failOnAbort };
     }
     if (outcome.status === "invalid") {
       await status.set({ kind: "invalid", message: outcome.message });
       return { ...outputs, status: "invalid", message: outcome.message, fail: true };
     }
-    const published = await log.group("Publish: branch, pull request, comments", () => publishStep(settings, context3, target, outcome, writes, log));
-    await status.set({ kind: "planned", prUrl: published.prUrl, prNumber: published.prNumber, counts: published.counts, findings: outcome.findings.length, summary: outcome.summary, note: published.note });
-    const { counts: _counts, note: _note, ...made } = published;
+    const published = await log.group(
+      "Publish: branch, pull request, comments",
+      () => publishStep({ settings, context: context3, target, outcome, writes, log }, status.planComment)
+    );
+    status.rememberPlanComment(published.planComment);
+    await status.set({
+      kind: "planned",
+      prUrl: published.prUrl,
+      prNumber: published.prNumber,
+      counts: published.counts,
+      findings: outcome.findings.length,
+      summary: outcome.summary,
+      note: published.note
+    });
+    const { counts: _counts, note: _note, planComment: _planComment, ...made } = published;
     return { ...outputs, ...made, status: "planned", message: outcome.message, fail: false };
   } catch (error2) {
     if (deps.signal?.aborted) {
@@ -30237,6 +30437,11 @@ async function planCommand(settings, context3, trigger, deps) {
   } finally {
     deps.signal?.removeEventListener("abort", onAbort);
   }
+}
+async function acknowledge(trigger, target, writes, status) {
+  if (trigger.commentId !== void 0) await writes.react(trigger.commentId);
+  const steer = sanitizeUntrusted(target.steer).trim();
+  await status.set({ kind: "started", trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || void 0 });
 }
 function planOutputs(outcome, context3) {
   return {
@@ -30301,13 +30506,19 @@ async function runFromEnvironment() {
   const secrets = new Secrets();
   try {
     const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, getInput(name)]));
-    secrets.add([raw["github-token"], raw["server-token"], ...authSecrets(raw["github-token"] ? { token: raw["github-token"] } : void 0)]);
+    secrets.add([
+      raw["github-token"],
+      raw["server-token"],
+      ...authSecrets(raw["github-token"] ? { token: raw["github-token"] } : void 0)
+    ]);
     secrets.add(runnerCredentials(process.env));
     const context3 = readActionContext(process.env);
     const settings = parseSettings(raw, context3.workspace);
     secrets.add(knownSecrets(settings));
     if (!settings.githubToken) {
-      throw new Error("input `github-token` is empty: leave it unset to use the workflow token, or pass a token with contents, issues and pull-requests write.");
+      throw new Error(
+        "input `github-token` is empty: leave it unset to use the workflow token, or pass a token with contents, issues and pull-requests write."
+      );
     }
     const log = coreLog(secrets.redact);
     const client = createGitHubClient({ token: settings.githubToken, baseUrl: context3.apiUrl, log });
