@@ -4,7 +4,8 @@ import { publishPlan } from '../src/git/publish.js';
 import { GitFixture } from '../test/support/git-fixture.js';
 import { sideBySide, timeMs } from './stats.js';
 
-function files(count: number): Record<string, string> {
+/** A repository of `count` small Python files, 500 to a package. */
+export function files(count: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < count; i++) out[`src/pkg${Math.floor(i / 500)}/mod${i}.py`] = `VALUE = ${i}\n`;
   return out;

@@ -9,13 +9,8 @@ import path from 'node:path';
 import { readInside } from '../src/sandbox/safe-fs.js';
 import { createScratch } from '../src/sandbox/scratch.js';
 import { GitFixture } from '../test/support/git-fixture.js';
+import { files } from './repo-size.js';
 import { sideBySide, timeMs } from './stats.js';
-
-function files(count: number): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < count; i++) out[`src/pkg${Math.floor(i / 500)}/mod${i}.py`] = `VALUE = ${i}\n`;
-  return out;
-}
 
 export async function benchScratch(runs = 5, count = 50_000) {
   const repo = await GitFixture.create({ files: files(count) });
