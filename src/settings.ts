@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { agentSettingsProblems } from './agent/index.js';
-import { BUNDLED_PROMPT_PATH } from './assets.js';
 import { PLAYBOOK_FILE } from './plan/playbook.js';
+import { isOwnVariable } from './prompt/variables.js';
 import { isHttpUrlWithoutCredentials } from './text/url.js';
 
 /**
@@ -19,8 +20,26 @@ import { isHttpUrlWithoutCredentials } from './text/url.js';
 export const DEFAULT_TASKS_PATH = '.wild/plans/issue-{number}/tasks.md';
 export const AGENT_KINDS = ['command', 'opencode', 'claude-code', 'codex'] as const;
 
+/**
+ * What is wrong with one input, as a sentence that names inputs in backticks: `name`, or
+ * `name: value` for a setting. Each caller says them in its own terms: the action as inputs
+ * ("input `server-url` must be…"), the CLI as flags ("--server-url must be…").
+ */
+export interface InputProblem {
+  /** The input it is about (action.yml's name). */
+  input: string;
+  /** Starts with that input's name in backticks, e.g. "`server-url` must be an http(s) URL…". */
+  message: string;
+}
+
 export class SettingsError extends Error {
   override name = 'SettingsError';
+  /** Each bad input on its own (empty when the error came as one sentence). */
+  readonly problems: readonly InputProblem[];
+  constructor(problems: string | readonly InputProblem[]) {
+    super(typeof problems === 'string' ? problems : `Invalid inputs:\n${problems.map((p) => `- input ${p.message}`).join('\n')}`);
+    this.problems = typeof problems === 'string' ? [] : problems;
+  }
 }
 
 const blankToUndefined = (value: unknown) =>
@@ -46,12 +65,17 @@ const scalar = <T>(fallback: T, read: (value: string) => T | undefined, accepts:
 
 const TRUE = ['true', 'yes', '1', 'on'];
 const FALSE = ['false', 'no', '0', 'off'];
-const boolean = (fallback: boolean) =>
-  scalar(
+/** The schemas `boolean` made: the CLI turns those inputs into on/off flags (isBooleanInput). */
+const BOOLEAN_SCHEMAS = new WeakSet<z.ZodType>();
+const boolean = (fallback: boolean) => {
+  const schema = scalar(
     fallback,
     (value) => (TRUE.includes(value.toLowerCase()) ? true : FALSE.includes(value.toLowerCase()) ? false : undefined),
     'true or false',
   );
+  BOOLEAN_SCHEMAS.add(schema);
+  return schema;
+};
 
 const number = (fallback: number, min: number, max: number) =>
   scalar(
@@ -128,8 +152,41 @@ const tasksPath = z.preprocess(blankToUndefined, z.string().default(DEFAULT_TASK
     .join('/');
 });
 
-/** `prompt-file`, resolved against the workspace; unset: the bundled planning prompt. */
-const promptFile = (workspace: string) => text().transform((file) => (file ? path.resolve(workspace, file) : BUNDLED_PROMPT_PATH));
+/** Which planning prompt runs: the server's live skill when it can (auto), only it, the bundled one, or a file. */
+export type PromptChoice = { kind: 'auto' | 'server' | 'bundled' } | { kind: 'file'; path: string; given: string };
+const PROMPT_KINDS = ['auto', 'server', 'bundled'] as const;
+const prompt = (workspace: string) =>
+  text().transform((value): PromptChoice | undefined => {
+    if (value === undefined) return undefined;
+    const kind = PROMPT_KINDS.find((k) => k === value.toLowerCase());
+    return kind ? { kind } : { kind: 'file', path: path.resolve(workspace, value), given: value };
+  });
+
+/** `prompt-file` (kept from before `prompt`): a path, resolved against the workspace. */
+const promptFile = (workspace: string) => text().transform((file) => (file ? path.resolve(workspace, file) : undefined));
+
+/** `prompt-variables`: a YAML map of string values for variables a team's prompt declares and wild-plan does not know. */
+const promptVariables = text().transform((value, ctx): Record<string, string> => {
+  if (value === undefined) return {};
+  const problem = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  const doc = parseDocument(value, { uniqueKeys: true });
+  if (doc.errors.length > 0) return problem(`must be a YAML map of names to values: ${doc.errors[0]?.message.split('\n')[0] ?? ''}`);
+  const data: unknown = doc.toJS();
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return problem('must be a YAML map of names to values, e.g. "lab_name: vision" on its own line');
+  }
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(data as Record<string, unknown>)) {
+    if (!ENV_NAME.test(name)) return problem(`${JSON.stringify(name)} is not a variable name (letters, digits, underscores)`);
+    if (isOwnVariable(name)) return problem(`sets "${name}", which wild-plan supplies itself; remove it`);
+    if (typeof raw !== 'string') return problem(`"${name}" must be a string: quote it ("${name}: '${String(raw)}'")`);
+    out[name] = raw;
+  }
+  return out;
+});
 
 /** How one input is read: the Settings field it fills, and its schema (some need the workspace). */
 interface InputSpec {
@@ -168,8 +225,14 @@ const INPUTS = {
    * inside it, out of .git and .github, and to name a Markdown file (see tasksPathProblem).
    */
   'tasks-path': { key: 'tasksPathTemplate', schema: tasksPath },
-  /** Absolute path of the planning prompt (SKILL.md). */
+  /** Which planning prompt: auto (the server's own when wild-plan can render it), server, bundled, or a path. */
+  prompt: { key: 'prompt', schema: prompt },
+  /** Absolute path of a planning prompt (SKILL.md); the older name for `prompt: <path>`. */
   'prompt-file': { key: 'promptFile', schema: promptFile },
+  /** Fills the prompt's evo_sweep_enabled / evo_sweep_section as the server does. */
+  'evo-sweep': { key: 'evoSweep', schema: boolean(false) },
+  /** Values for variables a team's prompt declares that wild-plan does not supply. */
+  'prompt-variables': { key: 'promptVariables', schema: promptVariables },
   /** Read in seconds, kept in milliseconds. */
   'preflight-timeout-seconds': { key: 'preflightTimeoutMs', schema: number(10, 1, 300).transform((seconds) => seconds * 1000) },
   'dry-run': { key: 'dryRun', schema: boolean(false) },
@@ -192,6 +255,12 @@ type Inputs = typeof INPUTS;
 export type InputName = keyof Inputs;
 export type RawInputs = Partial<Record<InputName, string | undefined>>;
 export const INPUT_NAMES = Object.keys(INPUTS) as readonly InputName[];
+
+/** Whether the input is read as true or false (the CLI gives it as a flag without a value). */
+export function isBooleanInput(name: InputName): boolean {
+  const schema: InputSpec['schema'] = INPUTS[name].schema;
+  return typeof schema !== 'function' && BOOLEAN_SCHEMAS.has(schema);
+}
 
 type SchemaOf<S> = S extends (workspace: string) => infer Z ? Z : S;
 /** Each input's parsed value under its Settings field name. */
@@ -219,16 +288,18 @@ export function parseSettings(raw: RawInputs, workspace: string): Settings {
   const root = path.resolve(workspace);
   const parsed = inputsSchema(root).safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `- input \`${String(issue.path[0] ?? '?')}\` ${issue.message}`);
-    throw new SettingsError(`Invalid inputs:\n${lines.join('\n')}`);
+    throw new SettingsError(
+      parsed.error.issues.map((issue) => {
+        const input = String(issue.path[0] ?? '?');
+        return { input, message: `\`${input}\` ${issue.message}` };
+      }),
+    );
   }
   const inputs = parsed.data;
   const read = Object.fromEntries(INPUT_NAMES.map((name) => [INPUTS[name].key, inputs[name]])) as Read;
   const settings: Settings = { ...read, workspace: root };
   const agentProblems = agentSettingsProblems(agentSettingsOf(settings));
-  if (agentProblems.length > 0) {
-    throw new SettingsError(`Invalid inputs:\n${agentProblems.map((problem) => `- ${problem}`).join('\n')}`);
-  }
+  if (agentProblems.length > 0) throw new SettingsError(agentProblems);
   return settings;
 }
 

@@ -8,6 +8,7 @@ import { codexPreset, type CodexSandbox } from './presets/codex.js';
 import { opencodePreset } from './presets/opencode.js';
 import type { AgentPreset, PresetName } from './presets/preset.js';
 import type { AgentRunner } from './runner.js';
+import type { InputProblem } from '../settings.js';
 
 export type AgentKind = 'command' | PresetName;
 
@@ -38,20 +39,26 @@ export const PRESETS: Readonly<Record<PresetName, AgentPreset>> = {
   codex: codexPreset(),
 };
 
-/** Everything wrong with the settings for their agent, as sentences naming the input; [] when fine. */
-export function agentSettingsProblems(settings: AgentSettings): string[] {
-  const problems: string[] = [];
+/**
+ * Everything wrong with the settings for their agent, each about one input, in words that name
+ * inputs in backticks (see InputProblem) so the action and the CLI each say them in their own
+ * terms; [] when fine.
+ */
+export function agentSettingsProblems(settings: AgentSettings): InputProblem[] {
+  const problems: InputProblem[] = [];
   try {
     assertForwardable(settings.agentEnv);
   } catch (error) {
     if (!(error instanceof AgentEnvError)) throw error;
-    problems.push(`input \`agent-env\`: ${error.message.replace(/^agent environment: /, '')}`);
+    problems.push({ input: 'agent-env', message: `\`agent-env\`: ${error.message.replace(/^agent environment: /, '')}` });
   }
   if (settings.agent === 'command') {
     if (!settings.agentCommand?.trim()) {
-      problems.push(
-        'input `agent-command` is required when `agent` is `command`: the command that runs your agent (it gets the prompt on stdin and in $WILD_PROMPT_FILE); or set `agent` to opencode, claude-code or codex.',
-      );
+      problems.push({
+        input: 'agent-command',
+        message:
+          '`agent-command` is required when `agent` is `command` (the default): the command that runs your agent (it gets the prompt on stdin and in $WILD_PROMPT_FILE); or pick a preset agent: `agent: opencode`, `agent: claude-code` or `agent: codex`.',
+      });
     }
     return problems;
   }
@@ -59,15 +66,23 @@ export function agentSettingsProblems(settings: AgentSettings): string[] {
     new PresetRunner({ ...presetOptions(settings), forwardEnv: [] }); // agent-env was checked above
   } catch (error) {
     if (!(error instanceof AgentConfigError)) throw error;
-    problems.push(...error.message.split('\n- ').slice(1));
+    problems.push(...error.message.split('\n- ').slice(1).map(inputProblem));
   }
   return problems;
+}
+
+/** A preset's sentence ("input `model` …") as an InputProblem about the input it names first. */
+function inputProblem(sentence: string): InputProblem {
+  const message = sentence.replace(/^input /, '');
+  return { input: /^`([^`]+)`/.exec(message)?.[1] ?? 'agent', message };
 }
 
 /** The runner for the settings' agent. Throws AgentConfigError when the settings cannot work. */
 export function createAgentRunner(settings: AgentSettings): AgentRunner {
   const problems = agentSettingsProblems(settings);
-  if (problems.length > 0) throw new AgentConfigError(`agent ${settings.agent}:\n- ${problems.join('\n- ')}`);
+  if (problems.length > 0) {
+    throw new AgentConfigError(`agent ${settings.agent}:\n- ${problems.map((p) => `input ${p.message}`).join('\n- ')}`);
+  }
   if (settings.agent === 'command') {
     return new CommandRunner({ command: settings.agentCommand ?? '', forwardEnv: settings.agentEnv });
   }

@@ -245,7 +245,7 @@ function startError(error: NodeJS.ErrnoException, label: string, file: string): 
     ENOENT:
       file.includes('/') || file.includes('\\')
         ? 'no such file; check the path (a relative path is resolved against the workdir)'
-        : "not found on PATH; install it on the runner, or give its full path (the agent's PATH is the runner's)",
+        : "not found on PATH; install it, or give its full path (the agent looks it up on wild-plan's own PATH)",
     EACCES:
       'permission denied: the file is not executable (chmod +x it) or is a directory; or run it through its interpreter, e.g. `node script.mjs`',
     ENOEXEC: 'not a program this system can execute; run it through its interpreter, e.g. `node script.mjs`',

@@ -1,4 +1,4 @@
-import { checkPlan } from '../plan/check.js';
+import { checkPlan, type PlanLimits } from '../plan/check.js';
 import { parsePlan } from '../plan/parse.js';
 import type { Finding, Plan } from '../plan/types.js';
 import { renderRepairPrompt } from '../prompt/repair.js';
@@ -32,6 +32,8 @@ export interface RoundsResult {
 export interface RoundsInput {
   runner: AgentRunner;
   prompt: string;
+  /** What the prompt in use holds a plan to (readContract); default every known version's numbers. */
+  limits?: PlanLimits;
   workdir: string;
   env: Record<string, string>;
   timeoutMs: number;
@@ -86,7 +88,7 @@ export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> 
   let round = await runOnce('Agent', input.prompt);
   if (!round.planMarkdown?.trim()) return { round, plan: null, findings: [] };
   let plan = parsePlan(round.planMarkdown);
-  let findings = checkPlan(plan);
+  let findings = checkPlan(plan, input.limits);
   for (let n = 1; n <= input.repairRounds && !plan.abort && errorCount(findings) > 0; n++) {
     log.info(
       `The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input.repairRounds}).`,
@@ -95,7 +97,7 @@ export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> 
     if (!repaired.planMarkdown?.trim()) continue;
     round = repaired;
     plan = parsePlan(repaired.planMarkdown!);
-    findings = checkPlan(plan);
+    findings = checkPlan(plan, input.limits);
   }
   return { round, plan, findings };
 }

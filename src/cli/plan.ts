@@ -2,71 +2,72 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { streamLog } from '../log.js';
 import { agentStatsJson } from '../agent/runner.js';
-import { UnsafePlanPathError } from '../git/plan-paths.js';
 import type { PlanOutcome } from '../planning/outcome.js';
-import { AgentFailedError, planIssue, UnsafeWorkspaceError } from '../planning/plan-issue.js';
-import { UnsafePathError } from '../sandbox/safe-fs.js';
+import { planIssue } from '../planning/plan-issue.js';
 import { planToJson } from '../plan/present.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
 import { parseSettings, type RawInputs } from '../settings.js';
+import { userErrorMessage } from './errors.js';
+import { inputFlagsHelp, inputOptions, inputsFromFlags } from './flags.js';
 import { readIssueFile, UsageError, type CliIo, type IssueText } from './io.js';
 
-export const PLAN_USAGE = `Usage: wild-plan plan (--goal TEXT | --issue-file FILE) --server-url URL --agent-command CMD [options]
+const WIDTH = 32;
+
+export const PLAN_USAGE = `Usage: wild-plan plan (--goal TEXT | --issue-file FILE) --server-url URL [--agent NAME] [options]
 
 Plans one goal in a local repository: preflight the research server, render the planning
 prompt, run the agent, check its plan, and write tasks.md and prompt_skill_playbook.md.
-Nothing is pushed or posted.
+Nothing is pushed or posted. The flags are the action's inputs, under the same names.
 
-  --goal TEXT                    the research goal (or --issue-file)
-  --issue-file FILE              an issue as JSON ({number, title, body}) or markdown (# title, then body)
-  --steer TEXT                   extra direction for the planner (a "User Context" section)
-  --server-url URL               the research server's base URL (or $WILD_SERVER_URL)
-  --server-token TOKEN           its X-Auth-Token; prefer $WILD_SERVER_TOKEN (argv is visible to other users)
-  --agent-command CMD            the agent to run; it gets the prompt on stdin and in $WILD_PROMPT_FILE
-  --workdir DIR                  the repository to plan in (default: current directory)
-  --tasks-path PATH              where the plan goes, inside workdir (default .wild/plans/issue-{number}/tasks.md)
-  --prompt-file FILE             a planning prompt of your own (default: the bundled one)
-  --agent-timeout-minutes N      default 20
-  --preflight-timeout-seconds N  default 10
-  --strict-plan                  contract errors make the run invalid (exit 3)
-  --no-proxy                     let the agent call the server directly, token in $WILD_AUTH_TOKEN
-  --isolate                      run the agent as an unprivileged user of its own (needs root or
-                                 passwordless sudo; lends it the workdir for the run)
-  --repair-rounds N              times the agent is asked to correct a plan that breaks the contract (default 1)
-  --json                         print the outcome as JSON
-  -h, --help                     this help
+What to plan:
+  ${'--goal TEXT'.padEnd(WIDTH)} the research goal (or --issue-file)
+  ${'--issue-file FILE'.padEnd(WIDTH)} an issue as JSON ({number, title, body}) or markdown (# title, then body)
+  ${'--steer TEXT'.padEnd(WIDTH)} extra direction for the planner (a "User Context" section)
+  ${'--workdir DIR'.padEnd(WIDTH)} the repository to plan in (default: current directory)
+
+The action's inputs:
+${inputFlagsHelp(WIDTH).join('\n')}
+
+On this machine:
+  ${'--isolate'.padEnd(WIDTH)} run the agent as an unprivileged user of its own (needs root or
+  ${''.padEnd(WIDTH)} passwordless sudo; lends it the workdir for the run)
+  ${'--json'.padEnd(WIDTH)} print the outcome as JSON
+  ${'--debug'.padEnd(WIDTH)} print the stack trace of an error
+  ${'-h, --help'.padEnd(WIDTH)} this help
+
+Example, with Claude Code and your API key:
+  wild-plan plan --goal "Does label smoothing help on CIFAR-10?" --server-url http://127.0.0.1:8000 \\
+    --agent claude-code --agent-env ANTHROPIC_API_KEY
 
 Exit: 0 planned, 2 aborted (server preflight failed), 3 no usable plan, 1 error.`;
 
 export const EXIT = { planned: 0, error: 1, aborted: 2, invalid: 3 } as const;
 
-const OPTIONS = {
+/** The flags of `plan` and `render` that are not action inputs: what to plan, and where. */
+const GOAL_OPTIONS = {
   goal: { type: 'string' },
   'issue-file': { type: 'string' },
   steer: { type: 'string' },
-  'server-url': { type: 'string' },
-  'server-token': { type: 'string' },
-  'agent-command': { type: 'string' },
   workdir: { type: 'string' },
-  'tasks-path': { type: 'string' },
-  'prompt-file': { type: 'string' },
-  'agent-timeout-minutes': { type: 'string' },
-  'preflight-timeout-seconds': { type: 'string' },
-  'strict-plan': { type: 'boolean' },
-  'repair-rounds': { type: 'string' },
-  'no-proxy': { type: 'boolean' },
-  isolate: { type: 'boolean' },
-  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Every flag `plan` takes: what to plan, the action's inputs, and what only a local run has. */
+export const PLAN_OPTIONS = {
+  ...inputOptions(),
+  ...GOAL_OPTIONS,
+  isolate: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The flags `render` takes: what `plan` does, less what only concerns running the agent here. */
+export const RENDER_OPTIONS = { ...inputOptions(), ...GOAL_OPTIONS } as const;
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
 /** Options shared with `render`: goal, server, workspace → settings and the issue text. */
-export async function readPlanInputs(
-  io: CliIo,
-  values: Partial<Record<keyof typeof OPTIONS, string | boolean | undefined>>,
-  extra: RawInputs = {},
-) {
-  const str = (name: keyof typeof OPTIONS) => {
+export async function readPlanInputs(io: CliIo, values: Values, extra: RawInputs = {}) {
+  const str = (name: string) => {
     const v = values[name];
     return typeof v === 'string' ? v : undefined;
   };
@@ -76,28 +77,12 @@ export async function readPlanInputs(
   else if (str('goal') !== undefined) issue = { body: str('goal')! };
   else throw new UsageError('say what to plan: --goal TEXT or --issue-file FILE');
   const workspace = path.resolve(io.cwd, str('workdir') ?? '.');
-  const settings = parseSettings(
-    {
-      'server-url': str('server-url') ?? io.env.WILD_SERVER_URL,
-      'server-token': str('server-token') ?? io.env.WILD_SERVER_TOKEN,
-      agent: 'command',
-      'agent-command': str('agent-command'),
-      'tasks-path': str('tasks-path'),
-      'prompt-file': str('prompt-file') === undefined ? undefined : path.resolve(io.cwd, str('prompt-file')!),
-      'agent-timeout-minutes': str('agent-timeout-minutes'),
-      'preflight-timeout-seconds': str('preflight-timeout-seconds'),
-      'strict-plan': values['strict-plan'] ? 'true' : undefined,
-      'repair-rounds': str('repair-rounds'),
-      'server-proxy': values['no-proxy'] ? 'false' : undefined,
-      ...extra,
-    },
-    workspace,
-  );
+  const settings = parseSettings({ ...inputsFromFlags(values, io), ...extra }, workspace);
   return { settings, issue, steer: str('steer') };
 }
 
 export async function runPlan(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
+  const { values } = parseArgs({ args, options: PLAN_OPTIONS, allowPositionals: false, strict: true });
   if (values.help) {
     io.stdout(PLAN_USAGE);
     return 0;
@@ -111,15 +96,10 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     const deps = { log, isolateAgent: values.isolate === true, writeFiles: true };
     outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, deps);
   } catch (error) {
-    if (!(
-      error instanceof AgentFailedError ||
-      error instanceof UnsafeWorkspaceError ||
-      error instanceof UnsafePathError ||
-      error instanceof UnsafePlanPathError
-    ))
-      throw error;
-    if (values.json) io.stdout(JSON.stringify({ status: 'failed', message: error.message }, null, 2));
-    else io.stderr(`error: ${error.message}`);
+    const message = userErrorMessage(error);
+    if (message === null) throw error;
+    if (values.json) io.stdout(JSON.stringify({ status: 'failed', message }, null, 2));
+    else io.stderr(`error: ${message}`);
     return EXIT.error;
   }
   io.stdout(values.json ? JSON.stringify(outcomeJson(outcome, settings.workspace), null, 2) : formatReport(outcome, settings.workspace));

@@ -1,9 +1,9 @@
-import { GoalError } from '../goal.js';
-import { SettingsError } from '../settings.js';
 import { UsageError, type CliIo } from './io.js';
-import { PLAN_USAGE, runPlan } from './plan.js';
+import { describeBug, userErrorMessage } from './errors.js';
+import { runPlan } from './plan.js';
 import { runRender } from './render.js';
 import { runValidate } from './validate.js';
+import { packageVersion } from './version.js';
 
 const USAGE = `Usage: wild-plan <command> [options]
 
@@ -12,7 +12,13 @@ Commands:
   render     print the planning prompt the agent would get
   validate   check a tasks.md against the planning contract
 
-Run 'wild-plan <command> --help' for a command's options.`;
+Options:
+  -V, --version  print wild-plan's version
+  -h, --help     this help
+  --debug        print the stack trace of an unexpected error
+
+Run 'wild-plan <command> --help' for a command's options. The flags of plan and render
+are the action's inputs, under the same names (--agent, --model, --agent-env, ...).`;
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   plan: runPlan,
@@ -21,10 +27,16 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
+  // --debug may come anywhere; the commands never see it.
+  const debug = argv.includes('--debug');
+  const [command, ...rest] = argv.filter((arg) => arg !== '--debug');
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE);
-    return command === undefined ? 1 : 0;
+    return 0;
+  }
+  if (command === '--version' || command === '-V') {
+    io.stdout(packageVersion());
+    return 0;
   }
   const run = COMMANDS[command];
   if (!run) {
@@ -34,15 +46,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await run(rest, io);
   } catch (error) {
-    // Mistakes the user can fix get their message alone; anything else keeps its stack.
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(
-        `wild-plan ${command}: ${(error as Error).message}\n\n${command === 'plan' ? PLAN_USAGE : `Run 'wild-plan ${command} --help'.`}`,
-      );
-    } else if (error instanceof SettingsError || error instanceof GoalError) {
-      io.stderr(`wild-plan ${command}: ${error.message}`);
+      io.stderr(`wild-plan ${command}: ${(error as Error).message}\nRun 'wild-plan ${command} --help' for its options.`);
     } else {
-      io.stderr(`wild-plan ${command}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // Mistakes the user can fix get their message alone; anything else is a bug.
+      const message = userErrorMessage(error);
+      io.stderr(`wild-plan ${command}: ${message ?? describeBug(error, debug)}`);
+      if (debug && message !== null && error instanceof Error && error.stack) io.stderr(error.stack);
     }
     return 1;
   }

@@ -4,7 +4,7 @@
 // → /etc) would write outside the repository. What the checkout's HEAD commit tracks is read
 // with git plumbing (ls-tree, cat-file), never through the work tree, which the agent may touch.
 
-import { hasAuditSection } from '../plan/playbook.js';
+import { hasSection, KNOWN_PROTOCOL_SECTIONS } from '../plan/playbook.js';
 import { parsePlan } from '../plan/parse.js';
 import { ABORT_SENTINEL } from '../plan/types.js';
 import { GitCommandError } from './errors.js';
@@ -140,7 +140,7 @@ async function entryProblem(repo: GitRepo, entry: TreeEntry, kind: Kind): Promis
   if (!FILES.has(entry.mode)) return `is ${what(entry.mode)} in the repository; wild-plan never writes over it`;
   const size = Number(await repo.text(['cat-file', '-s', entry.sha]));
   const text = size <= MAX_PLAN_BYTES ? await repo.run(['cat-file', 'blob', entry.sha]) : null;
-  if (text !== null && (kind === 'tasks' ? isPreviousPlan(text) : hasAuditSection(text))) return null;
+  if (text !== null && (kind === 'tasks' ? isPreviousPlan(text) : hasSection(text, KNOWN_PROTOCOL_SECTIONS))) return null;
   const ours = kind === 'tasks' ? 'a plan or abort checklist wild-plan wrote' : 'a playbook wild-plan wrote';
   return `is a file of the repository, and not ${ours}; writing the plan there would replace it`;
 }

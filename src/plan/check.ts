@@ -13,12 +13,28 @@ import { finding, label } from './finding.js';
 import { noteIsEmpty } from './markdown.js';
 import { ABORT_SENTINEL, type Finding, type Phase, type Plan, type Task } from './types.js';
 
-const PHASES = { min: 4, max: 6 };
-const TASKS_PER_PHASE = { min: 2, max: 6 };
-const TASKS = { min: 10, max: 25 };
+/** The numbers the prompt in use sets (readContract reads them from its text); these are every known version's. */
+export interface PlanLimits {
+  phases: Range;
+  tasksPerPhase: Range;
+  totalTasks: Range;
+  /** The prompt's own example repeats Phases 3 and 4 (the shipped version): a copied example says so. */
+  exampleRepeatsPhases: boolean;
+}
+interface Range {
+  min: number;
+  max: number;
+}
+
+export const DEFAULT_LIMITS: PlanLimits = {
+  phases: { min: 4, max: 6 },
+  tasksPerPhase: { min: 2, max: 6 },
+  totalTasks: { min: 10, max: 25 },
+  exampleRepeatsPhases: true,
+};
 const TASK_FORMAT = '`- [ ] [P<phase>-T<n>] description | deliverable: <path> | done-when: <verifiable condition>`';
 
-export function checkPlan(plan: Plan): Finding[] {
+export function checkPlan(plan: Plan, limits: PlanLimits = DEFAULT_LIMITS): Finding[] {
   if (plan.abort) {
     const reasons = plan.abortReasons.length > 0 ? `: ${plan.abortReasons.join('; ')}` : '';
     return [
@@ -42,15 +58,17 @@ export function checkPlan(plan: Plan): Finding[] {
     ];
   }
   return [
-    ...checkPhases(plan.phases),
-    ...checkTasks(plan, tasks),
+    ...checkPhases(plan.phases, limits),
+    ...checkTasks(plan, tasks, limits.totalTasks),
     ...checkReflection(plan.phases, tasks),
     ...checkContent(plan, tasks),
     ...checkDependencies(tasks),
   ];
 }
 
-function checkPhases(phases: Phase[]): Finding[] {
+function checkPhases(phases: Phase[], limits: PlanLimits): Finding[] {
+  const { phases: PHASES, tasksPerPhase: TASKS_PER_PHASE } = limits;
+  const slip = limits.exampleRepeatsPhases ? " (the prompt's own example shape repeats Phases 3 and 4 by mistake)" : '';
   const out: Finding[] = [];
   const byNumber = new Map<number, Phase[]>();
   for (const phase of phases) byNumber.set(phase.number, [...(byNumber.get(phase.number) ?? []), phase]);
@@ -63,7 +81,7 @@ function checkPhases(phases: Phase[]): Finding[] {
           'phase-duplicate',
           'error',
           dup.line,
-          `Phase ${number} appears ${same.length} times (lines ${lines}). Keep one \`## Phase ${number}\` section and move its tasks there (the seed prompt's example shape repeats Phases 3 and 4 by mistake).`,
+          `Phase ${number} appears ${same.length} times (lines ${lines}). Keep one \`## Phase ${number}\` section and move its tasks there${slip}.`,
         ),
       );
     }
@@ -107,7 +125,7 @@ function checkPhases(phases: Phase[]): Finding[] {
   return out;
 }
 
-function checkTasks(plan: Plan, tasks: Task[]): Finding[] {
+function checkTasks(plan: Plan, tasks: Task[], TASKS: Range): Finding[] {
   const out: Finding[] = [];
   if (tasks.length < TASKS.min || tasks.length > TASKS.max) {
     out.push(
@@ -255,6 +273,9 @@ function checkReflection(phases: Phase[], tasks: Task[]): Finding[] {
 const RUN_VERB = /\b(?:train|retrain|fine-?tune|evaluate|run|launch|execute|reproduce|sweep|benchmark)\b/i;
 const RUN_OBJECT = /\b(?:runs|experiments?|baselines?|models?|seeds|sweeps?|checkpoints?|grid|trials?|ablations?|hyperparameters?)\b/i;
 const API_FLOW = /\bsweeps?\b|\/runs\b|\/sweeps\b|\bruns?\s+(?:api|endpoints?)\b|\b(?:tracked|api|server)[- ](?:runs?|experiments?)\b/i;
+// "run" naming a thing rather than doing one ("deterministic run names", "a run manifest"):
+// dropped before RUN_VERB looks, so a task that sets up naming or logging is not an experiment.
+const RUN_AS_NOUN = /\brun[- ](?:names?|naming|ids?|manifests?|logs?|director(?:y|ies)|dirs?|folders?|metadata|labels?|tags?|records?)\b/gi;
 
 function checkContent(plan: Plan, tasks: Task[]): Finding[] {
   const out: Finding[] = [];
@@ -270,7 +291,8 @@ function checkContent(plan: Plan, tasks: Task[]): Finding[] {
   }
   for (const task of tasks) {
     const what = [task.description, ...task.details].join(' ');
-    if (reflectionKind(task) || !RUN_VERB.test(what) || !RUN_OBJECT.test(what) || API_FLOW.test(fullText(task))) continue;
+    const doing = what.replace(RUN_AS_NOUN, ' ');
+    if (reflectionKind(task) || !RUN_VERB.test(doing) || !RUN_OBJECT.test(what) || API_FLOW.test(fullText(task))) continue;
     out.push(
       finding(
         'experiment-api-flow',

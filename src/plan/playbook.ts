@@ -8,17 +8,26 @@ import { truncate } from '../text/truncate.js';
 
 // `prompt_skill_playbook.md`, written from the server's skill catalog when the planning
 // agent did not write one. The prompt asks for "skill name -> when to use -> expected
-// output" and a section named `Sweep/Run Audit Protocol` summarising the required API
-// flow; the audit skill's text is the source of that summary. Skill texts come from the
+// output" and a section it names (`Sweep/Run Audit Protocol` in the shipped version,
+// `Execution Ops Protocol` in the newest) summarising its mandatory protocol skill, whose
+// text is the source of that summary. Both names come from the prompt in use (readContract). Skill texts come from the
 // server, not from us, so they are sanitised and escaped like any other foreign text.
 // The output is deterministic (sorted, no dates) so a re-run commits no spurious diff.
 
-export const AUDIT_SKILL_ID = 'wild_v2_sweep_run_audit_protocol';
 export const PLAYBOOK_FILE = 'prompt_skill_playbook.md';
+/** The protocol sections of every known prompt version: a tracked playbook with one of them is a previous run's. */
+export const KNOWN_PROTOCOL_SECTIONS = ['Sweep/Run Audit Protocol', 'Execution Ops Protocol'] as const;
+/** The section wild-plan writes when the prompt names none. */
+const DEFAULT_SECTION = 'Experiment Protocol';
 
 export interface PlaybookInput {
   skills: Skill[];
-  auditSkill: Skill | null;
+  /** The prompt's mandatory protocol skill as the server serves it; null when it serves none. */
+  protocolSkill: Skill | null;
+  /** Its id as the prompt names it; null when the prompt names none. */
+  protocolSkillId: string | null;
+  /** The section the prompt requires; null when it requires none. */
+  section: string | null;
   /** The server address readers of the committed file should use. */
   serverUrl: string;
 }
@@ -58,12 +67,13 @@ export function buildPlaybook(input: PlaybookInput): string {
   if (internal.length > 0) {
     out.push('', `Left out, used by the server itself (internal): ${internal.map((s) => code(s.id)).join(', ')}.`);
   }
-  out.push('', ...auditSection(input.auditSkill, server));
+  out.push('', ...protocolSection(input, server));
   return `${out.join('\n')}\n`;
 }
 
-/** Whether an agent-written playbook has a `Sweep/Run Audit Protocol` heading (ATX or setext, any level). */
-export function hasAuditSection(markdown: string): boolean {
+/** Whether a playbook has a heading (ATX or setext, any level) naming one of these sections. */
+export function hasSection(markdown: string, sections: readonly string[]): boolean {
+  const wanted = sections.map(normaliseHeading);
   const text = sanitizeUntrusted(markdown);
   const lines = text.split('\n');
   const fenced = fencedLines(text);
@@ -73,20 +83,20 @@ export function hasAuditSection(markdown: string): boolean {
     const atx = atxHeading(line);
     const setext = atx === null && line.trim() !== '' && /^ {0,3}(=+|-+)[ \t]*$/.test(next);
     const text = atx ?? (setext ? line : null);
-    if (text !== null && namesAuditProtocol(text)) return true;
+    if (text !== null && wanted.some((name) => normaliseHeading(text).includes(name))) return true;
   }
   return false;
 }
 
-function namesAuditProtocol(heading: string): boolean {
-  const plain = heading
+/** `**Sweep / Run** audit protocol` and `Sweep/Run Audit Protocol` name the same section. */
+function normaliseHeading(heading: string): string {
+  return heading
     .replace(/[*_`]/g, '')
     .split('/')
     .map((part) => part.trim())
     .join('/')
     .replace(/\s+/g, ' ')
     .toLowerCase();
-  return plain.includes('sweep/run audit protocol');
 }
 
 // Table cells are built as markdown and escaped for the table once, row by row (tableCell).
@@ -115,14 +125,17 @@ function expectedOutput(skill: Skill): string {
   }
 }
 
-function auditSection(audit: Skill | null, server: string): string[] {
-  const fetch = ['```bash', `curl -sf "${server}/prompt-skills/${AUDIT_SKILL_ID}"`, '```'];
-  const heading = '## Sweep/Run Audit Protocol';
+function protocolSection(input: PlaybookInput, server: string): string[] {
+  const heading = `## ${oneLine(input.section ?? DEFAULT_SECTION)}`;
+  const id = input.protocolSkillId;
+  const audit = input.protocolSkill;
+  if (id === null) return [heading, '', 'The planning prompt names no mandatory protocol skill.', '', ...promptFlow()];
+  const fetch = ['```bash', `curl -sf "${server}/prompt-skills/${id}"`, '```'];
   if (audit === null) {
     return [
       heading,
       '',
-      `The server did not provide \`${AUDIT_SKILL_ID}\`; until it does, follow the flow the planning prompt itself requires. Check again with:`,
+      `The server did not provide \`${id}\`; until it does, follow the flow the planning prompt itself requires. Check again with:`,
       '',
       ...fetch,
       '',
@@ -134,7 +147,7 @@ function auditSection(audit: Skill | null, server: string): string[] {
   const lines = [
     heading,
     '',
-    `Summary of the server's \`${AUDIT_SKILL_ID}\` skill${description ? ` (${description})` : ''}. Read it in full before any experiment task:`,
+    `Summary of the server's \`${id}\` skill${description ? ` (${description})` : ''}. Read it in full before any experiment task:`,
     '',
     ...fetch,
   ];

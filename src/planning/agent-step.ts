@@ -16,7 +16,7 @@ import type { Scratch } from '../sandbox/scratch.js';
 import type { PreflightReport } from '../server/preflight.js';
 import { describeActivity, startServerProxy } from '../server/proxy.js';
 import { agentSettingsOf, type Settings } from '../settings.js';
-import { composePrompt } from './prompt.js';
+import { composePrompt, type ResolvedPrompt } from './prompt.js';
 
 export interface AgentStepDeps {
   log: Log;
@@ -31,6 +31,9 @@ export interface AgentStepInput {
   sessionId: string;
   tasksPath: string;
   preflight: PreflightReport;
+  prompt: ResolvedPrompt;
+  /** The server's memory bank, formatted for the prompt; '' for none. */
+  memories: string;
   redact: (text: string) => string;
 }
 
@@ -61,8 +64,8 @@ export async function runAgentStep(settings: Settings, deps: AgentStepDeps, inpu
   try {
     const serverUrl = proxy?.url ?? settings.serverUrl;
     const auth: AuthMode = proxy ? { kind: 'proxy' } : settings.serverToken ? { kind: 'env', envVar: 'WILD_AUTH_TOKEN' } : { kind: 'none' };
-    const prompt = await log.group('Render the planning prompt', () =>
-      composePrompt(settings, {
+    const prompt = await log.group('Render the planning prompt', async () =>
+      composePrompt(settings, input.prompt, {
         goal: input.goal,
         sessionId: input.sessionId,
         workdir: scratch.work,
@@ -70,6 +73,7 @@ export async function runAgentStep(settings: Settings, deps: AgentStepDeps, inpu
         openapi: input.preflight.openapi,
         serverUrl,
         auth,
+        memories: input.memories,
       }),
     );
     const env: Record<string, string> = { WILD_SERVER_URL: serverUrl, WILD_TASKS_PATH: agentTasks, WILD_SESSION_ID: input.sessionId };
@@ -84,6 +88,7 @@ export async function runAgentStep(settings: Settings, deps: AgentStepDeps, inpu
     rounds = await runAgentRounds({
       runner,
       prompt,
+      limits: input.prompt.contract.limits,
       workdir: scratch.work,
       env,
       timeoutMs: settings.agentTimeoutMs,

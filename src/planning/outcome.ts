@@ -7,6 +7,7 @@ import type { Finding, Plan } from '../plan/types.js';
 import type { Isolation } from '../sandbox/isolation.js';
 import type { TreeChanges } from '../sandbox/scratch.js';
 import type { PreflightReport } from '../server/preflight.js';
+import type { PromptUsed } from '../prompt/used.js';
 
 /** What to plan: an issue's text (or a goal typed by hand) and an optional steer. */
 export interface PlanRequest {
@@ -39,6 +40,8 @@ interface Common {
   findings: Finding[];
   /** The agent's <summary> (secrets redacted), or the abort sentence. */
   summary: string | null;
+  /** Which planning prompt ran (describePromptUsed for one line). */
+  prompt?: PromptUsed;
 }
 
 export type PlanOutcome =

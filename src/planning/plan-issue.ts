@@ -11,9 +11,10 @@ import { inertText } from '../security/log-safety.js';
 import type { Log } from '../log.js';
 import { renderAbortChecklist } from '../plan/abort.js';
 import { parsePlan } from '../plan/parse.js';
-import { AUDIT_SKILL_ID, buildPlaybook, hasAuditSection, PLAYBOOK_FILE } from '../plan/playbook.js';
+import { buildPlaybook, hasSection, PLAYBOOK_FILE } from '../plan/playbook.js';
 import { planCounts } from '../plan/present.js';
 import type { Finding } from '../plan/types.js';
+import { describePromptUsed } from '../prompt/used.js';
 import { newSessionId } from '../prompt/variables.js';
 import { redactSecrets } from '../security/redact.js';
 import { assertWritableInside, readInside, writeInside } from '../sandbox/safe-fs.js';
@@ -24,6 +25,7 @@ import { fetchSkill } from '../server/skills.js';
 import { tasksPathFor, type Settings } from '../settings.js';
 import { runAgentStep, type AgentStepResult } from './agent-step.js';
 import type { AgentRun, PlanOutcome, PlanRequest } from './outcome.js';
+import { memoriesFor, resolvePrompt, type ResolvedPrompt } from './prompt.js';
 import { knownSecrets } from './secrets.js';
 
 export { AgentFailedError } from '../agent/rounds.js';
@@ -70,16 +72,22 @@ interface Iteration {
   redact: (text: string) => string;
   /** Writes a plan file into the workspace when the caller asked for it. */
   writeOut: (rel: string, content: string) => void;
+  /** The planning prompt, once chosen. */
+  prompt?: ResolvedPrompt;
 }
 
 export async function planIssue(settings: Settings, request: PlanRequest, deps: PlanDeps): Promise<PlanOutcome> {
   const { log } = deps;
   const it = begin(settings, request, deps);
   await checkWorkspace(settings, it, deps);
-  const preflight = await preflightStep(settings, log);
+  const prompt = await log.group('Planning prompt', () => resolvePrompt(settings, log));
+  it.prompt = prompt;
+  log.info(`Planning with ${describePromptUsed(prompt.used).replaceAll('`', '')}`);
+  const memories = memoriesFor(settings, prompt, log);
+  const preflight = await preflightStep(settings, prompt, log);
   if (!preflight.ok) return abortAtPreflight(settings, it, preflight);
   // Everything the server is asked for is asked before the agent starts.
-  const auditSkill = fetchAuditSkill(settings, log);
+  const protocolSkill = fetchProtocolSkill(settings, prompt, log);
   const scratch = await log.group('Scratch copy for the agent', async () => {
     const made = await createScratch(settings.workspace);
     log.info(`the agent works in a copy of ${made.source}; the checkout is left as it is`);
@@ -93,9 +101,11 @@ export async function planIssue(settings: Settings, request: PlanRequest, deps: 
       sessionId: it.sessionId,
       tasksPath: it.tasksPath,
       preflight,
+      prompt,
+      memories: await memories,
       redact: it.redact,
     });
-    return await planStep(settings, it, { scratch, ran, preflight, auditSkill: await auditSkill }, log);
+    return await planStep(settings, it, { scratch, ran, preflight, protocolSkill: await protocolSkill }, log);
   } finally {
     await scratch
       .dispose()
@@ -130,12 +140,15 @@ async function checkWorkspace(settings: Settings, it: Iteration, deps: PlanDeps)
   if (deps.writeFiles) for (const rel of [it.tasksPath, it.playbookPath]) assertWritableInside(settings.workspace, rel);
 }
 
-function preflightStep(settings: Settings, log: Log): Promise<PreflightReport> {
+/** The checks the prompt's own preflight block names, done once by wild-plan with the token. */
+function preflightStep(settings: Settings, prompt: ResolvedPrompt, log: Log): Promise<PreflightReport> {
   return log.group('Preflight: research server', async () => {
+    if (prompt.contract.defaultPreflight) log.info('The prompt has no preflight block: checking the four endpoints every known version checks.');
     const report = await runPreflight({
       serverUrl: settings.serverUrl,
       token: settings.serverToken,
       timeoutMs: settings.preflightTimeoutMs,
+      paths: prompt.contract.preflightPaths,
     });
     // Reasons quote the server's replies: printed inert.
     for (const check of report.checks) {
@@ -171,7 +184,7 @@ function abortAtPreflight(settings: Settings, it: Iteration, preflight: Prefligh
 async function planStep(
   settings: Settings,
   it: Iteration,
-  input: { scratch: Scratch; ran: AgentStepResult; preflight: PreflightReport; auditSkill: Awaited<ReturnType<typeof fetchSkill>> | null },
+  input: { scratch: Scratch; ran: AgentStepResult; preflight: PreflightReport; protocolSkill: Awaited<ReturnType<typeof fetchSkill>> | null },
   log: Log,
 ): Promise<PlanOutcome> {
   const { rounds, serverActivity, isolation } = input.ran;
@@ -205,10 +218,19 @@ async function planStep(
     const message = 'The agent aborted planning: its own server preflight failed (see the abort checklist).';
     return { ...common, status: 'aborted', message, findings: allFindings, checklist: round.planMarkdown, plan };
   }
+  const { contract } = it.prompt!;
+  // The agent's own playbook stands when it has the section the prompt requires (any, when it requires none).
+  const section = contract.playbookSection;
   const playbook =
-    own.kind === 'file' && hasAuditSection(own.text)
+    own.kind === 'file' && (section === null || hasSection(own.text, [section]))
       ? it.redact(own.text)
-      : buildPlaybook({ skills: input.preflight.skills ?? [], auditSkill: input.auditSkill, serverUrl: settings.serverUrl });
+      : buildPlaybook({
+          skills: input.preflight.skills ?? [],
+          protocolSkill: input.protocolSkill,
+          protocolSkillId: contract.protocolSkillId,
+          section,
+          serverUrl: settings.serverUrl,
+        });
   it.writeOut(it.playbookPath, playbook);
   const errors = errorCount(allFindings);
   if (settings.strictPlan && errors > 0) {
@@ -227,7 +249,7 @@ async function planStep(
 }
 
 function identity(it: Iteration) {
-  return { sessionId: it.sessionId, goal: it.goal, tasksPath: it.tasksPath, playbookPath: it.playbookPath };
+  return { sessionId: it.sessionId, goal: it.goal, tasksPath: it.tasksPath, playbookPath: it.playbookPath, prompt: it.prompt?.used };
 }
 
 /** A file the agent left that was not read back, as a finding people see beside the plan's. */
@@ -235,15 +257,15 @@ function refusedFinding(reason: string): Finding {
   return { rule: 'agent-file-refused', severity: 'warning', line: null, message: `${reason}: ignored, as if the agent had written none.` };
 }
 
-/** The audit protocol for the playbook; a flaky server here costs the section, not the plan. */
-async function fetchAuditSkill(settings: Settings, log: Log) {
+/** The prompt's mandatory protocol skill for the playbook; a flaky server here costs the section, not the plan. */
+async function fetchProtocolSkill(settings: Settings, prompt: ResolvedPrompt, log: Log) {
+  const id = prompt.contract.protocolSkillId;
+  if (id === null) return null;
   try {
-    return await fetchSkill(
-      { serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs },
-      AUDIT_SKILL_ID,
-    );
+    return await fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, id);
   } catch (error) {
-    log.warning(`could not fetch ${AUDIT_SKILL_ID}: ${(error as Error).message}`);
+    log.warning(`could not fetch ${id}: ${(error as Error).message}`);
     return null;
   }
 }
+

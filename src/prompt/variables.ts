@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { evoSweepSection } from './evo-sweep.js';
 
 // The planning template's variables, filled the way the research engine fills them
 // (server/agent/v2_prompts.py build_planning_prompt), except that the token is never
@@ -24,18 +25,30 @@ export interface PromptValuesInput {
   steer: string;
   apiCatalog: string;
   auth: AuthMode;
+  /** The server's memory bank, formatted (formatMemories); '' for none. */
+  memories?: string;
+  evoSweep?: boolean;
 }
 
-/** The variables `prompts/wild_v2_planning.md` declares. */
-export interface PlanningPromptValues extends Record<string, string> {
-  goal: string;
-  workdir: string;
-  tasks_path: string;
-  server_url: string;
-  session_id: string;
-  steer_section: string;
-  api_catalog: string;
-  auth_header: string;
+/** Every variable wild-plan supplies, as the engine does for the newest planning prompt. */
+export const OWN_VARIABLES = [
+  'goal',
+  'workdir',
+  'tasks_path',
+  'server_url',
+  'session_id',
+  'steer_section',
+  'api_catalog',
+  'auth_header',
+  'memories',
+  'evo_sweep_enabled',
+  'evo_sweep_section',
+] as const;
+
+export type PlanningPromptValues = Record<(typeof OWN_VARIABLES)[number], string>;
+
+export function isOwnVariable(name: string): boolean {
+  return (OWN_VARIABLES as readonly string[]).includes(name);
 }
 
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -80,7 +93,30 @@ export function buildPromptValues(input: PromptValuesInput): PlanningPromptValue
     steer_section: buildSteerSection(input.steer),
     api_catalog: input.apiCatalog,
     auth_header: authHeaderValue(input.auth),
+    memories: input.memories ?? '',
+    evo_sweep_enabled: input.evoSweep ? 'true' : 'false',
+    evo_sweep_section: evoSweepSection(input.evoSweep ?? false),
   };
+}
+
+/**
+ * The values one template takes: each variable it declares, from wild-plan's own values or the
+ * team's `prompt-variables` (which cannot replace wild-plan's own). Only declared names are
+ * passed, since renderPrompt refuses a value the template does not declare (a typo's guard).
+ */
+export function selectValues(
+  declared: readonly string[],
+  own: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>> = {},
+): { values: Record<string, string>; missing: string[] } {
+  const values: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const name of declared) {
+    const value = Object.hasOwn(own, name) ? own[name] : Object.hasOwn(extra, name) ? extra[name] : undefined;
+    if (value === undefined) missing.push(name);
+    else values[name] = value;
+  }
+  return { values, missing };
 }
 
 /** A session id in the engine's shape: `wild-` and 8 lowercase hex digits. */

@@ -7,7 +7,8 @@ import { OpenApiSchema, SkillListSchema, SystemHealthSchema, type OpenApiDocumen
 // done once, by the action, with a token, a deadline and retries — and a reason per check
 // that tells the user what to fix.
 
-export type PreflightCheckName = 'docs' | 'openapi' | 'prompt-skills' | 'system-health';
+/** The four every known prompt checks by name; any other path the prompt's preflight block names goes by its path. */
+export type PreflightCheckName = 'docs' | 'openapi' | 'prompt-skills' | 'system-health' | (string & {});
 
 export interface PreflightCheck {
   name: PreflightCheckName;
@@ -28,6 +29,11 @@ export interface PreflightReport {
   health?: SystemHealth;
 }
 
+export interface PreflightOptions extends ServerClientOptions {
+  /** The paths the prompt's preflight block checks; default the four every known version checks. */
+  paths?: readonly string[];
+}
+
 export interface ServerClientOptions {
   serverUrl: string;
   token?: string;
@@ -38,7 +44,13 @@ export interface ServerClientOptions {
   random?: () => number;
 }
 
-const CHECKS: ReadonlyArray<{ name: PreflightCheckName; path: string; schema?: z.ZodType }> = [
+interface CheckSpec {
+  name: PreflightCheckName;
+  path: string;
+  schema?: z.ZodType;
+}
+
+const CHECKS: readonly CheckSpec[] = [
   { name: 'docs', path: '/docs' },
   { name: 'openapi', path: '/openapi.json', schema: OpenApiSchema },
   { name: 'prompt-skills', path: '/prompt-skills', schema: SkillListSchema },
@@ -156,8 +168,13 @@ export function judge<T>(
   return readJson(result, schema, token);
 }
 
+/** A path the prompt names: one of the four (whose answers the run uses), or a plain status check like `curl -sf`. */
+function checkFor(path: string): CheckSpec {
+  return CHECKS.find((check) => check.path === path) ?? { name: path, path };
+}
+
 async function runCheck(
-  check: (typeof CHECKS)[number],
+  check: CheckSpec,
   serverUrl: string,
   opts: ServerClientOptions,
 ): Promise<{ check: PreflightCheck; value?: unknown }> {
@@ -182,10 +199,11 @@ async function runCheck(
   return verdict.ok ? { check: { ...base, ok: true }, value: verdict.value } : { check: { ...base, ok: false, reason: verdict.reason } };
 }
 
-export async function runPreflight(opts: ServerClientOptions): Promise<PreflightReport> {
+export async function runPreflight(opts: PreflightOptions): Promise<PreflightReport> {
   const serverUrl = normaliseServerUrl(opts.serverUrl);
-  // All four at once: the slowest check bounds the wait, not the sum of them.
-  const results = await Promise.all(CHECKS.map((check) => runCheck(check, serverUrl, opts)));
+  const checks = opts.paths ? opts.paths.map(checkFor) : CHECKS;
+  // All at once: the slowest check bounds the wait, not the sum of them.
+  const results = await Promise.all(checks.map((check) => runCheck(check, serverUrl, opts)));
   const byName = (name: PreflightCheckName) => results.find((r) => r.check.name === name)?.value;
   const report: PreflightReport = {
     ok: results.every((r) => r.check.ok),

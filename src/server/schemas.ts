@@ -52,3 +52,17 @@ export const ErrorBodySchema = z.object({ detail: z.union([z.string(), z.array(V
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export const RenderResultSchema = z.object({ rendered: z.string() });
+
+/** GET /memories: the memory bank's entries (content and tags may be missing on hand-made ones). */
+export const MemorySchema = z
+  .object({
+    title: z.string(),
+    content: z.string().nullish().transform((v) => v ?? ''),
+    tags: z
+      .array(z.string())
+      .nullish()
+      .transform((v) => v ?? []),
+    is_active: z.boolean().optional(),
+  })
+  .loose();
+export const MemoryListSchema = z.array(MemorySchema);

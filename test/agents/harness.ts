@@ -7,7 +7,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildGoal } from '../../src/goal.js';
-import { composePrompt } from '../../src/planning/prompt.js';
+import { composePrompt, resolvePrompt } from '../../src/planning/prompt.js';
+import { silentLog } from '../../src/log.js';
 import type { OpenApiDocument } from '../../src/server/schemas.js';
 import { parseSettings, tasksPathFor } from '../../src/settings.js';
 import { startWildServer, type WildServerFake } from '../support/wild-server.js';
@@ -42,7 +43,7 @@ export async function planningFixture(): Promise<PlanningFixture> {
   await mkdir(dirname(tasksFile), { recursive: true }); // as planIssue does before the agent runs
   const openapi = (await (await fetch(`${wild.url}/openapi.json`)).json()) as OpenApiDocument;
   const goal = buildGoal({ title: 'Calibration under shift', body: `### Goal\n\n${GOAL}` });
-  const prompt = await composePrompt(settings, {
+  const prompt = composePrompt(settings, await resolvePrompt(settings, silentLog), {
     goal,
     sessionId: SESSION_ID,
     tasksFile,

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
+import { flagOf, inputsFromFlags, LOCAL_INPUTS } from '../../src/cli/flags.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { isBooleanInput } from '../../src/settings.js';
 import { canIsolate } from '../support/isolation-machine.js';
 import { startWildServer, type WildServerFake } from '../support/wild-server.js';
 
@@ -233,13 +235,126 @@ describe('wild-plan plan', () => {
   it('explains a bad input instead of running', async () => {
     const c = collector();
     expect(await runCli(['plan', '--goal', 'x', '--server-url', 'not-a-url', '--agent-command', 'a'], c.io)).toBe(1);
-    expect(c.stderr()).toMatch(/`server-url` must be an http\(s\) URL/);
+    expect(c.stderr()).toMatch(/--server-url must be an http\(s\) URL/);
+    expect(c.stderr()).not.toMatch(/input `/);
     const none = collector();
     expect(await runCli(['plan', '--server-url', server.url, '--agent-command', 'a'], none.io)).toBe(1);
     expect(none.stderr()).toMatch(/--goal TEXT or --issue-file FILE/);
     const empty = collector();
     expect(await runCli(['plan', '--goal', '<!-- -->', '--server-url', server.url, '--agent-command', 'a'], empty.io)).toBe(1);
     expect(empty.stderr()).toMatch(/### Goal/);
+  });
+});
+
+describe('flags named like the action inputs, errors in their terms', () => {
+  const base = ['plan', '--goal', 'Tune the LR'];
+
+  it('names the flag, never the action input, in a settings error', async () => {
+    const c = collector();
+    expect(await runCli([...base, '--server-url', server.url], c.io)).toBe(1);
+    expect(c.stderr()).toMatch(/--agent-command is required when --agent is `command`/);
+    expect(c.stderr()).toMatch(/--agent opencode, --agent claude-code or --agent codex/);
+    expect(c.stderr()).not.toMatch(/input `|set `agent`|`agent:/);
+    expect(c.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('reaches the agent presets: --agent codex --agent-version and --model are checked and named as flags', async () => {
+    const c = collector();
+    const args = [...base, '--server-url', server.url, '--agent', 'codex', '--agent-version', '0.0', '--model', '-x y'];
+    expect(await runCli(args, c.io)).toBe(1);
+    expect(c.stderr()).toMatch(/--agent-version "0\.0" must be an exact version like \d+\.\d+\.\d+/);
+    expect(c.stderr()).toMatch(/--model "-x y" is not a model name/);
+    const opencode = collector();
+    const gateway = [...base, '--server-url', server.url, '--agent', 'opencode', '--agent-base-url', 'http://127.0.0.1:9/v1'];
+    expect(await runCli(gateway, opencode.io)).toBe(1);
+    expect(opencode.stderr()).toMatch(/--model is required for --agent opencode with --agent-base-url/);
+  });
+
+  it('takes --agent-env once per name or comma-separated, and refuses a token by its flag', async () => {
+    const c = collector();
+    const args = [
+      ...base,
+      '--server-url',
+      server.url,
+      '--agent',
+      'claude-code',
+      '--agent-env',
+      'ANTHROPIC_API_KEY',
+      '--agent-env',
+      'GITHUB_TOKEN',
+    ];
+    expect(await runCli(args, c.io)).toBe(1);
+    expect(c.stderr()).toMatch(/--agent-env: refusing to forward GITHUB_TOKEN/);
+  });
+
+  it('has a flag for every input that means something locally, and none for the GitHub-only ones', async () => {
+    const c = collector();
+    expect(await runCli(['plan', '--help'], c.io)).toBe(0);
+    for (const name of LOCAL_INPUTS) expect(c.stdout()).toContain(flagOf(name));
+    for (const name of ['github-token', 'trigger-label', 'dry-run', 'draft', 'base-branch', 'fail-on-abort', 'write-plan-files']) {
+      expect(LOCAL_INPUTS).not.toContain(name);
+      expect(c.stdout()).not.toContain(`--${name}`);
+    }
+    // Boolean inputs are flags without a value, with a --no- form.
+    const boolean = LOCAL_INPUTS.filter((name) => isBooleanInput(name));
+    expect(boolean).toContain('strict-plan');
+    const raw = inputsFromFlags({ 'strict-plan': true, 'no-proxy': true, 'no-strict-plan': undefined }, { cwd: root, env: {} });
+    expect(raw).toMatchObject({ 'strict-plan': 'true', 'server-proxy': 'false' });
+    expect(inputsFromFlags({ 'no-strict-plan': true }, { cwd: root, env: {} })['strict-plan']).toBe('false');
+  });
+
+  it('refuses an action-only input as an unknown flag', async () => {
+    const c = collector();
+    expect(await runCli([...base, '--server-url', server.url, '--dry-run'], c.io)).toBe(1);
+    expect(c.stderr()).toMatch(/Unknown option '--dry-run'/);
+    expect(c.stderr()).toMatch(/wild-plan plan --help/);
+  });
+
+  it('says the agent program was not found, without a stack trace', async () => {
+    const c = collector();
+    const code = await runCli(planArgs('--agent-command', 'wild-plan-no-such-agent-7c1 --headless'), c.io);
+    expect(code).toBe(1);
+    expect(c.stderr()).toMatch(
+      /the agent did not start: --agent-command `wild-plan-no-such-agent-7c1`: not found on PATH; install it, or give its full path/,
+    );
+    expect(c.stderr()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('wild-plan itself', () => {
+  it('prints its version with --version and -V', async () => {
+    const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const c = collector();
+      expect(await runCli([flag], c.io)).toBe(0);
+      expect(c.stdout().trim()).toBe(version);
+    }
+  });
+
+  it('prints the help and exits 0 with no command', async () => {
+    const c = collector();
+    expect(await runCli([], c.io)).toBe(0);
+    expect(c.stdout()).toMatch(/^Usage: wild-plan <command>/);
+    expect(c.stdout()).toMatch(/--version/);
+    expect(c.stderr()).toBe('');
+  });
+
+  it('prints an unexpected error without its stack, and with it under --debug', async () => {
+    // A bug stand-in: writing the help fails with an error no command expects.
+    const failing = (sink: string[]): CliIo => ({
+      ...collector().io,
+      stdout: () => {
+        throw new TypeError('stdout on fire');
+      },
+      stderr: (t) => sink.push(t),
+    });
+    const plain: string[] = [];
+    expect(await runCli(['plan', '--help'], failing(plain))).toBe(1);
+    expect(plain.join('\n')).toMatch(/stdout on fire\n\(unexpected: run again with --debug/);
+    expect(plain.join('\n')).not.toMatch(/\n\s+at /);
+    const debug: string[] = [];
+    expect(await runCli(['plan', '--debug', '--help'], failing(debug))).toBe(1);
+    expect(debug.join('\n')).toMatch(/TypeError: stdout on fire\n\s+at /);
   });
 });
 
@@ -277,6 +392,12 @@ describe('wild-plan render and validate', () => {
 });
 
 describe('the built CLI', () => {
+  it('prints its version from anywhere', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'dist/cli.js'), '--version'], { cwd: os.tmpdir() });
+    const { version } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(stdout.trim()).toBe(version);
+  });
+
   it('runs from dist/cli.js as a process', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,

@@ -47,7 +47,7 @@ export {
   type ActionEvent,
   type Payload,
 } from './action-events.js';
-import { startWildServer, type WildServerFake } from './wild-server.js';
+import { startWildServer, type WildServerFake, type WildServerOptions } from './wild-server.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCRIPTED_AGENT = fileURLToPath(new URL('./scripted-agent.mjs', import.meta.url));
@@ -88,6 +88,8 @@ export interface ScenarioOptions {
   issueText?: { title?: string; body?: string | null };
   /** The labels the issue carries in the fake when the run starts (default: the payload's). */
   liveLabels?: string[];
+  /** Which planning prompt the Wild server runs, and its memory bank (see WildServerOptions). */
+  wild?: Pick<WildServerOptions, 'planning' | 'memories'>;
 }
 
 export interface InProcessRun {
@@ -155,7 +157,7 @@ export class ActionScenario {
       cleanup.push(() => git.dispose());
       const fake = await startFakeGitHub({ token: githubToken });
       cleanup.push(() => fake.close());
-      const wild = await startWildServer(options.serverAuth === false ? {} : { token: serverToken });
+      const wild = await startWildServer({ ...(options.serverAuth === false ? {} : { token: serverToken }), ...options.wild });
       cleanup.push(() => wild.stop());
       const dir = await mkdtemp(join(tmpdir(), 'wild-plan-action-'));
       cleanup.push(() => rm(dir, { recursive: true, force: true }));

@@ -80,7 +80,10 @@ function understand(prompt) {
   // Before the loopback proxy exists, auth_header renders as a reference to this variable.
   const authByEnv = /X-Auth-Token:\s*\$\{?WILD_AUTH_TOKEN\b/.test(prompt);
   const example = prompt.match(/<plan>\n\(full tasks markdown\)\n<\/plan>/)?.[0] ?? '<plan>\n(full tasks markdown)\n</plan>';
-  return { workdir, tasksPath, preflightUrls, serverUrl, goal, steer, authByEnv, example };
+  // Whichever version it is given: the protocol skill it must read and the section it must write.
+  const protocolSkill = prompt.match(/mandatory[^\n]*skill[^\n]*\n\s*- `GET \S+\/prompt-skills\/([\w-]+)`/)?.[1] ?? null;
+  const playbookSection = prompt.match(/section named `([^`]+)`/)?.[1] ?? null;
+  return { workdir, tasksPath, preflightUrls, serverUrl, goal, steer, authByEnv, example, protocolSkill, playbookSection };
 }
 
 /** `curl -sf`: no redirects followed; a network error or a status of 400 and above fails. */
@@ -280,6 +283,11 @@ async function writePlaybook(ctx) {
     const r = await curlSf(`${ctx.serverUrl}/prompt-skills`);
     if (r.ok) skills = await r.res.json().catch(() => []);
   }
+  let protocol = null;
+  if (ctx.serverUrl && ctx.protocolSkill) {
+    const r = await curlSf(`${ctx.serverUrl}/prompt-skills/${ctx.protocolSkill}`);
+    if (r.ok) protocol = await r.res.json().catch(() => null);
+  }
   const rows = (Array.isArray(skills) ? skills : [])
     .filter((s) => s && !s.internal)
     .map((s) => `| ${s.id} | ${String(s.description ?? '').replace(/\|/g, '/')} | per the skill template |`);
@@ -288,9 +296,11 @@ async function writePlaybook(ctx) {
     '',
     '| skill | when to use | expected output |',
     '|---|---|---|',
-    ...(rows.length ? rows : ['| wild_v2_sweep_run_audit_protocol | before any experiment | auditable sweep and runs |']),
+    ...(rows.length ? rows : [`| ${ctx.protocolSkill ?? 'protocol'} | before any experiment | auditable sweep and runs |`]),
     '',
-    '## Sweep/Run Audit Protocol',
+    `## ${ctx.playbookSection ?? 'Protocol'}`,
+    '',
+    protocol ? `Read first: GET /prompt-skills/${ctx.protocolSkill} (${protocol.description ?? 'no description'}).` : 'No protocol skill to read.',
     '',
     '1. POST /sweeps/wild with a descriptive name and goal; keep the returned id.',
     '2. POST /runs once per configuration with sweep_id and auto_start.',

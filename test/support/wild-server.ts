@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -22,7 +23,7 @@ import { parse as parseYaml } from 'yaml';
 // parity tests; loadSkills(dir), SKILL.md folders read the way the server reads them.
 //
 // Endpoints served like the server: / /health /docs /openapi.json /prompt-skills
-// /prompt-skills/search /prompt-skills/{id} POST /prompt-skills/{id}/render
+// /prompt-skills/search /prompt-skills/{id} POST /prompt-skills/{id}/render GET /memories
 // /wild/v2/system-health POST /sweeps/wild GET /sweeps[/{id}] POST /runs GET /runs[/{id}].
 // Other operations of the OpenAPI fixture answer 501 (so a test never mistakes the fake for
 // the server there); unknown paths 404 `{"detail":"Not Found"}`.
@@ -57,6 +58,24 @@ export interface WildServerOptions {
   /** A folder of `<id>/SKILL.md`; defaults to test/fixtures/wild/skills. */
   skillsDir?: string;
   workdir?: string;
+  /**
+   * Which `wild_v2_planning` the server runs: the version wild-plan ships (default), the newest
+   * upstream one (test/fixtures/wild/versions), none at all (an older or trimmed server), or a
+   * team's edit given as SKILL.md text.
+   */
+  planning?: 'shipped' | 'head' | 'absent' | { skillMd: string };
+  /** What GET /memories holds (the active ones are listed with ?active_only=true); 'absent': a server without the memory bank (404). */
+  memories?: FakeMemory[] | 'absent';
+}
+
+export interface FakeMemory {
+  id?: string;
+  title: string;
+  content: string;
+  source?: string;
+  tags?: string[];
+  session_id?: string | null;
+  is_active?: boolean;
 }
 
 export interface FakeSkill {
@@ -155,6 +174,38 @@ export function loadSkills(dir: string): FakeSkill[] {
   return skills;
 }
 
+/** The catalog with the planning skill the test asked for in place of the shipped one. */
+function withPlanning(skills: FakeSkill[], planning: NonNullable<WildServerOptions['planning']>): FakeSkill[] {
+  if (planning === 'shipped') return skills;
+  const others = skills.filter((skill) => skill.id !== 'wild_v2_planning');
+  if (planning === 'absent') return others;
+  const text = planning === 'head' ? readFileSync(join(FIXTURES, 'versions', 'wild_v2_planning.head.md'), 'utf8') : planning.skillMd;
+  const dir = mkdtempSync(join(tmpdir(), 'wild-skill-'));
+  try {
+    mkdirSync(join(dir, 'wild_v2_planning'));
+    writeFileSync(join(dir, 'wild_v2_planning', 'SKILL.md'), text);
+    const [planningSkill] = loadSkills(dir);
+    if (!planningSkill) throw new Error('the planning SKILL.md given to the fake does not parse');
+    return [...others, planningSkill].sort((a, b) => (a.id < b.id ? -1 : 1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A memory as the server's GET /memories lists it. */
+function memoryRecord(memory: FakeMemory, index: number) {
+  return {
+    id: memory.id ?? `mem-${String(index + 1).padStart(4, '0')}`,
+    title: memory.title,
+    content: memory.content,
+    source: memory.source ?? 'user',
+    tags: memory.tags ?? [],
+    session_id: memory.session_id ?? null,
+    created_at: 1_760_000_000 + index,
+    is_active: memory.is_active ?? true,
+  };
+}
+
 function searchSkills(skills: FakeSkill[], q: string, limit: number): Json[] {
   if (!q.trim()) return skills.slice(0, limit);
   const query = q.trim().toLowerCase();
@@ -249,7 +300,8 @@ function wrongShapeFor(path: string): Json {
 
 export async function startWildServer(opts: WildServerOptions = {}): Promise<WildServerFake> {
   const openapi = JSON.parse(readFileSync(join(FIXTURES, 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
-  const skills = loadSkills(opts.skillsDir ?? join(FIXTURES, 'skills'));
+  const skills = withPlanning(loadSkills(opts.skillsDir ?? join(FIXTURES, 'skills')), opts.planning ?? 'shipped');
+  const memories = opts.memories === 'absent' ? null : (opts.memories ?? []).map(memoryRecord);
   // FastAPI's Swagger UI page, and the kind of login page a proxy shows instead of JSON.
   const swaggerHtml = readFileSync(join(FIXTURES, 'docs.html'), 'utf8');
   const loginHtml = readFileSync(join(FIXTURES, 'login.html'), 'utf8');
@@ -424,6 +476,16 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
       if ('issues' in values) return json(rec, res, 422, { detail: values.issues });
       if (!skill) return json(rec, res, 404, { detail: `Prompt skill '${id}' not found` });
       return json(rec, res, 200, { rendered: renderLikeServer(skill.template, values.value) });
+    }
+    if (route('GET', '/memories')) {
+      if (memories === null) return json(rec, res, 404, { detail: 'Not Found' });
+      const activeOnly = LAX_BOOL[(query.get('active_only') ?? 'false').toLowerCase()];
+      if (activeOnly === undefined) {
+        const issue = { type: 'bool_parsing', loc: ['query', 'active_only'], msg: 'Input should be a valid boolean, unable to interpret input', input: query.get('active_only') };
+        return json(rec, res, 422, { detail: [issue] });
+      }
+      const source = query.get('source');
+      return json(rec, res, 200, memories.filter((m) => (!activeOnly || m.is_active) && (source === null || m.source === source)));
     }
     if (route('GET', '/wild/v2/system-health')) {
       const h = { running: 0, queued: 0, completed: 0, failed: 0, total: 0, max_concurrent: 5 };

@@ -44,6 +44,10 @@ describe('checkPlan: fixtures', () => {
     expect(findings[0]!.message).toContain('Phase 3 appears 2 times (lines 1, 20)');
   });
 
+  it('reads "run names" and "run manifest" as things, not as running experiments (the scripted agent\'s plan)', () => {
+    expect(check(fixture('run-names.md'))).toEqual([]);
+  });
+
   it('warns, without failing, when the plan has fewer than 10 tasks', () => {
     expect(brief(check(fixture('small.md')))).toEqual([['task-count', 'warning', null]]);
   });
@@ -151,6 +155,25 @@ describe('checkPlan: each rule broken once', () => {
       ),
       expected: [['experiment-api-flow', 'warning', 19]],
       says: /POST \/sweeps\/wild/,
+    },
+    {
+      rule: 'experiment-api-flow (run names are a thing; running the experiments still counts)',
+      text: mutate(
+        [
+          'Train the cross-entropy baseline for 3 seeds through a sweep (POST /sweeps/wild, one POST /runs per seed)',
+          'Run the cross-entropy baseline experiments for 3 seeds with deterministic run names',
+        ],
+        ['3 runs finished in `GET /runs` and summary.csv', '3 runs finished and summary.csv'],
+      ),
+      expected: [['experiment-api-flow', 'warning', 15]],
+    },
+    {
+      rule: 'experiment-api-flow (not for a task that only sets up run names and a run manifest)',
+      text: mutate([
+        'Map the training and evaluation entry points, configs and data loaders',
+        'Create the experiment root and logging layout with deterministic run names and a run manifest per experiment',
+      ]),
+      expected: [],
     },
     {
       rule: 'analytics-contract',

@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_SKILL_ID, buildPlaybook, hasAuditSection } from '../../src/plan/playbook.js';
+import { buildPlaybook, hasSection, KNOWN_PROTOCOL_SECTIONS } from '../../src/plan/playbook.js';
+
+const AUDIT_SKILL_ID = 'wild_v2_sweep_run_audit_protocol';
+const SECTION = 'Sweep/Run Audit Protocol';
+const hasAuditSection = (markdown: string) => hasSection(markdown, KNOWN_PROTOCOL_SECTIONS);
 import { SkillSchema, type Skill } from '../../src/server/schemas.js';
 
 /** The server's own skills, read the way GET /prompt-skills reports them. */
@@ -35,7 +39,7 @@ function rows(markdown: string): string[][] {
 }
 
 describe('buildPlaybook with the server catalog', () => {
-  const playbook = buildPlaybook({ skills: SKILLS, auditSkill: AUDIT, serverUrl: 'https://wild.example.org/' });
+  const playbook = buildPlaybook({ skills: SKILLS, protocolSkill: AUDIT, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'https://wild.example.org/' });
 
   it('maps every non-internal skill to when to use it and what it gives', () => {
     const table = rows(playbook);
@@ -72,14 +76,14 @@ describe('buildPlaybook with the server catalog', () => {
 
   it('is the same text for the same catalog in any order', () => {
     const shuffled = [...SKILLS].reverse();
-    expect(buildPlaybook({ skills: shuffled, auditSkill: AUDIT, serverUrl: 'https://wild.example.org' })).toBe(playbook);
+    expect(buildPlaybook({ skills: shuffled, protocolSkill: AUDIT, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'https://wild.example.org' })).toBe(playbook);
   });
 });
 
 describe('buildPlaybook without the audit skill', () => {
   const playbook = buildPlaybook({
     skills: [skill({ id: 'alert_handler', description: 'Alerts' })],
-    auditSkill: null,
+    protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION,
     serverUrl: 'http://127.0.0.1:8000',
   });
 
@@ -95,7 +99,7 @@ describe('buildPlaybook without the audit skill', () => {
 
   it('still lists the catalog, and says so when it is empty', () => {
     expect(rows(playbook)).toEqual([['`alert_handler`', 'Alerts', 'See the skill text']]);
-    expect(buildPlaybook({ skills: [], auditSkill: null, serverUrl: 'http://x' })).toContain(
+    expect(buildPlaybook({ skills: [], protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' })).toContain(
       "The server's catalog lists no prompt skills.",
     );
   });
@@ -109,7 +113,7 @@ describe('buildPlaybook with foreign text', () => {
       description: 'Use when x | y.\n\nSecond <b>para</b><!-- hidden -->\u202E',
       category: 'skill',
     });
-    const table = rows(buildPlaybook({ skills: [odd, odd], auditSkill: null, serverUrl: 'http://x' }));
+    const table = rows(buildPlaybook({ skills: [odd, odd], protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' }));
     expect(table).toEqual([
       [
         '`a\\|b` (Pipes \\| and newlines)',
@@ -121,7 +125,7 @@ describe('buildPlaybook with foreign text', () => {
 
   it('clips a very long description', () => {
     const [row] = rows(
-      buildPlaybook({ skills: [skill({ id: 'long', description: 'w '.repeat(1000) })], auditSkill: null, serverUrl: 'http://x' }),
+      buildPlaybook({ skills: [skill({ id: 'long', description: 'w '.repeat(1000) })], protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' }),
     );
     expect(row?.[1]?.length).toBeLessThanOrEqual(300);
     expect(row?.[1]?.endsWith('…')).toBe(true);
@@ -129,11 +133,11 @@ describe('buildPlaybook with foreign text', () => {
 
   it('lists endpoints in order when the audit skill has no steps, and says when it names none', () => {
     const flat = skill({ id: AUDIT_SKILL_ID, template: 'First POST $SERVER_URL/sweeps/wild, then POST /runs.\nPoll with `GET /runs`.' });
-    expect(buildPlaybook({ skills: [], auditSkill: flat, serverUrl: 'http://x' })).toContain(
+    expect(buildPlaybook({ skills: [], protocolSkill: flat, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' })).toContain(
       'Required API flow:\n1. `POST /sweeps/wild`\n2. `POST /runs`\n3. `GET /runs`',
     );
     const empty = skill({ id: AUDIT_SKILL_ID, template: 'Be careful.' });
-    const text = buildPlaybook({ skills: [], auditSkill: empty, serverUrl: 'http://x' });
+    const text = buildPlaybook({ skills: [], protocolSkill: empty, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' });
     expect(text).toContain('The skill text names no API endpoints wild-plan could pick out; read it in full.');
     expect(text).toContain('1. Create a sweep — `POST /sweeps/wild`');
   });

@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderPrompt } from '../../src/prompt/render.js';
 import { parseTemplate } from '../../src/prompt/template.js';
-import { authHeaderValue, buildPromptValues, buildSteerSection, newSessionId, type PromptValuesInput } from '../../src/prompt/variables.js';
+import {
+  authHeaderValue,
+  buildPromptValues,
+  buildSteerSection,
+  newSessionId,
+  selectValues,
+  type PromptValuesInput,
+} from '../../src/prompt/variables.js';
 
 const PROMPT = parseTemplate(readFileSync(new URL('../../prompts/wild_v2_planning.md', import.meta.url), 'utf8'));
 
@@ -17,9 +24,13 @@ const input: PromptValuesInput = {
   auth: { kind: 'env', envVar: 'WILD_AUTH_TOKEN' },
 };
 
+/** The shipped prompt rendered with wild-plan's own values, as the run renders it. */
+const render = (values: Record<string, string>) => renderPrompt(PROMPT, selectValues(PROMPT.variables, values).values);
+
 describe('buildPromptValues', () => {
-  it('fills exactly the variables the shipped prompt declares', () => {
-    const values = buildPromptValues(input);
+  it('fills every variable the shipped prompt declares, and only those reach it', () => {
+    const { values, missing } = selectValues(PROMPT.variables, buildPromptValues(input));
+    expect(missing).toEqual([]);
     expect(Object.keys(values).sort()).toEqual([...PROMPT.variables].sort());
     expect(values).toEqual({
       goal: input.goal,
@@ -34,7 +45,7 @@ describe('buildPromptValues', () => {
   });
 
   it('renders a prompt whose curl calls read the token from the agent environment', () => {
-    const prompt = renderPrompt(PROMPT, buildPromptValues(input));
+    const prompt = render(buildPromptValues(input));
     expect(prompt).not.toMatch(/\{\{\w+\}\}/);
     expect(prompt).toContain('curl -sf https://wild.example.org/docs >/dev/null');
     expect(prompt).toContain(
@@ -44,17 +55,17 @@ describe('buildPromptValues', () => {
   });
 
   it('leaves the header out behind the proxy', () => {
-    const prompt = renderPrompt(PROMPT, buildPromptValues({ ...input, serverUrl: 'http://127.0.0.1:40111', auth: { kind: 'proxy' } }));
+    const prompt = render(buildPromptValues({ ...input, serverUrl: 'http://127.0.0.1:40111', auth: { kind: 'proxy' } }));
     expect(prompt).not.toContain('X-Auth-Token');
     expect(prompt).toContain('curl -X POST http://127.0.0.1:40111/runs \\\n  -H "Content-Type: application/json" \\\n   \\\n');
   });
 
   it('puts the steer text in a User Context section right after the goal', () => {
-    const prompt = renderPrompt(PROMPT, buildPromptValues({ ...input, steer: 'Only use one GPU.' }));
+    const prompt = render(buildPromptValues({ ...input, steer: 'Only use one GPU.' }));
     expect(prompt).toContain(
       '## Goal\n\nLabel smoothing vs calibration\n\n## 🗣️ User Context\n\nOnly use one GPU.\n\n*(Address this context in your plan.)*\n\n\n---',
     );
-    const without = renderPrompt(PROMPT, buildPromptValues(input));
+    const without = render(buildPromptValues(input));
     expect(without).toContain('## Goal\n\nLabel smoothing vs calibration\n\n\n---');
     expect(without).not.toContain('User Context');
   });

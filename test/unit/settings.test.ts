@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_PROMPT_PATH } from '../../src/assets.js';
 import { parseSettings, SettingsError, tasksPathFor, type RawInputs } from '../../src/settings.js';
 
 const workspace = '/work/repo';
@@ -25,7 +24,10 @@ describe('settings', () => {
       agent: 'command',
       agentTimeoutMs: 20 * 60_000,
       tasksPathTemplate: '.wild/plans/issue-{number}/tasks.md',
-      promptFile: BUNDLED_PROMPT_PATH,
+      prompt: undefined,
+      promptFile: undefined,
+      evoSweep: false,
+      promptVariables: {},
       preflightTimeoutMs: 10_000,
       dryRun: false,
       failOnAbort: true,
