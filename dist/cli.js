@@ -2,8 +2,13 @@
 import { createRequire as __wpCreateRequire } from 'node:module'; const require = __wpCreateRequire(import.meta.url);
 import {
   ABORT_SENTINEL,
+  AgentConfigError,
   AgentFailedError,
+  AgentInstallError,
   GoalError,
+  INPUT_NAMES,
+  ProcessStartError,
+  PromptError,
   SettingsError,
   UnsafePathError,
   UnsafePlanPathError,
@@ -13,15 +18,17 @@ import {
   checkPlan,
   composePrompt,
   formatPreflightTable,
+  isBooleanInput,
   newSessionId,
   parsePlan,
   parseSettings,
   planIssue,
   planToJson,
   preflightFailureReasons,
+  resolvePrompt,
   runPreflight,
   tasksPathFor
-} from "./chunk-LWN763TG.js";
+} from "./chunk-BNJMB7XS.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
@@ -63,8 +70,130 @@ async function readIssueFile(io, file) {
   return match ? { title: match[1].trim(), body: text.slice(match[0].length) } : { body: text };
 }
 
-// src/cli/plan.ts
+// src/cli/flags.ts
 import path2 from "node:path";
+var ACTION_ONLY = /* @__PURE__ */ new Set([
+  "github-token",
+  "trigger-label",
+  "dry-run",
+  "draft",
+  "base-branch",
+  "fail-on-abort",
+  "write-plan-files"
+]);
+var LOCAL_INPUTS = INPUT_NAMES.filter((name) => !ACTION_ONLY.has(name));
+var REPEATABLE = /* @__PURE__ */ new Set(["agent-env", "prompt-variables"]);
+var NO_PROXY = "no-proxy";
+var ENV_FALLBACK = { "server-url": "WILD_SERVER_URL", "server-token": "WILD_SERVER_TOKEN" };
+var FROM_CWD = {
+  "prompt-file": () => true,
+  // `prompt` also takes auto, server or bundled: only something that looks like a path is one.
+  prompt: (value) => /[/.]/.test(value)
+};
+function inputOptions() {
+  const options = { [NO_PROXY]: { type: "boolean" } };
+  for (const name of LOCAL_INPUTS) {
+    if (isBooleanInput(name)) {
+      options[name] = { type: "boolean" };
+      options[`no-${name}`] = { type: "boolean" };
+    } else {
+      options[name] = REPEATABLE.has(name) ? { type: "string", multiple: true } : { type: "string" };
+    }
+  }
+  return options;
+}
+function inputsFromFlags(values, io) {
+  const raw = {};
+  for (const name of LOCAL_INPUTS) {
+    const value = values[name];
+    if (Array.isArray(value)) raw[name] = value.join("\n");
+    else if (typeof value === "string") raw[name] = FROM_CWD[name]?.(value) ? path2.resolve(io.cwd, value) : value;
+    else if (value === true) raw[name] = "true";
+    if (values[`no-${name}`] === true) raw[name] = "false";
+    const fallback = ENV_FALLBACK[name];
+    if (raw[name] === void 0 && fallback !== void 0) raw[name] = io.env[fallback];
+  }
+  if (values[NO_PROXY] === true) raw["server-proxy"] = "false";
+  return raw;
+}
+function flagOf(input) {
+  return input === "server-proxy" ? `--${NO_PROXY}` : `--${input}`;
+}
+function inFlagTerms(text) {
+  return text.replace(/(?:\binput )?`([a-z][a-z0-9-]*)(?::\s*([^`]*))?`/g, (whole, name, value) => {
+    if (!INPUT_NAMES.includes(name)) return whole;
+    if (name === "server-proxy") return `--${NO_PROXY}`;
+    return value === void 0 ? flagOf(name) : `${flagOf(name)} ${value}`;
+  });
+}
+function describeSettingsError(error) {
+  if (error.problems.length === 0) return inFlagTerms(error.message);
+  return `invalid options:
+${error.problems.map((problem) => `  ${inFlagTerms(problem.message)}`).join("\n")}`;
+}
+var HELP = {
+  "server-url": "the research server's base URL (or $WILD_SERVER_URL)",
+  "server-token": "its X-Auth-Token; prefer $WILD_SERVER_TOKEN (argv is visible to other users)",
+  agent: "opencode, claude-code, codex (installed at their pinned versions on first use) or command",
+  "agent-command": "with --agent command (the default): the program that runs your agent; it gets the prompt on stdin and in $WILD_PROMPT_FILE",
+  "agent-version": "exact version of the agent CLI (default: the version wild-plan pins)",
+  model: "the model, in the agent CLI's own naming (provider/model for opencode)",
+  "agent-env": "names of environment variables the agent gets, e.g. ANTHROPIC_API_KEY (repeatable, or comma-separated)",
+  "agent-base-url": "the model provider's base URL, for a gateway or a local model server",
+  "agent-timeout-minutes": "time limit for the agent (default 20)",
+  "tasks-path": 'where the plan goes, inside --workdir (default .wild/plans/issue-{number}/tasks.md; {number} is "local" for --goal)',
+  prompt: "the planning prompt: auto (default), server, bundled, or a SKILL.md file of your own",
+  "prompt-file": "a planning prompt (SKILL.md) of your own; older name for --prompt FILE",
+  "preflight-timeout-seconds": "time limit for each preflight request (default 10)",
+  "strict-plan": "contract errors make the run invalid (exit 3)",
+  "repair-rounds": "times the agent is asked to correct a plan that breaks the contract (default 1)",
+  "server-proxy": "let the agent call the server directly, the token in $WILD_AUTH_TOKEN (default: through a loopback proxy that adds it)"
+};
+function inputFlagsHelp(width) {
+  return LOCAL_INPUTS.map((name) => {
+    const flag = name === "server-proxy" ? `--${NO_PROXY}` : isBooleanInput(name) ? `--${name}` : `--${name} ${valueName(name)}`;
+    const text = HELP[name] ?? `the action's \`${name}\` input (README, "Inputs")${isBooleanInput(name) ? "; --no-" + name + " turns it off" : ""}`;
+    return `  ${flag.padEnd(width)} ${text}`;
+  });
+}
+function valueName(name) {
+  if (name.endsWith("-url")) return "URL";
+  if (/-(minutes|seconds|rounds)$/.test(name) || name.startsWith("max-")) return "N";
+  if (name.endsWith("-file") || name.endsWith("-path")) return "PATH";
+  const named = {
+    agent: "NAME",
+    "agent-env": "NAME",
+    "agent-command": "CMD",
+    "agent-version": "VERSION",
+    model: "MODEL",
+    "server-token": "TOKEN",
+    prompt: "WHICH"
+  };
+  if (named[name]) return named[name];
+  return "VALUE";
+}
+
+// src/cli/errors.ts
+function userErrorMessage(error) {
+  if (error instanceof SettingsError) return describeSettingsError(error);
+  if (error instanceof ProcessStartError) {
+    return `the agent did not start: ${error.message.replace(/^agent-command /, "--agent-command ")}`;
+  }
+  if (error instanceof AgentInstallError) return `the agent CLI could not be installed: ${error.message}`;
+  if (error instanceof AgentConfigError || error instanceof PromptError || error instanceof GoalError || error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError || error instanceof UnsafePathError || error instanceof UnsafePlanPathError) {
+    return inFlagTerms(error.message);
+  }
+  return null;
+}
+function describeBug(error, debug) {
+  if (!(error instanceof Error)) return String(error);
+  if (debug) return error.stack ?? error.message;
+  return `${error.message}
+(unexpected: run again with --debug for the stack trace, and report it with that)`;
+}
+
+// src/cli/plan.ts
+import path3 from "node:path";
 import { parseArgs } from "node:util";
 
 // src/log.ts
@@ -85,52 +214,49 @@ var silentLog = streamLog(() => {
 }, false);
 
 // src/cli/plan.ts
-var PLAN_USAGE = `Usage: wild-plan plan (--goal TEXT | --issue-file FILE) --server-url URL --agent-command CMD [options]
+var WIDTH = 32;
+var PLAN_USAGE = `Usage: wild-plan plan (--goal TEXT | --issue-file FILE) --server-url URL [--agent NAME] [options]
 
 Plans one goal in a local repository: preflight the research server, render the planning
 prompt, run the agent, check its plan, and write tasks.md and prompt_skill_playbook.md.
-Nothing is pushed or posted.
+Nothing is pushed or posted. The flags are the action's inputs, under the same names.
 
-  --goal TEXT                    the research goal (or --issue-file)
-  --issue-file FILE              an issue as JSON ({number, title, body}) or markdown (# title, then body)
-  --steer TEXT                   extra direction for the planner (a "User Context" section)
-  --server-url URL               the research server's base URL (or $WILD_SERVER_URL)
-  --server-token TOKEN           its X-Auth-Token; prefer $WILD_SERVER_TOKEN (argv is visible to other users)
-  --agent-command CMD            the agent to run; it gets the prompt on stdin and in $WILD_PROMPT_FILE
-  --workdir DIR                  the repository to plan in (default: current directory)
-  --tasks-path PATH              where the plan goes, inside workdir (default .wild/plans/issue-{number}/tasks.md)
-  --prompt-file FILE             a planning prompt of your own (default: the bundled one)
-  --agent-timeout-minutes N      default 20
-  --preflight-timeout-seconds N  default 10
-  --strict-plan                  contract errors make the run invalid (exit 3)
-  --no-proxy                     let the agent call the server directly, token in $WILD_AUTH_TOKEN
-  --isolate                      run the agent as an unprivileged user of its own (needs root or
-                                 passwordless sudo; lends it the workdir for the run)
-  --repair-rounds N              times the agent is asked to correct a plan that breaks the contract (default 1)
-  --json                         print the outcome as JSON
-  -h, --help                     this help
+What to plan:
+  ${"--goal TEXT".padEnd(WIDTH)} the research goal (or --issue-file)
+  ${"--issue-file FILE".padEnd(WIDTH)} an issue as JSON ({number, title, body}) or markdown (# title, then body)
+  ${"--steer TEXT".padEnd(WIDTH)} extra direction for the planner (a "User Context" section)
+  ${"--workdir DIR".padEnd(WIDTH)} the repository to plan in (default: current directory)
+
+The action's inputs:
+${inputFlagsHelp(WIDTH).join("\n")}
+
+On this machine:
+  ${"--isolate".padEnd(WIDTH)} run the agent as an unprivileged user of its own (needs root or
+  ${"".padEnd(WIDTH)} passwordless sudo; lends it the workdir for the run)
+  ${"--json".padEnd(WIDTH)} print the outcome as JSON
+  ${"--debug".padEnd(WIDTH)} print the stack trace of an error
+  ${"-h, --help".padEnd(WIDTH)} this help
+
+Example, with Claude Code and your API key:
+  wild-plan plan --goal "Does label smoothing help on CIFAR-10?" --server-url http://127.0.0.1:8000 \\
+    --agent claude-code --agent-env ANTHROPIC_API_KEY
 
 Exit: 0 planned, 2 aborted (server preflight failed), 3 no usable plan, 1 error.`;
 var EXIT = { planned: 0, error: 1, aborted: 2, invalid: 3 };
-var OPTIONS = {
+var GOAL_OPTIONS = {
   goal: { type: "string" },
   "issue-file": { type: "string" },
   steer: { type: "string" },
-  "server-url": { type: "string" },
-  "server-token": { type: "string" },
-  "agent-command": { type: "string" },
   workdir: { type: "string" },
-  "tasks-path": { type: "string" },
-  "prompt-file": { type: "string" },
-  "agent-timeout-minutes": { type: "string" },
-  "preflight-timeout-seconds": { type: "string" },
-  "strict-plan": { type: "boolean" },
-  "repair-rounds": { type: "string" },
-  "no-proxy": { type: "boolean" },
-  isolate: { type: "boolean" },
-  json: { type: "boolean" },
   help: { type: "boolean", short: "h" }
 };
+var PLAN_OPTIONS = {
+  ...inputOptions(),
+  ...GOAL_OPTIONS,
+  isolate: { type: "boolean" },
+  json: { type: "boolean" }
+};
+var RENDER_OPTIONS = { ...inputOptions(), ...GOAL_OPTIONS };
 async function readPlanInputs(io, values, extra = {}) {
   const str = (name) => {
     const v = values[name];
@@ -141,28 +267,12 @@ async function readPlanInputs(io, values, extra = {}) {
   if (str("issue-file") !== void 0) issue = await readIssueFile(io, str("issue-file"));
   else if (str("goal") !== void 0) issue = { body: str("goal") };
   else throw new UsageError("say what to plan: --goal TEXT or --issue-file FILE");
-  const workspace = path2.resolve(io.cwd, str("workdir") ?? ".");
-  const settings = parseSettings(
-    {
-      "server-url": str("server-url") ?? io.env.WILD_SERVER_URL,
-      "server-token": str("server-token") ?? io.env.WILD_SERVER_TOKEN,
-      agent: "command",
-      "agent-command": str("agent-command"),
-      "tasks-path": str("tasks-path"),
-      "prompt-file": str("prompt-file") === void 0 ? void 0 : path2.resolve(io.cwd, str("prompt-file")),
-      "agent-timeout-minutes": str("agent-timeout-minutes"),
-      "preflight-timeout-seconds": str("preflight-timeout-seconds"),
-      "strict-plan": values["strict-plan"] ? "true" : void 0,
-      "repair-rounds": str("repair-rounds"),
-      "server-proxy": values["no-proxy"] ? "false" : void 0,
-      ...extra
-    },
-    workspace
-  );
+  const workspace = path3.resolve(io.cwd, str("workdir") ?? ".");
+  const settings = parseSettings({ ...inputsFromFlags(values, io), ...extra }, workspace);
   return { settings, issue, steer: str("steer") };
 }
 async function runPlan(args, io) {
-  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
+  const { values } = parseArgs({ args, options: PLAN_OPTIONS, allowPositionals: false, strict: true });
   if (values.help) {
     io.stdout(PLAN_USAGE);
     return 0;
@@ -174,10 +284,10 @@ async function runPlan(args, io) {
     const deps = { log, isolateAgent: values.isolate === true, writeFiles: true };
     outcome = await planIssue(settings, { issueNumber: issue.number, title: issue.title, body: issue.body, steer }, deps);
   } catch (error) {
-    if (!(error instanceof AgentFailedError || error instanceof UnsafeWorkspaceError || error instanceof UnsafePathError || error instanceof UnsafePlanPathError))
-      throw error;
-    if (values.json) io.stdout(JSON.stringify({ status: "failed", message: error.message }, null, 2));
-    else io.stderr(`error: ${error.message}`);
+    const message = userErrorMessage(error);
+    if (message === null) throw error;
+    if (values.json) io.stdout(JSON.stringify({ status: "failed", message }, null, 2));
+    else io.stderr(`error: ${message}`);
     return EXIT.error;
   }
   io.stdout(values.json ? JSON.stringify(outcomeJson(outcome, settings.workspace), null, 2) : formatReport(outcome, settings.workspace));
@@ -188,8 +298,8 @@ function outcomeJson(outcome, workspace) {
     status: outcome.status,
     message: outcome.message,
     sessionId: outcome.sessionId,
-    tasksPath: path2.join(workspace, outcome.tasksPath),
-    playbookPath: written(outcome).playbook ? path2.join(workspace, outcome.playbookPath) : null,
+    tasksPath: path3.join(workspace, outcome.tasksPath),
+    playbookPath: written(outcome).playbook ? path3.join(workspace, outcome.playbookPath) : null,
     summary: outcome.summary,
     preflight: { ok: outcome.preflight.ok, checks: outcome.preflight.checks },
     findings: outcome.findings,
@@ -221,8 +331,8 @@ function formatReport(outcome, workspace) {
   if (outcome.summary) lines.push(`Summary: ${outcome.summary}`, "");
   const isolation = outcome.run?.isolation;
   if (isolation) lines.push(`Isolation: ${isolation.isolated ? "" : "none \u2014 "}${isolation.reason}`, "");
-  if (written(outcome).tasks) lines.push(`Tasks:    ${path2.join(workspace, outcome.tasksPath)}`);
-  if (written(outcome).playbook) lines.push(`Playbook: ${path2.join(workspace, outcome.playbookPath)}`);
+  if (written(outcome).tasks) lines.push(`Tasks:    ${path3.join(workspace, outcome.tasksPath)}`);
+  if (written(outcome).playbook) lines.push(`Playbook: ${path3.join(workspace, outcome.playbookPath)}`);
   lines.push(`Session:  ${outcome.sessionId}`);
   return lines.join("\n");
 }
@@ -233,44 +343,30 @@ function written(outcome) {
 }
 
 // src/cli/render.ts
-import path3 from "node:path";
+import path4 from "node:path";
 import { parseArgs as parseArgs2 } from "node:util";
 var RENDER_USAGE = `Usage: wild-plan render (--goal TEXT | --issue-file FILE) --server-url URL [options]
 
 Prints the planning prompt the agent would get, with the API catalog from the server's
 live /openapi.json. The server token is never printed: the prompt refers to $WILD_AUTH_TOKEN.
+It takes the flags of 'wild-plan plan' (see its --help); these change the prompt:
 
   --goal TEXT | --issue-file FILE   what to plan
   --steer TEXT                      extra direction for the planner
   --server-url URL                  the research server (or $WILD_SERVER_URL); token from $WILD_SERVER_TOKEN
   --workdir DIR                     the repository (default: current directory)
   --tasks-path PATH                 where the plan would go
-  --prompt-file FILE                a planning prompt of your own
+  --prompt auto|server|bundled|FILE which planning prompt (--prompt-file FILE: the older name)
   --no-proxy                        render as for a run without the loopback proxy (token in $WILD_AUTH_TOKEN)
   -h, --help                        this help`;
 async function runRender(args, io) {
-  const { values } = parseArgs2({
-    args,
-    options: {
-      goal: { type: "string" },
-      "issue-file": { type: "string" },
-      steer: { type: "string" },
-      "server-url": { type: "string" },
-      "server-token": { type: "string" },
-      workdir: { type: "string" },
-      "tasks-path": { type: "string" },
-      "prompt-file": { type: "string" },
-      "preflight-timeout-seconds": { type: "string" },
-      "no-proxy": { type: "boolean" },
-      help: { type: "boolean", short: "h" }
-    },
-    strict: true
-  });
+  const { values } = parseArgs2({ args, options: RENDER_OPTIONS, strict: true });
   if (values.help) {
     io.stdout(RENDER_USAGE);
     return 0;
   }
-  const { settings, issue, steer } = await readPlanInputs(io, values, { "agent-command": "none" });
+  const placeholder = values["agent-command"] === void 0 ? { "agent-command": "none" } : {};
+  const { settings, issue, steer } = await readPlanInputs(io, values, placeholder);
   const goal = buildGoal({ title: issue.title, body: issue.body, steer });
   const preflight = await runPreflight({
     serverUrl: settings.serverUrl,
@@ -280,12 +376,16 @@ async function runRender(args, io) {
   if (!preflight.openapi) {
     io.stderr(`warning: no API catalog: ${preflightFailureReasons(preflight).join("; ") || "/openapi.json unavailable"}`);
   }
-  const tasksFile = path3.join(settings.workspace, tasksPathFor(settings, issue.number));
+  const prompt = await resolvePrompt(
+    settings,
+    streamLog((line) => io.stderr(line), false)
+  );
+  const tasksFile = path4.join(settings.workspace, tasksPathFor(settings, issue.number));
   const proxied = settings.serverProxy;
-  if (proxied) io.stderr("note: the agent gets a loopback proxy URL in place of server-url; the proxy adds the token.");
+  if (proxied) io.stderr("note: the agent gets a loopback proxy URL in place of --server-url; the proxy adds the token.");
   const auth = proxied ? { kind: "proxy" } : settings.serverToken ? { kind: "env", envVar: "WILD_AUTH_TOKEN" } : { kind: "none" };
   io.stdout(
-    await composePrompt(settings, {
+    composePrompt(settings, prompt, {
       goal,
       sessionId: newSessionId(),
       tasksFile,
@@ -383,6 +483,25 @@ function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
 
+// src/cli/version.ts
+import { readFileSync } from "node:fs";
+import path5 from "node:path";
+import { fileURLToPath } from "node:url";
+function packageVersion(from = fileURLToPath(import.meta.url)) {
+  for (let dir = path5.dirname(from); ; dir = path5.dirname(dir)) {
+    const pkg = readPackage(path5.join(dir, "package.json"));
+    if (pkg?.name === "wild-plan" && typeof pkg.version === "string") return pkg.version;
+    if (path5.dirname(dir) === dir) return "unknown";
+  }
+}
+function readPackage(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
 // src/cli/run.ts
 var USAGE = `Usage: wild-plan <command> [options]
 
@@ -391,17 +510,28 @@ Commands:
   render     print the planning prompt the agent would get
   validate   check a tasks.md against the planning contract
 
-Run 'wild-plan <command> --help' for a command's options.`;
+Options:
+  -V, --version  print wild-plan's version
+  -h, --help     this help
+  --debug        print the stack trace of an unexpected error
+
+Run 'wild-plan <command> --help' for a command's options. The flags of plan and render
+are the action's inputs, under the same names (--agent, --model, --agent-env, ...).`;
 var COMMANDS = {
   plan: runPlan,
   render: runRender,
   validate: (args, io) => runValidate(args, io)
 };
 async function runCli(argv, io) {
-  const [command, ...rest] = argv;
+  const debug = argv.includes("--debug");
+  const [command, ...rest] = argv.filter((arg) => arg !== "--debug");
   if (command === void 0 || command === "--help" || command === "-h" || command === "help") {
     io.stdout(USAGE);
-    return command === void 0 ? 1 : 0;
+    return 0;
+  }
+  if (command === "--version" || command === "-V") {
+    io.stdout(packageVersion());
+    return 0;
   }
   const run = COMMANDS[command];
   if (!run) {
@@ -414,15 +544,12 @@ ${USAGE}`);
     return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr(
-        `wild-plan ${command}: ${error.message}
-
-${command === "plan" ? PLAN_USAGE : `Run 'wild-plan ${command} --help'.`}`
-      );
-    } else if (error instanceof SettingsError || error instanceof GoalError) {
-      io.stderr(`wild-plan ${command}: ${error.message}`);
+      io.stderr(`wild-plan ${command}: ${error.message}
+Run 'wild-plan ${command} --help' for its options.`);
     } else {
-      io.stderr(`wild-plan ${command}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      const message = userErrorMessage(error);
+      io.stderr(`wild-plan ${command}: ${message ?? describeBug(error, debug)}`);
+      if (debug && message !== null && error instanceof Error && error.stack) io.stderr(error.stack);
     }
     return 1;
   }

@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-GLFSBTRV.js");
+  const { runFromEnvironment } = await import("./entry-K6KBYQVI.js");
   await runFromEnvironment();
 }

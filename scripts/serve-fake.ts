@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { startWildServer } from '../test/support/wild-server.js';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { port: { type: 'string' }, token: { type: 'string' }, planning: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   strict: true,
 });
 if (values.help) {
@@ -17,7 +17,9 @@ if (values.help) {
 Starts the local stand-in for a Wild Loop V2 research server and prints its URL.
   --port N        listen on this port (default: any free one)
   --token TOKEN   require this X-Auth-Token, as a server with auth on does (give the
-                  same token to wild-plan in $WILD_SERVER_TOKEN)`);
+                  same token to wild-plan in $WILD_SERVER_TOKEN)
+  --planning V    the planning prompt it serves: shipped (default, the one wild-plan
+                  bundles), head (the newest upstream version) or absent (none)`);
   process.exit(0);
 }
 const port = values.port === undefined ? 0 : Number(values.port);
@@ -26,7 +28,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
-const fake = await startWildServer({ token: values.token });
+const PLANNING = ['shipped', 'head', 'absent'] as const;
+const planning = PLANNING.find((p) => p === (values.planning ?? 'shipped'));
+if (planning === undefined) {
+  console.error(`serve-fake: --planning must be one of ${PLANNING.join(', ')} (got "${values.planning}")`);
+  process.exit(2);
+}
+const fake = await startWildServer({ token: values.token, planning });
 // The fake picks a free port of its own; a fixed port is a loopback relay in front of it.
 let url = fake.url;
 let relay: net.Server | undefined;

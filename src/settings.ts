@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { agentSettingsProblems } from './agent/index.js';
+import { parseModelPrices } from './agent/prices.js';
 import { PLAYBOOK_FILE } from './plan/playbook.js';
 import { isOwnVariable } from './prompt/variables.js';
 import { isHttpUrlWithoutCredentials } from './text/url.js';
@@ -220,6 +221,27 @@ const INPUTS = {
   'agent-base-url': { key: 'agentBaseUrl', schema: optionalHttpUrl },
   /** Read in minutes, kept in milliseconds. */
   'agent-timeout-minutes': { key: 'agentTimeoutMs', schema: number(20, 0.05, 360).transform((minutes) => minutes * 60_000) },
+  /** The most model turns an agent run may take (the preset's own flag, or counted by wild-plan); undefined: no cap. */
+  'max-turns': {
+    key: 'maxTurns',
+    schema: scalar<number | undefined>(undefined, (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 1000 ? +v : undefined), 'a whole number from 1 to 1000'),
+  },
+  /** The most an agent run may spend in US dollars (Claude Code's --max-budget-usd); undefined: no cap. */
+  'max-budget-usd': {
+    key: 'maxBudgetUsd',
+    schema: scalar<number | undefined>(undefined, (v) => (/^\d+(\.\d+)?$/.test(v) && +v > 0 && +v <= 10_000 ? +v : undefined), 'a number of US dollars above 0, e.g. 2.50'),
+  },
+  /** USD per million tokens by model, `model=input/output` per line: added to and overriding prices.ts's table. */
+  'model-prices': {
+    key: 'modelPrices',
+    schema: text().transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const read = parseModelPrices(value);
+      if ('prices' in read) return read.prices;
+      ctx.addIssue({ code: 'custom', message: read.problem });
+      return z.NEVER;
+    }),
+  },
   /**
    * Template with `{number}`, relative to the workspace, '/'-separated: already checked to stay
    * inside it, out of .git and .github, and to name a Markdown file (see tasksPathProblem).
@@ -342,5 +364,8 @@ export function agentSettingsOf(settings: Settings) {
     model: settings.model,
     agentEnv: settings.agentEnv,
     providerBaseUrl: settings.agentBaseUrl,
+    maxTurns: settings.maxTurns,
+    maxBudgetUsd: settings.maxBudgetUsd,
+    modelPrices: settings.modelPrices,
   };
 }

@@ -1,14 +1,20 @@
 // The words wild-plan posts about a plan: the plan PR's title and description, the sticky plan
 // comment, the issue title as shown everywhere. Built to fit GitHub's limits and ping nobody.
+import { formatUsd } from '../agent/prices.js';
+import { agentStatsJson, describeStop } from '../agent/runner.js';
 import { postableBody } from '../github/comments.js';
 import { PLAN_COMMENT_MARKER, presentPlanComment } from '../plan/present.js';
 import type { Finding, Plan } from '../plan/types.js';
+import type { AgentRun } from '../planning/outcome.js';
+import { describePromptUsed, type PromptUsed } from '../prompt/used.js';
 import { neutralizeDeep, neutralizeMentions } from '../security/mentions.js';
 import { sanitizeUntrusted } from '../security/sanitize.js';
 import { neutralizeHtml } from '../text/html.js';
 import { oneLine } from '../text/one-line.js';
+import { plural } from '../text/plural.js';
 import { blockquote } from '../text/quote.js';
 import { truncate } from '../text/truncate.js';
+import { cell, CLI_NAMES } from './summary.js';
 import type { PlanTarget } from './target.js';
 
 export { PLAN_COMMENT_MARKER };
@@ -64,15 +70,56 @@ export function pullRequestTitle(title: string | undefined): string {
 export function planCommentBody(
   plan: Plan,
   findings: Finding[],
-  options: { title?: string; summary?: string; fileUrl?: string; note?: string },
+  options: { title?: string; summary?: string; fileUrl?: string; note?: string; run?: AgentRun | null; prompt?: PromptUsed },
 ): string {
   const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
     marker: PLAN_COMMENT_MARKER,
     title: options.title === undefined ? undefined : neutralizeMentions(options.title),
     summary: options.summary ? neutralizeMentions(options.summary) : undefined,
     fileUrl: options.fileUrl,
+    footer: runFooter(options).map((line) => neutralizeMentions(line)),
   });
   return options.note ? `${body}\n\n> ${neutralizeMentions(options.note)}` : body;
+}
+
+/** Longest footer line: the plan comment's budget counts the footer, which must stay small beside the plan. */
+const FOOTER_LINE_CHARS = 1_000;
+
+/**
+ * The plan comment's last lines: which prompt ran (and wild-plan's note when it was not the
+ * server's own), and the agent run in one line: who, which model, turns, tokens, cost, the cap
+ * that stopped it, what it did on the research server.
+ */
+export function runFooter(outcome: { run?: AgentRun | null; prompt?: PromptUsed }): string[] {
+  const lines: string[] = [];
+  if (outcome.prompt) {
+    lines.push(`<sub>📜 Prompt: ${describePromptUsed(outcome.prompt)}</sub>`);
+    if (outcome.prompt.notice) lines.push('', `> ⚠️ **Note:** ${oneLine(sanitizeUntrusted(outcome.prompt.notice), FOOTER_LINE_CHARS)}`);
+  }
+  const run = outcome.run;
+  if (run) {
+    const s = agentStatsJson(run.result);
+    const facts: string[] = [];
+    if (s.agent !== undefined) facts.push(`${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ''}`);
+    if (s.model) facts.push(cell(s.model));
+    // No wall time: it differs on every run, and the comment is edited only when its text changes.
+    if (s.turns !== undefined) facts.push(plural(s.turns, 'turn'));
+    if (s.inputTokens !== undefined || s.outputTokens !== undefined) {
+      facts.push(`${(s.inputTokens ?? 0).toLocaleString('en-US')} tokens in, ${(s.outputTokens ?? 0).toLocaleString('en-US')} out`);
+    }
+    if (s.costUsd !== undefined) {
+      facts.push(
+        s.costSource === 'cli'
+          ? `${formatUsd(s.costUsd)} as ${CLI_NAMES[s.agent ?? ''] ?? 'the agent'} reports it`
+          : `≈ ${formatUsd(s.costUsd)} at list prices`,
+      );
+    }
+    if (run.result.stop) facts.push(describeStop(run.result.stop));
+    if (run.serverActivity !== null) facts.push(`on the research server: ${oneLine(sanitizeUntrusted(run.serverActivity))}`);
+    if (lines.length > 0) lines.push('');
+    lines.push(`<sub>🤖 Agent: ${facts.join(' · ')}</sub>`);
+  }
+  return lines.map((line) => oneLine(line, FOOTER_LINE_CHARS));
 }
 
 /** Who asked, and how, for the status comment. */

@@ -51,7 +51,14 @@ export async function publishStep(
   const repoUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}`;
   const fileUrl = where.fileRef ? `${repoUrl}/blob/${where.fileRef}/${outcome.tasksPath}` : undefined;
   const body = described(
-    planCommentBody(outcome.plan, outcome.findings, { title, summary: outcome.summary ?? undefined, fileUrl, note: where.note }),
+    planCommentBody(outcome.plan, outcome.findings, {
+      title,
+      summary: outcome.summary ?? undefined,
+      fileUrl,
+      note: where.note,
+      run: outcome.run,
+      prompt: outcome.prompt,
+    }),
     outcome,
   );
   const comment =

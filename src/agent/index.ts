@@ -7,6 +7,7 @@ import { claudeCodePreset } from './presets/claude-code.js';
 import { codexPreset, type CodexSandbox } from './presets/codex.js';
 import { opencodePreset } from './presets/opencode.js';
 import type { AgentPreset, PresetName } from './presets/preset.js';
+import { DEFAULT_PRICES, type PriceTable } from './prices.js';
 import type { AgentRunner } from './runner.js';
 import type { InputProblem } from '../settings.js';
 
@@ -27,6 +28,12 @@ export interface AgentSettings {
   cacheDir?: string;
   /** Use a CLI found on PATH when it is the wanted version (default true). */
   usePath?: boolean;
+  /** `max-turns`: the most model turns a run may take (presets only). */
+  maxTurns?: number;
+  /** `max-budget-usd`: the most a run may spend, where the CLI has a cap of its own (Claude Code). */
+  maxBudgetUsd?: number;
+  /** `model-prices`: USD per million tokens, added to and overriding DEFAULT_PRICES. */
+  modelPrices?: PriceTable;
   /** Codex's sandbox; `danger-full-access` where user namespaces are blocked. */
   codexSandbox?: CodexSandbox;
   /** Progress lines (installs). */
@@ -53,6 +60,15 @@ export function agentSettingsProblems(settings: AgentSettings): InputProblem[] {
     problems.push({ input: 'agent-env', message: `\`agent-env\`: ${error.message.replace(/^agent environment: /, '')}` });
   }
   if (settings.agent === 'command') {
+    for (const [input, value] of [
+      ['max-turns', settings.maxTurns],
+      ['max-budget-usd', settings.maxBudgetUsd],
+    ] as const) {
+      // A command's output has no turns wild-plan could count, nor a cap it could pass on.
+      if (value !== undefined) {
+        problems.push({ input, message: `\`${input}\` needs an agent preset (\`agent: opencode\`, \`claude-code\` or \`codex\`), not \`agent: command\`` });
+      }
+    }
     if (!settings.agentCommand?.trim()) {
       problems.push({
         input: 'agent-command',
@@ -98,6 +114,9 @@ function presetOptions(settings: AgentSettings) {
     model: settings.model,
     baseUrl: settings.providerBaseUrl?.replace(/\/+$/, ''),
     forwardEnv: settings.agentEnv,
+    maxTurns: settings.maxTurns,
+    maxBudgetUsd: settings.maxBudgetUsd,
+    prices: { ...DEFAULT_PRICES, ...settings.modelPrices },
     cacheDir: settings.cacheDir,
     usePath: settings.usePath,
     log: settings.log,
@@ -106,5 +125,6 @@ function presetOptions(settings: AgentSettings) {
 
 export { AgentConfigError, PresetRunner } from './preset-runner.js';
 export { AgentInstallError, defaultAgentCacheDir, resolveAgentBinary } from './install.js';
-export type { AgentRunner, AgentRunRequest, AgentRunResult, AgentRunStats, AgentStep } from './runner.js';
+export type { AgentRunner, AgentRunRequest, AgentRunResult, AgentRunStats, AgentStep, AgentStop } from './runner.js';
+export { DEFAULT_PRICES, parseModelPrices, type ModelPrice, type PriceTable } from './prices.js';
 export type { AgentPreset, PresetName } from './presets/preset.js';

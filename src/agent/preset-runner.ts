@@ -9,13 +9,14 @@ import { readInside } from '../sandbox/safe-fs.js';
 import { isHttpUrl } from '../text/url.js';
 import { probeEndpoint, unreachableSentence } from './endpoint.js';
 import { assertForwardable, buildAgentEnv } from '../sandbox/environment.js';
-import type { StreamError } from './events/common.js';
+import { jsonLines, type StreamError } from './events/common.js';
 import { explainErrors, type ExplainedFailure } from './events/errors.js';
 import { EXACT_VERSION, defaultAgentCacheDir, resolveAgentBinary, type ResolvedBinary } from './install.js';
-import type { AgentPreset, UnreachableWatch } from './presets/preset.js';
+import { DEFAULT_PRICES, runCost, type PriceTable } from './prices.js';
+import { capProblems, type AgentPreset, type TurnLimit, type UnreachableWatch } from './presets/preset.js';
 import { DEFAULT_KILL_GRACE_MS, runCaptured } from './process.js';
 import { newRunTag, RUN_TAG_ENV, stopTagged } from '../sandbox/sweep.js';
-import type { AgentRunner, AgentRunRequest, AgentRunResult } from './runner.js';
+import { describeStop, type AgentRunner, type AgentRunRequest, type AgentRunResult, type AgentStop } from './runner.js';
 
 export interface PresetRunnerOptions {
   preset: AgentPreset;
@@ -26,6 +27,12 @@ export interface PresetRunnerOptions {
   baseUrl?: string;
   /** Runner variables passed on to the agent (`agent-env`), e.g. the provider's API key. */
   forwardEnv?: readonly string[];
+  /** `max-turns`: passed to the CLI's own flag, or enforced from its stream (TurnLimit). */
+  maxTurns?: number;
+  /** `max-budget-usd`, for a CLI with a spending cap of its own. */
+  maxBudgetUsd?: number;
+  /** Prices for the cost estimate; default DEFAULT_PRICES (`model-prices` adds to them). */
+  prices?: PriceTable;
   /** Where CLIs are installed; default defaultAgentCacheDir(). */
   cacheDir?: string;
   /** Use the CLI on PATH when it is the wanted version (default true). */
@@ -50,7 +57,8 @@ export class PresetRunner implements AgentRunner {
   constructor(private readonly options: PresetRunnerOptions) {
     const { preset } = options;
     this.name = preset.name;
-    const problems = preset.check({ model: options.model, baseUrl: options.baseUrl });
+    const capped = { model: options.model, baseUrl: options.baseUrl, maxTurns: options.maxTurns, maxBudgetUsd: options.maxBudgetUsd };
+    const problems = [...preset.check(capped), ...capProblems(preset, capped)];
     if (options.version !== undefined && !EXACT_VERSION.test(options.version)) {
       problems.push(`input \`agent-version\` "${options.version}" must be an exact version like ${preset.defaultVersion}`);
     }
@@ -78,7 +86,7 @@ export class PresetRunner implements AgentRunner {
   }
 
   async run(request: AgentRunRequest): Promise<AgentRunResult> {
-    const { preset, model, baseUrl } = this.options;
+    const { preset, model, baseUrl, maxTurns, maxBudgetUsd } = this.options;
     const binary = await this.prepare();
     if (binary.installMs !== undefined)
       this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1000)} s`);
@@ -100,7 +108,15 @@ export class PresetRunner implements AgentRunner {
         XDG_CACHE_HOME: join(home, '.cache'),
         XDG_STATE_HOME: join(home, '.local', 'state'),
       };
-      const invocation = preset.invocation({ prompt: request.prompt, workdir: request.workdir, runDir, model, baseUrl });
+      const invocation = preset.invocation({
+        prompt: request.prompt,
+        workdir: request.workdir,
+        runDir,
+        model,
+        baseUrl,
+        maxTurns,
+        maxBudgetUsd,
+      });
       for (const dir of [home, ...Object.values(xdg), ...(invocation.makeDirs ?? [])]) await mkdir(dir, { recursive: true });
       // The preset's variables win over the caller's and the forwarded ones: its HOME and
       // endpoint are what keep the run isolated and pointed at the right provider. The tag
@@ -122,10 +138,19 @@ export class PresetRunner implements AgentRunner {
 
       const watchdog = new AbortController();
       let gaveUp = false;
-      const watch = lineWatcher(preset.unreachable, () => {
+      const watchEndpoint = lineWatcher(preset.unreachable, () => {
         gaveUp = true;
         watchdog.abort();
       });
+      let pastCap = false;
+      const watchTurns = turnWatcher(preset.turnLimit, maxTurns, () => {
+        pastCap = true;
+        watchdog.abort();
+      });
+      const watch = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
+        watchEndpoint(stream, chunk);
+        if (stream === 'stdout') watchTurns(chunk);
+      };
       const captured = await runCaptured({
         argv: [binary.path, ...invocation.args],
         cwd: request.workdir,
@@ -152,8 +177,11 @@ export class PresetRunner implements AgentRunner {
       const fromFile = lastMessage?.kind === 'file' ? lastMessage.text : '';
       const finalText = fromFile.trim() !== '' ? fromFile : parsed.finalText;
       const aborted = captured.aborted && request.signal?.aborted === true;
+      const stop = stopOf({ parsed, pastCap, limit: preset.turnLimit, maxTurns, maxBudgetUsd });
       let failure: string | undefined;
-      if (!aborted && (gaveUp || captured.timedOut || captured.exitCode !== 0 || finalText === null)) {
+      if (!aborted && stop && (pastCap || captured.exitCode !== 0 || finalText === null)) {
+        failure = `${preset.name} ${describeStop(stop)} before it finished; raise \`${stop.reason === 'max-turns' ? 'max-turns' : 'max-budget-usd'}\` if the plan needs more`;
+      } else if (!aborted && (gaveUp || captured.timedOut || captured.exitCode !== 0 || finalText === null)) {
         const errors = [...parsed.errors, ...watchedLines(preset.unreachable, captured.stderrTail)];
         const explained = await sharpen(explainErrors(errors, { configured: baseUrl, fallback: preset.defaultEndpoint }));
         if (gaveUp)
@@ -162,6 +190,11 @@ export class PresetRunner implements AgentRunner {
           failure = `${preset.name} did not finish within the time limit${explained ? `; its last error: ${explained}` : ''}`;
         else failure = explained ?? (captured.exitCode === 0 ? `${preset.name} ended without a final message` : undefined);
       }
+      const usedModel = model ?? parsed.model;
+      const cost = runCost(
+        { model: usedModel, inputTokens: parsed.inputTokens, outputTokens: parsed.outputTokens, cliCostUsd: parsed.costUsd },
+        this.options.prices ?? DEFAULT_PRICES,
+      );
       return {
         transcript: finalText ?? '',
         stderrTail: failure ? `${captured.stderrTail.trimEnd()}\nwild-plan: ${failure}`.trimStart() : captured.stderrTail,
@@ -174,14 +207,19 @@ export class PresetRunner implements AgentRunner {
         stats: {
           agent: preset.name,
           version: binary.version,
-          model: model ?? parsed.model,
+          model: usedModel,
           turns: parsed.turns,
           toolCalls: parsed.steps.length,
           inputTokens: parsed.inputTokens,
           outputTokens: parsed.outputTokens,
+          costUsd: cost?.usd,
+          costSource: cost?.source,
+          pricedModel: cost?.model !== undefined && cost.price ? { model: cost.model, ...cost.price } : undefined,
+          unpriced: cost === undefined && (parsed.inputTokens !== undefined || parsed.outputTokens !== undefined) ? (usedModel ?? '') : undefined,
         },
         steps: parsed.steps,
         failure,
+        stop,
       };
     } finally {
       // Through sudo we cannot remove what the agent user owns until it is ours again.
@@ -209,6 +247,49 @@ function lineWatcher(watch: UnreachableWatch | undefined, giveUp: () => void): (
       }
     }
   };
+}
+
+/**
+ * Counts model turns in the CLI's JSON lines as they arrive (TurnLimit.turnCounter) and calls
+ * `stop` once, when a turn past `maxTurns` begins. Never throws.
+ */
+function turnWatcher(limit: TurnLimit, maxTurns: number | undefined, stop: () => void): (chunk: Buffer) => void {
+  if (maxTurns === undefined || !limit.turnCounter) return () => {};
+  const counter = limit.turnCounter();
+  let partial = '';
+  let turns = 0;
+  let done = false;
+  return (chunk) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    // A line can be megabytes (a file the agent wrote): kept whole, the tail cut keeps it bounded.
+    partial = (lines.pop() ?? '').slice(-16 * 1024 * 1024);
+    for (const event of jsonLines(lines.join('\n'))) {
+      turns += counter(event);
+      if (turns > maxTurns && !done) {
+        done = true;
+        stop();
+      }
+    }
+  };
+}
+
+/** The cap that ended the run, if one did: the CLI's word, wild-plan's own stop, or a soft cap reached. */
+function stopOf(run: {
+  parsed: { stopReason?: AgentStop['reason']; turns?: number };
+  pastCap: boolean;
+  limit: TurnLimit;
+  maxTurns?: number;
+  maxBudgetUsd?: number;
+}): AgentStop | undefined {
+  const { parsed, maxTurns, maxBudgetUsd } = run;
+  if (parsed.stopReason === 'max-turns' && maxTurns !== undefined) return { reason: 'max-turns', limit: maxTurns, by: 'cli' };
+  if (parsed.stopReason === 'max-budget' && maxBudgetUsd !== undefined) return { reason: 'max-budget', limit: maxBudgetUsd, by: 'cli' };
+  if (run.pastCap && maxTurns !== undefined) return { reason: 'max-turns', limit: maxTurns, by: 'wild-plan' };
+  // A soft cap reached: the CLI told the model at its last turn to answer without tools.
+  if (run.limit.kind === 'soft' && maxTurns !== undefined && (parsed.turns ?? 0) >= maxTurns) {
+    return { reason: 'max-turns', limit: maxTurns, by: 'cli' };
+  }
+  return undefined;
 }
 
 /** Watched lines left in a stream's tail, as errors to explain (OpenCode logs them to stderr). */

@@ -5,8 +5,9 @@ import { renderRepairPrompt } from '../prompt/repair.js';
 import type { Log } from '../log.js';
 import type { AgentIsolation } from '../sandbox/isolation.js';
 import type { SafeRead } from '../sandbox/safe-fs.js';
+import { plural } from '../text/plural.js';
 import { truncateStart } from '../text/truncate.js';
-import type { AgentRunner, AgentRunResult } from './runner.js';
+import { describeStop, type AgentRunner, type AgentRunResult } from './runner.js';
 import { parseTranscript, type TranscriptSignals } from './transcript.js';
 
 /** The agent exited badly or ran out of time: an error, not a plan verdict. */
@@ -91,7 +92,7 @@ export async function runAgentRounds(input: RoundsInput): Promise<RoundsResult> 
   let findings = checkPlan(plan, input.limits);
   for (let n = 1; n <= input.repairRounds && !plan.abort && errorCount(findings) > 0; n++) {
     log.info(
-      `The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input.repairRounds}).`,
+      `The plan breaks the contract in ${plural(errorCount(findings), 'place')}; asking the agent to correct it (round ${n} of ${input.repairRounds}).`,
     );
     const repaired = await runOnce(`Repair round ${n}`, renderRepairPrompt(input.prompt, round.planMarkdown!, findings, input.tasksFile));
     if (!repaired.planMarkdown?.trim()) continue;
@@ -108,6 +109,12 @@ function assertSucceeded(agent: AgentRunResult, input: RoundsInput): void {
   if (agent.timedOut) {
     throw new AgentFailedError(
       `The agent did not finish within ${input.timeoutMs / 60_000} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`,
+    );
+  }
+  if (agent.stop && agent.exitCode !== 0) {
+    const setting = agent.stop.reason === 'max-turns' ? 'max-turns' : 'max-budget-usd';
+    throw new AgentFailedError(
+      `The agent ${describeStop(agent.stop)} before it finished. Raise \`${setting}\` or make the agent's planning lighter.`,
     );
   }
   if (agent.exitCode !== 0) {

@@ -1,5 +1,6 @@
 // What every agent runner (generic command, OpenCode, Claude Code, Codex) promises.
 import type { AgentIsolation } from '../sandbox/isolation.js';
+import type { StopReason } from './events/common.js';
 
 export interface AgentRunRequest {
   /** The rendered planning prompt. */
@@ -41,6 +42,23 @@ export interface AgentRunResult {
    * appended to stderrTail, so callers that only show stderr still show it.
    */
   failure?: string;
+  /** The run ended at a cap from the settings (`max-turns`, `max-budget-usd`) rather than by itself. */
+  stop?: AgentStop;
+}
+
+export interface AgentStop {
+  reason: StopReason;
+  /** The cap: turns, or US dollars. */
+  limit: number;
+  /** Who enforced it: the CLI through its own flag, or wild-plan counting turns in the CLI's stream. */
+  by: 'cli' | 'wild-plan';
+}
+
+/** "stopped at the 30-turn cap (max-turns)", "stopped at the $2.00 budget cap (max-budget-usd)". */
+export function describeStop(stop: AgentStop): string {
+  const cap =
+    stop.reason === 'max-turns' ? `the ${stop.limit}-turn cap (max-turns)` : `the $${stop.limit.toFixed(2)} budget cap (max-budget-usd)`;
+  return `stopped at ${cap}${stop.by === 'wild-plan' ? ', by wild-plan counting turns in its event stream' : ''}`;
 }
 
 export interface AgentRunStats {
@@ -52,6 +70,14 @@ export interface AgentRunStats {
   toolCalls?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** What the run cost in US dollars; absent when neither the CLI nor the price table could tell. */
+  costUsd?: number;
+  /** `cli`: the CLI's own figure; `prices`: tokens × the list price of `pricedModel` (prices.ts). */
+  costSource?: 'cli' | 'prices';
+  /** The price-table entry the estimate used, with its USD per million input and output tokens. */
+  pricedModel?: { model: string; input: number; output: number };
+  /** Tokens were counted but no cost is shown: the model it ran (or '' when unnamed) has no known price. */
+  unpriced?: string;
 }
 
 export interface AgentStep {
@@ -79,6 +105,11 @@ export interface AgentStatsJson {
   toolCalls?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** US dollars: the CLI's own figure (`costSource: "cli"`) or tokens × list price (`"prices"`); unset when unknown. */
+  costUsd?: number;
+  costSource?: 'cli' | 'prices';
+  /** Why the run ended early, when a cap ended it: "stopped at the 30-turn cap (max-turns)". */
+  stopReason?: string;
 }
 
 export function agentStatsJson(agent: AgentRunResult): AgentStatsJson {
@@ -92,5 +123,8 @@ export function agentStatsJson(agent: AgentRunResult): AgentStatsJson {
     toolCalls: stats?.toolCalls,
     inputTokens: stats?.inputTokens,
     outputTokens: stats?.outputTokens,
+    costUsd: stats?.costUsd,
+    costSource: stats?.costSource,
+    stopReason: agent.stop ? describeStop(agent.stop) : undefined,
   };
 }

@@ -95,7 +95,7 @@ export function describeSettingsError(error: SettingsError): string {
 
 /** What each flag does, for --help; an input added later without a line here still gets one. */
 const HELP: Partial<Record<string, string>> = {
-  'server-url': "the research server's base URL (or $WILD_SERVER_URL); try `npm run serve-fake` for a local stand-in",
+  'server-url': "the research server's base URL (or $WILD_SERVER_URL)",
   'server-token': 'its X-Auth-Token; prefer $WILD_SERVER_TOKEN (argv is visible to other users)',
   agent: 'opencode, claude-code, codex (installed at their pinned versions on first use) or command',
   'agent-command':

@@ -5,6 +5,7 @@ import { agentStatsJson } from '../agent/runner.js';
 import type { PlanOutcome } from '../planning/outcome.js';
 import { planIssue } from '../planning/plan-issue.js';
 import { planToJson } from '../plan/present.js';
+import { describePromptUsed } from '../prompt/used.js';
 import { formatPreflightTable } from '../server/preflight-report.js';
 import { parseSettings, type RawInputs } from '../settings.js';
 import { userErrorMessage } from './errors.js';
@@ -114,6 +115,7 @@ function outcomeJson(outcome: PlanOutcome, workspace: string) {
     tasksPath: path.join(workspace, outcome.tasksPath),
     playbookPath: written(outcome).playbook ? path.join(workspace, outcome.playbookPath) : null,
     summary: outcome.summary,
+    prompt: outcome.prompt ?? null,
     preflight: { ok: outcome.preflight.ok, checks: outcome.preflight.checks },
     findings: outcome.findings,
     plan: outcome.plan ? planToJson(outcome.plan) : null,
@@ -124,13 +126,17 @@ function outcomeJson(outcome: PlanOutcome, workspace: string) {
 }
 
 function formatReport(outcome: PlanOutcome, workspace: string): string {
-  const lines = [
-    `wild-plan: ${outcome.status.toUpperCase()} — ${outcome.message}`,
-    '',
+  const lines = [`wild-plan: ${outcome.status.toUpperCase()} — ${outcome.message}`, ''];
+  if (outcome.prompt) {
+    lines.push(`Prompt:   ${describePromptUsed(outcome.prompt).replaceAll('`', '')}`);
+    if (outcome.prompt.notice) lines.push(`          ${outcome.prompt.notice.replaceAll('`', '')}`);
+    lines.push('');
+  }
+  lines.push(
     'Preflight',
     formatPreflightTable(outcome.preflight),
     '',
-  ];
+  );
   if (outcome.plan && !outcome.plan.abort) {
     lines.push('Plan');
     for (const phase of outcome.plan.phases) lines.push(`  Phase ${phase.number} — ${phase.title} (${phase.tasks.length} tasks)`);

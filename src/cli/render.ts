@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildGoal } from '../goal.js';
 import { streamLog } from '../log.js';
-import { composePrompt, resolvePrompt } from '../planning/prompt.js';
+import { composePrompt, memoriesFor, resolvePrompt } from '../planning/prompt.js';
+import { describePromptUsed } from '../prompt/used.js';
 import { newSessionId } from '../prompt/variables.js';
 import { runPreflight } from '../server/preflight.js';
 import { preflightFailureReasons } from '../server/preflight-report.js';
@@ -35,18 +36,21 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
   const placeholder = (values as Record<string, unknown>)['agent-command'] === undefined ? { 'agent-command': 'none' } : {};
   const { settings, issue, steer } = await readPlanInputs(io, values, placeholder);
   const goal = buildGoal({ title: issue.title, body: issue.body, steer });
-  const preflight = await runPreflight({
-    serverUrl: settings.serverUrl,
-    token: settings.serverToken,
-    timeoutMs: settings.preflightTimeoutMs,
-  });
+  const log = streamLog((line) => io.stderr(line), false);
+  const prompt = await resolvePrompt(settings, log);
+  io.stderr(`note: the prompt is ${describePromptUsed(prompt.used).replaceAll('`', '')}`);
+  const [preflight, memories] = await Promise.all([
+    runPreflight({
+      serverUrl: settings.serverUrl,
+      token: settings.serverToken,
+      timeoutMs: settings.preflightTimeoutMs,
+      paths: prompt.contract.preflightPaths,
+    }),
+    memoriesFor(settings, prompt, log),
+  ]);
   if (!preflight.openapi) {
     io.stderr(`warning: no API catalog: ${preflightFailureReasons(preflight).join('; ') || '/openapi.json unavailable'}`);
   }
-  const prompt = await resolvePrompt(
-    settings,
-    streamLog((line) => io.stderr(line), false),
-  );
   const tasksFile = path.join(settings.workspace, tasksPathFor(settings, issue.number));
   // A real run hands the agent a loopback proxy (a fresh port each time) in place of the server.
   const proxied = settings.serverProxy;
@@ -64,6 +68,7 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
       openapi: preflight.openapi,
       serverUrl: settings.serverUrl,
       auth,
+      memories,
     }),
   );
   return 0;

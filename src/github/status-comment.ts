@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { neutralizeHtml } from '../text/html.js';
 import { longestRun } from '../text/markdown.js';
+import { plural } from '../text/plural.js';
 import { blockquote } from '../text/quote.js';
 import { cutUnits, truncate } from '../text/truncate.js';
 import { MAX_COMMENT_CHARS } from './comments.js';
@@ -67,7 +68,7 @@ export function renderStatusComment(state: StatusState, context: StatusContext):
       lines.push(
         `### ✅ Plan ready${state.prUrl ? `: [#${state.prNumber}](${state.prUrl})` : ''}`,
         '',
-        `${state.counts}${state.findings ? ` · ${state.findings} finding(s) to review` : ''}${run}`,
+        `${state.counts}${state.findings ? ` · ${plural(state.findings, 'finding')} to review` : ''}${run}`,
       );
       if (state.summary) lines.push('', blockquote(untrusted(state.summary, MAX_QUOTE)));
       if (state.note) lines.push('', state.note);

@@ -26,6 +26,13 @@ export interface PresentOptions {
   summary?: string;
   /** Hidden first line the sticky-comment lookup searches for. */
   marker?: string;
+  /** Level of the plan's title heading (default 2); its sections are one level down. */
+  headingLevel?: number;
+  /**
+   * Lines about the run that wrote the plan (the prompt, the agent, its cost), below the plan at
+   * every level of detail. Counted in the budget, so the caller keeps them short.
+   */
+  footer?: string[];
 }
 
 // Detail levels, richest first: full, without mermaid, phases as counts, without tables.
@@ -39,6 +46,9 @@ interface Context {
   findings: Finding[];
   options: PresentOptions;
   fileLink: string | null;
+  /** `##`-style prefixes for the title and for its sections. */
+  h1: string;
+  h2: string;
 }
 
 export function presentPlanComment(plan: Plan, findings: Finding[], options: PresentOptions = {}): string {
@@ -52,7 +62,15 @@ export function presentJobSummary(plan: Plan, findings: Finding[], options: Pres
 
 function present(plan: Plan, findings: Finding[], options: PresentOptions, levels: readonly Level[], marker: string | null): string {
   const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
-  const context: Context = { plan, findings: sortFindings(findings), options, fileLink: fileLink(options.fileUrl) };
+  const level = Math.min(5, Math.max(1, Math.floor(options.headingLevel ?? 2)));
+  const context: Context = {
+    plan,
+    findings: sortFindings(findings),
+    options,
+    fileLink: fileLink(options.fileUrl),
+    h1: '#'.repeat(level),
+    h2: '#'.repeat(level + 1),
+  };
   const head = marker === null ? [] : [marker];
   if (plan.abort) return abortNotice(context, head, budget);
   for (const level of levels) {
@@ -133,7 +151,7 @@ function overview(context: Context, table: boolean, maxSummary: number): string[
   const warnings = findings.length - errors;
   const title = escapeHtml(truncateAtLine(options.title ?? 'Research plan', 200));
   const status = errors > 0 ? `❌ **${errors} contract error${errors === 1 ? '' : 's'}**` : '✅ **Meets the planning contract**';
-  const lines = [`## ${title}`, '', `${status} · ${warnings} warning${warnings === 1 ? '' : 's'}`, ''];
+  const lines = [`${context.h1} ${title}`, '', `${status} · ${warnings} warning${warnings === 1 ? '' : 's'}`, ''];
   if (table) {
     lines.push('| Phases | Tasks | Done | In progress | Errors | Warnings |', '|---:|---:|---:|---:|---:|---:|');
     lines.push(`| ${c.phases} | ${c.tasks} | ${c.done} | ${c.inProgress} | ${errors} | ${warnings} |`, '');
@@ -149,18 +167,18 @@ function overview(context: Context, table: boolean, maxSummary: number): string[
 }
 
 function body(context: Context, level: Level): string[] {
-  const { plan } = context;
+  const { plan, h2 } = context;
   const lines: string[] = [];
   if (level === 'full') {
     const chart = planFlowchart(plan);
-    if (chart) lines.push('### Dependency graph', '', '```mermaid', chart, '```', '');
+    if (chart) lines.push(`${h2} Dependency graph`, '', '```mermaid', chart, '```', '');
   }
   if (level === 'full' || level === 'no-mermaid') {
-    lines.push('### Phases', '');
+    lines.push(`${h2} Phases`, '');
     for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
     if (plan.strayTasks.length > 0) lines.push(...phaseDetails('Tasks outside any phase', plan.strayTasks));
   } else if (level === 'counts' && plan.phases.length > 0) {
-    lines.push('### Phases', '', '| Phase | Title | Tasks | Done |', '|---:|---|---:|---:|');
+    lines.push(`${h2} Phases`, '', '| Phase | Title | Tasks | Done |', '|---:|---|---:|---:|');
     for (const phase of plan.phases) {
       const done = phase.tasks.filter((t) => t.state === 'done').length;
       lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
@@ -210,14 +228,16 @@ function findingsList(context: Context, max: number): string[] {
   const lines = findingLines(context);
   const shown = lines.slice(0, max);
   if (lines.length > max) shown.push(`- … and ${lines.length - max} more findings (run \`wild-plan validate\` on the file)`);
-  return ['### Findings', '', ...shown, ''];
+  return [`${context.h2} Findings`, '', ...shown, ''];
 }
 
 function footer(context: Context, shortened: boolean): string[] {
   const { fileLink: link } = context;
-  if (!link) return shortened ? ['_Shortened to fit the comment size limit._'] : [];
+  const run = context.options.footer?.length ? ['', ...context.options.footer] : [];
+  if (!link) return [...(shortened ? ['_Shortened to fit the comment size limit._'] : []), ...run];
   return [
     shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `📄 Full plan: [tasks.md](${link})`,
+    ...run,
   ];
 }
 
@@ -227,7 +247,7 @@ function abortNotice(context: Context, head: string[], budget: number): string {
   const reasons = plan.abortReasons.length > 0 ? plan.abortReasons : ['(the checklist names no reason)'];
   const top = [
     ...head,
-    `## ⛔ Planning aborted: the research server preflight failed`,
+    `${context.h1} ⛔ Planning aborted: the research server preflight failed`,
     '',
     'The Wild server docs/API checks failed, so no plan was written and no sweeps or runs were created. Fix the server, then run wild-plan again.',
     '',

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 // this release), which is fine — it is only named by its hash.
 const KNOWN: Readonly<Record<string, string>> = {
   // The copy wild-plan ships: upstream 073ac9a with the 🚨 emoji encoded twice on one line.
-  '984b47b7aaf767b7b9d22e6d6544c4fe58d59717e9cc70218ec04ac5588a4372': 'wild-plan bundled (upstream 073ac9a)',
+  '984b47b7aaf767b7b9d22e6d6544c4fe58d59717e9cc70218ec04ac5588a4372': 'upstream 073ac9a, as bundled',
   // Upstream ce2938d (2026-02-20): memories, evo sweep, execution ops protocol, capacity step.
   e170dbb1a2ef60487005055eb71e13172fba1b4dd324e0cf0c3e60873eef7763: 'upstream ce2938d',
 };

@@ -104,9 +104,10 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
         expect(s.marked(1, STATUS_MARKER)[0]!.body).toContain('### ✅ Plan ready: [#2]');
         // The agent reached the auth-on server through the proxy: nothing it asked was refused.
         expect(s.wild.requests.filter((r) => r.status === 401)).toEqual([]);
-        // Log groups and the plan finding as an annotation on tasks.md.
+        // Log groups; the scripted plan keeps the contract, so no finding is annotated.
         expect(run.stdout).toContain('::group::Preflight: research server');
-        expect(run.stdout).toMatch(/^::warning file=\.wild\/plans\/issue-1\/tasks\.md,line=\d+::/m);
+        expect(plan.findings).toEqual([]);
+        expect(run.stdout).not.toMatch(/^::warning file=/m);
 
         await expectNoSecretLeaks(s, run, { masked: true });
       });
@@ -230,6 +231,24 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
           /^::error::Invalid inputs:%0A- input `agent-timeout-minutes` must be a number from [^(]+\(got "soon"\)/m,
         );
         expect(s.fake.writes()).toEqual([]);
+        await expectNoSecretLeaks(s, run, { masked: true });
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a plan that breaks the contract (no repair round) → planned, each finding an annotation on its line of tasks.md',
+    async () => {
+      await withScenario({ agentMode: 'invalid-plan', inputs: { 'repair-rounds': '0' } }, async (s) => {
+        const run = await s.runDist();
+
+        expect(run.code).toBe(0);
+        expect(run.outputs.status).toBe('planned');
+        const plan = JSON.parse(run.outputs['plan-json'] ?? 'null') as { findings: Array<{ rule: string; line: number | null }> };
+        const phaseCount = plan.findings.find((f) => f.rule === 'phase-count');
+        expect(phaseCount?.line).toEqual(expect.any(Number));
+        expect(run.stdout).toContain(`::warning file=.wild/plans/issue-1/tasks.md,line=${phaseCount!.line}::phase-count: `);
         await expectNoSecretLeaks(s, run, { masked: true });
       });
     },

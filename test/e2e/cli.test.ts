@@ -260,7 +260,7 @@ describe('flags named like the action inputs, errors in their terms', () => {
 
   it('reaches the agent presets: --agent codex --agent-version and --model are checked and named as flags', async () => {
     const c = collector();
-    const args = [...base, '--server-url', server.url, '--agent', 'codex', '--agent-version', '0.0', '--model', '-x y'];
+    const args = [...base, '--server-url', server.url, '--agent', 'codex', '--agent-version', '0.0', '--model=-x y'];
     expect(await runCli(args, c.io)).toBe(1);
     expect(c.stderr()).toMatch(/--agent-version "0\.0" must be an exact version like \d+\.\d+\.\d+/);
     expect(c.stderr()).toMatch(/--model "-x y" is not a model name/);

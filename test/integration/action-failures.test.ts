@@ -151,8 +151,15 @@ describe('research server preflight fails', () => {
 
     expect(result).toMatchObject({ status: 'aborted', fail: true });
     await expectNothingPublished(s);
-    // Only our own four preflight requests reached the server: no agent followed them.
-    expect(s.wild.requests.map((r) => r.path).sort()).toEqual(['/docs', '/openapi.json', '/prompt-skills', '/wild/v2/system-health']);
+    // Only our own requests reached the server — the planning prompt (public), then the four
+    // preflight checks it names: no agent followed them.
+    expect(s.wild.requests.map((r) => r.path).sort()).toEqual([
+      '/docs',
+      '/openapi.json',
+      '/prompt-skills',
+      '/prompt-skills/wild_v2_planning',
+      '/wild/v2/system-health',
+    ]);
     const body = statusComment(s);
     expect(body).toMatch(/\| system-health \| `\/wild\/v2\/system-health` \| ❌ \| 401 \|/);
     expect(body).toContain('server-token');

@@ -78,6 +78,8 @@ describe('a successful run', () => {
       toolCalls: 2,
       inputTokens: 360,
       outputTokens: 90,
+      costUsd: 0.00243, // Claude Code's own figure (total_cost_usd)
+      costSource: 'cli',
     });
     expect(result.steps?.map((s) => s.tool)).toEqual(['Bash', 'Write']);
 

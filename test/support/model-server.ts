@@ -31,6 +31,8 @@ export interface ModelScript {
   shellCommand?: (prompt: string) => string;
   /** Requests holding this many tool results are never answered (a stalled provider). */
   stallAt?: number;
+  /** Every request that offers the shell gets another shell call, never a final answer (for turn caps). */
+  endlessTools?: boolean;
 }
 
 export interface ModelRequest {
@@ -111,6 +113,11 @@ export async function startModelServer(script: ModelScript): Promise<ModelServer
   function chooseTurn(tools: OfferedTool[], toolResults: number, prompt: string, callId: string): Turn {
     if (tools.length === 0) return { kind: 'text', text: 'Wild research plan' };
     const shell = tools.find((tool) => SHELL_TOOLS.test(tool.name));
+    if (script.endlessTools && shell) {
+      const command = `echo turn ${toolResults + 1}`;
+      shellCommands.push(command);
+      return { kind: 'tool', name: shell.name, args: shellArgs(shell, command, `Turn ${toolResults + 1}`), callId };
+    }
     if (toolResults === 0 && shell) {
       const command = script.shellCommand?.(prompt) ?? preflightCommand(prompt);
       shellCommands.push(command);

@@ -159,3 +159,24 @@ describe('planToJson', () => {
     expect(plan.phases[0]!.tasks[0]!.id).toBe('P1-T1');
   });
 });
+
+describe('heading levels and the run footer', () => {
+  const { plan, findings } = load(fixture('messy.md'));
+
+  it('puts the title at the level asked for and its sections one level down (the job summary nests it under its own heading)', () => {
+    const text = presentJobSummary(plan, findings, { headingLevel: 3 });
+    const levels = [...text.matchAll(/^(#{1,6}) /gm)].map((m) => m[1]!.length);
+    expect(levels[0]).toBe(3);
+    expect(levels.slice(1).every((level) => level === 4)).toBe(true);
+    expect(presentPlanComment(plan, findings).split('\n')[1]).toBe('## Research plan');
+  });
+
+  it('keeps the footer lines at every level of detail, inside the budget', () => {
+    const footer = ['<sub>📜 Prompt: the bundled `wild_v2_planning`</sub>'];
+    for (const budget of [65_000, 4_000, 1_200]) {
+      const text = presentPlanComment(plan, findings, { fileUrl, footer, budget });
+      expect(text.length, String(budget)).toBeLessThanOrEqual(budget);
+      expect(text.endsWith(footer[0]!), String(budget)).toBe(true);
+    }
+  });
+});

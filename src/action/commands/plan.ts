@@ -15,7 +15,7 @@ import { describeTrigger } from '../messages.js';
 import { publishStep } from '../publish.js';
 import { failed, refused, skipped, type ActionResult, type PlanOutputs } from '../result.js';
 import type { ActionDeps } from '../router.js';
-import { renderJobSummary } from '../summary.js';
+import { renderJobSummary, type SummaryLinks } from '../summary.js';
 import { liveLabelTrigger, resolveTarget, type PlanTarget } from '../target.js';
 import { StatusComment, Writes } from '../writes.js';
 
@@ -66,7 +66,7 @@ export async function planCommand(
     );
     await acknowledged;
     if (deps.signal?.aborted) throw new Error('cancelled');
-    const outputs = planOutputs(outcome, context);
+    const outputs = planOutputs(outcome, context, { issueNumber: target.number });
     if (outcome.status === 'aborted') {
       await status.set({
         kind: 'aborted',
@@ -94,7 +94,9 @@ export async function planCommand(
       note: published.note,
     });
     const { counts: _counts, note: _note, planComment: _planComment, ...made } = published;
-    return { ...outputs, ...made, status: 'planned', message: outcome.message, fail: false };
+    // The summary again, now that there is a pull request and a comment to link.
+    const summary = renderJobSummary(outcome, context, { issueNumber: target.number, ...made });
+    return { ...outputs, ...made, summary, status: 'planned', message: outcome.message, fail: false };
   } catch (error) {
     if (deps.signal?.aborted) {
       await status.settle({ kind: 'cancelled' }, log);
@@ -121,13 +123,13 @@ async function acknowledge(
 }
 
 /** The step outputs and job summary every planning outcome gives. */
-function planOutputs(outcome: PlanOutcome, context: ActionContext): PlanOutputs & { summary: string } {
+function planOutputs(outcome: PlanOutcome, context: ActionContext, links: SummaryLinks): PlanOutputs & { summary: string } {
   return {
     tasksPath: outcome.tasksPath,
     playbookPath: outcome.playbookPath,
     sessionId: outcome.sessionId,
     planJson: outcome.plan ? JSON.stringify({ ...planToJson(outcome.plan), findings: outcome.findings }) : undefined,
     agentStats: outcome.run ? JSON.stringify(agentStatsJson(outcome.run.result)) : undefined,
-    summary: renderJobSummary(outcome, context),
+    summary: renderJobSummary(outcome, context, links),
   };
 }

@@ -3,9 +3,21 @@
 //   assistant (message.content: text and tool_use blocks; API failures come as a text
 //     block with `is_api_error_message`)
 //   user (message.content: tool_result blocks, `is_error` on failure)
-//   result, last (subtype, is_error, result = the final text, num_turns, usage)
+//   result, last (subtype, is_error, result = the final text, num_turns, usage, total_cost_usd;
+//     subtype error_max_turns / error_max_budget_usd when --max-turns / --max-budget-usd hit)
 import type { AgentStep } from '../runner.js';
-import { add, jsonLines, num, obj, str, summarizeInput, type JsonObject, type ParsedEvents, type StreamError } from './common.js';
+import {
+  add,
+  jsonLines,
+  num,
+  obj,
+  str,
+  summarizeInput,
+  type JsonObject,
+  type ParsedEvents,
+  type StopReason,
+  type StreamError,
+} from './common.js';
 
 export function parseClaudeCodeEvents(text: string): ParsedEvents {
   const steps: AgentStep[] = [];
@@ -48,7 +60,11 @@ export function parseClaudeCodeEvents(text: string): ParsedEvents {
   let turns: number | undefined;
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
+  let costUsd: number | undefined;
+  let stopReason: StopReason | undefined;
   if (result) {
+    costUsd = num(result.total_cost_usd);
+    stopReason = result.subtype === 'error_max_turns' ? 'max-turns' : result.subtype === 'error_max_budget_usd' ? 'max-budget' : undefined;
     turns = num(result.num_turns);
     const usage = obj(result.usage);
     inputTokens = add(num(usage.input_tokens), add(num(usage.cache_creation_input_tokens), num(usage.cache_read_input_tokens)));
@@ -62,7 +78,7 @@ export function parseClaudeCodeEvents(text: string): ParsedEvents {
       finalText = answer;
     }
   }
-  return { finalText, steps, turns, inputTokens, outputTokens, model, version, errors };
+  return { finalText, steps, turns, inputTokens, outputTokens, model, version, costUsd, stopReason, errors };
 }
 
 function contentBlocks(event: JsonObject): JsonObject[] {

@@ -24,8 +24,15 @@ export interface ParsedEvents {
   model?: string;
   /** The CLI's own version, when its stream says it. */
   version?: string;
+  /** What the run cost in US dollars by the CLI's own reckoning, when its stream says. */
+  costUsd?: number;
+  /** The CLI ended the run at a cap wild-plan passed it (`max-turns`, `max-budget-usd`). */
+  stopReason?: StopReason;
   errors: StreamError[];
 }
+
+/** Why a run ended before the agent finished: a cap from the settings. */
+export type StopReason = 'max-turns' | 'max-budget';
 
 export type JsonObject = Record<string, unknown>;
 

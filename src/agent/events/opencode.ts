@@ -1,5 +1,6 @@
 // `opencode run --format json`: one JSON object per line, each with a `type` and a `part`:
-//   step_start / step_finish (tokens: input, output, reasoning, cache.{read,write})
+//   step_start / step_finish (tokens: input, output, reasoning, cache.{read,write}; cost in USD,
+//     0 for a model OpenCode has no price for, such as a custom provider's)
 //   tool_use (part.tool, part.state.{status, input, output, metadata.exit})
 //   text (part.text, part.messageID)
 //   error (error.name, error.data.{message, metadata.url}), then exit 1.
@@ -15,6 +16,7 @@ export function parseOpencodeEvents(text: string): ParsedEvents {
   let turns: number | undefined;
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
+  let cost = 0;
 
   for (const event of jsonLines(text)) {
     const part = obj(event.part);
@@ -44,6 +46,7 @@ export function parseOpencodeEvents(text: string): ParsedEvents {
         const cache = obj(tokens.cache);
         inputTokens = add(inputTokens, add(num(tokens.input), add(num(cache.read), num(cache.write))));
         outputTokens = add(outputTokens, num(tokens.output));
+        cost += num(part.cost) ?? 0;
         break;
       }
       case 'error': {
@@ -58,5 +61,6 @@ export function parseOpencodeEvents(text: string): ParsedEvents {
     }
   }
   const finalText = lastText.length > 0 ? lastText.join('\n') : null;
-  return { finalText, steps, turns, inputTokens, outputTokens, errors };
+  // Zero means OpenCode knew no price, not a free run: then wild-plan's price table decides.
+  return { finalText, steps, turns, inputTokens, outputTokens, costUsd: cost > 0 ? cost : undefined, errors };
 }

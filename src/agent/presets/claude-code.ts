@@ -4,6 +4,9 @@
 // Model: a Claude model name or alias (`claude-sonnet-4-5`, `sonnet`); without `model`
 // the CLI's default. Credentials: ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN) listed in
 // `agent-env`. `agent-base-url` becomes ANTHROPIC_BASE_URL (an Anthropic-compatible gateway).
+// Caps: `max-turns` and `max-budget-usd` are its own --max-turns and --max-budget-usd (2.1.332
+// lists the second in --help; both end the run with a `result` of subtype error_max_turns or
+// error_max_budget_usd), and its `result` reports what the run cost (total_cost_usd).
 import { parseClaudeCodeEvents } from '../events/claude-code.js';
 import { claudeCodeBinaries, currentPlatform } from '../native-binary.js';
 import { modelProblems, type AgentPreset } from './preset.js';
@@ -18,6 +21,8 @@ export const claudeCodePreset: AgentPreset = {
   nativeBinaries: () => claudeCodeBinaries(currentPlatform()),
   defaultVersion: '2.1.332',
   defaultEndpoint: 'https://api.anthropic.com',
+  turnLimit: { kind: 'cli' },
+  budget: true,
   // With CLAUDE_CODE_MAX_RETRIES small the CLI gives up by itself within seconds.
 
   check({ model }) {
@@ -42,6 +47,8 @@ export const claudeCodePreset: AgentPreset = {
         '--verbose',
         '--no-session-persistence',
         ...(context.model ? ['--model', context.model] : []),
+        ...(context.maxTurns !== undefined ? ['--max-turns', String(context.maxTurns)] : []),
+        ...(context.maxBudgetUsd !== undefined ? ['--max-budget-usd', String(context.maxBudgetUsd)] : []),
         '--permission-mode',
         'acceptEdits',
         '--allowedTools',

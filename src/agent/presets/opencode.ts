@@ -6,6 +6,11 @@
 // the providers it has keys for. With `agent-base-url`, a custom OpenAI-compatible provider
 // `wildplan` points at that URL (key from OPENAI_API_KEY) and `model` is required: the
 // gateway's model id, used as is.
+//
+// `max-turns` becomes the `build` agent's `steps` (1.18.33: "maximum number of agentic
+// iterations before forcing text-only response"): at the cap OpenCode tells the model to answer
+// without tools. A model may not listen, so wild-plan also stops the run when a step past the
+// cap starts (a `step_start` event). OpenCode has no spending cap.
 import { parseOpencodeEvents } from '../events/opencode.js';
 import { currentPlatform, opencodeBinaries } from '../native-binary.js';
 import { modelProblems, type AgentPreset, type PresetContext } from './preset.js';
@@ -19,6 +24,8 @@ export const opencodePreset: AgentPreset = {
   nativeBinaries: () => opencodeBinaries(currentPlatform()),
   defaultVersion: '1.18.33',
   defaultEndpoint: "the model provider's endpoint",
+  turnLimit: { kind: 'soft', turnCounter: () => (event) => (event.type === 'step_start' ? 1 : 0) },
+  budget: false,
   // With --print-logs each failed attempt logs a "stream error … Unable to connect" line;
   // left alone, OpenCode retries for about a minute before giving up.
   unreachable: {
@@ -49,6 +56,8 @@ export const opencodePreset: AgentPreset = {
       // shell (curl, ls, rg) and a file write.
       permission: { bash: 'allow', edit: 'allow', webfetch: 'allow' },
     };
+    // `opencode run` uses the `build` agent.
+    if (context.maxTurns !== undefined) config.agent = { build: { steps: context.maxTurns } };
     let model = context.model;
     if (context.baseUrl !== undefined && context.model !== undefined) {
       config.provider = {

@@ -1,7 +1,7 @@
 // What wild-plan knows about one agent CLI: where to get it, how to run it headless
 // against a given model endpoint, and how to read its event stream. The verified
 // invocations are in shared/AGENT_CLIS.md; each preset file follows it.
-import type { ParsedEvents } from '../events/common.js';
+import type { JsonObject, ParsedEvents } from '../events/common.js';
 
 export type PresetName = 'opencode' | 'claude-code' | 'codex';
 
@@ -14,6 +14,29 @@ export interface PresetContext {
   model?: string;
   /** The provider base URL (`agent-base-url`), without a trailing slash. */
   baseUrl?: string;
+  /** `max-turns`: the most model turns the run may take. */
+  maxTurns?: number;
+  /** `max-budget-usd`: the most the run may spend, for a CLI with a flag for it (`budget`). */
+  maxBudgetUsd?: number;
+}
+
+/** What a preset is checked against: the settings that reach the CLI. */
+export type PresetSettings = Pick<PresetContext, 'model' | 'baseUrl' | 'maxTurns' | 'maxBudgetUsd'>;
+
+/**
+ * How `max-turns` holds for a CLI:
+ * - `cli`: the CLI stops itself at the cap and says so in its stream (Claude Code's --max-turns);
+ * - `soft`: at the cap the CLI asks the model for a final answer without tools (OpenCode's
+ *   agent `steps`), which a model may ignore, so wild-plan also stops it one turn past the cap;
+ * - `none`: the CLI has no limit, and wild-plan stops it when its stream shows the turn past the cap.
+ */
+export interface TurnLimit {
+  kind: 'cli' | 'soft' | 'none';
+  /**
+   * For `soft` and `none`: a counter for one run, telling how many model turns an event of the
+   * CLI's stream begins (most: 0).
+   */
+  turnCounter?(): (event: JsonObject) => number;
 }
 
 export interface Invocation {
@@ -52,8 +75,11 @@ export interface AgentPreset {
   /** Where the CLI talks to without `agent-base-url`, for error messages. */
   readonly defaultEndpoint: string;
   readonly unreachable?: UnreachableWatch;
+  readonly turnLimit: TurnLimit;
+  /** Whether the CLI takes a spending cap (`max-budget-usd`). */
+  readonly budget: boolean;
   /** What is wrong with these settings for this CLI, as sentences naming the input; [] when fine. */
-  check(settings: { model?: string; baseUrl?: string }): string[];
+  check(settings: PresetSettings): string[];
   invocation(context: PresetContext): Invocation;
   parse(stdout: string): ParsedEvents;
 }
@@ -65,4 +91,12 @@ export function modelProblems(model: string | undefined): string[] {
     return [`input \`model\` "${model}" is not a model name (no spaces or control characters, no leading "-")`];
   }
   return [];
+}
+
+/** The inputs a preset cannot honour, as sentences naming them. */
+export function capProblems(preset: Pick<AgentPreset, 'name' | 'budget'>, settings: PresetSettings): string[] {
+  if (settings.maxBudgetUsd === undefined || preset.budget) return [];
+  return [
+    `input \`max-budget-usd\` works only with \`agent: claude-code\` (${preset.name} has no spending cap of its own); use \`max-turns\` to bound the run`,
+  ];
 }

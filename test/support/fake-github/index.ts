@@ -10,3 +10,12 @@ export {
 } from './faults.js';
 export { createTestOctokit, type LimitEvent, type TestOctokit, type TestOctokitOptions } from './octokit.js';
 export type { CommentRecord, IssueRecord, RepoRecord, RepoSpec, IssueSpec, PullSpec, Role, UserRecord, UserSpec } from './state.js';
+export type {
+  ChangedFileSpec,
+  ComparisonSpec,
+  ReviewCommentRecord,
+  ReviewCommentSpec,
+  ReviewRecord,
+  ReviewSpec,
+  ReviewState,
+} from './state-reviews.js';

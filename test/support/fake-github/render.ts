@@ -349,7 +349,7 @@ export class Renderer {
       mergeable_state: 'unknown',
       merged_by: null,
       comments: this.state.commentsOf(i).length,
-      review_comments: 0,
+      review_comments: this.state.reviews.commentsOf(i).length,
       maintainer_can_modify: p.maintainerCanModify,
       commits: 1,
       additions: 0,

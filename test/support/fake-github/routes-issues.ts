@@ -38,7 +38,8 @@ function findComment(ctx: RouteContext): CommentRecord {
   return comment;
 }
 
-function react(ctx: RouteContext, reactions: ReactionRecord[]): Reply {
+/** Adds the actor's reaction from the request body; shared with review comments. */
+export function react(ctx: RouteContext, reactions: ReactionRecord[]): Reply {
   const content = bodyOf<{ content: ReactionContent }>(ctx).content as ReactionContent;
   const existing = reactions.find((r) => r.content === content && r.user === ctx.actor);
   // The same person reacting the same way again gets the existing reaction back with 200.

@@ -23,6 +23,7 @@ import {
   type UserRecord,
   type UserSpec,
 } from './state.js';
+import type { ComparisonSpec, ReviewCommentRecord, ReviewRecord, ReviewSpec } from './state-reviews.js';
 
 export interface FakeGitHubOptions {
   /** The credential the fake accepts; default `DEFAULT_TOKEN`. */
@@ -78,6 +79,12 @@ export interface FakeGitHub {
   comments(repo: string, issueNumber: number): CommentRecord[];
   comment(id: number): CommentRecord | undefined;
   deleteComment(id: number): void;
+  /** Seeds a submitted (or pending) review on a pull request, with its inline comments. */
+  addReview(repo: string, pullNumber: number, spec?: ReviewSpec): ReviewRecord;
+  reviews(repo: string, pullNumber: number): ReviewRecord[];
+  reviewComments(repo: string, pullNumber: number): ReviewCommentRecord[];
+  /** What `GET /compare/{base}...{head}` answers; refs are branch names or shas, as the request will spell them. */
+  setComparison(repo: string, base: string, head: string, spec: ComparisonSpec): void;
   inject(fault: FaultSpec): InjectedFault;
   close(): Promise<void>;
 }
@@ -287,6 +294,20 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     deleteComment(id) {
       if (!state.comments.delete(id)) throw new Error(`fake-github: no comment ${id} to delete`);
     },
+    addReview(repoName, pullNumber, spec) {
+      const pull = repoOf(repoName).issues.get(pullNumber);
+      if (!pull?.pull) throw new Error(`fake-github: no pull request ${repoName}#${pullNumber}`);
+      return state.reviews.addReview(pull, spec);
+    },
+    reviews(repoName, pullNumber) {
+      const pull = repoOf(repoName).issues.get(pullNumber);
+      return pull ? state.reviews.reviewsOf(pull) : [];
+    },
+    reviewComments(repoName, pullNumber) {
+      const pull = repoOf(repoName).issues.get(pullNumber);
+      return pull ? state.reviews.commentsOf(pull) : [];
+    },
+    setComparison: (repoName, base, head, spec) => void state.reviews.setComparison(repoOf(repoName), base, head, spec),
     inject(fault) {
       if (!index.byTemplate(fault.method, fault.route)) {
         throw new Error(`fake-github: inject: ${fault.method} ${fault.route} is not an operation in GitHub's REST API`);

@@ -1,6 +1,7 @@
 // The fake's world: users, repositories, issues and pull requests (one number sequence, as on
 // GitHub), comments, reactions, labels, collaborator roles and branches.
 import { createHash } from 'node:crypto';
+import { ReviewStore } from './state-reviews.js';
 
 export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 export type UserType = 'User' | 'Bot' | 'Organization';
@@ -159,6 +160,8 @@ export class GitHubState {
   readonly users = new Map<string, UserRecord>();
   readonly repos = new Map<string, RepoRecord>();
   readonly comments = new Map<number, CommentRecord>();
+  /** Pull request reviews, their inline comments, and seeded commit comparisons. */
+  readonly reviews: ReviewStore = new ReviewStore(this);
   private nextId = 1000;
 
   constructor(readonly now: () => string) {}
