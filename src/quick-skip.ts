@@ -22,7 +22,17 @@ export function parseCommand(body: string): string | null {
   return rest.trim();
 }
 
-const EVENTS = new Set(['issues', 'issue_comment', 'workflow_dispatch', 'pull_request']);
+/** Every event (and activity type) wild-plan acts on: a workflow that runs it should subscribe to exactly these. */
+export const HANDLED_EVENTS: Readonly<Record<string, readonly string[]>> = {
+  issues: ['labeled', 'opened', 'edited'],
+  issue_comment: ['created'],
+  pull_request: ['labeled', 'opened'],
+  pull_request_review: ['submitted'],
+  pull_request_review_comment: ['created'],
+  workflow_dispatch: [],
+};
+
+const EVENTS = new Set(Object.keys(HANDLED_EVENTS));
 
 /** A reason to skip for certain, or null when the full trigger decision is needed. */
 export function quickSkip(eventName: string, payload: unknown, triggerLabel: string): string | null {
@@ -44,7 +54,11 @@ export function quickSkip(eventName: string, payload: unknown, triggerLabel: str
   ) {
     return `the label \`${p.label.name}\` is not the trigger label \`${triggerLabel}\``;
   }
-  if (eventName === 'issue_comment' && typeof p.comment?.body === 'string' && parseCommand(p.comment.body) === null) {
+  if (
+    (eventName === 'issue_comment' || eventName === 'pull_request_review_comment') &&
+    typeof p.comment?.body === 'string' &&
+    parseCommand(p.comment.body) === null
+  ) {
     return `the comment does not start with \`${COMMAND}\``;
   }
   return null;

@@ -224,12 +224,20 @@ const INPUTS = {
   /** The most model turns an agent run may take (the preset's own flag, or counted by wild-plan); undefined: no cap. */
   'max-turns': {
     key: 'maxTurns',
-    schema: scalar<number | undefined>(undefined, (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 1000 ? +v : undefined), 'a whole number from 1 to 1000'),
+    schema: scalar<number | undefined>(
+      undefined,
+      (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 1000 ? +v : undefined),
+      'a whole number from 1 to 1000',
+    ),
   },
   /** The most an agent run may spend in US dollars (Claude Code's --max-budget-usd); undefined: no cap. */
   'max-budget-usd': {
     key: 'maxBudgetUsd',
-    schema: scalar<number | undefined>(undefined, (v) => (/^\d+(\.\d+)?$/.test(v) && +v > 0 && +v <= 10_000 ? +v : undefined), 'a number of US dollars above 0, e.g. 2.50'),
+    schema: scalar<number | undefined>(
+      undefined,
+      (v) => (/^\d+(\.\d+)?$/.test(v) && +v > 0 && +v <= 10_000 ? +v : undefined),
+      'a number of US dollars above 0, e.g. 2.50',
+    ),
   },
   /** USD per million tokens by model, `model=input/output` per line: added to and overriding prices.ts's table. */
   'model-prices': {
@@ -269,6 +277,8 @@ const INPUTS = {
    * holds the token and the prompt's header-less preflight lines work.
    */
   'server-proxy': { key: 'serverProxy', schema: boolean(true) },
+  /** An issue edited after planning is re-planned at once, instead of its plan being marked stale. */
+  'replan-on-edit': { key: 'replanOnEdit', schema: boolean(false) },
   /** Write the two plan files into the checkout too (the agent never touches it). */
   'write-plan-files': { key: 'writePlanFiles', schema: boolean(false) },
 } as const satisfies Record<string, InputSpec>;

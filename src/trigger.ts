@@ -22,7 +22,7 @@ export type Trigger =
   | {
       kind: 'plan';
       /** What started it, for logs and the status comment. */
-      source: 'label' | 'comment' | 'dispatch' | 'pull_request';
+      source: 'label' | 'comment' | 'dispatch' | 'pull_request' | 'review' | 'line' | 'edit';
       sender: Sender;
       /** The issue or pull request the event is about (absent for a dispatch with a goal only). */
       number?: number;
@@ -36,7 +36,49 @@ export type Trigger =
       commentId?: number;
       /** For pull_request events: the head branch, and whether it lives in a fork. */
       head?: { ref: string; fork: boolean };
+    }
+  /** A review submitted on a pull request (wild-plan acts on plan PRs only; the router decides). */
+  | {
+      kind: 'review';
+      sender: Sender;
+      pullNumber: number;
+      reviewId: number;
+      /** GitHub's webhook spelling: approved, changes_requested, commented. */
+      state: string;
+      body: string;
+      head: PullHead;
+    }
+  /** `/wild-plan <direction>` as a review comment on a line of a pull request. */
+  | {
+      kind: 'line-command';
+      sender: Sender;
+      pullNumber: number;
+      commentId: number;
+      steer: string;
+      path: string;
+      /** The line of the file the comment is on (the last line of a range); null on an outdated or file-level comment. */
+      line: number | null;
+      /** GitHub's diff hunk, ending at that line (commentedLine reads the line's text from it). */
+      diffHunk: string | null;
+      head: PullHead;
+    }
+  /** An issue's title or body edited by a person. */
+  | {
+      kind: 'edited';
+      sender: Sender;
+      number: number;
+      title: string;
+      body: string | null;
+      /** What it was before, for the fields that changed. */
+      before: { title?: string; body?: string | null };
     };
+
+/** A pull request's head: its branch, the commit it points at, and whether it lives in a fork. */
+export interface PullHead {
+  ref: string;
+  sha: string;
+  fork: boolean;
+}
 
 /** GitHub's issue and PR numbers are 32-bit; anything larger is a typo. */
 export const MAX_ISSUE_NUMBER = 2 ** 31 - 1;
@@ -87,6 +129,35 @@ const PullRequestEvent = z.object({
   }),
   label: LabelSchema.optional(),
   sender: SenderSchema,
+});
+const PullSchema = z.object({
+  number: issueNumber(),
+  head: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+  base: z.object({ repo: z.object({ full_name: z.string() }) }),
+});
+const ReviewEvent = z.object({
+  action: z.string(),
+  review: z.object({ id: z.number(), state: z.string(), body: z.string().nullable(), user: SenderSchema.nullable() }),
+  pull_request: PullSchema,
+  sender: SenderSchema,
+});
+const ReviewCommentEvent = z.object({
+  action: z.string(),
+  comment: z.object({
+    id: z.number(),
+    body: z.string(),
+    path: z.string(),
+    line: z.number().nullable().optional(),
+    diff_hunk: z.string().optional(),
+    user: SenderSchema.nullable(),
+  }),
+  pull_request: PullSchema,
+  sender: SenderSchema,
+});
+const EditedEvent = IssuesEvent.extend({
+  changes: z
+    .object({ title: z.object({ from: z.string() }).optional(), body: z.object({ from: z.string().nullable() }).optional() })
+    .optional(),
 });
 const DispatchEvent = z.object({
   inputs: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -149,12 +220,19 @@ export function decideTrigger(eventName: string, payload: unknown, triggerLabel:
       return fromDispatch(payload);
     case 'pull_request':
       return fromPullRequest(payload, triggerLabel);
+    case 'pull_request_review':
+      return fromReview(payload);
+    case 'pull_request_review_comment':
+      return fromReviewComment(payload);
     default:
-      return skip(`the \`${eventName}\` event does not trigger wild-plan (use issues, issue_comment, pull_request or workflow_dispatch)`);
+      return skip(
+        `the \`${eventName}\` event does not trigger wild-plan (use issues, issue_comment, pull_request, pull_request_review, pull_request_review_comment or workflow_dispatch)`,
+      );
   }
 }
 
 function fromIssues(payload: unknown, triggerLabel: string): Trigger {
+  if ((payload as { action?: unknown } | null)?.action === 'edited') return fromEdit(payload);
   const event = parsePayload(IssuesEvent, payload, 'issues');
   if (isSkip(event)) return event;
   const hasLabel = (event.issue.labels ?? []).some((l) => l.name === triggerLabel);
@@ -165,7 +243,7 @@ function fromIssues(payload: unknown, triggerLabel: string): Trigger {
   } else if (event.action === 'opened') {
     if (!hasLabel) return skip(`the new issue does not carry the trigger label \`${triggerLabel}\``);
   } else {
-    return skip(`issues.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+    return skip(`issues.${event.action} does not trigger wild-plan (only labeled, opened with the label, or edited)`);
   }
   const isPullRequest = event.issue.pull_request !== undefined && event.issue.pull_request !== null;
   return {
@@ -256,5 +334,62 @@ function fromPullRequest(payload: unknown, triggerLabel: string): Trigger {
     body: pr.body ?? null,
     steer: '',
     head: { ref: pr.head.ref, fork },
+  };
+}
+
+/** A person changed the title or body: a plan made from the old text may be stale. */
+function fromEdit(payload: unknown): Trigger {
+  const event = parsePayload(EditedEvent, payload, 'issues');
+  if (isSkip(event)) return event;
+  const changes = event.changes ?? {};
+  if (changes.title === undefined && changes.body === undefined) {
+    return skip('the edit changed neither the title nor the body (labels, assignees… do not change the goal)');
+  }
+  if (event.issue.pull_request !== undefined && event.issue.pull_request !== null) return skip('an edited pull request has no plan of its own to mark');
+  const before: { title?: string; body?: string | null } = {};
+  if (changes.title) before.title = changes.title.from;
+  if (changes.body) before.body = changes.body.from;
+  return { kind: 'edited', sender: event.sender, number: event.issue.number, title: event.issue.title, body: event.issue.body ?? null, before };
+}
+
+function headOf(pr: z.infer<typeof PullSchema>): PullHead {
+  const fork = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
+  return { ref: pr.head.ref, sha: pr.head.sha, fork };
+}
+
+function fromReview(payload: unknown): Trigger {
+  const event = parsePayload(ReviewEvent, payload, 'pull_request_review');
+  if (isSkip(event)) return event;
+  if (event.action !== 'submitted') return skip(`pull_request_review.${event.action} does not trigger wild-plan (only submitted reviews)`);
+  const body = event.review.body ?? '';
+  if (body.includes(MARKER_PREFIX)) return skip("the review is wild-plan's own");
+  return {
+    kind: 'review',
+    sender: event.sender,
+    pullNumber: event.pull_request.number,
+    reviewId: event.review.id,
+    state: event.review.state.toLowerCase(),
+    body,
+    head: headOf(event.pull_request),
+  };
+}
+
+function fromReviewComment(payload: unknown): Trigger {
+  const event = parsePayload(ReviewCommentEvent, payload, 'pull_request_review_comment');
+  if (isSkip(event)) return event;
+  if (event.action !== 'created') return skip(`pull_request_review_comment.${event.action} does not trigger wild-plan (only new comments)`);
+  if (event.comment.body.includes(MARKER_PREFIX)) return skip("the comment is wild-plan's own");
+  const steer = parseCommand(event.comment.body);
+  if (steer === null) return skip(`the review comment does not start with \`${COMMAND}\``);
+  return {
+    kind: 'line-command',
+    sender: event.sender,
+    pullNumber: event.pull_request.number,
+    commentId: event.comment.id,
+    steer,
+    path: event.comment.path,
+    line: event.comment.line ?? null,
+    diffHunk: event.comment.diff_hunk ?? null,
+    head: headOf(event.pull_request),
   };
 }

@@ -61,25 +61,54 @@ export function pullRequestTitle(title: string | undefined): string {
   return truncate(text, MAX_TITLE_CHARS);
 }
 
+export interface PlanCommentOptions {
+  /** The display title (displayTitle). */
+  title?: string;
+  /** The agent's `<summary>` text. */
+  summary?: string;
+  /** The goal as planned (untrusted: the issue's text), quoted short under the heading. */
+  goal?: string;
+  /** Blob URL of tasks.md on the plan branch: the shortened comment and each finding's line link to it. */
+  fileUrl?: string;
+  /** Our word below the plan (a fork, a plan the base branch already holds). */
+  note?: string;
+  run?: AgentRun | null;
+  prompt?: PromptUsed;
+  /**
+   * The revision this plan is: `changes` is renderChanges' Markdown (already escaped), `cause`
+   * one untrusted line such as "re-planned from @alice's review".
+   */
+  revision?: { number: number; changes?: string; cause?: string };
+}
+
+/** The whole plan comment, note included, stays within this many characters. */
+const PLAN_COMMENT_BUDGET = 65_000;
+/** Longest note: it names a branch at most, and the plan's budget gives way to it. */
+const NOTE_CHARS = 2_000;
+
 /**
  * The sticky plan comment: the plan at the richest detail that fits, and our note (fork, merged
- * plan) below it. Mentions are neutralised in the plan, findings, title and summary before the
- * comment is laid out, so its size budget counts the joiners too (and in the note, which names a
- * branch).
+ * plan) below it. Mentions are neutralised in the plan, findings, title, summary, goal and
+ * revision before the comment is laid out, so its size budget counts the joiners too (and in
+ * the note, which names a branch, and whose length the plan's budget leaves room for).
  */
-export function planCommentBody(
-  plan: Plan,
-  findings: Finding[],
-  options: { title?: string; summary?: string; fileUrl?: string; note?: string; run?: AgentRun | null; prompt?: PromptUsed },
-): string {
+export function planCommentBody(plan: Plan, findings: Finding[], options: PlanCommentOptions): string {
+  const note = options.note ? `\n\n> ${neutralizeMentions(oneLine(options.note, NOTE_CHARS))}` : '';
   const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
     marker: PLAN_COMMENT_MARKER,
+    budget: Math.max(0, PLAN_COMMENT_BUDGET - note.length),
     title: options.title === undefined ? undefined : neutralizeMentions(options.title),
     summary: options.summary ? neutralizeMentions(options.summary) : undefined,
+    goal: options.goal ? neutralizeMentions(sanitizeUntrusted(options.goal)) : undefined,
+    revision: options.revision && {
+      number: options.revision.number,
+      changes: options.revision.changes === undefined ? undefined : neutralizeMentions(options.revision.changes),
+      cause: options.revision.cause === undefined ? undefined : neutralizeMentions(oneLine(sanitizeUntrusted(options.revision.cause))),
+    },
     fileUrl: options.fileUrl,
     footer: runFooter(options).map((line) => neutralizeMentions(line)),
   });
-  return options.note ? `${body}\n\n> ${neutralizeMentions(options.note)}` : body;
+  return `${body}${note}`;
 }
 
 /** Longest footer line: the plan comment's budget counts the footer, which must stay small beside the plan. */
@@ -125,7 +154,15 @@ export function runFooter(outcome: { run?: AgentRun | null; prompt?: PromptUsed 
 /** Who asked, and how, for the status comment. */
 export function describeTrigger(source: string, login: string): string {
   const how =
-    { label: 'the label', comment: 'a `/wild-plan` comment', dispatch: 'a manual run', pull_request: 'the pull request label' }[source] ??
+    {
+      label: 'the label',
+      comment: 'a `/wild-plan` comment',
+      dispatch: 'a manual run',
+      pull_request: 'the pull request label',
+      review: 'a review requesting changes',
+      line: 'a `/wild-plan` comment on a line of the plan',
+      edit: 'an edit of the issue',
+    }[source] ??
     source;
   return `@${login} via ${how}`;
 }

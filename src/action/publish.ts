@@ -6,7 +6,10 @@
 // look for, a pull request that already reads as asked is not edited, and a plan comment the
 // last run left with this exact text (PlanCommentRecord) is not touched.
 import { createHash } from 'node:crypto';
-import { publishPlan } from '../git/publish.js';
+import { publishPlan, type PreviousRevision } from '../git/publish.js';
+import { checkPlan } from '../plan/check.js';
+import { parsePlan } from '../plan/parse.js';
+import { diffRevisions, renderChanges } from '../plan/revisions.js';
 import { planCommentDigest, type PlanCommentRecord } from '../github/status-comment.js';
 import type { Log } from '../log.js';
 import { planCounts } from '../plan/present.js';
@@ -35,6 +38,8 @@ export interface PublishInput {
   outcome: Extract<PlanOutcome, { status: 'planned' }>;
   writes: Writes;
   log: Log;
+  /** Why this revision was made, for the plan comment ("re-planned from @alice's review"). */
+  cause?: string;
 }
 
 export async function publishStep(
@@ -53,11 +58,13 @@ export async function publishStep(
   const body = described(
     planCommentBody(outcome.plan, outcome.findings, {
       title,
+      goal: outcome.goal.goal,
       summary: outcome.summary ?? undefined,
       fileUrl,
       note: where.note,
       run: outcome.run,
       prompt: outcome.prompt,
+      revision: where.revision === undefined ? undefined : { number: where.revision, changes: where.changes, cause: input.cause },
     }),
     outcome,
   );
@@ -73,7 +80,24 @@ export async function publishStep(
     prUrl: prNumber !== undefined ? `${repoUrl}/pull/${prNumber}` : undefined,
     commentUrl: comment?.url,
     planComment: comment?.record,
+    revision: where.revision,
   };
+}
+
+/**
+ * What changed since the revision the branch held, from that revision's tasks file: both sides
+ * checked by the same prompt's rules, so a finding counts as fixed or new only when the plan
+ * changed, not because another check ran.
+ */
+function changesSince(previous: PreviousRevision | undefined, outcome: Extract<PlanOutcome, { status: 'planned' }>): string | undefined {
+  if (!previous?.tasks || previous.revision < 1) return undefined;
+  const limits = outcome.limits;
+  const before = parsePlan(previous.tasks);
+  const changes = diffRevisions(
+    { plan: before, findings: checkPlan(before, limits) },
+    { plan: outcome.plan, findings: checkPlan(outcome.plan, limits) },
+  );
+  return renderChanges(changes, { sinceRevision: previous.revision });
 }
 
 /**
@@ -111,6 +135,10 @@ function described(text: string, outcome: { planMarkdown: string; playbook: stri
 }
 
 interface Proposed {
+  /** The revision the plan branch holds now; absent when nothing was committed to a branch of ours. */
+  revision?: number;
+  /** What changed since the previous revision, as Markdown for the plan comment. */
+  changes?: string;
   branch?: string;
   /** The plan PR this run opened or updated (absent: none, or the PR the target already names). */
   prNumber?: number;
@@ -143,7 +171,9 @@ async function commitAndPropose(input: PublishInput, words: { title?: string; co
     serverUrl: context.serverUrl,
     dryRun: settings.dryRun,
     log: (line) => log.info(line),
+    revisions: { tasksPath: outcome.tasksPath },
   });
+  const revision = { revision: published.revision, changes: published.changed ? changesSince(published.previous, outcome) : undefined };
   if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
   if (!published.changed) log.info('the plan files are unchanged on the branch; no new commit');
   // Null: the base branch already holds these exact files, so there is no branch to propose.
@@ -168,7 +198,7 @@ async function commitAndPropose(input: PublishInput, words: { title?: string; co
     else if (pr) ({ number: prNumber, created: prCreated } = pr);
     if (pr && !pr.created && !pr.updated) log.info(`pull request #${pr.number} already reads as this plan; left as it is`);
   }
-  if (branch) return { branch, prNumber, prCreated, fileRef: branch };
+  if (branch) return { ...revision, branch, prNumber, prCreated, fileRef: branch };
   const note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
   log.info(note);
   return { prCreated: false, fileRef: published.baseBranch, note };

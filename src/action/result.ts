@@ -19,6 +19,8 @@ export interface Published {
   prNumber?: number;
   prUrl?: string;
   commentUrl?: string;
+  /** The plan revision the branch holds now (1 for a first plan). */
+  revision?: number;
 }
 
 interface Base {
@@ -33,7 +35,9 @@ export type ActionResult =
   | (Base & { status: 'skipped' })
   | (Base & { status: 'failed' } & Partial<PlanOutputs>)
   | (Base & { status: 'aborted' | 'invalid' } & PlanOutputs)
-  | (Base & { status: 'planned' } & PlanOutputs & Published);
+  | (Base & { status: 'planned' } & PlanOutputs & Published)
+  /** The issue changed after planning: its plan comment now says so (no agent ran, nothing committed). */
+  | (Base & { status: 'marked-stale' } & Pick<Published, 'prNumber' | 'prUrl' | 'commentUrl'>);
 
 export type ActionStatus = ActionResult['status'];
 

@@ -1,12 +1,14 @@
 // The action is an event router: each event maps to one command, and each command is a short
-// function that reads as its steps (commands/). Today there is one command, `plan`; the review
-// loop and the run loop add theirs here (DESIGN.md, "Beyond one pipeline").
+// function that reads as its steps (commands/): plan, replan-from-review, mark-stale; the run
+// loop adds its own here (DESIGN.md, "Beyond one pipeline").
 import type { AgentRunner } from '../agent/runner.js';
 import type { GitHubClient } from '../github/client.js';
 import type { Log } from '../log.js';
 import type { Settings } from '../settings.js';
 import { decideTrigger, type Trigger } from '../trigger.js';
+import { markStale } from './commands/mark-stale.js';
 import { planCommand } from './commands/plan.js';
+import { replanFromReview } from './commands/replan-from-review.js';
 import type { ActionContext } from './context.js';
 import { refused, skipped, type ActionResult } from './result.js';
 
@@ -27,14 +29,23 @@ export interface ActionDeps {
   isolateAgent?: boolean;
 }
 
+type Of<K extends Trigger['kind']> = Extract<Trigger, { kind: K }>;
+
 /** What an event asks of wild-plan: one command, or nothing (with the reason). */
 export type Route =
-  | { command: 'plan'; trigger: Extract<Trigger, { kind: 'plan' }> }
+  | { command: 'plan'; trigger: Of<'plan'> }
+  /** A review requesting changes, or `/wild-plan …` on a line: the plan PR's issue, re-planned with it. */
+  | { command: 'replan-from-review'; trigger: Of<'review'> | Of<'line-command'> }
+  /** The issue changed after planning: its plan comment says so; no agent runs. */
+  | { command: 'mark-stale'; trigger: Of<'edited'> }
   | { command: 'skip'; reason: string }
   /** The event asks for something that cannot be done as asked (a bad manual input). */
   | { command: 'refuse'; reason: string };
 
-export function routeEvent(context: Pick<ActionContext, 'eventName' | 'payload'>, settings: Pick<Settings, 'triggerLabel'>): Route {
+export function routeEvent(
+  context: Pick<ActionContext, 'eventName' | 'payload'>,
+  settings: Pick<Settings, 'triggerLabel' | 'replanOnEdit'>,
+): Route {
   const trigger = decideTrigger(context.eventName, context.payload, settings.triggerLabel);
   switch (trigger.kind) {
     case 'skip':
@@ -43,6 +54,26 @@ export function routeEvent(context: Pick<ActionContext, 'eventName' | 'payload'>
       return { command: 'refuse', reason: trigger.reason };
     case 'plan':
       return { command: 'plan', trigger };
+    case 'line-command':
+      return { command: 'replan-from-review', trigger };
+    case 'review':
+      if (trigger.state === 'changes_requested') return { command: 'replan-from-review', trigger };
+      return { command: 'skip', reason: `a review that is ${trigger.state.replace('_', ' ')} re-plans nothing (only one requesting changes does)` };
+    case 'edited':
+      if (!settings.replanOnEdit) return { command: 'mark-stale', trigger };
+      return {
+        command: 'plan',
+        trigger: {
+          kind: 'plan',
+          source: 'edit',
+          sender: trigger.sender,
+          number: trigger.number,
+          isPullRequest: false,
+          title: trigger.title,
+          body: trigger.body,
+          steer: '',
+        },
+      };
   }
 }
 
@@ -56,5 +87,9 @@ export async function runAction(settings: Settings, context: ActionContext, deps
       return refused(route.reason, deps.log);
     case 'plan':
       return planCommand(settings, context, route.trigger, deps);
+    case 'replan-from-review':
+      return replanFromReview(settings, context, route.trigger, deps);
+    case 'mark-stale':
+      return markStale(settings, context, route.trigger, deps);
   }
 }

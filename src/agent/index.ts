@@ -66,7 +66,10 @@ export function agentSettingsProblems(settings: AgentSettings): InputProblem[] {
     ] as const) {
       // A command's output has no turns wild-plan could count, nor a cap it could pass on.
       if (value !== undefined) {
-        problems.push({ input, message: `\`${input}\` needs an agent preset (\`agent: opencode\`, \`claude-code\` or \`codex\`), not \`agent: command\`` });
+        problems.push({
+          input,
+          message: `\`${input}\` needs an agent preset (\`agent: opencode\`, \`claude-code\` or \`codex\`), not \`agent: command\``,
+        });
       }
     }
     if (!settings.agentCommand?.trim()) {

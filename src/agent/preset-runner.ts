@@ -215,7 +215,8 @@ export class PresetRunner implements AgentRunner {
           costUsd: cost?.usd,
           costSource: cost?.source,
           pricedModel: cost?.model !== undefined && cost.price ? { model: cost.model, ...cost.price } : undefined,
-          unpriced: cost === undefined && (parsed.inputTokens !== undefined || parsed.outputTokens !== undefined) ? (usedModel ?? '') : undefined,
+          unpriced:
+            cost === undefined && (parsed.inputTokens !== undefined || parsed.outputTokens !== undefined) ? (usedModel ?? '') : undefined,
         },
         steps: parsed.steps,
         failure,

@@ -109,5 +109,6 @@ export function formatUsd(usd: number): string {
   if (usd >= 1) return `$${usd.toFixed(2)}`;
   if (usd >= 0.01) return `$${usd.toFixed(3)}`;
   if (usd < 0.000_001) return '< $0.000001';
-  return `$${usd.toFixed(Math.min(6, 1 - Math.floor(Math.log10(usd))))}`;
+  // Two significant digits, without trailing zeros ($0.003, $0.0024).
+  return `$${Number(usd.toFixed(Math.min(6, 1 - Math.floor(Math.log10(usd)))))}`;
 }

@@ -1,6 +1,7 @@
 // What every agent runner (generic command, OpenCode, Claude Code, Codex) promises.
 import type { AgentIsolation } from '../sandbox/isolation.js';
 import type { StopReason } from './events/common.js';
+import { formatUsd } from './prices.js';
 
 export interface AgentRunRequest {
   /** The rendered planning prompt. */
@@ -54,11 +55,17 @@ export interface AgentStop {
   by: 'cli' | 'wild-plan';
 }
 
-/** "stopped at the 30-turn cap (max-turns)", "stopped at the $2.00 budget cap (max-budget-usd)". */
+/**
+ * "stopped at the 30-turn cap (max-turns)", "stopped at the $2.00 budget cap (max-budget-usd)";
+ * a cap the CLI has no flag for says wild-plan enforced it.
+ */
 export function describeStop(stop: AgentStop): string {
+  const how = stop.by === 'wild-plan' ? '; enforced by wild-plan from its event stream' : '';
   const cap =
-    stop.reason === 'max-turns' ? `the ${stop.limit}-turn cap (max-turns)` : `the $${stop.limit.toFixed(2)} budget cap (max-budget-usd)`;
-  return `stopped at ${cap}${stop.by === 'wild-plan' ? ', by wild-plan counting turns in its event stream' : ''}`;
+    stop.reason === 'max-turns'
+      ? `the ${stop.limit}-turn cap (max-turns${how})`
+      : `the ${formatUsd(stop.limit)} budget cap (max-budget-usd${how})`;
+  return `stopped at ${cap}`;
 }
 
 export interface AgentRunStats {

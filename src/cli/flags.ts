@@ -15,6 +15,7 @@ const ACTION_ONLY: ReadonlySet<string> = new Set([
   'base-branch',
   'fail-on-abort',
   'write-plan-files',
+  'replan-on-edit',
 ]);
 
 /** The inputs the CLI takes as flags, in action.yml's order. */

@@ -6,7 +6,8 @@ import type { GitAuth } from './auth.js';
 import { BOT_AUTHOR, buildCommit, type Author, type PlanFile } from './commit.js';
 import { assertTokenCannotBeRedirected } from './config-guard.js';
 import { GitCommandError, PublishError } from './errors.js';
-import { foreignCommits } from './history.js';
+import { foreignCommits, previousRevision } from './history.js';
+import { withRevisionTrailer } from '../plan/revisions.js';
 import { fetchHeads, readRemoteHeads, remoteBranchHead, REMOTE } from './remote.js';
 import { GitRepo } from './repo.js';
 import { validateBranchName, validatePlanPath } from './validate.js';
@@ -33,6 +34,19 @@ export interface PublishOptions {
   maxAttempts?: number;
   /** Progress lines for the action log (no secrets in them). */
   log?: (line: string) => void;
+  /**
+   * Number plan commits as revisions (a `Wild-Plan-Revision: N` trailer) and read the previous
+   * revision's tasks file at this path, so the caller can say what changed: from the branch, not
+   * from memory.
+   */
+  revisions?: { tasksPath: string };
+}
+
+/** The plan as the branch held it before this publish. */
+export interface PreviousRevision {
+  revision: number;
+  /** The tasks file at the branch head; null when the head holds none. */
+  tasks: string | null;
 }
 
 export interface PublishResult {
@@ -55,6 +69,10 @@ export interface PublishResult {
   attempts: number;
   /** Commits on the branch by someone other than `author`, kept underneath ours. */
   humanCommits: string[];
+  /** With `revisions`: the revision the branch head now holds (the new commit's, or the previous one's when unchanged). */
+  revision?: number;
+  /** With `revisions`: what the branch held before, when it existed. */
+  previous?: PreviousRevision;
 }
 
 export async function publishPlan(options: PublishOptions): Promise<PublishResult> {
@@ -80,12 +98,19 @@ export async function publishPlan(options: PublishOptions): Promise<PublishResul
     const { baseSha, branchSha } = await fetchHeads(repo, baseBranch, heads.branchSha ? branch : null);
     const parent = branchSha ?? baseSha;
     const humanCommits = branchSha ? await foreignCommits(repo, branchSha, baseSha, author.email) : [];
-    const { commit } = await buildCommit(repo, { parent, files, message: options.message, author });
-    const result = { branch, baseBranch, baseSha, created: branchSha === null, humanCommits };
+    const previous =
+      options.revisions && branchSha
+        ? await previousRevision(repo, branchSha, baseSha, author.email, options.revisions.tasksPath)
+        : undefined;
+    const revision = options.revisions ? (previous?.revision ?? 0) + 1 : undefined;
+    const message = revision === undefined ? options.message : withRevisionTrailer(options.message, revision);
+    const { commit } = await buildCommit(repo, { parent, files, message, author });
+    const result = { branch, baseBranch, baseSha, created: branchSha === null, humanCommits, revision, previous };
 
     if (commit === null) {
       log(`The plan files on ${branchSha ? branch : baseBranch} already match; nothing to commit`);
-      return { ...result, created: false, commitSha: branchSha, changed: false, pushed: false, attempts: attempt - 1 };
+      const unchanged = previous ? previous.revision : undefined;
+      return { ...result, revision: unchanged, created: false, commitSha: branchSha, changed: false, pushed: false, attempts: attempt - 1 };
     }
     if (options.dryRun) {
       log(`Dry run: would push ${commit} to ${branch} (parent ${parent})`);

@@ -29,7 +29,8 @@ export interface UpsertPullRequestOptions {
 
 type ListedPull = Awaited<ReturnType<GitHubClient['rest']['pulls']['list']>>['data'][number];
 
-async function findOpen(client: GitHubClient, repo: RepoRef, head: string): Promise<ListedPull | null> {
+/** The open pull request from branch `head` of this repository, or null. */
+export async function findOpen(client: GitHubClient, repo: RepoRef, head: string): Promise<ListedPull | null> {
   const { data } = await client.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: 'open', per_page: 1 });
   return data[0] ?? null;
 }

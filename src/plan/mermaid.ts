@@ -1,5 +1,7 @@
-// A mermaid flowchart of a plan: one subgraph per phase, one node per task, an arrow from
-// each prerequisite to the task that needs it. GitHub renders ```mermaid blocks in comments.
+// A mermaid flowchart of a plan: one subgraph per phase in phase order, chained Phase 1 →
+// Phase 2 → …, one node per task, an arrow from each prerequisite to the task that needs it.
+// GitHub renders ```mermaid blocks in comments.
+import { cutAtWord, phasesInOrder, withoutDependencyNotes } from './present-text.js';
 import type { Plan, Task } from './types.js';
 
 // Mermaid refuses graphs past 500 edges (its maxEdges default) and large task graphs are
@@ -14,11 +16,13 @@ const MAX_LABEL = 60;
 // backticks (which would start a markdown string), `<`, `#`, `%` (comments) and `;`.
 const SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
 
-/** A quoted label body: one line, at most MAX_LABEL characters, nothing mermaid could read as syntax. */
+/**
+ * A quoted label body: one line, at most `max` units cut at a word (a half word reads as a
+ * different word), nothing mermaid could read as syntax.
+ */
 export function mermaidLabel(text: string, max = MAX_LABEL): string {
-  const chars = [...text.replace(/\s+/g, ' ').trim()];
-  const cut = chars.length > max ? [...chars.slice(0, max - 1), '…'] : chars;
-  return cut.map((ch) => (SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('');
+  const cut = cutAtWord(text.replace(/\s+/g, ' ').trim(), max);
+  return [...cut].map((ch) => (SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`)).join('');
 }
 
 /** Unique node ids made of letters, digits and `_` (and never a keyword such as `end`). */
@@ -39,37 +43,48 @@ function stateClass(task: Task): string {
 /** The flowchart source (without the ``` fence), or null when there is nothing worth drawing. */
 export function planFlowchart(plan: Plan): string | null {
   const groups = [
-    ...plan.phases.map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ''}`, tasks: p.tasks })),
+    ...phasesInOrder(plan.phases).map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ''}`, tasks: p.tasks })),
     ...(plan.strayTasks.length > 0 ? [{ title: 'Outside any phase', tasks: plan.strayTasks }] : []),
   ];
   const taskCount = groups.reduce((n, g) => n + g.tasks.length, 0);
   const edgeCount = groups.reduce((n, g) => n + g.tasks.reduce((m, t) => m + t.dependencies.length, 0), 0);
   if (groups.length === 0) return null;
   const nodeId = idMaker();
-  const lines = ['flowchart TD', '  classDef done fill:#dafbe1,stroke:#1a7f37', '  classDef progress fill:#fff8c5,stroke:#9a6700'];
-  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
+  const lines = ['flowchart TD'];
+  // Counted with the phase chain's edges; past MAX_PHASE_NODES phases even the boxes go.
+  if (taskCount > MAX_TASK_NODES || edgeCount + groups.length > MAX_EDGES || groups.length > MAX_PHASE_NODES) {
     if (groups.length > MAX_PHASE_NODES) return null;
     const ids = groups.map((g, i) => {
       const id = nodeId(`phase${i}`);
       lines.push(`  ${id}["${mermaidLabel(`${g.title} (${g.tasks.length} tasks)`)}"]`);
       return id;
     });
-    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
+    for (let i = 1; i < Math.min(ids.length, plan.phases.length); i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
     return lines.join('\n');
+  }
+  // A fresh plan has nothing to colour; the styles come only with a task done or under way.
+  if (groups.some((g) => g.tasks.some((t) => t.state !== 'todo'))) {
+    lines.push('  classDef done fill:#dafbe1,stroke:#1a7f37', '  classDef progress fill:#fff8c5,stroke:#9a6700');
   }
   const byTaskId = new Map<string, string>();
   const nodes = new Map<Task, string>();
+  const phaseIds: string[] = [];
   groups.forEach((group, i) => {
-    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
+    const phaseId = nodeId(`phase${i}`);
+    // The stray tasks are in no phase, so they stay out of the chain.
+    if (i < plan.phases.length) phaseIds.push(phaseId);
+    lines.push(`  subgraph ${phaseId}["${mermaidLabel(group.title)}"]`);
     for (const task of group.tasks) {
       const id = nodeId(task.id ?? `line${task.line}`);
       nodes.set(task, id);
       if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
-      const text = task.id ? `${task.id}: ${task.description}` : task.description;
-      lines.push(`    ${id}["${mermaidLabel(text)}"]${stateClass(task)}`);
+      const description = withoutDependencyNotes(task.description, task.dependencies);
+      lines.push(`    ${id}["${mermaidLabel(task.id ? `${task.id}: ${description}` : description)}"]${stateClass(task)}`);
     }
     lines.push('  end');
   });
+  // The phase chain: the order the plan is worked in, drawn between the phase boxes.
+  for (let i = 1; i < phaseIds.length; i++) lines.push(`  ${phaseIds[i - 1]} --> ${phaseIds[i]}`);
   for (const [task, id] of nodes) {
     for (const dep of task.dependencies) {
       const from = byTaskId.get(dep);

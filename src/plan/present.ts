@@ -4,11 +4,23 @@
 // in the middle of a table or a fence, and the shortened comment links to the full file.
 import { escapeHtmlText, neutralizeHtml } from '../text/html.js';
 import { oneLine } from '../text/one-line.js';
+import { plural } from '../text/plural.js';
 import { blockquote } from '../text/quote.js';
 import { cutUnits, truncateAtLine } from '../text/truncate.js';
 import { isHttpUrl } from '../text/url.js';
 import { escapeHtml, escapeTableCell } from './markdown.js';
 import { planFlowchart } from './mermaid.js';
+import {
+  changesBlock,
+  goalLines,
+  GOAL_CHARS,
+  itemSection,
+  revisionLine,
+  revisionMarker,
+  validRevision,
+  type Revision,
+} from './present-sections.js';
+import { phasesInOrder, taskText } from './present-text.js';
 import type { Finding, Phase, Plan, Task } from './types.js';
 
 /** Hidden first line of the sticky plan comment; the lookup that edits it in place searches for it. */
@@ -24,6 +36,14 @@ export interface PresentOptions {
   title?: string;
   /** The agent's `<summary>` text. */
   summary?: string;
+  /** The goal as planned, quoted short (cut at a word) under the heading. Sanitised by the caller. */
+  goal?: string;
+  /**
+   * The revision this comment shows: a hidden `<!-- wild-plan:revision N -->` line under the
+   * marker, "Revision N" and its cause under the heading, and `changes` (pre-rendered, escaped
+   * Markdown) under the overview, left out before any of the plan when the budget is tight.
+   */
+  revision?: Revision;
   /** Hidden first line the sticky-comment lookup searches for. */
   marker?: string;
   /** Level of the plan's title heading (default 2); its sections are one level down. */
@@ -46,16 +66,27 @@ interface Context {
   findings: Finding[];
   options: PresentOptions;
   fileLink: string | null;
+  revision: Revision | null;
+  /** Some task is done or under way: only then are states and progress counts worth showing. */
+  progress: boolean;
+  /** The planning notes and the analytics contract are shown (the comment, not the job summary). */
+  sections: boolean;
   /** `##`-style prefixes for the title and for its sections. */
   h1: string;
   h2: string;
+}
+
+/** One layout tried against the budget: a level of detail, with or without the revision's changes. */
+interface Attempt {
+  level: Level;
+  changes: boolean;
 }
 
 export function presentPlanComment(plan: Plan, findings: Finding[], options: PresentOptions = {}): string {
   return present(plan, findings, options, LEVELS, options.marker ?? DEFAULT_MARKER);
 }
 
-/** The job summary: overview, phase counts and findings; no graph, no task tables. */
+/** The job summary: overview, phase counts and findings; no graph, no task tables, no notes. */
 export function presentJobSummary(plan: Plan, findings: Finding[], options: PresentOptions = {}): string {
   return present(plan, findings, options, ['counts', 'no-tables'], null);
 }
@@ -63,29 +94,35 @@ export function presentJobSummary(plan: Plan, findings: Finding[], options: Pres
 function present(plan: Plan, findings: Finding[], options: PresentOptions, levels: readonly Level[], marker: string | null): string {
   const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
   const level = Math.min(5, Math.max(1, Math.floor(options.headingLevel ?? 2)));
+  const c = planCounts(plan);
   const context: Context = {
     plan,
     findings: sortFindings(findings),
     options,
     fileLink: fileLink(options.fileUrl),
+    revision: validRevision(options.revision),
+    progress: c.done + c.inProgress > 0,
+    sections: marker !== null,
     h1: '#'.repeat(level),
     h2: '#'.repeat(level + 1),
   };
   const head = marker === null ? [] : [marker];
+  if (marker !== null && context.revision) head.push(revisionMarker(context.revision));
   if (plan.abort) return abortNotice(context, head, budget);
-  for (const level of levels) {
+  const tries = attempts(levels, changesBlock(context.revision?.changes) !== null);
+  for (const [i, { level, changes }] of tries.entries()) {
     const parts = [
       ...head,
-      ...overview(context, level !== 'no-tables', MAX_SUMMARY),
+      ...overview(context, MAX_SUMMARY, GOAL_CHARS, changes),
       ...body(context, level),
       ...findingsList(context, MAX_FINDINGS),
-      ...footer(context, level !== levels[0]),
+      ...footer(context, i > 0),
     ];
     const text = parts.join('\n');
     if (text.length <= budget) return text;
   }
   // Still too long: keep the overview line, then as many findings as fit, then the link.
-  const top = [...head, ...overview(context, false, 300)];
+  const top = [...head, ...overview(context, 300, 200, false)];
   const tail = footer(context, true);
   const room = budget - [...top, ...tail].join('\n').length - 2;
   return fit(
@@ -96,6 +133,17 @@ function present(plan: Plan, findings: Finding[], options: PresentOptions, level
     ],
     budget,
   );
+}
+
+/**
+ * The layouts to try, richest first. A revision's changes go before the task tables do (the
+ * plan is what is reviewed) but after the graph (which redraws what the tables say).
+ */
+function attempts(levels: readonly Level[], changes: boolean): Attempt[] {
+  return levels.flatMap((level): Attempt[] => {
+    if (!changes || level === 'counts' || level === 'no-tables') return [{ level, changes: false }];
+    return level === 'full' ? [{ level, changes: true }] : [{ level, changes: true }, { level, changes: false }];
+  });
 }
 
 /** Whole lines while they fit; a first line longer than the budget is the only thing ever cut. */
@@ -133,6 +181,15 @@ function fileLink(url: string | undefined): string | null {
   return url.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/**
+ * A line of the file. GitHub renders a Markdown file's blob page, where `#L12` leads nowhere;
+ * `?plain=1` shows its source, where the line is highlighted.
+ */
+function lineLink(link: string, line: number): string {
+  const base = link.replace(/#.*$/, '');
+  return `${base}${base.includes('?') ? '&' : '?'}plain=1#L${line}`;
+}
+
 /** Distinct phases (a duplicated heading counts once) and tasks by state. */
 export function planCounts(plan: Plan): { phases: number; tasks: number; done: number; inProgress: number } {
   const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
@@ -144,47 +201,59 @@ export function planCounts(plan: Plan): { phases: number; tasks: number; done: n
   };
 }
 
-function overview(context: Context, table: boolean, maxSummary: number): string[] {
-  const { plan, findings, options } = context;
+/**
+ * The heading, the revision, one status line (findings and counts; progress only once some task
+ * is done or under way, a zero says nothing), the goal, the agent's summary, and the changes
+ * since the last revision (or a line saying they were left out).
+ */
+function overview(context: Context, maxSummary: number, maxGoal: number, changes: boolean): string[] {
+  const { plan, findings, options, revision } = context;
   const c = planCounts(plan);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const title = escapeHtml(truncateAtLine(options.title ?? 'Research plan', 200));
-  const status = errors > 0 ? `❌ **${errors} contract error${errors === 1 ? '' : 's'}**` : '✅ **Meets the planning contract**';
-  const lines = [`${context.h1} ${title}`, '', `${status} · ${warnings} warning${warnings === 1 ? '' : 's'}`, ''];
-  if (table) {
-    lines.push('| Phases | Tasks | Done | In progress | Errors | Warnings |', '|---:|---:|---:|---:|---:|---:|');
-    lines.push(`| ${c.phases} | ${c.tasks} | ${c.done} | ${c.inProgress} | ${errors} | ${warnings} |`, '');
-  } else {
-    lines.push(`${c.phases} phases · ${c.tasks} tasks · ${c.done} done · ${c.inProgress} in progress`, '');
-  }
+  const status = [errors > 0 ? `❌ **${plural(errors, 'contract error')}**` : '✅ **Meets the planning contract**'];
+  if (warnings > 0) status.push(plural(warnings, 'warning'));
+  status.push(plural(c.phases, 'phase'), plural(c.tasks, 'task'));
+  if (context.progress) status.push(`${c.done} done`, `${c.inProgress} in progress`);
+  const lines = [`${context.h1} ${title}`, ''];
+  if (revision) lines.push(revisionLine(revision), '');
+  lines.push(status.join(' · '), '', ...goalLines(options.goal, options.title, maxGoal));
   const summary = options.summary?.trim();
   if (summary) {
     // Quoted and HTML-escaped: the agent's text must not forge the sticky marker or close our tags.
-    lines.push(blockquote(neutralizeHtml(truncateAtLine(summary, maxSummary))), '');
+    lines.push("**Agent's summary**", blockquote(neutralizeHtml(truncateAtLine(summary, maxSummary))), '');
+  }
+  const block = changesBlock(revision?.changes);
+  if (block !== null && revision) {
+    lines.push(changes ? block : '_The list of changes since the last revision is left out to fit the comment size limit._', '');
   }
   return lines;
 }
 
+/** Planning notes, the graph, the phases, the contract: as much of each as the level keeps. */
 function body(context: Context, level: Level): string[] {
-  const { plan, h2 } = context;
-  const lines: string[] = [];
+  const { plan, h2, progress } = context;
+  const sections = context.sections && level !== 'no-tables';
+  const phases = phasesInOrder(plan.phases);
+  const lines: string[] = sections ? itemSection('Planning notes', h2, plan.notes?.items) : [];
   if (level === 'full') {
     const chart = planFlowchart(plan);
     if (chart) lines.push(`${h2} Dependency graph`, '', '```mermaid', chart, '```', '');
   }
   if (level === 'full' || level === 'no-mermaid') {
     lines.push(`${h2} Phases`, '');
-    for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
-    if (plan.strayTasks.length > 0) lines.push(...phaseDetails('Tasks outside any phase', plan.strayTasks));
-  } else if (level === 'counts' && plan.phases.length > 0) {
-    lines.push(`${h2} Phases`, '', '| Phase | Title | Tasks | Done |', '|---:|---|---:|---:|');
-    for (const phase of plan.phases) {
-      const done = phase.tasks.filter((t) => t.state === 'done').length;
-      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
+    for (const phase of phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks, progress));
+    if (plan.strayTasks.length > 0) lines.push(...phaseDetails('Tasks outside any phase', plan.strayTasks, progress));
+  } else if (level === 'counts' && phases.length > 0) {
+    lines.push(`${h2} Phases`, '', `| Phase | Title | Tasks |${progress ? ' Done |' : ''}`, `|---:|---|---:|${progress ? '---:|' : ''}`);
+    for (const phase of phases) {
+      const done = progress ? ` ${phase.tasks.filter((t) => t.state === 'done').length} |` : '';
+      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} |${done}`);
     }
     lines.push('');
   }
+  if (sections) lines.push(...itemSection('Metrics and analytics contract', h2, plan.contract?.items));
   return lines;
 }
 
@@ -194,15 +263,24 @@ function phaseHeading(phase: Phase): string {
 
 const STATE_ICON: Record<Task['state'], string> = { todo: '⬜', done: '✅', 'in-progress': '🔄' };
 
-function phaseDetails(heading: string, tasks: Task[]): string[] {
-  const done = tasks.filter((t) => t.state === 'done').length;
-  const summary = `<b>${htmlText(heading)}</b> · ${tasks.length} task${tasks.length === 1 ? '' : 's'} · ${done} done`;
-  const lines = ['<details>', `<summary>${summary}</summary>`, ''];
+/**
+ * One phase, folded: its task table, with a state column and done counts only on a plan in
+ * progress (on a fresh plan every box is empty, and a column of ⬜ says nothing).
+ */
+function phaseDetails(heading: string, tasks: Task[], progress: boolean): string[] {
+  const summary = [`<b>${htmlText(heading)}</b>`, plural(tasks.length, 'task')];
+  if (progress) {
+    const inProgress = tasks.filter((t) => t.state === 'in-progress').length;
+    summary.push(`${tasks.filter((t) => t.state === 'done').length} done`);
+    if (inProgress > 0) summary.push(`${inProgress} in progress`);
+  }
+  const lines = ['<details>', `<summary>${summary.join(' · ')}</summary>`, ''];
   if (tasks.length > 0) {
-    lines.push('| | ID | Task | Deliverable | Done when | Depends on |', '|:-:|---|---|---|---|---|');
+    lines.push(progress ? '| | ID | Task | Deliverable | Done when |' : '| ID | Task | Deliverable | Done when |');
+    lines.push(progress ? '|:-:|---|---|---|---|' : '|---|---|---|---|');
     for (const t of tasks) {
-      const cells = [t.id ?? '—', t.description, t.deliverable ?? '—', t.doneWhen ?? '—', t.dependencies.join(', ') || '—'];
-      lines.push(`| ${STATE_ICON[t.state]} | ${cells.map(escapeTableCell).join(' | ')} |`);
+      const cells = [t.id ?? '—', taskText(t), t.deliverable ?? '—', t.doneWhen ?? '—'].map(escapeTableCell);
+      lines.push(`| ${progress ? `${STATE_ICON[t.state]} | ` : ''}${cells.join(' | ')} |`);
     }
     lines.push('');
   }
@@ -216,9 +294,10 @@ function htmlText(text: string): string {
 }
 
 function findingLines(context: Context): string[] {
+  const link = context.fileLink;
   return context.findings.map((f) => {
     const icon = f.severity === 'error' ? '❌' : '⚠️';
-    const where = f.line === null ? '' : ` (line ${f.line})`;
+    const where = f.line === null ? '' : link ? ` ([line ${f.line}](${lineLink(link, f.line)}))` : ` (line ${f.line})`;
     return `- ${icon} \`${f.rule}\`${where}: ${escapeHtml(f.message)}`;
   });
 }

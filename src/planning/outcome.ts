@@ -3,6 +3,7 @@
 // whatever plan there was (none, or one that breaks the contract under `strict-plan`).
 import type { AgentRunResult } from '../agent/runner.js';
 import type { GoalResult } from '../goal.js';
+import type { PlanLimits } from '../plan/check.js';
 import type { Finding, Plan } from '../plan/types.js';
 import type { Isolation } from '../sandbox/isolation.js';
 import type { TreeChanges } from '../sandbox/scratch.js';
@@ -42,6 +43,8 @@ interface Common {
   summary: string | null;
   /** Which planning prompt ran (describePromptUsed for one line). */
   prompt?: PromptUsed;
+  /** The phase and task counts that prompt holds a plan to (its contract). */
+  limits?: PlanLimits;
 }
 
 export type PlanOutcome =

@@ -26,6 +26,8 @@ import { tasksPathFor, type Settings } from '../settings.js';
 import { runAgentStep, type AgentStepResult } from './agent-step.js';
 import type { AgentRun, PlanOutcome, PlanRequest } from './outcome.js';
 import { memoriesFor, resolvePrompt, type ResolvedPrompt } from './prompt.js';
+import { plural } from '../text/plural.js';
+import { groundingStep } from './grounding-step.js';
 import { knownSecrets } from './secrets.js';
 
 export { AgentFailedError } from '../agent/rounds.js';
@@ -212,7 +214,8 @@ async function planStep(
   it.writeOut(it.tasksPath, round.planMarkdown);
   const own = readInside(input.scratch.work, it.playbookPath);
   if (own.kind === 'refused') log.warning(`${own.reason}: ignored, as if the agent had written none`);
-  const allFindings = own.kind === 'refused' ? [...findings, refusedFinding(own.reason)] : findings;
+  const grounded = [...findings, ...(await groundingStep(settings.workspace, plan, input.preflight, log))];
+  const allFindings = own.kind === 'refused' ? [...grounded, refusedFinding(own.reason)] : grounded;
   for (const f of allFindings) log.warning(`${f.rule}: ${f.message}`, { file: it.tasksPath, line: f.line ?? undefined });
   if (plan.abort) {
     const message = 'The agent aborted planning: its own server preflight failed (see the abort checklist).';
@@ -237,19 +240,26 @@ async function planStep(
     return {
       ...common,
       status: 'invalid',
-      message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.`,
+      message: `The plan breaks the planning contract in ${plural(errors, 'place')} and \`strict-plan\` is on.`,
       findings: allFindings,
       plan,
     };
   }
   const { phases, tasks } = planCounts(plan);
   const n = allFindings.length;
-  const message = `Planned: ${phases} phases, ${tasks} tasks${n ? `, ${n} finding(s) to review` : ''}.`;
+  const message = `Planned: ${plural(phases, 'phase')}, ${plural(tasks, 'task')}${n ? `, ${plural(n, 'finding')} to review` : ''}.`;
   return { ...common, status: 'planned', message, findings: allFindings, plan, planMarkdown: round.planMarkdown, playbook };
 }
 
 function identity(it: Iteration) {
-  return { sessionId: it.sessionId, goal: it.goal, tasksPath: it.tasksPath, playbookPath: it.playbookPath, prompt: it.prompt?.used };
+  return {
+    sessionId: it.sessionId,
+    goal: it.goal,
+    tasksPath: it.tasksPath,
+    playbookPath: it.playbookPath,
+    prompt: it.prompt?.used,
+    limits: it.prompt?.contract.limits,
+  };
 }
 
 /** A file the agent left that was not read back, as a finding people see beside the plan's. */

@@ -23,6 +23,7 @@ const CASES: Array<{ agent: Preset; model: string; baseUrl: (url: string) => str
   { agent: 'codex', model: 'scripted-model', baseUrl: (url) => `${url}/v1`, keepsBackground: false },
 ];
 const MARKER = 'WILD_PLAN_TEST_RUN';
+const CAP_BY: Record<Preset, 'cli' | 'wild-plan'> = { opencode: 'wild-plan', 'claude-code': 'cli', codex: 'wild-plan' };
 // Stand-in credentials: the scripted model accepts anything.
 const KEYS = { OPENAI_API_KEY: 'sk-test-not-a-real-key', ANTHROPIC_API_KEY: 'sk-ant-test-not-a-real-key' };
 const PARENT_ENV = {
@@ -156,6 +157,41 @@ describe.each(CASES)('$agent', ({ agent, model, baseUrl, keepsBackground }) => {
     expect(parseTranscript(result.transcript).plan).toBe(PLAN);
     const seen = allText(provider.requests.find((r) => r.tools.length > 0)!.body).join('\n');
     expect(seen).toContain('END-OF-LONG-PROMPT');
+  });
+
+  it('stops at the max-turns cap when the model keeps calling tools, and says so', async () => {
+    const provider = await scripted({ endlessTools: true });
+    const result = await createAgentRunner({ ...settings(baseUrl(provider.url)), maxTurns: 3 }).run({
+      prompt: fixture.prompt,
+      workdir: fixture.workdir,
+      env: KEYS,
+      timeoutMs: 120_000,
+    });
+
+    expect(result.timedOut).toBe(false);
+    // Claude Code stops itself (--max-turns); OpenCode is told (agent steps) and stopped past it; Codex is stopped by wild-plan.
+    expect(result.stop).toEqual({ reason: 'max-turns', limit: 3, by: CAP_BY[agent] });
+    expect(provider.shellCommands.length).toBeGreaterThanOrEqual(2);
+    expect(provider.shellCommands.length).toBeLessThanOrEqual(4);
+    expect(result.failure).toMatch(new RegExp(`^${agent} stopped at the 3-turn cap \\(max-turns[);]`));
+    // OpenCode got the cap too: at its last step it told the model to answer without tools.
+    if (agent === 'opencode')
+      expect(provider.requests.some((r) => allText(r.body).join('\n').includes('MAXIMUM STEPS REACHED'))).toBe(true);
+  });
+
+  it.runIf(agent === 'claude-code')('stops at the max-budget-usd cap (its own --max-budget-usd), and says so', async () => {
+    const provider = await scripted({ endlessTools: true });
+    const result = await createAgentRunner({ ...settings(baseUrl(provider.url)), maxBudgetUsd: 0.003 }).run({
+      prompt: fixture.prompt,
+      workdir: fixture.workdir,
+      env: KEYS,
+      timeoutMs: 120_000,
+    });
+
+    expect(result.stop).toEqual({ reason: 'max-budget', limit: 0.003, by: 'cli' });
+    expect(result.failure).toMatch(/^claude-code stopped at the \$0\.003 budget cap \(max-budget-usd\)/);
+    expect(result.stats).toMatchObject({ costSource: 'cli' });
+    expect(result.stats?.costUsd).toBeGreaterThanOrEqual(0.003);
   });
 
   it('ends with a clear error when the model endpoint is down', async () => {

@@ -92,8 +92,8 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
         const planComment = s.marked(2, PLAN_MARKER);
         expect(planComment).toHaveLength(1);
         expect(out['comment-url']).toBe(`${s.fake.htmlUrl}/${s.repo}/pull/2#issuecomment-${planComment[0]!.id}`);
-        expect(run.summary).toContain('### ✅ wild-plan: planned');
-        expect(run.summary).toContain('#### Research server preflight');
+        expect(run.summary).toContain('## ✅ wild-plan: planned');
+        expect(run.summary).toContain('### Research server preflight');
 
         const commits = await s.git.remoteLog('wild-plan/issue-1', s.defaultBranch);
         expect(commits).toHaveLength(1);
@@ -205,7 +205,7 @@ describe.concurrent('dist/index.js as GitHub runs it', () => {
         expect(run.outputs.status).toBe('aborted');
         expect(run.outputs['tasks-path']).toBe('.wild/plans/issue-1/tasks.md');
         expect(run.stdout).toMatch(/^::error::Planning aborted: the research server at /m);
-        expect(run.summary).toContain('### ⛔ wild-plan: aborted');
+        expect(run.summary).toContain('## ⛔ wild-plan: aborted');
         expect(await s.git.remoteHead(s.planBranch)).toBeNull();
         expect(s.fake.pulls(s.repo)).toEqual([]);
         const status = s.marked(1, STATUS_MARKER);

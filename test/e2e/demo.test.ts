@@ -33,7 +33,7 @@ describe('the demo', () => {
     expect(comment.startsWith(PLAN_COMMENT_MARKER)).toBe(true);
     expect(comment).toContain('https://github.com/your-org/your-repo/blob/wild-plan/issue-42/.wild/plans/issue-42/tasks.md');
     const summary = await readFile(path.join(dir, 'a', 'summary.md'), 'utf8');
-    expect(summary).toMatch(/^### ✅ wild-plan: planned/);
+    expect(summary).toMatch(/^## ✅ wild-plan: planned/);
     expect(summary).toContain('repository your-org/your-repo');
     // The demo's plan meets the contract without a single warning.
     expect(checkPlan(parsePlan(await readFile(path.join(dir, 'a', 'tasks.md'), 'utf8')))).toEqual([]);

@@ -97,7 +97,7 @@ describe('the job summary and the agent-stats output', () => {
     const stats = JSON.parse(result.agentStats ?? 'null') as Record<string, unknown>;
     expect(stats).toMatchObject({ agent: 'command' });
     expect(stats.wallTimeMs).toEqual(expect.any(Number));
-    expect(result.summary).toContain('#### Agent');
+    expect(result.summary).toContain('### Agent');
     expect(result.summary).toMatch(/^\| `command` \| – \| \d+(\.\d)? s \| – \| – \| – \| – \|$/m);
     // The agent worked in a scratch copy: the checkout holds no plan files (write-plan-files is off).
     expect(existsSync(join(s.workdir, '.wild'))).toBe(false);
@@ -127,7 +127,7 @@ describe('the job summary and the agent-stats output', () => {
     const { result, logs } = await s.runInProcess();
 
     expect(result.status).toBe('planned');
-    expect(result.summary).toContain('#### Agent');
+    expect(result.summary).toContain('### Agent');
     expect(result.summary).not.toMatch(/Isolated:|Not isolated:/);
     expect(logs).toContainEqual({ level: 'info', message: "Agent isolation is off: the agent runs as this process's user." });
   });

@@ -33,8 +33,8 @@ import { createGitHubClient } from '../../src/github/client.js';
 import { INPUT_NAMES, parseSettings } from '../../src/settings.js';
 import { startFakeGitHub, type FakeGitHub, type Role } from './fake-github/index.js';
 import { GitFixture } from './git-fixture.js';
-import { dispatchEvent, labeledIssueEvent, RESEARCH_GOAL, seedPullRequest, type ActionEvent } from './action-events.js';
-import { webhookExample } from './webhook-examples.js';
+import { dispatchEvent, labeledIssueEvent, RESEARCH_GOAL, seedPullRequest, type ActionEvent, type Payload } from './action-events.js';
+import { reviewCommentCreated, reviewSubmitted, webhookExample } from './webhook-examples.js';
 import { actionYmlDefaults, fastTuning, inputVariable, parseOutputFile, recordingLog, type LogLine } from './runner-io.js';
 
 export { fastTuning, inputVariable, parseOutputFile, type LogLine } from './runner-io.js';
@@ -274,6 +274,92 @@ export class ActionScenario {
       delete payload.issue.pull_request;
     }
     return { name: 'issue_comment', payload };
+  }
+
+  /**
+   * `pull_request_review.submitted` on plan PR `pr` (GitHub's real payload, its state, body and
+   * reviewer set): the review and its inline comments are created in the fake first, each comment
+   * with the diff hunk GitHub gives it — the plan branch's tasks file up to the commented line.
+   */
+  async reviewEvent(
+    pr: number,
+    review: { state: 'approved' | 'changes_requested' | 'commented'; body?: string; user?: string; comments?: Array<{ path: string; line: number; body: string }> },
+  ): Promise<ActionEvent> {
+    const user = review.user ?? 'Codertocat';
+    const pull = this.mustPull(pr);
+    const comments = await Promise.all(
+      (review.comments ?? []).map(async (c) => ({ ...c, diffHunk: await this.diffHunk(String(pull.head.ref), c.path, c.line) })),
+    );
+    const record = this.fake.addReview(this.repo, pr, {
+      user,
+      state: review.state.toUpperCase() as 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED',
+      body: review.body ?? '',
+      comments,
+    });
+    const payload = reviewSubmitted({ state: review.state, body: review.body ?? null }) as Payload;
+    this.pullPayload(payload, pull);
+    payload.review = { ...payload.review, id: record.id, user: { ...payload.review.user, login: user }, commit_id: pull.head.sha };
+    payload.sender = { ...payload.sender, login: user };
+    return { name: 'pull_request_review', payload };
+  }
+
+  /** `pull_request_review_comment.created`: `body` on `line` of `path` in plan PR `pr` (created in the fake as a one-comment review). */
+  async reviewCommentEvent(pr: number, comment: { path: string; line: number; body: string; user?: string }): Promise<ActionEvent> {
+    const user = comment.user ?? 'Codertocat';
+    const pull = this.mustPull(pr);
+    const diffHunk = await this.diffHunk(String(pull.head.ref), comment.path, comment.line);
+    this.fake.addReview(this.repo, pr, { user, state: 'COMMENTED', comments: [{ path: comment.path, line: comment.line, body: comment.body, diffHunk }] });
+    const created = this.fake.reviewComments(this.repo, pr).at(-1)!;
+    const payload = reviewCommentCreated({ body: comment.body, line: comment.line, path: comment.path }) as Payload;
+    this.pullPayload(payload, pull);
+    payload.comment = { ...payload.comment, id: created.id, diff_hunk: diffHunk, user: { ...payload.comment.user, login: user } };
+    payload.sender = { ...payload.sender, login: user };
+    return { name: 'pull_request_review_comment', payload };
+  }
+
+  /** `issues.edited` by `user`: the scenario's issue gets `edit` in the fake, the payload says what it was. */
+  editedEvent(edit: { title?: string; body?: string }, user = 'Codertocat'): ActionEvent {
+    const issue = this.fake.issue(this.repo, this.issueNumber);
+    if (!issue) throw new Error(`harness: no #${this.issueNumber} in ${this.repo}`);
+    const before = { title: issue.title, body: issue.body };
+    // As GitHub does: the issue reads as edited by the time the event is delivered.
+    if (edit.title !== undefined) issue.title = edit.title;
+    if (edit.body !== undefined) issue.body = edit.body;
+    const payload = webhookExample('issues', 'edited');
+    payload.repository = structuredClone(this.event.payload.repository);
+    payload.issue = { ...payload.issue, number: issue.number, title: issue.title, body: issue.body };
+    delete payload.issue.pull_request;
+    payload.changes = {
+      ...(edit.title !== undefined ? { title: { from: before.title } } : {}),
+      ...(edit.body !== undefined ? { body: { from: before.body } } : {}),
+    };
+    payload.sender = { ...payload.sender, login: user, type: user.endsWith('[bot]') ? 'Bot' : 'User' };
+    return { name: 'issues', payload };
+  }
+
+  private mustPull(pr: number) {
+    const pull = this.fake.pulls(this.repo).find((p) => p.number === pr);
+    if (!pull) throw new Error(`harness: no pull request #${pr} in ${this.repo}`);
+    return pull.pull as { head: { ref: string; sha: string }; base: { ref: string } };
+  }
+
+  /** The pull_request part of a review payload: this repository's plan PR, not the example's. */
+  private pullPayload(payload: Payload, pull: { head: { ref: string; sha: string } }): void {
+    const repository = structuredClone(this.event.payload.repository);
+    payload.repository = repository;
+    payload.pull_request = {
+      ...payload.pull_request,
+      number: this.fake.pulls(this.repo).find((p) => (p.pull as { head: { ref: string } }).head.ref === pull.head.ref)?.number,
+      head: { ...payload.pull_request.head, ref: pull.head.ref, sha: pull.head.sha, repo: repository },
+      base: { ...payload.pull_request.base, repo: repository },
+    };
+  }
+
+  /** GitHub's hunk for a comment on `line` of a file the plan branch adds: every line up to it, added. */
+  private async diffHunk(branch: string, path: string, line: number): Promise<string> {
+    const text = (await this.git.remoteFile(branch, path)) ?? '';
+    const lines = text.split('\n').slice(0, line);
+    return [`@@ -0,0 +1,${text.split('\n').length} @@`, ...lines.map((l) => `+${l}`)].join('\n');
   }
 
   /** `workflow_dispatch` with the given inputs, in this scenario's repository. */

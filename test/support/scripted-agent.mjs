@@ -37,6 +37,7 @@ const MODES = {
   mentions: 'ok, with @octo-org/research-team and @Codertocat in a task, the notes and the summary',
   'huge-summary': 'ok, with a 200,000-character <summary>',
   'huge-plan': 'a plan of 6 phases x 400 long tasks (about 1 MB), on disk and in <plan>',
+  // Any mode that writes a plan takes `--plan-file FILE` to write that plan instead of its own.
   'leak-token': 'ok, with $WILD_AUTH_TOKEN (when it has one) in the plan, the summary and the playbook',
 };
 
@@ -401,7 +402,10 @@ async function main() {
   const repairing = prompt.includes('## Repair round');
   const invalid = mode === 'invalid-plan' || (mode === 'invalid-then-valid' && !repairing);
   if (mode in CORPUS_OUTPUT) return CORPUS_OUTPUT[mode](ctx, entries, note);
-  const plan = invalid ? invalidPlan(ctx) : buildPlan(ctx, entries, note);
+  // `--plan-file FILE`: that plan as written (a fixture a test wants checked as the agent's).
+  const planFlag = process.argv.indexOf('--plan-file');
+  const given = planFlag >= 0 ? readFileSync(process.argv[planFlag + 1], 'utf8') : null;
+  const plan = given ?? (invalid ? invalidPlan(ctx) : buildPlan(ctx, entries, note));
   writeFileMkdir(ctx.tasksPath, plan);
   out(`Wrote the plan to ${ctx.tasksPath}.`);
   if (mode === 'with-playbook') {

@@ -15,7 +15,10 @@ describe('cost from the recorded event streams (3 requests × 120 in, 30 out)', 
   it("claude-code: Claude Code's own total_cost_usd, preferred to the price table", () => {
     const run = parseClaudeCodeEvents(fixture('claude-code-plan.jsonl'));
     expect(run.costUsd).toBe(0.00243);
-    const cost = runCost({ model: run.model, inputTokens: run.inputTokens, outputTokens: run.outputTokens, cliCostUsd: run.costUsd }, DEFAULT_PRICES);
+    const cost = runCost(
+      { model: run.model, inputTokens: run.inputTokens, outputTokens: run.outputTokens, cliCostUsd: run.costUsd },
+      DEFAULT_PRICES,
+    );
     expect(cost).toEqual({ usd: 0.00243, source: 'cli' });
     // The table agrees with the CLI for its model: 360 × $3/M + 90 × $15/M.
     const table = runCost({ model: run.model, inputTokens: run.inputTokens, outputTokens: run.outputTokens }, DEFAULT_PRICES);
@@ -76,7 +79,14 @@ describe('the price table', () => {
   });
 
   it('formats dollars with enough digits to tell a small run from nothing', () => {
-    expect([0, 0.00243, 0.0000004, 0.153, 0.995, 12.4].map(formatUsd)).toEqual(['$0.00', '$0.0024', '< $0.000001', '$0.153', '$0.995', '$12.40']);
+    expect([0, 0.00243, 0.0000004, 0.153, 0.995, 12.4].map(formatUsd)).toEqual([
+      '$0.00',
+      '$0.0024',
+      '< $0.000001',
+      '$0.153',
+      '$0.995',
+      '$12.40',
+    ]);
   });
 });
 
@@ -101,7 +111,7 @@ describe('the caps as settings', () => {
     expect(describeStop({ reason: 'max-turns', limit: 30, by: 'cli' })).toBe('stopped at the 30-turn cap (max-turns)');
     expect(describeStop({ reason: 'max-budget', limit: 2, by: 'cli' })).toBe('stopped at the $2.00 budget cap (max-budget-usd)');
     expect(describeStop({ reason: 'max-turns', limit: 3, by: 'wild-plan' })).toBe(
-      'stopped at the 3-turn cap (max-turns), by wild-plan counting turns in its event stream',
+      'stopped at the 3-turn cap (max-turns; enforced by wild-plan from its event stream)',
     );
   });
 
@@ -110,7 +120,11 @@ describe('the caps as settings', () => {
     const withResult = (over: Record<string, unknown>) =>
       stream
         .split('\n')
-        .map((line) => (line.startsWith('{') && (JSON.parse(line) as { type?: string }).type === 'result' ? JSON.stringify({ ...JSON.parse(line), ...over }) : line))
+        .map((line) =>
+          line.startsWith('{') && (JSON.parse(line) as { type?: string }).type === 'result'
+            ? JSON.stringify({ ...JSON.parse(line), ...over })
+            : line,
+        )
         .join('\n');
     const maxTurns = withResult({ subtype: 'error_max_turns', is_error: true, result: undefined });
     expect(parseClaudeCodeEvents(maxTurns)).toMatchObject({ stopReason: 'max-turns', finalText: null });

@@ -161,8 +161,17 @@ describe('the job summary keeps the README’s promises', () => {
       run: { result: agent, serverActivity: 'created 1 sweep, 2 runs; 9 requests', isolation: null, changes: null },
     } as PlanOutcome;
   };
-  const links = { issueNumber: 7, prNumber: 12, prUrl: 'https://github.com/octo-org/octo-repo/pull/12', commentUrl: 'https://github.com/octo-org/octo-repo/pull/12#issuecomment-5' };
-  const full = { repo: { owner: 'octo-org', repo: 'octo-repo' }, serverUrl: 'https://github.com', runUrl: 'https://github.com/octo-org/octo-repo/actions/runs/9' } as ActionContext;
+  const links = {
+    issueNumber: 7,
+    prNumber: 12,
+    prUrl: 'https://github.com/octo-org/octo-repo/pull/12',
+    commentUrl: 'https://github.com/octo-org/octo-repo/pull/12#issuecomment-5',
+  };
+  const full = {
+    repo: { owner: 'octo-org', repo: 'octo-repo' },
+    serverUrl: 'https://github.com',
+    runUrl: 'https://github.com/octo-org/octo-repo/actions/runs/9',
+  } as ActionContext;
 
   it('has one top heading and every other heading one level below the one it sits under', () => {
     const text = renderJobSummary(planned(), full, links);
@@ -174,7 +183,7 @@ describe('the job summary keeps the README’s promises', () => {
     expect(text).not.toMatch(/^## Research plan/m);
   });
 
-  it("shows what the agent did on the research server, and links to the plan PR, its comment, the issue and the run", () => {
+  it('shows what the agent did on the research server, and links to the plan PR, its comment, the issue and the run', () => {
     const text = renderJobSummary(planned(), full, links);
     expect(text).toContain('🧪 **On the research server:** created 1 sweep, 2 runs; 9 requests');
     expect(text).toContain('[plan pull request #12](https://github.com/octo-org/octo-repo/pull/12)');
@@ -206,7 +215,10 @@ describe('the job summary keeps the README’s promises', () => {
     const text = renderJobSummary(planned(estimated), full, links);
     expect(text).toContain('| ≈ $0.0014 |');
     expect(text).toContain('💵 **Cost:** ≈ $0.0014, estimated from the list price of `gpt-5` ($1.25 input / $10 output per million tokens');
-    const unknown = renderJobSummary(planned(run({ agent: 'codex', model: 'gpt-6-astra', inputTokens: 1, outputTokens: 1, unpriced: 'gpt-6-astra' })), full);
+    const unknown = renderJobSummary(
+      planned(run({ agent: 'codex', model: 'gpt-6-astra', inputTokens: 1, outputTokens: 1, unpriced: 'gpt-6-astra' })),
+      full,
+    );
     expect(unknown).not.toContain('| Cost |');
     expect(unknown).not.toMatch(/\$\d/);
     expect(unknown).toContain('💵 **Cost:** not shown: wild-plan has no price for `gpt-6-astra` (add one with the `model-prices` input).');
@@ -215,7 +227,11 @@ describe('the job summary keeps the README’s promises', () => {
   it('says when a cap stopped the agent', () => {
     const stopped: AgentRunResult = { ...claude, stop: { reason: 'max-turns', limit: 30, by: 'cli' } };
     expect(renderJobSummary(planned(stopped), full)).toContain('⏹️ **Stopped early:** the agent stopped at the 30-turn cap (max-turns).');
-    expect(agentStatsJson(stopped)).toMatchObject({ costUsd: 0.00243, costSource: 'cli', stopReason: 'stopped at the 30-turn cap (max-turns)' });
+    expect(agentStatsJson(stopped)).toMatchObject({
+      costUsd: 0.00243,
+      costSource: 'cli',
+      stopReason: 'stopped at the 30-turn cap (max-turns)',
+    });
   });
 
   it('writes real plurals, never "(s)"', () => {
@@ -232,7 +248,16 @@ describe('the job summary keeps the README’s promises', () => {
 describe('the plan comment footer', () => {
   it('names the prompt, the agent, its tokens, cost, cap and server activity, under the plan', () => {
     const result: AgentRunResult = {
-      ...run({ agent: 'claude-code', version: '2.1.332', model: 'claude-sonnet-4-5', turns: 30, inputTokens: 360, outputTokens: 90, costUsd: 0.00243, costSource: 'cli' }),
+      ...run({
+        agent: 'claude-code',
+        version: '2.1.332',
+        model: 'claude-sonnet-4-5',
+        turns: 30,
+        inputTokens: 360,
+        outputTokens: 90,
+        costUsd: 0.00243,
+        costSource: 'cli',
+      }),
       stop: { reason: 'max-turns', limit: 30, by: 'cli' },
     };
     const prompt: PromptUsed = { source: 'server', skillId: 'wild_v2_planning', sha256: 'ab'.repeat(32), version: null, notice: null };
@@ -244,7 +269,9 @@ describe('the plan comment footer', () => {
     });
     const lines = body.split('\n');
     const promptLine = lines.findIndex((l) => l.startsWith('<sub>📜 Prompt:'));
-    expect(lines[promptLine]).toBe("<sub>📜 Prompt: the server's skill `wild_v2_planning` (edited: no known version) · sha256 `abababababab`</sub>");
+    expect(lines[promptLine]).toBe(
+      "<sub>📜 Prompt: the server's skill `wild_v2_planning` (edited: no known version) · sha256 `abababababab`</sub>",
+    );
     expect(promptLine).toBeGreaterThan(lines.findIndex((l) => l.startsWith('📄 Full plan')));
     expect(body).toContain(
       '<sub>🤖 Agent: `claude-code` `2.1.332` · `claude-sonnet-4-5` · 30 turns · 360 tokens in, 90 out · $0.0024 as Claude Code reports it · stopped at the 30-turn cap (max-turns) · on the research server: created 1 sweep, 2 runs; 9 requests</sub>',
@@ -253,7 +280,10 @@ describe('the plan comment footer', () => {
 
   it('stays within the comment budget with a huge plan: the footer is kept, the plan detail gives way', () => {
     const result = run({ agent: 'opencode', model: 'x'.repeat(5_000), turns: 3 });
-    const huge = ['## Phase 1 - Big', ...Array.from({ length: 3_000 }, (_, i) => `- [ ] [P1-T${i + 1}] ${'word '.repeat(40)}| deliverable: d | done-when: x`)].join('\n');
+    const huge = [
+      '## Phase 1 - Big',
+      ...Array.from({ length: 3_000 }, (_, i) => `- [ ] [P1-T${i + 1}] ${'word '.repeat(40)}| deliverable: d | done-when: x`),
+    ].join('\n');
     const body = planCommentBody(parsePlan(huge), [], {
       run: { result, serverActivity: null, isolation: null, changes: null },
       prompt: { source: 'bundled', skillId: 'wild_v2_planning', sha256: 'cd'.repeat(32), version: null, notice: 'n'.repeat(5_000) },

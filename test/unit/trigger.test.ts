@@ -151,9 +151,14 @@ describe('decideTrigger', () => {
 
   it('skips unknown events and actions, and payloads missing fields, with the reason', () => {
     expect(decideTrigger('push', {}, LABEL)).toMatchObject({ kind: 'skip', reason: expect.stringMatching(/`push` event/) });
+    // GitHub's first `issues.edited` example changed nothing wild-plan reads (its `changes` is empty).
     expect(decideTrigger('issues', webhookExample('issues', 'edited'), LABEL)).toMatchObject({
       kind: 'skip',
-      reason: expect.stringMatching(/issues.edited/),
+      reason: expect.stringMatching(/neither the title nor the body/),
+    });
+    expect(decideTrigger('issues', webhookExample('issues', 'locked'), LABEL)).toMatchObject({
+      kind: 'skip',
+      reason: expect.stringMatching(/issues.locked/),
     });
     const broken = labeledIssue(LABEL);
     delete broken.issue.number;

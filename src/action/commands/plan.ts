@@ -13,6 +13,7 @@ import type { Trigger } from '../../trigger.js';
 import type { ActionContext } from '../context.js';
 import { describeTrigger } from '../messages.js';
 import { publishStep } from '../publish.js';
+import { revisionCause } from '../review-messages.js';
 import { failed, refused, skipped, type ActionResult, type PlanOutputs } from '../result.js';
 import type { ActionDeps } from '../router.js';
 import { renderJobSummary, type SummaryLinks } from '../summary.js';
@@ -33,7 +34,18 @@ export async function planCommand(
   if (permission.kind === 'error') return refused(permission.reason, log);
   if (permission.kind === 'denied') return skipped(permission.reason, log);
   log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
+  return planPermitted(settings, context, trigger, deps);
+}
 
+/** The plan command once the sender's write access is established (replan-from-review checks it itself, first). */
+export async function planPermitted(
+  settings: Settings,
+  context: ActionContext,
+  trigger: Extract<Trigger, { kind: 'plan' }>,
+  deps: ActionDeps,
+): Promise<ActionResult> {
+  const { client, log } = deps;
+  const repo = context.repo;
   const live = await liveLabelTrigger(client, repo, trigger, settings.triggerLabel);
   if (live.kind === 'skip') return skipped(live.reason, log);
   const target = await resolveTarget(client, repo, live);
@@ -81,7 +93,7 @@ export async function planCommand(
       return { ...outputs, status: 'invalid', message: outcome.message, fail: true };
     }
     const published = await log.group('Publish: branch, pull request, comments', () =>
-      publishStep({ settings, context, target, outcome, writes, log }, status.planComment),
+      publishStep({ settings, context, target, outcome, writes, log, cause: revisionCause(trigger) }, status.planComment),
     );
     status.rememberPlanComment(published.planComment);
     await status.set({
