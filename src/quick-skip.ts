@@ -26,10 +26,11 @@ export function parseCommand(body: string): string | null {
 export const HANDLED_EVENTS: Readonly<Record<string, readonly string[]>> = {
   issues: ['labeled', 'opened', 'edited'],
   issue_comment: ['created'],
-  pull_request: ['labeled', 'opened'],
+  pull_request: ['labeled', 'opened', 'closed'],
   pull_request_review: ['submitted'],
   pull_request_review_comment: ['created'],
   workflow_dispatch: [],
+  schedule: [],
 };
 
 const EVENTS = new Set(Object.keys(HANDLED_EVENTS));

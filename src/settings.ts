@@ -277,6 +277,10 @@ const INPUTS = {
    * holds the token and the prompt's header-less preflight lines work.
    */
   'server-proxy': { key: 'serverProxy', schema: boolean(true) },
+  /** Merging the plan PR starts the research loop with the reviewed plan (as `/wild-plan run` does). */
+  'run-on-merge': { key: 'runOnMerge', schema: boolean(false) },
+  /** The loop's iteration budget, sent as `max_iterations` to /wild/v2/start (the server's own default is 25). */
+  'max-iterations': { key: 'maxIterations', schema: number(25, 1, 1000).transform((n) => Math.floor(n)) },
   /** An issue edited after planning is re-planned at once, instead of its plan being marked stale. */
   'replan-on-edit': { key: 'replanOnEdit', schema: boolean(false) },
   /** Write the two plan files into the checkout too (the agent never touches it). */

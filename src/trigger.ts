@@ -62,6 +62,23 @@ export type Trigger =
       diffHunk: string | null;
       head: PullHead;
     }
+  /** `/wild-plan run|pause|resume|stop|status|steer …` on an issue or its plan PR. */
+  | {
+      kind: 'loop';
+      sender: Sender;
+      /** The issue or pull request the comment is on. */
+      number: number;
+      isPullRequest: boolean;
+      command: LoopVerb;
+      commentId: number;
+      /** The comment's whole steer text, for a `steer` that finds no loop (it re-plans instead). */
+      title: string;
+      body: string | null;
+    }
+  /** The plan PR was merged (`run-on-merge` starts the loop then). */
+  | { kind: 'merged'; sender: Sender; pullNumber: number; head: PullHead }
+  /** The workflow's `schedule`: bring every live loop's progress into its plan comment. */
+  | { kind: 'schedule' }
   /** An issue's title or body edited by a person. */
   | {
       kind: 'edited';
@@ -72,6 +89,27 @@ export type Trigger =
       /** What it was before, for the fields that changed. */
       before: { title?: string; body?: string | null };
     };
+
+/** What `/wild-plan <verb>` asks of the research loop; anything else after `/wild-plan` is a steer for a re-plan. */
+export type LoopVerb =
+  | { verb: 'run'; restart: boolean }
+  | { verb: 'pause' | 'resume' | 'stop' | 'status' }
+  | { verb: 'steer'; text: string };
+
+/**
+ * `/wild-plan run`, `run --restart`, `pause`, `resume`, `stop`, `status`, `steer <text>` → the
+ * loop command; anything else (`run more seeds`) is the re-plan direction it always was.
+ */
+export function parseLoopVerb(rest: string): LoopVerb | null {
+  const text = rest.trim();
+  const lower = text.toLowerCase();
+  if (lower === 'run') return { verb: 'run', restart: false };
+  if (/^run\s+--restart$/.test(lower)) return { verb: 'run', restart: true };
+  if (lower === 'pause' || lower === 'resume' || lower === 'stop' || lower === 'status') return { verb: lower };
+  const steer = /^steer\s+([\s\S]+)$/i.exec(text);
+  if (steer?.[1]?.trim()) return { verb: 'steer', text: steer[1].trim() };
+  return null;
+}
 
 /** A pull request's head: its branch, the commit it points at, and whether it lives in a fork. */
 export interface PullHead {
@@ -124,8 +162,9 @@ const PullRequestEvent = z.object({
     title: z.string(),
     body: z.string().nullable().optional(),
     labels: z.array(LabelSchema).optional(),
-    head: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+    head: z.object({ ref: z.string(), sha: z.string().optional(), repo: z.object({ full_name: z.string() }).nullable() }),
     base: z.object({ repo: z.object({ full_name: z.string() }) }),
+    merged: z.boolean().nullable().optional(),
   }),
   label: LabelSchema.optional(),
   sender: SenderSchema,
@@ -220,6 +259,8 @@ export function decideTrigger(eventName: string, payload: unknown, triggerLabel:
       return fromDispatch(payload);
     case 'pull_request':
       return fromPullRequest(payload, triggerLabel);
+    case 'schedule':
+      return { kind: 'schedule' };
     case 'pull_request_review':
       return fromReview(payload);
     case 'pull_request_review_comment':
@@ -267,6 +308,19 @@ function fromComment(payload: unknown): Trigger {
   const steer = parseCommand(body);
   if (steer === null) return skip(`the comment does not start with \`${COMMAND}\``);
   const isPullRequest = event.issue.pull_request !== undefined && event.issue.pull_request !== null;
+  const loop = parseLoopVerb(steer);
+  if (loop !== null) {
+    return {
+      kind: 'loop',
+      sender: event.sender,
+      number: event.issue.number,
+      isPullRequest,
+      command: loop,
+      commentId: event.comment.id,
+      title: event.issue.title,
+      body: event.issue.body ?? null,
+    };
+  }
   return {
     kind: 'plan',
     source: 'comment',
@@ -314,6 +368,11 @@ function fromPullRequest(payload: unknown, triggerLabel: string): Trigger {
   const event = parsePayload(PullRequestEvent, payload, 'pull_request');
   if (isSkip(event)) return event;
   const pr = event.pull_request;
+  if (event.action === 'closed') {
+    if (pr.merged !== true) return skip('the pull request was closed without merging');
+    const fork = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
+    return { kind: 'merged', sender: event.sender, pullNumber: pr.number, head: { ref: pr.head.ref, sha: pr.head.sha ?? '', fork } };
+  }
   const hasLabel = (pr.labels ?? []).some((l) => l.name === triggerLabel);
   if (event.action === 'labeled') {
     if (event.label?.name !== triggerLabel)
@@ -321,7 +380,7 @@ function fromPullRequest(payload: unknown, triggerLabel: string): Trigger {
   } else if (event.action === 'opened') {
     if (!hasLabel) return skip(`the new pull request does not carry the trigger label \`${triggerLabel}\``);
   } else {
-    return skip(`pull_request.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+    return skip(`pull_request.${event.action} does not trigger wild-plan (only labeled, opened with the label, or a plan PR merged)`);
   }
   const fork = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
   return {

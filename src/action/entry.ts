@@ -103,6 +103,8 @@ async function report(result: ActionResultFields, redact: Redact): Promise<void>
     'session-id': result.sessionId,
     'plan-json': result.planJson,
     'agent-stats': result.agentStats,
+    'loop-session-id': result.loopSessionId,
+    revision: result.revision,
   };
   for (const [name, value] of Object.entries(outputs)) if (value !== undefined) core.setOutput(name, redact(String(value)));
   try {

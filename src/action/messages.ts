@@ -162,7 +162,6 @@ export function describeTrigger(source: string, login: string): string {
       review: 'a review requesting changes',
       line: 'a `/wild-plan` comment on a line of the plan',
       edit: 'an edit of the issue',
-    }[source] ??
-    source;
+    }[source] ?? source;
   return `@${login} via ${how}`;
 }

@@ -15,6 +15,7 @@ import type { Log } from '../log.js';
 import { planCounts } from '../plan/present.js';
 import type { PlanOutcome } from '../planning/outcome.js';
 import type { Settings } from '../settings.js';
+import { withSection } from './comment-sections.js';
 import type { ActionContext } from './context.js';
 import { displayTitle, PLAN_COMMENT_MARKER, planCommentBody, pullRequestBody, pullRequestTitle } from './messages.js';
 import type { Published } from './result.js';
@@ -40,6 +41,8 @@ export interface PublishInput {
   log: Log;
   /** Why this revision was made, for the plan comment ("re-planned from @alice's review"). */
   cause?: string;
+  /** The plan comment's research-server section (the plan record), when the plan was registered. */
+  loopSection?: string;
 }
 
 export async function publishStep(
@@ -56,16 +59,19 @@ export async function publishStep(
   const repoUrl = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}`;
   const fileUrl = where.fileRef ? `${repoUrl}/blob/${where.fileRef}/${outcome.tasksPath}` : undefined;
   const body = described(
-    planCommentBody(outcome.plan, outcome.findings, {
-      title,
-      goal: outcome.goal.goal,
-      summary: outcome.summary ?? undefined,
-      fileUrl,
-      note: where.note,
-      run: outcome.run,
-      prompt: outcome.prompt,
-      revision: where.revision === undefined ? undefined : { number: where.revision, changes: where.changes, cause: input.cause },
-    }),
+    withLoop(
+      planCommentBody(outcome.plan, outcome.findings, {
+        title,
+        goal: outcome.goal.goal,
+        summary: outcome.summary ?? undefined,
+        fileUrl,
+        note: where.note,
+        run: outcome.run,
+        prompt: outcome.prompt,
+        revision: where.revision === undefined ? undefined : { number: where.revision, changes: where.changes, cause: input.cause },
+      }),
+      input.loopSection,
+    ),
     outcome,
   );
   const comment =
@@ -82,6 +88,10 @@ export async function publishStep(
     planComment: comment?.record,
     revision: where.revision,
   };
+}
+
+function withLoop(body: string, loop: string | undefined): string {
+  return loop === undefined ? body : withSection(body, 'loop', loop);
 }
 
 /**

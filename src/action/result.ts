@@ -37,12 +37,19 @@ export type ActionResult =
   | (Base & { status: 'aborted' | 'invalid' } & PlanOutputs)
   | (Base & { status: 'planned' } & PlanOutputs & Published)
   /** The issue changed after planning: its plan comment now says so (no agent ran, nothing committed). */
-  | (Base & { status: 'marked-stale' } & Pick<Published, 'prNumber' | 'prUrl' | 'commentUrl'>);
+  | (Base & { status: 'marked-stale' } & Pick<Published, 'prNumber' | 'prUrl' | 'commentUrl'>)
+  /**
+   * The research server took a command: `approved` (the plan record), `started` (the loop, with
+   * its session id), `loop-updated` (paused, resumed, stopped, steered, or its progress read).
+   */
+  | (Base & { status: 'approved' | 'started' | 'loop-updated' } & Pick<Published, 'prNumber' | 'prUrl' | 'commentUrl'> & {
+        loopSessionId?: string;
+      });
 
 export type ActionStatus = ActionResult['status'];
 
 /** A result read field by field, whatever its status (the outputs a status lacks are undefined). */
-export type ActionResultFields = ActionResult & Partial<PlanOutputs & Published>;
+export type ActionResultFields = ActionResult & Partial<PlanOutputs & Published & { loopSessionId: string }>;
 
 export function skipped(reason: string, log: Log): ActionResult {
   log.info(`Skipped: ${reason}`);

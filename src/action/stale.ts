@@ -5,10 +5,8 @@ import { renderWordDiff } from '../plan/revisions.js';
 import { neutralizeMentions } from '../security/mentions.js';
 import { sanitizeUntrusted } from '../security/sanitize.js';
 import { oneLine } from '../text/one-line.js';
-import { MARKER_PREFIX } from '../trigger.js';
+import { withSection } from './comment-sections.js';
 
-const START = `${MARKER_PREFIX}stale -->`;
-const END = `${MARKER_PREFIX}stale-end -->`;
 const REVISION = /<!-- wild-plan:revision (\d{1,9}) -->/;
 
 export interface StaleEdit {
@@ -28,17 +26,15 @@ export function staleBanner(edit: StaleEdit, revision: number | null): string {
   const which = revision === null ? 'this plan was made' : `revision ${revision} was planned`;
   const lines = [`> [!WARNING]`, `> **The issue changed after ${which}** (edited by @${oneLine(sanitizeUntrusted(edit.editor), 40)}).`];
   if (edit.before.title !== undefined) lines.push(`> Title: ${renderWordDiff(edit.before.title, edit.title, 240)}`);
-  if (edit.before.body !== undefined) lines.push(`> Goal: ${renderWordDiff(oneLine(sanitizeUntrusted(edit.before.body ?? '')), oneLine(sanitizeUntrusted(edit.body ?? '')), 600)}`);
+  if (edit.before.body !== undefined)
+    lines.push(
+      `> Goal: ${renderWordDiff(oneLine(sanitizeUntrusted(edit.before.body ?? '')), oneLine(sanitizeUntrusted(edit.body ?? '')), 600)}`,
+    );
   lines.push('> This plan does not reflect the change. To re-plan from the issue as it is now, comment `/wild-plan` on this pull request.');
-  return neutralizeMentions([START, ...lines, END].join('\n'));
+  return neutralizeMentions(lines.join('\n'));
 }
 
 /** The comment with `banner` right under its first line (the marker), in place of an earlier one. */
 export function withBanner(comment: string, banner: string): string {
-  const start = comment.indexOf(START);
-  const end = comment.indexOf(END);
-  if (start !== -1 && end > start) return `${comment.slice(0, start)}${banner}${comment.slice(end + END.length)}`;
-  const newline = comment.indexOf('\n');
-  if (newline === -1) return `${comment}\n${banner}\n`;
-  return `${comment.slice(0, newline + 1)}${banner}\n\n${comment.slice(newline + 1)}`;
+  return withSection(comment, 'stale', banner);
 }

@@ -89,11 +89,20 @@ export class Writes {
   async replyOnce(pullNumber: number, commentId: number, marker: string, body: string): Promise<void> {
     if (this.dryRun) return this.log.info(inertText(`dry run: would reply to review comment ${commentId}:\n${body}`));
     const { repo } = this.context;
-    const existing = await this.client.paginate(this.client.rest.pulls.listReviewComments, { ...repo, pull_number: pullNumber, per_page: 100 });
+    const existing = await this.client.paginate(this.client.rest.pulls.listReviewComments, {
+      ...repo,
+      pull_number: pullNumber,
+      per_page: 100,
+    });
     if (existing.some((c) => c.body.includes(marker) && (c.in_reply_to_id === commentId || c.id === commentId))) {
       return this.log.info(`review comment ${commentId} already has wild-plan's reply; not answering twice`);
     }
-    await this.client.rest.pulls.createReplyForReviewComment({ ...repo, pull_number: pullNumber, comment_id: commentId, body: postableBody(neutralizeMentions(body)) });
+    await this.client.rest.pulls.createReplyForReviewComment({
+      ...repo,
+      pull_number: pullNumber,
+      comment_id: commentId,
+      body: postableBody(neutralizeMentions(body)),
+    });
   }
 
   /** `headCreated`: this run's push created the head branch, so no pull request from it exists yet. */

@@ -16,6 +16,8 @@ const ACTION_ONLY: ReadonlySet<string> = new Set([
   'fail-on-abort',
   'write-plan-files',
   'replan-on-edit',
+  'run-on-merge',
+  'max-iterations',
 ]);
 
 /** The inputs the CLI takes as flags, in action.yml's order. */

@@ -68,6 +68,8 @@ export function planFlowchart(plan: Plan): string | null {
   }
   const byTaskId = new Map<string, string>();
   const nodes = new Map<Task, string>();
+  // A note naming a task the graph lacks stays in the label: no arrow would show it.
+  const drawn = new Set(groups.flatMap((g) => g.tasks.map((t) => t.id)));
   const phaseIds: string[] = [];
   groups.forEach((group, i) => {
     const phaseId = nodeId(`phase${i}`);
@@ -78,7 +80,10 @@ export function planFlowchart(plan: Plan): string | null {
       const id = nodeId(task.id ?? `line${task.line}`);
       nodes.set(task, id);
       if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
-      const description = withoutDependencyNotes(task.description, task.dependencies);
+      const description = withoutDependencyNotes(
+        task.description,
+        task.dependencies.filter((d) => drawn.has(d)),
+      );
       lines.push(`    ${id}["${mermaidLabel(task.id ? `${task.id}: ${description}` : description)}"]${stateClass(task)}`);
     }
     lines.push('  end');

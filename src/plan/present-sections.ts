@@ -55,18 +55,31 @@ export function changesBlock(changes: string | undefined): string | null {
 }
 
 /**
- * The goal as one quoted line of at most `max` characters, cut at a word. Issue-form headings
- * (`### Constraints`) become labels on that line, and a first paragraph that only repeats the
- * title above it is left out.
+ * The goal on one line: issue-form headings (`### Constraints`) become labels on it, and a
+ * first paragraph that only repeats the title shown above it is left out. Null when empty.
  */
-export function goalLines(goal: string | undefined, title: string | undefined, max = GOAL_CHARS): string[] {
+export function goalText(goal: string | undefined, title: string | undefined): string | null {
   const paragraphs = (goal ?? '')
     .split(/\n[ \t]*\n/)
-    .map((p) => oneLine(p.replace(/^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$/gm, '$1:')))
+    .map((p) => oneLine(p.split('\n').map(asLabel).join('\n')))
     .filter((p) => p !== '');
   if (paragraphs.length > 1 && title !== undefined && paragraphs[0] === oneLine(title)) paragraphs.shift();
-  if (paragraphs.length === 0) return [];
-  return ['**Goal**', blockquote(escapeHtml(cutAtWord(paragraphs.join(' '), max))), ''];
+  return paragraphs.length > 0 ? paragraphs.join(' ') : null;
+}
+
+/** `### Constraints ##` → `Constraints:`; any other line as it is. */
+function asLabel(line: string): string {
+  const heading = /^ {0,3}#{1,6}[ \t]+/.exec(line);
+  if (!heading) return line;
+  let end = line.length;
+  while (end > heading[0].length && ' \t#'.includes(line[end - 1]!)) end--;
+  const text = line.slice(heading[0].length, end);
+  return text === '' ? '' : `${text}:`;
+}
+
+/** The goal (goalText) quoted, at most `max` characters cut at a word. */
+export function goalLines(goal: string | null, max = GOAL_CHARS): string[] {
+  return goal === null ? [] : ['**Goal**', blockquote(escapeHtml(cutAtWord(goal, max))), ''];
 }
 
 interface Item {

@@ -15,15 +15,16 @@ export function cutAtWord(text: string, max: number, ellipsis = '…'): string {
   if (text.length <= limit) return text;
   if (ellipsis.length >= limit) return cutUnits(text, limit);
   const kept = cutUnits(text, limit - ellipsis.length);
-  if (/\s/.test(text.charAt(kept.length))) return `${kept.trimEnd()}${ellipsis}`;
-  const lastSpace = kept.search(/\s\S*$/);
-  const words = lastSpace > 0 ? kept.slice(0, lastSpace).trimEnd() : '';
+  const lastSpace = /\s/.test(text.charAt(kept.length)) ? kept.length : kept.search(/\s\S*$/);
+  // A comma or colon right before the ellipsis reads as a typo: it goes with the cut.
+  const words = lastSpace > 0 ? kept.slice(0, lastSpace).replace(/[\s,;:]+$/, '') : '';
   return `${words === '' ? kept : words}${ellipsis}`;
 }
 
 // A parenthesis that holds nothing but a dependency mention: `(depends on P1-T2)`, `(after P1-T1 and P1-T3)`.
 const PARENTHESIS = /\s*\(([^()]*)\)/g;
-const MENTION_WORDS = /\b(?:depends?\s+on|depends|dependenc(?:y|ies)|deps?|after|requires?|needs|blocked\s+by|and|or)\b|\bP\d{1,6}-T\d{1,6}\b/gi;
+const MENTION_WORDS =
+  /\b(?:depends?\s+on|depends|dependenc(?:y|ies)|deps?|after|requires?|needs|blocked\s+by|and|or)\b|\bP\d{1,6}-T\d{1,6}\b/gi;
 
 /**
  * `text` without the parentheses that only say which tasks it depends on, when every id they

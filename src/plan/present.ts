@@ -13,6 +13,7 @@ import { planFlowchart } from './mermaid.js';
 import {
   changesBlock,
   goalLines,
+  goalText,
   GOAL_CHARS,
   itemSection,
   revisionLine,
@@ -67,6 +68,9 @@ interface Context {
   options: PresentOptions;
   fileLink: string | null;
   revision: Revision | null;
+  /** The goal on one line (goalText) and the changes block, worked out once for every layout tried. */
+  goal: string | null;
+  changes: string | null;
   /** Some task is done or under way: only then are states and progress counts worth showing. */
   progress: boolean;
   /** The planning notes and the analytics contract are shown (the comment, not the job summary). */
@@ -95,21 +99,24 @@ function present(plan: Plan, findings: Finding[], options: PresentOptions, level
   const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
   const level = Math.min(5, Math.max(1, Math.floor(options.headingLevel ?? 2)));
   const c = planCounts(plan);
+  const revision = validRevision(options.revision);
   const context: Context = {
     plan,
     findings: sortFindings(findings),
     options,
     fileLink: fileLink(options.fileUrl),
-    revision: validRevision(options.revision),
+    revision,
+    goal: goalText(options.goal, options.title),
+    changes: changesBlock(revision?.changes),
     progress: c.done + c.inProgress > 0,
     sections: marker !== null,
     h1: '#'.repeat(level),
     h2: '#'.repeat(level + 1),
   };
   const head = marker === null ? [] : [marker];
-  if (marker !== null && context.revision) head.push(revisionMarker(context.revision));
+  if (marker !== null && revision) head.push(revisionMarker(revision));
   if (plan.abort) return abortNotice(context, head, budget);
-  const tries = attempts(levels, changesBlock(context.revision?.changes) !== null);
+  const tries = attempts(levels, context.changes !== null);
   for (const [i, { level, changes }] of tries.entries()) {
     const parts = [
       ...head,
@@ -141,8 +148,9 @@ function present(plan: Plan, findings: Finding[], options: PresentOptions, level
  */
 function attempts(levels: readonly Level[], changes: boolean): Attempt[] {
   return levels.flatMap((level): Attempt[] => {
-    if (!changes || level === 'counts' || level === 'no-tables') return [{ level, changes: false }];
-    return level === 'full' ? [{ level, changes: true }] : [{ level, changes: true }, { level, changes: false }];
+    const at = (withChanges: boolean): Attempt => ({ level, changes: withChanges });
+    if (!changes || level === 'counts' || level === 'no-tables') return [at(false)];
+    return level === 'full' ? [at(true)] : [at(true), at(false)];
   });
 }
 
@@ -203,8 +211,8 @@ export function planCounts(plan: Plan): { phases: number; tasks: number; done: n
 
 /**
  * The heading, the revision, one status line (findings and counts; progress only once some task
- * is done or under way, a zero says nothing), the goal, the agent's summary, and the changes
- * since the last revision (or a line saying they were left out).
+ * is done or under way, a zero says nothing), the goal, the agent's summary, and (when asked
+ * for) the changes since the last revision.
  */
 function overview(context: Context, maxSummary: number, maxGoal: number, changes: boolean): string[] {
   const { plan, findings, options, revision } = context;
@@ -218,16 +226,14 @@ function overview(context: Context, maxSummary: number, maxGoal: number, changes
   if (context.progress) status.push(`${c.done} done`, `${c.inProgress} in progress`);
   const lines = [`${context.h1} ${title}`, ''];
   if (revision) lines.push(revisionLine(revision), '');
-  lines.push(status.join(' · '), '', ...goalLines(options.goal, options.title, maxGoal));
+  lines.push(status.join(' · '), '', ...goalLines(context.goal, maxGoal));
   const summary = options.summary?.trim();
   if (summary) {
     // Quoted and HTML-escaped: the agent's text must not forge the sticky marker or close our tags.
     lines.push("**Agent's summary**", blockquote(neutralizeHtml(truncateAtLine(summary, maxSummary))), '');
   }
-  const block = changesBlock(revision?.changes);
-  if (block !== null && revision) {
-    lines.push(changes ? block : '_The list of changes since the last revision is left out to fit the comment size limit._', '');
-  }
+  // Left out without a word when it does not fit: the footer says the comment was shortened.
+  if (changes && context.changes !== null) lines.push(context.changes, '');
   return lines;
 }
 

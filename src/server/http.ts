@@ -7,7 +7,7 @@ import { isHttpUrlWithoutCredentials } from '../text/url.js';
 
 export interface HttpRequestOptions {
   url: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   /** Sent as `X-Auth-Token` when non-empty. Never appears in any returned text. */
   token?: string;
   /** JSON-encoded and sent with `Content-Type: application/json`. */

@@ -83,7 +83,19 @@ describe('a review requesting changes on the plan PR', () => {
 });
 
 describe('reviews that re-plan nothing', () => {
-  it.each(['approved', 'commented'] as const)('an %s review: skipped with zero writes, nothing asked of the research server', async (state) => {
+  it('an approving review re-plans nothing: no commit, no agent (it approves the plan record on the server)', async () => {
+    const s = await planned();
+    s.setEvent(await s.reviewEvent(2, { state: 'approved', body: 'Ship it.' }));
+    const preflights = s.wild.requests.filter((r) => r.path === '/docs').length;
+
+    const { result } = await s.runInProcess();
+
+    expect(result.status).toBe('approved');
+    expect(await commitMessages(s)).toHaveLength(1);
+    expect(s.wild.requests.filter((r) => r.path === '/docs')).toHaveLength(preflights);
+  });
+
+  it.each(['commented'] as const)('a %s review: skipped with zero writes, nothing asked of the research server', async (state) => {
     const s = await planned();
     s.setEvent(await s.reviewEvent(2, { state, body: 'Looks good.' }));
     const writesBefore = s.fake.writes().length;

@@ -89,7 +89,7 @@ export interface ScenarioOptions {
   /** The labels the issue carries in the fake when the run starts (default: the payload's). */
   liveLabels?: string[];
   /** Which planning prompt the Wild server runs, and its memory bank (see WildServerOptions). */
-  wild?: Pick<WildServerOptions, 'planning' | 'memories'>;
+  wild?: Pick<WildServerOptions, 'planning' | 'memories' | 'plans' | 'followUpEvery'>;
 }
 
 export interface InProcessRun {
@@ -360,6 +360,23 @@ export class ActionScenario {
     const text = (await this.git.remoteFile(branch, path)) ?? '';
     const lines = text.split('\n').slice(0, line);
     return [`@@ -0,0 +1,${text.split('\n').length} @@`, ...lines.map((l) => `+${l}`)].join('\n');
+  }
+
+  /** A `schedule` event, as the runner gives it: the cron line and nothing about any issue. */
+  scheduleEvent(cron = '*/30 * * * *'): ActionEvent {
+    return { name: 'schedule', payload: { schedule: cron } };
+  }
+
+  /** `pull_request.closed` for plan PR `pr`, merged (or not) by `user`. */
+  pullRequestClosedEvent(pr: number, merged: boolean, user = 'Codertocat'): ActionEvent {
+    const pull = this.mustPull(pr);
+    const payload = webhookExample('pull_request', 'closed');
+    this.pullPayload(payload, pull);
+    payload.action = 'closed';
+    payload.number = pr;
+    payload.pull_request = { ...payload.pull_request, merged, state: 'closed' };
+    payload.sender = { ...payload.sender, login: user };
+    return { name: 'pull_request', payload };
   }
 
   /** `workflow_dispatch` with the given inputs, in this scenario's repository. */

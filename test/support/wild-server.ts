@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { LAX_BOOL, validateModel, type Issue, type Json } from './wild-server-validate.js';
+import { PlanStore, type FakePlan } from './wild-server-plans.js';
+import { WildLoop, type LoopSessionView, type PlanningChoice } from './wild-server-loop.js';
 
 // A contract-faithful fake of the Wild Loop V2 research server (shared/WILD_SERVER.md, read
 // against hao-ai-lab/research-agent's server.py): same auth rule, same bodies, same error
@@ -24,9 +27,19 @@ import { parse as parseYaml } from 'yaml';
 //
 // Endpoints served like the server: / /health /docs /openapi.json /prompt-skills
 // /prompt-skills/search /prompt-skills/{id} POST /prompt-skills/{id}/render GET /memories
-// /wild/v2/system-health POST /sweeps/wild GET /sweeps[/{id}] POST /runs GET /runs[/{id}].
+// /wild/v2/system-health POST /sweeps/wild GET /sweeps[/{id}] POST /runs GET /runs[/{id}];
+// the plan-review records GET|POST /plans, GET|PATCH|DELETE /plans/{id}, POST
+// /plans/{id}/approve|execute (wild-server-plans.ts; option `plans: false` removes them); the
+// research loop POST /wild/v2/start|stop|pause|resume|steer, GET /wild/v2/status
+// /wild/v2/plan/{id} /wild/v2/iteration-log/{id} /wild/v2/events/{id} /wild/v2/evo-sweep/{id},
+// POST /wild/v2/events/{id}/resolve /wild/v2/evo-sweep/{id}/stop (wild-server-loop.ts), whose
+// loop moves only when the test calls advanceLoop / planLoop / failLoop.
 // Other operations of the OpenAPI fixture answer 501 (so a test never mistakes the fake for
 // the server there); unknown paths 404 `{"detail":"Not Found"}`.
+//
+// The plan and loop routes were matched against research-agent ce2938d (the mirror's HEAD):
+// server/integrations/plan_routes.py, server/core/models.py (PlanCreate, PlanUpdate,
+// PLAN_STATUSES), server/agent/wild_routes.py and server/agent/wild_loop_v2.py.
 
 export type WildFault =
   | { kind: 'down' } // '*' only: stops listening (connection refused) until clearFaults()
@@ -66,6 +79,14 @@ export interface WildServerOptions {
   planning?: 'shipped' | 'head' | 'absent' | { skillMd: string };
   /** What GET /memories holds (the active ones are listed with ?active_only=true); 'absent': a server without the memory bank (404). */
   memories?: FakeMemory[] | 'absent';
+  /** false: a deployment from before the plan-review routes (every /plans… path 404s). Default true. */
+  plans?: boolean;
+  /** Where iteration 0 finds the tasks.md to adopt in the start goal; default: the first ```markdown block. */
+  adoptPlanFrom?: (goal: string) => string | null;
+  /** The plan iteration 0 writes when it adopts none (no block in the goal, or told not to). */
+  ownPlan?: (goal: string) => string;
+  /** Every Nth execution iteration appends a follow-up task to the last phase; 0 never. Default 3. */
+  followUpEvery?: number;
 }
 
 export interface FakeMemory {
@@ -98,6 +119,27 @@ export interface WildServerFake {
   clearFaults(): Promise<void>;
   stop(): Promise<void>;
   close(): Promise<void>;
+  /** The plan-review records by id (live objects: a test may inspect, not edit). */
+  plans: ReadonlyMap<string, FakePlan>;
+  /**
+   * Runs `steps` loop steps of the session the server would pick for this chat id (omitted or
+   * null: the latest). The first step after start or resume is iteration 0 (planning); each
+   * later one an execution iteration. Only a running session moves. Returns it as
+   * GET /wild/v2/status shows it, or null when there is none.
+   */
+  advanceLoop(chatSessionId?: string | null, steps?: number): LoopSessionView | null;
+  /** Iteration 0 now, planned as told (`adopt: false` for a drifting agent); no-op unless planning is due. */
+  planLoop(chatSessionId: string | null | undefined, choice: PlanningChoice): LoopSessionView | null;
+  /** The engine lost its agent: the running session turns "failed". */
+  failLoop(chatSessionId?: string | null): LoopSessionView | null;
+  /** The session as GET /wild/v2/status shows it, without recording a request. */
+  loopSession(chatSessionId?: string | null): LoopSessionView | null;
+  /** Every session started so far, oldest first, including those a restart put out of the API's reach. */
+  loopSessions(): LoopSessionView[];
+  /** A pending alert, as a run's sidecar would raise it; GET /wild/v2/events lists it. Returns its id. */
+  raiseAlert(alert: { run_id: string; message: string; severity?: string; choices?: string[] }): string;
+  /** Moves a run to another status (e.g. "finished", "failed": then an event), updating its sweep's progress. */
+  setRunStatus(runId: string, status: string): void;
 }
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/wild/', import.meta.url));
@@ -116,8 +158,6 @@ const PROTECTED = [
   '/journey',
 ];
 const UNAUTHORIZED = { detail: 'Unauthorized - invalid or missing X-Auth-Token' };
-type Json = unknown;
-type Issue = { type: string; loc: Array<string | number>; msg: string; input: unknown };
 
 /** The server's own rendering: each supplied `{{name}}` verbatim, then leftovers deleted. */
 export function renderLikeServer(template: string, values: Record<string, string>): string {
@@ -220,69 +260,6 @@ function searchSkills(skills: FakeSkill[], q: string, limit: number): Json[] {
   return scored.sort((a, b) => b._score - a._score).slice(0, limit); // stable, like Python's sort
 }
 
-const LAX_BOOL: Record<string, boolean> = {
-  '0': false,
-  off: false,
-  f: false,
-  false: false,
-  n: false,
-  no: false,
-  '1': true,
-  on: true,
-  t: true,
-  true: true,
-  y: true,
-  yes: true,
-};
-type FieldKind = 'str' | 'str?' | 'bool';
-
-/** Pydantic v2 (lax) validation of a JSON body against a flat model; issues as FastAPI sends them. */
-function validateModel(
-  raw: string,
-  fields: Record<string, { kind: FieldKind; default?: Json }>,
-): { value: Record<string, Json> } | { issues: Issue[] } {
-  if (raw.trim() === '') return { issues: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }] };
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return { issues: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} }] };
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return {
-      issues: [
-        {
-          type: 'model_attributes_type',
-          loc: ['body'],
-          msg: 'Input should be a valid dictionary or object to extract fields from',
-          input: body,
-        },
-      ],
-    };
-  }
-  const input = body as Record<string, Json>;
-  const value: Record<string, Json> = {};
-  const issues: Issue[] = [];
-  for (const [name, spec] of Object.entries(fields)) {
-    const v = input[name];
-    if (!(name in input)) {
-      if ('default' in spec || spec.kind === 'str?') value[name] = spec.default ?? null;
-      else issues.push({ type: 'missing', loc: ['body', name], msg: 'Field required', input });
-    } else if (spec.kind === 'bool') {
-      const lax = typeof v === 'string' ? LAX_BOOL[v.toLowerCase()] : v === 0 || v === 1 ? v === 1 : v;
-      if (typeof lax === 'boolean') value[name] = lax;
-      else
-        issues.push(
-          typeof v === 'string'
-            ? { type: 'bool_parsing', loc: ['body', name], msg: 'Input should be a valid boolean, unable to interpret input', input: v }
-            : { type: 'bool_type', loc: ['body', name], msg: 'Input should be a valid boolean', input: v },
-        );
-    } else if (typeof v === 'string' || (v === null && spec.kind === 'str?')) value[name] = v;
-    else issues.push({ type: 'string_type', loc: ['body', name], msg: 'Input should be a valid string', input: v });
-  }
-  return issues.length ? { issues } : { value };
-}
-
 function routeRegex(template: string): RegExp {
   const source = template
     .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
@@ -295,6 +272,8 @@ function wrongShapeFor(path: string): Json {
   if (path === '/openapi.json') return { openapi: '3.1.0', info: { title: 'Research Agent Server', version: '0.1.0' } };
   if (path === '/prompt-skills') return { skills: [] };
   if (path === '/wild/v2/system-health') return [0, 0, 0, 0, 0, 5];
+  if (path === '/wild/v2/start' || path === '/wild/v2/status') return { session_id: 7, status: ['running'] };
+  if (path === '/plans') return { plans: [] };
   return 'ok';
 }
 
@@ -318,6 +297,21 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
   const faults = new Map<string, { fault: WildFault; served: Map<string, number>; held: Array<() => void> }>();
   const sweeps = new Map<string, Record<string, Json>>();
   const runs = new Map<string, Record<string, Json>>();
+  const plans = new PlanStore(opts.plans ?? true);
+  const loop = new WildLoop({
+    workdir,
+    adoptPlanFrom: opts.adoptPlanFrom,
+    ownPlan: opts.ownPlan,
+    followUpEvery: opts.followUpEvery,
+    renderSteer: (userMessage, goal) => {
+      const steer = skills.find((skill) => skill.id === 'wild_v2_steer');
+      return steer ? renderLikeServer(steer.template, { user_message: userMessage, goal }) : null;
+    },
+    endedRuns: () =>
+      [...runs.entries()]
+        .filter(([, r]) => r.status === 'finished' || r.status === 'failed')
+        .map(([id, r]) => ({ id, status: String(r.status), name: typeof r.name === 'string' ? r.name : id })),
+  });
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let tick = 0;
@@ -481,11 +475,21 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
       if (memories === null) return json(rec, res, 404, { detail: 'Not Found' });
       const activeOnly = LAX_BOOL[(query.get('active_only') ?? 'false').toLowerCase()];
       if (activeOnly === undefined) {
-        const issue = { type: 'bool_parsing', loc: ['query', 'active_only'], msg: 'Input should be a valid boolean, unable to interpret input', input: query.get('active_only') };
+        const issue = {
+          type: 'bool_parsing',
+          loc: ['query', 'active_only'],
+          msg: 'Input should be a valid boolean, unable to interpret input',
+          input: query.get('active_only'),
+        };
         return json(rec, res, 422, { detail: [issue] });
       }
       const source = query.get('source');
-      return json(rec, res, 200, memories.filter((m) => (!activeOnly || m.is_active) && (source === null || m.source === source)));
+      return json(
+        rec,
+        res,
+        200,
+        memories.filter((m) => (!activeOnly || m.is_active) && (source === null || m.source === source)),
+      );
     }
     if (route('GET', '/wild/v2/system-health')) {
       const h = { running: 0, queued: 0, completed: 0, failed: 0, total: 0, max_concurrent: 5 };
@@ -593,6 +597,9 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
         : json(rec, res, 404, { detail: store === runs ? 'Run not found' : 'Sweep not found' });
     }
 
+    const answer = plans.route(method, path, query, rec.body) ?? loop.route(method, path, query, rec.body);
+    if (answer) return json(rec, res, answer.status, answer.body);
+
     const known = allRoutes.filter((r) => r.re.test(path));
     if (known.some((r) => r.methods.includes(method)))
       return json(rec, res, 501, { detail: `${method} ${path} is documented but not implemented by the wild-plan test fake` });
@@ -677,5 +684,19 @@ export async function startWildServer(opts: WildServerOptions = {}): Promise<Wil
     },
     stop,
     close: stop,
+    plans: plans.plans,
+    advanceLoop: (chatSessionId, steps = 1) => loop.advance(chatSessionId, steps),
+    planLoop: (chatSessionId, choice) => loop.plan(chatSessionId, choice),
+    failLoop: (chatSessionId) => loop.fail(chatSessionId),
+    loopSession: (chatSessionId) => loop.session(chatSessionId),
+    loopSessions: () => loop.sessions(),
+    raiseAlert: (alert) => loop.raiseAlert(alert),
+    setRunStatus(runId, status) {
+      const run = runs.get(runId);
+      if (!run) throw new Error(`the fake has no run ${runId}`);
+      run.status = status;
+      const sweep = typeof run.sweep_id === 'string' ? sweeps.get(run.sweep_id) : undefined;
+      if (sweep) sweep.progress = progressOf(sweep.run_ids as string[]);
+    },
   };
 }

@@ -8,7 +8,7 @@ import { commentedLine } from '../../src/github/reviews.js';
 import { quickSkip } from '../../src/quick-skip.js';
 import { reviewCommentCreated, reviewSubmitted, webhookExample } from '../support/webhook-examples.js';
 
-const settings = { triggerLabel: 'wild-plan', replanOnEdit: false };
+const settings = { triggerLabel: 'wild-plan', replanOnEdit: false, runOnMerge: false };
 const route = (eventName: string, payload: unknown, replanOnEdit = false) => routeEvent({ eventName, payload }, { ...settings, replanOnEdit });
 
 function edited(changes: Record<string, { from: string }>, login = 'Codertocat') {

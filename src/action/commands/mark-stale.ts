@@ -15,7 +15,12 @@ import { commentRevision, staleBanner, withBanner } from '../stale.js';
 import { planBranchFor } from '../target.js';
 import { Writes } from '../writes.js';
 
-export async function markStale(settings: Settings, context: ActionContext, trigger: Extract<Trigger, { kind: 'edited' }>, deps: ActionDeps): Promise<ActionResult> {
+export async function markStale(
+  settings: Settings,
+  context: ActionContext,
+  trigger: Extract<Trigger, { kind: 'edited' }>,
+  deps: ActionDeps,
+): Promise<ActionResult> {
   const { client, log } = deps;
   const repo = context.repo;
   const permission = await checkSenderPermission(client, repo, trigger.sender.login);
@@ -30,7 +35,10 @@ export async function markStale(settings: Settings, context: ActionContext, trig
 
   const text = comment.body ?? '';
   const revision = commentRevision(text);
-  const body = withBanner(text, staleBanner({ editor: trigger.sender.login, title: trigger.title, body: trigger.body, before: trigger.before }, revision));
+  const body = withBanner(
+    text,
+    staleBanner({ editor: trigger.sender.login, title: trigger.title, body: trigger.body, before: trigger.before }, revision),
+  );
   const posted = await writes.comment(pull.number, PLAN_COMMENT_MARKER, postableBody(body), { knownId: comment.id });
   const message = `#${trigger.number} changed after ${revision === null ? 'it was planned' : `revision ${revision}`}: the plan comment on #${pull.number} says so; comment \`/wild-plan\` there to re-plan.`;
   log.info(message);

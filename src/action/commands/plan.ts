@@ -12,7 +12,9 @@ import type { Settings } from '../../settings.js';
 import type { Trigger } from '../../trigger.js';
 import type { ActionContext } from '../context.js';
 import { describeTrigger } from '../messages.js';
+import { loopSection } from '../loop-words.js';
 import { publishStep } from '../publish.js';
+import { registerPlan } from '../register.js';
 import { revisionCause } from '../review-messages.js';
 import { failed, refused, skipped, type ActionResult, type PlanOutputs } from '../result.js';
 import type { ActionDeps } from '../router.js';
@@ -92,8 +94,16 @@ export async function planPermitted(
       await status.set({ kind: 'invalid', message: outcome.message });
       return { ...outputs, status: 'invalid', message: outcome.message, fail: true };
     }
+    const registered = await log.group('Register the plan on the research server', () =>
+      registerPlan(settings, context, target, outcome, log),
+    );
+    const loop =
+      registered === null ? undefined : loopSection('plan' in registered ? { plan: registered.plan } : { plansUnsupported: true });
     const published = await log.group('Publish: branch, pull request, comments', () =>
-      publishStep({ settings, context, target, outcome, writes, log, cause: revisionCause(trigger) }, status.planComment),
+      publishStep(
+        { settings, context, target, outcome, writes, log, cause: revisionCause(trigger), loopSection: loop },
+        status.planComment,
+      ),
     );
     status.rememberPlanComment(published.planComment);
     await status.set({

@@ -17,7 +17,12 @@ import { planPermitted } from './plan.js';
 
 type ReviewTrigger = Extract<Trigger, { kind: 'review' | 'line-command' }>;
 
-export async function replanFromReview(settings: Settings, context: ActionContext, trigger: ReviewTrigger, deps: ActionDeps): Promise<ActionResult> {
+export async function replanFromReview(
+  settings: Settings,
+  context: ActionContext,
+  trigger: ReviewTrigger,
+  deps: ActionDeps,
+): Promise<ActionResult> {
   const { client, log } = deps;
   const repo = context.repo;
   const permission = await checkSenderPermission(client, repo, trigger.sender.login);
@@ -26,12 +31,18 @@ export async function replanFromReview(settings: Settings, context: ActionContex
 
   const issue = trigger.head.fork ? null : planBranchIssue(trigger.head.ref);
   if (issue === null) {
-    return skipped(`#${trigger.pullNumber} is not a plan PR of wild-plan's (its branch is not wild-plan/issue-N of this repository); a review there re-plans nothing`, log);
+    return skipped(
+      `#${trigger.pullNumber} is not a plan PR of wild-plan's (its branch is not wild-plan/issue-N of this repository); a review there re-plans nothing`,
+      log,
+    );
   }
-  log.info(`${trigger.kind === 'review' ? 'review' : 'line command'} by ${trigger.sender.login} (${permission.permission}) on plan PR #${trigger.pullNumber} for #${issue}`);
+  log.info(
+    `${trigger.kind === 'review' ? 'review' : 'line command'} by ${trigger.sender.login} (${permission.permission}) on plan PR #${trigger.pullNumber} for #${issue}`,
+  );
 
   const steer = await log.group('The review, as direction for the planner', async () => {
-    if (trigger.kind === 'line-command') return lineSteer({ direction: trigger.steer, path: trigger.path, line: trigger.line, diffHunk: trigger.diffHunk });
+    if (trigger.kind === 'line-command')
+      return lineSteer({ direction: trigger.steer, path: trigger.path, line: trigger.line, diffHunk: trigger.diffHunk });
     const comments = await reviewComments(client, repo, trigger.pullNumber, trigger.reviewId);
     log.info(`the review has ${comments.length} inline comment${comments.length === 1 ? '' : 's'}`);
     return reviewSteer({ reviewer: trigger.sender.login, body: trigger.body, comments });
@@ -55,7 +66,13 @@ export async function replanFromReview(settings: Settings, context: ActionContex
 }
 
 /** The thread that asked gets a line linking the new revision: the line comment's, or the review's first inline comment's. */
-async function replyStep(settings: Settings, context: ActionContext, trigger: ReviewTrigger, result: ActionResultFields, deps: ActionDeps): Promise<void> {
+async function replyStep(
+  settings: Settings,
+  context: ActionContext,
+  trigger: ReviewTrigger,
+  result: ActionResultFields,
+  deps: ActionDeps,
+): Promise<void> {
   const { client, log } = deps;
   let commentId: number | undefined = trigger.kind === 'line-command' ? trigger.commentId : undefined;
   if (trigger.kind === 'review') {
