@@ -17,8 +17,10 @@ import {
   buildGoal,
   checkPlan,
   composePrompt,
+  describePromptUsed,
   formatPreflightTable,
   isBooleanInput,
+  memoriesFor,
   newSessionId,
   parsePlan,
   parseSettings,
@@ -28,7 +30,7 @@ import {
   resolvePrompt,
   runPreflight,
   tasksPathFor
-} from "./chunk-BNJMB7XS.js";
+} from "./chunk-UOQ5GF7U.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
@@ -79,7 +81,10 @@ var ACTION_ONLY = /* @__PURE__ */ new Set([
   "draft",
   "base-branch",
   "fail-on-abort",
-  "write-plan-files"
+  "write-plan-files",
+  "replan-on-edit",
+  "run-on-merge",
+  "max-iterations"
 ]);
 var LOCAL_INPUTS = INPUT_NAMES.filter((name) => !ACTION_ONLY.has(name));
 var REPEATABLE = /* @__PURE__ */ new Set(["agent-env", "prompt-variables"]);
@@ -301,6 +306,7 @@ function outcomeJson(outcome, workspace) {
     tasksPath: path3.join(workspace, outcome.tasksPath),
     playbookPath: written(outcome).playbook ? path3.join(workspace, outcome.playbookPath) : null,
     summary: outcome.summary,
+    prompt: outcome.prompt ?? null,
     preflight: { ok: outcome.preflight.ok, checks: outcome.preflight.checks },
     findings: outcome.findings,
     plan: outcome.plan ? planToJson(outcome.plan) : null,
@@ -310,13 +316,13 @@ function outcomeJson(outcome, workspace) {
   };
 }
 function formatReport(outcome, workspace) {
-  const lines = [
-    `wild-plan: ${outcome.status.toUpperCase()} \u2014 ${outcome.message}`,
-    "",
-    "Preflight",
-    formatPreflightTable(outcome.preflight),
-    ""
-  ];
+  const lines = [`wild-plan: ${outcome.status.toUpperCase()} \u2014 ${outcome.message}`, ""];
+  if (outcome.prompt) {
+    lines.push(`Prompt:   ${describePromptUsed(outcome.prompt).replaceAll("`", "")}`);
+    if (outcome.prompt.notice) lines.push(`          ${outcome.prompt.notice.replaceAll("`", "")}`);
+    lines.push("");
+  }
+  lines.push("Preflight", formatPreflightTable(outcome.preflight), "");
   if (outcome.plan && !outcome.plan.abort) {
     lines.push("Plan");
     for (const phase of outcome.plan.phases) lines.push(`  Phase ${phase.number} \u2014 ${phase.title} (${phase.tasks.length} tasks)`);
@@ -368,18 +374,21 @@ async function runRender(args, io) {
   const placeholder = values["agent-command"] === void 0 ? { "agent-command": "none" } : {};
   const { settings, issue, steer } = await readPlanInputs(io, values, placeholder);
   const goal = buildGoal({ title: issue.title, body: issue.body, steer });
-  const preflight = await runPreflight({
-    serverUrl: settings.serverUrl,
-    token: settings.serverToken,
-    timeoutMs: settings.preflightTimeoutMs
-  });
+  const log = streamLog((line) => io.stderr(line), false);
+  const prompt = await resolvePrompt(settings, log);
+  io.stderr(`note: the prompt is ${describePromptUsed(prompt.used).replaceAll("`", "")}`);
+  const [preflight, memories] = await Promise.all([
+    runPreflight({
+      serverUrl: settings.serverUrl,
+      token: settings.serverToken,
+      timeoutMs: settings.preflightTimeoutMs,
+      paths: prompt.contract.preflightPaths
+    }),
+    memoriesFor(settings, prompt, log)
+  ]);
   if (!preflight.openapi) {
     io.stderr(`warning: no API catalog: ${preflightFailureReasons(preflight).join("; ") || "/openapi.json unavailable"}`);
   }
-  const prompt = await resolvePrompt(
-    settings,
-    streamLog((line) => io.stderr(line), false)
-  );
   const tasksFile = path4.join(settings.workspace, tasksPathFor(settings, issue.number));
   const proxied = settings.serverProxy;
   if (proxied) io.stderr("note: the agent gets a loopback proxy URL in place of --server-url; the proxy adds the token.");
@@ -391,7 +400,8 @@ async function runRender(args, io) {
       tasksFile,
       openapi: preflight.openapi,
       serverUrl: settings.serverUrl,
-      auth
+      auth,
+      memories
     })
   );
   return 0;

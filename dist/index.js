@@ -1,7 +1,7 @@
 import { createRequire as __wpCreateRequire } from 'node:module'; const require = __wpCreateRequire(import.meta.url);
 import {
   quickSkip
-} from "./chunk-AGCRR7HP.js";
+} from "./chunk-3EFMHANN.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/index.ts
@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-K6KBYQVI.js");
+  const { runFromEnvironment } = await import("./entry-7V7PA6ET.js");
   await runFromEnvironment();
 }

@@ -80,7 +80,15 @@ export async function runDemo(options: DemoOptions): Promise<PlanOutcome> {
 /** The plan comment, as publish.ts builds it for a plan PR from an issue's branch. */
 function commentOf(outcome: Extract<PlanOutcome, { status: 'planned' }>, title: string | undefined): string {
   const fileUrl = `https://github.com/${REPO.owner}/${REPO.repo}/blob/${planBranchFor(ISSUE_NUMBER)}/${outcome.tasksPath}`;
-  return planCommentBody(outcome.plan, outcome.findings, { title, summary: outcome.summary ?? undefined, fileUrl });
+  return planCommentBody(outcome.plan, outcome.findings, {
+    title,
+    goal: outcome.goal.goal,
+    summary: outcome.summary ?? undefined,
+    fileUrl,
+    run: outcome.run,
+    prompt: outcome.prompt,
+    revision: { number: 1 },
+  });
 }
 
 /** What GitHub would tell the action in a run for `your-org/your-repo`. */

@@ -92,9 +92,7 @@ export type Trigger =
 
 /** What `/wild-plan <verb>` asks of the research loop; anything else after `/wild-plan` is a steer for a re-plan. */
 export type LoopVerb =
-  | { verb: 'run'; restart: boolean }
-  | { verb: 'pause' | 'resume' | 'stop' | 'status' }
-  | { verb: 'steer'; text: string };
+  { verb: 'run'; restart: boolean } | { verb: 'pause' | 'resume' | 'stop' | 'status' } | { verb: 'steer'; text: string };
 
 /**
  * `/wild-plan run`, `run --restart`, `pause`, `resume`, `stop`, `status`, `steer <text>` → the
@@ -404,11 +402,19 @@ function fromEdit(payload: unknown): Trigger {
   if (changes.title === undefined && changes.body === undefined) {
     return skip('the edit changed neither the title nor the body (labels, assignees… do not change the goal)');
   }
-  if (event.issue.pull_request !== undefined && event.issue.pull_request !== null) return skip('an edited pull request has no plan of its own to mark');
+  if (event.issue.pull_request !== undefined && event.issue.pull_request !== null)
+    return skip('an edited pull request has no plan of its own to mark');
   const before: { title?: string; body?: string | null } = {};
   if (changes.title) before.title = changes.title.from;
   if (changes.body) before.body = changes.body.from;
-  return { kind: 'edited', sender: event.sender, number: event.issue.number, title: event.issue.title, body: event.issue.body ?? null, before };
+  return {
+    kind: 'edited',
+    sender: event.sender,
+    number: event.issue.number,
+    title: event.issue.title,
+    body: event.issue.body ?? null,
+    before,
+  };
 }
 
 function headOf(pr: z.infer<typeof PullSchema>): PullHead {

@@ -104,7 +104,8 @@ function driftLines(drift: Drift, revision: number | null): string[] {
     return [`${adopted} No drift: the loop follows it.`];
   }
   const lines = changeLines(drift.changes);
-  const shown = lines.length > MAX_DRIFT_LINES ? [...lines.slice(0, MAX_DRIFT_LINES - 1), `- … and ${lines.length - MAX_DRIFT_LINES + 1} more`] : lines;
+  const shown =
+    lines.length > MAX_DRIFT_LINES ? [...lines.slice(0, MAX_DRIFT_LINES - 1), `- … and ${lines.length - MAX_DRIFT_LINES + 1} more`] : lines;
   return [`${adopted} **Drift from ${against}:**`, ...shown];
 }
 

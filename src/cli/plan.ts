@@ -132,11 +132,7 @@ function formatReport(outcome: PlanOutcome, workspace: string): string {
     if (outcome.prompt.notice) lines.push(`          ${outcome.prompt.notice.replaceAll('`', '')}`);
     lines.push('');
   }
-  lines.push(
-    'Preflight',
-    formatPreflightTable(outcome.preflight),
-    '',
-  );
+  lines.push('Preflight', formatPreflightTable(outcome.preflight), '');
   if (outcome.plan && !outcome.plan.abort) {
     lines.push('Plan');
     for (const phase of outcome.plan.phases) lines.push(`  Phase ${phase.number} — ${phase.title} (${phase.tasks.length} tasks)`);

@@ -16,7 +16,12 @@ export interface InlineComment {
 
 /** Every inline comment of one review, in the order GitHub lists them. */
 export async function reviewComments(client: GitHubClient, repo: RepoRef, pullNumber: number, reviewId: number): Promise<InlineComment[]> {
-  const comments = await client.paginate(client.rest.pulls.listCommentsForReview, { ...repo, pull_number: pullNumber, review_id: reviewId, per_page: 100 });
+  const comments = await client.paginate(client.rest.pulls.listCommentsForReview, {
+    ...repo,
+    pull_number: pullNumber,
+    review_id: reviewId,
+    per_page: 100,
+  });
   return comments.map((c) => ({
     id: c.id,
     path: c.path,

@@ -17,7 +17,9 @@ export async function groundingStep(workspace: string, plan: Plan, preflight: Pr
     skillIds: preflight.skills ? preflight.skills.map((skill) => skill.id) : null,
   });
   if (findings.length > 0) {
-    log.info(`Grounding: ${findings.length} name${findings.length === 1 ? '' : 's'} in the plan not found in the repository or on the server.`);
+    log.info(
+      `Grounding: ${findings.length} name${findings.length === 1 ? '' : 's'} in the plan not found in the repository or on the server.`,
+    );
   }
   return findings;
 }

@@ -145,7 +145,8 @@ async function checkWorkspace(settings: Settings, it: Iteration, deps: PlanDeps)
 /** The checks the prompt's own preflight block names, done once by wild-plan with the token. */
 function preflightStep(settings: Settings, prompt: ResolvedPrompt, log: Log): Promise<PreflightReport> {
   return log.group('Preflight: research server', async () => {
-    if (prompt.contract.defaultPreflight) log.info('The prompt has no preflight block: checking the four endpoints every known version checks.');
+    if (prompt.contract.defaultPreflight)
+      log.info('The prompt has no preflight block: checking the four endpoints every known version checks.');
     const report = await runPreflight({
       serverUrl: settings.serverUrl,
       token: settings.serverToken,
@@ -186,7 +187,12 @@ function abortAtPreflight(settings: Settings, it: Iteration, preflight: Prefligh
 async function planStep(
   settings: Settings,
   it: Iteration,
-  input: { scratch: Scratch; ran: AgentStepResult; preflight: PreflightReport; protocolSkill: Awaited<ReturnType<typeof fetchSkill>> | null },
+  input: {
+    scratch: Scratch;
+    ran: AgentStepResult;
+    preflight: PreflightReport;
+    protocolSkill: Awaited<ReturnType<typeof fetchSkill>> | null;
+  },
   log: Log,
 ): Promise<PlanOutcome> {
   const { rounds, serverActivity, isolation } = input.ran;
@@ -278,4 +284,3 @@ async function fetchProtocolSkill(settings: Settings, prompt: ResolvedPrompt, lo
     return null;
   }
 }
-

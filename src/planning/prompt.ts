@@ -81,7 +81,9 @@ export async function resolvePrompt(settings: Settings, log: Log, readLive: Read
   const template = liveTemplate(skill, settings.serverUrl);
   const missing = unsupplied(template, settings);
   if (missing.length > 0) {
-    return fallBack(`the server's \`${PLANNING_SKILL_ID}\` declares ${names(missing)}, which nothing supplies (set it in \`prompt-variables\`)`);
+    return fallBack(
+      `the server's \`${PLANNING_SKILL_ID}\` declares ${names(missing)}, which nothing supplies (set it in \`prompt-variables\`)`,
+    );
   }
   return resolved(template, 'server', null);
 }
@@ -161,7 +163,8 @@ export function composePrompt(settings: Settings, prompt: ResolvedPrompt, input:
     evoSweep: settings.evoSweep,
   });
   const { values, missing } = selectValues(prompt.template.variables, own, settings.promptVariables);
-  if (missing.length > 0) throw new PromptError(`${prompt.template.source}: no value for ${names(missing)}; set it in \`prompt-variables\`.`);
+  if (missing.length > 0)
+    throw new PromptError(`${prompt.template.source}: no value for ${names(missing)}; set it in \`prompt-variables\`.`);
   return renderPrompt(prompt.template, values);
 }
 
@@ -172,7 +175,11 @@ export function composePrompt(settings: Settings, prompt: ResolvedPrompt, input:
 export async function memoriesFor(settings: Settings, prompt: ResolvedPrompt, log: Log): Promise<string> {
   if (!prompt.template.variables.includes('memories')) return '';
   try {
-    const memories = await fetchActiveMemories({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+    const memories = await fetchActiveMemories({
+      serverUrl: settings.serverUrl,
+      token: settings.serverToken,
+      timeoutMs: settings.preflightTimeoutMs,
+    });
     log.info(`The prompt gets ${memories.length} active ${memories.length === 1 ? 'memory' : 'memories'} from the server's memory bank.`);
     return formatMemories(memories);
   } catch (error) {

@@ -25,7 +25,8 @@ export const DEFAULT_PREFLIGHT_PATHS = ['/docs', '/openapi.json', '/prompt-skill
 const SAFE_PATH = /^\/[A-Za-z0-9_\-./~]*$/;
 const PREFLIGHT_BLOCK = /preflight[^\n]*\n(?:(?!```)[^\n]*\n)*?```(?:bash|sh|shell)?[ \t]*\n([\s\S]*?)\n```/i;
 const CURL_SERVER_PATH = /\bcurl\b[^\n]*?\{\{server_url\}\}(\/[^\s"'`>|;&)]*)/;
-const MANDATORY_SKILL = /mandatory[^\n]*\bskill\b[^\n]*\n(?:[ \t]*-[^\n]*\n){0,3}?[ \t]*-[ \t]*`?GET[ \t]+\{\{server_url\}\}\/prompt-skills\/([A-Za-z0-9_-]+)`?/i;
+const MANDATORY_SKILL =
+  /mandatory[^\n]*\bskill\b[^\n]*\n(?:[ \t]*-[^\n]*\n){0,3}?[ \t]*-[ \t]*`?GET[ \t]+\{\{server_url\}\}\/prompt-skills\/([A-Za-z0-9_-]+)`?/i;
 const SECTION_NAMED = /\bsection named[ \t]+`([^`\n]{1,120})`/i;
 
 export function readContract(body: string): PromptContract {

@@ -57,7 +57,10 @@ export const RenderResultSchema = z.object({ rendered: z.string() });
 export const MemorySchema = z
   .object({
     title: z.string(),
-    content: z.string().nullish().transform((v) => v ?? ''),
+    content: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? ''),
     tags: z
       .array(z.string())
       .nullish()

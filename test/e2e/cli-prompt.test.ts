@@ -30,7 +30,10 @@ function collector() {
 }
 
 beforeAll(async () => {
-  head = await startWildServer({ planning: 'head', memories: [{ title: 'Use three seeds', content: 'One seed misled us twice.', tags: ['eval'] }] });
+  head = await startWildServer({
+    planning: 'head',
+    memories: [{ title: 'Use three seeds', content: 'One seed misled us twice.', tags: ['eval'] }],
+  });
 });
 afterAll(async () => {
   await head.close();
@@ -95,7 +98,12 @@ describe('wild-plan render', () => {
     expect(missing.stderr()).not.toMatch(/\n\s+at /);
 
     const given = collector();
-    expect(await runCli(['render', '--goal', 'g', '--server-url', head.url, '--prompt', team, '--prompt-variables', 'lab_name: vision'], given.io)).toBe(0);
+    expect(
+      await runCli(
+        ['render', '--goal', 'g', '--server-url', head.url, '--prompt', team, '--prompt-variables', 'lab_name: vision'],
+        given.io,
+      ),
+    ).toBe(0);
     expect(given.stdout()).toContain('Lab: vision');
   });
 

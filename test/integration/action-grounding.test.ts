@@ -16,7 +16,8 @@ describe('grounding', () => {
     const { result } = await s.runInProcess();
 
     expect(result.status).toBe('planned');
-    const findings = (JSON.parse(result.planJson ?? 'null') as { findings: Array<{ rule: string; severity: string; message: string }> }).findings;
+    const findings = (JSON.parse(result.planJson ?? 'null') as { findings: Array<{ rule: string; severity: string; message: string }> })
+      .findings;
     const grounding = findings.filter((f) => f.rule.startsWith('grounding-'));
     expect(grounding.every((f) => f.severity === 'warning')).toBe(true);
     const messages = grounding.map((f) => `${f.rule}: ${f.message}`).join('\n');

@@ -26,7 +26,8 @@ const planComment = (s: ActionScenario, pr = 2) => {
   expect(found).toHaveLength(1);
   return found[0]!.body;
 };
-const serverWrites = (s: ActionScenario) => s.wild.requests.filter((r) => r.method !== 'GET' && (r.path.startsWith('/plans') || r.path.startsWith('/wild/v2/')));
+const serverWrites = (s: ActionScenario) =>
+  s.wild.requests.filter((r) => r.method !== 'GET' && (r.path.startsWith('/plans') || r.path.startsWith('/wild/v2/')));
 
 async function command(s: ActionScenario, body: string, thread = 2) {
   s.setEvent(s.commentEvent(body, thread));
@@ -87,7 +88,12 @@ describe('/wild-plan run', () => {
     expect(result).toMatchObject({ status: 'started', fail: false });
     const start = s.wild.requests.filter((r) => r.method === 'POST' && r.path === '/wild/v2/start');
     expect(start).toHaveLength(1);
-    const body = JSON.parse(start[0]!.body) as { goal: string; chat_session_id: string; max_iterations: number; evo_sweep_enabled: boolean };
+    const body = JSON.parse(start[0]!.body) as {
+      goal: string;
+      chat_session_id: string;
+      max_iterations: number;
+      evo_sweep_enabled: boolean;
+    };
     expect(body).toMatchObject({ chat_session_id: chat(s), max_iterations: 25, evo_sweep_enabled: false });
     for (const id of ids) expect(body.goal).toContain(`[${id}]`);
     expect(body.goal).toContain('## Reviewed plan (adopt it)');
@@ -165,7 +171,9 @@ describe('controlling the loop', () => {
     expect((await command(s, '/wild-plan stop')).message).toMatch(/Stopped by/);
     expect(s.wild.loopSession(chat(s))!.status).toBe('stopped');
 
-    const bodies = s.wild.requests.filter((r) => /^\/wild\/v2\/(pause|resume|stop)$/.test(r.path)).map((r) => JSON.parse(r.body) as { chat_session_id: string });
+    const bodies = s.wild.requests
+      .filter((r) => /^\/wild\/v2\/(pause|resume|stop)$/.test(r.path))
+      .map((r) => JSON.parse(r.body) as { chat_session_id: string });
     expect(bodies.map((b) => b.chat_session_id)).toEqual([chat(s), chat(s), chat(s)]);
     expect(s.marked(2, PLAN_MARKER)).toHaveLength(1);
     expect(planComment(s)).toContain('**Loop stopped**');

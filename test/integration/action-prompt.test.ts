@@ -24,7 +24,9 @@ describe('a server running the newest planning prompt', () => {
     const { result, logs } = await s.runInProcess();
 
     expect(result.status).toBe('planned');
-    expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/Planning with the server's skill wild_v2_planning \(upstream ce2938d\)/));
+    expect(logs.map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/Planning with the server's skill wild_v2_planning \(upstream ce2938d\)/),
+    );
     // wild-plan's own preflight sends the token; the agent's goes through the proxy, which adds it too —
     // so count the fifth path in the preflight table of the job summary, which only wild-plan writes.
     expect(result.summary).toContain(FIFTH);
@@ -76,7 +78,7 @@ describe('a prompt wild-plan cannot use', () => {
     const { result } = await s.runInProcess();
 
     expect(result).toMatchObject({ status: 'failed', fail: true });
-    expect(result.message).toContain("the server serves no `wild_v2_planning` skill. Use `prompt: auto`");
+    expect(result.message).toContain('the server serves no `wild_v2_planning` skill. Use `prompt: auto`');
     expect(result.message).not.toMatch(/\n\s+at /);
     expect(await s.git.remoteHead(s.planBranch)).toBeNull();
     expect(s.fake.pulls(s.repo)).toEqual([]);

@@ -72,7 +72,9 @@ describe('a review requesting changes on the plan PR', () => {
   it('answers once when the same review is handled again (a re-run of the job)', async () => {
     const s = await planned();
     const { line } = await lineOf(s, /\[P2-T1\]/);
-    s.setEvent(await s.reviewEvent(2, { state: 'changes_requested', body: 'More seeds.', comments: [{ path: TASKS, line, body: 'Here.' }] }));
+    s.setEvent(
+      await s.reviewEvent(2, { state: 'changes_requested', body: 'More seeds.', comments: [{ path: TASKS, line, body: 'Here.' }] }),
+    );
     await s.runInProcess();
     const { result } = await s.runInProcess();
 

@@ -98,7 +98,8 @@ describe('the job summary and the agent-stats output', () => {
     expect(stats).toMatchObject({ agent: 'command' });
     expect(stats.wallTimeMs).toEqual(expect.any(Number));
     expect(result.summary).toContain('### Agent');
-    expect(result.summary).toMatch(/^\| `command` \| – \| \d+(\.\d)? s \| – \| – \| – \| – \|$/m);
+    // Only the columns the agent reported: a command agent reports none beyond its wall time.
+    expect(result.summary).toMatch(/^\| Agent \| Wall time \|\n\| --- \| ---: \|\n\| `command` \| \d+(\.\d)? s \|$/m);
     // The agent worked in a scratch copy: the checkout holds no plan files (write-plan-files is off).
     expect(existsSync(join(s.workdir, '.wild'))).toBe(false);
     if (expectedIsolation === 'user') {

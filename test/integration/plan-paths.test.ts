@@ -13,7 +13,13 @@ import { GitFixture, writeFiles } from '../support/git-fixture.js';
 
 const PLAN = readFileSync(new URL('../fixtures/plans/valid.md', import.meta.url), 'utf8');
 const AGENT_ABORT = readFileSync(new URL('../fixtures/plans/abort.md', import.meta.url), 'utf8');
-const PLAYBOOK = buildPlaybook({ skills: [], protocolSkill: null, protocolSkillId: 'wild_v2_sweep_run_audit_protocol', section: 'Sweep/Run Audit Protocol', serverUrl: 'https://wild.example.org' });
+const PLAYBOOK = buildPlaybook({
+  skills: [],
+  protocolSkill: null,
+  protocolSkillId: 'wild_v2_sweep_run_audit_protocol',
+  section: 'Sweep/Run Audit Protocol',
+  serverUrl: 'https://wild.example.org',
+});
 const DIR = '.wild/plans/issue-7';
 const PATHS = { tasksPath: `${DIR}/tasks.md`, playbookPath: `${DIR}/prompt_skill_playbook.md` };
 

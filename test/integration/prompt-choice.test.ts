@@ -105,7 +105,7 @@ describe('prompt: server, bundled, a path', () => {
     const error = await resolvePrompt(settings, log).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PromptError);
     expect((error as Error).message).toBe(
-      "`prompt: server`, but the server serves no `wild_v2_planning` skill. Use `prompt: auto` to fall back to the bundled prompt.",
+      '`prompt: server`, but the server serves no `wild_v2_planning` skill. Use `prompt: auto` to fall back to the bundled prompt.',
     );
   });
 
@@ -130,7 +130,10 @@ describe('prompt: server, bundled, a path', () => {
     expect(error).toBeInstanceOf(PromptError);
     expect((error as Error).message).toMatch(/declares `lab_name`, which wild-plan does not supply: give it a value in `prompt-variables`/);
 
-    const supplied = parseSettings({ 'server-url': wild.url, 'agent-command': 'true', prompt: 'prompts/ours.md', 'prompt-variables': 'lab_name: nlp' }, workspace);
+    const supplied = parseSettings(
+      { 'server-url': wild.url, 'agent-command': 'true', prompt: 'prompts/ours.md', 'prompt-variables': 'lab_name: nlp' },
+      workspace,
+    );
     const prompt = await resolvePrompt(supplied, log);
     expect(prompt.used).toMatchObject({ source: 'file', path: 'prompts/ours.md', version: null });
     expect(planningRequests(wild)).toHaveLength(0);
@@ -145,7 +148,10 @@ describe('prompt: server, bundled, a path', () => {
     const { settings, workspace, log } = await setup({}, { 'prompt-file': 'mine.md' });
     await writeFile(join(workspace, 'mine.md'), HEAD_MD);
     expect((await resolvePrompt(settings, log)).used).toMatchObject({ source: 'file', path: 'mine.md', version: 'upstream ce2938d' });
-    const both = parseSettings({ 'server-url': settings.serverUrl, 'agent-command': 'true', 'prompt-file': 'mine.md', prompt: 'bundled' }, workspace);
+    const both = parseSettings(
+      { 'server-url': settings.serverUrl, 'agent-command': 'true', 'prompt-file': 'mine.md', prompt: 'bundled' },
+      workspace,
+    );
     await expect(resolvePrompt(both, log)).rejects.toThrow('`prompt` and `prompt-file` are both set');
   });
 });
@@ -198,7 +204,10 @@ describe('memories', () => {
 
 describe("byte parity with the server's own render", () => {
   it.each(['shipped', 'head'] as const)('%s version: the same values give the same bytes', async (planning) => {
-    const { wild, settings, log } = await setup({ planning, memories: [{ title: 'Seeds matter', content: 'Use 3 seeds.' }] }, { 'evo-sweep': 'true' });
+    const { wild, settings, log } = await setup(
+      { planning, memories: [{ title: 'Seeds matter', content: 'Use 3 seeds.' }] },
+      { 'evo-sweep': 'true' },
+    );
     const prompt = await resolvePrompt(settings, log);
     expect(prompt.used.source).toBe('server');
     const memories = await memoriesFor(settings, prompt, log);

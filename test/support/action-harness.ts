@@ -283,7 +283,12 @@ export class ActionScenario {
    */
   async reviewEvent(
     pr: number,
-    review: { state: 'approved' | 'changes_requested' | 'commented'; body?: string; user?: string; comments?: Array<{ path: string; line: number; body: string }> },
+    review: {
+      state: 'approved' | 'changes_requested' | 'commented';
+      body?: string;
+      user?: string;
+      comments?: Array<{ path: string; line: number; body: string }>;
+    },
   ): Promise<ActionEvent> {
     const user = review.user ?? 'Codertocat';
     const pull = this.mustPull(pr);
@@ -308,7 +313,11 @@ export class ActionScenario {
     const user = comment.user ?? 'Codertocat';
     const pull = this.mustPull(pr);
     const diffHunk = await this.diffHunk(String(pull.head.ref), comment.path, comment.line);
-    this.fake.addReview(this.repo, pr, { user, state: 'COMMENTED', comments: [{ path: comment.path, line: comment.line, body: comment.body, diffHunk }] });
+    this.fake.addReview(this.repo, pr, {
+      user,
+      state: 'COMMENTED',
+      comments: [{ path: comment.path, line: comment.line, body: comment.body, diffHunk }],
+    });
     const created = this.fake.reviewComments(this.repo, pr).at(-1)!;
     const payload = reviewCommentCreated({ body: comment.body, line: comment.line, path: comment.path }) as Payload;
     this.pullPayload(payload, pull);

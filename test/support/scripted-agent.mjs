@@ -301,7 +301,9 @@ async function writePlaybook(ctx) {
     '',
     `## ${ctx.playbookSection ?? 'Protocol'}`,
     '',
-    protocol ? `Read first: GET /prompt-skills/${ctx.protocolSkill} (${protocol.description ?? 'no description'}).` : 'No protocol skill to read.',
+    protocol
+      ? `Read first: GET /prompt-skills/${ctx.protocolSkill} (${protocol.description ?? 'no description'}).`
+      : 'No protocol skill to read.',
     '',
     '1. POST /sweeps/wild with a descriptive name and goal; keep the returned id.',
     '2. POST /runs once per configuration with sweep_id and auto_start.',

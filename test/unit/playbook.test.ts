@@ -39,7 +39,13 @@ function rows(markdown: string): string[][] {
 }
 
 describe('buildPlaybook with the server catalog', () => {
-  const playbook = buildPlaybook({ skills: SKILLS, protocolSkill: AUDIT, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'https://wild.example.org/' });
+  const playbook = buildPlaybook({
+    skills: SKILLS,
+    protocolSkill: AUDIT,
+    protocolSkillId: AUDIT_SKILL_ID,
+    section: SECTION,
+    serverUrl: 'https://wild.example.org/',
+  });
 
   it('maps every non-internal skill to when to use it and what it gives', () => {
     const table = rows(playbook);
@@ -76,14 +82,24 @@ describe('buildPlaybook with the server catalog', () => {
 
   it('is the same text for the same catalog in any order', () => {
     const shuffled = [...SKILLS].reverse();
-    expect(buildPlaybook({ skills: shuffled, protocolSkill: AUDIT, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'https://wild.example.org' })).toBe(playbook);
+    expect(
+      buildPlaybook({
+        skills: shuffled,
+        protocolSkill: AUDIT,
+        protocolSkillId: AUDIT_SKILL_ID,
+        section: SECTION,
+        serverUrl: 'https://wild.example.org',
+      }),
+    ).toBe(playbook);
   });
 });
 
 describe('buildPlaybook without the audit skill', () => {
   const playbook = buildPlaybook({
     skills: [skill({ id: 'alert_handler', description: 'Alerts' })],
-    protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION,
+    protocolSkill: null,
+    protocolSkillId: AUDIT_SKILL_ID,
+    section: SECTION,
     serverUrl: 'http://127.0.0.1:8000',
   });
 
@@ -99,9 +115,9 @@ describe('buildPlaybook without the audit skill', () => {
 
   it('still lists the catalog, and says so when it is empty', () => {
     expect(rows(playbook)).toEqual([['`alert_handler`', 'Alerts', 'See the skill text']]);
-    expect(buildPlaybook({ skills: [], protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' })).toContain(
-      "The server's catalog lists no prompt skills.",
-    );
+    expect(
+      buildPlaybook({ skills: [], protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' }),
+    ).toContain("The server's catalog lists no prompt skills.");
   });
 });
 
@@ -113,7 +129,9 @@ describe('buildPlaybook with foreign text', () => {
       description: 'Use when x | y.\n\nSecond <b>para</b><!-- hidden -->\u202E',
       category: 'skill',
     });
-    const table = rows(buildPlaybook({ skills: [odd, odd], protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' }));
+    const table = rows(
+      buildPlaybook({ skills: [odd, odd], protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' }),
+    );
     expect(table).toEqual([
       [
         '`a\\|b` (Pipes \\| and newlines)',
@@ -125,7 +143,13 @@ describe('buildPlaybook with foreign text', () => {
 
   it('clips a very long description', () => {
     const [row] = rows(
-      buildPlaybook({ skills: [skill({ id: 'long', description: 'w '.repeat(1000) })], protocolSkill: null, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' }),
+      buildPlaybook({
+        skills: [skill({ id: 'long', description: 'w '.repeat(1000) })],
+        protocolSkill: null,
+        protocolSkillId: AUDIT_SKILL_ID,
+        section: SECTION,
+        serverUrl: 'http://x',
+      }),
     );
     expect(row?.[1]?.length).toBeLessThanOrEqual(300);
     expect(row?.[1]?.endsWith('…')).toBe(true);
@@ -133,11 +157,17 @@ describe('buildPlaybook with foreign text', () => {
 
   it('lists endpoints in order when the audit skill has no steps, and says when it names none', () => {
     const flat = skill({ id: AUDIT_SKILL_ID, template: 'First POST $SERVER_URL/sweeps/wild, then POST /runs.\nPoll with `GET /runs`.' });
-    expect(buildPlaybook({ skills: [], protocolSkill: flat, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' })).toContain(
-      'Required API flow:\n1. `POST /sweeps/wild`\n2. `POST /runs`\n3. `GET /runs`',
-    );
+    expect(
+      buildPlaybook({ skills: [], protocolSkill: flat, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' }),
+    ).toContain('Required API flow:\n1. `POST /sweeps/wild`\n2. `POST /runs`\n3. `GET /runs`');
     const empty = skill({ id: AUDIT_SKILL_ID, template: 'Be careful.' });
-    const text = buildPlaybook({ skills: [], protocolSkill: empty, protocolSkillId: AUDIT_SKILL_ID, section: SECTION, serverUrl: 'http://x' });
+    const text = buildPlaybook({
+      skills: [],
+      protocolSkill: empty,
+      protocolSkillId: AUDIT_SKILL_ID,
+      section: SECTION,
+      serverUrl: 'http://x',
+    });
     expect(text).toContain('The skill text names no API endpoints wild-plan could pick out; read it in full.');
     expect(text).toContain('1. Create a sweep — `POST /sweeps/wild`');
   });

@@ -41,7 +41,13 @@ describe('readContract', () => {
 
   it('reads the newest version: the fifth preflight line, the execution ops protocol and its section', () => {
     expect(readContract(HEAD.body)).toEqual({
-      preflightPaths: ['/docs', '/openapi.json', '/prompt-skills', '/prompt-skills/wild_v2_execution_ops_protocol', '/wild/v2/system-health'],
+      preflightPaths: [
+        '/docs',
+        '/openapi.json',
+        '/prompt-skills',
+        '/prompt-skills/wild_v2_execution_ops_protocol',
+        '/wild/v2/system-health',
+      ],
       defaultPreflight: false,
       protocolSkillId: 'wild_v2_execution_ops_protocol',
       playbookSection: 'Execution Ops Protocol',
@@ -51,7 +57,10 @@ describe('readContract', () => {
 
   it("follows a team's edit: a line added to the preflight block, another protocol, another section", () => {
     const edited = HEAD.body
-      .replace('curl -sf {{server_url}}/docs >/dev/null', 'curl -sf {{server_url}}/docs >/dev/null\ncurl -sf {{server_url}}/cluster >/dev/null')
+      .replace(
+        'curl -sf {{server_url}}/docs >/dev/null',
+        'curl -sf {{server_url}}/docs >/dev/null\ncurl -sf {{server_url}}/cluster >/dev/null',
+      )
       .replaceAll('wild_v2_execution_ops_protocol', 'lab_gpu_protocol')
       .replace('section named `Execution Ops Protocol`', 'section named `Lab GPU Rules`');
     const contract = readContract(edited);
@@ -80,7 +89,7 @@ describe('readContract', () => {
     expect(readContract(hostile).preflightPaths).toEqual(['/docs']);
   });
 
-  it("checks the four paths every version checks when a prompt has no preflight block, and says so", () => {
+  it('checks the four paths every version checks when a prompt has no preflight block, and says so', () => {
     const contract = readContract('Plan {{goal}} and write {{tasks_path}}.');
     expect(contract).toEqual({
       preflightPaths: [...DEFAULT_PREFLIGHT_PATHS],
@@ -122,7 +131,11 @@ describe('the plan checker holds a plan to the prompt in use', () => {
 
 describe('the newest prompt', () => {
   it('declares three variables more than the shipped one, all of which wild-plan supplies', () => {
-    expect(HEAD.variables.filter((name) => !SHIPPED.variables.includes(name))).toEqual(['memories', 'evo_sweep_enabled', 'evo_sweep_section']);
+    expect(HEAD.variables.filter((name) => !SHIPPED.variables.includes(name))).toEqual([
+      'memories',
+      'evo_sweep_enabled',
+      'evo_sweep_section',
+    ]);
     expect(selectValues(HEAD.variables, buildPromptValues(input)).missing).toEqual([]);
   });
 
@@ -143,7 +156,16 @@ describe('the newest prompt', () => {
 describe('evoSweepSection', () => {
   it('names every field the engine reads from the <evo_sweep> signal', () => {
     const section = evoSweepSection(true);
-    for (const field of ['target_script', 'fitness_metric', 'fitness_direction', 'search_space', 'population_size', 'generations', 'top_k', 'sweep_name']) {
+    for (const field of [
+      'target_script',
+      'fitness_metric',
+      'fitness_direction',
+      'search_space',
+      'population_size',
+      'generations',
+      'top_k',
+      'sweep_name',
+    ]) {
       expect(section).toContain(`"${field}"`);
     }
     const json = /<evo_sweep>\n([\s\S]*?)\n<\/evo_sweep>/.exec(section)?.[1] ?? '';

@@ -9,7 +9,8 @@ import { quickSkip } from '../../src/quick-skip.js';
 import { reviewCommentCreated, reviewSubmitted, webhookExample } from '../support/webhook-examples.js';
 
 const settings = { triggerLabel: 'wild-plan', replanOnEdit: false, runOnMerge: false };
-const route = (eventName: string, payload: unknown, replanOnEdit = false) => routeEvent({ eventName, payload }, { ...settings, replanOnEdit });
+const route = (eventName: string, payload: unknown, replanOnEdit = false) =>
+  routeEvent({ eventName, payload }, { ...settings, replanOnEdit });
 
 function edited(changes: Record<string, { from: string }>, login = 'Codertocat') {
   const payload = webhookExample('issues', 'edited');
@@ -35,8 +36,50 @@ describe('routeEvent: the review loop', () => {
     });
   });
 
-  it.each(['approved', 'commented'] as const)('an %s review → skip, saying only changes requested re-plan', (state) => {
-    expect(route('pull_request_review', reviewSubmitted({ state }))).toMatchObject({ command: 'skip', reason: expect.stringMatching(/re-plans nothing/) });
+  it('an approving review → approve (the server record), a commenting one → skip, saying only changes requested re-plan', () => {
+    expect(route('pull_request_review', reviewSubmitted({ state: 'approved' }))).toMatchObject({
+      command: 'approve',
+      trigger: { kind: 'review' },
+    });
+    expect(route('pull_request_review', reviewSubmitted({ state: 'commented' }))).toMatchObject({
+      command: 'skip',
+      reason: expect.stringMatching(/re-plans nothing/),
+    });
+  });
+
+  it('/wild-plan run, run --restart, pause, resume, stop, status and steer → the loop commands; `run more seeds` re-plans', () => {
+    const comment = (body: string) => {
+      const payload = webhookExample('issue_comment', 'created');
+      payload.comment.body = body;
+      return route('issue_comment', payload);
+    };
+    expect(comment('/wild-plan run')).toMatchObject({ command: 'run', trigger: { command: { verb: 'run', restart: false } } });
+    expect(comment('/wild-plan run --restart')).toMatchObject({ command: 'run', trigger: { command: { verb: 'run', restart: true } } });
+    for (const verb of ['pause', 'resume', 'stop'])
+      expect(comment(`/wild-plan ${verb}`)).toMatchObject({ command: 'control', trigger: { command: { verb } } });
+    expect(comment('/wild-plan status')).toMatchObject({ command: 'status' });
+    expect(comment('/wild-plan steer use bf16')).toMatchObject({
+      command: 'control',
+      trigger: { command: { verb: 'steer', text: 'use bf16' } },
+    });
+    expect(comment('/wild-plan run more seeds')).toMatchObject({ command: 'plan', trigger: { steer: 'run more seeds' } });
+    expect(comment('/wild-plan steer')).toMatchObject({ command: 'plan', trigger: { steer: 'steer' } });
+  });
+
+  it('a merged plan PR starts the loop only with run-on-merge; a schedule syncs', () => {
+    const merged = webhookExample('pull_request', 'closed');
+    merged.pull_request.merged = true;
+    expect(routeEvent({ eventName: 'pull_request', payload: merged }, { ...settings, runOnMerge: false })).toMatchObject({
+      command: 'skip',
+    });
+    expect(routeEvent({ eventName: 'pull_request', payload: merged }, { ...settings, runOnMerge: true })).toMatchObject({
+      command: 'run',
+      trigger: { kind: 'merged' },
+    });
+    expect(routeEvent({ eventName: 'schedule', payload: { schedule: '*/30 * * * *' } }, settings)).toMatchObject({
+      command: 'status',
+      trigger: { kind: 'schedule' },
+    });
   });
 
   it('a review comment starting /wild-plan → replan-from-review with its direction, path, line and hunk', () => {
@@ -60,7 +103,10 @@ describe('routeEvent: the review loop', () => {
   });
 
   it("a bot's edit, and an edit of neither title nor body, are skipped", () => {
-    expect(route('issues', edited({ body: { from: 'x' } }, 'renovate[bot]'))).toMatchObject({ command: 'skip', reason: expect.stringMatching(/bot/) });
+    expect(route('issues', edited({ body: { from: 'x' } }, 'renovate[bot]'))).toMatchObject({
+      command: 'skip',
+      reason: expect.stringMatching(/bot/),
+    });
     expect(route('issues', edited({}))).toMatchObject({ command: 'skip', reason: expect.stringMatching(/neither the title nor the body/) });
   });
 });
@@ -81,7 +127,11 @@ describe('the steer from a review', () => {
   });
 
   it('says so when a comment is on a line that has changed since (no line), and reads no text for it', () => {
-    const steer = reviewSteer({ reviewer: 'bob', body: '', comments: [{ path: 't.md', line: null, body: 'Outdated remark.', diffHunk: hunk, inReplyTo: null }] });
+    const steer = reviewSteer({
+      reviewer: 'bob',
+      body: '',
+      comments: [{ path: 't.md', line: null, body: 'Outdated remark.', diffHunk: hunk, inReplyTo: null }],
+    });
     expect(steer).toContain('a line that has since changed');
     expect(steer).not.toContain('the line reads');
   });
@@ -104,7 +154,10 @@ describe('the stale banner', () => {
   const comment = '<!-- wild-plan:plan-comment -->\n<!-- wild-plan:revision 3 -->\n## Research plan\n\nbody';
 
   it('names the revision, shows what changed, says how to re-plan, and pings nobody', () => {
-    const banner = staleBanner({ editor: 'alice', title: 'New @team title', body: null, before: { title: 'Old title' } }, commentRevision(comment));
+    const banner = staleBanner(
+      { editor: 'alice', title: 'New @team title', body: null, before: { title: 'Old title' } },
+      commentRevision(comment),
+    );
     expect(banner).toContain('The issue changed after revision 3 was planned');
     expect(banner).toContain('comment `/wild-plan` on this pull request');
     expect(banner).not.toMatch(/(^|[^\u2060])@team/);

@@ -21,7 +21,13 @@ describe('table cells share one rule', () => {
 
   it('playbook cells: the same rule, and code spans keep backticks instead of turning them into quotes', () => {
     const skill = SkillSchema.parse({ id: 'a`b', name: 'a`b', description: 'x \\| y', category: 'skill' });
-    const row = buildPlaybook({ skills: [skill], protocolSkill: null, protocolSkillId: 'wild_v2_sweep_run_audit_protocol', section: 'Sweep/Run Audit Protocol', serverUrl: 'http://x' })
+    const row = buildPlaybook({
+      skills: [skill],
+      protocolSkill: null,
+      protocolSkillId: 'wild_v2_sweep_run_audit_protocol',
+      section: 'Sweep/Run Audit Protocol',
+      serverUrl: 'http://x',
+    })
       .split('\n')
       .find((line) => line.startsWith('| ``'));
     expect(row).toBe(

@@ -16,7 +16,11 @@ import { planPermitted } from './plan.js';
 type LoopTrigger = Extract<Trigger, { kind: 'loop' }>;
 const EXPECTED = { pause: 'paused', resume: 'running', stop: 'stopped' } as const;
 const DONE = { pause: '⏸️ Paused', resume: '▶️ Resumed', stop: '⏹️ Stopped' } as const;
-const FROM: Record<'pause' | 'resume' | 'stop', readonly string[]> = { pause: ['running'], resume: ['paused'], stop: ['running', 'paused'] };
+const FROM: Record<'pause' | 'resume' | 'stop', readonly string[]> = {
+  pause: ['running'],
+  resume: ['paused'],
+  stop: ['running', 'paused'],
+};
 
 export async function controlCommand(
   settings: Settings,
@@ -77,7 +81,10 @@ export async function controlCommand(
     const session = (await ctx.server.control(command.verb, ctx.chatSessionId)) ?? before;
     const changed = session.status === EXPECTED[command.verb];
     // The engine's resume starts its loop task again, which runs its planning iteration anew.
-    const resumeNote = command.verb === 'resume' ? ' The server re-runs its planning iteration on resume; `/wild-plan status` shows whether it kept the plan.' : '';
+    const resumeNote =
+      command.verb === 'resume'
+        ? ' The server re-runs its planning iteration on resume; `/wild-plan status` shows whether it kept the plan.'
+        : '';
     const message = changed
       ? `${DONE[command.verb]} by ${who}: the research loop for #${ctx.issue} is ${session.status} (session ${session.session_id}).${resumeNote}`
       : `The research server did not ${command.verb} the loop for #${ctx.issue}: it is ${session.status} (session ${session.session_id}).`;

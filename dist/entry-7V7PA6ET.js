@@ -3,7 +3,7 @@ import {
   COMMAND,
   isBot,
   parseCommand
-} from "./chunk-AGCRR7HP.js";
+} from "./chunk-3EFMHANN.js";
 import {
   GitCommandError,
   GitRepo,
@@ -13,26 +13,40 @@ import {
   agentStatsJson,
   authSecrets,
   blockquote,
+  buildGoal,
+  checkPlan,
   cutUnits,
+  describePromptUsed,
+  describeStop,
+  escapeHtml,
+  explainStatus,
   external_exports,
   formatPreflightTable,
+  formatUsd,
+  httpRequest,
   inertText,
+  judge,
   knownSecrets,
   longestRun,
   neutralizeHtml,
+  normaliseServerUrl,
   oneLine,
+  parsePlan,
   parseSettings,
   planCounts,
   planIssue,
   planToJson,
+  plural,
   presentJobSummary,
   presentPlanComment,
+  redact,
   runnerCredentials,
   sanitizeUntrusted,
   secretRedactor,
+  tasksPathFor,
   truncate,
   truncateAtLine
-} from "./chunk-BNJMB7XS.js";
+} from "./chunk-UOQ5GF7U.js";
 import {
   __commonJS,
   __require,
@@ -593,10 +607,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -619,12 +633,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -635,12 +649,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -850,8 +864,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -872,11 +886,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -886,7 +900,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -910,19 +924,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -1629,11 +1643,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -3374,13 +3388,13 @@ var require_data_url = __commonJS({
     }
     function collectASequenceOfCodePointsFast(char, input, position) {
       const idx = input.indexOf(char, position.position);
-      const start = position.position;
+      const start2 = position.position;
       if (idx === -1) {
         position.position = input.length;
-        return input.slice(start);
+        return input.slice(start2);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input.slice(start2, position.position);
     }
     function stringPercentDecode(input) {
       const bytes = encoder.encode(input);
@@ -3672,8 +3686,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural}: ${context3.types.join(", ")}.`;
+      const plural2 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -4121,9 +4135,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4186,10 +4200,10 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest) {
+    function appendFetchMetadata(httpRequest2) {
       let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      header = httpRequest2.mode;
+      httpRequest2.headersList.set("sec-fetch-mode", header, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -4714,8 +4728,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4741,8 +4755,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -5386,11 +5400,11 @@ var require_formdata_parser = __commonJS({
       return name;
     }
     function collectASequenceOfBytes(condition, input, position) {
-      let start = position.position;
-      while (start < input.length && condition(input[start])) {
-        ++start;
+      let start2 = position.position;
+      while (start2 < input.length && condition(input[start2])) {
+        ++start2;
       }
-      return input.subarray(position.position, position.position = start);
+      return input.subarray(position.position, position.position = start2);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5403,12 +5417,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
-      if (buffer.length < start.length) {
+    function bufferStartsWith(buffer, start2, position) {
+      if (buffer.length < start2.length) {
         return false;
       }
-      for (let i = 0; i < start.length; i++) {
-        if (start[i] !== buffer[position.position + i]) {
+      for (let i = 0; i < start2.length; i++) {
+        if (start2[i] !== buffer[position.position + i]) {
           return false;
         }
       }
@@ -5814,8 +5828,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_status: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
@@ -5823,13 +5837,13 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_header_field: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_header_value: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
@@ -5837,8 +5851,8 @@ var require_client_h1 = __commonJS({
           },
           wasm_on_body: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
-            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
+            const start2 = at - currentBufferPtr + currentBufferRef.byteOffset;
+            return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start2, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
             assert(currentParser.ptr === p);
@@ -7033,9 +7047,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7045,8 +7059,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7251,8 +7265,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9190,7 +9204,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9202,7 +9216,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -9286,8 +9300,8 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end = size - 1 } = contentRange;
-          if (this.start !== start || this.end != null && this.end !== end) {
+          const { start: start2, size, end: end2 = size - 1 } = contentRange;
+          if (this.start !== start2 || this.end != null && this.end !== end2) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
                 headers,
@@ -9316,14 +9330,14 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start: start2, size, end: end2 = size - 1 } = range;
             assert(
-              start != null && Number.isFinite(start),
+              start2 != null && Number.isFinite(start2),
               "content-range mismatch"
             );
-            assert(end != null && Number.isFinite(end), "invalid content-length");
-            this.start = start;
-            this.end = end;
+            assert(end2 != null && Number.isFinite(end2), "invalid content-length");
+            this.start = start2;
+            this.end = end2;
           }
           if (this.end == null) {
             const contentLength = headers["content-length"];
@@ -9648,9 +9662,9 @@ var require_readable = __commonJS({
       }
       const { _readableState: state } = consume2.stream;
       if (state.bufferIndex) {
-        const start = state.bufferIndex;
-        const end = state.buffer.length;
-        for (let n = start; n < end; n++) {
+        const start2 = state.bufferIndex;
+        const end2 = state.buffer.length;
+        for (let n = start2; n < end2; n++) {
           consumePush(consume2, state.buffer[n]);
         }
       } else {
@@ -9675,8 +9689,8 @@ var require_readable = __commonJS({
       }
       const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
-      const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
-      return buffer.utf8Slice(start, bufferLength);
+      const start2 = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
+      return buffer.utf8Slice(start2, bufferLength);
     }
     function chunksConcat(chunks, length) {
       if (chunks.length === 0 || length === 0) {
@@ -11236,15 +11250,15 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module2.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -11945,8 +11959,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -14148,74 +14162,74 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request2 = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest = null;
+      let httpRequest2 = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request2.window === "no-window" && request2.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest2 = request2;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest2 = cloneRequest(request2);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest;
+        httpFetchParams.request = httpRequest2;
       }
       const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
-      const contentLength = httpRequest.body ? httpRequest.body.length : null;
+      const contentLength = httpRequest2.body ? httpRequest2.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
+      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength}`);
       }
       if (contentLengthHeaderValue != null) {
-        httpRequest.headersList.append("content-length", contentLengthHeaderValue, true);
+        httpRequest2.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength != null && httpRequest.keepalive) {
+      if (contentLength != null && httpRequest2.keepalive) {
       }
-      if (httpRequest.referrer instanceof URL) {
-        httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), true);
+      if (httpRequest2.referrer instanceof URL) {
+        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), true);
       }
-      appendRequestOriginHeader(httpRequest);
-      appendFetchMetadata(httpRequest);
-      if (!httpRequest.headersList.contains("user-agent", true)) {
-        httpRequest.headersList.append("user-agent", defaultUserAgent);
+      appendRequestOriginHeader(httpRequest2);
+      appendFetchMetadata(httpRequest2);
+      if (!httpRequest2.headersList.contains("user-agent", true)) {
+        httpRequest2.headersList.append("user-agent", defaultUserAgent);
       }
-      if (httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since", true) || httpRequest.headersList.contains("if-none-match", true) || httpRequest.headersList.contains("if-unmodified-since", true) || httpRequest.headersList.contains("if-match", true) || httpRequest.headersList.contains("if-range", true))) {
-        httpRequest.cache = "no-store";
+      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", true) || httpRequest2.headersList.contains("if-none-match", true) || httpRequest2.headersList.contains("if-unmodified-since", true) || httpRequest2.headersList.contains("if-match", true) || httpRequest2.headersList.contains("if-range", true))) {
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control", true)) {
-        httpRequest.headersList.append("cache-control", "max-age=0", true);
+      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", true)) {
+        httpRequest2.headersList.append("cache-control", "max-age=0", true);
       }
-      if (httpRequest.cache === "no-store" || httpRequest.cache === "reload") {
-        if (!httpRequest.headersList.contains("pragma", true)) {
-          httpRequest.headersList.append("pragma", "no-cache", true);
+      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
+        if (!httpRequest2.headersList.contains("pragma", true)) {
+          httpRequest2.headersList.append("pragma", "no-cache", true);
         }
-        if (!httpRequest.headersList.contains("cache-control", true)) {
-          httpRequest.headersList.append("cache-control", "no-cache", true);
+        if (!httpRequest2.headersList.contains("cache-control", true)) {
+          httpRequest2.headersList.append("cache-control", "no-cache", true);
         }
       }
-      if (httpRequest.headersList.contains("range", true)) {
-        httpRequest.headersList.append("accept-encoding", "identity", true);
+      if (httpRequest2.headersList.contains("range", true)) {
+        httpRequest2.headersList.append("accept-encoding", "identity", true);
       }
-      if (!httpRequest.headersList.contains("accept-encoding", true)) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
-          httpRequest.headersList.append("accept-encoding", "br, gzip, deflate", true);
+      if (!httpRequest2.headersList.contains("accept-encoding", true)) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
+          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", true);
         } else {
-          httpRequest.headersList.append("accept-encoding", "gzip, deflate", true);
+          httpRequest2.headersList.append("accept-encoding", "gzip, deflate", true);
         }
       }
-      httpRequest.headersList.delete("host", true);
+      httpRequest2.headersList.delete("host", true);
       if (includeCredentials) {
       }
       if (httpCache == null) {
-        httpRequest.cache = "no-store";
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache !== "no-store" && httpRequest.cache !== "reload") {
+      if (httpRequest2.cache !== "no-store" && httpRequest2.cache !== "reload") {
       }
       if (response == null) {
-        if (httpRequest.cache === "only-if-cached") {
+        if (httpRequest2.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -14223,7 +14237,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -14231,8 +14245,8 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest.urlList];
-      if (httpRequest.headersList.contains("range", true)) {
+      response.urlList = [...httpRequest2.urlList];
+      if (httpRequest2.headersList.contains("range", true)) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
@@ -16101,8 +16115,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16110,26 +16124,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16145,31 +16159,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16180,8 +16194,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16191,10 +16205,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16968,37 +16982,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17267,7 +17281,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17275,12 +17289,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17305,25 +17319,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17448,8 +17462,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17636,8 +17650,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17723,11 +17737,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17739,7 +17753,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17754,8 +17768,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17993,17 +18007,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18017,7 +18031,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18263,15 +18277,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module2.exports = {
       WebSocket
@@ -18326,19 +18340,19 @@ var require_eventsource_stream = __commonJS({
     var minParserItems = 1024;
     var maxParserItems = 131072;
     var bytesPerParserItem = 128;
-    function isASCIINumberBytes(buffer2, start) {
-      if (start >= buffer2.length) {
+    function isASCIINumberBytes(buffer2, start2) {
+      if (start2 >= buffer2.length) {
         return false;
       }
-      for (let i = start; i < buffer2.length; i++) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] < 48 || buffer2[i] > 57) {
           return false;
         }
       }
       return true;
     }
-    function isValidLastEventIdBytes(buffer2, start) {
-      for (let i = start; i < buffer2.length; i++) {
+    function isValidLastEventIdBytes(buffer2, start2) {
+      for (let i = start2; i < buffer2.length; i++) {
         if (buffer2[i] === 0) {
           return false;
         }
@@ -18641,9 +18655,9 @@ ${value}`;
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
-          const start = i === this.lineChunkIndex ? this.linePos : 0;
-          const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const start2 = i === this.lineChunkIndex ? this.linePos : 0;
+          const end2 = i === this.chunkIndex ? this.pos : chunk.length;
+          const slice = chunk.subarray(start2, end2);
           length += slice.length;
           chunks.push(slice);
         }
@@ -18663,15 +18677,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -19986,12 +20000,12 @@ var require_dist = __commonJS({
         index = skipOWS(header, index + 1, len);
         const keyStart = index;
         while (index < len) {
-          const code = header.charCodeAt(index);
-          if (code === stopChar)
+          const code2 = header.charCodeAt(index);
+          if (code2 === stopChar)
             break parameter;
-          if (code === SEMI)
+          if (code2 === SEMI)
             continue parameter;
-          if (code === EQ) {
+          if (code2 === EQ) {
             const keyEnd = trailingOWS(header, keyStart, index);
             const key = header.slice(keyStart, keyEnd).toLowerCase();
             index = skipOWS(header, index + 1, len);
@@ -19999,18 +20013,18 @@ var require_dist = __commonJS({
               index++;
               let value = "";
               while (index < len) {
-                const code2 = header.charCodeAt(index++);
-                if (code2 === DQUOTE) {
+                const code3 = header.charCodeAt(index++);
+                if (code3 === DQUOTE) {
                   index = skipValue(header, index, len, stopChar);
                   if (parameters[key] === void 0)
                     parameters[key] = value;
                   break;
                 }
-                if (code2 === BSLASH && index < len) {
+                if (code3 === BSLASH && index < len) {
                   value += header[index++];
                   continue;
                 }
-                value += String.fromCharCode(code2);
+                value += String.fromCharCode(code3);
               }
               continue parameter;
             }
@@ -20029,8 +20043,8 @@ var require_dist = __commonJS({
     }
     function skipValue(str, index, len, stopChar) {
       while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code === SEMI || code === stopChar)
+        const code2 = str.charCodeAt(index);
+        if (code2 === SEMI || code2 === stopChar)
           break;
         index++;
       }
@@ -20045,14 +20059,14 @@ var require_dist = __commonJS({
       }
       return index;
     }
-    function trailingOWS(header, start, end) {
-      while (end > start) {
-        const char = header.charCodeAt(end - 1);
+    function trailingOWS(header, start2, end2) {
+      while (end2 > start2) {
+        const char = header.charCodeAt(end2 - 1);
         if (char !== SP && char !== HTAB)
           break;
-        end--;
+        end2--;
       }
-      return end;
+      return end2;
     }
     function qstring(str) {
       if (TOKEN_REGEXP.test(str))
@@ -20842,20 +20856,20 @@ var require_light = __commonJS({
             return Object.keys(this.instances);
           }
           async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
+            var cursor, end2, found, i, k, keys, len, next, start2;
             if (this.connection == null) {
               return this.Promise.resolve(this.keys());
             }
             keys = [];
             cursor = null;
-            start = `b_${this.id}-`.length;
-            end = "_settings".length;
+            start2 = `b_${this.id}-`.length;
+            end2 = "_settings".length;
             while (cursor !== 0) {
               [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
               cursor = ~~next;
               for (i = 0, len = found.length; i < len; i++) {
                 k = found[i];
-                keys.push(k.slice(start, -end));
+                keys.push(k.slice(start2, -end2));
               }
             }
             return keys;
@@ -23564,14 +23578,14 @@ var require_Group = __commonJS({
         clusterKeys() {
           var _this2 = this;
           return _asyncToGenerator2(function* () {
-            var cursor, end, found, i, k, keys, len, next, start;
+            var cursor, end2, found, i, k, keys, len, next, start2;
             if (_this2.connection == null) {
               return _this2.Promise.resolve(_this2.keys());
             }
             keys = [];
             cursor = null;
-            start = `b_${_this2.id}-`.length;
-            end = "_settings".length;
+            start2 = `b_${_this2.id}-`.length;
+            end2 = "_settings".length;
             while (cursor !== 0) {
               var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 1e4]);
               var _ref2 = _slicedToArray2(_ref, 2);
@@ -23580,7 +23594,7 @@ var require_Group = __commonJS({
               cursor = ~~next;
               for (i = 0, len = found.length; i < len; i++) {
                 k = found[i];
-                keys.push(k.slice(start, -end));
+                keys.push(k.slice(start2, -end2));
               }
             }
             return keys;
@@ -24571,9 +24585,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -25242,7 +25256,7 @@ function expand(template, context3) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
+    function(_, expression, literal2) {
       if (expression) {
         let operator = "";
         const values = [];
@@ -25266,7 +25280,7 @@ function expand(template, context3) {
           return values.join(",");
         }
       } else {
-        return encodeReserved(literal);
+        return encodeReserved(literal2);
       }
     }
   );
@@ -29173,6 +29187,16 @@ function readActionContext(env) {
 
 // src/trigger.ts
 var MARKER_PREFIX = "<!-- wild-plan:";
+function parseLoopVerb(rest) {
+  const text = rest.trim();
+  const lower = text.toLowerCase();
+  if (lower === "run") return { verb: "run", restart: false };
+  if (/^run\s+--restart$/.test(lower)) return { verb: "run", restart: true };
+  if (lower === "pause" || lower === "resume" || lower === "stop" || lower === "status") return { verb: lower };
+  const steer = /^steer\s+([\s\S]+)$/i.exec(text);
+  if (steer?.[1]?.trim()) return { verb: "steer", text: steer[1].trim() };
+  return null;
+}
 var MAX_ISSUE_NUMBER = 2 ** 31 - 1;
 function parseIssueNumber(text) {
   const trimmed = text.trim();
@@ -29206,11 +29230,39 @@ var PullRequestEvent = external_exports.object({
     title: external_exports.string(),
     body: external_exports.string().nullable().optional(),
     labels: external_exports.array(LabelSchema).optional(),
-    head: external_exports.object({ ref: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }).nullable() }),
-    base: external_exports.object({ repo: external_exports.object({ full_name: external_exports.string() }) })
+    head: external_exports.object({ ref: external_exports.string(), sha: external_exports.string().optional(), repo: external_exports.object({ full_name: external_exports.string() }).nullable() }),
+    base: external_exports.object({ repo: external_exports.object({ full_name: external_exports.string() }) }),
+    merged: external_exports.boolean().nullable().optional()
   }),
   label: LabelSchema.optional(),
   sender: SenderSchema
+});
+var PullSchema = external_exports.object({
+  number: issueNumber(),
+  head: external_exports.object({ ref: external_exports.string(), sha: external_exports.string(), repo: external_exports.object({ full_name: external_exports.string() }).nullable() }),
+  base: external_exports.object({ repo: external_exports.object({ full_name: external_exports.string() }) })
+});
+var ReviewEvent = external_exports.object({
+  action: external_exports.string(),
+  review: external_exports.object({ id: external_exports.number(), state: external_exports.string(), body: external_exports.string().nullable(), user: SenderSchema.nullable() }),
+  pull_request: PullSchema,
+  sender: SenderSchema
+});
+var ReviewCommentEvent = external_exports.object({
+  action: external_exports.string(),
+  comment: external_exports.object({
+    id: external_exports.number(),
+    body: external_exports.string(),
+    path: external_exports.string(),
+    line: external_exports.number().nullable().optional(),
+    diff_hunk: external_exports.string().optional(),
+    user: SenderSchema.nullable()
+  }),
+  pull_request: PullSchema,
+  sender: SenderSchema
+});
+var EditedEvent = IssuesEvent.extend({
+  changes: external_exports.object({ title: external_exports.object({ from: external_exports.string() }).optional(), body: external_exports.object({ from: external_exports.string().nullable() }).optional() }).optional()
 });
 var DispatchEvent = external_exports.object({
   inputs: external_exports.record(external_exports.string(), external_exports.unknown()).nullable().optional(),
@@ -29258,11 +29310,20 @@ function decideTrigger(eventName, payload, triggerLabel) {
       return fromDispatch(payload);
     case "pull_request":
       return fromPullRequest(payload, triggerLabel);
+    case "schedule":
+      return { kind: "schedule" };
+    case "pull_request_review":
+      return fromReview(payload);
+    case "pull_request_review_comment":
+      return fromReviewComment(payload);
     default:
-      return skip(`the \`${eventName}\` event does not trigger wild-plan (use issues, issue_comment, pull_request or workflow_dispatch)`);
+      return skip(
+        `the \`${eventName}\` event does not trigger wild-plan (use issues, issue_comment, pull_request, pull_request_review, pull_request_review_comment or workflow_dispatch)`
+      );
   }
 }
 function fromIssues(payload, triggerLabel) {
+  if (payload?.action === "edited") return fromEdit(payload);
   const event = parsePayload(IssuesEvent, payload, "issues");
   if (isSkip(event)) return event;
   const hasLabel = (event.issue.labels ?? []).some((l) => l.name === triggerLabel);
@@ -29273,7 +29334,7 @@ function fromIssues(payload, triggerLabel) {
   } else if (event.action === "opened") {
     if (!hasLabel) return skip(`the new issue does not carry the trigger label \`${triggerLabel}\``);
   } else {
-    return skip(`issues.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+    return skip(`issues.${event.action} does not trigger wild-plan (only labeled, opened with the label, or edited)`);
   }
   const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
   return {
@@ -29296,6 +29357,19 @@ function fromComment(payload) {
   const steer = parseCommand(body);
   if (steer === null) return skip(`the comment does not start with \`${COMMAND}\``);
   const isPullRequest = event.issue.pull_request !== void 0 && event.issue.pull_request !== null;
+  const loop = parseLoopVerb(steer);
+  if (loop !== null) {
+    return {
+      kind: "loop",
+      sender: event.sender,
+      number: event.issue.number,
+      isPullRequest,
+      command: loop,
+      commentId: event.comment.id,
+      title: event.issue.title,
+      body: event.issue.body ?? null
+    };
+  }
   return {
     kind: "plan",
     source: "comment",
@@ -29339,6 +29413,11 @@ function fromPullRequest(payload, triggerLabel) {
   const event = parsePayload(PullRequestEvent, payload, "pull_request");
   if (isSkip(event)) return event;
   const pr = event.pull_request;
+  if (event.action === "closed") {
+    if (pr.merged !== true) return skip("the pull request was closed without merging");
+    const fork2 = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
+    return { kind: "merged", sender: event.sender, pullNumber: pr.number, head: { ref: pr.head.ref, sha: pr.head.sha ?? "", fork: fork2 } };
+  }
   const hasLabel = (pr.labels ?? []).some((l) => l.name === triggerLabel);
   if (event.action === "labeled") {
     if (event.label?.name !== triggerLabel)
@@ -29346,7 +29425,7 @@ function fromPullRequest(payload, triggerLabel) {
   } else if (event.action === "opened") {
     if (!hasLabel) return skip(`the new pull request does not carry the trigger label \`${triggerLabel}\``);
   } else {
-    return skip(`pull_request.${event.action} does not trigger wild-plan (only labeled, or opened with the label)`);
+    return skip(`pull_request.${event.action} does not trigger wild-plan (only labeled, opened with the label, or a plan PR merged)`);
   }
   const fork = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
   return {
@@ -29361,43 +29440,208 @@ function fromPullRequest(payload, triggerLabel) {
     head: { ref: pr.head.ref, fork }
   };
 }
+function fromEdit(payload) {
+  const event = parsePayload(EditedEvent, payload, "issues");
+  if (isSkip(event)) return event;
+  const changes = event.changes ?? {};
+  if (changes.title === void 0 && changes.body === void 0) {
+    return skip("the edit changed neither the title nor the body (labels, assignees\u2026 do not change the goal)");
+  }
+  if (event.issue.pull_request !== void 0 && event.issue.pull_request !== null)
+    return skip("an edited pull request has no plan of its own to mark");
+  const before = {};
+  if (changes.title) before.title = changes.title.from;
+  if (changes.body) before.body = changes.body.from;
+  return {
+    kind: "edited",
+    sender: event.sender,
+    number: event.issue.number,
+    title: event.issue.title,
+    body: event.issue.body ?? null,
+    before
+  };
+}
+function headOf(pr) {
+  const fork = pr.head.repo === null || pr.head.repo.full_name !== pr.base.repo.full_name;
+  return { ref: pr.head.ref, sha: pr.head.sha, fork };
+}
+function fromReview(payload) {
+  const event = parsePayload(ReviewEvent, payload, "pull_request_review");
+  if (isSkip(event)) return event;
+  if (event.action !== "submitted") return skip(`pull_request_review.${event.action} does not trigger wild-plan (only submitted reviews)`);
+  const body = event.review.body ?? "";
+  if (body.includes(MARKER_PREFIX)) return skip("the review is wild-plan's own");
+  return {
+    kind: "review",
+    sender: event.sender,
+    pullNumber: event.pull_request.number,
+    reviewId: event.review.id,
+    state: event.review.state.toLowerCase(),
+    body,
+    head: headOf(event.pull_request)
+  };
+}
+function fromReviewComment(payload) {
+  const event = parsePayload(ReviewCommentEvent, payload, "pull_request_review_comment");
+  if (isSkip(event)) return event;
+  if (event.action !== "created") return skip(`pull_request_review_comment.${event.action} does not trigger wild-plan (only new comments)`);
+  if (event.comment.body.includes(MARKER_PREFIX)) return skip("the comment is wild-plan's own");
+  const steer = parseCommand(event.comment.body);
+  if (steer === null) return skip(`the review comment does not start with \`${COMMAND}\``);
+  return {
+    kind: "line-command",
+    sender: event.sender,
+    pullNumber: event.pull_request.number,
+    commentId: event.comment.id,
+    steer,
+    path: event.comment.path,
+    line: event.comment.line ?? null,
+    diffHunk: event.comment.diff_hunk ?? null,
+    head: headOf(event.pull_request)
+  };
+}
 
-// src/github/permission.ts
-var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
-var NEEDED = "asking for a plan needs write, maintain or admin";
-async function checkSenderPermission(client, repo, login) {
-  const where = `${repo.owner}/${repo.repo}`;
+// src/git/config-guard.ts
+var REDIRECTING = [
+  /^url\..+\.(push)?insteadof$/,
+  /^http\.(.+\.)?(proxy|sslverify|sslcainfo|sslcapath|curloptresolve)$/,
+  /^remote\..+\.(proxy|uploadpack|receivepack|vcs)$/,
+  /^core\.(sshcommand|gitproxy|askpass)$/,
+  /^protocol\.(.+\.)?allow$/
+];
+async function redirectingKeys(repo) {
+  const out = await repo.run(["config", "--list", "--show-scope", "-z"]);
+  const fields = out.split("\0");
+  const found = /* @__PURE__ */ new Set();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const scope = fields[i];
+    const key = (fields[i + 1] ?? "").split("\n", 1)[0].toLowerCase();
+    if ((scope === "local" || scope === "worktree") && REDIRECTING.some((pattern) => pattern.test(key))) found.add(key);
+  }
+  return [...found];
+}
+async function assertTokenCannotBeRedirected(repo) {
+  const keys = await redirectingKeys(repo);
+  if (keys.length === 0) return;
+  throw new PublishError(
+    "unsafe-config",
+    `Refusing to send the token: this checkout's .git/config sets ${keys.join(", ")}, which could send it to another host. Remove ${keys.length === 1 ? "that setting" : "those settings"} (git config --local --unset <key>) and re-run wild-plan.`
+  );
+}
+
+// src/git/remote.ts
+var REMOTE = "origin";
+async function lsRemote(repo, patterns) {
+  const out = await repo.run(["ls-remote", "--symref", REMOTE, ...patterns], { network: true });
+  const symrefs = /* @__PURE__ */ new Map();
+  const refs = /* @__PURE__ */ new Map();
+  for (const line of out.split("\n")) {
+    const [left, name] = line.split("	");
+    if (left === void 0 || name === void 0) continue;
+    if (left.startsWith("ref: ")) symrefs.set(name, left.slice("ref: ".length));
+    else refs.set(name, left);
+  }
+  return { symrefs, refs };
+}
+async function readRemoteHeads(repo, branch, baseBranch) {
+  const branchRef = `refs/heads/${branch}`;
+  const listing = await lsRemote(repo, baseBranch ? [branchRef] : ["HEAD", branchRef]);
+  const branchSha = listing.refs.get(branchRef) ?? null;
+  if (baseBranch) return { baseBranch, branchSha };
+  const head = listing.symrefs.get("HEAD") ?? await localOriginHead(repo);
+  if (!head?.startsWith("refs/heads/")) {
+    throw new PublishError(
+      "no-base-branch",
+      `Cannot tell the default branch of ${REMOTE} (it advertises no HEAD); set the base branch explicitly.`
+    );
+  }
+  return { baseBranch: head.slice("refs/heads/".length), branchSha };
+}
+async function localOriginHead(repo) {
   try {
-    const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
-    const permission = data.role_name || data.permission;
-    if (WRITERS.has(permission) || WRITERS.has(data.permission)) {
-      return { kind: "allowed", permission, reason: `${login} has ${permission} access` };
-    }
-    return { kind: "denied", permission, reason: `${login} has ${permission} access to ${where}; ${NEEDED}` };
-  } catch (error2) {
-    const status = statusOf(error2);
-    if (status === 404) {
-      return { kind: "denied", permission: "none", reason: `${login} is not a collaborator on ${where} (GitHub answered 404); ${NEEDED}` };
-    }
-    return { kind: "error", permission: "unknown", reason: permissionErrorReason(login, status, error2) };
+    const target = await repo.text(["symbolic-ref", `refs/remotes/${REMOTE}/HEAD`]);
+    return target.startsWith(`refs/remotes/${REMOTE}/`) ? `refs/heads/${target.slice(`refs/remotes/${REMOTE}/`.length)}` : null;
+  } catch {
+    return null;
   }
 }
-function permissionErrorReason(login, status, error2) {
-  const check = `could not check ${login}'s permission`;
-  if (status === void 0)
-    return `${check}: GitHub could not be reached (${errorLine(error2)}); refusing to run. Re-run the workflow when GitHub is reachable`;
-  const answered = `${check}: GitHub answered ${status} (${apiMessage(error2)}); refusing to run`;
-  if (status === 403) return `${answered}. Give the workflow \`permissions: contents: read\` or more and re-run`;
-  if (status === 401) return `${answered}. Check the \`github-token\` input and re-run`;
-  return `${answered}. Re-run the workflow once GitHub answers again`;
+function trackingRef(branch) {
+  return `refs/remotes/${REMOTE}/${branch}`;
 }
-function apiMessage(error2) {
-  const data = error2?.response?.data;
-  const message = typeof data === "object" && data !== null ? data.message : void 0;
-  return typeof message === "string" && message.trim() !== "" ? oneLine(message, 200) : errorLine(error2);
+async function fetchHeads(repo, baseBranch, branch) {
+  const refspecs = [baseBranch, ...branch ? [branch] : []].map((name) => `+refs/heads/${name}:${trackingRef(name)}`);
+  const shallow = await repo.text(["rev-parse", "--is-shallow-repository"]) === "true";
+  await repo.run(["fetch", "--no-tags", "--no-recurse-submodules", ...shallow ? ["--depth=1"] : [], REMOTE, ...refspecs], {
+    network: true
+  });
+  const resolve = (name) => repo.text(["rev-parse", "--verify", `${trackingRef(name)}^{commit}`]);
+  return { baseSha: await resolve(baseBranch), branchSha: branch ? await resolve(branch) : null };
 }
-function errorLine(error2) {
-  return oneLine(error2 instanceof Error ? error2.message : String(error2), 200);
+async function remoteBranchHead(repo, branch) {
+  const ref = `refs/heads/${branch}`;
+  return (await lsRemote(repo, [ref])).refs.get(ref) ?? null;
+}
+
+// src/git/validate.ts
+var CONTROL = /[\u0000-\u001f\u007f]/;
+function validatePlanPath(path) {
+  const fail = (why) => {
+    throw new PublishError("invalid-input", `Plan file path ${JSON.stringify(path)} ${why}.`);
+  };
+  if (path === "") fail("is empty");
+  if (CONTROL.test(path)) fail("contains a control character");
+  if (path.includes("\\")) fail("uses '\\'; write paths with '/'");
+  if (path.startsWith("/") || /^[a-zA-Z]:/.test(path)) fail("is absolute; give it relative to the repository root");
+  for (const segment of path.split("/")) {
+    if (segment === "") fail("has an empty segment (leading, trailing or doubled '/')");
+    if (segment === "." || segment === "..") fail(`contains '${segment}'`);
+    if (segment.toLowerCase() === ".git") fail("points into .git");
+  }
+  return path;
+}
+function validateBranchName(name) {
+  const fail = (why) => {
+    throw new PublishError("invalid-input", `Branch name ${JSON.stringify(name)} ${why}.`);
+  };
+  if (name === "" || name === "@") fail("is not a branch name");
+  if (name.startsWith("-")) fail("starts with '-'");
+  if (name.startsWith("refs/")) fail("must be a short name (without 'refs/heads/')");
+  if (CONTROL.test(name) || /[ ~^:?*[\\]/.test(name)) fail("contains a character git forbids");
+  if (name.includes("..") || name.includes("@{") || name.includes("//")) fail("contains '..', '@{' or '//'");
+  if (name.endsWith("/") || name.endsWith(".")) fail("ends with '/' or '.'");
+  for (const segment of name.split("/")) {
+    if (segment.startsWith(".") || segment.endsWith(".lock")) fail("has a segment starting with '.' or ending in '.lock'");
+  }
+  return name;
+}
+
+// src/git/branch-file.ts
+async function readBranchFile(workdir, branch, path, auth2) {
+  validateBranchName(branch);
+  validatePlanPath(path);
+  const gitAuth = auth2.token ? { token: auth2.token, serverUrl: auth2.serverUrl } : void 0;
+  const repo = GitRepo.open(workdir, { auth: gitAuth });
+  if (gitAuth) await assertTokenCannotBeRedirected(repo);
+  const shallow = await repo.text(["rev-parse", "--is-shallow-repository"]) === "true";
+  try {
+    await repo.run(
+      [
+        "fetch",
+        "--no-tags",
+        "--no-recurse-submodules",
+        ...shallow ? ["--depth=1"] : [],
+        REMOTE,
+        `+refs/heads/${branch}:${trackingRef(branch)}`
+      ],
+      {
+        network: true
+      }
+    );
+    return await repo.run(["cat-file", "blob", `${trackingRef(branch)}:${path}`]);
+  } catch (error2) {
+    if (error2 instanceof GitCommandError) return null;
+    throw error2;
+  }
 }
 
 // src/security/mentions.ts
@@ -29504,565 +29748,551 @@ async function acknowledgeComment(client, repo, commentId, log) {
   }
 }
 
-// src/action/messages.ts
-var PR_MARKER = "<!-- wild-plan:pull-request -->";
-var PR_SUMMARY_CHARS = 3e3;
-var MAX_TITLE_CHARS = 256;
-function displayTitle(title) {
-  if (title === void 0) return void 0;
-  return oneLine(sanitizeUntrusted(title), 200) || void 0;
+// src/github/pull-request.ts
+async function findOpen(client, repo, head) {
+  const { data } = await client.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: "open", per_page: 1 });
+  return data[0] ?? null;
 }
-function pullRequestBody(target, outcome, counts) {
-  const lines = [
-    PR_MARKER,
-    `The research plan for ${target.number ? `#${target.number}` : "the goal below"}, written by wild-plan (${counts}).`,
-    ""
-  ];
-  if (outcome.summary) {
-    lines.push(blockquote(neutralizeHtml(truncate(outcome.summary, PR_SUMMARY_CHARS))), "");
+async function upsertPullRequest(client, repo, spec, options2 = {}) {
+  const existing = options2.headCreated ? null : await findOpen(client, repo, spec.head);
+  if (existing) return bringUpToDate(client, repo, existing, spec);
+  try {
+    const { data } = await client.rest.pulls.create({
+      ...repo,
+      head: spec.head,
+      base: spec.base,
+      title: spec.title,
+      body: spec.body,
+      draft: spec.draft
+    });
+    return { number: data.number, url: data.html_url, created: true, updated: false };
+  } catch (error2) {
+    const answer = statusOf(error2) === 422 ? JSON.stringify(error2.response?.data ?? "") : "";
+    if (/no commits between/i.test(answer)) return null;
+    if (!/already exists/i.test(answer)) throw error2;
+    const raced = await findOpen(client, repo, spec.head);
+    if (!raced) throw error2;
+    return bringUpToDate(client, repo, raced, spec);
   }
-  lines.push(
-    `- \`${outcome.tasksPath}\` \u2014 the phased task plan`,
-    `- \`${outcome.playbookPath}\` \u2014 the prompt-skill playbook`,
-    "",
-    "Review it like code. To re-plan with your direction, comment `/wild-plan <what to change>` here."
-  );
-  if (target.number) lines.push("", `Refs #${target.number}`);
-  return postableBody(lines.join("\n"));
 }
-function pullRequestTitle(title) {
-  const text = neutralizeMentions(`Plan: ${title ?? "research goal"}`);
-  return truncate(text, MAX_TITLE_CHARS);
-}
-function planCommentBody(plan, findings, options2) {
-  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
-    marker: PLAN_COMMENT_MARKER,
-    title: options2.title === void 0 ? void 0 : neutralizeMentions(options2.title),
-    summary: options2.summary ? neutralizeMentions(options2.summary) : void 0,
-    fileUrl: options2.fileUrl
-  });
-  return options2.note ? `${body}
-
-> ${neutralizeMentions(options2.note)}` : body;
-}
-function describeTrigger(source, login) {
-  const how = { label: "the label", comment: "a `/wild-plan` comment", dispatch: "a manual run", pull_request: "the pull request label" }[source] ?? source;
-  return `@${login} via ${how}`;
+async function bringUpToDate(client, repo, pr, spec) {
+  if (pr.title === spec.title && (pr.body ?? "") === spec.body)
+    return { number: pr.number, url: pr.html_url, created: false, updated: false };
+  const { data } = await client.rest.pulls.update({ ...repo, pull_number: pr.number, title: spec.title, body: spec.body });
+  return { number: data.number, url: data.html_url, created: false, updated: true };
 }
 
-// src/action/publish.ts
-import { createHash as createHash2 } from "node:crypto";
-
-// src/git/commit.ts
-import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-var BOT_AUTHOR = {
-  name: "github-actions[bot]",
-  email: "41898282+github-actions[bot]@users.noreply.github.com"
+// src/server/research.ts
+var PlanRecordSchema = external_exports.object({
+  id: external_exports.string(),
+  title: external_exports.string().nullish(),
+  goal: external_exports.string().nullish(),
+  session_id: external_exports.string().nullish(),
+  status: external_exports.string(),
+  raw_markdown: external_exports.string().nullish(),
+  sections: external_exports.record(external_exports.string(), external_exports.unknown()).nullish()
+}).loose();
+var SessionSchema = external_exports.object({
+  session_id: external_exports.string(),
+  status: external_exports.string(),
+  iteration: external_exports.number().nullish(),
+  max_iterations: external_exports.number().nullish(),
+  goal: external_exports.string().nullish(),
+  chat_session_id: external_exports.string().nullish(),
+  history: external_exports.array(external_exports.unknown()).nullish()
+}).loose();
+var ResearchServerError = class extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+  status;
+  name = "ResearchServerError";
 };
-async function buildCommit(repo, request2) {
-  const scratch = await mkdtemp(join(tmpdir(), "wild-plan-index-"));
-  const env = { GIT_INDEX_FILE: join(scratch, "index") };
-  try {
-    const sources = await Promise.all(
-      request2.files.map(async (file, index) => {
-        const source = join(scratch, `blob-${index}`);
-        await writeFile2(source, file.content, { encoding: "utf8", mode: 384 });
-        return source;
-      })
+var ResearchServer = class {
+  constructor(opts) {
+    this.opts = opts;
+    this.base = normaliseServerUrl(opts.serverUrl);
+  }
+  opts;
+  base;
+  /** The plans filed under a session id (wild-plan files each issue's plan under its chat session id). */
+  async plansFor(sessionId) {
+    return this.call("GET", `/plans?session_id=${encodeURIComponent(sessionId)}`, external_exports.array(PlanRecordSchema), { unsupported: true });
+  }
+  createPlan(body) {
+    return this.call("POST", "/plans", PlanRecordSchema, { body });
+  }
+  updatePlan(id, body) {
+    return this.call("PATCH", `/plans/${encodeURIComponent(id)}`, PlanRecordSchema, { body });
+  }
+  approvePlan(id) {
+    return this.call("POST", `/plans/${encodeURIComponent(id)}/approve`, PlanRecordSchema);
+  }
+  executePlan(id) {
+    return this.call("POST", `/plans/${encodeURIComponent(id)}/execute`, PlanRecordSchema);
+  }
+  /** The loop of a chat session, or null when the server has none for it (`{"active": false}`). */
+  async status(chatSessionId) {
+    const reply = await this.call(
+      "GET",
+      `/wild/v2/status?chat_session_id=${encodeURIComponent(chatSessionId)}`,
+      external_exports.record(external_exports.string(), external_exports.unknown())
     );
-    const [hashed, parentTree] = await allOf([
-      repo.text(["hash-object", "-w", "--no-filters", "--", ...sources]),
-      repo.text(["rev-parse", "--verify", `${request2.parent}^{tree}`]),
-      repo.run(["read-tree", request2.parent], { env })
-    ]);
-    const blobs = hashed.split("\n");
-    if (blobs.length !== request2.files.length) throw new Error(`git hash-object stored ${blobs.length} of ${request2.files.length} files.`);
-    const entries = request2.files.flatMap((file, index) => ["--cacheinfo", `100644,${blobs[index]},${file.path}`]);
-    await repo.run(["update-index", "--add", ...entries], { env });
-    const tree = await repo.text(["write-tree"], { env });
-    if (tree === parentTree) return { tree, commit: null };
-    const identity = {
-      GIT_AUTHOR_NAME: request2.author.name,
-      GIT_AUTHOR_EMAIL: request2.author.email,
-      GIT_COMMITTER_NAME: request2.author.name,
-      GIT_COMMITTER_EMAIL: request2.author.email
-    };
-    const commit = await repo.text(["commit-tree", "--no-gpg-sign", "-p", request2.parent, "-m", request2.message, tree], { env: identity });
-    return { tree, commit };
-  } finally {
-    await rm2(scratch, { recursive: true, force: true });
+    const session = SessionSchema.safeParse(reply);
+    return session.success ? session.data : null;
   }
-}
-async function allOf(promises3) {
-  const results = await Promise.allSettled(promises3);
-  const failed2 = results.find((result) => result.status === "rejected");
-  if (failed2) throw failed2.reason;
-  return results.map((result) => result.value);
-}
-
-// src/git/config-guard.ts
-var REDIRECTING = [
-  /^url\..+\.(push)?insteadof$/,
-  /^http\.(.+\.)?(proxy|sslverify|sslcainfo|sslcapath|curloptresolve)$/,
-  /^remote\..+\.(proxy|uploadpack|receivepack|vcs)$/,
-  /^core\.(sshcommand|gitproxy|askpass)$/,
-  /^protocol\.(.+\.)?allow$/
-];
-async function redirectingKeys(repo) {
-  const out = await repo.run(["config", "--list", "--show-scope", "-z"]);
-  const fields = out.split("\0");
-  const found = /* @__PURE__ */ new Set();
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    const scope = fields[i];
-    const key = (fields[i + 1] ?? "").split("\n", 1)[0].toLowerCase();
-    if ((scope === "local" || scope === "worktree") && REDIRECTING.some((pattern) => pattern.test(key))) found.add(key);
+  start(body) {
+    return this.call("POST", "/wild/v2/start", SessionSchema, { body });
   }
-  return [...found];
-}
-async function assertTokenCannotBeRedirected(repo) {
-  const keys = await redirectingKeys(repo);
-  if (keys.length === 0) return;
-  throw new PublishError(
-    "unsafe-config",
-    `Refusing to send the token: this checkout's .git/config sets ${keys.join(", ")}, which could send it to another host. Remove ${keys.length === 1 ? "that setting" : "those settings"} (git config --local --unset <key>) and re-run wild-plan.`
-  );
-}
-
-// src/git/history.ts
-async function foreignCommits(repo, tip, base, botEmail) {
-  const out = await repo.run(["rev-list", "--format=%H%x09%ae", tip, "--not", base, "--"]);
-  const found = [];
-  for (const line of out.split("\n")) {
-    if (line === "" || line.startsWith("commit ")) continue;
-    const [sha, email] = line.split("	");
-    if (sha && email?.toLowerCase() !== botEmail.toLowerCase()) found.push(sha);
+  /** pause, resume or stop: the session as it is afterwards, or null when the server has none for the chat session. */
+  async control(verb, chatSessionId) {
+    const reply = await this.call("POST", `/wild/v2/${verb}`, external_exports.record(external_exports.string(), external_exports.unknown()), {
+      body: { chat_session_id: chatSessionId }
+    });
+    const session = SessionSchema.safeParse(reply);
+    return session.success ? session.data : null;
   }
-  return found;
-}
-
-// src/git/remote.ts
-var REMOTE = "origin";
-async function lsRemote(repo, patterns) {
-  const out = await repo.run(["ls-remote", "--symref", REMOTE, ...patterns], { network: true });
-  const symrefs = /* @__PURE__ */ new Map();
-  const refs = /* @__PURE__ */ new Map();
-  for (const line of out.split("\n")) {
-    const [left, name] = line.split("	");
-    if (left === void 0 || name === void 0) continue;
-    if (left.startsWith("ref: ")) symrefs.set(name, left.slice("ref: ".length));
-    else refs.set(name, left);
+  /** True when the engine took the text for its next iteration; false when it has no session (its `{"ok": false}`). */
+  async steer(chatSessionId, context3) {
+    const reply = await this.call("POST", "/wild/v2/steer", external_exports.object({ ok: external_exports.boolean() }).loose(), {
+      body: { context: context3, chat_session_id: chatSessionId }
+    });
+    return reply.ok;
   }
-  return { symrefs, refs };
-}
-async function readRemoteHeads(repo, branch, baseBranch) {
-  const branchRef = `refs/heads/${branch}`;
-  const listing = await lsRemote(repo, baseBranch ? [branchRef] : ["HEAD", branchRef]);
-  const branchSha = listing.refs.get(branchRef) ?? null;
-  if (baseBranch) return { baseBranch, branchSha };
-  const head = listing.symrefs.get("HEAD") ?? await localOriginHead(repo);
-  if (!head?.startsWith("refs/heads/")) {
-    throw new PublishError(
-      "no-base-branch",
-      `Cannot tell the default branch of ${REMOTE} (it advertises no HEAD); set the base branch explicitly.`
+  async plan(session) {
+    const reply = await this.call(
+      "GET",
+      `/wild/v2/plan/${encodeURIComponent(session.session_id)}?chat_session_id=${encodeURIComponent(session.chat_session_id ?? "")}`,
+      external_exports.object({ plan: external_exports.string() }).loose()
     );
+    return reply.plan;
   }
-  return { baseBranch: head.slice("refs/heads/".length), branchSha };
-}
-async function localOriginHead(repo) {
+  async iterationLog(session) {
+    const reply = await this.call(
+      "GET",
+      `/wild/v2/iteration-log/${encodeURIComponent(session.session_id)}?chat_session_id=${encodeURIComponent(session.chat_session_id ?? "")}`,
+      external_exports.object({ log: external_exports.string() }).loose()
+    );
+    return reply.log;
+  }
+  async call(method, path, schema, options2 = {}) {
+    const result = await httpRequest({
+      url: `${this.base}${path}`,
+      method,
+      body: options2.body,
+      token: this.opts.token,
+      timeoutMs: this.opts.timeoutMs,
+      attempts: method === "GET" ? this.opts.attempts : 1,
+      fetch: this.opts.fetch,
+      sleep: this.opts.sleep,
+      random: this.opts.random
+    });
+    const where = `${method} ${path.split("?")[0] ?? path}`;
+    if (result.kind === "answer" && result.status === 404 && options2.unsupported) return "unsupported";
+    if (result.kind === "answer" && (result.status === 400 || result.status === 404 || result.status === 409)) {
+      const said = detailOf(result.body);
+      throw new ResearchServerError(
+        `${where}: ${said === null ? explainStatus(result, Boolean(this.opts.token)) : redact(said, this.opts.token)}`,
+        result.status
+      );
+    }
+    const verdict = judge(result, schema, this.opts.token);
+    if (!verdict.ok) throw new ResearchServerError(`${where}: ${verdict.reason}`, result.kind === "answer" ? result.status : null);
+    return verdict.value;
+  }
+};
+function detailOf(body) {
   try {
-    const target = await repo.text(["symbolic-ref", `refs/remotes/${REMOTE}/HEAD`]);
-    return target.startsWith(`refs/remotes/${REMOTE}/`) ? `refs/heads/${target.slice(`refs/remotes/${REMOTE}/`.length)}` : null;
+    const detail = JSON.parse(body).detail;
+    return typeof detail === "string" && detail !== "" ? detail : null;
   } catch {
     return null;
   }
 }
-function trackingRef(branch) {
-  return `refs/remotes/${REMOTE}/${branch}`;
+
+// src/action/comment-sections.ts
+var start = (name) => `${MARKER_PREFIX}${name} -->`;
+var end = (name) => `${MARKER_PREFIX}${name}-end -->`;
+function section(name, content) {
+  return `${start(name)}
+${content.trim()}
+${end(name)}`;
 }
-async function fetchHeads(repo, baseBranch, branch) {
-  const refspecs = [baseBranch, ...branch ? [branch] : []].map((name) => `+refs/heads/${name}:${trackingRef(name)}`);
-  const shallow = await repo.text(["rev-parse", "--is-shallow-repository"]) === "true";
-  await repo.run(["fetch", "--no-tags", "--no-recurse-submodules", ...shallow ? ["--depth=1"] : [], REMOTE, ...refspecs], {
-    network: true
-  });
-  const resolve = (name) => repo.text(["rev-parse", "--verify", `${trackingRef(name)}^{commit}`]);
-  return { baseSha: await resolve(baseBranch), branchSha: branch ? await resolve(branch) : null };
-}
-async function remoteBranchHead(repo, branch) {
-  const ref = `refs/heads/${branch}`;
-  return (await lsRemote(repo, [ref])).refs.get(ref) ?? null;
+function withSection(comment, name, content) {
+  const from = comment.indexOf(start(name));
+  const to = comment.indexOf(end(name));
+  const block = content.trim() === "" ? "" : section(name, content);
+  if (from !== -1 && to > from) {
+    const after = comment.slice(to + end(name).length);
+    return block === "" ? `${comment.slice(0, from)}${after.replace(/^\n+/, "")}` : `${comment.slice(0, from)}${block}${after}`;
+  }
+  if (block === "") return comment;
+  const newline = comment.indexOf("\n");
+  if (newline === -1) return `${comment}
+${block}
+`;
+  return `${comment.slice(0, newline + 1)}${block}
+
+${comment.slice(newline + 1)}`;
 }
 
-// src/git/validate.ts
-var CONTROL = /[\u0000-\u001f\u007f]/;
-function validatePlanPath(path) {
-  const fail = (why) => {
-    throw new PublishError("invalid-input", `Plan file path ${JSON.stringify(path)} ${why}.`);
-  };
-  if (path === "") fail("is empty");
-  if (CONTROL.test(path)) fail("contains a control character");
-  if (path.includes("\\")) fail("uses '\\'; write paths with '/'");
-  if (path.startsWith("/") || /^[a-zA-Z]:/.test(path)) fail("is absolute; give it relative to the repository root");
-  for (const segment of path.split("/")) {
-    if (segment === "") fail("has an empty segment (leading, trailing or doubled '/')");
-    if (segment === "." || segment === "..") fail(`contains '${segment}'`);
-    if (segment.toLowerCase() === ".git") fail("points into .git");
-  }
-  return path;
-}
-function validateBranchName(name) {
-  const fail = (why) => {
-    throw new PublishError("invalid-input", `Branch name ${JSON.stringify(name)} ${why}.`);
-  };
-  if (name === "" || name === "@") fail("is not a branch name");
-  if (name.startsWith("-")) fail("starts with '-'");
-  if (name.startsWith("refs/")) fail("must be a short name (without 'refs/heads/')");
-  if (CONTROL.test(name) || /[ ~^:?*[\\]/.test(name)) fail("contains a character git forbids");
-  if (name.includes("..") || name.includes("@{") || name.includes("//")) fail("contains '..', '@{' or '//'");
-  if (name.endsWith("/") || name.endsWith(".")) fail("ends with '/' or '.'");
-  for (const segment of name.split("/")) {
-    if (segment.startsWith(".") || segment.endsWith(".lock")) fail("has a segment starting with '.' or ending in '.lock'");
-  }
-  return name;
-}
-
-// src/git/publish.ts
-async function publishPlan(options2) {
-  const branch = validateBranchName(options2.branch);
-  if (options2.baseBranch !== void 0) validateBranchName(options2.baseBranch);
-  const files = checkFiles(options2.files);
-  if (options2.message.trim() === "") throw new PublishError("invalid-input", "The commit message is empty.");
-  const author = options2.author ?? BOT_AUTHOR;
-  const maxAttempts = options2.maxAttempts ?? 3;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new PublishError("invalid-input", `maxAttempts must be a positive integer, got ${maxAttempts}.`);
-  }
-  const log = options2.log ?? (() => {
-  });
-  const auth2 = options2.token ? { token: options2.token, serverUrl: options2.serverUrl } : void 0;
-  const repo = GitRepo.open(options2.workdir, { auth: auth2 });
-  if (auth2) await assertTokenCannotBeRedirected(repo);
-  let baseBranch = options2.baseBranch;
-  for (let attempt = 1; ; attempt++) {
-    const heads = await readRemoteHeads(repo, branch, baseBranch);
-    baseBranch = heads.baseBranch;
-    log(`Fetching ${baseBranch}${heads.branchSha ? ` and ${branch}` : ""} from ${REMOTE}`);
-    const { baseSha, branchSha } = await fetchHeads(repo, baseBranch, heads.branchSha ? branch : null);
-    const parent = branchSha ?? baseSha;
-    const humanCommits = branchSha ? await foreignCommits(repo, branchSha, baseSha, author.email) : [];
-    const { commit } = await buildCommit(repo, { parent, files, message: options2.message, author });
-    const result = { branch, baseBranch, baseSha, created: branchSha === null, humanCommits };
-    if (commit === null) {
-      log(`The plan files on ${branchSha ? branch : baseBranch} already match; nothing to commit`);
-      return { ...result, created: false, commitSha: branchSha, changed: false, pushed: false, attempts: attempt - 1 };
-    }
-    if (options2.dryRun) {
-      log(`Dry run: would push ${commit} to ${branch} (parent ${parent})`);
-      return { ...result, commitSha: commit, changed: true, pushed: false, attempts: attempt - 1 };
-    }
-    log(`Pushing ${commit} to ${branch} (attempt ${attempt} of ${maxAttempts})`);
-    try {
-      await repo.run(["push", "--no-verify", REMOTE, `${commit}:refs/heads/${branch}`], { network: true });
-      return { ...result, commitSha: commit, changed: true, pushed: true, attempts: attempt };
-    } catch (error2) {
-      if (!(error2 instanceof GitCommandError)) throw error2;
-      const now = await remoteBranchHead(repo, branch);
-      if (now === commit) return { ...result, commitSha: commit, changed: true, pushed: true, attempts: attempt };
-      if (now === branchSha) {
-        throw new PublishError("push-rejected", `${REMOTE} refused the push to ${branch}: ${error2.stderr.trim()}`, {
-          cause: error2
-        });
-      }
-      if (attempt >= maxAttempts) {
-        throw new PublishError(
-          "branch-moved",
-          `The plan branch ${branch} moved while publishing (${maxAttempts} attempts); re-run wild-plan.`,
-          { cause: error2 }
-        );
-      }
-      log(`${branch} moved to ${now ?? "(deleted)"} while pushing; rebuilding on top of it`);
-    }
-  }
-}
-function checkFiles(files) {
-  if (files.length === 0) throw new PublishError("invalid-input", "No plan files to publish.");
-  const seen = /* @__PURE__ */ new Set();
-  for (const file of files) {
-    validatePlanPath(file.path);
-    if (seen.has(file.path)) throw new PublishError("invalid-input", `Plan file ${file.path} is listed twice.`);
-    seen.add(file.path);
-  }
-  return [...files];
-}
-
-// src/github/status-comment.ts
+// src/action/loop-words.ts
 import { createHash } from "node:crypto";
-var STATUS_MARKER = "<!-- wild-plan:status -->";
-var PLAN_COMMENT_RECORD = /^<!-- wild-plan:plan-comment-record pr=([1-9][0-9]{0,14}) id=([1-9][0-9]{0,14}) digest=([0-9a-f]{16}) -->$/m;
-function readPlanCommentRecord(body) {
-  const match = PLAN_COMMENT_RECORD.exec(body ?? "");
-  if (!match) return null;
-  return { pr: Number(match[1]), id: Number(match[2]), digest: match[3] };
+
+// src/plan/word-diff.ts
+var MAX_CELLS = 5e5;
+function words(text) {
+  return text.split(/\s+/).filter((w) => w !== "");
 }
-function planCommentDigest(body) {
-  return createHash("sha256").update(body).digest("hex").slice(0, 16);
-}
-function renderStatusComment(state, context3) {
-  const run = context3.runUrl ? ` ([run](${context3.runUrl}))` : "";
-  const lines = [STATUS_MARKER];
-  const record = context3.planComment;
-  if (record) lines.push(`<!-- wild-plan:plan-comment-record pr=${record.pr} id=${record.id} digest=${record.digest} -->`);
-  switch (state.kind) {
-    case "started":
-      lines.push(`### \u{1F504} wild-plan is planning${run}`, "", `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
-      if (state.steer) lines.push("", "**Steer:**", "", blockquote(untrusted(state.steer, MAX_QUOTE)));
-      break;
-    case "planned":
-      lines.push(
-        `### \u2705 Plan ready${state.prUrl ? `: [#${state.prNumber}](${state.prUrl})` : ""}`,
-        "",
-        `${state.counts}${state.findings ? ` \xB7 ${state.findings} finding(s) to review` : ""}${run}`
-      );
-      if (state.summary) lines.push("", blockquote(untrusted(state.summary, MAX_QUOTE)));
-      if (state.note) lines.push("", state.note);
-      lines.push(
-        "",
-        `Comment \`/wild-plan <what to change>\` ${state.prUrl ? "on the pull request" : "here"} to re-plan with your direction.`
-      );
-      break;
-    case "aborted":
-      lines.push(
-        `### \u26D4 Planning aborted: the research server failed preflight${run}`,
-        "",
-        state.message,
-        "",
-        state.preflightTable,
-        "",
-        details("Abort checklist", state.checklist),
-        "",
-        "Fix the server or the `server-url` / `server-token` inputs, then add the label again or comment `/wild-plan`."
-      );
-      break;
-    case "invalid":
-      lines.push(`### \u26A0\uFE0F No usable plan${run}`, "", messageBlock(state.message));
-      if (state.findings) lines.push("", state.findings);
-      break;
-    case "failed":
-      lines.push(`### \u274C wild-plan failed${run}`, "", fence(state.message), "", "See the run log for details; fix the cause and re-run.");
-      break;
-    case "cancelled":
-      lines.push(`### \u23F9\uFE0F The run was cancelled before it finished${run}`, "", "Nothing was published. Comment `/wild-plan` to try again.");
-      break;
+function wordDiff(before, after) {
+  const a = words(before);
+  const b = words(after);
+  if (a.length * b.length > MAX_CELLS) return merge2([...a.map((w) => op("removed", w)), ...b.map((w) => op("added", w))]);
+  const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i2 = a.length - 1; i2 >= 0; i2--) {
+    for (let j2 = b.length - 1; j2 >= 0; j2--) {
+      lcs[i2][j2] = a[i2] === b[j2] ? lcs[i2 + 1][j2 + 1] + 1 : Math.max(lcs[i2 + 1][j2], lcs[i2][j2 + 1]);
+    }
   }
-  if (context3.dryRun) lines.push("", "_Dry run: nothing was pushed._");
-  return clamp(neutralizeMentions(lines.join("\n")));
+  const ops = [];
+  let [i, j] = [0, 0];
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push(op("same", a[i++]));
+      j++;
+    } else if (j >= b.length || i < a.length && lcs[i + 1][j] >= lcs[i][j + 1]) {
+      ops.push(op("removed", a[i++]));
+    } else {
+      ops.push(op("added", b[j++]));
+    }
+  }
+  return merge2(ops);
 }
-var MAX_QUOTE = 3e3;
-function untrusted(text, max) {
-  return neutralizeHtml(truncate(text, max));
+function op(kind, text) {
+  return { kind, text };
 }
-function details(summary2, body) {
-  return `<details><summary>${summary2}</summary>
+function merge2(ops) {
+  const out = [];
+  let pending = { removed: [], added: [] };
+  const flush = () => {
+    if (pending.removed.length > 0) out.push(op("removed", pending.removed.join(" ")));
+    if (pending.added.length > 0) out.push(op("added", pending.added.join(" ")));
+    pending = { removed: [], added: [] };
+  };
+  for (const o of ops) {
+    if (o.kind !== "same") {
+      pending[o.kind].push(o.text);
+      continue;
+    }
+    flush();
+    const last = out.at(-1);
+    if (last?.kind === "same") last.text += ` ${o.text}`;
+    else out.push({ ...o });
+  }
+  flush();
+  return out;
+}
 
-${fence(body)}
-
-</details>`;
+// src/plan/revisions.ts
+var FIELDS = ["description", "deliverable", "doneWhen"];
+var FIELD_NAMES = { description: "description", deliverable: "deliverable", doneWhen: "done-when" };
+function allTasks(plan) {
+  return [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
 }
-function messageBlock(message) {
-  const [headline = "", ...detail] = message.split("\n");
-  const rest = detail.join("\n");
-  return rest.trim() ? `${headline}
-
-${fence(rest)}` : headline;
+function taskKey(task) {
+  return task.id ?? `text:${oneLine(task.description).toLowerCase()}`;
 }
-function fence(text, lang = "") {
-  const body = printable(text);
-  const ticks = "`".repeat(Math.max(2, longestRun(body, "`")) + 1);
-  return `${ticks}${lang}
-${body}
-${ticks}`;
+function byKey(tasks) {
+  const map = /* @__PURE__ */ new Map();
+  for (const task of tasks) if (!map.has(taskKey(task))) map.set(taskKey(task), task);
+  return map;
 }
-function printable(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "").replace(/\uFFFD+/g, "\uFFFD");
+function sameText(a, b) {
+  return (a === null ? null : oneLine(a)) === (b === null ? null : oneLine(b));
 }
-function clamp(body) {
-  const limit = MAX_COMMENT_CHARS - 200;
-  return body.length <= limit ? body : `${cutUnits(body, limit)}
-
-_\u2026cut to fit GitHub's comment limit; see the run log._`;
+function byTaskOrder(a, b) {
+  const rank = (t) => {
+    const m = /^P(\d+)-T(\d+)$/.exec(t.id ?? "");
+    return m ? [Number(m[1]), Number(m[2])] : [Infinity, 0];
+  };
+  const [pa, ta] = rank(a);
+  const [pb, tb] = rank(b);
+  return pa - pb || ta - tb || (a.description < b.description ? -1 : a.description > b.description ? 1 : 0);
 }
-
-// src/action/publish.ts
-async function publishStep(input, previous) {
-  const { context: context3, target, outcome, writes, log } = input;
-  const title = displayTitle(target.title);
-  const { phases, tasks } = planCounts(outcome.plan);
-  const counts = `${phases} phases, ${tasks} tasks`;
-  const where = await commitAndPropose(input, { title, counts });
-  const prNumber = where.prNumber ?? target.pullNumber;
-  const repoUrl = `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}`;
-  const fileUrl = where.fileRef ? `${repoUrl}/blob/${where.fileRef}/${outcome.tasksPath}` : void 0;
-  const body = described(
-    planCommentBody(outcome.plan, outcome.findings, { title, summary: outcome.summary ?? void 0, fileUrl, note: where.note }),
-    outcome
-  );
-  const comment = prNumber !== void 0 ? await planComment(writes, log, { pr: prNumber, body, prCreated: where.prCreated, previous, repoUrl }) : void 0;
+function findingKey(f) {
+  return `${f.rule}\0${f.message.replace(/\blines? \d+(?:(?:, | and )\d+)*/g, "line")}`;
+}
+function missingFrom(from, to) {
+  const left = /* @__PURE__ */ new Map();
+  for (const f of to) left.set(findingKey(f), (left.get(findingKey(f)) ?? 0) + 1);
+  return from.filter((f) => {
+    const n = left.get(findingKey(f)) ?? 0;
+    if (n > 0) left.set(findingKey(f), n - 1);
+    return n === 0;
+  });
+}
+function diffRevisions(before, after) {
+  const old = byKey(allTasks(before.plan));
+  const now = byKey(allTasks(after.plan));
+  const ref = (t) => ({ id: t.id, description: t.description });
+  const tasksChanged = [];
+  for (const [key, task] of now) {
+    const previous = old.get(key);
+    if (!previous) continue;
+    const fields = FIELDS.filter((f) => !sameText(previous[f], task[f])).map((field) => ({
+      field,
+      before: previous[field],
+      after: task[field]
+    }));
+    if (fields.length > 0) tasksChanged.push({ ...ref(task), fields });
+  }
+  const phaseTitles = (plan) => {
+    const map = /* @__PURE__ */ new Map();
+    for (const p of plan.phases) if (!map.has(p.number)) map.set(p.number, p.title);
+    return map;
+  };
+  const oldPhases = phaseTitles(before.plan);
+  const newPhases = phaseTitles(after.plan);
+  const phaseList = (from, other) => [...from].filter(([n]) => !other.has(n)).map(([number, title]) => ({ number, title }));
   return {
-    counts,
-    note: where.note,
-    branch: where.branch,
-    prNumber,
-    prUrl: prNumber !== void 0 ? `${repoUrl}/pull/${prNumber}` : void 0,
-    commentUrl: comment?.url,
-    planComment: comment?.record
+    tasksAdded: [...now].filter(([k]) => !old.has(k)).map(([, t]) => ref(t)).sort(byTaskOrder),
+    tasksRemoved: [...old].filter(([k]) => !now.has(k)).map(([, t]) => ref(t)).sort(byTaskOrder),
+    tasksChanged: tasksChanged.sort(byTaskOrder),
+    phasesAdded: phaseList(newPhases, oldPhases).sort((a, b) => a.number - b.number),
+    phasesRemoved: phaseList(oldPhases, newPhases).sort((a, b) => a.number - b.number),
+    phasesRenamed: [...newPhases].filter(([n, title]) => oldPhases.has(n) && !sameText(oldPhases.get(n), title)).map(([number, title]) => ({ number, before: oldPhases.get(number), after: title })).sort((a, b) => a.number - b.number),
+    findingsFixed: missingFrom(before.findings, after.findings),
+    findingsNew: missingFrom(after.findings, before.findings)
   };
 }
-async function planComment(writes, log, input) {
-  const { pr, body } = input;
-  const digest = planCommentDigest(body);
-  const previous = input.previous?.pr === pr && !input.prCreated ? input.previous : void 0;
-  if (previous?.digest === digest) {
-    log.info(`the plan comment on #${pr} already reads as this plan; left as it is`);
-    return { url: `${input.repoUrl}/pull/${pr}#issuecomment-${previous.id}`, record: previous };
+function tasksUnchanged(c) {
+  return [c.tasksAdded, c.tasksRemoved, c.tasksChanged, c.phasesAdded, c.phasesRemoved, c.phasesRenamed].every((l) => l.length === 0);
+}
+var MAX_TEXT = 160;
+var MAX_DIFF = 240;
+var CONTEXT_WORDS = 4;
+var MARKDOWN_PUNCTUATION = /[\\`*_~[\]<>|#!&()]/;
+function markdownText(text, max = MAX_TEXT) {
+  return escapeHtml(neutralizeMentions(oneLine(sanitizeUntrusted(text), max)));
+}
+function literal(text, room = Infinity) {
+  let out = "";
+  for (const c of neutralizeMentions(oneLine(sanitizeUntrusted(text)))) {
+    const piece = MARKDOWN_PUNCTUATION.test(c) ? `\\${c}` : c;
+    if (out.length + piece.length > room) return { text: out.trimEnd(), cut: true };
+    out += piece;
   }
-  const posted = await writes.comment(pr, PLAN_COMMENT_MARKER, body, { find: !input.prCreated });
-  return posted ? { url: posted.url, record: { pr, id: posted.id, digest } } : void 0;
+  return { text: out, cut: false };
 }
-function described(text, outcome) {
-  const digest = createHash2("sha256");
-  for (const file of [outcome.planMarkdown, outcome.playbook]) digest.update(`${file.length}:${file}`);
-  return `${text}
-
-<!-- wild-plan:plan-files ${digest.digest("hex").slice(0, 16)} -->`;
+function elide(run, first, last) {
+  const w = run.text.split(" ");
+  if (first && last) return "";
+  if (first) return w.length > CONTEXT_WORDS ? `\u2026 ${w.slice(-CONTEXT_WORDS).join(" ")}` : run.text;
+  if (last) return w.length > CONTEXT_WORDS ? `${w.slice(0, CONTEXT_WORDS).join(" ")} \u2026` : run.text;
+  return w.length > 2 * CONTEXT_WORDS ? `${w.slice(0, CONTEXT_WORDS).join(" ")} \u2026 ${w.slice(-CONTEXT_WORDS).join(" ")}` : run.text;
 }
-async function commitAndPropose(input, words) {
-  const { settings, context: context3, target, outcome, writes, log } = input;
-  if (!target.branch) {
-    return {
-      prCreated: false,
-      note: "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request."
-    };
+function renderWordDiff(before, after, max = MAX_DIFF) {
+  const runs = wordDiff(sanitizeUntrusted(before), sanitizeUntrusted(after));
+  const parts = [];
+  let used = 0;
+  for (const [i, run] of runs.entries()) {
+    const [open2, close] = run.kind === "removed" ? ["~~", "~~"] : run.kind === "added" ? ["**", "**"] : ["", ""];
+    const raw = run.kind === "same" ? elide(run, i === 0, i === runs.length - 1) : run.text;
+    if (raw === "") continue;
+    const room = max - used - (parts.length > 0 ? 1 : 0) - open2.length - close.length - 2;
+    const { text, cut } = literal(raw, room);
+    if (text !== "") parts.push(`${open2}${text}${close}`);
+    if (cut) {
+      parts.push("\u2026");
+      break;
+    }
+    used = parts.join(" ").length;
   }
-  const published = await publishPlan({
-    workdir: settings.workspace,
-    branch: target.branch,
-    baseBranch: settings.baseBranch,
-    files: [
-      { path: outcome.tasksPath, content: outcome.planMarkdown },
-      { path: outcome.playbookPath, content: outcome.playbook }
-    ],
-    message: `Plan${target.number ? ` for #${target.number}` : ""}: ${words.title ?? "research goal"}
-
-wild-plan session ${outcome.sessionId}`,
-    token: settings.githubToken,
-    serverUrl: context3.serverUrl,
-    dryRun: settings.dryRun,
-    log: (line) => log.info(line)
-  });
-  if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
-  if (!published.changed) log.info("the plan files are unchanged on the branch; no new commit");
-  let branch = published.commitSha === null ? void 0 : published.branch;
-  let prNumber;
-  let prCreated = false;
-  if (branch && target.mode !== "pull-request") {
-    const pr = await writes.pullRequest(
-      {
-        head: published.branch,
-        base: published.baseBranch,
-        title: pullRequestTitle(words.title),
-        body: described(pullRequestBody(target, outcome, words.counts), outcome),
-        draft: settings.draft
-      },
-      { headCreated: published.created }
-    );
-    if (pr === null) branch = void 0;
-    else if (pr) ({ number: prNumber, created: prCreated } = pr);
-    if (pr && !pr.created && !pr.updated) log.info(`pull request #${pr.number} already reads as this plan; left as it is`);
+  return parts.join(" ");
+}
+function taskLabel(t) {
+  return t.id ? `**${t.id}**` : "(no id)";
+}
+function phaseLabel(p) {
+  return `Phase ${p.number}${p.title ? ` \u2014 ${markdownText(p.title, 100)}` : ""}`;
+}
+function fieldDiff(change) {
+  const name = FIELD_NAMES[change.field];
+  if (change.after === null) return `${name} removed`;
+  if (change.before === null) {
+    const { text, cut } = literal(change.after, MAX_DIFF);
+    return `${name} added: **${text}**${cut ? " \u2026" : ""}`;
   }
-  if (branch) return { branch, prNumber, prCreated, fileRef: branch };
-  const note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
-  log.info(note);
-  return { prCreated: false, fileRef: published.baseBranch, note };
+  return `${name}: ${renderWordDiff(change.before, change.after)}`;
 }
-
-// src/action/result.ts
-function skipped(reason, log) {
-  log.info(`Skipped: ${reason}`);
-  return { status: "skipped", message: reason, fail: false, summary: `### wild-plan skipped
-
-${reason}
-` };
+function findingLine(verb, f) {
+  const icon = verb === "Fixed" ? "\u2705" : f.severity === "error" ? "\u274C" : "\u26A0\uFE0F";
+  return `- ${icon} ${verb} \`${f.rule.replace(/`/g, "")}\`: ${markdownText(f.message, 300)}`;
 }
-function refused(reason, log) {
-  log.info(`Failed: ${reason}`);
-  return failed(reason);
+function changeLines(c) {
+  return [
+    ...c.phasesAdded.map((p) => `- \u2795 Added ${phaseLabel(p)}`),
+    ...c.phasesRemoved.map((p) => `- \u2796 Removed ${phaseLabel(p)}`),
+    ...c.phasesRenamed.map((p) => `- \u270F\uFE0F Renamed Phase ${p.number}: ${renderWordDiff(p.before, p.after, 160)}`),
+    ...c.tasksAdded.map((t) => `- \u2795 Added ${taskLabel(t)}: ${markdownText(t.description)}`),
+    ...c.tasksRemoved.map((t) => `- \u2796 Removed ${taskLabel(t)}: ${markdownText(t.description)}`),
+    ...c.tasksChanged.map((t) => `- \u270F\uFE0F Changed ${taskLabel(t)}: ${t.fields.map(fieldDiff).join(" \xB7 ")}`),
+    ...c.findingsFixed.map((f) => findingLine("Fixed", f)),
+    ...c.findingsNew.map((f) => findingLine("New", f))
+  ];
 }
-function failed(message) {
-  return { status: "failed", message, fail: true, summary: `### \u274C wild-plan failed
-
-${messageBlock(message)}
-` };
+function count(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
 }
-
-// src/action/summary.ts
-function renderJobSummary(outcome, context3) {
-  const icon = { planned: "\u2705", aborted: "\u26D4", invalid: "\u26A0\uFE0F" }[outcome.status];
+function changeSummary(c) {
+  const group2 = (noun, items) => {
+    const shown = items.filter(([n]) => n > 0);
+    if (shown.length === 0) return null;
+    return shown.map(([n, verb], i) => i === 0 ? `${count(n, noun)} ${verb}` : `${n} ${verb}`).join(", ");
+  };
   const parts = [
-    `### ${icon} wild-plan: ${outcome.status}`,
-    "",
-    messageBlock(outcome.message),
-    "",
-    "#### Research server preflight",
-    "",
-    formatPreflightTable(outcome.preflight),
-    ""
-  ];
-  if (outcome.run) parts.push("#### Agent", "", ...agentSection(outcome.run), "");
-  if (outcome.plan && !outcome.plan.abort) {
-    parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? void 0 }), "");
+    group2("task", [
+      [c.tasksAdded.length, "added"],
+      [c.tasksRemoved.length, "removed"],
+      [c.tasksChanged.length, "changed"]
+    ]),
+    group2("phase", [
+      [c.phasesAdded.length, "added"],
+      [c.phasesRemoved.length, "removed"],
+      [c.phasesRenamed.length, "renamed"]
+    ]),
+    group2("finding", [
+      [c.findingsFixed.length, "fixed"],
+      [c.findingsNew.length, "new"]
+    ])
+  ].filter((p) => p !== null);
+  if (tasksUnchanged(c)) parts.unshift("No changes to the tasks");
+  return parts.join("; ");
+}
+function renderChanges(c, options2) {
+  const budget = Math.max(0, Math.floor(options2.budget ?? 8e3));
+  const since = `Changes since revision ${Math.max(0, Math.floor(options2.sinceRevision))}:`;
+  const summary2 = changeSummary(c);
+  const lines = changeLines(c);
+  if (lines.length === 0) return `**${since}** ${summary2}.`;
+  const folded = lines.length > (options2.openLines ?? 8);
+  const head = folded ? ["<details>", `<summary><b>${since}</b> ${summary2}</summary>`, ""] : [`**${since}** ${summary2}`, ""];
+  const tail = folded ? ["", "</details>"] : [];
+  const fixed = [...head, ...tail].join("\n").length + 1;
+  const kept = [];
+  let used = fixed;
+  for (const [i, line] of lines.entries()) {
+    const more = i + 1 < lines.length ? `- \u2026 and ${lines.length - i - 1} more`.length + 1 : 0;
+    if (used + line.length + 1 + more > budget) {
+      kept.push(`- \u2026 and ${lines.length - i} more`);
+      break;
+    }
+    kept.push(line);
+    used += line.length + 1;
   }
-  parts.push(`Session \`${outcome.sessionId}\` \xB7 tasks \`${outcome.tasksPath}\` \xB7 repository ${context3.repo.owner}/${context3.repo.repo}`);
-  return parts.join("\n");
+  return [...head, ...kept, ...tail].join("\n");
 }
-function agentSection(run) {
-  const s = agentStatsJson(run.result);
-  const count = (n) => n === void 0 ? "\u2013" : n.toLocaleString("en-US");
-  const name = s.agent === void 0 ? "\u2013" : `${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ""}`;
-  const lines = [
-    "| Agent | Model | Wall time | Turns | Tool calls | Tokens in | Tokens out |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-    `| ${name} | ${s.model ? cell(s.model) : "\u2013"} | ${wallTime(s.wallTimeMs)} | ${count(s.turns)} | ${count(s.toolCalls)} | ${count(s.inputTokens)} | ${count(s.outputTokens)} |`,
-    ""
-  ];
-  if (run.isolation) {
-    const { isolated, kind, reason } = run.isolation;
-    const label = !isolated ? "\u26A0\uFE0F **Not isolated:**" : kind === "namespace" ? "\u{1F512} **Sandboxed:**" : "\u{1F512} **Isolated:**";
-    lines.push(`${label} ${inert(reason)}`);
+var REVISION_TRAILER = "Wild-Plan-Revision";
+var TRAILER_LINE = /^Wild-Plan-Revision:[ \t]*(\d{1,9})[ \t]*$/i;
+var ANY_TRAILER = /^[A-Za-z0-9][A-Za-z0-9-]*:[ \t]*\S/;
+function lastParagraph(message) {
+  const paragraphs = message.replace(/\r\n?/g, "\n").trim().split(/\n[ \t]*\n/);
+  return paragraphs.length > 1 ? paragraphs.at(-1).split("\n") : [];
+}
+function revisionOf(message) {
+  const found = lastParagraph(message).map((l) => TRAILER_LINE.exec(l.trim())).filter((m) => m !== null);
+  const last = found.at(-1);
+  return last ? Number(last[1]) : null;
+}
+function latestRevision(messages) {
+  return messages.reduce((max, m) => Math.max(max, revisionOf(m) ?? 0), 0);
+}
+function withRevisionTrailer(message, revision) {
+  const trailer = `${REVISION_TRAILER}: ${Math.max(1, Math.floor(revision))}`;
+  const paragraphs = message.replace(/\r\n?/g, "\n").trimEnd().split(/\n[ \t]*\n/);
+  if (paragraphs.length > 1) {
+    const kept = paragraphs.at(-1).split("\n").filter((l) => !TRAILER_LINE.test(l.trim()));
+    paragraphs[paragraphs.length - 1] = kept.join("\n");
   }
-  if (run.changes) {
-    const changes = inert(run.changes.description).replace(/[<>`|]/g, (c) => `&#${c.charCodeAt(0)};`);
-    lines.push("", `\u{1F4DD} **The agent also changed its copy of the repository** (discarded: not committed, not in the checkout): ${changes}`);
+  const text = paragraphs.join("\n\n").trimEnd();
+  const block = lastParagraph(text);
+  const inTrailerBlock = block.length > 0 && block.every((l) => ANY_TRAILER.test(l));
+  return `${text}${inTrailerBlock ? "\n" : "\n\n"}${trailer}
+`;
+}
+
+// src/action/loop-words.ts
+function chatSessionFor(repo, issue2) {
+  const full = `${repo.owner}/${repo.repo}#${issue2}`;
+  const slug = `${repo.owner}-${repo.repo}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
+  return `wild-plan-${slug}-${issue2}-${createHash("sha256").update(full).digest("hex").slice(0, 6)}`;
+}
+var REVIEW_SECTION = "Review on GitHub";
+var APPROVAL = /^Revision (\d+) approved by @([A-Za-z0-9-]+(?:\[bot\])?)/;
+function approvalNote(revision, login, where) {
+  return `Revision ${revision ?? "?"} approved by @${login} on GitHub (${where}).`;
+}
+function approvalOf(plan) {
+  const note = plan.sections?.[REVIEW_SECTION];
+  const match = typeof note === "string" ? APPROVAL.exec(note) : null;
+  if (!match || plan.status === "draft") return null;
+  return { revision: Number(match[1]) || null, by: match[2] ?? "?" };
+}
+var MAX_DRIFT_LINES = 12;
+var STATE_ICON = { running: "\u{1F7E2}", paused: "\u23F8\uFE0F", stopped: "\u23F9\uFE0F", done: "\u2705", failed: "\u274C" };
+function loopSection(view) {
+  const lines = ["### \u{1F52C} Research server"];
+  if (view.plansUnsupported) {
+    lines.push(
+      "",
+      "This research server keeps no plan records (`/plans` answered 404): approving here is not mirrored there. `/wild-plan run` still starts the loop with this plan."
+    );
+  } else if (view.plan) {
+    const approval = approvalOf(view.plan);
+    const state = approval ? `approved: revision ${approval.revision ?? "?"} by @${approval.by}` : view.plan.status === "draft" ? "a draft waiting for approval (approve this pull request)" : view.plan.status;
+    lines.push("", `Plan \`${code(view.plan.id)}\` on the server: ${state}.`);
   }
-  return lines;
+  const s = view.session;
+  if (s) {
+    const icon = STATE_ICON[s.status] ?? "\u2022";
+    const iteration = s.iteration == null ? "" : ` \xB7 iteration ${s.iteration}${s.max_iterations ? ` of ${s.max_iterations}` : ""}`;
+    lines.push("", `${icon} **Loop ${code(s.status)}**${iteration} \xB7 session \`${code(s.session_id)}\``);
+  }
+  if (view.progress && view.progress.total > 0) {
+    const p = view.progress;
+    const parts = [p.done && `${p.done} done`, p.inProgress && `${p.inProgress} in progress`, p.open && `${p.open} open`].filter(Boolean);
+    lines.push(`Tasks: ${parts.join(" \xB7 ")} (of ${plural(p.total, "task")}).`);
+  }
+  if (view.lastIteration) {
+    lines.push("", `**${inline(view.lastIteration.heading, 80)}:** ${inline(view.lastIteration.text, 400)}`);
+  }
+  if (view.drift) lines.push("", ...driftLines(view.drift, view.plan ? approvalOf(view.plan)?.revision ?? null : null));
+  if (view.event) lines.push("", inline(view.event, 400));
+  if (s && (s.status === "running" || s.status === "paused")) {
+    lines.push("", "<sub>`/wild-plan status` \xB7 `/wild-plan pause` \xB7 `resume` \xB7 `stop` \xB7 `steer <text>`</sub>");
+  }
+  return neutralizeMentions(lines.join("\n"));
 }
-function inert(text) {
-  return oneLine(sanitizeUntrusted(text));
+function driftLines(drift, revision) {
+  const against = revision === null ? "the reviewed plan" : `approved revision ${revision}`;
+  const adopted = drift.adopted ? `Iteration 0 adopted ${against}.` : `\u26A0\uFE0F Iteration 0 did not adopt ${against} as it was.`;
+  if (tasksUnchanged(drift.changes) && drift.changes.phasesAdded.length === 0 && drift.changes.phasesRemoved.length === 0) {
+    return [`${adopted} No drift: the loop follows it.`];
+  }
+  const lines = changeLines(drift.changes);
+  const shown = lines.length > MAX_DRIFT_LINES ? [...lines.slice(0, MAX_DRIFT_LINES - 1), `- \u2026 and ${lines.length - MAX_DRIFT_LINES + 1} more`] : lines;
+  return [`${adopted} **Drift from ${against}:**`, ...shown];
 }
-function cell(text) {
-  const short = oneLine(sanitizeUntrusted(text).replace(/[`|\\]/g, ""), 80);
-  return short === "" ? "\u2013" : `\`${short}\``;
+function inline(text, max) {
+  return neutralizeHtml(truncate(oneLine(sanitizeUntrusted(text)), max));
 }
-function wallTime(ms) {
-  if (ms < 9950) return `${(ms / 1e3).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1e3);
-  if (seconds < 60) return `${seconds} s`;
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+function code(text) {
+  return oneLine(sanitizeUntrusted(text)).replace(/[`|\\]/g, "").slice(0, 80);
 }
 
 // src/action/target.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var PLAN_BRANCH_PREFIX = "wild-plan/issue-";
 function planBranchFor(issueNumber2) {
   return `${PLAN_BRANCH_PREFIX}${issueNumber2}`;
@@ -30076,7 +30306,7 @@ async function resolveTarget(client, repo, trigger) {
   const steer = trigger.steer;
   if (trigger.number === void 0) {
     const goal = trigger.body ?? "";
-    const hash = createHash3("sha256").update(goal).digest("hex").slice(0, 8);
+    const hash = createHash2("sha256").update(goal).digest("hex").slice(0, 8);
     return { mode: "goal", title: firstLine(goal), body: goal, steer, branch: `wild-plan/goal-${hash}` };
   }
   let isPullRequest = trigger.isPullRequest;
@@ -30161,38 +30391,101 @@ async function liveLabelTrigger(client, repo, trigger, label) {
   return { ...trigger, title: issue2.title, body: issue2.body ?? null, comments: issue2.comments };
 }
 
-// src/github/pull-request.ts
-async function findOpen(client, repo, head) {
-  const { data } = await client.rest.pulls.list({ ...repo, head: `${repo.owner}:${head}`, state: "open", per_page: 1 });
-  return data[0] ?? null;
+// src/github/status-comment.ts
+import { createHash as createHash3 } from "node:crypto";
+var STATUS_MARKER = "<!-- wild-plan:status -->";
+var PLAN_COMMENT_RECORD = /^<!-- wild-plan:plan-comment-record pr=([1-9][0-9]{0,14}) id=([1-9][0-9]{0,14}) digest=([0-9a-f]{16}) -->$/m;
+function readPlanCommentRecord(body) {
+  const match = PLAN_COMMENT_RECORD.exec(body ?? "");
+  if (!match) return null;
+  return { pr: Number(match[1]), id: Number(match[2]), digest: match[3] };
 }
-async function upsertPullRequest(client, repo, spec, options2 = {}) {
-  const existing = options2.headCreated ? null : await findOpen(client, repo, spec.head);
-  if (existing) return bringUpToDate(client, repo, existing, spec);
-  try {
-    const { data } = await client.rest.pulls.create({
-      ...repo,
-      head: spec.head,
-      base: spec.base,
-      title: spec.title,
-      body: spec.body,
-      draft: spec.draft
-    });
-    return { number: data.number, url: data.html_url, created: true, updated: false };
-  } catch (error2) {
-    const answer = statusOf(error2) === 422 ? JSON.stringify(error2.response?.data ?? "") : "";
-    if (/no commits between/i.test(answer)) return null;
-    if (!/already exists/i.test(answer)) throw error2;
-    const raced = await findOpen(client, repo, spec.head);
-    if (!raced) throw error2;
-    return bringUpToDate(client, repo, raced, spec);
+function planCommentDigest(body) {
+  return createHash3("sha256").update(body).digest("hex").slice(0, 16);
+}
+function renderStatusComment(state, context3) {
+  const run = context3.runUrl ? ` ([run](${context3.runUrl}))` : "";
+  const lines = [STATUS_MARKER];
+  const record = context3.planComment;
+  if (record) lines.push(`<!-- wild-plan:plan-comment-record pr=${record.pr} id=${record.id} digest=${record.digest} -->`);
+  switch (state.kind) {
+    case "started":
+      lines.push(`### \u{1F504} wild-plan is planning${run}`, "", `Started by ${state.trigger}. This comment is updated when the plan is ready.`);
+      if (state.steer) lines.push("", "**Steer:**", "", blockquote(untrusted(state.steer, MAX_QUOTE)));
+      break;
+    case "planned":
+      lines.push(
+        `### \u2705 Plan ready${state.prUrl ? `: [#${state.prNumber}](${state.prUrl})` : ""}`,
+        "",
+        `${state.counts}${state.findings ? ` \xB7 ${plural(state.findings, "finding")} to review` : ""}${run}`
+      );
+      if (state.summary) lines.push("", blockquote(untrusted(state.summary, MAX_QUOTE)));
+      if (state.note) lines.push("", state.note);
+      lines.push(
+        "",
+        `Comment \`/wild-plan <what to change>\` ${state.prUrl ? "on the pull request" : "here"} to re-plan with your direction.`
+      );
+      break;
+    case "aborted":
+      lines.push(
+        `### \u26D4 Planning aborted: the research server failed preflight${run}`,
+        "",
+        state.message,
+        "",
+        state.preflightTable,
+        "",
+        details("Abort checklist", state.checklist),
+        "",
+        "Fix the server or the `server-url` / `server-token` inputs, then add the label again or comment `/wild-plan`."
+      );
+      break;
+    case "invalid":
+      lines.push(`### \u26A0\uFE0F No usable plan${run}`, "", messageBlock(state.message));
+      if (state.findings) lines.push("", state.findings);
+      break;
+    case "failed":
+      lines.push(`### \u274C wild-plan failed${run}`, "", fence(state.message), "", "See the run log for details; fix the cause and re-run.");
+      break;
+    case "cancelled":
+      lines.push(`### \u23F9\uFE0F The run was cancelled before it finished${run}`, "", "Nothing was published. Comment `/wild-plan` to try again.");
+      break;
   }
+  if (context3.dryRun) lines.push("", "_Dry run: nothing was pushed._");
+  return clamp(neutralizeMentions(lines.join("\n")));
 }
-async function bringUpToDate(client, repo, pr, spec) {
-  if (pr.title === spec.title && (pr.body ?? "") === spec.body)
-    return { number: pr.number, url: pr.html_url, created: false, updated: false };
-  const { data } = await client.rest.pulls.update({ ...repo, pull_number: pr.number, title: spec.title, body: spec.body });
-  return { number: data.number, url: data.html_url, created: false, updated: true };
+var MAX_QUOTE = 3e3;
+function untrusted(text, max) {
+  return neutralizeHtml(truncate(text, max));
+}
+function details(summary2, body) {
+  return `<details><summary>${summary2}</summary>
+
+${fence(body)}
+
+</details>`;
+}
+function messageBlock(message) {
+  const [headline = "", ...detail] = message.split("\n");
+  const rest = detail.join("\n");
+  return rest.trim() ? `${headline}
+
+${fence(rest)}` : headline;
+}
+function fence(text, lang = "") {
+  const body = printable(text);
+  const ticks = "`".repeat(Math.max(2, longestRun(body, "`")) + 1);
+  return `${ticks}${lang}
+${body}
+${ticks}`;
+}
+function printable(text) {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "").replace(/\uFFFD+/g, "\uFFFD");
+}
+function clamp(body) {
+  const limit = MAX_COMMENT_CHARS - 200;
+  return body.length <= limit ? body : `${cutUnits(body, limit)}
+
+_\u2026cut to fit GitHub's comment limit; see the run log._`;
 }
 
 // src/action/writes.ts
@@ -30249,6 +30542,29 @@ ${body}`));
       this.log.warning(`could not check #${thread} for an older copy of comment ${created.id}: ${error2.message}`);
       return created;
     }
+  }
+  /**
+   * A reply in the thread of review comment `commentId`, unless one carrying `marker` is there
+   * already (a re-run of the same job answers once).
+   */
+  async replyOnce(pullNumber, commentId, marker, body) {
+    if (this.dryRun) return this.log.info(inertText(`dry run: would reply to review comment ${commentId}:
+${body}`));
+    const { repo } = this.context;
+    const existing = await this.client.paginate(this.client.rest.pulls.listReviewComments, {
+      ...repo,
+      pull_number: pullNumber,
+      per_page: 100
+    });
+    if (existing.some((c) => c.body.includes(marker) && (c.in_reply_to_id === commentId || c.id === commentId))) {
+      return this.log.info(`review comment ${commentId} already has wild-plan's reply; not answering twice`);
+    }
+    await this.client.rest.pulls.createReplyForReviewComment({
+      ...repo,
+      pull_number: pullNumber,
+      comment_id: commentId,
+      body: postableBody(neutralizeMentions(body))
+    });
   }
   /** `headCreated`: this run's push created the head branch, so no pull request from it exists yet. */
   async pullRequest(spec, options2 = {}) {
@@ -30316,6 +30632,801 @@ var StatusComment = class {
   }
 };
 
+// src/action/loop-context.ts
+async function loopContext(settings, context3, deps, where) {
+  const { client } = deps;
+  const repo = context3.repo;
+  let issue2;
+  let pull;
+  if (where.isPullRequest) {
+    let ref = where.headRef;
+    let fork = where.fork ?? false;
+    if (ref === void 0) {
+      const { data } = await client.rest.pulls.get({ ...repo, pull_number: where.number });
+      ref = data.head.ref;
+      fork = data.head.repo?.full_name !== `${repo.owner}/${repo.repo}`;
+    }
+    issue2 = fork ? null : planBranchIssue(ref);
+    if (issue2 === null) return `#${where.number} is not a plan PR of wild-plan's (its branch is not wild-plan/issue-N of this repository)`;
+    pull = { number: where.number, url: `${context3.serverUrl}/${repo.owner}/${repo.repo}/pull/${where.number}` };
+  } else {
+    issue2 = where.number;
+    const open2 = await findOpen(client, repo, planBranchFor(issue2));
+    if (open2 === null) return `#${issue2} has no open plan PR: plan it first (label it, or comment \`/wild-plan\`)`;
+    pull = { number: open2.number, url: open2.html_url };
+  }
+  const writes = new Writes(client, context3, settings.dryRun, deps.log);
+  const found = await writes.findComment(pull.number, PLAN_COMMENT_MARKER);
+  return {
+    issue: issue2,
+    pull,
+    branch: planBranchFor(issue2),
+    tasksPath: tasksPathFor(settings, issue2),
+    chatSessionId: chatSessionFor(repo, issue2),
+    server: new ResearchServer({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }),
+    writes,
+    comment: found ? { id: found.id, body: found.body ?? "" } : null
+  };
+}
+async function showLoop(ctx, view) {
+  if (ctx.comment === null) return void 0;
+  const body = postableBody(withSection(ctx.comment.body, "loop", loopSection(view)));
+  if (body === ctx.comment.body) return void 0;
+  const posted = await ctx.writes.comment(ctx.pull.number, PLAN_COMMENT_MARKER, body, { knownId: ctx.comment.id });
+  ctx.comment = { id: ctx.comment.id, body };
+  return posted?.url;
+}
+
+// src/plan/loop.ts
+function loopGoal(input) {
+  const fence2 = fenceFor(input.tasks);
+  return [
+    input.goal.trim(),
+    "",
+    "## Reviewed plan (adopt it)",
+    "",
+    `This goal was planned and the plan reviewed and approved by the team on GitHub (${input.reviewed}).`,
+    "In the planning iteration, do not write a plan of your own: write the tasks.md below to the tasks file verbatim,",
+    "keeping every phase, task id, deliverable and done-when condition, and output it as your <plan>. Execution",
+    "iterations then follow it; add follow-up tasks or phases only at its reflection gates, as the plan says.",
+    "",
+    `${fence2}markdown`,
+    input.tasks.trimEnd(),
+    fence2
+  ].join("\n");
+}
+function progressOf(plan) {
+  const tasks = allTasks2(plan);
+  const done = tasks.filter((t) => t.state === "done").length;
+  const inProgress = tasks.filter((t) => t.state === "in-progress").length;
+  return { done, inProgress, open: tasks.length - done - inProgress, total: tasks.length };
+}
+function driftFrom(approvedTasks, loopTasks) {
+  const approved = parsePlan(approvedTasks);
+  const loop = parsePlan(loopTasks);
+  const changes = diffRevisions({ plan: approved, findings: [] }, { plan: loop, findings: [] });
+  const loopIds = new Set(allTasks2(loop).map((t) => t.id));
+  const adopted = allTasks2(approved).every((t) => t.id !== null && loopIds.has(t.id)) && !changes.tasksChanged.some((c) => c.id !== null) && changes.tasksRemoved.length === 0;
+  return { changes, adopted };
+}
+function lastIteration(log) {
+  const sections = log.replace(/\r\n?/g, "\n").split(/\n(?=#{2,3} )/);
+  for (const section2 of sections.reverse()) {
+    const heading = /^#{2,3} (.+)/.exec(section2)?.[1]?.trim();
+    if (!heading || !/iteration/i.test(heading)) continue;
+    const body = section2.split("\n").slice(1).join("\n");
+    const summary2 = /^\s*[-*]?\s*\**summary\**:\s*(.+)$/im.exec(body)?.[1];
+    return { heading, text: (summary2 ?? body).trim() };
+  }
+  return null;
+}
+function fenceFor(text) {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return "`".repeat(Math.max(3, longest + 1));
+}
+function allTasks2(plan) {
+  return [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
+}
+
+// src/action/loop-view.ts
+async function planRecord(server, chatSessionId) {
+  const records = await server.plansFor(chatSessionId);
+  if (records === "unsupported") return "unsupported";
+  return records[0] ?? null;
+}
+async function readLoop(server, session, record) {
+  const [tasks, log] = await Promise.all([server.plan(session), server.iterationLog(session)]);
+  const plan = record === "unsupported" ? null : record;
+  const approved = plan?.raw_markdown ?? null;
+  return {
+    plan,
+    plansUnsupported: record === "unsupported",
+    session,
+    progress: progressOf(parsePlan(tasks)),
+    drift: approved ? driftFrom(approved, tasks) : void 0,
+    lastIteration: lastIteration(log)
+  };
+}
+function isLive(session) {
+  return session !== null && (session.status === "running" || session.status === "paused");
+}
+
+// src/action/result.ts
+function skipped(reason, log) {
+  log.info(`Skipped: ${reason}`);
+  return { status: "skipped", message: reason, fail: false, summary: `### wild-plan skipped
+
+${reason}
+` };
+}
+function refused(reason, log) {
+  log.info(`Failed: ${reason}`);
+  return failed(reason);
+}
+function failed(message) {
+  return { status: "failed", message, fail: true, summary: `### \u274C wild-plan failed
+
+${messageBlock(message)}
+` };
+}
+
+// src/action/stale.ts
+var REVISION = /<!-- wild-plan:revision (\d{1,9}) -->/;
+function commentRevision(body) {
+  const match = REVISION.exec(body);
+  return match ? Number(match[1]) : null;
+}
+function staleBanner(edit, revision) {
+  const which2 = revision === null ? "this plan was made" : `revision ${revision} was planned`;
+  const lines = [`> [!WARNING]`, `> **The issue changed after ${which2}** (edited by @${oneLine(sanitizeUntrusted(edit.editor), 40)}).`];
+  if (edit.before.title !== void 0) lines.push(`> Title: ${renderWordDiff(edit.before.title, edit.title, 240)}`);
+  if (edit.before.body !== void 0)
+    lines.push(
+      `> Goal: ${renderWordDiff(oneLine(sanitizeUntrusted(edit.before.body ?? "")), oneLine(sanitizeUntrusted(edit.body ?? "")), 600)}`
+    );
+  lines.push("> This plan does not reflect the change. To re-plan from the issue as it is now, comment `/wild-plan` on this pull request.");
+  return neutralizeMentions(lines.join("\n"));
+}
+function withBanner(comment, banner) {
+  return withSection(comment, "stale", banner);
+}
+
+// src/github/permission.ts
+var WRITERS = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
+var NEEDED = "asking for a plan needs write, maintain or admin";
+async function checkSenderPermission(client, repo, login) {
+  const where = `${repo.owner}/${repo.repo}`;
+  try {
+    const { data } = await client.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+    const permission = data.role_name || data.permission;
+    if (WRITERS.has(permission) || WRITERS.has(data.permission)) {
+      return { kind: "allowed", permission, reason: `${login} has ${permission} access` };
+    }
+    return { kind: "denied", permission, reason: `${login} has ${permission} access to ${where}; ${NEEDED}` };
+  } catch (error2) {
+    const status = statusOf(error2);
+    if (status === 404) {
+      return { kind: "denied", permission: "none", reason: `${login} is not a collaborator on ${where} (GitHub answered 404); ${NEEDED}` };
+    }
+    return { kind: "error", permission: "unknown", reason: permissionErrorReason(login, status, error2) };
+  }
+}
+function permissionErrorReason(login, status, error2) {
+  const check = `could not check ${login}'s permission`;
+  if (status === void 0)
+    return `${check}: GitHub could not be reached (${errorLine(error2)}); refusing to run. Re-run the workflow when GitHub is reachable`;
+  const answered = `${check}: GitHub answered ${status} (${apiMessage(error2)}); refusing to run`;
+  if (status === 403) return `${answered}. Give the workflow \`permissions: contents: read\` or more and re-run`;
+  if (status === 401) return `${answered}. Check the \`github-token\` input and re-run`;
+  return `${answered}. Re-run the workflow once GitHub answers again`;
+}
+function apiMessage(error2) {
+  const data = error2?.response?.data;
+  const message = typeof data === "object" && data !== null ? data.message : void 0;
+  return typeof message === "string" && message.trim() !== "" ? oneLine(message, 200) : errorLine(error2);
+}
+function errorLine(error2) {
+  return oneLine(error2 instanceof Error ? error2.message : String(error2), 200);
+}
+
+// src/action/commands/loop-guard.ts
+async function guardLoop(settings, context3, deps, sender, where) {
+  const { client, log } = deps;
+  if (sender !== null) {
+    const permission = await checkSenderPermission(client, context3.repo, sender.login);
+    if (permission.kind === "error") return refused(permission.reason, log);
+    if (permission.kind === "denied") return skipped(permission.reason, log);
+  }
+  const ctx = await loopContext(settings, context3, deps, where);
+  return typeof ctx === "string" ? skipped(ctx, log) : ctx;
+}
+function isResult(value) {
+  return "status" in value;
+}
+function serverFailed(settings, error2) {
+  if (!(error2 instanceof ResearchServerError)) throw error2;
+  return failed(`The research server at ${settings.serverUrl} did not take the command: ${error2.message}`);
+}
+
+// src/action/commands/approve.ts
+async function approveCommand(settings, context3, trigger, deps) {
+  const { log } = deps;
+  const ctx = await guardLoop(settings, context3, deps, trigger.sender, {
+    number: trigger.pullNumber,
+    isPullRequest: true,
+    headRef: trigger.head.ref,
+    fork: trigger.head.fork
+  });
+  if (isResult(ctx)) return ctx;
+  const revision = ctx.comment ? commentRevision(ctx.comment.body) : null;
+  try {
+    const record = await planRecord(ctx.server, ctx.chatSessionId);
+    if (record === "unsupported") {
+      await showLoop(ctx, { plansUnsupported: true });
+      return skipped(
+        `the research server at ${settings.serverUrl} keeps no plan records (/plans answered 404): the approval is not mirrored there`,
+        log
+      );
+    }
+    let plan = record;
+    if (plan === null) {
+      const issue2 = (await deps.client.rest.issues.get({ ...context3.repo, issue_number: ctx.issue })).data;
+      const tasks = await readBranchFile(settings.workspace, ctx.branch, ctx.tasksPath, {
+        token: settings.githubToken,
+        serverUrl: context3.serverUrl
+      }) ?? "";
+      plan = await ctx.server.createPlan({
+        title: `${issue2.title} (${context3.repo.owner}/${context3.repo.repo}#${ctx.issue})`,
+        goal: buildGoal({ title: issue2.title, body: issue2.body ?? null }).goal,
+        session_id: ctx.chatSessionId,
+        raw_markdown: tasks
+      });
+    }
+    if (plan.status === "draft") plan = await ctx.server.approvePlan(plan.id);
+    const note = approvalNote(revision, trigger.sender.login, `${context3.repo.owner}/${context3.repo.repo}#${ctx.pull.number}`);
+    plan = await ctx.server.updatePlan(plan.id, { sections: { ...plan.sections, [REVIEW_SECTION]: note } });
+    const message = `Revision ${revision ?? "?"} of the plan for #${ctx.issue} approved by @${trigger.sender.login}; the research server has it (plan ${plan.id}, ${plan.status}).`;
+    const commentUrl = await showLoop(ctx, { plan, event: `\u2705 ${message} Comment \`/wild-plan run\` to start the loop.` });
+    log.info(message);
+    return {
+      status: "approved",
+      message,
+      fail: false,
+      summary: `## \u2705 wild-plan: plan approved
+
+${message}
+`,
+      prNumber: ctx.pull.number,
+      prUrl: ctx.pull.url,
+      commentUrl
+    };
+  } catch (error2) {
+    return serverFailed(settings, error2);
+  }
+}
+
+// src/action/summary.ts
+function renderJobSummary(outcome, context3, links = {}) {
+  const icon = { planned: "\u2705", aborted: "\u26D4", invalid: "\u26A0\uFE0F" }[outcome.status];
+  const parts = [`## ${icon} wild-plan: ${outcome.status}`, "", messageBlock(outcome.message), ""];
+  if (outcome.prompt) parts.push(...promptLines(outcome.prompt), "");
+  const linkLine = linksLine(links, context3);
+  if (linkLine) parts.push(linkLine, "");
+  parts.push("### Research server preflight", "", formatPreflightTable(outcome.preflight), "");
+  if (outcome.run) parts.push("### Agent", "", ...agentSection(outcome.run), "");
+  if (outcome.plan && !outcome.plan.abort) {
+    parts.push(presentJobSummary(outcome.plan, outcome.findings, { summary: outcome.summary ?? void 0, headingLevel: 3 }), "");
+  }
+  parts.push(`Session \`${outcome.sessionId}\` \xB7 tasks \`${outcome.tasksPath}\` \xB7 repository ${context3.repo.owner}/${context3.repo.repo}`);
+  return parts.join("\n");
+}
+function promptLines(prompt) {
+  const lines = [`\u{1F4DC} **Prompt:** ${describePromptUsed(prompt)}`];
+  if (prompt.notice) lines.push("", `> \u26A0\uFE0F **Note:** ${inert(prompt.notice)}`);
+  return lines;
+}
+function linksLine(links, context3) {
+  const repoUrl = context3.serverUrl ? `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}` : void 0;
+  const found = [];
+  if (links.prUrl) found.push(`[plan pull request${links.prNumber === void 0 ? "" : ` #${links.prNumber}`}](${links.prUrl})`);
+  if (links.commentUrl) found.push(`[plan comment](${links.commentUrl})`);
+  if (links.issueNumber !== void 0 && repoUrl) found.push(`[issue #${links.issueNumber}](${repoUrl}/issues/${links.issueNumber})`);
+  if (context3.runUrl) found.push(`[this run](${context3.runUrl})`);
+  return found.length > 0 ? `\u{1F517} ${found.join(" \xB7 ")}` : null;
+}
+function agentSection(run) {
+  const s = agentStatsJson(run.result);
+  const count2 = (n) => n === void 0 ? void 0 : n.toLocaleString("en-US");
+  const columns = [
+    ["Agent", s.agent === void 0 ? void 0 : `${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ""}`, false],
+    ["Model", s.model ? cell(s.model) : void 0, false],
+    ["Wall time", wallTime(s.wallTimeMs), true],
+    ["Turns", count2(s.turns), true],
+    ["Tool calls", count2(s.toolCalls), true],
+    ["Tokens in", count2(s.inputTokens), true],
+    ["Tokens out", count2(s.outputTokens), true],
+    ["Cost", s.costUsd === void 0 ? void 0 : `${s.costSource === "prices" ? "\u2248 " : ""}${formatUsd(s.costUsd)}`, true]
+  ];
+  const shown = columns.filter(([, value]) => value !== void 0 && value !== "");
+  const lines = [
+    `| ${shown.map(([name]) => name).join(" | ")} |`,
+    `| ${shown.map(([, , right]) => right ? "---:" : "---").join(" | ")} |`,
+    `| ${shown.map(([, value]) => value).join(" | ")} |`,
+    ""
+  ];
+  if (run.result.stop) lines.push(`\u23F9\uFE0F **Stopped early:** the agent ${describeStop(run.result.stop)}.`);
+  const cost = costNote(run.result.stats);
+  if (cost) lines.push(`\u{1F4B5} **Cost:** ${cost}`);
+  if (run.serverActivity !== null) lines.push(`\u{1F9EA} **On the research server:** ${inert(run.serverActivity)}`);
+  if (run.isolation) {
+    const { isolated, kind, reason } = run.isolation;
+    const label = !isolated ? "\u26A0\uFE0F **Not isolated:**" : kind === "namespace" ? "\u{1F512} **Sandboxed:**" : "\u{1F512} **Isolated:**";
+    lines.push(`${label} ${inert(reason)}`);
+  }
+  if (run.changes) {
+    const changes = inert(run.changes.description).replace(/[<>`|]/g, (c) => `&#${c.charCodeAt(0)};`);
+    lines.push("", `\u{1F4DD} **The agent also changed its copy of the repository** (discarded: not committed, not in the checkout): ${changes}`);
+  }
+  return lines;
+}
+var CLI_NAMES = { "claude-code": "Claude Code", opencode: "OpenCode", codex: "Codex" };
+function costNote(stats) {
+  if (!stats) return void 0;
+  if (stats.costUsd !== void 0 && stats.costSource === "cli") {
+    return `${formatUsd(stats.costUsd)}, as ${CLI_NAMES[stats.agent] ?? cell(stats.agent)} reports it.`;
+  }
+  if (stats.costUsd !== void 0 && stats.pricedModel) {
+    const { model, input, output } = stats.pricedModel;
+    return `\u2248 ${formatUsd(stats.costUsd)}, estimated from the list price of ${cell(model)} ($${input} input / $${output} output per million tokens; cached input counted at the full input price).`;
+  }
+  if (stats.unpriced === void 0) return void 0;
+  if (stats.unpriced === "") return "not shown: the agent did not say which model it used (name it with the `model` input).";
+  return `not shown: wild-plan has no price for ${cell(stats.unpriced)} (add one with the \`model-prices\` input).`;
+}
+function inert(text) {
+  return oneLine(sanitizeUntrusted(text));
+}
+function cell(text) {
+  const short = oneLine(sanitizeUntrusted(text).replace(/[`|\\]/g, ""), 80);
+  return short === "" ? "\u2013" : `\`${short}\``;
+}
+function wallTime(ms) {
+  if (ms < 9950) return `${(ms / 1e3).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1e3);
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+// src/action/messages.ts
+var PR_MARKER = "<!-- wild-plan:pull-request -->";
+var PR_SUMMARY_CHARS = 3e3;
+var MAX_TITLE_CHARS = 256;
+function displayTitle(title) {
+  if (title === void 0) return void 0;
+  return oneLine(sanitizeUntrusted(title), 200) || void 0;
+}
+function pullRequestBody(target, outcome, counts) {
+  const lines = [
+    PR_MARKER,
+    `The research plan for ${target.number ? `#${target.number}` : "the goal below"}, written by wild-plan (${counts}).`,
+    ""
+  ];
+  if (outcome.summary) {
+    lines.push(blockquote(neutralizeHtml(truncate(outcome.summary, PR_SUMMARY_CHARS))), "");
+  }
+  lines.push(
+    `- \`${outcome.tasksPath}\` \u2014 the phased task plan`,
+    `- \`${outcome.playbookPath}\` \u2014 the prompt-skill playbook`,
+    "",
+    "Review it like code. To re-plan with your direction, comment `/wild-plan <what to change>` here."
+  );
+  if (target.number) lines.push("", `Refs #${target.number}`);
+  return postableBody(lines.join("\n"));
+}
+function pullRequestTitle(title) {
+  const text = neutralizeMentions(`Plan: ${title ?? "research goal"}`);
+  return truncate(text, MAX_TITLE_CHARS);
+}
+var PLAN_COMMENT_BUDGET = 65e3;
+var NOTE_CHARS = 2e3;
+function planCommentBody(plan, findings, options2) {
+  const note = options2.note ? `
+
+> ${neutralizeMentions(oneLine(options2.note, NOTE_CHARS))}` : "";
+  const body = presentPlanComment(neutralizeDeep(plan), neutralizeDeep(findings), {
+    marker: PLAN_COMMENT_MARKER,
+    budget: Math.max(0, PLAN_COMMENT_BUDGET - note.length),
+    title: options2.title === void 0 ? void 0 : neutralizeMentions(options2.title),
+    summary: options2.summary ? neutralizeMentions(options2.summary) : void 0,
+    goal: options2.goal ? neutralizeMentions(sanitizeUntrusted(options2.goal)) : void 0,
+    revision: options2.revision && {
+      number: options2.revision.number,
+      changes: options2.revision.changes === void 0 ? void 0 : neutralizeMentions(options2.revision.changes),
+      cause: options2.revision.cause === void 0 ? void 0 : neutralizeMentions(oneLine(sanitizeUntrusted(options2.revision.cause)))
+    },
+    fileUrl: options2.fileUrl,
+    footer: runFooter(options2).map((line) => neutralizeMentions(line))
+  });
+  return `${body}${note}`;
+}
+var FOOTER_LINE_CHARS = 1e3;
+function runFooter(outcome) {
+  const lines = [];
+  if (outcome.prompt) {
+    lines.push(`<sub>\u{1F4DC} Prompt: ${describePromptUsed(outcome.prompt)}</sub>`);
+    if (outcome.prompt.notice) lines.push("", `> \u26A0\uFE0F **Note:** ${oneLine(sanitizeUntrusted(outcome.prompt.notice), FOOTER_LINE_CHARS)}`);
+  }
+  const run = outcome.run;
+  if (run) {
+    const s = agentStatsJson(run.result);
+    const facts = [];
+    if (s.agent !== void 0) facts.push(`${cell(s.agent)}${s.version ? ` ${cell(s.version)}` : ""}`);
+    if (s.model) facts.push(cell(s.model));
+    if (s.turns !== void 0) facts.push(plural(s.turns, "turn"));
+    if (s.inputTokens !== void 0 || s.outputTokens !== void 0) {
+      facts.push(`${(s.inputTokens ?? 0).toLocaleString("en-US")} tokens in, ${(s.outputTokens ?? 0).toLocaleString("en-US")} out`);
+    }
+    if (s.costUsd !== void 0) {
+      facts.push(
+        s.costSource === "cli" ? `${formatUsd(s.costUsd)} as ${CLI_NAMES[s.agent ?? ""] ?? "the agent"} reports it` : `\u2248 ${formatUsd(s.costUsd)} at list prices`
+      );
+    }
+    if (run.result.stop) facts.push(describeStop(run.result.stop));
+    if (run.serverActivity !== null) facts.push(`on the research server: ${oneLine(sanitizeUntrusted(run.serverActivity))}`);
+    if (lines.length > 0) lines.push("");
+    lines.push(`<sub>\u{1F916} Agent: ${facts.join(" \xB7 ")}</sub>`);
+  }
+  return lines.map((line) => oneLine(line, FOOTER_LINE_CHARS));
+}
+function describeTrigger(source, login) {
+  const how = {
+    label: "the label",
+    comment: "a `/wild-plan` comment",
+    dispatch: "a manual run",
+    pull_request: "the pull request label",
+    review: "a review requesting changes",
+    line: "a `/wild-plan` comment on a line of the plan",
+    edit: "an edit of the issue"
+  }[source] ?? source;
+  return `@${login} via ${how}`;
+}
+
+// src/action/publish.ts
+import { createHash as createHash4 } from "node:crypto";
+
+// src/git/commit.ts
+import { mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+var BOT_AUTHOR = {
+  name: "github-actions[bot]",
+  email: "41898282+github-actions[bot]@users.noreply.github.com"
+};
+async function buildCommit(repo, request2) {
+  const scratch = await mkdtemp(join(tmpdir(), "wild-plan-index-"));
+  const env = { GIT_INDEX_FILE: join(scratch, "index") };
+  try {
+    const sources = await Promise.all(
+      request2.files.map(async (file, index) => {
+        const source = join(scratch, `blob-${index}`);
+        await writeFile2(source, file.content, { encoding: "utf8", mode: 384 });
+        return source;
+      })
+    );
+    const [hashed, parentTree] = await allOf([
+      repo.text(["hash-object", "-w", "--no-filters", "--", ...sources]),
+      repo.text(["rev-parse", "--verify", `${request2.parent}^{tree}`]),
+      repo.run(["read-tree", request2.parent], { env })
+    ]);
+    const blobs = hashed.split("\n");
+    if (blobs.length !== request2.files.length) throw new Error(`git hash-object stored ${blobs.length} of ${request2.files.length} files.`);
+    const entries = request2.files.flatMap((file, index) => ["--cacheinfo", `100644,${blobs[index]},${file.path}`]);
+    await repo.run(["update-index", "--add", ...entries], { env });
+    const tree = await repo.text(["write-tree"], { env });
+    if (tree === parentTree) return { tree, commit: null };
+    const identity = {
+      GIT_AUTHOR_NAME: request2.author.name,
+      GIT_AUTHOR_EMAIL: request2.author.email,
+      GIT_COMMITTER_NAME: request2.author.name,
+      GIT_COMMITTER_EMAIL: request2.author.email
+    };
+    const commit = await repo.text(["commit-tree", "--no-gpg-sign", "-p", request2.parent, "-m", request2.message, tree], { env: identity });
+    return { tree, commit };
+  } finally {
+    await rm2(scratch, { recursive: true, force: true });
+  }
+}
+async function allOf(promises3) {
+  const results = await Promise.allSettled(promises3);
+  const failed2 = results.find((result) => result.status === "rejected");
+  if (failed2) throw failed2.reason;
+  return results.map((result) => result.value);
+}
+
+// src/git/history.ts
+async function foreignCommits(repo, tip, base, botEmail) {
+  const out = await repo.run(["rev-list", "--format=%H%x09%ae", tip, "--not", base, "--"]);
+  const found = [];
+  for (const line of out.split("\n")) {
+    if (line === "" || line.startsWith("commit ")) continue;
+    const [sha, email] = line.split("	");
+    if (sha && email?.toLowerCase() !== botEmail.toLowerCase()) found.push(sha);
+  }
+  return found;
+}
+async function previousRevision(repo, tip, base, botEmail, tasksPath) {
+  const out = await repo.run(["rev-list", "--format=%ae%x01%B%x00", tip, "--not", base, "--"]);
+  const messages = [];
+  let bot = 0;
+  for (const record of out.split("\0")) {
+    const body = record.replace(/^\s*commit [0-9a-f]+\n/, "");
+    const at = body.indexOf("");
+    if (at === -1) continue;
+    if (body.slice(0, at).toLowerCase() === botEmail.toLowerCase()) bot += 1;
+    messages.push(body.slice(at + 1));
+  }
+  const revision = latestRevision(messages) || bot;
+  const tasks = await repo.run(["cat-file", "blob", `${tip}:${tasksPath}`]).catch((error2) => {
+    if (error2 instanceof GitCommandError) return null;
+    throw error2;
+  });
+  return { revision, tasks };
+}
+
+// src/git/publish.ts
+async function publishPlan(options2) {
+  const branch = validateBranchName(options2.branch);
+  if (options2.baseBranch !== void 0) validateBranchName(options2.baseBranch);
+  const files = checkFiles(options2.files);
+  if (options2.message.trim() === "") throw new PublishError("invalid-input", "The commit message is empty.");
+  const author = options2.author ?? BOT_AUTHOR;
+  const maxAttempts = options2.maxAttempts ?? 3;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new PublishError("invalid-input", `maxAttempts must be a positive integer, got ${maxAttempts}.`);
+  }
+  const log = options2.log ?? (() => {
+  });
+  const auth2 = options2.token ? { token: options2.token, serverUrl: options2.serverUrl } : void 0;
+  const repo = GitRepo.open(options2.workdir, { auth: auth2 });
+  if (auth2) await assertTokenCannotBeRedirected(repo);
+  let baseBranch = options2.baseBranch;
+  for (let attempt = 1; ; attempt++) {
+    const heads = await readRemoteHeads(repo, branch, baseBranch);
+    baseBranch = heads.baseBranch;
+    log(`Fetching ${baseBranch}${heads.branchSha ? ` and ${branch}` : ""} from ${REMOTE}`);
+    const { baseSha, branchSha } = await fetchHeads(repo, baseBranch, heads.branchSha ? branch : null);
+    const parent = branchSha ?? baseSha;
+    const humanCommits = branchSha ? await foreignCommits(repo, branchSha, baseSha, author.email) : [];
+    const previous = options2.revisions && branchSha ? await previousRevision(repo, branchSha, baseSha, author.email, options2.revisions.tasksPath) : void 0;
+    const revision = options2.revisions ? (previous?.revision ?? 0) + 1 : void 0;
+    const message = revision === void 0 ? options2.message : withRevisionTrailer(options2.message, revision);
+    const { commit } = await buildCommit(repo, { parent, files, message, author });
+    const result = { branch, baseBranch, baseSha, created: branchSha === null, humanCommits, revision, previous };
+    if (commit === null) {
+      log(`The plan files on ${branchSha ? branch : baseBranch} already match; nothing to commit`);
+      const unchanged = previous ? previous.revision : void 0;
+      return { ...result, revision: unchanged, created: false, commitSha: branchSha, changed: false, pushed: false, attempts: attempt - 1 };
+    }
+    if (options2.dryRun) {
+      log(`Dry run: would push ${commit} to ${branch} (parent ${parent})`);
+      return { ...result, commitSha: commit, changed: true, pushed: false, attempts: attempt - 1 };
+    }
+    log(`Pushing ${commit} to ${branch} (attempt ${attempt} of ${maxAttempts})`);
+    try {
+      await repo.run(["push", "--no-verify", REMOTE, `${commit}:refs/heads/${branch}`], { network: true });
+      return { ...result, commitSha: commit, changed: true, pushed: true, attempts: attempt };
+    } catch (error2) {
+      if (!(error2 instanceof GitCommandError)) throw error2;
+      const now = await remoteBranchHead(repo, branch);
+      if (now === commit) return { ...result, commitSha: commit, changed: true, pushed: true, attempts: attempt };
+      if (now === branchSha) {
+        throw new PublishError("push-rejected", `${REMOTE} refused the push to ${branch}: ${error2.stderr.trim()}`, {
+          cause: error2
+        });
+      }
+      if (attempt >= maxAttempts) {
+        throw new PublishError(
+          "branch-moved",
+          `The plan branch ${branch} moved while publishing (${maxAttempts} attempts); re-run wild-plan.`,
+          { cause: error2 }
+        );
+      }
+      log(`${branch} moved to ${now ?? "(deleted)"} while pushing; rebuilding on top of it`);
+    }
+  }
+}
+function checkFiles(files) {
+  if (files.length === 0) throw new PublishError("invalid-input", "No plan files to publish.");
+  const seen = /* @__PURE__ */ new Set();
+  for (const file of files) {
+    validatePlanPath(file.path);
+    if (seen.has(file.path)) throw new PublishError("invalid-input", `Plan file ${file.path} is listed twice.`);
+    seen.add(file.path);
+  }
+  return [...files];
+}
+
+// src/action/publish.ts
+async function publishStep(input, previous) {
+  const { context: context3, target, outcome, writes, log } = input;
+  const title = displayTitle(target.title);
+  const { phases, tasks } = planCounts(outcome.plan);
+  const counts = `${phases} phases, ${tasks} tasks`;
+  const where = await commitAndPropose(input, { title, counts });
+  const prNumber = where.prNumber ?? target.pullNumber;
+  const repoUrl = `${context3.serverUrl}/${context3.repo.owner}/${context3.repo.repo}`;
+  const fileUrl = where.fileRef ? `${repoUrl}/blob/${where.fileRef}/${outcome.tasksPath}` : void 0;
+  const body = described(
+    withLoop(
+      planCommentBody(outcome.plan, outcome.findings, {
+        title,
+        goal: outcome.goal.goal,
+        summary: outcome.summary ?? void 0,
+        fileUrl,
+        note: where.note,
+        run: outcome.run,
+        prompt: outcome.prompt,
+        revision: where.revision === void 0 ? void 0 : { number: where.revision, changes: where.changes, cause: input.cause }
+      }),
+      input.loopSection
+    ),
+    outcome
+  );
+  const comment = prNumber !== void 0 ? await planComment(writes, log, { pr: prNumber, body, prCreated: where.prCreated, previous, repoUrl }) : void 0;
+  return {
+    counts,
+    note: where.note,
+    branch: where.branch,
+    prNumber,
+    prUrl: prNumber !== void 0 ? `${repoUrl}/pull/${prNumber}` : void 0,
+    commentUrl: comment?.url,
+    planComment: comment?.record,
+    revision: where.revision
+  };
+}
+function withLoop(body, loop) {
+  return loop === void 0 ? body : withSection(body, "loop", loop);
+}
+function changesSince(previous, outcome) {
+  if (!previous?.tasks || previous.revision < 1) return void 0;
+  const limits = outcome.limits;
+  const before = parsePlan(previous.tasks);
+  const changes = diffRevisions(
+    { plan: before, findings: checkPlan(before, limits) },
+    { plan: outcome.plan, findings: checkPlan(outcome.plan, limits) }
+  );
+  return renderChanges(changes, { sinceRevision: previous.revision });
+}
+async function planComment(writes, log, input) {
+  const { pr, body } = input;
+  const digest = planCommentDigest(body);
+  const previous = input.previous?.pr === pr && !input.prCreated ? input.previous : void 0;
+  if (previous?.digest === digest) {
+    log.info(`the plan comment on #${pr} already reads as this plan; left as it is`);
+    return { url: `${input.repoUrl}/pull/${pr}#issuecomment-${previous.id}`, record: previous };
+  }
+  const posted = await writes.comment(pr, PLAN_COMMENT_MARKER, body, { find: !input.prCreated });
+  return posted ? { url: posted.url, record: { pr, id: posted.id, digest } } : void 0;
+}
+function described(text, outcome) {
+  const digest = createHash4("sha256");
+  for (const file of [outcome.planMarkdown, outcome.playbook]) digest.update(`${file.length}:${file}`);
+  return `${text}
+
+<!-- wild-plan:plan-files ${digest.digest("hex").slice(0, 16)} -->`;
+}
+async function commitAndPropose(input, words2) {
+  const { settings, context: context3, target, outcome, writes, log } = input;
+  if (!target.branch) {
+    return {
+      prCreated: false,
+      note: "This pull request comes from a fork, so the plan files were not committed to it (wild-plan never pushes to forks). The plan is in the comment on the pull request."
+    };
+  }
+  const published = await publishPlan({
+    workdir: settings.workspace,
+    branch: target.branch,
+    baseBranch: settings.baseBranch,
+    files: [
+      { path: outcome.tasksPath, content: outcome.planMarkdown },
+      { path: outcome.playbookPath, content: outcome.playbook }
+    ],
+    message: `Plan${target.number ? ` for #${target.number}` : ""}: ${words2.title ?? "research goal"}
+
+wild-plan session ${outcome.sessionId}`,
+    token: settings.githubToken,
+    serverUrl: context3.serverUrl,
+    dryRun: settings.dryRun,
+    log: (line) => log.info(line),
+    revisions: { tasksPath: outcome.tasksPath }
+  });
+  const revision = { revision: published.revision, changes: published.changed ? changesSince(published.previous, outcome) : void 0 };
+  if (published.humanCommits.length) log.info(`kept ${published.humanCommits.length} commit(s) by others on ${published.branch}`);
+  if (!published.changed) log.info("the plan files are unchanged on the branch; no new commit");
+  let branch = published.commitSha === null ? void 0 : published.branch;
+  let prNumber;
+  let prCreated = false;
+  if (branch && target.mode !== "pull-request") {
+    const pr = await writes.pullRequest(
+      {
+        head: published.branch,
+        base: published.baseBranch,
+        title: pullRequestTitle(words2.title),
+        body: described(pullRequestBody(target, outcome, words2.counts), outcome),
+        draft: settings.draft
+      },
+      { headCreated: published.created }
+    );
+    if (pr === null) branch = void 0;
+    else if (pr) ({ number: prNumber, created: prCreated } = pr);
+    if (pr && !pr.created && !pr.updated) log.info(`pull request #${pr.number} already reads as this plan; left as it is`);
+  }
+  if (branch) return { ...revision, branch, prNumber, prCreated, fileRef: branch };
+  const note = `\`${published.baseBranch}\` already holds this exact plan (was its pull request merged?), so there is no new pull request to propose.`;
+  log.info(note);
+  return { prCreated: false, fileRef: published.baseBranch, note };
+}
+
+// src/action/register.ts
+async function registerPlan(settings, context3, target, outcome, log) {
+  if (target.mode !== "issue" || target.number === void 0 || settings.dryRun) return null;
+  const server = new ResearchServer({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+  const chat = chatSessionFor(context3.repo, target.number);
+  const title = `${target.title ?? "Research plan"} (${context3.repo.owner}/${context3.repo.repo}#${target.number})`;
+  try {
+    const found = await server.plansFor(chat);
+    if (found === "unsupported") {
+      log.info("the research server keeps no plan records (/plans answered 404): approval and runs are not mirrored there");
+      return { unsupported: true };
+    }
+    const waiting = { [REVIEW_SECTION]: "Waiting for review on GitHub." };
+    const existing = found[0];
+    const plan = existing ? await server.updatePlan(existing.id, {
+      title,
+      raw_markdown: outcome.planMarkdown,
+      ...existing.status === "draft" ? {} : { status: "draft" },
+      sections: { ...existing.sections, ...waiting }
+    }) : await server.createPlan({
+      title,
+      goal: outcome.goal.goal,
+      session_id: chat,
+      raw_markdown: outcome.planMarkdown,
+      sections: waiting
+    });
+    log.info(`${existing ? "updated" : "registered"} the plan on the research server: ${plan.id} (${plan.status})`);
+    return { plan };
+  } catch (error2) {
+    log.warning(`could not register the plan on the research server: ${error2.message}`);
+    return null;
+  }
+}
+
+// src/action/review-messages.ts
+function replyMarker(key) {
+  return `${MARKER_PREFIX}reply ${key} -->`;
+}
+function reviewReply(result, marker) {
+  const revision = result.revision ? `revision ${result.revision}` : "a new revision";
+  const where = result.commentUrl ? `[the plan comment](${result.commentUrl})` : "the plan comment";
+  return `${marker}
+Re-planned with this review as ${revision}: see ${where} for what changed.`;
+}
+function revisionCause(trigger) {
+  const who = `@${trigger.sender.login}`;
+  switch (trigger.source) {
+    case "review":
+      return `re-planned from ${who}'s review`;
+    case "line":
+      return `re-planned from ${who}'s comment on a line`;
+    case "comment":
+      return trigger.steer ? `re-planned with ${who}'s direction` : `re-planned at ${who}'s request`;
+    case "edit":
+      return `re-planned after ${who} edited the issue`;
+    default:
+      return void 0;
+  }
+}
+
 // src/action/commands/plan.ts
 async function planCommand(settings, context3, trigger, deps) {
   const { client, log } = deps;
@@ -30324,6 +31435,11 @@ async function planCommand(settings, context3, trigger, deps) {
   if (permission.kind === "error") return refused(permission.reason, log);
   if (permission.kind === "denied") return skipped(permission.reason, log);
   log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
+  return planPermitted(settings, context3, trigger, deps);
+}
+async function planPermitted(settings, context3, trigger, deps) {
+  const { client, log } = deps;
+  const repo = context3.repo;
   const live = await liveLabelTrigger(client, repo, trigger, settings.triggerLabel);
   if (live.kind === "skip") return skipped(live.reason, log);
   const target = await resolveTarget(client, repo, live);
@@ -30354,7 +31470,7 @@ async function planCommand(settings, context3, trigger, deps) {
     );
     await acknowledged;
     if (deps.signal?.aborted) throw new Error("cancelled");
-    const outputs = planOutputs(outcome, context3);
+    const outputs = planOutputs(outcome, context3, { issueNumber: target.number });
     if (outcome.status === "aborted") {
       await status.set({
         kind: "aborted",
@@ -30368,9 +31484,17 @@ async function planCommand(settings, context3, trigger, deps) {
       await status.set({ kind: "invalid", message: outcome.message });
       return { ...outputs, status: "invalid", message: outcome.message, fail: true };
     }
+    const registered = await log.group(
+      "Register the plan on the research server",
+      () => registerPlan(settings, context3, target, outcome, log)
+    );
+    const loop = registered === null ? void 0 : loopSection("plan" in registered ? { plan: registered.plan } : { plansUnsupported: true });
     const published = await log.group(
       "Publish: branch, pull request, comments",
-      () => publishStep({ settings, context: context3, target, outcome, writes, log }, status.planComment)
+      () => publishStep(
+        { settings, context: context3, target, outcome, writes, log, cause: revisionCause(trigger), loopSection: loop },
+        status.planComment
+      )
     );
     status.rememberPlanComment(published.planComment);
     await status.set({
@@ -30383,7 +31507,8 @@ async function planCommand(settings, context3, trigger, deps) {
       note: published.note
     });
     const { counts: _counts, note: _note, planComment: _planComment, ...made } = published;
-    return { ...outputs, ...made, status: "planned", message: outcome.message, fail: false };
+    const summary2 = renderJobSummary(outcome, context3, { issueNumber: target.number, ...made });
+    return { ...outputs, ...made, summary: summary2, status: "planned", message: outcome.message, fail: false };
   } catch (error2) {
     if (deps.signal?.aborted) {
       await status.settle({ kind: "cancelled" }, log);
@@ -30401,14 +31526,370 @@ async function acknowledge(trigger, target, writes, status) {
   const steer = sanitizeUntrusted(target.steer).trim();
   await status.set({ kind: "started", trigger: describeTrigger(trigger.source, trigger.sender.login), steer: steer || void 0 });
 }
-function planOutputs(outcome, context3) {
+function planOutputs(outcome, context3, links) {
   return {
     tasksPath: outcome.tasksPath,
     playbookPath: outcome.playbookPath,
     sessionId: outcome.sessionId,
     planJson: outcome.plan ? JSON.stringify({ ...planToJson(outcome.plan), findings: outcome.findings }) : void 0,
     agentStats: outcome.run ? JSON.stringify(agentStatsJson(outcome.run.result)) : void 0,
-    summary: renderJobSummary(outcome, context3)
+    summary: renderJobSummary(outcome, context3, links)
+  };
+}
+
+// src/action/commands/control.ts
+var EXPECTED = { pause: "paused", resume: "running", stop: "stopped" };
+var DONE = { pause: "\u23F8\uFE0F Paused", resume: "\u25B6\uFE0F Resumed", stop: "\u23F9\uFE0F Stopped" };
+var FROM = {
+  pause: ["running"],
+  resume: ["paused"],
+  stop: ["running", "paused"]
+};
+async function controlCommand(settings, context3, trigger, deps) {
+  const { log } = deps;
+  const ctx = await guardLoop(settings, context3, deps, trigger.sender, { number: trigger.number, isPullRequest: trigger.isPullRequest });
+  if (isResult(ctx)) return ctx;
+  const command = trigger.command;
+  const who = `@${trigger.sender.login}`;
+  await ctx.writes.react(trigger.commentId);
+  try {
+    if (command.verb === "steer") {
+      const live = await ctx.server.status(ctx.chatSessionId);
+      if (!isLive(live)) {
+        log.info("no loop is running for this plan: the steer re-plans it, as /wild-plan <direction> does");
+        return planPermitted(
+          settings,
+          context3,
+          {
+            kind: "plan",
+            source: "comment",
+            sender: trigger.sender,
+            number: trigger.number,
+            isPullRequest: trigger.isPullRequest,
+            title: trigger.title,
+            body: trigger.body,
+            steer: command.text,
+            commentId: void 0
+          },
+          deps
+        );
+      }
+      const taken = await ctx.server.steer(ctx.chatSessionId, command.text);
+      const message2 = taken ? `${who} steered the research loop for #${ctx.issue}; the engine adds it to its next iteration: "${oneLine(command.text, 200)}"` : `The research server has no loop for #${ctx.issue} to steer.`;
+      const commentUrl2 = await showLoop(ctx, { session: live, event: `\u{1F9ED} ${message2}` });
+      return loopResult(ctx, message2, commentUrl2, live.session_id);
+    }
+    if (command.verb !== "pause" && command.verb !== "resume" && command.verb !== "stop")
+      return skipped(`\`/wild-plan ${command.verb}\` is not a control command`, log);
+    const before = await ctx.server.status(ctx.chatSessionId);
+    if (before === null) {
+      const message2 = `No research loop has been started for #${ctx.issue}; \`/wild-plan run\` starts one with the reviewed plan.`;
+      const commentUrl2 = await showLoop(ctx, { event: message2 });
+      return loopResult(ctx, message2, commentUrl2);
+    }
+    if (!FROM[command.verb].includes(before.status)) {
+      const message2 = `Nothing to ${command.verb}: the research loop for #${ctx.issue} is ${before.status} (session ${before.session_id}).`;
+      const view2 = await readLoop(ctx.server, before, await planRecord(ctx.server, ctx.chatSessionId));
+      return loopResult(ctx, message2, await showLoop(ctx, { ...view2, event: message2 }), before.session_id);
+    }
+    const session = await ctx.server.control(command.verb, ctx.chatSessionId) ?? before;
+    const changed = session.status === EXPECTED[command.verb];
+    const resumeNote = command.verb === "resume" ? " The server re-runs its planning iteration on resume; `/wild-plan status` shows whether it kept the plan." : "";
+    const message = changed ? `${DONE[command.verb]} by ${who}: the research loop for #${ctx.issue} is ${session.status} (session ${session.session_id}).${resumeNote}` : `The research server did not ${command.verb} the loop for #${ctx.issue}: it is ${session.status} (session ${session.session_id}).`;
+    const view = await readLoop(ctx.server, session, await planRecord(ctx.server, ctx.chatSessionId));
+    const commentUrl = await showLoop(ctx, { ...view, event: message });
+    return loopResult(ctx, message, commentUrl, session.session_id);
+  } catch (error2) {
+    return serverFailed(settings, error2);
+  }
+}
+function loopResult(ctx, message, commentUrl, loopSessionId) {
+  return {
+    status: "loop-updated",
+    message,
+    fail: false,
+    summary: `## \u{1F52C} wild-plan: research loop
+
+${message}
+`,
+    prNumber: ctx.pull.number,
+    prUrl: ctx.pull.url,
+    commentUrl,
+    loopSessionId
+  };
+}
+
+// src/action/commands/loop-status.ts
+var SYNC_LIMIT = 10;
+async function statusCommand(settings, context3, trigger, deps) {
+  const ctx = await guardLoop(settings, context3, deps, trigger.sender, { number: trigger.number, isPullRequest: trigger.isPullRequest });
+  if (isResult(ctx)) return ctx;
+  await ctx.writes.react(trigger.commentId);
+  try {
+    const session = await ctx.server.status(ctx.chatSessionId);
+    if (session === null) {
+      const message2 = `No research loop has been started for #${ctx.issue}; \`/wild-plan run\` starts one with the reviewed plan.`;
+      return loopResult(ctx, message2, await showLoop(ctx, { event: message2 }));
+    }
+    const view = await readLoop(ctx.server, session, await planRecord(ctx.server, ctx.chatSessionId));
+    const p = view.progress;
+    const message = `The research loop for #${ctx.issue} is ${session.status} at iteration ${session.iteration ?? 0}${p ? `: ${p.done} of ${p.total} tasks done` : ""}.`;
+    return loopResult(ctx, message, await showLoop(ctx, view), session.session_id);
+  } catch (error2) {
+    return serverFailed(settings, error2);
+  }
+}
+async function syncCommand(settings, context3, deps) {
+  const { client, log } = deps;
+  const { data: pulls } = await client.rest.pulls.list({ ...context3.repo, state: "open", per_page: 100 });
+  const plans = pulls.filter((p) => p.head.repo?.full_name === `${context3.repo.owner}/${context3.repo.repo}` && planBranchIssue(p.head.ref) !== null).slice(0, SYNC_LIMIT);
+  const synced = [];
+  try {
+    for (const pull of plans) {
+      const ctx = await guardLoop(settings, context3, deps, null, { number: pull.number, isPullRequest: true, headRef: pull.head.ref });
+      if (isResult(ctx)) continue;
+      const session = await ctx.server.status(ctx.chatSessionId);
+      if (!isLive(session)) continue;
+      const view = await readLoop(ctx.server, session, await planRecord(ctx.server, ctx.chatSessionId));
+      await showLoop(ctx, view);
+      synced.push(`#${pull.number} (${session.status}, iteration ${session.iteration ?? 0})`);
+    }
+  } catch (error2) {
+    return serverFailed(settings, error2);
+  }
+  const message = synced.length ? `Brought ${synced.length} live research loop${synced.length === 1 ? "" : "s"} into their plan comments: ${synced.join(", ")}.` : "No plan PR has a live research loop.";
+  log.info(message);
+  return { status: "loop-updated", message, fail: false, summary: `## \u{1F52C} wild-plan: research loops
+
+${message}
+` };
+}
+
+// src/action/commands/mark-stale.ts
+async function markStale(settings, context3, trigger, deps) {
+  const { client, log } = deps;
+  const repo = context3.repo;
+  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
+  if (permission.kind === "error") return refused(permission.reason, log);
+  if (permission.kind === "denied") return skipped(permission.reason, log);
+  const pull = await findOpen(client, repo, planBranchFor(trigger.number));
+  if (pull === null) return skipped(`#${trigger.number} has no open plan PR: there is no plan to mark stale`, log);
+  const writes = new Writes(client, context3, settings.dryRun, log);
+  const comment = await writes.findComment(pull.number, PLAN_COMMENT_MARKER);
+  if (comment === null) return skipped(`plan PR #${pull.number} has no plan comment of wild-plan's to mark stale`, log);
+  const text = comment.body ?? "";
+  const revision = commentRevision(text);
+  const body = withBanner(
+    text,
+    staleBanner({ editor: trigger.sender.login, title: trigger.title, body: trigger.body, before: trigger.before }, revision)
+  );
+  const posted = await writes.comment(pull.number, PLAN_COMMENT_MARKER, postableBody(body), { knownId: comment.id });
+  const message = `#${trigger.number} changed after ${revision === null ? "it was planned" : `revision ${revision}`}: the plan comment on #${pull.number} says so; comment \`/wild-plan\` there to re-plan.`;
+  log.info(message);
+  return {
+    status: "marked-stale",
+    message,
+    fail: false,
+    summary: `### \u26A0\uFE0F wild-plan: the plan is stale
+
+${message}
+`,
+    prNumber: pull.number,
+    prUrl: pull.html_url,
+    commentUrl: posted?.url
+  };
+}
+
+// src/github/reviews.ts
+async function reviewComments(client, repo, pullNumber, reviewId) {
+  const comments = await client.paginate(client.rest.pulls.listCommentsForReview, {
+    ...repo,
+    pull_number: pullNumber,
+    review_id: reviewId,
+    per_page: 100
+  });
+  return comments.map((c) => ({
+    id: c.id,
+    path: c.path,
+    line: c.line ?? null,
+    body: c.body,
+    diffHunk: c.diff_hunk,
+    inReplyTo: c.in_reply_to_id ?? null
+  }));
+}
+function commentedLine(diffHunk) {
+  if (!diffHunk) return null;
+  const last = diffHunk.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n").at(-1) ?? "";
+  if (last.startsWith("@@")) return null;
+  return /^[ +-]/.test(last) ? last.slice(1) : last;
+}
+
+// src/action/review-steer.ts
+function reviewSteer(input) {
+  const parts = [`@${input.reviewer} reviewed the plan and requested changes.`];
+  if (input.body.trim()) parts.push(`Their review:
+${quote(input.body)}`);
+  const inline2 = input.comments.filter((c) => c.body.trim() !== "");
+  if (inline2.length > 0) parts.push(`Their comments on lines of the plan (${inline2.length}):`, ...inline2.map(onLine));
+  return parts.join("\n\n");
+}
+function lineSteer(input) {
+  return [input.direction.trim() || "Revise the plan at this line.", onLine({ ...input, body: "", inReplyTo: null })].join("\n\n");
+}
+function onLine(c) {
+  const where = `On \`${c.path}\`${c.line === null ? " (a comment on the file, or on a line that has since changed)" : `, line ${c.line}`}:`;
+  const text = c.line === null ? null : commentedLine(c.diffHunk);
+  const lines = [where];
+  if (text !== null) lines.push(`the line reads:
+${quote(text)}`);
+  if (c.body.trim()) lines.push(`${c.inReplyTo === null ? "the comment" : "a reply in that thread"}:
+${quote(c.body)}`);
+  return lines.join("\n");
+}
+function quote(text) {
+  return text.trim().split("\n").map((line) => `> ${line}`).join("\n");
+}
+
+// src/action/commands/replan-from-review.ts
+async function replanFromReview(settings, context3, trigger, deps) {
+  const { client, log } = deps;
+  const repo = context3.repo;
+  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
+  if (permission.kind === "error") return refused(permission.reason, log);
+  if (permission.kind === "denied") return skipped(permission.reason, log);
+  const issue2 = trigger.head.fork ? null : planBranchIssue(trigger.head.ref);
+  if (issue2 === null) {
+    return skipped(
+      `#${trigger.pullNumber} is not a plan PR of wild-plan's (its branch is not wild-plan/issue-N of this repository); a review there re-plans nothing`,
+      log
+    );
+  }
+  log.info(
+    `${trigger.kind === "review" ? "review" : "line command"} by ${trigger.sender.login} (${permission.permission}) on plan PR #${trigger.pullNumber} for #${issue2}`
+  );
+  const steer = await log.group("The review, as direction for the planner", async () => {
+    if (trigger.kind === "line-command")
+      return lineSteer({ direction: trigger.steer, path: trigger.path, line: trigger.line, diffHunk: trigger.diffHunk });
+    const comments = await reviewComments(client, repo, trigger.pullNumber, trigger.reviewId);
+    log.info(`the review has ${comments.length} inline comment${comments.length === 1 ? "" : "s"}`);
+    return reviewSteer({ reviewer: trigger.sender.login, body: trigger.body, comments });
+  });
+  const result = await planPermitted(
+    settings,
+    context3,
+    {
+      kind: "plan",
+      source: trigger.kind === "review" ? "review" : "line",
+      sender: trigger.sender,
+      number: trigger.pullNumber,
+      isPullRequest: true,
+      steer,
+      head: { ref: trigger.head.ref, fork: false }
+    },
+    deps
+  );
+  if (result.status === "planned") await replyStep(settings, context3, trigger, result, deps);
+  return result;
+}
+async function replyStep(settings, context3, trigger, result, deps) {
+  const { client, log } = deps;
+  let commentId = trigger.kind === "line-command" ? trigger.commentId : void 0;
+  if (trigger.kind === "review") {
+    const first = (await reviewComments(client, context3.repo, trigger.pullNumber, trigger.reviewId)).find((c) => c.inReplyTo === null);
+    commentId = first?.id;
+  }
+  if (commentId === void 0) return;
+  const writes = new Writes(client, context3, settings.dryRun, log);
+  const marker = replyMarker(trigger.kind === "review" ? `review-${trigger.reviewId}` : `comment-${commentId}`);
+  await writes.replyOnce(trigger.pullNumber, commentId, marker, reviewReply(result, marker)).catch((error2) => log.warning(`could not reply in the review thread: ${error2.message}`));
+}
+
+// src/action/commands/run.ts
+async function runCommand(settings, context3, request2, deps) {
+  const ctx = await guardLoop(settings, context3, deps, request2.sender, request2.where);
+  if (isResult(ctx)) return ctx;
+  if (request2.commentId !== void 0) await ctx.writes.react(request2.commentId);
+  try {
+    return await startLoop(settings, context3, ctx, request2, deps);
+  } catch (error2) {
+    return serverFailed(settings, error2);
+  }
+}
+async function startLoop(settings, context3, ctx, request2, deps) {
+  const { log } = deps;
+  const who = `@${request2.sender.login}`;
+  const existing = await ctx.server.status(ctx.chatSessionId);
+  if (isLive(existing) && !request2.restart) {
+    const message2 = `A research loop for #${ctx.issue} is already ${existing.status} (session ${existing.session_id}, iteration ${existing.iteration ?? 0}); comment \`/wild-plan run --restart\` to stop it and start a new one with the reviewed plan.`;
+    const commentUrl2 = await showLoop(ctx, { session: existing, event: `${who} asked to run it: ${message2}` });
+    return {
+      status: "loop-updated",
+      message: message2,
+      fail: false,
+      summary: `## wild-plan: the loop is already running
+
+${message2}
+`,
+      prNumber: ctx.pull.number,
+      prUrl: ctx.pull.url,
+      commentUrl: commentUrl2,
+      loopSessionId: existing.session_id
+    };
+  }
+  const tasks = await readBranchFile(settings.workspace, ctx.branch, ctx.tasksPath, {
+    token: settings.githubToken,
+    serverUrl: context3.serverUrl
+  });
+  if (tasks === null)
+    return failed(`The plan branch ${ctx.branch} holds no ${ctx.tasksPath}: nothing to run. Re-plan with \`/wild-plan\` first.`);
+  const revision = ctx.comment ? commentRevision(ctx.comment.body) : null;
+  const where = `${context3.repo.owner}/${context3.repo.repo}#${ctx.pull.number}`;
+  const record = await planRecord(ctx.server, ctx.chatSessionId);
+  let plan = record === "unsupported" ? null : record;
+  if (plan !== null) {
+    if (plan.raw_markdown !== tasks) plan = await ctx.server.updatePlan(plan.id, { raw_markdown: tasks });
+    if (plan.status === "draft") {
+      plan = await ctx.server.approvePlan(plan.id);
+      plan = await ctx.server.updatePlan(plan.id, {
+        sections: { ...plan.sections, [REVIEW_SECTION]: approvalNote(revision, request2.sender.login, `${where}, with ${request2.how}`) }
+      });
+    }
+    if (plan.status === "approved") plan = await ctx.server.executePlan(plan.id);
+  }
+  const issue2 = (await deps.client.rest.issues.get({ ...context3.repo, issue_number: ctx.issue })).data;
+  const goal = loopGoal({
+    goal: buildGoal({ title: issue2.title, body: issue2.body ?? null }).goal,
+    tasks,
+    reviewed: `${where}${revision === null ? "" : `, revision ${revision}`}`
+  });
+  const session = await ctx.server.start({
+    goal,
+    chat_session_id: ctx.chatSessionId,
+    max_iterations: settings.maxIterations,
+    evo_sweep_enabled: settings.evoSweep
+  });
+  const message = `Started the research loop for #${ctx.issue}: session ${session.session_id}, ${session.status}, up to ${session.max_iterations ?? settings.maxIterations} iterations, with ${revision === null ? "the reviewed plan" : `revision ${revision}`}.`;
+  log.info(message);
+  const commentUrl = await showLoop(ctx, {
+    plan,
+    plansUnsupported: record === "unsupported",
+    session,
+    event: `\u25B6\uFE0F ${who} started it with ${request2.how}${existing && request2.restart ? ` (replacing session ${existing.session_id})` : ""}. \`/wild-plan status\` shows its progress.`
+  });
+  return {
+    status: "started",
+    message,
+    fail: false,
+    summary: `## \u25B6\uFE0F wild-plan: research loop started
+
+${message}
+
+Chat session \`${ctx.chatSessionId}\` \xB7 loop session \`${session.session_id}\` \xB7 [plan PR](${ctx.pull.url})
+`,
+    prNumber: ctx.pull.number,
+    prUrl: ctx.pull.url,
+    commentUrl,
+    loopSessionId: session.session_id
   };
 }
 
@@ -30422,6 +31903,39 @@ function routeEvent(context3, settings) {
       return { command: "refuse", reason: trigger.reason };
     case "plan":
       return { command: "plan", trigger };
+    case "line-command":
+      return { command: "replan-from-review", trigger };
+    case "review":
+      if (trigger.state === "changes_requested") return { command: "replan-from-review", trigger };
+      if (trigger.state === "approved") return { command: "approve", trigger };
+      return {
+        command: "skip",
+        reason: `a review that is ${trigger.state.replace("_", " ")} re-plans nothing (only one requesting changes does)`
+      };
+    case "loop":
+      if (trigger.command.verb === "run") return { command: "run", trigger };
+      if (trigger.command.verb === "status") return { command: "status", trigger };
+      return { command: "control", trigger };
+    case "merged":
+      if (!settings.runOnMerge) return { command: "skip", reason: "a merged pull request starts nothing unless `run-on-merge` is true" };
+      return { command: "run", trigger };
+    case "schedule":
+      return { command: "status", trigger };
+    case "edited":
+      if (!settings.replanOnEdit) return { command: "mark-stale", trigger };
+      return {
+        command: "plan",
+        trigger: {
+          kind: "plan",
+          source: "edit",
+          sender: trigger.sender,
+          number: trigger.number,
+          isPullRequest: false,
+          title: trigger.title,
+          body: trigger.body,
+          steer: ""
+        }
+      };
   }
 }
 async function runAction(settings, context3, deps) {
@@ -30433,7 +31947,36 @@ async function runAction(settings, context3, deps) {
       return refused(route.reason, deps.log);
     case "plan":
       return planCommand(settings, context3, route.trigger, deps);
+    case "replan-from-review":
+      return replanFromReview(settings, context3, route.trigger, deps);
+    case "mark-stale":
+      return markStale(settings, context3, route.trigger, deps);
+    case "approve":
+      return approveCommand(settings, context3, route.trigger, deps);
+    case "run":
+      return runCommand(settings, context3, runRequest(route.trigger), deps);
+    case "control":
+      return controlCommand(settings, context3, route.trigger, deps);
+    case "status":
+      return route.trigger.kind === "schedule" ? syncCommand(settings, context3, deps) : statusCommand(settings, context3, route.trigger, deps);
   }
+}
+function runRequest(trigger) {
+  if (trigger.kind === "merged") {
+    return {
+      sender: trigger.sender,
+      where: { number: trigger.pullNumber, isPullRequest: true, headRef: trigger.head.ref, fork: trigger.head.fork },
+      restart: false,
+      how: `the merge of #${trigger.pullNumber} (run-on-merge)`
+    };
+  }
+  return {
+    sender: trigger.sender,
+    where: { number: trigger.number, isPullRequest: trigger.isPullRequest },
+    restart: trigger.command.verb === "run" && trigger.command.restart,
+    commentId: trigger.commentId,
+    how: trigger.command.verb === "run" && trigger.command.restart ? "`/wild-plan run --restart`" : "`/wild-plan run`"
+  };
 }
 
 // src/action/entry.ts
@@ -30452,12 +31995,12 @@ var Secrets = class {
   }
   redact = (text) => this.redactor(text);
 };
-function coreLog(redact) {
+function coreLog(redact2) {
   return {
-    info: (message) => info(inertText(redact(message))),
-    warning: (message, where) => warning(redact(message), where?.file ? { file: where.file, startLine: where.line } : void 0),
-    error: (message) => error(redact(message)),
-    group: (title, fn) => group(redact(title), fn)
+    info: (message) => info(inertText(redact2(message))),
+    warning: (message, where) => warning(redact2(message), where?.file ? { file: where.file, startLine: where.line } : void 0),
+    error: (message) => error(redact2(message)),
+    group: (title, fn) => group(redact2(title), fn)
   };
 }
 async function runFromEnvironment() {
@@ -30491,7 +32034,7 @@ async function runFromEnvironment() {
     setFailed(secrets.redact(error2 instanceof Error ? error2.message : String(error2)));
   }
 }
-async function report(result, redact) {
+async function report(result, redact2) {
   const outputs = {
     status: result.status,
     branch: result.branch,
@@ -30502,15 +32045,17 @@ async function report(result, redact) {
     "playbook-path": result.playbookPath,
     "session-id": result.sessionId,
     "plan-json": result.planJson,
-    "agent-stats": result.agentStats
+    "agent-stats": result.agentStats,
+    "loop-session-id": result.loopSessionId,
+    revision: result.revision
   };
-  for (const [name, value] of Object.entries(outputs)) if (value !== void 0) setOutput(name, redact(String(value)));
+  for (const [name, value] of Object.entries(outputs)) if (value !== void 0) setOutput(name, redact2(String(value)));
   try {
-    await summary.addRaw(redact(result.summary), true).write();
+    await summary.addRaw(redact2(result.summary), true).write();
   } catch (error2) {
-    warning(redact(`could not write the job summary: ${error2.message}`));
+    warning(redact2(`could not write the job summary: ${error2.message}`));
   }
-  if (result.fail) setFailed(redact(result.message));
+  if (result.fail) setFailed(redact2(result.message));
 }
 export {
   runFromEnvironment

@@ -280,8 +280,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -309,7 +309,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -418,9 +418,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -1457,8 +1457,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj2 instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj2?.constructor?.name ?? (obj2 === null ? "null" : typeof obj2);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj2?.constructor?.name ?? (obj2 === null ? "null" : typeof obj2);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -3457,11 +3457,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node3, name) {
+      createAlias(node3, name2) {
         if (!node3.anchor) {
           const prev = anchors.anchorNames(this);
           node3.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node3.anchor);
       }
@@ -3680,9 +3680,9 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code3, message) {
+      constructor(name2, pos, code3, message) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code3;
         this.message = message;
         this.pos = pos;
@@ -4322,8 +4322,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -8013,44 +8013,44 @@ var require_base = __commonJS({
       constructor: HandlebarsEnvironment,
       logger: _logger2["default"],
       log: _logger2["default"].log,
-      registerHelper: function registerHelper(name, fn) {
-        if (_utils.toString.call(name) === objectType) {
+      registerHelper: function registerHelper(name2, fn) {
+        if (_utils.toString.call(name2) === objectType) {
           if (fn) {
             throw new _exception2["default"]("Arg not supported with multiple helpers");
           }
-          _utils.extend(this.helpers, name);
+          _utils.extend(this.helpers, name2);
         } else {
-          this.helpers[name] = fn;
+          this.helpers[name2] = fn;
         }
       },
-      unregisterHelper: function unregisterHelper(name) {
-        delete this.helpers[name];
+      unregisterHelper: function unregisterHelper(name2) {
+        delete this.helpers[name2];
       },
-      registerPartial: function registerPartial(name, partial2) {
-        if (_utils.toString.call(name) === objectType) {
-          _utils.extend(this.partials, name);
+      registerPartial: function registerPartial(name2, partial2) {
+        if (_utils.toString.call(name2) === objectType) {
+          _utils.extend(this.partials, name2);
         } else {
           if (typeof partial2 === "undefined") {
-            throw new _exception2["default"]('Attempting to register a partial called "' + name + '" as undefined');
+            throw new _exception2["default"]('Attempting to register a partial called "' + name2 + '" as undefined');
           }
-          this.partials[name] = partial2;
+          this.partials[name2] = partial2;
         }
       },
-      unregisterPartial: function unregisterPartial(name) {
-        delete this.partials[name];
+      unregisterPartial: function unregisterPartial(name2) {
+        delete this.partials[name2];
       },
-      registerDecorator: function registerDecorator(name, fn) {
-        if (_utils.toString.call(name) === objectType) {
+      registerDecorator: function registerDecorator(name2, fn) {
+        if (_utils.toString.call(name2) === objectType) {
           if (fn) {
             throw new _exception2["default"]("Arg not supported with multiple decorators");
           }
-          _utils.extend(this.decorators, name);
+          _utils.extend(this.decorators, name2);
         } else {
-          this.decorators[name] = fn;
+          this.decorators[name2] = fn;
         }
       },
-      unregisterDecorator: function unregisterDecorator(name) {
-        delete this.decorators[name];
+      unregisterDecorator: function unregisterDecorator(name2) {
+        delete this.decorators[name2];
       },
       /**
        * Reset the memory of illegal property accesses that have already been logged.
@@ -8199,13 +8199,13 @@ var require_runtime = __commonJS({
         }
       }
       var container = {
-        strict: function strict(obj2, name, loc) {
-          if (!obj2 || !(name in obj2)) {
-            throw new _exception2["default"]('"' + name + '" not defined in ' + obj2, {
+        strict: function strict(obj2, name2, loc) {
+          if (!obj2 || !(name2 in obj2)) {
+            throw new _exception2["default"]('"' + name2 + '" not defined in ' + obj2, {
               loc
             });
           }
-          return container.lookupProperty(obj2, name);
+          return container.lookupProperty(obj2, name2);
         },
         lookupProperty: function lookupProperty(parent, propertyName) {
           var result = parent[propertyName];
@@ -8220,10 +8220,10 @@ var require_runtime = __commonJS({
           }
           return void 0;
         },
-        lookup: function lookup(depths, name) {
+        lookup: function lookup(depths, name2) {
           var len = depths.length;
           for (var i = 0; i < len; i++) {
-            var result = depths[i] && container.lookupProperty(depths[i], name);
+            var result = depths[i] && container.lookupProperty(depths[i], name2);
             if (result != null) {
               return result;
             }
@@ -8387,9 +8387,9 @@ var require_runtime = __commonJS({
     function noop() {
       return "";
     }
-    function lookupOwnProperty(obj2, name) {
-      if (obj2 && Object.prototype.hasOwnProperty.call(obj2, name)) {
-        return obj2[name];
+    function lookupOwnProperty(obj2, name2) {
+      if (obj2 && Object.prototype.hasOwnProperty.call(obj2, name2)) {
+        return obj2[name2];
       }
     }
     function initData(context, data) {
@@ -9277,21 +9277,21 @@ var require_visitor = __commonJS({
       constructor: Visitor,
       mutating: false,
       // Visits a given value. If mutating, will replace the value if necessary.
-      acceptKey: function acceptKey(node3, name) {
-        var value = this.accept(node3[name]);
+      acceptKey: function acceptKey(node3, name2) {
+        var value = this.accept(node3[name2]);
         if (this.mutating) {
           if (value && !isDispatchable(this, value.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name + " on " + node3.type);
+            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name2 + " on " + node3.type);
           }
-          node3[name] = value;
+          node3[name2] = value;
         }
       },
       // Performs an accept operation with added sanity check to ensure
       // required keys are not removed.
-      acceptRequired: function acceptRequired(node3, name) {
-        this.acceptKey(node3, name);
-        if (!node3[name]) {
-          throw new _exception2["default"](node3.type + " requires " + name);
+      acceptRequired: function acceptRequired(node3, name2) {
+        this.acceptKey(node3, name2);
+        if (!node3[name2]) {
+          throw new _exception2["default"](node3.type + " requires " + name2);
         }
       },
       // Traverses a given array. If mutating, empty respnses will be removed
@@ -9957,13 +9957,13 @@ var require_compiler = __commonJS({
         }
       },
       ambiguousSexpr: function ambiguousSexpr(sexpr, program, inverse) {
-        var path12 = sexpr.path, name = path12.parts[0], isBlock = program != null || inverse != null;
+        var path12 = sexpr.path, name2 = path12.parts[0], isBlock = program != null || inverse != null;
         this.opcode("getContext", validateDepth(path12));
         this.opcode("pushProgram", program);
         this.opcode("pushProgram", inverse);
         path12.strict = true;
         this.accept(path12);
-        this.opcode("invokeAmbiguous", name, isBlock);
+        this.opcode("invokeAmbiguous", name2, isBlock);
       },
       simpleSexpr: function simpleSexpr(sexpr) {
         var path12 = sexpr.path;
@@ -9972,11 +9972,11 @@ var require_compiler = __commonJS({
         this.opcode("resolvePossibleLambda");
       },
       helperSexpr: function helperSexpr(sexpr, program, inverse) {
-        var params = this.setupFullMustacheParams(sexpr, program, inverse), path12 = sexpr.path, name = path12.parts[0];
-        if (this.options.knownHelpers[name]) {
-          this.opcode("invokeKnownHelper", params.length, name);
+        var params = this.setupFullMustacheParams(sexpr, program, inverse), path12 = sexpr.path, name2 = path12.parts[0];
+        if (this.options.knownHelpers[name2]) {
+          this.opcode("invokeKnownHelper", params.length, name2);
         } else if (this.options.knownHelpersOnly) {
-          throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name, sexpr);
+          throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name2, sexpr);
         } else {
           path12.strict = true;
           path12.falsy = true;
@@ -9989,10 +9989,10 @@ var require_compiler = __commonJS({
         var parts = validateParts(path12);
         this.addDepth(depth);
         this.opcode("getContext", depth);
-        var name = parts[0], scoped = _ast2["default"].helpers.scopedId(path12), blockParamId = !depth && !scoped && this.blockParamIndex(name);
+        var name2 = parts[0], scoped = _ast2["default"].helpers.scopedId(path12), blockParamId = !depth && !scoped && this.blockParamIndex(name2);
         if (blockParamId) {
           this.opcode("lookupBlockParam", blockParamId, parts);
-        } else if (!name) {
+        } else if (!name2) {
           this.opcode("pushContext");
         } else if (path12.data) {
           this.options.data = true;
@@ -10040,9 +10040,9 @@ var require_compiler = __commonJS({
         this.opcode("popHash");
       },
       // HELPERS
-      opcode: function opcode(name) {
+      opcode: function opcode(name2) {
         this.opcodes.push({
-          opcode: name,
+          opcode: name2,
           args: slice.call(arguments, 1),
           loc: this.sourceNode[0].loc
         });
@@ -10131,9 +10131,9 @@ var require_compiler = __commonJS({
         }
         return params;
       },
-      blockParamIndex: function blockParamIndex(name) {
+      blockParamIndex: function blockParamIndex(name2) {
         for (var depth = 0, len = this.options.blockParams.length; depth < len; depth++) {
-          var blockParams = this.options.blockParams[depth], param = blockParams && _utils.indexOf(blockParams, name);
+          var blockParams = this.options.blockParams[depth], param = blockParams && _utils.indexOf(blockParams, name2);
           if (blockParams && param >= 0) {
             return [depth, param];
           }
@@ -10214,13 +10214,13 @@ var require_compiler = __commonJS({
         throw invalidAst(node3, "value must be a boolean");
       }
     }
-    function validateStringArray(node3, value, name) {
+    function validateStringArray(node3, value, name2) {
       if (!_utils.isArray(value)) {
-        throw invalidAst(node3, name + " must be an array");
+        throw invalidAst(node3, name2 + " must be an array");
       }
       for (var i = 0; i < value.length; i++) {
         if (typeof value[i] !== "string") {
-          throw invalidAst(node3, name + " must only contain strings");
+          throw invalidAst(node3, name2 + " must only contain strings");
         }
       }
       return value;
@@ -10834,9 +10834,9 @@ var require_source_map_generator = __commonJS({
       var generated = util.getArg(aArgs, "generated");
       var original = util.getArg(aArgs, "original", null);
       var source = util.getArg(aArgs, "source", null);
-      var name = util.getArg(aArgs, "name", null);
+      var name2 = util.getArg(aArgs, "name", null);
       if (!this._skipValidation) {
-        this._validateMapping(generated, original, source, name);
+        this._validateMapping(generated, original, source, name2);
       }
       if (source != null) {
         source = String(source);
@@ -10844,10 +10844,10 @@ var require_source_map_generator = __commonJS({
           this._sources.add(source);
         }
       }
-      if (name != null) {
-        name = String(name);
-        if (!this._names.has(name)) {
-          this._names.add(name);
+      if (name2 != null) {
+        name2 = String(name2);
+        if (!this._names.has(name2)) {
+          this._names.add(name2);
         }
       }
       this._mappings.add({
@@ -10856,7 +10856,7 @@ var require_source_map_generator = __commonJS({
         originalLine: original != null && original.line,
         originalColumn: original != null && original.column,
         source,
-        name
+        name: name2
       });
     };
     SourceMapGenerator.prototype.setSourceContent = function SourceMapGenerator_setSourceContent(aSourceFile, aSourceContent) {
@@ -10917,9 +10917,9 @@ var require_source_map_generator = __commonJS({
         if (source != null && !newSources.has(source)) {
           newSources.add(source);
         }
-        var name = mapping.name;
-        if (name != null && !newNames.has(name)) {
-          newNames.add(name);
+        var name2 = mapping.name;
+        if (name2 != null && !newNames.has(name2)) {
+          newNames.add(name2);
         }
       }, this);
       this._sources = newSources;
@@ -11267,7 +11267,7 @@ var require_source_map_consumer = __commonJS({
         sourceMap = util.parseSourceMapInput(aSourceMap);
       }
       var version2 = util.getArg(sourceMap, "version");
-      var sources = util.getArg(sourceMap, "sources");
+      var sources2 = util.getArg(sourceMap, "sources");
       var names2 = util.getArg(sourceMap, "names", []);
       var sourceRoot = util.getArg(sourceMap, "sourceRoot", null);
       var sourcesContent = util.getArg(sourceMap, "sourcesContent", null);
@@ -11279,11 +11279,11 @@ var require_source_map_consumer = __commonJS({
       if (sourceRoot) {
         sourceRoot = util.normalize(sourceRoot);
       }
-      sources = sources.map(String).map(util.normalize).map(function(source) {
+      sources2 = sources2.map(String).map(util.normalize).map(function(source) {
         return sourceRoot && util.isAbsolute(sourceRoot) && util.isAbsolute(source) ? util.relative(sourceRoot, source) : source;
       });
       this._names = ArraySet.fromArray(names2.map(String), true);
-      this._sources = ArraySet.fromArray(sources, true);
+      this._sources = ArraySet.fromArray(sources2, true);
       this._absoluteSources = this._sources.toArray().map(function(s) {
         return util.computeSourceURL(sourceRoot, s, aSourceMapURL);
       });
@@ -11314,7 +11314,7 @@ var require_source_map_consumer = __commonJS({
     BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
       var smc = Object.create(BasicSourceMapConsumer.prototype);
       var names2 = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
-      var sources = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
+      var sources2 = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
       smc.sourceRoot = aSourceMap._sourceRoot;
       smc.sourcesContent = aSourceMap._generateSourcesContent(
         smc._sources.toArray(),
@@ -11334,7 +11334,7 @@ var require_source_map_consumer = __commonJS({
         destMapping.generatedLine = srcMapping.generatedLine;
         destMapping.generatedColumn = srcMapping.generatedColumn;
         if (srcMapping.source) {
-          destMapping.source = sources.indexOf(srcMapping.source);
+          destMapping.source = sources2.indexOf(srcMapping.source);
           destMapping.originalLine = srcMapping.originalLine;
           destMapping.originalColumn = srcMapping.originalColumn;
           if (srcMapping.name) {
@@ -11479,15 +11479,15 @@ var require_source_map_consumer = __commonJS({
             source = this._sources.at(source);
             source = util.computeSourceURL(this.sourceRoot, source, this._sourceMapURL);
           }
-          var name = util.getArg(mapping, "name", null);
-          if (name !== null) {
-            name = this._names.at(name);
+          var name2 = util.getArg(mapping, "name", null);
+          if (name2 !== null) {
+            name2 = this._names.at(name2);
           }
           return {
             source,
             line: util.getArg(mapping, "originalLine", null),
             column: util.getArg(mapping, "originalColumn", null),
-            name
+            name: name2
           };
         }
       }
@@ -11617,13 +11617,13 @@ var require_source_map_consumer = __commonJS({
     IndexedSourceMapConsumer.prototype._version = 3;
     Object.defineProperty(IndexedSourceMapConsumer.prototype, "sources", {
       get: function() {
-        var sources = [];
+        var sources2 = [];
         for (var i = 0; i < this._sections.length; i++) {
           for (var j = 0; j < this._sections[i].consumer.sources.length; j++) {
-            sources.push(this._sections[i].consumer.sources[j]);
+            sources2.push(this._sections[i].consumer.sources[j]);
           }
         }
-        return sources;
+        return sources2;
       }
     });
     IndexedSourceMapConsumer.prototype.originalPositionFor = function IndexedSourceMapConsumer_originalPositionFor(aArgs) {
@@ -11708,11 +11708,11 @@ var require_source_map_consumer = __commonJS({
           source = util.computeSourceURL(section.consumer.sourceRoot, source, this._sourceMapURL);
           this._sources.add(source);
           source = this._sources.indexOf(source);
-          var name = null;
+          var name2 = null;
           if (mapping.name) {
-            name = section.consumer._names.at(mapping.name);
-            this._names.add(name);
-            name = this._names.indexOf(name);
+            name2 = section.consumer._names.at(mapping.name);
+            this._names.add(name2);
+            name2 = this._names.indexOf(name2);
           }
           var adjustedMapping = {
             source,
@@ -11720,7 +11720,7 @@ var require_source_map_consumer = __commonJS({
             generatedColumn: mapping.generatedColumn + (section.generatedOffset.generatedLine === mapping.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
             originalLine: mapping.originalLine,
             originalColumn: mapping.originalColumn,
-            name
+            name: name2
           };
           this.__generatedMappings.push(adjustedMapping);
           if (typeof adjustedMapping.originalLine === "number") {
@@ -11909,9 +11909,9 @@ var require_source_node = __commonJS({
           this.children[i].walkSourceContents(aFn);
         }
       }
-      var sources = Object.keys(this.sourceContents);
-      for (var i = 0, len = sources.length; i < len; i++) {
-        aFn(util.fromSetString(sources[i]), this.sourceContents[sources[i]]);
+      var sources2 = Object.keys(this.sourceContents);
+      for (var i = 0, len = sources2.length; i < len; i++) {
+        aFn(util.fromSetString(sources2[i]), this.sourceContents[sources2[i]]);
       }
     };
     SourceNode.prototype.toString = function SourceNode_toString() {
@@ -12182,11 +12182,11 @@ var require_javascript_compiler = __commonJS({
     JavaScriptCompiler.prototype = {
       // PUBLIC API: You can override these methods in a subclass to provide
       // alternative compiled forms for name lookup and buffering semantics
-      nameLookup: function nameLookup(parent, name) {
-        return this.internalNameLookup(parent, name);
+      nameLookup: function nameLookup(parent, name2) {
+        return this.internalNameLookup(parent, name2);
       },
-      depthedLookup: function depthedLookup(name) {
-        return [this.aliasable("container.lookup"), "(depths, ", this.quotedString(name), ")"];
+      depthedLookup: function depthedLookup(name2) {
+        return [this.aliasable("container.lookup"), "(depths, ", this.quotedString(name2), ")"];
       },
       compilerInfo: function compilerInfo() {
         var revision = _base.COMPILER_REVISION, versions = _base.REVISION_CHANGES[revision];
@@ -12210,9 +12210,9 @@ var require_javascript_compiler = __commonJS({
         return this.quotedString("");
       },
       // END PUBLIC API
-      internalNameLookup: function internalNameLookup(parent, name) {
+      internalNameLookup: function internalNameLookup(parent, name2) {
         this.lookupPropertyFunctionIsUsed = true;
-        return ["lookupProperty(", parent, ",", this.quotedString(name), ")"];
+        return ["lookupProperty(", parent, ",", this.quotedString(name2), ")"];
       },
       lookupPropertyFunctionIsUsed: false,
       compile: function compile2(environment, options, context, asObject) {
@@ -12416,9 +12416,9 @@ var require_javascript_compiler = __commonJS({
       // `{{#this.foo}}...{{/this.foo}}`, resolve the value of `foo`, and
       // replace it on the stack with the result of properly
       // invoking blockHelperMissing.
-      blockValue: function blockValue(name) {
+      blockValue: function blockValue(name2) {
         var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs(name, 0, params);
+        this.setupHelperArgs(name2, 0, params);
         var blockName = this.popStack();
         params.splice(1, 0, blockName);
         this.push(this.source.functionCall(blockHelperMissing, "call", params));
@@ -12664,10 +12664,10 @@ var require_javascript_compiler = __commonJS({
       //
       // Pops off the decorator's parameters, invokes the decorator,
       // and inserts the decorator into the decorators list.
-      registerDecorator: function registerDecorator(paramSize, name) {
-        var foundDecorator = this.nameLookup("decorators", name, "decorator"), options = this.setupHelperArgs(name, paramSize);
+      registerDecorator: function registerDecorator(paramSize, name2) {
+        var foundDecorator = this.nameLookup("decorators", name2, "decorator"), options = this.setupHelperArgs(name2, paramSize);
         this.decorators.push(["var decorator = ", foundDecorator, ";"]);
-        this.decorators.push(['if (typeof decorator !== "function") { throw new Error(', this.quotedString('Missing decorator: "' + name + '"'), "); }"]);
+        this.decorators.push(['if (typeof decorator !== "function") { throw new Error(', this.quotedString('Missing decorator: "' + name2 + '"'), "); }"]);
         this.decorators.push(["fn = ", this.decorators.functionCall("decorator", "", ["fn", "props", "container", options]), " || fn;"]);
       },
       // [invokeHelper]
@@ -12679,8 +12679,8 @@ var require_javascript_compiler = __commonJS({
       // and pushes the helper's return value onto the stack.
       //
       // If the helper is not found, `helperMissing` is called.
-      invokeHelper: function invokeHelper(paramSize, name, isSimple) {
-        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name);
+      invokeHelper: function invokeHelper(paramSize, name2, isSimple) {
+        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name2);
         var possibleFunctionCalls = [];
         if (isSimple) {
           possibleFunctionCalls.push(helper.name);
@@ -12708,8 +12708,8 @@ var require_javascript_compiler = __commonJS({
       //
       // This operation is used when the helper is known to exist,
       // so a `helperMissing` fallback is not required.
-      invokeKnownHelper: function invokeKnownHelper(paramSize, name) {
-        var helper = this.setupHelper(paramSize, name);
+      invokeKnownHelper: function invokeKnownHelper(paramSize, name2) {
+        var helper = this.setupHelper(paramSize, name2);
         this.push(this.source.functionCall(helper.name, "call", helper.callParams));
       },
       // [invokeAmbiguous]
@@ -12724,12 +12724,12 @@ var require_javascript_compiler = __commonJS({
       // This operation emits more code than the other options,
       // and can be avoided by passing the `knownHelpers` and
       // `knownHelpersOnly` flags at compile-time.
-      invokeAmbiguous: function invokeAmbiguous(name, helperCall) {
+      invokeAmbiguous: function invokeAmbiguous(name2, helperCall) {
         this.useRegister("helper");
         var nonHelper = this.popStack();
         this.emptyHash();
-        var helper = this.setupHelper(0, name, helperCall);
-        var helperName = this.lastHelper = this.nameLookup("helpers", name, "helper");
+        var helper = this.setupHelper(0, name2, helperCall);
+        var helperName = this.lastHelper = this.nameLookup("helpers", name2, "helper");
         var lookup = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
         if (!this.options.strict) {
           lookup[0] = "(helper = ";
@@ -12744,10 +12744,10 @@ var require_javascript_compiler = __commonJS({
       //
       // This operation pops off a context, invokes a partial with that context,
       // and pushes the result of the invocation back.
-      invokePartial: function invokePartial(isDynamic, name, indent2) {
-        var params = [], options = this.setupParams(name, 1, params);
+      invokePartial: function invokePartial(isDynamic, name2, indent2) {
+        var params = [], options = this.setupParams(name2, 1, params);
         if (isDynamic) {
-          name = this.popStack();
+          name2 = this.popStack();
           delete options.name;
         }
         if (indent2) {
@@ -12757,9 +12757,9 @@ var require_javascript_compiler = __commonJS({
         options.partials = "partials";
         options.decorators = "container.decorators";
         if (!isDynamic) {
-          params.unshift(this.nameLookup("partials", name, "partial"));
+          params.unshift(this.nameLookup("partials", name2, "partial"));
         } else {
-          params.unshift(name);
+          params.unshift(name2);
         }
         if (this.options.compat) {
           options.depths = "depths";
@@ -12795,11 +12795,11 @@ var require_javascript_compiler = __commonJS({
         }
         hash2.values[key] = value;
       },
-      pushId: function pushId(type, name, child) {
+      pushId: function pushId(type, name2, child) {
         if (type === "BlockParam") {
-          this.pushStackLiteral("blockParams[" + name[0] + "].path[" + name[1] + "]" + (child ? " + " + this.quotedString("." + child) : ""));
+          this.pushStackLiteral("blockParams[" + name2[0] + "].path[" + name2[1] + "]" + (child ? " + " + this.quotedString("." + child) : ""));
         } else if (type === "PathExpression") {
-          this.pushString(name);
+          this.pushString(name2);
         } else if (type === "SubExpression") {
           this.pushStackLiteral("true");
         } else {
@@ -12851,10 +12851,10 @@ var require_javascript_compiler = __commonJS({
         }
         return "container.program(" + programParams.join(", ") + ")";
       },
-      useRegister: function useRegister(name) {
-        if (!this.registers[name]) {
-          this.registers[name] = true;
-          this.registers.list.push(name);
+      useRegister: function useRegister(name2) {
+        if (!this.registers[name2]) {
+          this.registers[name2] = true;
+          this.registers.list.push(name2);
         }
       },
       push: function push2(expr) {
@@ -12929,11 +12929,11 @@ var require_javascript_compiler = __commonJS({
         return this.inlineStack.length;
       },
       popStack: function popStack(wrapped) {
-        var inline2 = this.isInline(), item = (inline2 ? this.inlineStack : this.compileStack).pop();
+        var inline3 = this.isInline(), item = (inline3 ? this.inlineStack : this.compileStack).pop();
         if (!wrapped && item instanceof Literal) {
           return item.value;
         } else {
-          if (!inline2) {
+          if (!inline3) {
             if (!this.stackSlot) {
               throw new _exception2["default"]("Invalid stack pop");
             }
@@ -12963,20 +12963,20 @@ var require_javascript_compiler = __commonJS({
       objectLiteral: function objectLiteral(obj2) {
         return this.source.objectLiteral(obj2);
       },
-      aliasable: function aliasable(name) {
-        var ret = this.aliases[name];
+      aliasable: function aliasable(name2) {
+        var ret = this.aliases[name2];
         if (ret) {
           ret.referenceCount++;
           return ret;
         }
-        ret = this.aliases[name] = this.source.wrap(name);
+        ret = this.aliases[name2] = this.source.wrap(name2);
         ret.aliasable = true;
         ret.referenceCount = 1;
         return ret;
       },
-      setupHelper: function setupHelper(paramSize, name, blockHelper) {
-        var params = [], paramsInit = this.setupHelperArgs(name, paramSize, params, blockHelper);
-        var foundHelper = this.nameLookup("helpers", name, "helper"), callContext = this.aliasable(this.contextName(0) + " != null ? " + this.contextName(0) + " : (container.nullContext || {})");
+      setupHelper: function setupHelper(paramSize, name2, blockHelper) {
+        var params = [], paramsInit = this.setupHelperArgs(name2, paramSize, params, blockHelper);
+        var foundHelper = this.nameLookup("helpers", name2, "helper"), callContext = this.aliasable(this.contextName(0) + " != null ? " + this.contextName(0) + " : (container.nullContext || {})");
         return {
           params,
           paramsInit,
@@ -13056,8 +13056,8 @@ var require_javascript_compiler = __commonJS({
         compilerWords[reservedWords[i]] = true;
       }
     })();
-    JavaScriptCompiler.isValidJavaScriptVariableName = function(name) {
-      return !JavaScriptCompiler.RESERVED_WORDS[name] && /^[a-zA-Z_$][0-9a-zA-Z_$]*$/.test(name);
+    JavaScriptCompiler.isValidJavaScriptVariableName = function(name2) {
+      return !JavaScriptCompiler.RESERVED_WORDS[name2] && /^[a-zA-Z_$][0-9a-zA-Z_$]*$/.test(name2);
     };
     function locationLiteral(compiler2) {
       var loc = compiler2.source.currentLocation;
@@ -13352,9 +13352,9 @@ function authSecrets(auth) {
 function buildGitEnv(options = {}) {
   const ambient = options.ambient ?? process.env;
   const env = {};
-  for (const name of PASSED_THROUGH) {
-    const value = ambient[name];
-    if (value !== void 0) env[name] = value;
+  for (const name2 of PASSED_THROUGH) {
+    const value = ambient[name2];
+    if (value !== void 0) env[name2] = value;
   }
   const config2 = [...hardeningConfig(), ...options.auth ? authConfig(options.auth) : []];
   env.GIT_CONFIG_COUNT = String(config2.length);
@@ -13445,8 +13445,8 @@ var NOT_THE_CREDENTIAL = /* @__PURE__ */ new Set([
 var NOT_A_SECRET = /^(?:true|false|yes|no|on|off|null|none|undefined|enabled|disabled)$/i;
 var NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i;
 var URL_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+$/;
-function isCredentialName(name) {
-  const words = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
+function isCredentialName(name2) {
+  const words = name2.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
   const last = words[words.length - 1];
   if (last === void 0 || NOT_THE_CREDENTIAL.has(last)) return false;
   return words.some((word) => CREDENTIAL_WORDS.has(word));
@@ -13456,7 +13456,7 @@ function runnerCredentials(env) {
   const take = (value) => {
     if (value.length >= MIN_RUNNER_CREDENTIAL_LENGTH) found.add(value);
   };
-  for (const [name, raw] of Object.entries(env)) {
+  for (const [name2, raw] of Object.entries(env)) {
     const value = raw?.trim();
     if (!value) continue;
     const password = urlPassword(value);
@@ -13464,7 +13464,7 @@ function runnerCredentials(env) {
       password.forEach(take);
       continue;
     }
-    if (!isCredentialName(name) || !looksSecret(value)) continue;
+    if (!isCredentialName(name2) || !looksSecret(value)) continue;
     take(value);
     if (/[\r\n]/.test(value)) {
       for (const line of value.split(/\r?\n|\r/)) {
@@ -13501,7 +13501,7 @@ function urlPassword(value) {
 // src/planning/secrets.ts
 var MIN_FORWARDED_SECRET_LENGTH = 8;
 function knownSecrets(settings, env = process.env) {
-  const forwarded = settings.agentEnv.map((name) => env[name] ?? "").filter((value) => value.trim().length >= MIN_FORWARDED_SECRET_LENGTH);
+  const forwarded = settings.agentEnv.map((name2) => env[name2] ?? "").filter((value) => value.trim().length >= MIN_FORWARDED_SECRET_LENGTH);
   const all2 = [settings.serverToken, settings.githubToken, ...forwarded, ...runnerCredentials(env)];
   return [...new Set(all2.filter((secret) => Boolean(secret)))];
 }
@@ -14709,12 +14709,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -15054,7 +15054,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name2, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -15072,10 +15072,10 @@ function $constructor(name, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own4 = Object.getPrototypeOf(inst);
@@ -15101,7 +15101,7 @@ function $constructor(name, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -15122,10 +15122,10 @@ function $constructor(name, initializer3, proto, params) {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -15135,8 +15135,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -18457,9 +18457,9 @@ function partPattern(schema) {
     return own4;
   }
   if (def.options) {
-    const sources = def.options.map(partPattern);
-    if (sources.every(Boolean))
-      return `^(${sources.map((s) => cleanRegex(s)).join("|")})$`;
+    const sources2 = def.options.map(partPattern);
+    if (sources2.every(Boolean))
+      return `^(${sources2.map((s) => cleanRegex(s)).join("|")})$`;
   }
   return leafPattern(schema);
 }
@@ -24301,8 +24301,8 @@ var error43 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -24446,8 +24446,8 @@ var error44 = () => {
       case "not_multiple_of":
         return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue2.divisor}`;
       case "unrecognized_keys": {
-        const plural2 = issue2.keys.length > 1 ? "s" : "";
-        return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue2.keys, ", ")}`;
+        const plural3 = issue2.keys.length > 1 ? "s" : "";
+        return `Chave${plural3} inv\xE1lida${plural3}: ${joinValues(issue2.keys, ", ")}`;
       }
       case "invalid_key":
         return `Entrada inv\xE1lida n${translateOriginWithArticle(issue2.origin, "definite")}`;
@@ -26663,13 +26663,13 @@ ${code3}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value);
+  return name2;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -29202,8 +29202,8 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
 }
 
 // node_modules/zod/v4/core/to-json-schema.js
-function assignProps(target, ...sources) {
-  for (const source of sources) {
+function assignProps(target, ...sources2) {
+  for (const source of sources2) {
     for (const key of Reflect.ownKeys(source)) {
       if (Object.prototype.propertyIsEnumerable.call(source, key)) {
         assignProp(target, key, source[key]);
@@ -33394,44 +33394,44 @@ var DENY_RULES = [
 var AgentEnvError = class extends Error {
   name = "AgentEnvError";
 };
-function deniedEnvReason(name) {
-  const upper = name.toUpperCase();
+function deniedEnvReason(name2) {
+  const upper = name2.toUpperCase();
   return DENY_RULES.find((rule) => rule.matches(upper))?.reason;
 }
 function assertForwardable(names2) {
-  for (const name of names2) {
-    checkName(name, "forward");
+  for (const name2 of names2) {
+    checkName(name2, "forward");
   }
 }
 function buildAgentEnv(parent, extra, forward = []) {
   assertForwardable(forward);
   const env = {};
   const allowed = new Set(BASE_ENV_ALLOW_LIST);
-  for (const [name, value] of Object.entries(parent)) {
-    if (value !== void 0 && allowed.has(name.toUpperCase()) && deniedEnvReason(name) === void 0) {
-      env[name] = value;
+  for (const [name2, value] of Object.entries(parent)) {
+    if (value !== void 0 && allowed.has(name2.toUpperCase()) && deniedEnvReason(name2) === void 0) {
+      env[name2] = value;
     }
   }
   Object.assign(env, AGENT_ENV_DEFAULTS);
-  for (const name of forward) {
-    const value = parent[name];
-    if (value !== void 0) env[name] = value;
+  for (const name2 of forward) {
+    const value = parent[name2];
+    if (value !== void 0) env[name2] = value;
   }
-  for (const [name, value] of Object.entries(extra)) {
-    checkName(name, "set");
-    if (value.includes("\0")) throw new AgentEnvError(`agent environment: value of ${name} contains a NUL byte`);
-    env[name] = value;
+  for (const [name2, value] of Object.entries(extra)) {
+    checkName(name2, "set");
+    if (value.includes("\0")) throw new AgentEnvError(`agent environment: value of ${name2} contains a NUL byte`);
+    env[name2] = value;
   }
   return env;
 }
-function checkName(name, verb) {
-  if (name === "" || name.includes("=") || name.includes("\0")) {
-    throw new AgentEnvError(`agent environment: ${JSON.stringify(name)} is not a valid variable name`);
+function checkName(name2, verb) {
+  if (name2 === "" || name2.includes("=") || name2.includes("\0")) {
+    throw new AgentEnvError(`agent environment: ${JSON.stringify(name2)} is not a valid variable name`);
   }
-  const reason = deniedEnvReason(name);
+  const reason = deniedEnvReason(name2);
   if (reason !== void 0) {
     throw new AgentEnvError(
-      `agent environment: refusing to ${verb} ${name} for the agent: ${reason}. The agent runs untrusted issue text with shell access and must hold no secret; remove it from the forwarded variables.`
+      `agent environment: refusing to ${verb} ${name2} for the agent: ${reason}. The agent runs untrusted issue text with shell access and must hold no secret; remove it from the forwarded variables.`
     );
   }
 }
@@ -33754,12 +33754,12 @@ function readInside(root, relPath, maxBytes = MAX_AGENT_FILE_BYTES) {
   const shown = `\`${relPath}\``;
   const segments = splitRelative(relPath);
   if (typeof segments === "string") return { kind: "refused", reason: `${shown} ${segments}` };
-  const name = segments.pop();
+  const name2 = segments.pop();
   const dir = openDirectoryChain(root, segments, { create: false });
   if (dir.kind !== "dir") return dir.kind === "missing" ? dir : { kind: "refused", reason: `${shown}: ${dir.reason}` };
   let fd;
   try {
-    const target = childPath(dir, name);
+    const target = childPath(dir, name2);
     try {
       fd = openSync(target, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     } catch (error62) {
@@ -33783,12 +33783,12 @@ function readInside(root, relPath, maxBytes = MAX_AGENT_FILE_BYTES) {
 function writeInside(root, relPath, content3) {
   const segments = splitRelative(relPath);
   if (typeof segments === "string") throw new UnsafePathError(`\`${relPath}\` ${segments}`);
-  const name = segments.pop();
+  const name2 = segments.pop();
   const dir = openDirectoryChain(root, segments, { create: true });
   if (dir.kind !== "dir") {
     throw new UnsafePathError(`cannot write \`${relPath}\`: ${dir.kind === "missing" ? "its directory is missing" : dir.reason}`);
   }
-  const temporary = `.${name}.wild-plan-${randomBytes2(6).toString("hex")}`;
+  const temporary = `.${name2}.wild-plan-${randomBytes2(6).toString("hex")}`;
   try {
     const fd = openSync(childPath(dir, temporary), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 420);
     try {
@@ -33799,7 +33799,7 @@ function writeInside(root, relPath, content3) {
       closeSync(fd);
     }
     try {
-      renameSync(childPath(dir, temporary), childPath(dir, name));
+      renameSync(childPath(dir, temporary), childPath(dir, name2));
     } catch (error62) {
       unlinkSync(childPath(dir, temporary));
       const code3 = error62.code;
@@ -33885,8 +33885,8 @@ function describeNonDirectory(target, error62) {
   }
   return `cannot be opened (${error62.code ?? error62.message})`;
 }
-function childPath(dir, name) {
-  return HAS_FD_PATHS ? `/proc/self/fd/${dir.fd}/${name}` : path.join(dir.path, name);
+function childPath(dir, name2) {
+  return HAS_FD_PATHS ? `/proc/self/fd/${dir.fd}/${name2}` : path.join(dir.path, name2);
 }
 function notAPlainFile(stat2, device, maxBytes) {
   if (stat2.isDirectory()) return "is a directory";
@@ -34045,6 +34045,53 @@ function isLowSurrogate(code3) {
 function oneLine(text5, max = Infinity) {
   const flat = text5.replace(/\s+/g, " ").trim();
   return max === Infinity ? flat : truncate(flat, max);
+}
+
+// src/agent/events/common.ts
+function jsonLines(text5) {
+  const out = [];
+  for (const line of text5.split("\n")) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith("{")) continue;
+    try {
+      const value = JSON.parse(trimmed);
+      if (isObject2(value)) out.push(value);
+    } catch {
+    }
+  }
+  return out;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function obj(value) {
+  return isObject2(value) ? value : {};
+}
+function str(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function num(value) {
+  return typeof value === "number" && Number.isFinite(value) ? value : void 0;
+}
+function add(a, b) {
+  return a === void 0 && b === void 0 ? void 0 : (a ?? 0) + (b ?? 0);
+}
+function oneLine2(text5, max = 160) {
+  return oneLine(text5, max);
+}
+function summarizeInput(input2) {
+  if (typeof input2 === "string") return oneLine2(input2);
+  const fields = obj(input2);
+  for (const key of ["command", "cmd", "filePath", "file_path", "path", "pattern", "url", "description"]) {
+    const value = fields[key];
+    if (typeof value === "string") return oneLine2(value);
+    if (Array.isArray(value)) return oneLine2(value.map(String).join(" "));
+  }
+  try {
+    return oneLine2(JSON.stringify(input2) ?? "");
+  } catch {
+    return "";
+  }
 }
 
 // src/agent/events/errors.ts
@@ -34222,8 +34269,8 @@ ${detail}` : ""}`);
 }
 function npmEnv(parent) {
   const env = {};
-  for (const [name, value] of Object.entries(parent)) {
-    if (value !== void 0 && deniedEnvReason(name) === void 0) env[name] = value;
+  for (const [name2, value] of Object.entries(parent)) {
+    if (value !== void 0 && deniedEnvReason(name2) === void 0) env[name2] = value;
   }
   return env;
 }
@@ -34255,6 +34302,86 @@ ${result.stderrTail}`.match(/\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?/)?.[0];
   }
 }
 
+// src/agent/prices.ts
+var DEFAULT_PRICES = {
+  "claude-haiku-4-5": { input: 1, output: 5 },
+  "claude-haiku-5-5": { input: 0.1, output: 0.5 },
+  "claude-sonnet-4-0": { input: 3, output: 15 },
+  "claude-sonnet-4-5": { input: 3, output: 15 },
+  "claude-sonnet-4-6": { input: 3, output: 15 },
+  "claude-sonnet-5": { input: 2, output: 10 },
+  "claude-sonnet-5-5": { input: 2, output: 10 },
+  "claude-opus-4-1": { input: 15, output: 75 },
+  "claude-opus-4-5": { input: 5, output: 25 },
+  "claude-opus-4-6": { input: 5, output: 25 },
+  "claude-opus-4-7": { input: 5, output: 25 },
+  "claude-opus-5": { input: 5, output: 25 },
+  "claude-opus-5-5": { input: 4, output: 20 },
+  "gpt-4.1": { input: 2, output: 8 },
+  "gpt-5": { input: 1.25, output: 10 },
+  "gpt-5-codex": { input: 1.25, output: 10 },
+  "gpt-5-mini": { input: 0.25, output: 2 },
+  "gpt-5.1": { input: 1.25, output: 10 },
+  "gpt-5.1-codex": { input: 1.25, output: 10 }
+};
+var PRICE = /^(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)$/;
+var MODEL = /^[^\s=#]+$/;
+function parseModelPrices(text5) {
+  const prices = {};
+  for (const [index2, raw] of text5.split("\n").entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    const model = eq < 0 ? "" : line.slice(0, eq).trim();
+    const price = PRICE.exec(eq < 0 ? "" : line.slice(eq + 1).trim());
+    if (!MODEL.test(model) || !price) {
+      return {
+        problem: `must list one \`model=input/output\` per line, in US dollars per million tokens, e.g. \`gpt-5=1.25/10\` (line ${index2 + 1}: ${JSON.stringify(line)})`
+      };
+    }
+    prices[model] = { input: Number(price[1]), output: Number(price[2]) };
+  }
+  return { prices };
+}
+function priceFor(model, table) {
+  const bare = model.slice(model.lastIndexOf("/") + 1);
+  for (const name2 of [model, bare, bare.replace(/-\d{8}$/, "")]) {
+    const price = Object.hasOwn(table, name2) ? table[name2] : void 0;
+    if (price) return { model: name2, price };
+  }
+  return void 0;
+}
+function runCost(run, table) {
+  if (run.cliCostUsd !== void 0) return { usd: run.cliCostUsd, source: "cli" };
+  if (run.model === void 0 || run.inputTokens === void 0 || run.outputTokens === void 0) return void 0;
+  const found = priceFor(run.model, table);
+  if (!found) return void 0;
+  const usd = (run.inputTokens * found.price.input + run.outputTokens * found.price.output) / 1e6;
+  return { usd, source: "prices", model: found.model, price: found.price };
+}
+function formatUsd(usd) {
+  if (usd === 0) return "$0.00";
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.01) return `$${usd.toFixed(3)}`;
+  if (usd < 1e-6) return "< $0.000001";
+  return `$${Number(usd.toFixed(Math.min(6, 1 - Math.floor(Math.log10(usd)))))}`;
+}
+
+// src/agent/presets/preset.ts
+function modelProblems(model) {
+  if (model === void 0) return [];
+  if (model.trim() === "" || model.startsWith("-") || /[\s\u0000-\u001f\u007f]/.test(model)) {
+    return [`input \`model\` "${model}" is not a model name (no spaces or control characters, no leading "-")`];
+  }
+  return [];
+}
+function capProblems(preset, settings) {
+  if (settings.maxBudgetUsd === void 0 || preset.budget) return [];
+  return [
+    `input \`max-budget-usd\` works only with \`agent: claude-code\` (${preset.name} has no spending cap of its own); use \`max-turns\` to bound the run`
+  ];
+}
+
 // src/sandbox/sweep.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
 import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
@@ -34263,9 +34390,9 @@ var RUN_TAG_ENV = "WILD_PLAN_RUN_ID";
 function newRunTag() {
   return randomBytes4(12).toString("hex");
 }
-function taggedProcesses(name, value) {
+function taggedProcesses(name2, value) {
   if (process.platform !== "linux") return [];
-  const needle = `${name}=${value}`;
+  const needle = `${name2}=${value}`;
   const pids = [];
   let entries2;
   try {
@@ -34285,16 +34412,16 @@ function taggedProcesses(name, value) {
   }
   return pids;
 }
-async function stopTagged(name, value, graceMs) {
-  const found = taggedProcesses(name, value);
+async function stopTagged(name2, value, graceMs) {
+  const found = taggedProcesses(name2, value);
   if (found.length === 0) return 0;
   signal(found, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     await sleep2(50);
-    if (taggedProcesses(name, value).length === 0) return found.length;
+    if (taggedProcesses(name2, value).length === 0) return found.length;
   }
-  signal(taggedProcesses(name, value), "SIGKILL");
+  signal(taggedProcesses(name2, value), "SIGKILL");
   return found.length;
 }
 function signal(pids, sig) {
@@ -34306,6 +34433,29 @@ function signal(pids, sig) {
   }
 }
 
+// src/agent/runner.ts
+function describeStop(stop) {
+  const how = stop.by === "wild-plan" ? "; enforced by wild-plan from its event stream" : "";
+  const cap = stop.reason === "max-turns" ? `the ${stop.limit}-turn cap (max-turns${how})` : `the ${formatUsd(stop.limit)} budget cap (max-budget-usd${how})`;
+  return `stopped at ${cap}`;
+}
+function agentStatsJson(agent) {
+  const stats = agent.stats;
+  return {
+    agent: stats?.agent,
+    version: stats?.version,
+    model: stats?.model,
+    wallTimeMs: agent.durationMs,
+    turns: stats?.turns,
+    toolCalls: stats?.toolCalls,
+    inputTokens: stats?.inputTokens,
+    outputTokens: stats?.outputTokens,
+    costUsd: stats?.costUsd,
+    costSource: stats?.costSource,
+    stopReason: agent.stop ? describeStop(agent.stop) : void 0
+  };
+}
+
 // src/agent/preset-runner.ts
 var AgentConfigError = class extends Error {
   name = "AgentConfigError";
@@ -34315,7 +34465,8 @@ var PresetRunner = class {
     this.options = options;
     const { preset } = options;
     this.name = preset.name;
-    const problems = preset.check({ model: options.model, baseUrl: options.baseUrl });
+    const capped = { model: options.model, baseUrl: options.baseUrl, maxTurns: options.maxTurns, maxBudgetUsd: options.maxBudgetUsd };
+    const problems = [...preset.check(capped), ...capProblems(preset, capped)];
     if (options.version !== void 0 && !EXACT_VERSION.test(options.version)) {
       problems.push(`input \`agent-version\` "${options.version}" must be an exact version like ${preset.defaultVersion}`);
     }
@@ -34345,7 +34496,7 @@ var PresetRunner = class {
     return this.binary;
   }
   async run(request) {
-    const { preset, model, baseUrl } = this.options;
+    const { preset, model, baseUrl, maxTurns, maxBudgetUsd } = this.options;
     const binary = await this.prepare();
     if (binary.installMs !== void 0)
       this.options.log?.(`installed ${preset.packageName}@${binary.version} in ${Math.round(binary.installMs / 1e3)} s`);
@@ -34365,7 +34516,15 @@ var PresetRunner = class {
         XDG_CACHE_HOME: join3(home, ".cache"),
         XDG_STATE_HOME: join3(home, ".local", "state")
       };
-      const invocation = preset.invocation({ prompt: request.prompt, workdir: request.workdir, runDir, model, baseUrl });
+      const invocation = preset.invocation({
+        prompt: request.prompt,
+        workdir: request.workdir,
+        runDir,
+        model,
+        baseUrl,
+        maxTurns,
+        maxBudgetUsd
+      });
       for (const dir of [home, ...Object.values(xdg), ...invocation.makeDirs ?? []]) await mkdir2(dir, { recursive: true });
       const tag = newRunTag();
       const env = buildAgentEnv(
@@ -34380,10 +34539,19 @@ var PresetRunner = class {
       }
       const watchdog = new AbortController();
       let gaveUp = false;
-      const watch = lineWatcher(preset.unreachable, () => {
+      const watchEndpoint = lineWatcher(preset.unreachable, () => {
         gaveUp = true;
         watchdog.abort();
       });
+      let pastCap = false;
+      const watchTurns = turnWatcher(preset.turnLimit, maxTurns, () => {
+        pastCap = true;
+        watchdog.abort();
+      });
+      const watch = (stream, chunk) => {
+        watchEndpoint(stream, chunk);
+        if (stream === "stdout") watchTurns(chunk);
+      };
       const captured = await runCaptured({
         argv: [binary.path, ...invocation.args],
         cwd: request.workdir,
@@ -34406,8 +34574,11 @@ var PresetRunner = class {
       const fromFile = lastMessage?.kind === "file" ? lastMessage.text : "";
       const finalText = fromFile.trim() !== "" ? fromFile : parsed.finalText;
       const aborted2 = captured.aborted && request.signal?.aborted === true;
+      const stop = stopOf({ parsed, pastCap, limit: preset.turnLimit, maxTurns, maxBudgetUsd });
       let failure2;
-      if (!aborted2 && (gaveUp || captured.timedOut || captured.exitCode !== 0 || finalText === null)) {
+      if (!aborted2 && stop && (pastCap || captured.exitCode !== 0 || finalText === null)) {
+        failure2 = `${preset.name} ${describeStop(stop)} before it finished; raise \`${stop.reason === "max-turns" ? "max-turns" : "max-budget-usd"}\` if the plan needs more`;
+      } else if (!aborted2 && (gaveUp || captured.timedOut || captured.exitCode !== 0 || finalText === null)) {
         const errors = [...parsed.errors, ...watchedLines(preset.unreachable, captured.stderrTail)];
         const explained = await sharpen(explainErrors(errors, { configured: baseUrl, fallback: preset.defaultEndpoint }));
         if (gaveUp)
@@ -34416,6 +34587,11 @@ var PresetRunner = class {
           failure2 = `${preset.name} did not finish within the time limit${explained ? `; its last error: ${explained}` : ""}`;
         else failure2 = explained ?? (captured.exitCode === 0 ? `${preset.name} ended without a final message` : void 0);
       }
+      const usedModel = model ?? parsed.model;
+      const cost = runCost(
+        { model: usedModel, inputTokens: parsed.inputTokens, outputTokens: parsed.outputTokens, cliCostUsd: parsed.costUsd },
+        this.options.prices ?? DEFAULT_PRICES
+      );
       return {
         transcript: finalText ?? "",
         stderrTail: failure2 ? `${captured.stderrTail.trimEnd()}
@@ -34429,14 +34605,19 @@ wild-plan: ${failure2}`.trimStart() : captured.stderrTail,
         stats: {
           agent: preset.name,
           version: binary.version,
-          model: model ?? parsed.model,
+          model: usedModel,
           turns: parsed.turns,
           toolCalls: parsed.steps.length,
           inputTokens: parsed.inputTokens,
-          outputTokens: parsed.outputTokens
+          outputTokens: parsed.outputTokens,
+          costUsd: cost?.usd,
+          costSource: cost?.source,
+          pricedModel: cost?.model !== void 0 && cost.price ? { model: cost.model, ...cost.price } : void 0,
+          unpriced: cost === void 0 && (parsed.inputTokens !== void 0 || parsed.outputTokens !== void 0) ? usedModel ?? "" : void 0
         },
         steps: parsed.steps,
-        failure: failure2
+        failure: failure2,
+        stop
       };
     } finally {
       await reclaim().catch(() => {
@@ -34465,6 +34646,35 @@ function lineWatcher(watch, giveUp) {
     }
   };
 }
+function turnWatcher(limit, maxTurns, stop) {
+  if (maxTurns === void 0 || !limit.turnCounter) return () => {
+  };
+  const counter = limit.turnCounter();
+  let partial2 = "";
+  let turns = 0;
+  let done = false;
+  return (chunk) => {
+    const lines = (partial2 + chunk.toString("utf8")).split("\n");
+    partial2 = (lines.pop() ?? "").slice(-16 * 1024 * 1024);
+    for (const event of jsonLines(lines.join("\n"))) {
+      turns += counter(event);
+      if (turns > maxTurns && !done) {
+        done = true;
+        stop();
+      }
+    }
+  };
+}
+function stopOf(run) {
+  const { parsed, maxTurns, maxBudgetUsd } = run;
+  if (parsed.stopReason === "max-turns" && maxTurns !== void 0) return { reason: "max-turns", limit: maxTurns, by: "cli" };
+  if (parsed.stopReason === "max-budget" && maxBudgetUsd !== void 0) return { reason: "max-budget", limit: maxBudgetUsd, by: "cli" };
+  if (run.pastCap && maxTurns !== void 0) return { reason: "max-turns", limit: maxTurns, by: "wild-plan" };
+  if (run.limit.kind === "soft" && maxTurns !== void 0 && (parsed.turns ?? 0) >= maxTurns) {
+    return { reason: "max-turns", limit: maxTurns, by: "cli" };
+  }
+  return void 0;
+}
 function watchedLines(watch, text5) {
   if (!watch || watch.stream !== "stderr") return [];
   return text5.split("\n").filter((line) => watch.pattern.test(line)).map((message) => ({ message }));
@@ -34473,53 +34683,6 @@ async function sharpen(explained) {
   if (!explained) return void 0;
   if (explained.kind !== "unreachable" || !isHttpUrl(explained.endpoint)) return explained.message;
   return unreachableSentence(explained.endpoint, await probeEndpoint(explained.endpoint));
-}
-
-// src/agent/events/common.ts
-function jsonLines(text5) {
-  const out = [];
-  for (const line of text5.split("\n")) {
-    const trimmed = line.trim();
-    if (!trimmed.startsWith("{")) continue;
-    try {
-      const value = JSON.parse(trimmed);
-      if (isObject2(value)) out.push(value);
-    } catch {
-    }
-  }
-  return out;
-}
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function obj(value) {
-  return isObject2(value) ? value : {};
-}
-function str(value) {
-  return typeof value === "string" ? value : void 0;
-}
-function num(value) {
-  return typeof value === "number" && Number.isFinite(value) ? value : void 0;
-}
-function add(a, b) {
-  return a === void 0 && b === void 0 ? void 0 : (a ?? 0) + (b ?? 0);
-}
-function oneLine2(text5, max = 160) {
-  return oneLine(text5, max);
-}
-function summarizeInput(input2) {
-  if (typeof input2 === "string") return oneLine2(input2);
-  const fields = obj(input2);
-  for (const key of ["command", "cmd", "filePath", "file_path", "path", "pattern", "url", "description"]) {
-    const value = fields[key];
-    if (typeof value === "string") return oneLine2(value);
-    if (Array.isArray(value)) return oneLine2(value.map(String).join(" "));
-  }
-  try {
-    return oneLine2(JSON.stringify(input2) ?? "");
-  } catch {
-    return "";
-  }
 }
 
 // src/agent/events/claude-code.ts
@@ -34562,7 +34725,11 @@ function parseClaudeCodeEvents(text5) {
   let turns;
   let inputTokens;
   let outputTokens;
+  let costUsd;
+  let stopReason;
   if (result) {
+    costUsd = num(result.total_cost_usd);
+    stopReason = result.subtype === "error_max_turns" ? "max-turns" : result.subtype === "error_max_budget_usd" ? "max-budget" : void 0;
     turns = num(result.num_turns);
     const usage = obj(result.usage);
     inputTokens = add(num(usage.input_tokens), add(num(usage.cache_creation_input_tokens), num(usage.cache_read_input_tokens)));
@@ -34576,7 +34743,7 @@ function parseClaudeCodeEvents(text5) {
       finalText = answer2;
     }
   }
-  return { finalText, steps, turns, inputTokens, outputTokens, model, version: version2, errors };
+  return { finalText, steps, turns, inputTokens, outputTokens, model, version: version2, costUsd, stopReason, errors };
 }
 function contentBlocks(event) {
   const content3 = obj(event.message).content;
@@ -34611,15 +34778,6 @@ function claudeCodeBinaries(p) {
   return [`@anthropic-ai/claude-code-${p.os}-${p.arch}${p.musl ? "-musl" : ""}/${exe}`];
 }
 
-// src/agent/presets/preset.ts
-function modelProblems(model) {
-  if (model === void 0) return [];
-  if (model.trim() === "" || model.startsWith("-") || /[\s\u0000-\u001f\u007f]/.test(model)) {
-    return [`input \`model\` "${model}" is not a model name (no spaces or control characters, no leading "-")`];
-  }
-  return [];
-}
-
 // src/agent/presets/claude-code.ts
 var CLAUDE_ALLOWED_TOOLS = ["Bash", "Read", "Write", "Edit", "Glob", "Grep"];
 var claudeCodePreset = {
@@ -34629,6 +34787,8 @@ var claudeCodePreset = {
   nativeBinaries: () => claudeCodeBinaries(currentPlatform()),
   defaultVersion: "2.1.332",
   defaultEndpoint: "https://api.anthropic.com",
+  turnLimit: { kind: "cli" },
+  budget: true,
   // With CLAUDE_CODE_MAX_RETRIES small the CLI gives up by itself within seconds.
   check({ model }) {
     return modelProblems(model);
@@ -34651,6 +34811,8 @@ var claudeCodePreset = {
         "--verbose",
         "--no-session-persistence",
         ...context.model ? ["--model", context.model] : [],
+        ...context.maxTurns !== void 0 ? ["--max-turns", String(context.maxTurns)] : [],
+        ...context.maxBudgetUsd !== void 0 ? ["--max-budget-usd", String(context.maxBudgetUsd)] : [],
         "--permission-mode",
         "acceptEdits",
         "--allowedTools",
@@ -34740,6 +34902,18 @@ function toStep(item) {
 // src/agent/presets/codex.ts
 var OPENAI_BASE_URL = "https://api.openai.com/v1";
 var toml = (value) => JSON.stringify(value);
+var TOOL_ITEMS = /* @__PURE__ */ new Set(["command_execution", "file_change", "mcp_tool_call", "web_search"]);
+function toolCallCounter() {
+  const seen = /* @__PURE__ */ new Set();
+  return (event) => {
+    if (event.type !== "item.started" && event.type !== "item.completed") return 0;
+    const item = obj(event.item);
+    const id = str(item.id);
+    if (!TOOL_ITEMS.has(str(item.type) ?? "") || id === void 0 || seen.has(id)) return 0;
+    seen.add(id);
+    return 1;
+  };
+}
 function codexPreset(sandbox = "workspace-write") {
   return {
     name: "codex",
@@ -34749,6 +34923,8 @@ function codexPreset(sandbox = "workspace-write") {
     defaultEndpoint: OPENAI_BASE_URL,
     // "Reconnecting... waiting for network (Connection failed: …)" at 0, 5, 15, 35 s, … forever.
     unreachable: { stream: "stdout", pattern: /"type":"error".*Reconnecting.*(Connection failed|error sending request)/i, giveUpAfter: 3 },
+    turnLimit: { kind: "none", turnCounter: toolCallCounter },
+    budget: false,
     check({ model }) {
       return modelProblems(model);
     },
@@ -34805,6 +34981,7 @@ function parseOpencodeEvents(text5) {
   let turns;
   let inputTokens;
   let outputTokens;
+  let cost = 0;
   for (const event of jsonLines(text5)) {
     const part = obj(event.part);
     switch (event.type) {
@@ -34833,6 +35010,7 @@ function parseOpencodeEvents(text5) {
         const cache = obj(tokens.cache);
         inputTokens = add(inputTokens, add(num(tokens.input), add(num(cache.read), num(cache.write))));
         outputTokens = add(outputTokens, num(tokens.output));
+        cost += num(part.cost) ?? 0;
         break;
       }
       case "error": {
@@ -34847,7 +35025,7 @@ function parseOpencodeEvents(text5) {
     }
   }
   const finalText = lastText.length > 0 ? lastText.join("\n") : null;
-  return { finalText, steps, turns, inputTokens, outputTokens, errors };
+  return { finalText, steps, turns, inputTokens, outputTokens, costUsd: cost > 0 ? cost : void 0, errors };
 }
 
 // src/agent/presets/opencode.ts
@@ -34859,6 +35037,8 @@ var opencodePreset = {
   nativeBinaries: () => opencodeBinaries(currentPlatform()),
   defaultVersion: "1.18.33",
   defaultEndpoint: "the model provider's endpoint",
+  turnLimit: { kind: "soft", turnCounter: () => (event) => event.type === "step_start" ? 1 : 0 },
+  budget: false,
   // With --print-logs each failed attempt logs a "stream error … Unable to connect" line;
   // left alone, OpenCode retries for about a minute before giving up.
   unreachable: {
@@ -34887,6 +35067,7 @@ var opencodePreset = {
       // shell (curl, ls, rg) and a file write.
       permission: { bash: "allow", edit: "allow", webfetch: "allow" }
     };
+    if (context.maxTurns !== void 0) config2.agent = { build: { steps: context.maxTurns } };
     let model = context.model;
     if (context.baseUrl !== void 0 && context.model !== void 0) {
       config2.provider = {
@@ -34929,6 +35110,17 @@ function agentSettingsProblems(settings) {
     problems.push({ input: "agent-env", message: `\`agent-env\`: ${error62.message.replace(/^agent environment: /, "")}` });
   }
   if (settings.agent === "command") {
+    for (const [input2, value] of [
+      ["max-turns", settings.maxTurns],
+      ["max-budget-usd", settings.maxBudgetUsd]
+    ]) {
+      if (value !== void 0) {
+        problems.push({
+          input: input2,
+          message: `\`${input2}\` needs an agent preset (\`agent: opencode\`, \`claude-code\` or \`codex\`), not \`agent: command\``
+        });
+      }
+    }
     if (!settings.agentCommand?.trim()) {
       problems.push({
         input: "agent-command",
@@ -34968,6 +35160,9 @@ function presetOptions(settings) {
     model: settings.model,
     baseUrl: settings.providerBaseUrl?.replace(/\/+$/, ""),
     forwardEnv: settings.agentEnv,
+    maxTurns: settings.maxTurns,
+    maxBudgetUsd: settings.maxBudgetUsd,
+    prices: { ...DEFAULT_PRICES, ...settings.modelPrices },
     cacheDir: settings.cacheDir,
     usePath: settings.usePath,
     log: settings.log
@@ -39528,8 +39723,8 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
   function tagName(code3) {
     if (code3 === null || code3 === 47 || code3 === 62 || markdownLineEndingOrSpace(code3)) {
       const slash = code3 === 47;
-      const name = buffer.toLowerCase();
-      if (!slash && !closingTag && htmlRawNames.includes(name)) {
+      const name2 = buffer.toLowerCase();
+      if (!slash && !closingTag && htmlRawNames.includes(name2)) {
         marker = 1;
         return self.interrupt ? ok3(code3) : continuation(code3);
       }
@@ -39720,8 +39915,8 @@ function tokenizeHtmlFlow(effects, ok3, nok) {
   }
   function continuationRawEndTag(code3) {
     if (code3 === 62) {
-      const name = buffer.toLowerCase();
-      if (htmlRawNames.includes(name)) {
+      const name2 = buffer.toLowerCase();
+      if (htmlRawNames.includes(name2)) {
         effects.consume(code3);
         return continuationClose;
       }
@@ -42284,7 +42479,7 @@ function visitParents(tree, testOrEnterOrVisitors, enterOrVisitorsOrReverse, rev
       node3 && typeof node3 === "object" ? node3 : {}
     );
     if (typeof value.type === "string") {
-      const name = (
+      const name2 = (
         // `hast`
         typeof value.tagName === "string" ? value.tagName : (
           // `xast`
@@ -42292,7 +42487,7 @@ function visitParents(tree, testOrEnterOrVisitors, enterOrVisitorsOrReverse, rev
         )
       );
       Object.defineProperty(visit2, "name", {
-        value: "node (" + color(node3.type + (name ? "<" + name + ">" : "")) + ")"
+        value: "node (" + color(node3.type + (name2 ? "<" + name2 + ">" : "")) + ")"
       });
     }
     return visit2;
@@ -44352,7 +44547,7 @@ function hasSection(markdown, sections) {
     const atx = atxHeading(line);
     const setext = atx === null && line.trim() !== "" && /^ {0,3}(=+|-+)[ \t]*$/.test(next);
     const text6 = atx ?? (setext ? line : null);
-    if (text6 !== null && wanted.some((name) => normaliseHeading(text6).includes(name))) return true;
+    if (text6 !== null && wanted.some((name2) => normaliseHeading(text6).includes(name2))) return true;
   }
   return false;
 }
@@ -44360,8 +44555,8 @@ function normaliseHeading(heading) {
   return heading.replace(/[*_`]/g, "").split("/").map((part) => part.trim()).join("/").replace(/\s+/g, " ").toLowerCase();
 }
 function skillCell(skill) {
-  const name = short(skill.name);
-  return name && name !== short(skill.id) ? `${code2(skill.id)} (${name})` : code2(skill.id);
+  const name2 = short(skill.name);
+  return name2 && name2 !== short(skill.id) ? `${code2(skill.id)} (${name2})` : code2(skill.id);
 }
 function whenToUse(skill) {
   return short(skill.description) || "No description given; read the skill first.";
@@ -44542,8 +44737,8 @@ var OWN_VARIABLES = [
   "evo_sweep_enabled",
   "evo_sweep_section"
 ];
-function isOwnVariable(name) {
-  return OWN_VARIABLES.includes(name);
+function isOwnVariable(name2) {
+  return OWN_VARIABLES.includes(name2);
 }
 var SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function buildSteerSection(steer) {
@@ -44589,10 +44784,10 @@ function buildPromptValues(input2) {
 function selectValues(declared, own4, extra = {}) {
   const values = {};
   const missing = [];
-  for (const name of declared) {
-    const value = Object.hasOwn(own4, name) ? own4[name] : Object.hasOwn(extra, name) ? extra[name] : void 0;
-    if (value === void 0) missing.push(name);
-    else values[name] = value;
+  for (const name2 of declared) {
+    const value = Object.hasOwn(own4, name2) ? own4[name2] : Object.hasOwn(extra, name2) ? extra[name2] : void 0;
+    if (value === void 0) missing.push(name2);
+    else values[name2] = value;
   }
   return { values, missing };
 }
@@ -44658,8 +44853,8 @@ var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var envNames = external_exports.preprocess(
   blankToUndefined,
   external_exports.string().optional().transform((value, ctx) => {
-    const names2 = (value ?? "").split(/[\n,]/).map((name) => name.trim()).filter((name) => name !== "");
-    const bad = names2.filter((name) => !ENV_NAME.test(name));
+    const names2 = (value ?? "").split(/[\n,]/).map((name2) => name2.trim()).filter((name2) => name2 !== "");
+    const bad = names2.filter((name2) => !ENV_NAME.test(name2));
     if (bad.length > 0) {
       ctx.addIssue({
         code: "custom",
@@ -44705,11 +44900,11 @@ var promptVariables = text4().transform((value, ctx) => {
     return problem('must be a YAML map of names to values, e.g. "lab_name: vision" on its own line');
   }
   const out = {};
-  for (const [name, raw] of Object.entries(data)) {
-    if (!ENV_NAME.test(name)) return problem(`${JSON.stringify(name)} is not a variable name (letters, digits, underscores)`);
-    if (isOwnVariable(name)) return problem(`sets "${name}", which wild-plan supplies itself; remove it`);
-    if (typeof raw !== "string") return problem(`"${name}" must be a string: quote it ("${name}: '${String(raw)}'")`);
-    out[name] = raw;
+  for (const [name2, raw] of Object.entries(data)) {
+    if (!ENV_NAME.test(name2)) return problem(`${JSON.stringify(name2)} is not a variable name (letters, digits, underscores)`);
+    if (isOwnVariable(name2)) return problem(`sets "${name2}", which wild-plan supplies itself; remove it`);
+    if (typeof raw !== "string") return problem(`"${name2}" must be a string: quote it ("${name2}: '${String(raw)}'")`);
+    out[name2] = raw;
   }
   return out;
 });
@@ -44738,6 +44933,35 @@ var INPUTS = {
   "agent-base-url": { key: "agentBaseUrl", schema: optionalHttpUrl },
   /** Read in minutes, kept in milliseconds. */
   "agent-timeout-minutes": { key: "agentTimeoutMs", schema: number4(20, 0.05, 360).transform((minutes) => minutes * 6e4) },
+  /** The most model turns an agent run may take (the preset's own flag, or counted by wild-plan); undefined: no cap. */
+  "max-turns": {
+    key: "maxTurns",
+    schema: scalar(
+      void 0,
+      (v) => /^\d+$/.test(v) && +v >= 1 && +v <= 1e3 ? +v : void 0,
+      "a whole number from 1 to 1000"
+    )
+  },
+  /** The most an agent run may spend in US dollars (Claude Code's --max-budget-usd); undefined: no cap. */
+  "max-budget-usd": {
+    key: "maxBudgetUsd",
+    schema: scalar(
+      void 0,
+      (v) => /^\d+(\.\d+)?$/.test(v) && +v > 0 && +v <= 1e4 ? +v : void 0,
+      "a number of US dollars above 0, e.g. 2.50"
+    )
+  },
+  /** USD per million tokens by model, `model=input/output` per line: added to and overriding prices.ts's table. */
+  "model-prices": {
+    key: "modelPrices",
+    schema: text4().transform((value, ctx) => {
+      if (value === void 0) return void 0;
+      const read = parseModelPrices(value);
+      if ("prices" in read) return read.prices;
+      ctx.addIssue({ code: "custom", message: read.problem });
+      return external_exports.NEVER;
+    })
+  },
   /**
    * Template with `{number}`, relative to the workspace, '/'-separated: already checked to stay
    * inside it, out of .git and .github, and to name a Markdown file (see tasksPathProblem).
@@ -44765,20 +44989,26 @@ var INPUTS = {
    * holds the token and the prompt's header-less preflight lines work.
    */
   "server-proxy": { key: "serverProxy", schema: boolean4(true) },
+  /** Merging the plan PR starts the research loop with the reviewed plan (as `/wild-plan run` does). */
+  "run-on-merge": { key: "runOnMerge", schema: boolean4(false) },
+  /** The loop's iteration budget, sent as `max_iterations` to /wild/v2/start (the server's own default is 25). */
+  "max-iterations": { key: "maxIterations", schema: number4(25, 1, 1e3).transform((n) => Math.floor(n)) },
+  /** An issue edited after planning is re-planned at once, instead of its plan being marked stale. */
+  "replan-on-edit": { key: "replanOnEdit", schema: boolean4(false) },
   /** Write the two plan files into the checkout too (the agent never touches it). */
   "write-plan-files": { key: "writePlanFiles", schema: boolean4(false) }
 };
 var INPUT_NAMES = Object.keys(INPUTS);
-function isBooleanInput(name) {
-  const schema = INPUTS[name].schema;
+function isBooleanInput(name2) {
+  const schema = INPUTS[name2].schema;
   return typeof schema !== "function" && BOOLEAN_SCHEMAS.has(schema);
 }
 function inputsSchema(workspace) {
-  const spec = (name) => {
-    const schema = INPUTS[name].schema;
+  const spec = (name2) => {
+    const schema = INPUTS[name2].schema;
     return typeof schema === "function" ? schema(workspace) : schema;
   };
-  return external_exports.object(Object.fromEntries(INPUT_NAMES.map((name) => [name, spec(name)])));
+  return external_exports.object(Object.fromEntries(INPUT_NAMES.map((name2) => [name2, spec(name2)])));
 }
 function parseSettings(raw, workspace) {
   const root = path3.resolve(workspace);
@@ -44792,7 +45022,7 @@ function parseSettings(raw, workspace) {
     );
   }
   const inputs = parsed.data;
-  const read = Object.fromEntries(INPUT_NAMES.map((name) => [INPUTS[name].key, inputs[name]]));
+  const read = Object.fromEntries(INPUT_NAMES.map((name2) => [INPUTS[name2].key, inputs[name2]]));
   const settings = { ...read, workspace: root };
   const agentProblems = agentSettingsProblems(agentSettingsOf(settings));
   if (agentProblems.length > 0) throw new SettingsError(agentProblems);
@@ -44809,11 +45039,11 @@ function tasksPathProblem(tasksPath2) {
   const folded = segments.map((segment) => segment.toLowerCase());
   if (folded.includes(".git")) return "points into .git, git's own directory; choose a folder of your own";
   if (folded.includes(".github")) return "points into .github, where workflows and repository settings live; choose a folder of your own";
-  const name = folded.at(-1) ?? "";
-  if (name === ".") return "must name a file";
-  if (name.startsWith(".git")) return "names a git file (.gitattributes, .gitignore, .gitmodules...); the plan needs a file of its own";
-  if (!name.endsWith(".md")) return "must name a Markdown file ending in .md (the plan is Markdown)";
-  if (name === PLAYBOOK_FILE)
+  const name2 = folded.at(-1) ?? "";
+  if (name2 === ".") return "must name a file";
+  if (name2.startsWith(".git")) return "names a git file (.gitattributes, .gitignore, .gitmodules...); the plan needs a file of its own";
+  if (!name2.endsWith(".md")) return "must name a Markdown file ending in .md (the plan is Markdown)";
+  if (name2 === PLAYBOOK_FILE)
     return `must not be named ${PLAYBOOK_FILE}: wild-plan writes the playbook beside the tasks file under that name`;
   return null;
 }
@@ -44827,27 +45057,137 @@ function agentSettingsOf(settings) {
     agentVersion: settings.agentVersion,
     model: settings.model,
     agentEnv: settings.agentEnv,
-    providerBaseUrl: settings.agentBaseUrl
+    providerBaseUrl: settings.agentBaseUrl,
+    maxTurns: settings.maxTurns,
+    maxBudgetUsd: settings.maxBudgetUsd,
+    modelPrices: settings.modelPrices
   };
 }
 
-// src/agent/runner.ts
-function agentStatsJson(agent) {
-  const stats = agent.stats;
-  return {
-    agent: stats?.agent,
-    version: stats?.version,
-    model: stats?.model,
-    wallTimeMs: agent.durationMs,
-    turns: stats?.turns,
-    toolCalls: stats?.toolCalls,
-    inputTokens: stats?.inputTokens,
-    outputTokens: stats?.outputTokens
+// src/goal.ts
+var DEFAULT_GOAL_MAX_CHARS = 2e4;
+var DEFAULT_STEER_MAX_CHARS = 4e3;
+var GoalError = class extends Error {
+  name = "GoalError";
+};
+var NO_RESPONSE = "_No response_";
+var GOAL_LABEL = /^(?:the\s+)?(?:research\s+)?goals?\b/i;
+var FORM_HEADING = /^ {0,3}###[ \t]/;
+function buildGoal(input2, opts = {}) {
+  const maxChars = checkedLimit(opts.maxChars ?? DEFAULT_GOAL_MAX_CHARS, "maxChars");
+  const maxSteerChars = checkedLimit(opts.maxSteerChars ?? DEFAULT_STEER_MAX_CHARS, "maxSteerChars");
+  const notices = [];
+  const title = sanitizeWithReport(input2.title ?? "");
+  const body2 = sanitizeWithReport(input2.body ?? "");
+  const hidden = addReports(title, body2);
+  if (hidden) notices.push(`Removed hidden content from the issue: ${hidden}.`);
+  const text5 = composeGoal(oneLine(title.text), body2.text);
+  if (text5 === "") {
+    throw new GoalError(
+      "No research goal found: the issue title and body are empty once hidden content (HTML comments, invisible characters) is removed. Write the research goal in the issue body under `### Goal` (or in the title) and run wild-plan again."
+    );
+  }
+  const goal = capText(text5, maxChars, "goal");
+  if (goal.truncated) notices.push(`The goal was cut to its first ${maxChars} characters.`);
+  const steerReport = sanitizeWithReport(input2.steer ?? "");
+  const steerHidden = addReports(steerReport);
+  if (steerHidden) notices.push(`Removed hidden content from the steer text: ${steerHidden}.`);
+  const steer = capText(steerReport.text.trim(), maxSteerChars, "steer");
+  if (steer.truncated) notices.push(`The steer text was cut to its first ${maxSteerChars} characters.`);
+  return { goal: goal.text, steer: steer.text, truncated: goal.truncated || steer.truncated, notices };
+}
+function checkedLimit(value, name2) {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name2} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+function addReports(...reports) {
+  const comments = reports.reduce((n, r) => n + r.removedComments, 0);
+  const chars = reports.reduce((n, r) => n + r.removedChars, 0);
+  const parts = [];
+  if (comments > 0) parts.push(`${comments} HTML comment${comments === 1 ? "" : "s"}`);
+  if (chars > 0) parts.push(`${chars} invisible or control character${chars === 1 ? "" : "s"}`);
+  return parts.join(" and ");
+}
+function composeGoal(title, body2) {
+  const sections = splitFormSections(body2);
+  const goalIndex = sections.findIndex((s) => s.heading !== null && GOAL_LABEL.test(s.heading));
+  const parts = [title];
+  if (goalIndex === -1) {
+    parts.push(body2.trim());
+  } else {
+    parts.push(answer(sections[goalIndex]?.text ?? ""));
+    sections.forEach((section, index2) => {
+      const text5 = answer(section.text);
+      if (index2 === goalIndex || text5 === "") return;
+      parts.push(section.heading === null ? text5 : `### ${section.heading}
+
+${text5}`);
+    });
+  }
+  return parts.filter((part) => part !== "").join("\n\n");
+}
+function answer(text5) {
+  const trimmed = text5.trim();
+  return trimmed === NO_RESPONSE ? "" : trimmed;
+}
+function splitFormSections(body2) {
+  const sections = [{ heading: null, text: "" }];
+  const lines = [];
+  const fenced = fencedLines(body2);
+  const flush = () => {
+    const current = sections[sections.length - 1];
+    if (current) current.text = lines.join("\n");
+    lines.length = 0;
   };
+  for (const [index2, line] of body2.split("\n").entries()) {
+    const heading = fenced[index2] ? null : formHeading(line);
+    if (heading) {
+      flush();
+      sections.push({ heading, text: "" });
+    } else {
+      lines.push(line);
+    }
+  }
+  flush();
+  return sections;
+}
+function formHeading(line) {
+  const prefix = FORM_HEADING.exec(line);
+  if (!prefix) return null;
+  return withoutClosingHashes(line.slice(prefix[0].length)).trim() || null;
+}
+function withoutClosingHashes(text5) {
+  const trimmed = text5.trimEnd();
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === "#") end -= 1;
+  const before = trimmed[end - 1];
+  return end < trimmed.length && (before === void 0 || before === " " || before === "	") ? trimmed.slice(0, end) : trimmed;
+}
+function capText(text5, max, label2) {
+  if (text5.length <= max) return { text: text5, truncated: false };
+  let end = 0;
+  for (let points = 0; points < max && end < text5.length; points += 1) {
+    end += (text5.codePointAt(end) ?? 0) > 65535 ? 2 : 1;
+  }
+  if (end >= text5.length) return { text: text5, truncated: false };
+  let kept = text5.slice(0, end).trimEnd();
+  const openFence = unclosedFence(kept);
+  if (openFence) kept += `
+${openFence}`;
+  return { text: `${kept}
+
+[\u2026 ${label2} truncated at ${max} characters by wild-plan]`, truncated: true };
 }
 
 // src/plan/types.ts
 var ABORT_SENTINEL = "ABORT_EARLY_DOCS_CHECK_FAILED";
+
+// src/text/plural.ts
+function plural2(count2, one2, many = `${one2}s`) {
+  return `${count2.toLocaleString("en-US")} ${count2 === 1 ? one2 : many}`;
+}
 
 // src/text/quote.ts
 function blockquote(text5) {
@@ -44979,8 +45319,8 @@ function contractKey(text5) {
 }
 function contractValue(text5, details) {
   const { rest } = labelOf(text5);
-  const inline2 = rest ?? text5.replace(/^\W*(primary|secondary|statistical|required)\s+\w+(\s+(or|and)\s+\w+(\s+\w+)?)?\W*/i, "").trim();
-  return [inline2, ...details].filter((t) => t !== "").join("; ");
+  const inline3 = rest ?? text5.replace(/^\W*(primary|secondary|statistical|required)\s+\w+(\s+(or|and)\s+\w+(\s+\w+)?)?\W*/i, "").trim();
+  return [inline3, ...details].filter((t) => t !== "").join("; ");
 }
 function toPlanningNotes(line, raw) {
   const items = raw.map((r) => ({ ...r, kind: noteKind(r.text) }));
@@ -45011,6 +45351,34 @@ function toAnalyticsContract(line, raw) {
   };
 }
 
+// src/plan/present-text.ts
+function cutAtWord(text5, max, ellipsis = "\u2026") {
+  const limit = Math.max(0, Math.floor(max));
+  if (text5.length <= limit) return text5;
+  if (ellipsis.length >= limit) return cutUnits(text5, limit);
+  const kept = cutUnits(text5, limit - ellipsis.length);
+  const lastSpace = /\s/.test(text5.charAt(kept.length)) ? kept.length : kept.search(/\s\S*$/);
+  const words = lastSpace > 0 ? kept.slice(0, lastSpace).replace(/[\s,;:]+$/, "") : "";
+  return `${words === "" ? kept : words}${ellipsis}`;
+}
+var PARENTHESIS = /\s*\(([^()]*)\)/g;
+var MENTION_WORDS = /\b(?:depends?\s+on|depends|dependenc(?:y|ies)|deps?|after|requires?|needs|blocked\s+by|and|or)\b|\bP\d{1,6}-T\d{1,6}\b/gi;
+function withoutDependencyNotes(text5, dependencies) {
+  return text5.replace(PARENTHESIS, (whole, inner) => {
+    const ids = dependencyMentions(inner);
+    const rest = inner.replace(MENTION_WORDS, "").replace(/[\s,;:&/[\]`*]/g, "");
+    return ids.length > 0 && rest === "" && ids.every((id) => dependencies.includes(id)) ? "" : whole;
+  }).trim();
+}
+function taskText(task) {
+  const mentioned = new Set([task.description, task.deliverable ?? "", task.doneWhen ?? ""].flatMap(dependencyMentions));
+  const rest = task.dependencies.filter((id) => !mentioned.has(id));
+  return rest.length > 0 ? `${task.description} (depends on ${rest.join(", ")})`.trim() : task.description;
+}
+function phasesInOrder(phases) {
+  return [...phases].sort((a, b) => a.number - b.number);
+}
+
 // src/plan/mermaid.ts
 var MAX_TASK_NODES = 100;
 var MAX_EDGES = 400;
@@ -45018,9 +45386,8 @@ var MAX_PHASE_NODES = 60;
 var MAX_LABEL = 60;
 var SAFE = /[\p{L}\p{N} .,:_\-/'!?+=*@~^$…]/u;
 function mermaidLabel(text5, max = MAX_LABEL) {
-  const chars = [...text5.replace(/\s+/g, " ").trim()];
-  const cut = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
-  return cut.map((ch) => SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
+  const cut = cutAtWord(text5.replace(/\s+/g, " ").trim(), max);
+  return [...cut].map((ch) => SAFE.test(ch) ? ch : `#${ch.codePointAt(0)};`).join("");
 }
 function idMaker() {
   const used = /* @__PURE__ */ new Map();
@@ -45036,37 +45403,48 @@ function stateClass(task) {
 }
 function planFlowchart(plan) {
   const groups = [
-    ...plan.phases.map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ""}`, tasks: p.tasks })),
+    ...phasesInOrder(plan.phases).map((p) => ({ title: `Phase ${p.number}${p.title ? `: ${p.title}` : ""}`, tasks: p.tasks })),
     ...plan.strayTasks.length > 0 ? [{ title: "Outside any phase", tasks: plan.strayTasks }] : []
   ];
   const taskCount = groups.reduce((n, g) => n + g.tasks.length, 0);
   const edgeCount = groups.reduce((n, g) => n + g.tasks.reduce((m, t) => m + t.dependencies.length, 0), 0);
   if (groups.length === 0) return null;
   const nodeId = idMaker();
-  const lines = ["flowchart TD", "  classDef done fill:#dafbe1,stroke:#1a7f37", "  classDef progress fill:#fff8c5,stroke:#9a6700"];
-  if (taskCount > MAX_TASK_NODES || edgeCount > MAX_EDGES) {
+  const lines = ["flowchart TD"];
+  if (taskCount > MAX_TASK_NODES || edgeCount + groups.length > MAX_EDGES || groups.length > MAX_PHASE_NODES) {
     if (groups.length > MAX_PHASE_NODES) return null;
     const ids = groups.map((g, i) => {
       const id = nodeId(`phase${i}`);
       lines.push(`  ${id}["${mermaidLabel(`${g.title} (${g.tasks.length} tasks)`)}"]`);
       return id;
     });
-    for (let i = 1; i < ids.length; i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
+    for (let i = 1; i < Math.min(ids.length, plan.phases.length); i++) lines.push(`  ${ids[i - 1]} --> ${ids[i]}`);
     return lines.join("\n");
+  }
+  if (groups.some((g) => g.tasks.some((t) => t.state !== "todo"))) {
+    lines.push("  classDef done fill:#dafbe1,stroke:#1a7f37", "  classDef progress fill:#fff8c5,stroke:#9a6700");
   }
   const byTaskId = /* @__PURE__ */ new Map();
   const nodes = /* @__PURE__ */ new Map();
+  const drawn = new Set(groups.flatMap((g) => g.tasks.map((t) => t.id)));
+  const phaseIds = [];
   groups.forEach((group, i) => {
-    lines.push(`  subgraph ${nodeId(`phase${i}`)}["${mermaidLabel(group.title)}"]`);
+    const phaseId = nodeId(`phase${i}`);
+    if (i < plan.phases.length) phaseIds.push(phaseId);
+    lines.push(`  subgraph ${phaseId}["${mermaidLabel(group.title)}"]`);
     for (const task of group.tasks) {
       const id = nodeId(task.id ?? `line${task.line}`);
       nodes.set(task, id);
       if (task.id && !byTaskId.has(task.id)) byTaskId.set(task.id, id);
-      const text5 = task.id ? `${task.id}: ${task.description}` : task.description;
-      lines.push(`    ${id}["${mermaidLabel(text5)}"]${stateClass(task)}`);
+      const description = withoutDependencyNotes(
+        task.description,
+        task.dependencies.filter((d) => drawn.has(d))
+      );
+      lines.push(`    ${id}["${mermaidLabel(task.id ? `${task.id}: ${description}` : description)}"]${stateClass(task)}`);
     }
     lines.push("  end");
   });
+  for (let i = 1; i < phaseIds.length; i++) lines.push(`  ${phaseIds[i - 1]} --> ${phaseIds[i]}`);
   for (const [task, id] of nodes) {
     for (const dep of task.dependencies) {
       const from = byTaskId.get(dep);
@@ -45074,6 +45452,72 @@ function planFlowchart(plan) {
     }
   }
   return lines.join("\n");
+}
+
+// src/plan/present-sections.ts
+var GOAL_CHARS = 400;
+var CAUSE_CHARS = 200;
+var ITEM_CHARS = 500;
+var DETAILS_PER_ITEM = 10;
+var SECTION_CHARS = 6e3;
+var OPEN_LINES = 8;
+var OPEN_CHARS = 1200;
+function validRevision(revision) {
+  if (!revision) return null;
+  const n = revision.number;
+  return Number.isSafeInteger(n) && n >= 1 && n <= 999999999 ? revision : null;
+}
+function revisionMarker(revision) {
+  return `<!-- wild-plan:revision ${revision.number} -->`;
+}
+function revisionLine(revision) {
+  const cause = oneLine(revision.cause ?? "");
+  return `**Revision ${revision.number}**${cause ? ` \xB7 ${escapeHtml(cutAtWord(cause, CAUSE_CHARS))}` : ""}`;
+}
+function changesBlock(changes) {
+  const text5 = changes?.trim();
+  return text5 ? text5.replaceAll("<!--", "&lt;!--") : null;
+}
+function goalText(goal, title) {
+  const paragraphs = (goal ?? "").split(/\n[ \t]*\n/).map((p) => oneLine(p.split("\n").map(asLabel).join("\n"))).filter((p) => p !== "");
+  if (paragraphs.length > 1 && title !== void 0 && paragraphs[0] === oneLine(title)) paragraphs.shift();
+  return paragraphs.length > 0 ? paragraphs.join(" ") : null;
+}
+function asLabel(line) {
+  const heading = /^ {0,3}#{1,6}[ \t]+/.exec(line);
+  if (!heading) return line;
+  let end = line.length;
+  while (end > heading[0].length && " 	#".includes(line[end - 1])) end--;
+  const text5 = line.slice(heading[0].length, end);
+  return text5 === "" ? "" : `${text5}:`;
+}
+function goalLines(goal, max = GOAL_CHARS) {
+  return goal === null ? [] : ["**Goal**", blockquote(escapeHtml(cutAtWord(goal, max))), ""];
+}
+function itemSection(heading, h2, items) {
+  if (!items || items.length === 0) return [];
+  const lines = fitLines(
+    items.flatMap((item) => [
+      `- ${inline2(item.text)}`.trimEnd(),
+      ...item.details.slice(0, DETAILS_PER_ITEM).map((d) => `  - ${inline2(d)}`.trimEnd()),
+      ...item.details.length > DETAILS_PER_ITEM ? [`  - \u2026 and ${item.details.length - DETAILS_PER_ITEM} more`] : []
+    ])
+  );
+  const long = lines.length > OPEN_LINES || lines.join("\n").length > OPEN_CHARS;
+  if (!long) return [`${h2} ${heading}`, "", ...lines, ""];
+  const summary = `${escapeHtmlText(heading)} \xB7 ${plural2(items.length, "item")}`;
+  return [`${h2} ${heading}`, "", "<details>", `<summary>${summary}</summary>`, "", ...lines, "", "</details>", ""];
+}
+function inline2(text5) {
+  return escapeHtml(cutAtWord(oneLine(text5), ITEM_CHARS));
+}
+function fitLines(lines) {
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    used += line.length + 1;
+    if (used > SECTION_CHARS) return [...lines.slice(0, i), `- \u2026 and ${lines.length - i} more lines in tasks.md`];
+  }
+  return lines;
 }
 
 // src/plan/present.ts
@@ -45091,21 +45535,38 @@ function presentJobSummary(plan, findings, options = {}) {
 }
 function present(plan, findings, options, levels, marker) {
   const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_BUDGET));
-  const context = { plan, findings: sortFindings(findings), options, fileLink: fileLink(options.fileUrl) };
+  const level = Math.min(5, Math.max(1, Math.floor(options.headingLevel ?? 2)));
+  const c = planCounts(plan);
+  const revision = validRevision(options.revision);
+  const context = {
+    plan,
+    findings: sortFindings(findings),
+    options,
+    fileLink: fileLink(options.fileUrl),
+    revision,
+    goal: goalText(options.goal, options.title),
+    changes: changesBlock(revision?.changes),
+    progress: c.done + c.inProgress > 0,
+    sections: marker !== null,
+    h1: "#".repeat(level),
+    h2: "#".repeat(level + 1)
+  };
   const head = marker === null ? [] : [marker];
+  if (marker !== null && revision) head.push(revisionMarker(revision));
   if (plan.abort) return abortNotice(context, head, budget);
-  for (const level of levels) {
+  const tries = attempts(levels, context.changes !== null);
+  for (const [i, { level: level2, changes }] of tries.entries()) {
     const parts = [
       ...head,
-      ...overview(context, level !== "no-tables", MAX_SUMMARY),
-      ...body(context, level),
+      ...overview(context, MAX_SUMMARY, GOAL_CHARS, changes),
+      ...body(context, level2),
       ...findingsList(context, MAX_FINDINGS),
-      ...footer(context, level !== levels[0])
+      ...footer(context, i > 0)
     ];
     const text5 = parts.join("\n");
     if (text5.length <= budget) return text5;
   }
-  const top = [...head, ...overview(context, false, 300)];
+  const top = [...head, ...overview(context, 300, 200, false)];
   const tail2 = footer(context, true);
   const room = budget - [...top, ...tail2].join("\n").length - 2;
   return fit(
@@ -45116,6 +45577,13 @@ function present(plan, findings, options, levels, marker) {
     ],
     budget
   );
+}
+function attempts(levels, changes) {
+  return levels.flatMap((level) => {
+    const at = (withChanges) => ({ level, changes: withChanges });
+    if (!changes || level === "counts" || level === "no-tables") return [at(false)];
+    return level === "full" ? [at(true)] : [at(true), at(false)];
+  });
 }
 function fit(lines, budget) {
   let text5 = "";
@@ -45146,6 +45614,10 @@ function fileLink(url2) {
   if (!url2 || /\s/.test(url2) || !isHttpUrl(url2)) return null;
   return url2.replace(/[()<>"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
+function lineLink(link, line) {
+  const base = link.replace(/#.*$/, "");
+  return `${base}${base.includes("?") ? "&" : "?"}plain=1#L${line}`;
+}
 function planCounts(plan) {
   const tasks = [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks];
   return {
@@ -45155,60 +45627,68 @@ function planCounts(plan) {
     inProgress: tasks.filter((t) => t.state === "in-progress").length
   };
 }
-function overview(context, table, maxSummary) {
-  const { plan, findings, options } = context;
+function overview(context, maxSummary, maxGoal, changes) {
+  const { plan, findings, options, revision } = context;
   const c = planCounts(plan);
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.length - errors;
   const title = escapeHtml(truncateAtLine(options.title ?? "Research plan", 200));
-  const status = errors > 0 ? `\u274C **${errors} contract error${errors === 1 ? "" : "s"}**` : "\u2705 **Meets the planning contract**";
-  const lines = [`## ${title}`, "", `${status} \xB7 ${warnings} warning${warnings === 1 ? "" : "s"}`, ""];
-  if (table) {
-    lines.push("| Phases | Tasks | Done | In progress | Errors | Warnings |", "|---:|---:|---:|---:|---:|---:|");
-    lines.push(`| ${c.phases} | ${c.tasks} | ${c.done} | ${c.inProgress} | ${errors} | ${warnings} |`, "");
-  } else {
-    lines.push(`${c.phases} phases \xB7 ${c.tasks} tasks \xB7 ${c.done} done \xB7 ${c.inProgress} in progress`, "");
-  }
+  const status = [errors > 0 ? `\u274C **${plural2(errors, "contract error")}**` : "\u2705 **Meets the planning contract**"];
+  if (warnings > 0) status.push(plural2(warnings, "warning"));
+  status.push(plural2(c.phases, "phase"), plural2(c.tasks, "task"));
+  if (context.progress) status.push(`${c.done} done`, `${c.inProgress} in progress`);
+  const lines = [`${context.h1} ${title}`, ""];
+  if (revision) lines.push(revisionLine(revision), "");
+  lines.push(status.join(" \xB7 "), "", ...goalLines(context.goal, maxGoal));
   const summary = options.summary?.trim();
   if (summary) {
-    lines.push(blockquote(neutralizeHtml(truncateAtLine(summary, maxSummary))), "");
+    lines.push("**Agent's summary**", blockquote(neutralizeHtml(truncateAtLine(summary, maxSummary))), "");
   }
+  if (changes && context.changes !== null) lines.push(context.changes, "");
   return lines;
 }
 function body(context, level) {
-  const { plan } = context;
-  const lines = [];
+  const { plan, h2, progress } = context;
+  const sections = context.sections && level !== "no-tables";
+  const phases = phasesInOrder(plan.phases);
+  const lines = sections ? itemSection("Planning notes", h2, plan.notes?.items) : [];
   if (level === "full") {
     const chart = planFlowchart(plan);
-    if (chart) lines.push("### Dependency graph", "", "```mermaid", chart, "```", "");
+    if (chart) lines.push(`${h2} Dependency graph`, "", "```mermaid", chart, "```", "");
   }
   if (level === "full" || level === "no-mermaid") {
-    lines.push("### Phases", "");
-    for (const phase of plan.phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks));
-    if (plan.strayTasks.length > 0) lines.push(...phaseDetails("Tasks outside any phase", plan.strayTasks));
-  } else if (level === "counts" && plan.phases.length > 0) {
-    lines.push("### Phases", "", "| Phase | Title | Tasks | Done |", "|---:|---|---:|---:|");
-    for (const phase of plan.phases) {
-      const done = phase.tasks.filter((t) => t.state === "done").length;
-      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} | ${done} |`);
+    lines.push(`${h2} Phases`, "");
+    for (const phase of phases) lines.push(...phaseDetails(phaseHeading(phase), phase.tasks, progress));
+    if (plan.strayTasks.length > 0) lines.push(...phaseDetails("Tasks outside any phase", plan.strayTasks, progress));
+  } else if (level === "counts" && phases.length > 0) {
+    lines.push(`${h2} Phases`, "", `| Phase | Title | Tasks |${progress ? " Done |" : ""}`, `|---:|---|---:|${progress ? "---:|" : ""}`);
+    for (const phase of phases) {
+      const done = progress ? ` ${phase.tasks.filter((t) => t.state === "done").length} |` : "";
+      lines.push(`| ${phase.number} | ${escapeTableCell(phase.title)} | ${phase.tasks.length} |${done}`);
     }
     lines.push("");
   }
+  if (sections) lines.push(...itemSection("Metrics and analytics contract", h2, plan.contract?.items));
   return lines;
 }
 function phaseHeading(phase) {
   return `Phase ${phase.number}${phase.title ? ` \u2014 ${phase.title}` : ""}`;
 }
 var STATE_ICON = { todo: "\u2B1C", done: "\u2705", "in-progress": "\u{1F504}" };
-function phaseDetails(heading, tasks) {
-  const done = tasks.filter((t) => t.state === "done").length;
-  const summary = `<b>${htmlText2(heading)}</b> \xB7 ${tasks.length} task${tasks.length === 1 ? "" : "s"} \xB7 ${done} done`;
-  const lines = ["<details>", `<summary>${summary}</summary>`, ""];
+function phaseDetails(heading, tasks, progress) {
+  const summary = [`<b>${htmlText2(heading)}</b>`, plural2(tasks.length, "task")];
+  if (progress) {
+    const inProgress = tasks.filter((t) => t.state === "in-progress").length;
+    summary.push(`${tasks.filter((t) => t.state === "done").length} done`);
+    if (inProgress > 0) summary.push(`${inProgress} in progress`);
+  }
+  const lines = ["<details>", `<summary>${summary.join(" \xB7 ")}</summary>`, ""];
   if (tasks.length > 0) {
-    lines.push("| | ID | Task | Deliverable | Done when | Depends on |", "|:-:|---|---|---|---|---|");
+    lines.push(progress ? "| | ID | Task | Deliverable | Done when |" : "| ID | Task | Deliverable | Done when |");
+    lines.push(progress ? "|:-:|---|---|---|---|" : "|---|---|---|---|");
     for (const t of tasks) {
-      const cells = [t.id ?? "\u2014", t.description, t.deliverable ?? "\u2014", t.doneWhen ?? "\u2014", t.dependencies.join(", ") || "\u2014"];
-      lines.push(`| ${STATE_ICON[t.state]} | ${cells.map(escapeTableCell).join(" | ")} |`);
+      const cells = [t.id ?? "\u2014", taskText(t), t.deliverable ?? "\u2014", t.doneWhen ?? "\u2014"].map(escapeTableCell);
+      lines.push(`| ${progress ? `${STATE_ICON[t.state]} | ` : ""}${cells.join(" | ")} |`);
     }
     lines.push("");
   }
@@ -45219,9 +45699,10 @@ function htmlText2(text5) {
   return escapeHtmlText(oneLine(text5));
 }
 function findingLines(context) {
+  const link = context.fileLink;
   return context.findings.map((f) => {
     const icon = f.severity === "error" ? "\u274C" : "\u26A0\uFE0F";
-    const where = f.line === null ? "" : ` (line ${f.line})`;
+    const where = f.line === null ? "" : link ? ` ([line ${f.line}](${lineLink(link, f.line)}))` : ` (line ${f.line})`;
     return `- ${icon} \`${f.rule}\`${where}: ${escapeHtml(f.message)}`;
   });
 }
@@ -45230,13 +45711,15 @@ function findingsList(context, max) {
   const lines = findingLines(context);
   const shown = lines.slice(0, max);
   if (lines.length > max) shown.push(`- \u2026 and ${lines.length - max} more findings (run \`wild-plan validate\` on the file)`);
-  return ["### Findings", "", ...shown, ""];
+  return [`${context.h2} Findings`, "", ...shown, ""];
 }
 function footer(context, shortened) {
   const { fileLink: link } = context;
-  if (!link) return shortened ? ["_Shortened to fit the comment size limit._"] : [];
+  const run = context.options.footer?.length ? ["", ...context.options.footer] : [];
+  if (!link) return [...shortened ? ["_Shortened to fit the comment size limit._"] : [], ...run];
   return [
-    shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`
+    shortened ? `_Shortened to fit the comment size limit: the full plan is in [tasks.md](${link})._` : `\u{1F4C4} Full plan: [tasks.md](${link})`,
+    ...run
   ];
 }
 function abortNotice(context, head, budget) {
@@ -45244,7 +45727,7 @@ function abortNotice(context, head, budget) {
   const reasons = plan.abortReasons.length > 0 ? plan.abortReasons : ["(the checklist names no reason)"];
   const top = [
     ...head,
-    `## \u26D4 Planning aborted: the research server preflight failed`,
+    `${context.h1} \u26D4 Planning aborted: the research server preflight failed`,
     "",
     "The Wild server docs/API checks failed, so no plan was written and no sweeps or runs were created. Fix the server, then run wild-plan again.",
     "",
@@ -45273,6 +45756,574 @@ function planToJson(plan) {
     strayTasks: plan.strayTasks,
     contract: plan.contract
   });
+}
+
+// src/server/http.ts
+var DEFAULT_ATTEMPTS = 3;
+var DEFAULT_BASE_DELAY_MS = 500;
+var DEFAULT_MAX_DELAY_MS = 8e3;
+var DEFAULT_MAX_RETRY_AFTER_MS = 3e4;
+var defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function isRetryableStatus(status) {
+  return status === 408 || status === 429 || status >= 500;
+}
+function parseRetryAfter(value, now) {
+  if (value === null || value.trim() === "") return void 0;
+  const text5 = value.trim();
+  if (/^\d+$/.test(text5)) return Number(text5) * 1e3;
+  const date5 = Date.parse(text5);
+  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - now);
+}
+function backoffDelay(retry, base, max, random) {
+  const step = Math.min(max, base * 2 ** (retry - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function displayOrigin(url2) {
+  try {
+    return new URL(url2).origin;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function formatSeconds(ms) {
+  const seconds = ms / 1e3;
+  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(2))} s`;
+}
+function redact2(text5, token) {
+  return token ? text5.split(token).join("***") : text5;
+}
+function errorCodes(error62, seen = /* @__PURE__ */ new Set()) {
+  if (typeof error62 !== "object" || error62 === null || seen.has(error62)) return [];
+  seen.add(error62);
+  const e = error62;
+  const own4 = [typeof e.code === "string" ? e.code : "", typeof e.message === "string" ? e.message : ""];
+  const nested = Array.isArray(e.errors) ? e.errors.flatMap((x) => errorCodes(x, seen)) : [];
+  return [...own4, ...errorCodes(e.cause, seen), ...nested].filter(Boolean);
+}
+function classify(error62) {
+  if (error62 instanceof Error && (error62.name === "TimeoutError" || error62.name === "AbortError")) return "timeout";
+  const codes = errorCodes(error62).join(" ");
+  if (error62 instanceof RedirectLoopError || /redirect count exceeded/i.test(codes)) return "redirect-loop";
+  if (/ECONNREFUSED/.test(codes)) return "refused";
+  if (/ECONNRESET|UND_ERR_SOCKET|EPIPE|other side closed/.test(codes)) return "reset";
+  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME/.test(codes)) return "dns";
+  if (/UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ETIMEDOUT/.test(codes)) return "timeout";
+  return "network";
+}
+function describe3(kind, url2, opts, error62) {
+  const origin = displayOrigin(url2);
+  const tries = `${opts.attempts} attempt${opts.attempts === 1 ? "" : "s"}`;
+  switch (kind) {
+    case "timeout":
+      return `no answer within ${formatSeconds(opts.timeoutMs)} (${tries})`;
+    case "refused":
+      return `connection refused at ${origin} \u2014 is the server running?`;
+    case "reset":
+      return `connection reset by ${origin} (${tries}) \u2014 is a proxy or the server dropping connections?`;
+    case "dns":
+      return `cannot resolve the host of ${origin} \u2014 check \`server-url\``;
+    case "redirect-loop":
+      return `redirect loop at ${origin} (more than 20 redirects) \u2014 is \`server-url\` behind a login or a misconfigured proxy?`;
+    case "invalid-url":
+      return "`server-url` is not a valid http(s) URL without credentials";
+    case "network": {
+      const detail = errorCodes(error62).filter((c) => c !== "fetch failed").join(": ");
+      return `network error reaching ${origin}${detail ? ` (${detail})` : ""}`;
+    }
+  }
+}
+var MAX_REDIRECTS = 20;
+var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+var RedirectLoopError = class extends Error {
+};
+async function fetchFollowing(doFetch, opts, headers, signal2) {
+  const origin = new URL(opts.url).origin;
+  let url2 = opts.url;
+  let method = opts.method ?? "GET";
+  let body2 = opts.body === void 0 ? void 0 : JSON.stringify(opts.body);
+  for (let hop = 0; ; hop++) {
+    const sameOrigin = new URL(url2).origin === origin;
+    const hopHeaders = Object.fromEntries(
+      Object.entries(headers).filter(
+        ([name2]) => (sameOrigin || name2 !== "X-Auth-Token") && (body2 !== void 0 || name2 !== "Content-Type")
+      )
+    );
+    const response = await doFetch(url2, { method, headers: hopHeaders, body: body2, redirect: "manual", signal: signal2 });
+    const location = response.headers.get("location");
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+    if (hop >= MAX_REDIRECTS) throw new RedirectLoopError(`more than ${MAX_REDIRECTS} redirects`);
+    await response.body?.cancel();
+    url2 = new URL(location, url2).toString();
+    if (response.status === 303 || (response.status === 301 || response.status === 302) && method === "POST") {
+      method = "GET";
+      body2 = void 0;
+    }
+  }
+}
+async function httpRequest(opts) {
+  const doFetch = opts.fetch ?? fetch;
+  const sleep3 = opts.sleep ?? defaultSleep;
+  const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+  const maxAttempts = Math.max(1, Math.floor(opts.attempts ?? DEFAULT_ATTEMPTS));
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  if (!isHttpUrlWithoutCredentials(opts.url)) {
+    return {
+      kind: "failure",
+      failure: "invalid-url",
+      reason: describe3("invalid-url", opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null),
+      ms: 0,
+      attempts: 0
+    };
+  }
+  const headers = { Accept: opts.accept ?? "application/json", "User-Agent": "wild-plan" };
+  if (opts.token) headers["X-Auth-Token"] = opts.token;
+  if (opts.body !== void 0) headers["Content-Type"] = "application/json";
+  for (let attempt = 1; ; attempt++) {
+    let waitMs;
+    try {
+      const response = await fetchFollowing(doFetch, opts, headers, AbortSignal.timeout(opts.timeoutMs));
+      const body2 = await response.text();
+      const answer2 = {
+        kind: "answer",
+        status: response.status,
+        body: body2,
+        contentType: response.headers.get("content-type") ?? "",
+        headers: response.headers,
+        ms: elapsed(),
+        attempts: attempt
+      };
+      if (!isRetryableStatus(response.status) || attempt >= maxAttempts) return answer2;
+      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
+      waitMs = retryAfter === void 0 ? backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random) : Math.min(retryAfter, opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
+    } catch (error62) {
+      const kind = classify(error62);
+      if (kind === "redirect-loop" || attempt >= maxAttempts) {
+        const reason = redact2(describe3(kind, opts.url, { timeoutMs: opts.timeoutMs, attempts: attempt }, error62), opts.token);
+        return { kind: "failure", failure: kind, reason, ms: elapsed(), attempts: attempt };
+      }
+      waitMs = backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random);
+    }
+    await sleep3(waitMs);
+  }
+}
+
+// src/server/schemas.ts
+var SkillSchema = external_exports.object({
+  id: external_exports.string(),
+  name: external_exports.string(),
+  description: external_exports.string().default(""),
+  template: external_exports.string().default(""),
+  variables: external_exports.array(external_exports.string()).default([]),
+  category: external_exports.string().default(""),
+  built_in: external_exports.boolean().optional(),
+  internal: external_exports.boolean().optional()
+});
+var SkillListSchema = external_exports.array(SkillSchema);
+var OperationSchema = external_exports.object({
+  summary: external_exports.string().optional(),
+  description: external_exports.string().optional(),
+  tags: external_exports.array(external_exports.string()).optional(),
+  operationId: external_exports.string().optional()
+}).loose();
+var OpenApiSchema = external_exports.object({
+  openapi: external_exports.string().optional(),
+  paths: external_exports.record(external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()))
+}).loose();
+var SystemHealthSchema = external_exports.record(external_exports.string(), external_exports.unknown());
+var SkillSearchResultSchema = SkillSchema.extend({ _score: external_exports.number().optional() });
+var SkillSearchResultListSchema = external_exports.array(SkillSearchResultSchema);
+var ValidationIssueSchema = external_exports.object({ loc: external_exports.array(external_exports.union([external_exports.string(), external_exports.number()])), msg: external_exports.string(), type: external_exports.string() }).loose();
+var ErrorBodySchema = external_exports.object({ detail: external_exports.union([external_exports.string(), external_exports.array(ValidationIssueSchema)]) });
+var RenderResultSchema = external_exports.object({ rendered: external_exports.string() });
+var MemorySchema = external_exports.object({
+  title: external_exports.string(),
+  content: external_exports.string().nullish().transform((v) => v ?? ""),
+  tags: external_exports.array(external_exports.string()).nullish().transform((v) => v ?? []),
+  is_active: external_exports.boolean().optional()
+}).loose();
+var MemoryListSchema = external_exports.array(MemorySchema);
+
+// src/server/preflight.ts
+var CHECKS = [
+  { name: "docs", path: "/docs" },
+  { name: "openapi", path: "/openapi.json", schema: OpenApiSchema },
+  { name: "prompt-skills", path: "/prompt-skills", schema: SkillListSchema },
+  { name: "system-health", path: "/wild/v2/system-health", schema: SystemHealthSchema }
+];
+function normaliseServerUrl(serverUrl) {
+  return serverUrl.trim().replace(/\/+$/, "");
+}
+function withoutCredentials(url2) {
+  try {
+    const parsed = new URL(url2);
+    if (!parsed.username && !parsed.password) return url2;
+    parsed.username = "";
+    parsed.password = "";
+    return normaliseServerUrl(parsed.toString());
+  } catch {
+    return url2;
+  }
+}
+function explainStatus(answer2, tokenGiven) {
+  const { status, attempts: attempts2 } = answer2;
+  if (status === 401) {
+    return tokenGiven ? "401: the server rejected the token \u2014 check that `server-token` matches the server's RESEARCH_AGENT_USER_AUTH_TOKEN" : "401: the server wants a token \u2014 set `server-token`";
+  }
+  if (status === 403) return "403: forbidden \u2014 the token lacks access, or a proxy in front of the server blocks this runner";
+  if (status === 404) return "404: no such endpoint \u2014 is `server-url` the research server's base URL?";
+  if (status === 408 || status === 429 || status >= 500) {
+    return `${status} after ${attempts2} attempt${attempts2 === 1 ? "" : "s"}`;
+  }
+  if (status >= 300 && status < 400) return `${status}: a redirect without a usable Location \u2014 check \`server-url\``;
+  return `${status}: unexpected answer${detailOf(answer2.body)}`;
+}
+function detailOf(body2) {
+  try {
+    const detail = JSON.parse(body2).detail;
+    if (typeof detail === "string" && detail.length > 0) return ` (${oneLine(detail, 120)})`;
+  } catch {
+  }
+  return "";
+}
+function looksLikeHtml(answer2) {
+  return /text\/html/i.test(answer2.contentType) || /^\s*</.test(answer2.body);
+}
+function typeName(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+function valueAt(data, path12) {
+  let current = data;
+  for (const key of path12) {
+    if (typeof current !== "object" || current === null) return void 0;
+    current = current[key];
+  }
+  return current;
+}
+function shapeReason(error62, data) {
+  const issue2 = error62.issues[0];
+  if (!issue2) return "JSON of the wrong shape";
+  const where = issue2.path.length ? issue2.path.map(String).join(".") : "top level";
+  const found = valueAt(data, issue2.path);
+  if (issue2.code === "invalid_type") {
+    if (found === void 0 && issue2.path.length) return `JSON of the wrong shape: ${where} missing`;
+    return `JSON of the wrong shape: ${where} should be ${article(issue2.expected)}, got ${typeName(found)}`;
+  }
+  return `JSON of the wrong shape: ${where}: ${issue2.message}`;
+}
+function article(expected) {
+  if (expected === "record" || expected === "object") return "an object";
+  if (expected === "array") return "an array";
+  return `a ${expected}`;
+}
+function readJson(answer2, schema, token) {
+  if (looksLikeHtml(answer2)) {
+    return { ok: false, reason: "expected JSON, got HTML \u2014 is `server-url` pointing at a web page or proxy login?" };
+  }
+  let data;
+  try {
+    data = JSON.parse(answer2.body);
+  } catch (error62) {
+    const message = error62 instanceof Error ? error62.message : String(error62);
+    return { ok: false, reason: redact2(`invalid JSON: ${oneLine(message, 120)}`, token) };
+  }
+  const parsed = schema.safeParse(data);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: redact2(shapeReason(parsed.error, data), token) };
+}
+function judge(result, schema, token) {
+  if (result.kind === "failure") return { ok: false, reason: result.reason };
+  if (result.status < 200 || result.status >= 300) return { ok: false, reason: redact2(explainStatus(result, Boolean(token)), token) };
+  if (!schema) return { ok: true };
+  return readJson(result, schema, token);
+}
+function checkFor(path12) {
+  return CHECKS.find((check2) => check2.path === path12) ?? { name: path12, path: path12 };
+}
+async function runCheck(check2, serverUrl, opts) {
+  const result = await httpRequest({
+    url: `${serverUrl}${check2.path}`,
+    token: opts.token,
+    timeoutMs: opts.timeoutMs,
+    attempts: opts.attempts,
+    accept: check2.name === "docs" ? "text/html" : "application/json",
+    fetch: opts.fetch,
+    sleep: opts.sleep,
+    random: opts.random
+  });
+  const verdict = judge(result, check2.schema, opts.token);
+  const base = {
+    name: check2.name,
+    path: check2.path,
+    status: result.kind === "answer" ? result.status : null,
+    ms: result.ms,
+    attempts: result.attempts
+  };
+  return verdict.ok ? { check: { ...base, ok: true }, value: verdict.value } : { check: { ...base, ok: false, reason: verdict.reason } };
+}
+async function runPreflight(opts) {
+  const serverUrl = normaliseServerUrl(opts.serverUrl);
+  const checks = opts.paths ? opts.paths.map(checkFor) : CHECKS;
+  const results = await Promise.all(checks.map((check2) => runCheck(check2, serverUrl, opts)));
+  const byName = (name2) => results.find((r) => r.check.name === name2)?.value;
+  const report = {
+    ok: results.every((r) => r.check.ok),
+    serverUrl: redact2(withoutCredentials(serverUrl), opts.token),
+    checks: results.map((r) => r.check)
+  };
+  const openapi = byName("openapi");
+  const skills = byName("prompt-skills");
+  const health = byName("system-health");
+  if (openapi) report.openapi = openapi;
+  if (skills) report.skills = skills;
+  if (health) report.health = health;
+  return report;
+}
+
+// src/plan/parse.ts
+var PHASE_HEADING = /^[^\p{L}\p{N}]*phase\s+0*(\d{1,6})\b\s*(?:[-–—:.)]+\s*)?(.*)$/iu;
+var CHECKBOX = /^\[([ xX/])\](?:\s+|$)/;
+var ID_AT_START = /^(\*\*|__|`)?\[?P0*(\d{1,6})-T0*(\d{1,6})\]?\1(?:\s*[:\-–—.](?=\s|$)\s*|\s+|$)/i;
+function parsePlan(markdown) {
+  const text5 = markdown.replace(/\r\n?/g, "\n").replace(/^[ \t]*<\/?plan>[ \t]*$/gim, "");
+  let blocks = parseBlocks(text5, 0);
+  let plan = readPlan(blocks);
+  if (isEmpty(plan)) {
+    for (const { node: node3, source } of blocks) {
+      if (node3.type !== "code" || !node3.position) continue;
+      const inner = parseBlocks(node3.value, source.lineOffset + node3.position.start.line);
+      const candidate = { ...readPlan(inner), fenced: true };
+      if (size(candidate) > size(plan)) [plan, blocks] = [candidate, inner];
+    }
+  }
+  const at = text5.indexOf(ABORT_SENTINEL);
+  if (at < 0) return plan;
+  const abortLine = text5.slice(0, at).split("\n").length;
+  const boxes = blocks.flatMap(({ node: node3, source }) => listItems(node3).map((item) => checkboxOf(item, source)));
+  if (boxes.some((box) => box.checkbox && box.state !== "done")) return { ...plan, abortLine };
+  return { ...emptyPlan(), abort: true, abortLine, fenced: plan.fenced, abortReasons: abortReasons(boxes.map((b) => b.text)) };
+}
+var CHUNK_FROM = 1e5;
+var CHUNK_SIZE = 5e4;
+function parseBlocks(text5, lineOffset) {
+  return chunks(text5).flatMap((chunk) => {
+    const source = { text: chunk.text, lineOffset: lineOffset + chunk.line - 1 };
+    return parseMarkdown(chunk.text).children.map((node3) => ({ node: node3, source }));
+  });
+}
+function chunks(text5) {
+  if (text5.length <= CHUNK_FROM) return [{ text: text5, line: 1 }];
+  const out = [];
+  let [start, startLine, line, pos, previousBlank] = [0, 1, 1, 0, true];
+  let until = null;
+  while (pos <= text5.length) {
+    const newline = text5.indexOf("\n", pos);
+    const end = newline < 0 ? text5.length : newline;
+    const l = text5.slice(pos, end);
+    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(l);
+    if (until) {
+      if (until(l)) until = null;
+    } else if (fence && !(fence[1].startsWith("`") && l.slice(fence[0].length).includes("`"))) {
+      const [char, length] = [fence[1][0], fence[1].length];
+      const closing = new RegExp(`^ {0,3}\\${char}{${length},}[ \\t]*$`);
+      until = (x) => closing.test(x);
+    } else if (/^ {0,3}<!--/.test(l) && !l.slice(l.indexOf("<!--") + 4).includes("-->")) {
+      until = (x) => x.includes("-->");
+    } else if (previousBlank && pos - start >= CHUNK_SIZE && /^#{1,6}[ \t]/.test(l) && classify2(l.replace(/^#+|#+\s*$|[*_`]/g, "").trim()) !== "other") {
+      out.push({ text: text5.slice(start, pos), line: startLine });
+      [start, startLine] = [pos, line];
+    }
+    previousBlank = l.trim() === "";
+    [pos, line] = [end + 1, line + 1];
+  }
+  out.push({ text: text5.slice(start), line: startLine });
+  return out;
+}
+function emptyPlan() {
+  return { abort: false, abortReasons: [], abortLine: null, fenced: false, notes: null, phases: [], strayTasks: [], contract: null };
+}
+function size(plan) {
+  const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, plan.strayTasks.length);
+  return tasks + plan.phases.length + (plan.notes ? 1 : 0) + (plan.contract ? 1 : 0);
+}
+function isEmpty(plan) {
+  return size(plan) === 0;
+}
+function abortReasons(texts) {
+  const prefix = ABORT_REASON_PREFIX.toLowerCase();
+  const prefixed = texts.filter((t) => t.toLowerCase().startsWith(prefix));
+  if (prefixed.length > 0) return prefixed.map((t) => t.slice(prefix.length).trim());
+  return texts.filter(
+    (t) => t !== "" && !t.includes(ABORT_SENTINEL) && t !== ABORT_NO_RUNS_ITEM && !/^(planning aborted|no (plan|sweeps?|runs?)\b)/i.test(t)
+  );
+}
+function readPlan(blocks) {
+  const plan = emptyPlan();
+  for (const { kind, heading, line, nodes, source } of splitSections2(blocks)) {
+    if (kind === "phase") {
+      const m = PHASE_HEADING.exec(heading);
+      const phase = { number: Number(m[1]), title: m[2].trim(), line, tasks: [], notes: [] };
+      collectTasks(nodes, source, phase.number, phase.tasks, phase.notes);
+      plan.phases.push(phase);
+    } else if (kind === "notes" && !plan.notes) {
+      plan.notes = toPlanningNotes(line, collectItems(nodes, source));
+    } else if (kind === "contract" && !plan.contract) {
+      plan.contract = toAnalyticsContract(line, collectItems(nodes, source));
+    } else if (kind === "other") {
+      collectTasks(nodes, source, null, plan.strayTasks, null);
+    }
+  }
+  return plan;
+}
+function classify2(heading) {
+  if (PHASE_HEADING.test(heading)) return "phase";
+  if (/planning\s+notes?/i.test(heading)) return "notes";
+  if (/(metrics|analytics).*contract|contract.*(metrics|analytics)/i.test(heading)) return "contract";
+  return "other";
+}
+function plainText(node3) {
+  if ("value" in node3 && (node3.type === "text" || node3.type === "inlineCode")) return node3.value;
+  return "children" in node3 ? node3.children.map((c) => plainText(c)).join("") : "";
+}
+function headingOf(node3) {
+  if (node3.type === "heading") return { depth: node3.depth, text: plainText(node3).trim() };
+  if (node3.type !== "paragraph" || node3.children.length !== 1) return null;
+  const only = node3.children[0];
+  if (only.type !== "strong" && only.type !== "emphasis") return null;
+  const text5 = plainText(node3).trim();
+  return classify2(text5) === "other" ? null : { depth: 7, text: text5 };
+}
+function lineOf(node3, source) {
+  return (node3.position?.start.line ?? 1) + source.lineOffset;
+}
+function splitSections2(blocks) {
+  const first = blocks[0]?.source ?? { text: "", lineOffset: 0 };
+  let current = { kind: "other", depth: 0, line: 1, heading: "", nodes: [], source: first };
+  const sections = [current];
+  for (const { node: node3, source } of blocks) {
+    const heading = headingOf(node3);
+    if (heading) {
+      const kind = classify2(heading.text);
+      if (kind !== "other" || current.kind === "other" || heading.depth <= current.depth) {
+        current = { kind, depth: heading.depth, line: lineOf(node3, source), heading: heading.text, nodes: [], source };
+        sections.push(current);
+        continue;
+      }
+    }
+    current.nodes.push(node3);
+  }
+  return sections;
+}
+function sliceOf(node3, source) {
+  const start = node3.position?.start.offset;
+  const end = node3.position?.end.offset;
+  return start === void 0 || end === void 0 ? "" : normalizeInline(source.text.slice(start, end));
+}
+function checkboxOf(item, source) {
+  const first = item.children[0];
+  let text5 = first?.type === "paragraph" ? sliceOf(first, source) : "";
+  const m = CHECKBOX.exec(text5);
+  if (typeof item.checked === "boolean") {
+    return { checkbox: true, state: item.checked ? "done" : "todo", text: m && m[1] !== "/" ? text5.slice(m[0].length) : text5 };
+  }
+  if (!m) return { checkbox: false, state: "todo", text: text5 };
+  text5 = text5.slice(m[0].length);
+  return { checkbox: true, state: m[1] === "/" ? "in-progress" : m[1] === " " ? "todo" : "done", text: text5 };
+}
+function listItems(root) {
+  const found = [];
+  const walk2 = (node3) => {
+    if (node3.type === "listItem") found.push(node3);
+    if ("children" in node3) for (const child of node3.children) walk2(child);
+  };
+  walk2(root);
+  return found;
+}
+function collectTasks(nodes, source, phase, tasks, notes) {
+  for (const node3 of nodes) {
+    if (node3.type === "paragraph") notes?.push(sliceOf(node3, source));
+    else if (node3.type === "blockquote") collectTasks(node3.children, source, phase, tasks, notes);
+    else if (node3.type === "list") {
+      for (const item of node3.children) {
+        if (readTask(item, source, phase, tasks)) continue;
+        const text5 = checkboxOf(item, source).text;
+        if (text5 !== "") notes?.push(text5);
+        collectTasks(item.children.slice(1), source, phase, tasks, null);
+      }
+    }
+  }
+}
+function readTask(item, source, phase, tasks, nested = false) {
+  const box = checkboxOf(item, source);
+  const id = ID_AT_START.exec(box.text);
+  const fields = readTaskFields(id ? box.text.slice(id[0].length) : box.text);
+  if (nested ? !id : !box.checkbox && !id && !fields.labeled) return false;
+  const task = {
+    id: id ? normalizeTaskId(id[2], id[3]) : null,
+    phase: id ? Number(id[2]) : phase,
+    number: id ? Number(id[3]) : null,
+    state: box.state,
+    checkbox: box.checkbox,
+    description: fields.description,
+    deliverable: fields.deliverable,
+    doneWhen: fields.doneWhen,
+    dependencies: [],
+    details: [],
+    line: lineOf(item, source)
+  };
+  tasks.push(task);
+  const deps = [...fields.deps];
+  collectDetails(item.children.slice(1), source, phase, tasks, task, deps);
+  const texts = [task.description, task.deliverable ?? "", task.doneWhen ?? "", ...task.details];
+  task.dependencies = [.../* @__PURE__ */ new Set([...deps, ...texts.flatMap(dependencyMentions)])].sort(compareTaskIds);
+  return true;
+}
+function collectDetails(nodes, source, phase, tasks, task, deps) {
+  const add2 = (text5) => {
+    const [key, value] = readLabeledField(text5) ?? [null, text5];
+    if (key === "deps") deps.push(...taskIdsIn(value));
+    else if (key && task[key] === null) task[key] = value;
+    else if (text5 !== "") task.details.push(text5);
+  };
+  for (const node3 of nodes) {
+    if (node3.type === "paragraph") add2(sliceOf(node3, source));
+    else if (node3.type === "blockquote") collectDetails(node3.children, source, phase, tasks, task, deps);
+    else if (node3.type === "list") {
+      for (const item of node3.children) {
+        if (readTask(item, source, phase, tasks, true)) continue;
+        add2(checkboxOf(item, source).text);
+        collectDetails(item.children.slice(1), source, phase, tasks, task, deps);
+      }
+    }
+  }
+}
+function collectItems(nodes, source) {
+  const items = [];
+  let headed = null;
+  const add2 = (item) => {
+    if (!headed) items.push(item);
+    else headed.details.push(...[item.text, ...item.details].filter((t) => t !== ""));
+  };
+  for (const node3 of nodes) {
+    const line = lineOf(node3, source);
+    if (node3.type === "heading") items.push(headed = { text: plainText(node3).trim(), details: [], line });
+    else if (node3.type === "paragraph") add2({ text: sliceOf(node3, source), details: [], line });
+    else if (node3.type === "list") {
+      for (const item of node3.children) {
+        add2({ text: checkboxOf(item, source).text, details: flatten(item.children.slice(1), source), line: lineOf(item, source) });
+      }
+    }
+  }
+  return items;
+}
+function flatten(nodes, source) {
+  return nodes.flatMap((node3) => {
+    if (node3.type === "paragraph") return [sliceOf(node3, source)];
+    if (node3.type !== "list") return [];
+    return node3.children.flatMap((item) => [checkboxOf(item, source).text, ...flatten(item.children.slice(1), source)]);
+  }).filter((t) => t !== "");
 }
 
 // src/plan/finding.ts
@@ -45641,7 +46692,7 @@ function checkContent(plan, tasks) {
       ["Statistical checks", contract.statisticalChecks, "statisticalChecks"],
       ["Required artifacts", contract.requiredArtifacts, "requiredArtifacts"]
     ];
-    for (const [name, value, key] of items) {
+    for (const [name2, value, key] of items) {
       if (value) continue;
       const line = contract.items.find((i) => i.key === key)?.line ?? contract.line;
       out.push(
@@ -45649,7 +46700,7 @@ function checkContent(plan, tasks) {
           "analytics-contract-item",
           "error",
           line,
-          `The analytics contract ${value === null ? "has no" : "leaves empty the"} "${name}" item; add \`- ${name}: \u2026\` with concrete content.`
+          `The analytics contract ${value === null ? "has no" : "leaves empty the"} "${name2}" item; add \`- ${name2}: \u2026\` with concrete content.`
         )
       );
     }
@@ -45670,9 +46721,9 @@ function checkContent(plan, tasks) {
       ["risks-and-assumptions", "Key risks and assumptions"],
       ["experiment-layout", "Experiment root and logging layout decision"]
     ];
-    for (const [kind, name] of kinds) {
+    for (const [kind, name2] of kinds) {
       if (!notes.present[kind])
-        out.push(finding("planning-notes-item", "error", notes.line, `Planning Notes lack "${name}"; add \`- ${name}: \u2026\`.`));
+        out.push(finding("planning-notes-item", "error", notes.line, `Planning Notes lack "${name2}"; add \`- ${name2}: \u2026\`.`));
     }
     for (const item of notes.items) {
       if (item.kind && noteIsEmpty(item.text, item.details)) {
@@ -45688,250 +46739,6 @@ function checkContent(plan, tasks) {
     }
   }
   return out;
-}
-
-// src/plan/parse.ts
-var PHASE_HEADING = /^[^\p{L}\p{N}]*phase\s+0*(\d{1,6})\b\s*(?:[-–—:.)]+\s*)?(.*)$/iu;
-var CHECKBOX = /^\[([ xX/])\](?:\s+|$)/;
-var ID_AT_START = /^(\*\*|__|`)?\[?P0*(\d{1,6})-T0*(\d{1,6})\]?\1(?:\s*[:\-–—.](?=\s|$)\s*|\s+|$)/i;
-function parsePlan(markdown) {
-  const text5 = markdown.replace(/\r\n?/g, "\n").replace(/^[ \t]*<\/?plan>[ \t]*$/gim, "");
-  let blocks = parseBlocks(text5, 0);
-  let plan = readPlan(blocks);
-  if (isEmpty(plan)) {
-    for (const { node: node3, source } of blocks) {
-      if (node3.type !== "code" || !node3.position) continue;
-      const inner = parseBlocks(node3.value, source.lineOffset + node3.position.start.line);
-      const candidate = { ...readPlan(inner), fenced: true };
-      if (size(candidate) > size(plan)) [plan, blocks] = [candidate, inner];
-    }
-  }
-  const at = text5.indexOf(ABORT_SENTINEL);
-  if (at < 0) return plan;
-  const abortLine = text5.slice(0, at).split("\n").length;
-  const boxes = blocks.flatMap(({ node: node3, source }) => listItems(node3).map((item) => checkboxOf(item, source)));
-  if (boxes.some((box) => box.checkbox && box.state !== "done")) return { ...plan, abortLine };
-  return { ...emptyPlan(), abort: true, abortLine, fenced: plan.fenced, abortReasons: abortReasons(boxes.map((b) => b.text)) };
-}
-var CHUNK_FROM = 1e5;
-var CHUNK_SIZE = 5e4;
-function parseBlocks(text5, lineOffset) {
-  return chunks(text5).flatMap((chunk) => {
-    const source = { text: chunk.text, lineOffset: lineOffset + chunk.line - 1 };
-    return parseMarkdown(chunk.text).children.map((node3) => ({ node: node3, source }));
-  });
-}
-function chunks(text5) {
-  if (text5.length <= CHUNK_FROM) return [{ text: text5, line: 1 }];
-  const out = [];
-  let [start, startLine, line, pos, previousBlank] = [0, 1, 1, 0, true];
-  let until = null;
-  while (pos <= text5.length) {
-    const newline = text5.indexOf("\n", pos);
-    const end = newline < 0 ? text5.length : newline;
-    const l = text5.slice(pos, end);
-    const fence = /^ {0,3}(`{3,}|~{3,})/.exec(l);
-    if (until) {
-      if (until(l)) until = null;
-    } else if (fence && !(fence[1].startsWith("`") && l.slice(fence[0].length).includes("`"))) {
-      const [char, length] = [fence[1][0], fence[1].length];
-      const closing = new RegExp(`^ {0,3}\\${char}{${length},}[ \\t]*$`);
-      until = (x) => closing.test(x);
-    } else if (/^ {0,3}<!--/.test(l) && !l.slice(l.indexOf("<!--") + 4).includes("-->")) {
-      until = (x) => x.includes("-->");
-    } else if (previousBlank && pos - start >= CHUNK_SIZE && /^#{1,6}[ \t]/.test(l) && classify(l.replace(/^#+|#+\s*$|[*_`]/g, "").trim()) !== "other") {
-      out.push({ text: text5.slice(start, pos), line: startLine });
-      [start, startLine] = [pos, line];
-    }
-    previousBlank = l.trim() === "";
-    [pos, line] = [end + 1, line + 1];
-  }
-  out.push({ text: text5.slice(start), line: startLine });
-  return out;
-}
-function emptyPlan() {
-  return { abort: false, abortReasons: [], abortLine: null, fenced: false, notes: null, phases: [], strayTasks: [], contract: null };
-}
-function size(plan) {
-  const tasks = plan.phases.reduce((n, p) => n + p.tasks.length, plan.strayTasks.length);
-  return tasks + plan.phases.length + (plan.notes ? 1 : 0) + (plan.contract ? 1 : 0);
-}
-function isEmpty(plan) {
-  return size(plan) === 0;
-}
-function abortReasons(texts) {
-  const prefix = ABORT_REASON_PREFIX.toLowerCase();
-  const prefixed = texts.filter((t) => t.toLowerCase().startsWith(prefix));
-  if (prefixed.length > 0) return prefixed.map((t) => t.slice(prefix.length).trim());
-  return texts.filter(
-    (t) => t !== "" && !t.includes(ABORT_SENTINEL) && t !== ABORT_NO_RUNS_ITEM && !/^(planning aborted|no (plan|sweeps?|runs?)\b)/i.test(t)
-  );
-}
-function readPlan(blocks) {
-  const plan = emptyPlan();
-  for (const { kind, heading, line, nodes, source } of splitSections2(blocks)) {
-    if (kind === "phase") {
-      const m = PHASE_HEADING.exec(heading);
-      const phase = { number: Number(m[1]), title: m[2].trim(), line, tasks: [], notes: [] };
-      collectTasks(nodes, source, phase.number, phase.tasks, phase.notes);
-      plan.phases.push(phase);
-    } else if (kind === "notes" && !plan.notes) {
-      plan.notes = toPlanningNotes(line, collectItems(nodes, source));
-    } else if (kind === "contract" && !plan.contract) {
-      plan.contract = toAnalyticsContract(line, collectItems(nodes, source));
-    } else if (kind === "other") {
-      collectTasks(nodes, source, null, plan.strayTasks, null);
-    }
-  }
-  return plan;
-}
-function classify(heading) {
-  if (PHASE_HEADING.test(heading)) return "phase";
-  if (/planning\s+notes?/i.test(heading)) return "notes";
-  if (/(metrics|analytics).*contract|contract.*(metrics|analytics)/i.test(heading)) return "contract";
-  return "other";
-}
-function plainText(node3) {
-  if ("value" in node3 && (node3.type === "text" || node3.type === "inlineCode")) return node3.value;
-  return "children" in node3 ? node3.children.map((c) => plainText(c)).join("") : "";
-}
-function headingOf(node3) {
-  if (node3.type === "heading") return { depth: node3.depth, text: plainText(node3).trim() };
-  if (node3.type !== "paragraph" || node3.children.length !== 1) return null;
-  const only = node3.children[0];
-  if (only.type !== "strong" && only.type !== "emphasis") return null;
-  const text5 = plainText(node3).trim();
-  return classify(text5) === "other" ? null : { depth: 7, text: text5 };
-}
-function lineOf(node3, source) {
-  return (node3.position?.start.line ?? 1) + source.lineOffset;
-}
-function splitSections2(blocks) {
-  const first = blocks[0]?.source ?? { text: "", lineOffset: 0 };
-  let current = { kind: "other", depth: 0, line: 1, heading: "", nodes: [], source: first };
-  const sections = [current];
-  for (const { node: node3, source } of blocks) {
-    const heading = headingOf(node3);
-    if (heading) {
-      const kind = classify(heading.text);
-      if (kind !== "other" || current.kind === "other" || heading.depth <= current.depth) {
-        current = { kind, depth: heading.depth, line: lineOf(node3, source), heading: heading.text, nodes: [], source };
-        sections.push(current);
-        continue;
-      }
-    }
-    current.nodes.push(node3);
-  }
-  return sections;
-}
-function sliceOf(node3, source) {
-  const start = node3.position?.start.offset;
-  const end = node3.position?.end.offset;
-  return start === void 0 || end === void 0 ? "" : normalizeInline(source.text.slice(start, end));
-}
-function checkboxOf(item, source) {
-  const first = item.children[0];
-  let text5 = first?.type === "paragraph" ? sliceOf(first, source) : "";
-  const m = CHECKBOX.exec(text5);
-  if (typeof item.checked === "boolean") {
-    return { checkbox: true, state: item.checked ? "done" : "todo", text: m && m[1] !== "/" ? text5.slice(m[0].length) : text5 };
-  }
-  if (!m) return { checkbox: false, state: "todo", text: text5 };
-  text5 = text5.slice(m[0].length);
-  return { checkbox: true, state: m[1] === "/" ? "in-progress" : m[1] === " " ? "todo" : "done", text: text5 };
-}
-function listItems(root) {
-  const found = [];
-  const walk2 = (node3) => {
-    if (node3.type === "listItem") found.push(node3);
-    if ("children" in node3) for (const child of node3.children) walk2(child);
-  };
-  walk2(root);
-  return found;
-}
-function collectTasks(nodes, source, phase, tasks, notes) {
-  for (const node3 of nodes) {
-    if (node3.type === "paragraph") notes?.push(sliceOf(node3, source));
-    else if (node3.type === "blockquote") collectTasks(node3.children, source, phase, tasks, notes);
-    else if (node3.type === "list") {
-      for (const item of node3.children) {
-        if (readTask(item, source, phase, tasks)) continue;
-        const text5 = checkboxOf(item, source).text;
-        if (text5 !== "") notes?.push(text5);
-        collectTasks(item.children.slice(1), source, phase, tasks, null);
-      }
-    }
-  }
-}
-function readTask(item, source, phase, tasks, nested = false) {
-  const box = checkboxOf(item, source);
-  const id = ID_AT_START.exec(box.text);
-  const fields = readTaskFields(id ? box.text.slice(id[0].length) : box.text);
-  if (nested ? !id : !box.checkbox && !id && !fields.labeled) return false;
-  const task = {
-    id: id ? normalizeTaskId(id[2], id[3]) : null,
-    phase: id ? Number(id[2]) : phase,
-    number: id ? Number(id[3]) : null,
-    state: box.state,
-    checkbox: box.checkbox,
-    description: fields.description,
-    deliverable: fields.deliverable,
-    doneWhen: fields.doneWhen,
-    dependencies: [],
-    details: [],
-    line: lineOf(item, source)
-  };
-  tasks.push(task);
-  const deps = [...fields.deps];
-  collectDetails(item.children.slice(1), source, phase, tasks, task, deps);
-  const texts = [task.description, task.deliverable ?? "", task.doneWhen ?? "", ...task.details];
-  task.dependencies = [.../* @__PURE__ */ new Set([...deps, ...texts.flatMap(dependencyMentions)])].sort(compareTaskIds);
-  return true;
-}
-function collectDetails(nodes, source, phase, tasks, task, deps) {
-  const add2 = (text5) => {
-    const [key, value] = readLabeledField(text5) ?? [null, text5];
-    if (key === "deps") deps.push(...taskIdsIn(value));
-    else if (key && task[key] === null) task[key] = value;
-    else if (text5 !== "") task.details.push(text5);
-  };
-  for (const node3 of nodes) {
-    if (node3.type === "paragraph") add2(sliceOf(node3, source));
-    else if (node3.type === "blockquote") collectDetails(node3.children, source, phase, tasks, task, deps);
-    else if (node3.type === "list") {
-      for (const item of node3.children) {
-        if (readTask(item, source, phase, tasks, true)) continue;
-        add2(checkboxOf(item, source).text);
-        collectDetails(item.children.slice(1), source, phase, tasks, task, deps);
-      }
-    }
-  }
-}
-function collectItems(nodes, source) {
-  const items = [];
-  let headed = null;
-  const add2 = (item) => {
-    if (!headed) items.push(item);
-    else headed.details.push(...[item.text, ...item.details].filter((t) => t !== ""));
-  };
-  for (const node3 of nodes) {
-    const line = lineOf(node3, source);
-    if (node3.type === "heading") items.push(headed = { text: plainText(node3).trim(), details: [], line });
-    else if (node3.type === "paragraph") add2({ text: sliceOf(node3, source), details: [], line });
-    else if (node3.type === "list") {
-      for (const item of node3.children) {
-        add2({ text: checkboxOf(item, source).text, details: flatten(item.children.slice(1), source), line: lineOf(item, source) });
-      }
-    }
-  }
-  return items;
-}
-function flatten(nodes, source) {
-  return nodes.flatMap((node3) => {
-    if (node3.type === "paragraph") return [sliceOf(node3, source)];
-    if (node3.type !== "list") return [];
-    return node3.children.flatMap((item) => [checkboxOf(item, source).text, ...flatten(item.children.slice(1), source)]);
-  }).filter((t) => t !== "");
 }
 
 // src/prompt/repair.ts
@@ -45973,7 +46780,7 @@ function scan(text5) {
   const code3 = new InlineCodeTracker(text5);
   for (let at = text5.indexOf("<"); at !== -1; at = text5.indexOf("<", at + 1)) {
     const closing = text5.startsWith("</", at);
-    const tag = TAGS.find((name) => text5.startsWith(closing ? `</${name}>` : `<${name}>`, at));
+    const tag = TAGS.find((name2) => text5.startsWith(closing ? `</${name2}>` : `<${name2}>`, at));
     if (tag === void 0) continue;
     const state = states.get(tag);
     if (state === void 0) continue;
@@ -45989,7 +46796,7 @@ function scan(text5) {
       }
     }
     at += tagLength - 1;
-    if (TAGS.every((name) => states.get(name)?.found[0] !== null)) break;
+    if (TAGS.every((name2) => states.get(name2)?.found[0] !== null)) break;
   }
   const pick2 = (tag) => {
     const state = states.get(tag);
@@ -46080,7 +46887,7 @@ async function runAgentRounds(input2) {
   let findings = checkPlan(plan, input2.limits);
   for (let n = 1; n <= input2.repairRounds && !plan.abort && errorCount(findings) > 0; n++) {
     log.info(
-      `The plan breaks the contract in ${errorCount(findings)} place(s); asking the agent to correct it (round ${n} of ${input2.repairRounds}).`
+      `The plan breaks the contract in ${plural2(errorCount(findings), "place")}; asking the agent to correct it (round ${n} of ${input2.repairRounds}).`
     );
     const repaired = await runOnce(`Repair round ${n}`, renderRepairPrompt(input2.prompt, round.planMarkdown, findings, input2.tasksFile));
     if (!repaired.planMarkdown?.trim()) continue;
@@ -46095,6 +46902,12 @@ function assertSucceeded(agent, input2) {
   if (agent.timedOut) {
     throw new AgentFailedError(
       `The agent did not finish within ${input2.timeoutMs / 6e4} minutes and was stopped. Raise \`agent-timeout-minutes\` or make the agent's planning lighter.`
+    );
+  }
+  if (agent.stop && agent.exitCode !== 0) {
+    const setting = agent.stop.reason === "max-turns" ? "max-turns" : "max-budget-usd";
+    throw new AgentFailedError(
+      `The agent ${describeStop(agent.stop)} before it finished. Raise \`${setting}\` or make the agent's planning lighter.`
     );
   }
   if (agent.exitCode !== 0) {
@@ -46224,24 +47037,24 @@ async function headTree(repo) {
 async function checkPath(repo, base, planPath, kind) {
   const segments = planPath.split("/");
   if (segments.some((segment) => segment === "" || segment === "." || segment === "..")) {
-    throw new UnsafePlanPathError(`${describe3(planPath, kind)} is not a plain path inside the repository. ${FIX}`);
+    throw new UnsafePlanPathError(`${describe4(planPath, kind)} is not a plain path inside the repository. ${FIX}`);
   }
   const found = await trackedAt(repo, base.tree, [...base.prefix, ...segments], base.prefix.length);
   if (found === null) return;
   if ("blocker" in found) {
     throw new UnsafePlanPathError(
-      `${describe3(planPath, kind)} goes through ${JSON.stringify(found.at)}, which the repository tracks as ${what(found.blocker.mode)}; wild-plan never writes through it. ${FIX}`
+      `${describe4(planPath, kind)} goes through ${JSON.stringify(found.at)}, which the repository tracks as ${what(found.blocker.mode)}; wild-plan never writes through it. ${FIX}`
     );
   }
   for (const entry of found.entries) {
     const problem = await entryProblem(repo, entry, kind);
     if (problem !== null) {
       const shown = found.at === planPath ? "" : ` (tracked as ${JSON.stringify(found.at)})`;
-      throw new UnsafePlanPathError(`${describe3(planPath, kind)}${shown} ${problem}. ${FIX}`);
+      throw new UnsafePlanPathError(`${describe4(planPath, kind)}${shown} ${problem}. ${FIX}`);
     }
   }
 }
-function describe3(planPath, kind) {
+function describe4(planPath, kind) {
   return kind === "tasks" ? `input \`tasks-path\`: ${JSON.stringify(planPath)}` : `input \`tasks-path\`: the playbook beside it, ${JSON.stringify(planPath)},`;
 }
 async function trackedAt(repo, root, segments, skip) {
@@ -46286,445 +47099,11 @@ function isPreviousPlan(text5) {
   return plan.abort && text5.includes(ABORT_SENTINEL) && /^[ \t]*[-*+][ \t]+\[[xX]\]/m.test(text5);
 }
 
-// src/goal.ts
-var DEFAULT_GOAL_MAX_CHARS = 2e4;
-var DEFAULT_STEER_MAX_CHARS = 4e3;
-var GoalError = class extends Error {
-  name = "GoalError";
-};
-var NO_RESPONSE = "_No response_";
-var GOAL_LABEL = /^(?:the\s+)?(?:research\s+)?goals?\b/i;
-var FORM_HEADING = /^ {0,3}###[ \t]/;
-function buildGoal(input2, opts = {}) {
-  const maxChars = checkedLimit(opts.maxChars ?? DEFAULT_GOAL_MAX_CHARS, "maxChars");
-  const maxSteerChars = checkedLimit(opts.maxSteerChars ?? DEFAULT_STEER_MAX_CHARS, "maxSteerChars");
-  const notices = [];
-  const title = sanitizeWithReport(input2.title ?? "");
-  const body2 = sanitizeWithReport(input2.body ?? "");
-  const hidden = addReports(title, body2);
-  if (hidden) notices.push(`Removed hidden content from the issue: ${hidden}.`);
-  const text5 = composeGoal(oneLine(title.text), body2.text);
-  if (text5 === "") {
-    throw new GoalError(
-      "No research goal found: the issue title and body are empty once hidden content (HTML comments, invisible characters) is removed. Write the research goal in the issue body under `### Goal` (or in the title) and run wild-plan again."
-    );
-  }
-  const goal = capText(text5, maxChars, "goal");
-  if (goal.truncated) notices.push(`The goal was cut to its first ${maxChars} characters.`);
-  const steerReport = sanitizeWithReport(input2.steer ?? "");
-  const steerHidden = addReports(steerReport);
-  if (steerHidden) notices.push(`Removed hidden content from the steer text: ${steerHidden}.`);
-  const steer = capText(steerReport.text.trim(), maxSteerChars, "steer");
-  if (steer.truncated) notices.push(`The steer text was cut to its first ${maxSteerChars} characters.`);
-  return { goal: goal.text, steer: steer.text, truncated: goal.truncated || steer.truncated, notices };
-}
-function checkedLimit(value, name) {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-function addReports(...reports) {
-  const comments = reports.reduce((n, r) => n + r.removedComments, 0);
-  const chars = reports.reduce((n, r) => n + r.removedChars, 0);
-  const parts = [];
-  if (comments > 0) parts.push(`${comments} HTML comment${comments === 1 ? "" : "s"}`);
-  if (chars > 0) parts.push(`${chars} invisible or control character${chars === 1 ? "" : "s"}`);
-  return parts.join(" and ");
-}
-function composeGoal(title, body2) {
-  const sections = splitFormSections(body2);
-  const goalIndex = sections.findIndex((s) => s.heading !== null && GOAL_LABEL.test(s.heading));
-  const parts = [title];
-  if (goalIndex === -1) {
-    parts.push(body2.trim());
-  } else {
-    parts.push(answer(sections[goalIndex]?.text ?? ""));
-    sections.forEach((section, index2) => {
-      const text5 = answer(section.text);
-      if (index2 === goalIndex || text5 === "") return;
-      parts.push(section.heading === null ? text5 : `### ${section.heading}
-
-${text5}`);
-    });
-  }
-  return parts.filter((part) => part !== "").join("\n\n");
-}
-function answer(text5) {
-  const trimmed = text5.trim();
-  return trimmed === NO_RESPONSE ? "" : trimmed;
-}
-function splitFormSections(body2) {
-  const sections = [{ heading: null, text: "" }];
-  const lines = [];
-  const fenced = fencedLines(body2);
-  const flush = () => {
-    const current = sections[sections.length - 1];
-    if (current) current.text = lines.join("\n");
-    lines.length = 0;
-  };
-  for (const [index2, line] of body2.split("\n").entries()) {
-    const heading = fenced[index2] ? null : formHeading(line);
-    if (heading) {
-      flush();
-      sections.push({ heading, text: "" });
-    } else {
-      lines.push(line);
-    }
-  }
-  flush();
-  return sections;
-}
-function formHeading(line) {
-  const prefix = FORM_HEADING.exec(line);
-  if (!prefix) return null;
-  return withoutClosingHashes(line.slice(prefix[0].length)).trim() || null;
-}
-function withoutClosingHashes(text5) {
-  const trimmed = text5.trimEnd();
-  let end = trimmed.length;
-  while (end > 0 && trimmed[end - 1] === "#") end -= 1;
-  const before = trimmed[end - 1];
-  return end < trimmed.length && (before === void 0 || before === " " || before === "	") ? trimmed.slice(0, end) : trimmed;
-}
-function capText(text5, max, label2) {
-  if (text5.length <= max) return { text: text5, truncated: false };
-  let end = 0;
-  for (let points = 0; points < max && end < text5.length; points += 1) {
-    end += (text5.codePointAt(end) ?? 0) > 65535 ? 2 : 1;
-  }
-  if (end >= text5.length) return { text: text5, truncated: false };
-  let kept = text5.slice(0, end).trimEnd();
-  const openFence = unclosedFence(kept);
-  if (openFence) kept += `
-${openFence}`;
-  return { text: `${kept}
-
-[\u2026 ${label2} truncated at ${max} characters by wild-plan]`, truncated: true };
-}
-
-// src/server/http.ts
-var DEFAULT_ATTEMPTS = 3;
-var DEFAULT_BASE_DELAY_MS = 500;
-var DEFAULT_MAX_DELAY_MS = 8e3;
-var DEFAULT_MAX_RETRY_AFTER_MS = 3e4;
-var defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function isRetryableStatus(status) {
-  return status === 408 || status === 429 || status >= 500;
-}
-function parseRetryAfter(value, now) {
-  if (value === null || value.trim() === "") return void 0;
-  const text5 = value.trim();
-  if (/^\d+$/.test(text5)) return Number(text5) * 1e3;
-  const date5 = Date.parse(text5);
-  return Number.isNaN(date5) ? void 0 : Math.max(0, date5 - now);
-}
-function backoffDelay(retry, base, max, random) {
-  const step = Math.min(max, base * 2 ** (retry - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-function displayOrigin(url2) {
-  try {
-    return new URL(url2).origin;
-  } catch {
-    return "(invalid URL)";
-  }
-}
-function formatSeconds(ms) {
-  const seconds = ms / 1e3;
-  return `${Number.isInteger(seconds) ? seconds : Number(seconds.toFixed(2))} s`;
-}
-function redact2(text5, token) {
-  return token ? text5.split(token).join("***") : text5;
-}
-function errorCodes(error62, seen = /* @__PURE__ */ new Set()) {
-  if (typeof error62 !== "object" || error62 === null || seen.has(error62)) return [];
-  seen.add(error62);
-  const e = error62;
-  const own4 = [typeof e.code === "string" ? e.code : "", typeof e.message === "string" ? e.message : ""];
-  const nested = Array.isArray(e.errors) ? e.errors.flatMap((x) => errorCodes(x, seen)) : [];
-  return [...own4, ...errorCodes(e.cause, seen), ...nested].filter(Boolean);
-}
-function classify2(error62) {
-  if (error62 instanceof Error && (error62.name === "TimeoutError" || error62.name === "AbortError")) return "timeout";
-  const codes = errorCodes(error62).join(" ");
-  if (error62 instanceof RedirectLoopError || /redirect count exceeded/i.test(codes)) return "redirect-loop";
-  if (/ECONNREFUSED/.test(codes)) return "refused";
-  if (/ECONNRESET|UND_ERR_SOCKET|EPIPE|other side closed/.test(codes)) return "reset";
-  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME/.test(codes)) return "dns";
-  if (/UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|ETIMEDOUT/.test(codes)) return "timeout";
-  return "network";
-}
-function describe4(kind, url2, opts, error62) {
-  const origin = displayOrigin(url2);
-  const tries = `${opts.attempts} attempt${opts.attempts === 1 ? "" : "s"}`;
-  switch (kind) {
-    case "timeout":
-      return `no answer within ${formatSeconds(opts.timeoutMs)} (${tries})`;
-    case "refused":
-      return `connection refused at ${origin} \u2014 is the server running?`;
-    case "reset":
-      return `connection reset by ${origin} (${tries}) \u2014 is a proxy or the server dropping connections?`;
-    case "dns":
-      return `cannot resolve the host of ${origin} \u2014 check \`server-url\``;
-    case "redirect-loop":
-      return `redirect loop at ${origin} (more than 20 redirects) \u2014 is \`server-url\` behind a login or a misconfigured proxy?`;
-    case "invalid-url":
-      return "`server-url` is not a valid http(s) URL without credentials";
-    case "network": {
-      const detail = errorCodes(error62).filter((c) => c !== "fetch failed").join(": ");
-      return `network error reaching ${origin}${detail ? ` (${detail})` : ""}`;
-    }
-  }
-}
-var MAX_REDIRECTS = 20;
-var REDIRECT_STATUSES = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
-var RedirectLoopError = class extends Error {
-};
-async function fetchFollowing(doFetch, opts, headers, signal2) {
-  const origin = new URL(opts.url).origin;
-  let url2 = opts.url;
-  let method = opts.method ?? "GET";
-  let body2 = opts.body === void 0 ? void 0 : JSON.stringify(opts.body);
-  for (let hop = 0; ; hop++) {
-    const sameOrigin = new URL(url2).origin === origin;
-    const hopHeaders = Object.fromEntries(
-      Object.entries(headers).filter(
-        ([name]) => (sameOrigin || name !== "X-Auth-Token") && (body2 !== void 0 || name !== "Content-Type")
-      )
-    );
-    const response = await doFetch(url2, { method, headers: hopHeaders, body: body2, redirect: "manual", signal: signal2 });
-    const location = response.headers.get("location");
-    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
-    if (hop >= MAX_REDIRECTS) throw new RedirectLoopError(`more than ${MAX_REDIRECTS} redirects`);
-    await response.body?.cancel();
-    url2 = new URL(location, url2).toString();
-    if (response.status === 303 || (response.status === 301 || response.status === 302) && method === "POST") {
-      method = "GET";
-      body2 = void 0;
-    }
-  }
-}
-async function httpRequest(opts) {
-  const doFetch = opts.fetch ?? fetch;
-  const sleep3 = opts.sleep ?? defaultSleep;
-  const random = opts.random ?? Math.random;
-  const now = opts.now ?? Date.now;
-  const maxAttempts = Math.max(1, Math.floor(opts.attempts ?? DEFAULT_ATTEMPTS));
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  if (!isHttpUrlWithoutCredentials(opts.url)) {
-    return {
-      kind: "failure",
-      failure: "invalid-url",
-      reason: describe4("invalid-url", opts.url, { timeoutMs: opts.timeoutMs, attempts: 0 }, null),
-      ms: 0,
-      attempts: 0
-    };
-  }
-  const headers = { Accept: opts.accept ?? "application/json", "User-Agent": "wild-plan" };
-  if (opts.token) headers["X-Auth-Token"] = opts.token;
-  if (opts.body !== void 0) headers["Content-Type"] = "application/json";
-  for (let attempt = 1; ; attempt++) {
-    let waitMs;
-    try {
-      const response = await fetchFollowing(doFetch, opts, headers, AbortSignal.timeout(opts.timeoutMs));
-      const body2 = await response.text();
-      const answer2 = {
-        kind: "answer",
-        status: response.status,
-        body: body2,
-        contentType: response.headers.get("content-type") ?? "",
-        headers: response.headers,
-        ms: elapsed(),
-        attempts: attempt
-      };
-      if (!isRetryableStatus(response.status) || attempt >= maxAttempts) return answer2;
-      const retryAfter = parseRetryAfter(response.headers.get("retry-after"), now());
-      waitMs = retryAfter === void 0 ? backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random) : Math.min(retryAfter, opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
-    } catch (error62) {
-      const kind = classify2(error62);
-      if (kind === "redirect-loop" || attempt >= maxAttempts) {
-        const reason = redact2(describe4(kind, opts.url, { timeoutMs: opts.timeoutMs, attempts: attempt }, error62), opts.token);
-        return { kind: "failure", failure: kind, reason, ms: elapsed(), attempts: attempt };
-      }
-      waitMs = backoffDelay(attempt, opts.baseDelayMs ?? DEFAULT_BASE_DELAY_MS, opts.maxDelayMs ?? DEFAULT_MAX_DELAY_MS, random);
-    }
-    await sleep3(waitMs);
-  }
-}
-
-// src/server/schemas.ts
-var SkillSchema = external_exports.object({
-  id: external_exports.string(),
-  name: external_exports.string(),
-  description: external_exports.string().default(""),
-  template: external_exports.string().default(""),
-  variables: external_exports.array(external_exports.string()).default([]),
-  category: external_exports.string().default(""),
-  built_in: external_exports.boolean().optional(),
-  internal: external_exports.boolean().optional()
-});
-var SkillListSchema = external_exports.array(SkillSchema);
-var OperationSchema = external_exports.object({
-  summary: external_exports.string().optional(),
-  description: external_exports.string().optional(),
-  tags: external_exports.array(external_exports.string()).optional(),
-  operationId: external_exports.string().optional()
-}).loose();
-var OpenApiSchema = external_exports.object({
-  openapi: external_exports.string().optional(),
-  paths: external_exports.record(external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown()))
-}).loose();
-var SystemHealthSchema = external_exports.record(external_exports.string(), external_exports.unknown());
-var SkillSearchResultSchema = SkillSchema.extend({ _score: external_exports.number().optional() });
-var SkillSearchResultListSchema = external_exports.array(SkillSearchResultSchema);
-var ValidationIssueSchema = external_exports.object({ loc: external_exports.array(external_exports.union([external_exports.string(), external_exports.number()])), msg: external_exports.string(), type: external_exports.string() }).loose();
-var ErrorBodySchema = external_exports.object({ detail: external_exports.union([external_exports.string(), external_exports.array(ValidationIssueSchema)]) });
-var RenderResultSchema = external_exports.object({ rendered: external_exports.string() });
-var MemorySchema = external_exports.object({
-  title: external_exports.string(),
-  content: external_exports.string().nullish().transform((v) => v ?? ""),
-  tags: external_exports.array(external_exports.string()).nullish().transform((v) => v ?? []),
-  is_active: external_exports.boolean().optional()
-}).loose();
-var MemoryListSchema = external_exports.array(MemorySchema);
-
-// src/server/preflight.ts
-var CHECKS = [
-  { name: "docs", path: "/docs" },
-  { name: "openapi", path: "/openapi.json", schema: OpenApiSchema },
-  { name: "prompt-skills", path: "/prompt-skills", schema: SkillListSchema },
-  { name: "system-health", path: "/wild/v2/system-health", schema: SystemHealthSchema }
-];
-function normaliseServerUrl(serverUrl) {
-  return serverUrl.trim().replace(/\/+$/, "");
-}
-function withoutCredentials(url2) {
-  try {
-    const parsed = new URL(url2);
-    if (!parsed.username && !parsed.password) return url2;
-    parsed.username = "";
-    parsed.password = "";
-    return normaliseServerUrl(parsed.toString());
-  } catch {
-    return url2;
-  }
-}
-function explainStatus(answer2, tokenGiven) {
-  const { status, attempts } = answer2;
-  if (status === 401) {
-    return tokenGiven ? "401: the server rejected the token \u2014 check that `server-token` matches the server's RESEARCH_AGENT_USER_AUTH_TOKEN" : "401: the server wants a token \u2014 set `server-token`";
-  }
-  if (status === 403) return "403: forbidden \u2014 the token lacks access, or a proxy in front of the server blocks this runner";
-  if (status === 404) return "404: no such endpoint \u2014 is `server-url` the research server's base URL?";
-  if (status === 408 || status === 429 || status >= 500) {
-    return `${status} after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
-  }
-  if (status >= 300 && status < 400) return `${status}: a redirect without a usable Location \u2014 check \`server-url\``;
-  return `${status}: unexpected answer${detailOf(answer2.body)}`;
-}
-function detailOf(body2) {
-  try {
-    const detail = JSON.parse(body2).detail;
-    if (typeof detail === "string" && detail.length > 0) return ` (${oneLine(detail, 120)})`;
-  } catch {
-  }
-  return "";
-}
-function looksLikeHtml(answer2) {
-  return /text\/html/i.test(answer2.contentType) || /^\s*</.test(answer2.body);
-}
-function typeName(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-function valueAt(data, path12) {
-  let current = data;
-  for (const key of path12) {
-    if (typeof current !== "object" || current === null) return void 0;
-    current = current[key];
-  }
-  return current;
-}
-function shapeReason(error62, data) {
-  const issue2 = error62.issues[0];
-  if (!issue2) return "JSON of the wrong shape";
-  const where = issue2.path.length ? issue2.path.map(String).join(".") : "top level";
-  const found = valueAt(data, issue2.path);
-  if (issue2.code === "invalid_type") {
-    if (found === void 0 && issue2.path.length) return `JSON of the wrong shape: ${where} missing`;
-    return `JSON of the wrong shape: ${where} should be ${article(issue2.expected)}, got ${typeName(found)}`;
-  }
-  return `JSON of the wrong shape: ${where}: ${issue2.message}`;
-}
-function article(expected) {
-  if (expected === "record" || expected === "object") return "an object";
-  if (expected === "array") return "an array";
-  return `a ${expected}`;
-}
-function readJson(answer2, schema, token) {
-  if (looksLikeHtml(answer2)) {
-    return { ok: false, reason: "expected JSON, got HTML \u2014 is `server-url` pointing at a web page or proxy login?" };
-  }
-  let data;
-  try {
-    data = JSON.parse(answer2.body);
-  } catch (error62) {
-    const message = error62 instanceof Error ? error62.message : String(error62);
-    return { ok: false, reason: redact2(`invalid JSON: ${oneLine(message, 120)}`, token) };
-  }
-  const parsed = schema.safeParse(data);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: redact2(shapeReason(parsed.error, data), token) };
-}
-function judge(result, schema, token) {
-  if (result.kind === "failure") return { ok: false, reason: result.reason };
-  if (result.status < 200 || result.status >= 300) return { ok: false, reason: redact2(explainStatus(result, Boolean(token)), token) };
-  if (!schema) return { ok: true };
-  return readJson(result, schema, token);
-}
-function checkFor(path12) {
-  return CHECKS.find((check2) => check2.path === path12) ?? { name: path12, path: path12 };
-}
-async function runCheck(check2, serverUrl, opts) {
-  const result = await httpRequest({
-    url: `${serverUrl}${check2.path}`,
-    token: opts.token,
-    timeoutMs: opts.timeoutMs,
-    attempts: opts.attempts,
-    accept: check2.name === "docs" ? "text/html" : "application/json",
-    fetch: opts.fetch,
-    sleep: opts.sleep,
-    random: opts.random
-  });
-  const verdict = judge(result, check2.schema, opts.token);
-  const base = {
-    name: check2.name,
-    path: check2.path,
-    status: result.kind === "answer" ? result.status : null,
-    ms: result.ms,
-    attempts: result.attempts
-  };
-  return verdict.ok ? { check: { ...base, ok: true }, value: verdict.value } : { check: { ...base, ok: false, reason: verdict.reason } };
-}
-async function runPreflight(opts) {
-  const serverUrl = normaliseServerUrl(opts.serverUrl);
-  const checks = opts.paths ? opts.paths.map(checkFor) : CHECKS;
-  const results = await Promise.all(checks.map((check2) => runCheck(check2, serverUrl, opts)));
-  const byName = (name) => results.find((r) => r.check.name === name)?.value;
-  const report = {
-    ok: results.every((r) => r.check.ok),
-    serverUrl: redact2(withoutCredentials(serverUrl), opts.token),
-    checks: results.map((r) => r.check)
-  };
-  const openapi = byName("openapi");
-  const skills = byName("prompt-skills");
-  const health = byName("system-health");
-  if (openapi) report.openapi = openapi;
-  if (skills) report.skills = skills;
-  if (health) report.health = health;
-  return report;
+// src/prompt/used.ts
+function describePromptUsed(used) {
+  const where = used.source === "server" ? `the server's skill \`${used.skillId}\`` : used.source === "bundled" ? `the bundled \`${used.skillId}\`` : `\`${used.path ?? used.skillId}\``;
+  const version2 = used.version ? ` (${used.version})` : used.source === "file" ? "" : " (edited: no known version)";
+  return `${where}${version2} \xB7 sha256 \`${used.sha256.slice(0, 12)}\``;
 }
 
 // src/server/preflight-report.ts
@@ -46867,7 +47246,7 @@ function parseTemplate(text5, source = "<template>") {
   const frontMatter = parseFrontMatter(content3.slice(3, close), fail);
   const body2 = pythonStrip(content3.slice(close + 3));
   const declared = new Set(frontMatter.variables);
-  const undeclared = placeholderNames(body2).filter((name) => !declared.has(name));
+  const undeclared = placeholderNames(body2).filter((name2) => !declared.has(name2));
   if (undeclared.length > 0) {
     fail(`the template uses ${undeclared.map((n) => `{{${n}}}`).join(", ")} but front matter field "variables" does not declare it`);
   }
@@ -46935,7 +47314,7 @@ function lineNumber(text5, index2) {
   return line;
 }
 function duplicates(names2) {
-  return [...new Set(names2.filter((name, index2) => names2.indexOf(name) !== index2))];
+  return [...new Set(names2.filter((name2, index2) => names2.indexOf(name2) !== index2))];
 }
 
 // src/prompt/render.ts
@@ -46952,23 +47331,23 @@ function checkValues(template, values) {
   const where = template.source;
   const declared = new Set(template.variables);
   const supplied = Object.keys(values);
-  const undeclared = placeholderNames(template.body).filter((name) => !declared.has(name));
+  const undeclared = placeholderNames(template.body).filter((name2) => !declared.has(name2));
   if (undeclared.length > 0) {
     throw new RenderError(
       `${where}: the template uses ${undeclared.map((n) => `{{${n}}}`).join(", ")} but its front matter "variables" does not declare ${undeclared.length === 1 ? "it" : "them"}`
     );
   }
-  const missing = template.variables.filter((name) => !Object.hasOwn(values, name));
+  const missing = template.variables.filter((name2) => !Object.hasOwn(values, name2));
   if (missing.length > 0) {
     throw new RenderError(`${where}: no value supplied for ${list2(missing)} (every declared variable is required)`);
   }
-  const extra = supplied.filter((name) => !declared.has(name));
+  const extra = supplied.filter((name2) => !declared.has(name2));
   if (extra.length > 0) {
     throw new RenderError(
       `${where}: value${extra.length === 1 ? "" : "s"} supplied for ${list2(extra)}, which the template does not declare (a typo?); declared: ${list2([...declared])}`
     );
   }
-  const notText = supplied.filter((name) => typeof values[name] !== "string");
+  const notText = supplied.filter((name2) => typeof values[name2] !== "string");
   if (notText.length > 0) throw new RenderError(`${where}: the value for ${list2(notText)} is not a string`);
 }
 function toHandlebars(body2, values) {
@@ -46988,13 +47367,13 @@ function toHandlebars(body2, values) {
   };
   let last = 0;
   for (const match of body2.matchAll(PLACEHOLDER)) {
-    const name = match[1] ?? "";
+    const name2 = match[1] ?? "";
     addLiteral(body2.slice(last, match.index));
-    let key = keyOf.get(name);
+    let key = keyOf.get(name2);
     if (key === void 0) {
       key = `value_${keyOf.size}`;
-      keyOf.set(name, key);
-      context[key] = values[name] ?? "";
+      keyOf.set(name2, key);
+      context[key] = values[name2] ?? "";
     }
     source += `{{${key}}}`;
     last = match.index + match[0].length;
@@ -47006,14 +47385,14 @@ function needsQuoting(text5) {
   return text5.includes("{{") || text5.includes("\0") || text5.endsWith("\\") || text5.endsWith("{") || text5.startsWith("}");
 }
 function list2(names2) {
-  return names2.map((name) => `"${name}"`).join(", ");
+  return names2.map((name2) => `"${name2}"`).join(", ");
 }
 
 // src/prompt/versions.ts
 import { createHash } from "node:crypto";
 var KNOWN = {
   // The copy wild-plan ships: upstream 073ac9a with the 🚨 emoji encoded twice on one line.
-  "984b47b7aaf767b7b9d22e6d6544c4fe58d59717e9cc70218ec04ac5588a4372": "wild-plan bundled (upstream 073ac9a)",
+  "984b47b7aaf767b7b9d22e6d6544c4fe58d59717e9cc70218ec04ac5588a4372": "upstream 073ac9a, as bundled",
   // Upstream ce2938d (2026-02-20): memories, evo sweep, execution ops protocol, capacity step.
   e170dbb1a2ef60487005055eb71e13172fba1b4dd324e0cf0c3e60873eef7763: "upstream ce2938d"
 };
@@ -47157,7 +47536,9 @@ async function resolvePrompt(settings, log, readLive = readLiveSkill) {
   const template = liveTemplate(skill, settings.serverUrl);
   const missing = unsupplied(template, settings);
   if (missing.length > 0) {
-    return fallBack(`the server's \`${PLANNING_SKILL_ID}\` declares ${names(missing)}, which nothing supplies (set it in \`prompt-variables\`)`);
+    return fallBack(
+      `the server's \`${PLANNING_SKILL_ID}\` declares ${names(missing)}, which nothing supplies (set it in \`prompt-variables\`)`
+    );
   }
   return resolved(template, "server", null);
 }
@@ -47173,7 +47554,7 @@ function liveTemplate(skill, serverUrl) {
   };
 }
 function unsupplied(template, settings) {
-  return template.variables.filter((name) => !isOwnVariable(name) && !Object.hasOwn(settings.promptVariables, name));
+  return template.variables.filter((name2) => !isOwnVariable(name2) && !Object.hasOwn(settings.promptVariables, name2));
 }
 function requireSupplied(template, settings, input2) {
   const missing = unsupplied(template, settings);
@@ -47194,7 +47575,7 @@ function resolved(template, source, notice) {
   };
 }
 function names(list3) {
-  return list3.map((name) => `\`${name}\``).join(", ");
+  return list3.map((name2) => `\`${name2}\``).join(", ");
 }
 function composePrompt(settings, prompt2, input2) {
   const own4 = buildPromptValues({
@@ -47210,13 +47591,18 @@ function composePrompt(settings, prompt2, input2) {
     evoSweep: settings.evoSweep
   });
   const { values, missing } = selectValues(prompt2.template.variables, own4, settings.promptVariables);
-  if (missing.length > 0) throw new PromptError(`${prompt2.template.source}: no value for ${names(missing)}; set it in \`prompt-variables\`.`);
+  if (missing.length > 0)
+    throw new PromptError(`${prompt2.template.source}: no value for ${names(missing)}; set it in \`prompt-variables\`.`);
   return renderPrompt(prompt2.template, values);
 }
 async function memoriesFor(settings, prompt2, log) {
   if (!prompt2.template.variables.includes("memories")) return "";
   try {
-    const memories = await fetchActiveMemories({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+    const memories = await fetchActiveMemories({
+      serverUrl: settings.serverUrl,
+      token: settings.serverToken,
+      timeoutMs: settings.preflightTimeoutMs
+    });
     log.info(`The prompt gets ${memories.length} active ${memories.length === 1 ? "memory" : "memories"} from the server's memory bank.`);
     return formatMemories(memories);
   } catch (error62) {
@@ -47317,13 +47703,6 @@ function configEntries(file2) {
   });
 }
 
-// src/prompt/used.ts
-function describePromptUsed(used) {
-  const where = used.source === "server" ? `the server's skill \`${used.skillId}\`` : used.source === "bundled" ? `the bundled \`${used.skillId}\`` : `\`${used.path ?? used.skillId}\``;
-  const version2 = used.version ? ` (${used.version})` : used.source === "file" ? "" : " (edited: no known version)";
-  return `${where}${version2} \xB7 sha256 \`${used.sha256.slice(0, 12)}\``;
-}
-
 // src/sandbox/scratch.ts
 import { cp, mkdir as mkdir3, mkdtemp as mkdtemp3, readdir as readdir2, lstat, rm as rm4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
@@ -47382,9 +47761,9 @@ async function walk(dir) {
     } catch {
       continue;
     }
-    for (const name of names2) {
+    for (const name2 of names2) {
       if (entries2.size >= MAX_ENTRIES2) return { entries: entries2, truncated: true };
-      const child = rel === "" ? name : `${rel}/${name}`;
+      const child = rel === "" ? name2 : `${rel}/${name2}`;
       const stat2 = await lstat(path6.join(dir, child)).catch(() => null);
       if (!stat2) continue;
       const kind = stat2.isDirectory() ? "d" : stat2.isSymbolicLink() ? "l" : stat2.isFile() ? "f" : "o";
@@ -47397,14 +47776,14 @@ async function walk(dir) {
 function compare(before, after, exclude, truncated) {
   const changes = { added: [], modified: [], deleted: [], truncated };
   const isFileEntry = (sig) => sig !== void 0 && sig !== "d";
-  for (const [name, sig] of after) {
-    if (exclude.has(name) || !isFileEntry(sig)) continue;
-    const old = before.get(name);
-    if (old === void 0 || old === "d") changes.added.push(name);
-    else if (old !== sig) changes.modified.push(name);
+  for (const [name2, sig] of after) {
+    if (exclude.has(name2) || !isFileEntry(sig)) continue;
+    const old = before.get(name2);
+    if (old === void 0 || old === "d") changes.added.push(name2);
+    else if (old !== sig) changes.modified.push(name2);
   }
-  for (const [name, sig] of before) {
-    if (!exclude.has(name) && isFileEntry(sig) && !isFileEntry(after.get(name))) changes.deleted.push(name);
+  for (const [name2, sig] of before) {
+    if (!exclude.has(name2) && isFileEntry(sig) && !isFileEntry(after.get(name2))) changes.deleted.push(name2);
   }
   for (const list3 of [changes.added, changes.modified, changes.deleted]) list3.sort();
   return changes;
@@ -47469,7 +47848,7 @@ function asRoot(mode, argv) {
 function asAgent(mode, account, argv, env, cwd) {
   if (mode === "root") return { argv: [...argv], env, uid: account.uid, gid: account.gid };
   if (argv[0]?.includes("=")) throw new Error(`cannot run \`${argv[0]}\` as ${account.user}: a program name may not contain "="`);
-  const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  const assignments = Object.entries(env).map(([name2, value]) => `${name2}=${value}`);
   const chdir = cwd === void 0 ? [] : ["-C", cwd];
   return {
     argv: ["sudo", "-n", "-u", account.user, "--", ENV_PROGRAM, "-i", ...chdir, ...assignments, ...argv],
@@ -47587,11 +47966,11 @@ async function deleteAccount(mode, account) {
 }
 async function removeLeftoverAccounts(mode, base) {
   const passwd = await readFile5("/etc/passwd", "utf8").catch(() => "");
-  const name = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{8}$`);
+  const name2 = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{8}$`);
   for (const line of passwd.split("\n")) {
     const [user = "", , uid, gid, comment = ""] = line.split(":");
     const mark = RUN_MARK.exec(comment);
-    if (!name.test(user) || !mark) continue;
+    if (!name2.test(user) || !mark) continue;
     if (startTime(Number(mark[1])) === mark[2]) continue;
     const account = { user, uid: Number(uid), gid: Number(gid) };
     if (!(account.uid > 0)) continue;
@@ -47741,7 +48120,7 @@ function sandboxArgv(tools, ids, covers, argv) {
   ];
 }
 function findTools() {
-  const find = (name, dirs2) => dirs2.map((d) => path7.join(d, name)).find((p) => existsSync6(p));
+  const find = (name2, dirs2) => dirs2.map((d) => path7.join(d, name2)).find((p) => existsSync6(p));
   const dirs = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
   const unshare = find("unshare", dirs);
   const mount = find("mount", dirs);
@@ -47751,7 +48130,7 @@ function findTools() {
 }
 function coverCandidates(hide2, env) {
   const wanted = new Set(hide2);
-  for (const name of RUNNER_PATHS) if (env[name]) wanted.add(env[name]);
+  for (const name2 of RUNNER_PATHS) if (env[name2]) wanted.add(env[name2]);
   const home = env.HOME || homedir2();
   if (home) for (const rel of HOME_SECRETS) wanted.add(path7.join(home, rel));
   for (const dir of runnerRoots(env)) for (const rel of RUNNER_SECRETS) wanted.add(path7.join(dir, rel));
@@ -47803,7 +48182,7 @@ async function lendWorkspace(mode, agent, workspaceDir) {
   const root = await lstat2(workspace);
   const owner = { uid: root.uid, gid: root.gid };
   const exceptions = await otherOwners(mode, workspace, owner);
-  const entries2 = (await readdir4(workspace)).filter((name) => name !== ".git").map((name) => path8.join(workspace, name));
+  const entries2 = (await readdir4(workspace)).filter((name2) => name2 !== ".git").map((name2) => path8.join(workspace, name2));
   const ancestors = [];
   try {
     await openAncestors(mode, workspace, ancestors);
@@ -48022,13 +48401,13 @@ async function inNamespaces(why, options) {
   await mkdir4(home);
   await mkdir4(temp);
   sandbox.keepVisible(scratch);
-  const name = process.env.USER ?? process.env.LOGNAME ?? "runner";
+  const name2 = process.env.USER ?? process.env.LOGNAME ?? "runner";
   return {
     isolated: true,
     kind: "namespace",
     reason: `the agent runs as this job's user (${job}; ${why.replace(/^the agent runs as this job's user: /, "")}) in namespaces of its own: it cannot see this job's processes or their environment, its checkout, or the runner's temp and credential files; other files this user can read stay readable to it`,
     agent: {
-      user: name,
+      user: name2,
       process: sandbox.process,
       env: { HOME: home, TMPDIR: temp, TMP: temp, TEMP: temp },
       grant: async () => {
@@ -48154,9 +48533,9 @@ function dropped(headers, own4) {
 function copyHeaders(headers, own4, token) {
   const drop = dropped(headers, own4);
   const out = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === void 0 || drop.has(name) || name.startsWith("proxy-")) continue;
-    out[name] = Array.isArray(value) ? value.map((v) => redact2(v, token)) : redact2(value, token);
+  for (const [name2, value] of Object.entries(headers)) {
+    if (value === void 0 || drop.has(name2) || name2.startsWith("proxy-")) continue;
+    out[name2] = Array.isArray(value) ? value.map((v) => redact2(v, token)) : redact2(value, token);
   }
   return out;
 }
@@ -48460,6 +48839,333 @@ async function isolate(scratch, settings, log) {
   return isolation;
 }
 
+// src/git/base-tree.ts
+async function trackedPaths(workdir) {
+  const repo = GitRepo.open(workdir);
+  let listing;
+  try {
+    listing = await repo.run(["ls-tree", "-r", "-z", "--name-only", "HEAD"]);
+  } catch (error62) {
+    if (error62 instanceof GitCommandError) return null;
+    throw error62;
+  }
+  const paths = /* @__PURE__ */ new Set();
+  for (const file2 of listing.split("\0")) {
+    if (file2 === "") continue;
+    paths.add(file2);
+    for (let at = file2.lastIndexOf("/"); at > 0; at = file2.lastIndexOf("/", at - 1)) paths.add(file2.slice(0, at));
+  }
+  return paths;
+}
+
+// src/plan/grounding-scan.ts
+var CODE_ROOTS = /* @__PURE__ */ new Set([
+  "src",
+  "scripts",
+  "script",
+  "configs",
+  "config",
+  "conf",
+  "tests",
+  "test",
+  "lib",
+  "tools",
+  "bin",
+  "notebooks"
+]);
+var METHODS = /* @__PURE__ */ new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+var SERVER_PREFIX = /^(?:\{\{server_url\}\}|\$\{?SERVER_URL\}?)(\/.*)?$/i;
+var CREATE_VERBS = /^(?:write|writes|writing|written|create|creates|creating|created|generate|generates|generated|generating|save|saves|saved|saving|produce|produces|produced|emit|emits|export|exports|dump|dumps|store|stores|touch|mkdir|tee)$/i;
+var ADD_VERBS = /^(?:add|adds|adding|append|appends|insert|inserts|implement|implements)$/i;
+var EXPECT_VERBS = /^(?:read|reads|reading|run|running|rerun|inspect|inspects|extend|extends|modify|modifies|update|updates|edit|edits|refactor|refactors|patch|fix|fixes|use|uses|using|load|loads|call|calls|import|imports|execute|executes|reuse|reuses|check|checks|review|reviews|open|parse|parses|follow|from|see|via)$/i;
+var RUNNERS = /^(?:python|python3|bash|sh|zsh|source|pytest|torchrun|deepspeed|node|rscript|julia)$/i;
+var PASS_THROUGH = /^(?:uv|poetry|pipenv|conda|accelerate|launch|run|exec|nohup|time|srun|env)$/i;
+var OUTPUT_FLAG = /^--?(?:o|out\w*|output\w*|save\w*|dest\w*|log\w*|[\w-]*dir)$/i;
+var EXTENSION = /\.[A-Za-z][A-Za-z0-9]{0,7}$/;
+var DOMAIN = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|io|ai|co|dev|edu|gov|app|me|info)$/i;
+var PLACEHOLDER2 = /[<>{}*?$%[\]…|=@:~,;"'`\\]|\.\.\./;
+var SEGMENT = /^[A-Za-z0-9_.+-]+$/;
+var SKILL = /\bwild_v2_[a-z0-9_]*[a-z0-9]\b/gi;
+var SKILL_ROUTE = /\/prompt-skills\/([A-Za-z0-9_.-]+)/g;
+var SKILL_ROUTE_WORDS = /* @__PURE__ */ new Set(["search", "reload", "install"]);
+function bareWord(token) {
+  return token.replace(/^[("'*_[]+/, "").replace(/[)"'*_\]]+$/, "").replace(/[.,;:!?]+$/, "").replace(/[)"'*_\]]+$/, "");
+}
+function asPath(token) {
+  let t = bareWord(token);
+  if (t === "" || t.includes("://") || t.startsWith("/") || t.startsWith("../") || PLACEHOLDER2.test(t)) return null;
+  t = t.replace(/^(?:\.\/)+/, "").replace(/\/{2,}/g, "/");
+  const directory = t.endsWith("/");
+  const path12 = t.replace(/\/+$/, "");
+  if (path12 === "" || path12 === ".") return null;
+  const segments = path12.split("/");
+  if (!segments.every((s) => SEGMENT.test(s) && s !== "..")) return null;
+  if (DOMAIN.test(segments[0]) || /^\d/.test(segments[0])) return null;
+  if (segments.length === 1) return EXTENSION.test(path12) || directory ? { path: path12, directory, bare: !directory } : null;
+  const startsDotSlash = /^\.\//.test(bareWord(token));
+  const qualifies = EXTENSION.test(path12) || directory || startsDotSlash || CODE_ROOTS.has(segments[0]);
+  return qualifies ? { path: path12, directory, bare: false } : null;
+}
+function asEndpoint(raw) {
+  const path12 = bareWord(raw).replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
+  if (!path12.startsWith("/") || path12.startsWith("//") || !/^\/[A-Za-z0-9_.{}<>:/-]*$/.test(path12)) return null;
+  return path12;
+}
+function mention(kind, value, extra = {}) {
+  return { kind, value, created: false, directory: false, bare: false, method: null, ...extra };
+}
+function runTargets(tokens, at) {
+  const runner = bareWord(tokens[at]).toLowerCase();
+  const out = [];
+  let i = at + 1;
+  while (i < tokens.length && tokens[i].startsWith("-")) {
+    if (/^-[mc]$/.test(tokens[i]) && runner.startsWith("python")) return { mentions: [], next: i + 2 };
+    i++;
+  }
+  for (; i < tokens.length; i++) {
+    const p = asPath(tokens[i]);
+    if (!p || p.directory) break;
+    out.push(mention("run", p.path, { bare: p.bare }));
+    if (runner !== "pytest") {
+      i++;
+      break;
+    }
+  }
+  return { mentions: out, next: i };
+}
+function scanText(raw) {
+  const text5 = sanitizeUntrusted(raw).replace(/\{\{\s*server_url\s*\}\}/gi, "{{server_url}}").replace(/`+/g, " ");
+  const out = [];
+  for (const m of text5.matchAll(SKILL)) out.push(mention("skill", m[0]));
+  for (const m of text5.matchAll(SKILL_ROUTE)) {
+    if (!SKILL_ROUTE_WORDS.has(m[1]) && !m[1].startsWith("wild_v2_")) out.push(mention("skill", bareWord(m[1])));
+  }
+  for (const clause of text5.split(/(?<=[.;!?])\s+|\n/)) out.push(...scanClause(clause.split(/\s+/).filter((t) => t !== "")));
+  return out;
+}
+function scanClause(tokens) {
+  const out = [];
+  let mode = "expect";
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const word = bareWord(token);
+    if (CREATE_VERBS.test(word)) mode = "create";
+    else if (ADD_VERBS.test(word)) mode = "add";
+    else if (mode === "add" && /^(?:to|into)$/i.test(word)) mode = "expect";
+    else if (EXPECT_VERBS.test(word) && mode !== "add") mode = "expect";
+    const previous3 = i > 0 ? bareWord(tokens[i - 1]).toUpperCase() : "";
+    const method = METHODS.has(previous3) ? previous3 : null;
+    const server = SERVER_PREFIX.exec(token.replace(/^[("'*_[]+/, ""));
+    if (server) {
+      const path12 = asEndpoint(server[1] ?? "/");
+      if (path12) out.push(mention("endpoint", path12, { method }));
+      continue;
+    }
+    if (method && token.startsWith("/")) {
+      const path12 = asEndpoint(token);
+      if (path12) out.push(mention("endpoint", path12, { method }));
+      continue;
+    }
+    if (RUNNERS.test(word)) {
+      const { mentions, next } = runTargets(tokens, i);
+      out.push(...mentions);
+      i = next - 1;
+      continue;
+    }
+    const script = word.startsWith("./") ? asPath(word) : null;
+    if (script && !script.directory) {
+      out.push(mention("run", script.path, { bare: script.bare }));
+      continue;
+    }
+    if (PASS_THROUGH.test(word)) continue;
+    const p = asPath(token);
+    const written = mode !== "expect" || i > 0 && OUTPUT_FLAG.test(tokens[i - 1]);
+    if (p) out.push(mention("path", p.path, { created: written, directory: p.directory, bare: p.bare }));
+  }
+  return out;
+}
+
+// src/plan/grounding.ts
+var DEFAULT_ROOTS = [".wild", "exp", "experiments"];
+var OUTPUT_DIRS = /* @__PURE__ */ new Set([
+  "logs",
+  "outputs",
+  "output",
+  "results",
+  "analysis",
+  "metadata",
+  "checkpoints",
+  "artifacts",
+  "figures",
+  "plots",
+  "wandb"
+]);
+function sources(plan) {
+  const out = [];
+  for (const task of [...plan.phases.flatMap((p) => p.tasks), ...plan.strayTasks]) {
+    const at = { taskId: task.id, line: task.line };
+    out.push({ ...at, text: task.description, deliverable: false });
+    if (task.deliverable) out.push({ ...at, text: task.deliverable, deliverable: true });
+    if (task.doneWhen) out.push({ ...at, text: task.doneWhen, deliverable: false });
+    for (const d of task.details) out.push({ ...at, text: d, deliverable: false });
+  }
+  for (const item of plan.notes?.items ?? []) {
+    if (item.kind !== "codebase-findings") continue;
+    for (const text5 of [item.text, ...item.details]) out.push({ text: text5, taskId: null, line: item.line, deliverable: false });
+  }
+  return out;
+}
+function deliverablePaths(text5) {
+  const whole = text5.replace(/`/g, "").split(/\s*(?:,|;|\band\b|\+)\s*/);
+  const listed = whole.flatMap((piece) => {
+    const p = asPath(piece.trim().split(/\s+/)[0] ?? "");
+    return p ? [{ kind: "path", value: p.path, created: true, directory: p.directory, bare: p.bare, method: null }] : [];
+  });
+  return [...listed, ...scanText(text5).map((m) => m.kind === "path" ? { ...m, created: true } : m)];
+}
+function layoutRoots(plan) {
+  const roots = [];
+  for (const item of plan.notes?.items ?? []) {
+    if (item.kind !== "experiment-layout") continue;
+    let first = true;
+    for (const token of [item.text, ...item.details].join(" ").replace(/`/g, " ").split(/\s+/)) {
+      const cut = token.search(/[<{*$]/);
+      const fixed = (cut < 0 ? token : token.slice(0, cut)).replace(/^[("'*_]+/, "");
+      const p = asPath(fixed.includes("/") ? fixed.slice(0, fixed.lastIndexOf("/") + 1) : "");
+      if (!p || CODE_ROOTS.has(p.path.split("/")[0])) continue;
+      if (first || cut >= 0) roots.push(p.path);
+      first = false;
+    }
+  }
+  return roots;
+}
+function namedInPlan(plan) {
+  const names2 = { expected: [], created: [], experimentRoots: [], endpoints: [], skills: [] };
+  if (plan.abort) return names2;
+  names2.experimentRoots = [.../* @__PURE__ */ new Set([...DEFAULT_ROOTS, ...layoutRoots(plan)])];
+  for (const source of sources(plan)) {
+    const { taskId, line } = source;
+    for (const m of source.deliverable ? deliverablePaths(source.text) : scanText(source.text)) {
+      if (m.kind === "endpoint") names2.endpoints.push({ method: m.method, path: m.value, taskId, line });
+      else if (m.kind === "skill") names2.skills.push({ id: m.value, taskId, line });
+      else if (m.created) {
+        if (names2.created.some((c) => c.path === m.value && c.taskId === taskId)) continue;
+        const how = source.deliverable ? "deliverable" : "written";
+        names2.created.push({ path: m.value, taskId, line, how, directory: m.directory });
+      } else if (m.kind === "run" || !m.bare) {
+        names2.expected.push({ path: m.value, taskId, line, how: m.kind === "run" ? "run" : "mention", directory: m.directory });
+      }
+    }
+  }
+  return names2;
+}
+function basename(path12) {
+  return path12.slice(path12.lastIndexOf("/") + 1);
+}
+function planned(path12, names2) {
+  if (OUTPUT_DIRS.has(path12.split("/")[0])) return true;
+  if (names2.experimentRoots.some((root) => path12 === root || path12.startsWith(`${root}/`))) return true;
+  return names2.created.some(
+    (c) => c.path === path12 || c.path.startsWith(`${path12}/`) || path12.startsWith(`${c.path}/`) || !path12.includes("/") && basename(c.path) === path12
+  );
+}
+var HTTP_METHODS = /* @__PURE__ */ new Set(["get", "post", "put", "patch", "delete", "head", "options"]);
+var PLACEHOLDER_SEGMENT = /^(?:\{[^}]*\}|<[^>]*>|:[A-Za-z_]\w*)$/;
+function endpointMatches(path12, template) {
+  const a = path12.split("/");
+  const b = template.replace(/(.)\/+$/, "$1").split("/");
+  if (a.length !== b.length) return false;
+  return a.every((seg, i) => seg === b[i] || /^\{[^}]+\}$/.test(b[i]) && seg !== "" || PLACEHOLDER_SEGMENT.test(seg));
+}
+function who(taskId) {
+  return taskId ?? "A codebase finding in the Planning Notes";
+}
+function name(text5) {
+  return codeSpan(oneLine(text5, 200));
+}
+function groundingFindings(names2, reality) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const add2 = (rule, taskId, key, line, message) => {
+    const id = `${rule}\0${taskId}\0${key}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push(finding(rule, "warning", line, message));
+  };
+  for (const p of names2.expected) {
+    if (planned(p.path, names2) || reality.fileExists(p.path)) continue;
+    const shown = name(p.directory ? `${p.path}/` : p.path);
+    const message = p.how === "run" ? `${who(p.taskId)} runs ${shown}, which is not in the repository at the base commit; fix the path, or have an earlier task create it as its deliverable.` : `${who(p.taskId)} expects ${shown} to exist, but the repository at the base commit has no such file or folder; fix the path, or name it as a task's deliverable.`;
+    add2("grounding-file", p.taskId, p.path, p.line, message);
+  }
+  const paths = reality.openapi?.paths;
+  if (paths) {
+    const templates = Object.keys(paths);
+    for (const e of names2.endpoints) {
+      const matching = templates.filter((t) => endpointMatches(e.path, t));
+      const shown = name(`${e.method ? `${e.method} ` : ""}${e.path}`);
+      if (matching.length === 0) {
+        add2(
+          "grounding-endpoint",
+          e.taskId,
+          `${e.method} ${e.path}`,
+          e.line,
+          `${who(e.taskId)} calls ${shown}, which the research server's OpenAPI description does not list; use an endpoint from the API catalog.`
+        );
+        continue;
+      }
+      const methods = [
+        ...new Set(
+          matching.flatMap(
+            (t) => Object.keys(paths[t] ?? {}).filter((m) => HTTP_METHODS.has(m.toLowerCase())).map((m) => m.toUpperCase())
+          )
+        )
+      ];
+      if (e.method && !methods.includes(e.method)) {
+        add2(
+          "grounding-endpoint",
+          e.taskId,
+          `${e.method} ${e.path}`,
+          e.line,
+          `${who(e.taskId)} calls ${shown}, but the server answers that path only with ${methods.sort().join(", ")}.`
+        );
+      }
+    }
+  }
+  if (reality.skillIds) {
+    const known = new Set(reality.skillIds);
+    for (const s of names2.skills) {
+      if (known.has(s.id)) continue;
+      add2(
+        "grounding-skill",
+        s.taskId,
+        s.id,
+        s.line,
+        `${who(s.taskId)} names the prompt skill ${name(s.id)}, which the research server does not list in /prompt-skills.`
+      );
+    }
+  }
+  return out;
+}
+
+// src/planning/grounding-step.ts
+async function groundingStep(workspace, plan, preflight, log) {
+  if (plan.abort) return [];
+  const tracked = await trackedPaths(workspace);
+  const findings = groundingFindings(namedInPlan(plan), {
+    // Outside a repository nothing can be said about files: every path passes.
+    fileExists: (path12) => tracked === null || tracked.has(path12),
+    openapi: preflight.openapi ?? null,
+    skillIds: preflight.skills ? preflight.skills.map((skill) => skill.id) : null
+  });
+  if (findings.length > 0) {
+    log.info(
+      `Grounding: ${findings.length} name${findings.length === 1 ? "" : "s"} in the plan not found in the repository or on the server.`
+    );
+  }
+  return findings;
+}
+
 // src/planning/plan-issue.ts
 var ABORT_SUMMARY = "Server docs/API preflight failed; planning aborted.";
 var UnsafeWorkspaceError = class extends Error {
@@ -48520,7 +49226,8 @@ async function checkWorkspace(settings, it, deps) {
 }
 function preflightStep(settings, prompt2, log) {
   return log.group("Preflight: research server", async () => {
-    if (prompt2.contract.defaultPreflight) log.info("The prompt has no preflight block: checking the four endpoints every known version checks.");
+    if (prompt2.contract.defaultPreflight)
+      log.info("The prompt has no preflight block: checking the four endpoints every known version checks.");
     const report = await runPreflight({
       serverUrl: settings.serverUrl,
       token: settings.serverToken,
@@ -48577,7 +49284,8 @@ async function planStep(settings, it, input2, log) {
   it.writeOut(it.tasksPath, round.planMarkdown);
   const own4 = readInside(input2.scratch.work, it.playbookPath);
   if (own4.kind === "refused") log.warning(`${own4.reason}: ignored, as if the agent had written none`);
-  const allFindings = own4.kind === "refused" ? [...findings, refusedFinding(own4.reason)] : findings;
+  const grounded = [...findings, ...await groundingStep(settings.workspace, plan, input2.preflight, log)];
+  const allFindings = own4.kind === "refused" ? [...grounded, refusedFinding(own4.reason)] : grounded;
   for (const f of allFindings) log.warning(`${f.rule}: ${f.message}`, { file: it.tasksPath, line: f.line ?? void 0 });
   if (plan.abort) {
     const message2 = "The agent aborted planning: its own server preflight failed (see the abort checklist).";
@@ -48598,18 +49306,25 @@ async function planStep(settings, it, input2, log) {
     return {
       ...common,
       status: "invalid",
-      message: `The plan breaks the planning contract in ${errors} place(s) and \`strict-plan\` is on.`,
+      message: `The plan breaks the planning contract in ${plural2(errors, "place")} and \`strict-plan\` is on.`,
       findings: allFindings,
       plan
     };
   }
   const { phases, tasks } = planCounts(plan);
   const n = allFindings.length;
-  const message = `Planned: ${phases} phases, ${tasks} tasks${n ? `, ${n} finding(s) to review` : ""}.`;
+  const message = `Planned: ${plural2(phases, "phase")}, ${plural2(tasks, "task")}${n ? `, ${plural2(n, "finding")} to review` : ""}.`;
   return { ...common, status: "planned", message, findings: allFindings, plan, planMarkdown: round.planMarkdown, playbook };
 }
 function identity(it) {
-  return { sessionId: it.sessionId, goal: it.goal, tasksPath: it.tasksPath, playbookPath: it.playbookPath, prompt: it.prompt?.used };
+  return {
+    sessionId: it.sessionId,
+    goal: it.goal,
+    tasksPath: it.tasksPath,
+    playbookPath: it.playbookPath,
+    prompt: it.prompt?.used,
+    limits: it.prompt?.contract.limits
+  };
 }
 function refusedFinding(reason) {
   return { rule: "agent-file-refused", severity: "warning", line: null, message: `${reason}: ignored, as if the agent had written none.` };
@@ -48639,6 +49354,9 @@ export {
   cutUnits,
   oneLine,
   AgentInstallError,
+  formatUsd,
+  describeStop,
+  agentStatsJson,
   AgentConfigError,
   sanitizeUntrusted,
   neutralizeHtml,
@@ -48649,29 +49367,37 @@ export {
   isBooleanInput,
   parseSettings,
   tasksPathFor,
-  agentStatsJson,
+  PublishError,
+  GitCommandError,
+  GitRepo,
+  GoalError,
+  buildGoal,
+  plural2 as plural,
   blockquote,
   ABORT_SENTINEL,
+  escapeHtml,
   PLAN_COMMENT_MARKER,
   presentPlanComment,
   presentJobSummary,
   planCounts,
   planToJson,
-  checkPlan,
-  parsePlan,
-  AgentFailedError,
-  PublishError,
-  GitCommandError,
-  GitRepo,
-  UnsafePlanPathError,
-  GoalError,
-  buildGoal,
+  redact2 as redact,
+  httpRequest,
+  normaliseServerUrl,
+  explainStatus,
+  judge,
   runPreflight,
+  parsePlan,
+  checkPlan,
+  AgentFailedError,
+  UnsafePlanPathError,
+  describePromptUsed,
   formatPreflightTable,
   preflightFailureReasons,
   PromptError,
   resolvePrompt,
   composePrompt,
+  memoriesFor,
   UnsafeWorkspaceError,
   planIssue
 };

@@ -12,7 +12,16 @@ function parseCommand(body) {
   if (rest !== "" && !/^\s/.test(rest)) return null;
   return rest.trim();
 }
-var EVENTS = /* @__PURE__ */ new Set(["issues", "issue_comment", "workflow_dispatch", "pull_request"]);
+var HANDLED_EVENTS = {
+  issues: ["labeled", "opened", "edited"],
+  issue_comment: ["created"],
+  pull_request: ["labeled", "opened", "closed"],
+  pull_request_review: ["submitted"],
+  pull_request_review_comment: ["created"],
+  workflow_dispatch: [],
+  schedule: []
+};
+var EVENTS = new Set(Object.keys(HANDLED_EVENTS));
 function quickSkip(eventName, payload, triggerLabel) {
   if (!EVENTS.has(eventName)) return `the \`${eventName}\` event does not trigger wild-plan`;
   const p = payload ?? {};
@@ -22,7 +31,7 @@ function quickSkip(eventName, payload, triggerLabel) {
   if ((eventName === "issues" || eventName === "pull_request") && p.action === "labeled" && typeof p.label?.name === "string" && p.label.name !== triggerLabel) {
     return `the label \`${p.label.name}\` is not the trigger label \`${triggerLabel}\``;
   }
-  if (eventName === "issue_comment" && typeof p.comment?.body === "string" && parseCommand(p.comment.body) === null) {
+  if ((eventName === "issue_comment" || eventName === "pull_request_review_comment") && typeof p.comment?.body === "string" && parseCommand(p.comment.body) === null) {
     return `the comment does not start with \`${COMMAND}\``;
   }
   return null;
