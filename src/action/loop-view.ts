@@ -12,9 +12,14 @@ export async function planRecord(server: ResearchServer, chatSessionId: string):
   return records[0] ?? null;
 }
 
-/** Everything the loop section shows for a live or finished session (three reads on the server). */
+/** Everything the loop section shows for a live or finished session (four or five reads on the server). */
 export async function readLoop(server: ResearchServer, session: LoopSession, record: PlanRecord | null | 'unsupported'): Promise<LoopView> {
-  const [tasks, log] = await Promise.all([server.plan(session), server.iterationLog(session)]);
+  const [tasks, log, experiments] = await Promise.all([
+    server.plan(session),
+    server.iterationLog(session),
+    // Counted only when the loop shares its chat session with its sweeps and runs; a failure costs the count.
+    session.chat_session_id ? server.experiments(session.chat_session_id).catch(() => undefined) : undefined,
+  ]);
   const plan = record === 'unsupported' ? null : record;
   const approved = plan?.raw_markdown ?? null;
   return {
@@ -24,6 +29,7 @@ export async function readLoop(server: ResearchServer, session: LoopSession, rec
     progress: progressOf(parsePlan(tasks)),
     drift: approved ? driftFrom(approved, tasks) : undefined,
     lastIteration: lastIteration(log),
+    experiments,
   };
 }
 

@@ -51,6 +51,8 @@ export interface LoopView {
   progress?: Progress;
   drift?: Drift;
   lastIteration?: { heading: string; text: string } | null;
+  /** Sweeps and runs the loop created on the server. */
+  experiments?: { sweeps: number; runs: number };
   /** One line about what this command did ("Paused by @alice."). */
   event?: string;
 }
@@ -85,6 +87,9 @@ export function loopSection(view: LoopView): string {
     const p = view.progress;
     const parts = [p.done && `${p.done} done`, p.inProgress && `${p.inProgress} in progress`, p.open && `${p.open} open`].filter(Boolean);
     lines.push(`Tasks: ${parts.join(' · ')} (of ${plural(p.total, 'task')}).`);
+  }
+  if (view.experiments && (view.experiments.sweeps > 0 || view.experiments.runs > 0)) {
+    lines.push(`Created on the server: ${plural(view.experiments.sweeps, 'sweep')}, ${plural(view.experiments.runs, 'run')}.`);
   }
   if (view.lastIteration) {
     lines.push('', `**${inline(view.lastIteration.heading, 80)}:** ${inline(view.lastIteration.text, 400)}`);

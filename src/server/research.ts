@@ -105,6 +105,14 @@ export class ResearchServer {
     return reply.ok;
   }
 
+  /** Sweeps and runs the loop filed under its chat session (the newest 100 runs and 50 sweeps the server lists). */
+  async experiments(chatSessionId: string): Promise<{ sweeps: number; runs: number }> {
+    const Listed = z.array(z.object({ chat_session_id: z.string().nullish() }).loose());
+    const [sweeps, runs] = await Promise.all([this.call('GET', '/sweeps', Listed), this.call('GET', '/runs', Listed)]);
+    const mine = (items: z.infer<typeof Listed>) => items.filter((item) => item.chat_session_id === chatSessionId).length;
+    return { sweeps: mine(sweeps), runs: mine(runs) };
+  }
+
   async plan(session: LoopSession): Promise<string> {
     const reply = await this.call(
       'GET',

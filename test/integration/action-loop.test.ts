@@ -198,12 +198,22 @@ describe('status and drift', () => {
     const s = await planned();
     await command(s, '/wild-plan run');
     s.wild.advanceLoop(chat(s), 3);
+    // What an iteration's agent does through the server's API: a sweep of its chat session, and one elsewhere.
+    for (const chatSessionId of [chat(s), 'someone-else']) {
+      const created = await fetch(`${s.wild.url}/sweeps/wild`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-auth-token': s.serverToken },
+        body: JSON.stringify({ name: 'baseline', goal: 'seeds', chat_session_id: chatSessionId }),
+      });
+      expect(created.status).toBe(200);
+    }
 
     const result = await command(s, '/wild-plan status');
 
     expect(result.status).toBe('loop-updated');
     const comment = planComment(s);
     expect(comment).toMatch(/Tasks: 1 done · 1 in progress · \d+ open/);
+    expect(comment).toContain('Created on the server: 1 sweep, 0 runs.');
     expect(comment).toContain('Iteration 0 adopted approved revision 1. No drift');
     expect(comment).toMatch(/\*\*Iteration 2:\*\* Completed: \[P1-T1\]/);
   });
