@@ -30,7 +30,7 @@ import {
   resolvePrompt,
   runPreflight,
   tasksPathFor
-} from "./chunk-UOQ5GF7U.js";
+} from "./chunk-XISVBAB6.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-7V7PA6ET.js");
+  const { runFromEnvironment } = await import("./entry-H5MR4QUR.js");
   await runFromEnvironment();
 }

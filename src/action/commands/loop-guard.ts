@@ -1,13 +1,13 @@
 // What every research-loop command checks first, as planning does: the sender may write to the
 // repository (readers and bots change nothing), and the command has a plan PR to act on.
-import { checkSenderPermission } from '../../github/permission.js';
 import type { Sender } from '../../trigger.js';
 import type { Settings } from '../../settings.js';
 import type { ActionContext } from '../context.js';
 import { loopContext, type LoopContext, type LoopWhere } from '../loop-context.js';
-import { failed, refused, skipped, type ActionResult } from '../result.js';
+import { failed, skipped, type ActionResult } from '../result.js';
 import type { ActionDeps } from '../router.js';
 import { ResearchServerError } from '../../server/research.js';
+import { permissionStep } from './permission-step.js';
 
 export async function guardLoop(
   settings: Settings,
@@ -16,14 +16,12 @@ export async function guardLoop(
   sender: Sender | null,
   where: LoopWhere,
 ): Promise<LoopContext | ActionResult> {
-  const { client, log } = deps;
   if (sender !== null) {
-    const permission = await checkSenderPermission(client, context.repo, sender.login);
-    if (permission.kind === 'error') return refused(permission.reason, log);
-    if (permission.kind === 'denied') return skipped(permission.reason, log);
+    const allowed = await permissionStep(context, deps, sender.login);
+    if ('result' in allowed) return allowed.result;
   }
   const ctx = await loopContext(settings, context, deps, where);
-  return typeof ctx === 'string' ? skipped(ctx, log) : ctx;
+  return typeof ctx === 'string' ? skipped(ctx, deps.log) : ctx;
 }
 
 export function isResult(value: LoopContext | ActionResult): value is ActionResult {

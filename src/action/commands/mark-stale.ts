@@ -3,17 +3,17 @@
 // runs and nothing is committed (`replan-on-edit: true` routes the edit to `plan` instead).
 // Reads as its steps: permission → the plan PR → its plan comment → the banner.
 import { postableBody } from '../../github/comments.js';
-import { checkSenderPermission } from '../../github/permission.js';
 import { findOpen } from '../../github/pull-request.js';
 import { PLAN_COMMENT_MARKER } from '../../plan/present.js';
 import type { Settings } from '../../settings.js';
 import type { Trigger } from '../../trigger.js';
 import type { ActionContext } from '../context.js';
-import { refused, skipped, type ActionResult } from '../result.js';
+import { skipped, type ActionResult } from '../result.js';
 import type { ActionDeps } from '../router.js';
 import { commentRevision, staleBanner, withBanner } from '../stale.js';
 import { planBranchFor } from '../target.js';
 import { Writes } from '../writes.js';
+import { permissionStep } from './permission-step.js';
 
 export async function markStale(
   settings: Settings,
@@ -23,9 +23,8 @@ export async function markStale(
 ): Promise<ActionResult> {
   const { client, log } = deps;
   const repo = context.repo;
-  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
-  if (permission.kind === 'error') return refused(permission.reason, log);
-  if (permission.kind === 'denied') return skipped(permission.reason, log);
+  const allowed = await permissionStep(context, deps, trigger.sender.login);
+  if ('result' in allowed) return allowed.result;
 
   const pull = await findOpen(client, repo, planBranchFor(trigger.number));
   if (pull === null) return skipped(`#${trigger.number} has no open plan PR: there is no plan to mark stale`, log);

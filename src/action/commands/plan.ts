@@ -2,7 +2,6 @@
 // Reads as its steps: permission → request → acknowledge (beside the workspace checks and the
 // preflight) → plan (goal, preflight, render, agent, plan files) → publish → report.
 import { agentStatsJson } from '../../agent/runner.js';
-import { checkSenderPermission } from '../../github/permission.js';
 import { planToJson } from '../../plan/present.js';
 import type { PlanOutcome } from '../../planning/outcome.js';
 import { planIssue } from '../../planning/plan-issue.js';
@@ -16,11 +15,12 @@ import { loopSection } from '../loop-words.js';
 import { publishStep } from '../publish.js';
 import { registerPlan } from '../register.js';
 import { revisionCause } from '../review-messages.js';
-import { failed, refused, skipped, type ActionResult, type PlanOutputs } from '../result.js';
+import { failed, skipped, type ActionResult, type PlanOutputs } from '../result.js';
 import type { ActionDeps } from '../router.js';
 import { renderJobSummary, type SummaryLinks } from '../summary.js';
 import { liveLabelTrigger, resolveTarget, type PlanTarget } from '../target.js';
 import { StatusComment, Writes } from '../writes.js';
+import { permissionStep } from './permission-step.js';
 
 export async function planCommand(
   settings: Settings,
@@ -28,14 +28,9 @@ export async function planCommand(
   trigger: Extract<Trigger, { kind: 'plan' }>,
   deps: ActionDeps,
 ): Promise<ActionResult> {
-  const { client, log } = deps;
-  const repo = context.repo;
-
-  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
-  // Fails without a status comment: whether the sender may get one is what could not be checked.
-  if (permission.kind === 'error') return refused(permission.reason, log);
-  if (permission.kind === 'denied') return skipped(permission.reason, log);
-  log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
+  const allowed = await permissionStep(context, deps, trigger.sender.login);
+  if ('result' in allowed) return allowed.result;
+  deps.log.info(`${trigger.source} by ${trigger.sender.login} (${allowed.permission})`);
   return planPermitted(settings, context, trigger, deps);
 }
 

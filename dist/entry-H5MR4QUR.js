@@ -46,7 +46,7 @@ import {
   tasksPathFor,
   truncate,
   truncateAtLine
-} from "./chunk-UOQ5GF7U.js";
+} from "./chunk-XISVBAB6.js";
 import {
   __commonJS,
   __require,
@@ -29860,6 +29860,13 @@ var ResearchServer = class {
     });
     return reply.ok;
   }
+  /** Sweeps and runs the loop filed under its chat session (the newest 100 runs and 50 sweeps the server lists). */
+  async experiments(chatSessionId) {
+    const Listed = external_exports.array(external_exports.object({ chat_session_id: external_exports.string().nullish() }).loose());
+    const [sweeps, runs] = await Promise.all([this.call("GET", "/sweeps", Listed), this.call("GET", "/runs", Listed)]);
+    const mine = (items) => items.filter((item) => item.chat_session_id === chatSessionId).length;
+    return { sweeps: mine(sweeps), runs: mine(runs) };
+  }
   async plan(session) {
     const reply = await this.call(
       "GET",
@@ -30263,6 +30270,9 @@ function loopSection(view) {
     const p = view.progress;
     const parts = [p.done && `${p.done} done`, p.inProgress && `${p.inProgress} in progress`, p.open && `${p.open} open`].filter(Boolean);
     lines.push(`Tasks: ${parts.join(" \xB7 ")} (of ${plural(p.total, "task")}).`);
+  }
+  if (view.experiments && (view.experiments.sweeps > 0 || view.experiments.runs > 0)) {
+    lines.push(`Created on the server: ${plural(view.experiments.sweeps, "sweep")}, ${plural(view.experiments.runs, "run")}.`);
   }
   if (view.lastIteration) {
     lines.push("", `**${inline(view.lastIteration.heading, 80)}:** ${inline(view.lastIteration.text, 400)}`);
@@ -30735,7 +30745,12 @@ async function planRecord(server, chatSessionId) {
   return records[0] ?? null;
 }
 async function readLoop(server, session, record) {
-  const [tasks, log] = await Promise.all([server.plan(session), server.iterationLog(session)]);
+  const [tasks, log, experiments] = await Promise.all([
+    server.plan(session),
+    server.iterationLog(session),
+    // Counted only when the loop shares its chat session with its sweeps and runs; a failure costs the count.
+    session.chat_session_id ? server.experiments(session.chat_session_id).catch(() => void 0) : void 0
+  ]);
   const plan = record === "unsupported" ? null : record;
   const approved = plan?.raw_markdown ?? null;
   return {
@@ -30744,7 +30759,8 @@ async function readLoop(server, session, record) {
     session,
     progress: progressOf(parsePlan(tasks)),
     drift: approved ? driftFrom(approved, tasks) : void 0,
-    lastIteration: lastIteration(log)
+    lastIteration: lastIteration(log),
+    experiments
   };
 }
 function isLive(session) {
@@ -30829,16 +30845,22 @@ function errorLine(error2) {
   return oneLine(error2 instanceof Error ? error2.message : String(error2), 200);
 }
 
+// src/action/commands/permission-step.ts
+async function permissionStep(context3, deps, login) {
+  const permission = await checkSenderPermission(deps.client, context3.repo, login);
+  if (permission.kind === "error") return { result: refused(permission.reason, deps.log) };
+  if (permission.kind === "denied") return { result: skipped(permission.reason, deps.log) };
+  return { permission: permission.permission };
+}
+
 // src/action/commands/loop-guard.ts
 async function guardLoop(settings, context3, deps, sender, where) {
-  const { client, log } = deps;
   if (sender !== null) {
-    const permission = await checkSenderPermission(client, context3.repo, sender.login);
-    if (permission.kind === "error") return refused(permission.reason, log);
-    if (permission.kind === "denied") return skipped(permission.reason, log);
+    const allowed = await permissionStep(context3, deps, sender.login);
+    if ("result" in allowed) return allowed.result;
   }
   const ctx = await loopContext(settings, context3, deps, where);
-  return typeof ctx === "string" ? skipped(ctx, log) : ctx;
+  return typeof ctx === "string" ? skipped(ctx, deps.log) : ctx;
 }
 function isResult(value) {
   return "status" in value;
@@ -31429,12 +31451,9 @@ function revisionCause(trigger) {
 
 // src/action/commands/plan.ts
 async function planCommand(settings, context3, trigger, deps) {
-  const { client, log } = deps;
-  const repo = context3.repo;
-  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
-  if (permission.kind === "error") return refused(permission.reason, log);
-  if (permission.kind === "denied") return skipped(permission.reason, log);
-  log.info(`${trigger.source} by ${trigger.sender.login} (${permission.permission})`);
+  const allowed = await permissionStep(context3, deps, trigger.sender.login);
+  if ("result" in allowed) return allowed.result;
+  deps.log.info(`${trigger.source} by ${trigger.sender.login} (${allowed.permission})`);
   return planPermitted(settings, context3, trigger, deps);
 }
 async function planPermitted(settings, context3, trigger, deps) {
@@ -31669,9 +31688,8 @@ ${message}
 async function markStale(settings, context3, trigger, deps) {
   const { client, log } = deps;
   const repo = context3.repo;
-  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
-  if (permission.kind === "error") return refused(permission.reason, log);
-  if (permission.kind === "denied") return skipped(permission.reason, log);
+  const allowed = await permissionStep(context3, deps, trigger.sender.login);
+  if ("result" in allowed) return allowed.result;
   const pull = await findOpen(client, repo, planBranchFor(trigger.number));
   if (pull === null) return skipped(`#${trigger.number} has no open plan PR: there is no plan to mark stale`, log);
   const writes = new Writes(client, context3, settings.dryRun, log);
@@ -31754,9 +31772,8 @@ function quote(text) {
 async function replanFromReview(settings, context3, trigger, deps) {
   const { client, log } = deps;
   const repo = context3.repo;
-  const permission = await checkSenderPermission(client, repo, trigger.sender.login);
-  if (permission.kind === "error") return refused(permission.reason, log);
-  if (permission.kind === "denied") return skipped(permission.reason, log);
+  const allowed = await permissionStep(context3, deps, trigger.sender.login);
+  if ("result" in allowed) return allowed.result;
   const issue2 = trigger.head.fork ? null : planBranchIssue(trigger.head.ref);
   if (issue2 === null) {
     return skipped(
@@ -31765,13 +31782,15 @@ async function replanFromReview(settings, context3, trigger, deps) {
     );
   }
   log.info(
-    `${trigger.kind === "review" ? "review" : "line command"} by ${trigger.sender.login} (${permission.permission}) on plan PR #${trigger.pullNumber} for #${issue2}`
+    `${trigger.kind === "review" ? "review" : "line command"} by ${trigger.sender.login} (${allowed.permission}) on plan PR #${trigger.pullNumber} for #${issue2}`
   );
+  let thread = trigger.kind === "line-command" ? trigger.commentId : void 0;
   const steer = await log.group("The review, as direction for the planner", async () => {
     if (trigger.kind === "line-command")
       return lineSteer({ direction: trigger.steer, path: trigger.path, line: trigger.line, diffHunk: trigger.diffHunk });
     const comments = await reviewComments(client, repo, trigger.pullNumber, trigger.reviewId);
-    log.info(`the review has ${comments.length} inline comment${comments.length === 1 ? "" : "s"}`);
+    log.info(`the review has ${plural(comments.length, "inline comment")}`);
+    thread = comments.find((c) => c.inReplyTo === null)?.id;
     return reviewSteer({ reviewer: trigger.sender.login, body: trigger.body, comments });
   });
   const result = await planPermitted(
@@ -31788,20 +31807,14 @@ async function replanFromReview(settings, context3, trigger, deps) {
     },
     deps
   );
-  if (result.status === "planned") await replyStep(settings, context3, trigger, result, deps);
+  if (result.status === "planned" && thread !== void 0) await replyStep(settings, context3, trigger, thread, result, deps);
   return result;
 }
-async function replyStep(settings, context3, trigger, result, deps) {
+async function replyStep(settings, context3, trigger, thread, result, deps) {
   const { client, log } = deps;
-  let commentId = trigger.kind === "line-command" ? trigger.commentId : void 0;
-  if (trigger.kind === "review") {
-    const first = (await reviewComments(client, context3.repo, trigger.pullNumber, trigger.reviewId)).find((c) => c.inReplyTo === null);
-    commentId = first?.id;
-  }
-  if (commentId === void 0) return;
   const writes = new Writes(client, context3, settings.dryRun, log);
-  const marker = replyMarker(trigger.kind === "review" ? `review-${trigger.reviewId}` : `comment-${commentId}`);
-  await writes.replyOnce(trigger.pullNumber, commentId, marker, reviewReply(result, marker)).catch((error2) => log.warning(`could not reply in the review thread: ${error2.message}`));
+  const marker = replyMarker(trigger.kind === "review" ? `review-${trigger.reviewId}` : `comment-${thread}`);
+  await writes.replyOnce(trigger.pullNumber, thread, marker, reviewReply(result, marker)).catch((error2) => log.warning(`could not reply in the review thread: ${error2.message}`));
 }
 
 // src/action/commands/run.ts

@@ -45181,13 +45181,13 @@ ${openFence}`;
 [\u2026 ${label2} truncated at ${max} characters by wild-plan]`, truncated: true };
 }
 
-// src/plan/types.ts
-var ABORT_SENTINEL = "ABORT_EARLY_DOCS_CHECK_FAILED";
-
 // src/text/plural.ts
 function plural2(count2, one2, many = `${one2}s`) {
   return `${count2.toLocaleString("en-US")} ${count2 === 1 ? one2 : many}`;
 }
+
+// src/plan/types.ts
+var ABORT_SENTINEL = "ABORT_EARLY_DOCS_CHECK_FAILED";
 
 // src/text/quote.ts
 function blockquote(text5) {
