@@ -30,7 +30,7 @@ import {
   resolvePrompt,
   runPreflight,
   tasksPathFor
-} from "./chunk-XISVBAB6.js";
+} from "./chunk-PF2JTXX2.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts

@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-H5MR4QUR.js");
+  const { runFromEnvironment } = await import("./entry-RNYD7V7L.js");
   await runFromEnvironment();
 }

@@ -3,7 +3,7 @@
 // comment's first line (its marker) and replaced in place, never stacked.
 import { MARKER_PREFIX } from '../trigger.js';
 
-export type SectionName = 'stale' | 'loop';
+export type SectionName = 'stale' | 'base' | 'loop';
 
 const start = (name: SectionName) => `${MARKER_PREFIX}${name} -->`;
 const end = (name: SectionName) => `${MARKER_PREFIX}${name}-end -->`;

@@ -6,7 +6,7 @@ import { findOpen } from '../github/pull-request.js';
 import { PLAN_COMMENT_MARKER } from '../plan/present.js';
 import { ResearchServer } from '../server/research.js';
 import { tasksPathFor, type Settings } from '../settings.js';
-import { withSection } from './comment-sections.js';
+import { withSection, type SectionName } from './comment-sections.js';
 import type { ActionContext } from './context.js';
 import { chatSessionFor, loopSection, type LoopView } from './loop-words.js';
 import type { ActionDeps } from './router.js';
@@ -71,9 +71,16 @@ export async function loopContext(
 }
 
 /** The loop section of the plan comment, rewritten from `view`; the comment's URL, when there is a comment to edit. */
-export async function showLoop(ctx: LoopContext, view: LoopView): Promise<string | undefined> {
+export function showLoop(ctx: LoopContext, view: LoopView): Promise<string | undefined> {
+  return editSections(ctx, { loop: loopSection(view) });
+}
+
+/** The plan comment with these sections rewritten ('' removes one), in one edit, and none when its text is unchanged. */
+export async function editSections(ctx: LoopContext, sections: Partial<Record<SectionName, string>>): Promise<string | undefined> {
   if (ctx.comment === null) return undefined;
-  const body = postableBody(withSection(ctx.comment.body, 'loop', loopSection(view)));
+  let body = ctx.comment.body;
+  for (const [name, content] of Object.entries(sections) as Array<[SectionName, string]>) body = withSection(body, name, content);
+  body = postableBody(body);
   if (body === ctx.comment.body) return undefined;
   const posted = await ctx.writes.comment(ctx.pull.number, PLAN_COMMENT_MARKER, body, { knownId: ctx.comment.id });
   ctx.comment = { id: ctx.comment.id, body };

@@ -232,8 +232,29 @@ describe('status and drift', () => {
     expect(comment).toMatch(/- … and \d+ more/);
   });
 
+  it('a schedule banners a plan whose base branch changed a file it names, and takes the banner down when it is gone', async () => {
+    const s = await planned();
+    const plan = (await s.git.remoteFile(s.planBranch, TASKS))!;
+    expect(plan).toContain('configs/');
+    s.fake.setComparison(s.repo, s.planBranch, s.defaultBranch, {
+      files: [{ filename: 'configs/base.yaml', status: 'modified' }, { filename: 'docs/notes.md' }],
+    });
+    s.setEvent(s.scheduleEvent());
+
+    const { result } = await s.runInProcess();
+
+    expect(result.message).toContain('The base branch changed files named by the plans of #2.');
+    expect(planComment(s)).toContain(`\`${s.defaultBranch}\` changed after revision 1 was planned**, in files the plan names: \`configs\``);
+    expect(s.fake.violations).toEqual([]);
+
+    s.fake.setComparison(s.repo, s.planBranch, s.defaultBranch, { files: [{ filename: 'docs/notes.md' }] });
+    await s.runInProcess();
+    expect(planComment(s)).not.toContain('changed after revision 1');
+  });
+
   it('a schedule brings every live loop into its plan comment, and leaves the rest alone', async () => {
     const s = await planned();
+    s.fake.setComparison(s.repo, s.planBranch, s.defaultBranch, { files: [] });
     await command(s, '/wild-plan run');
     s.wild.advanceLoop(chat(s), 2);
     const before = planComment(s);
@@ -245,8 +266,9 @@ describe('status and drift', () => {
     expect(result.status).toBe('loop-updated');
     expect(result.message).toContain('#2 (running, iteration');
     expect(planComment(s)).not.toBe(before);
-    // One list of pull requests, then per plan PR: its plan comment found and edited.
-    expect(s.fake.requests.length - githubCalls).toBeLessThanOrEqual(4);
+    // One list of pull requests, then per plan PR: its plan comment found, the base compared, the comment edited.
+    expect(s.fake.requests.length - githubCalls).toBeLessThanOrEqual(5);
+    expect(s.fake.violations).toEqual([]);
 
     const again = s.fake.requests.length;
     await s.runInProcess();

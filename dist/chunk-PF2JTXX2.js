@@ -49360,6 +49360,7 @@ export {
   AgentConfigError,
   sanitizeUntrusted,
   neutralizeHtml,
+  codeSpan,
   longestRun,
   newSessionId,
   SettingsError,
@@ -49398,6 +49399,7 @@ export {
   resolvePrompt,
   composePrompt,
   memoriesFor,
+  namedInPlan,
   UnsafeWorkspaceError,
   planIssue
 };

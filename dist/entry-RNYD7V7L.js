@@ -15,6 +15,7 @@ import {
   blockquote,
   buildGoal,
   checkPlan,
+  codeSpan,
   cutUnits,
   describePromptUsed,
   describeStop,
@@ -28,6 +29,7 @@ import {
   judge,
   knownSecrets,
   longestRun,
+  namedInPlan,
   neutralizeHtml,
   normaliseServerUrl,
   oneLine,
@@ -46,7 +48,7 @@ import {
   tasksPathFor,
   truncate,
   truncateAtLine
-} from "./chunk-XISVBAB6.js";
+} from "./chunk-PF2JTXX2.js";
 import {
   __commonJS,
   __require,
@@ -30678,9 +30680,14 @@ async function loopContext(settings, context3, deps, where) {
     comment: found ? { id: found.id, body: found.body ?? "" } : null
   };
 }
-async function showLoop(ctx, view) {
+function showLoop(ctx, view) {
+  return editSections(ctx, { loop: loopSection(view) });
+}
+async function editSections(ctx, sections) {
   if (ctx.comment === null) return void 0;
-  const body = postableBody(withSection(ctx.comment.body, "loop", loopSection(view)));
+  let body = ctx.comment.body;
+  for (const [name, content] of Object.entries(sections)) body = withSection(body, name, content);
+  body = postableBody(body);
   if (body === ctx.comment.body) return void 0;
   const posted = await ctx.writes.comment(ctx.pull.number, PLAN_COMMENT_MARKER, body, { knownId: ctx.comment.id });
   ctx.comment = { id: ctx.comment.id, body };
@@ -31638,6 +31645,38 @@ ${message}
   };
 }
 
+// src/action/base-moved.ts
+var MAX_LISTED = 8;
+async function changedOnBase(client, repo, planBranch, baseBranch) {
+  const { data } = await client.rest.repos.compareCommitsWithBasehead({
+    ...repo,
+    basehead: `${planBranch}...${baseBranch}`,
+    per_page: 100
+  });
+  return (data.files ?? []).flatMap((f) => [f.filename, ...f.previous_filename ? [f.previous_filename] : []]);
+}
+function touchedNames(tasks, changed) {
+  const expected = namedInPlan(parsePlan(tasks)).expected;
+  const touched = /* @__PURE__ */ new Set();
+  for (const name of expected) {
+    if (changed.some((file) => file === name.path || name.directory && file.startsWith(`${name.path}/`))) touched.add(name.path);
+  }
+  return [...touched].sort();
+}
+function baseMovedBanner(baseBranch, touched, revision) {
+  if (touched.length === 0) return "";
+  const shown = touched.slice(0, MAX_LISTED).map((name) => codeSpan(name));
+  const more = touched.length > MAX_LISTED ? ` and ${touched.length - MAX_LISTED} more` : "";
+  const which2 = revision === null ? "this plan was made" : `revision ${revision} was planned`;
+  return neutralizeMentions(
+    [
+      "> [!WARNING]",
+      `> **\`${baseBranch.replace(/`/g, "")}\` changed after ${which2}**, in files the plan names: ${shown.join(", ")}${more}.`,
+      "> The plan may rest on code that has moved. To re-plan against the branch as it is now, comment `/wild-plan` on this pull request."
+    ].join("\n")
+  );
+}
+
 // src/action/commands/loop-status.ts
 var SYNC_LIMIT = 10;
 async function statusCommand(settings, context3, trigger, deps) {
@@ -31661,27 +31700,48 @@ async function statusCommand(settings, context3, trigger, deps) {
 async function syncCommand(settings, context3, deps) {
   const { client, log } = deps;
   const { data: pulls } = await client.rest.pulls.list({ ...context3.repo, state: "open", per_page: 100 });
-  const plans = pulls.filter((p) => p.head.repo?.full_name === `${context3.repo.owner}/${context3.repo.repo}` && planBranchIssue(p.head.ref) !== null).slice(0, SYNC_LIMIT);
+  const own = `${context3.repo.owner}/${context3.repo.repo}`;
+  const plans = pulls.filter((p) => p.head.repo?.full_name === own && planBranchIssue(p.head.ref) !== null).slice(0, SYNC_LIMIT);
   const synced = [];
+  const stale = [];
   try {
     for (const pull of plans) {
       const ctx = await guardLoop(settings, context3, deps, null, { number: pull.number, isPullRequest: true, headRef: pull.head.ref });
-      if (isResult(ctx)) continue;
+      if (isResult(ctx) || ctx.comment === null) continue;
+      const sections = { base: await baseSection(settings, context3, ctx, pull.base.ref, deps) };
+      if (sections.base) stale.push(`#${pull.number}`);
       const session = await ctx.server.status(ctx.chatSessionId);
-      if (!isLive(session)) continue;
-      const view = await readLoop(ctx.server, session, await planRecord(ctx.server, ctx.chatSessionId));
-      await showLoop(ctx, view);
-      synced.push(`#${pull.number} (${session.status}, iteration ${session.iteration ?? 0})`);
+      if (isLive(session)) {
+        sections.loop = loopSection(await readLoop(ctx.server, session, await planRecord(ctx.server, ctx.chatSessionId)));
+        synced.push(`#${pull.number} (${session.status}, iteration ${session.iteration ?? 0})`);
+      }
+      await editSections(ctx, sections);
     }
   } catch (error2) {
     return serverFailed(settings, error2);
   }
-  const message = synced.length ? `Brought ${synced.length} live research loop${synced.length === 1 ? "" : "s"} into their plan comments: ${synced.join(", ")}.` : "No plan PR has a live research loop.";
+  const loops = synced.length ? `Brought ${plural(synced.length, "live research loop")} into their plan comments: ${synced.join(", ")}.` : "No plan PR has a live research loop.";
+  const moved = stale.length ? ` The base branch changed files named by the plans of ${stale.join(", ")}.` : "";
+  const message = `${loops}${moved}`;
   log.info(message);
-  return { status: "loop-updated", message, fail: false, summary: `## \u{1F52C} wild-plan: research loops
+  return { status: "loop-updated", message, fail: false, summary: `## \u{1F52C} wild-plan: plan PRs synced
 
 ${message}
 ` };
+}
+async function baseSection(settings, context3, ctx, baseBranch, deps) {
+  try {
+    const changed = await changedOnBase(deps.client, context3.repo, ctx.branch, baseBranch);
+    if (changed.length === 0) return "";
+    const tasks = await readBranchFile(settings.workspace, ctx.branch, ctx.tasksPath, {
+      token: settings.githubToken,
+      serverUrl: context3.serverUrl
+    });
+    return tasks === null ? "" : baseMovedBanner(baseBranch, touchedNames(tasks, changed), commentRevision(ctx.comment?.body ?? ""));
+  } catch (error2) {
+    deps.log.warning(`could not compare ${ctx.branch} with ${baseBranch}: ${error2.message}`);
+    return "";
+  }
 }
 
 // src/action/commands/mark-stale.ts
