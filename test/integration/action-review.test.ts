@@ -60,9 +60,13 @@ describe('a review requesting changes on the plan PR', () => {
     expect(tasks).toContain('Add a stronger baseline here.');
     expect(tasks).toContain(`line ${reflection.line}:`);
     expect(tasks).toContain('Reflect after the ablation too.');
-    // Same PR, one sticky plan comment.
+    // Same PR, one sticky plan comment: revision 2, why, and what changed since revision 1 (the notes carry the steer).
     expect(s.fake.pulls(s.repo)).toHaveLength(1);
     expect(s.marked(2, PLAN_MARKER)).toHaveLength(1);
+    const comment = s.marked(2, PLAN_MARKER)[0]!.body;
+    expect(comment).toContain('<!-- wild-plan:revision 2 -->');
+    expect(comment).toMatch(/\*\*Revision 2\*\* · re-planned from @\u200d?Codertocat's review/);
+    expect(comment).toContain('Changes since revision 1:');
     // The review's first thread gets one reply naming the revision.
     const replies = s.fake.reviewComments(s.repo, 2).filter((c) => c.inReplyToId !== null);
     expect(replies).toHaveLength(1);
