@@ -29,8 +29,9 @@ import {
   preflightFailureReasons,
   resolvePrompt,
   runPreflight,
+  serverClientOf,
   tasksPathFor
-} from "./chunk-PF2JTXX2.js";
+} from "./chunk-DWKSTMUU.js";
 import "./chunk-UR2CMWYT.js";
 
 // src/cli/io.ts
@@ -378,12 +379,7 @@ async function runRender(args, io) {
   const prompt = await resolvePrompt(settings, log);
   io.stderr(`note: the prompt is ${describePromptUsed(prompt.used).replaceAll("`", "")}`);
   const [preflight, memories] = await Promise.all([
-    runPreflight({
-      serverUrl: settings.serverUrl,
-      token: settings.serverToken,
-      timeoutMs: settings.preflightTimeoutMs,
-      paths: prompt.contract.preflightPaths
-    }),
+    runPreflight({ ...serverClientOf(settings), paths: prompt.contract.preflightPaths }),
     memoriesFor(settings, prompt, log)
   ]);
   if (!preflight.openapi) {

@@ -31,6 +31,6 @@ ${delimiter}
 `);
   }
 } else {
-  const { runFromEnvironment } = await import("./entry-RNYD7V7L.js");
+  const { runFromEnvironment } = await import("./entry-V62DOMR6.js");
   await runFromEnvironment();
 }

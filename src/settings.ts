@@ -369,6 +369,11 @@ export function tasksPathFor(settings: Pick<Settings, 'tasksPathTemplate'>, issu
   return settings.tasksPathTemplate.replaceAll('{number}', issueNumber === undefined ? 'local' : String(issueNumber));
 }
 
+/** How wild-plan's own requests reach the research server: its URL, its token, each request's time limit. */
+export function serverClientOf(settings: Pick<Settings, 'serverUrl' | 'serverToken' | 'preflightTimeoutMs'>) {
+  return { serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs };
+}
+
 /** The agent's part of the settings, as the agent runners take it. */
 export function agentSettingsOf(settings: Settings) {
   return {

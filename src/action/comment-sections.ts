@@ -27,10 +27,3 @@ export function withSection(comment: string, name: SectionName, content: string)
   if (newline === -1) return `${comment}\n${block}\n`;
   return `${comment.slice(0, newline + 1)}${block}\n\n${comment.slice(newline + 1)}`;
 }
-
-/** The section's text (without markers), or null when the comment has none. */
-export function sectionOf(comment: string, name: SectionName): string | null {
-  const from = comment.indexOf(start(name));
-  const to = comment.indexOf(end(name));
-  return from !== -1 && to > from ? comment.slice(from + start(name).length, to).trim() : null;
-}

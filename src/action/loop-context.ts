@@ -5,7 +5,7 @@ import { postableBody } from '../github/comments.js';
 import { findOpen } from '../github/pull-request.js';
 import { PLAN_COMMENT_MARKER } from '../plan/present.js';
 import { ResearchServer } from '../server/research.js';
-import { tasksPathFor, type Settings } from '../settings.js';
+import { serverClientOf, tasksPathFor, type Settings } from '../settings.js';
 import { withSection, type SectionName } from './comment-sections.js';
 import type { ActionContext } from './context.js';
 import { chatSessionFor, loopSection, type LoopView } from './loop-words.js';
@@ -64,7 +64,7 @@ export async function loopContext(
     branch: planBranchFor(issue),
     tasksPath: tasksPathFor(settings, issue),
     chatSessionId: chatSessionFor(repo, issue),
-    server: new ResearchServer({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }),
+    server: new ResearchServer(serverClientOf(settings)),
     writes,
     comment: found ? { id: found.id, body: found.body ?? '' } : null,
   };

@@ -5,7 +5,7 @@
 import type { Log } from '../log.js';
 import type { PlanOutcome } from '../planning/outcome.js';
 import { ResearchServer, type PlanRecord } from '../server/research.js';
-import type { Settings } from '../settings.js';
+import { serverClientOf, type Settings } from '../settings.js';
 import type { ActionContext } from './context.js';
 import { chatSessionFor, REVIEW_SECTION } from './loop-words.js';
 import type { PlanTarget } from './target.js';
@@ -20,7 +20,7 @@ export async function registerPlan(
   log: Log,
 ): Promise<Registered> {
   if (target.mode !== 'issue' || target.number === undefined || settings.dryRun) return null;
-  const server = new ResearchServer({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+  const server = new ResearchServer(serverClientOf(settings));
   const chat = chatSessionFor(context.repo, target.number);
   const title = `${target.title ?? 'Research plan'} (${context.repo.owner}/${context.repo.repo}#${target.number})`;
   try {

@@ -7,7 +7,7 @@ import { describePromptUsed } from '../prompt/used.js';
 import { newSessionId } from '../prompt/variables.js';
 import { runPreflight } from '../server/preflight.js';
 import { preflightFailureReasons } from '../server/preflight-report.js';
-import { tasksPathFor } from '../settings.js';
+import { serverClientOf, tasksPathFor } from '../settings.js';
 import type { CliIo } from './io.js';
 import { readPlanInputs, RENDER_OPTIONS } from './plan.js';
 
@@ -40,12 +40,7 @@ export async function runRender(args: string[], io: CliIo): Promise<number> {
   const prompt = await resolvePrompt(settings, log);
   io.stderr(`note: the prompt is ${describePromptUsed(prompt.used).replaceAll('`', '')}`);
   const [preflight, memories] = await Promise.all([
-    runPreflight({
-      serverUrl: settings.serverUrl,
-      token: settings.serverToken,
-      timeoutMs: settings.preflightTimeoutMs,
-      paths: prompt.contract.preflightPaths,
-    }),
+    runPreflight({ ...serverClientOf(settings), paths: prompt.contract.preflightPaths }),
     memoriesFor(settings, prompt, log),
   ]);
   if (!preflight.openapi) {

@@ -22,7 +22,7 @@ import { createScratch, describeChanges, type Scratch } from '../sandbox/scratch
 import { runPreflight, type PreflightReport } from '../server/preflight.js';
 import { preflightFailureReasons } from '../server/preflight-report.js';
 import { fetchSkill } from '../server/skills.js';
-import { tasksPathFor, type Settings } from '../settings.js';
+import { serverClientOf, tasksPathFor, type Settings } from '../settings.js';
 import { runAgentStep, type AgentStepResult } from './agent-step.js';
 import type { AgentRun, PlanOutcome, PlanRequest } from './outcome.js';
 import { memoriesFor, resolvePrompt, type ResolvedPrompt } from './prompt.js';
@@ -147,12 +147,7 @@ function preflightStep(settings: Settings, prompt: ResolvedPrompt, log: Log): Pr
   return log.group('Preflight: research server', async () => {
     if (prompt.contract.defaultPreflight)
       log.info('The prompt has no preflight block: checking the four endpoints every known version checks.');
-    const report = await runPreflight({
-      serverUrl: settings.serverUrl,
-      token: settings.serverToken,
-      timeoutMs: settings.preflightTimeoutMs,
-      paths: prompt.contract.preflightPaths,
-    });
+    const report = await runPreflight({ ...serverClientOf(settings), paths: prompt.contract.preflightPaths });
     // Reasons quote the server's replies: printed inert.
     for (const check of report.checks) {
       log.info(
@@ -278,7 +273,7 @@ async function fetchProtocolSkill(settings: Settings, prompt: ResolvedPrompt, lo
   const id = prompt.contract.protocolSkillId;
   if (id === null) return null;
   try {
-    return await fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, id);
+    return await fetchSkill(serverClientOf(settings), id);
   } catch (error) {
     log.warning(`could not fetch ${id}: ${(error as Error).message}`);
     return null;

@@ -14,9 +14,9 @@ import { buildPromptValues, isOwnVariable, selectValues, type AuthMode } from '.
 import { knownVersion, templateSha256 } from '../prompt/versions.js';
 import { buildApiCatalog } from '../server/api-catalog.js';
 import type { OpenApiDocument, Skill } from '../server/schemas.js';
-import { fetchActiveMemories } from '../server/memories.js';
+import { ResearchServer } from '../server/research.js';
 import { fetchSkill } from '../server/skills.js';
-import type { PromptChoice, Settings } from '../settings.js';
+import { serverClientOf, type PromptChoice, type Settings } from '../settings.js';
 
 export const PLANNING_SKILL_ID = 'wild_v2_planning';
 
@@ -34,8 +34,7 @@ export interface ResolvedPrompt {
 type Reader = (settings: Settings) => Promise<Skill | null>;
 
 /** The planning skill the server runs now, or null when it serves none (404). Throws when it cannot be read. */
-const readLiveSkill: Reader = (settings) =>
-  fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, PLANNING_SKILL_ID);
+const readLiveSkill: Reader = (settings) => fetchSkill(serverClientOf(settings), PLANNING_SKILL_ID);
 
 /** Which prompt the settings ask for; `prompt-file` is the older spelling of `prompt: <path>`. */
 export function promptChoice(settings: Pick<Settings, 'prompt' | 'promptFile' | 'workspace'>): PromptChoice {
@@ -175,11 +174,7 @@ export function composePrompt(settings: Settings, prompt: ResolvedPrompt, input:
 export async function memoriesFor(settings: Settings, prompt: ResolvedPrompt, log: Log): Promise<string> {
   if (!prompt.template.variables.includes('memories')) return '';
   try {
-    const memories = await fetchActiveMemories({
-      serverUrl: settings.serverUrl,
-      token: settings.serverToken,
-      timeoutMs: settings.preflightTimeoutMs,
-    });
+    const memories = await new ResearchServer(serverClientOf(settings)).activeMemories();
     log.info(`The prompt gets ${memories.length} active ${memories.length === 1 ? 'memory' : 'memories'} from the server's memory bank.`);
     return formatMemories(memories);
   } catch (error) {

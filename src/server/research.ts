@@ -4,7 +4,9 @@
 // Writes are sent once (a retried POST could start a loop twice); reads retry transient faults.
 import { z } from 'zod';
 import { httpRequest, redact } from './http.js';
+import type { Memory } from '../prompt/memories.js';
 import { explainStatus, judge, normaliseServerUrl, type ServerClientOptions } from './preflight.js';
+import { MemoryListSchema } from './schemas.js';
 
 export const PlanRecordSchema = z
   .object({
@@ -111,6 +113,13 @@ export class ResearchServer {
     const [sweeps, runs] = await Promise.all([this.call('GET', '/sweeps', Listed), this.call('GET', '/runs', Listed)]);
     const mine = (items: z.infer<typeof Listed>) => items.filter((item) => item.chat_session_id === chatSessionId).length;
     return { sweeps: mine(sweeps), runs: mine(runs) };
+  }
+
+  /** The active memories of the server's memory bank; none from a server without one (404: older deployments). */
+  async activeMemories(): Promise<Memory[]> {
+    const listed = await this.call('GET', '/memories?active_only=true', MemoryListSchema, { unsupported: true });
+    // The server filters already; an entry marked inactive all the same is left out, as the engine would.
+    return listed === 'unsupported' ? [] : listed.filter((m) => m.is_active !== false);
   }
 
   async plan(session: LoopSession): Promise<string> {

@@ -164,7 +164,11 @@ describe('controlling the loop', () => {
     await command(s, '/wild-plan run');
     s.wild.advanceLoop(chat(s));
 
-    expect((await command(s, '/wild-plan pause')).message).toMatch(/Paused by @Codertocat/);
+    const pause = s.commentEvent('/wild-plan pause', 2);
+    s.setEvent(pause);
+    expect((await s.runInProcess()).result.message).toMatch(/Paused by @Codertocat/);
+    // The command is acknowledged where it was given, as a /wild-plan comment always is.
+    expect(s.fake.comment(pause.payload.comment.id)!.reactions.map((r) => r.content)).toEqual(['eyes']);
     expect(s.wild.loopSession(chat(s))!.status).toBe('paused');
     expect((await command(s, '/wild-plan pause')).message).toMatch(/^Nothing to pause: .* is paused/);
     expect((await command(s, '/wild-plan resume')).message).toMatch(/Resumed by/);

@@ -10,6 +10,8 @@ import {
   INPUT_NAMES,
   PLAN_COMMENT_MARKER,
   PublishError,
+  ResearchServer,
+  ResearchServerError,
   agentStatsJson,
   authSecrets,
   blockquote,
@@ -20,18 +22,14 @@ import {
   describePromptUsed,
   describeStop,
   escapeHtml,
-  explainStatus,
   external_exports,
   formatPreflightTable,
   formatUsd,
-  httpRequest,
   inertText,
-  judge,
   knownSecrets,
   longestRun,
   namedInPlan,
   neutralizeHtml,
-  normaliseServerUrl,
   oneLine,
   parsePlan,
   parseSettings,
@@ -41,14 +39,14 @@ import {
   plural,
   presentJobSummary,
   presentPlanComment,
-  redact,
   runnerCredentials,
   sanitizeUntrusted,
   secretRedactor,
+  serverClientOf,
   tasksPathFor,
   truncate,
   truncateAtLine
-} from "./chunk-PF2JTXX2.js";
+} from "./chunk-DWKSTMUU.js";
 import {
   __commonJS,
   __require,
@@ -4202,10 +4200,10 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest2) {
+    function appendFetchMetadata(httpRequest) {
       let header = null;
-      header = httpRequest2.mode;
-      httpRequest2.headersList.set("sec-fetch-mode", header, true);
+      header = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -14164,74 +14162,74 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request2 = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest2 = null;
+      let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request2.window === "no-window" && request2.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest2 = request2;
+        httpRequest = request2;
       } else {
-        httpRequest2 = cloneRequest(request2);
+        httpRequest = cloneRequest(request2);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest2;
+        httpFetchParams.request = httpRequest;
       }
       const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
-      const contentLength = httpRequest2.body ? httpRequest2.body.length : null;
+      const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
+      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength}`);
       }
       if (contentLengthHeaderValue != null) {
-        httpRequest2.headersList.append("content-length", contentLengthHeaderValue, true);
+        httpRequest.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength != null && httpRequest2.keepalive) {
+      if (contentLength != null && httpRequest.keepalive) {
       }
-      if (httpRequest2.referrer instanceof URL) {
-        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href), true);
+      if (httpRequest.referrer instanceof URL) {
+        httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), true);
       }
-      appendRequestOriginHeader(httpRequest2);
-      appendFetchMetadata(httpRequest2);
-      if (!httpRequest2.headersList.contains("user-agent", true)) {
-        httpRequest2.headersList.append("user-agent", defaultUserAgent);
+      appendRequestOriginHeader(httpRequest);
+      appendFetchMetadata(httpRequest);
+      if (!httpRequest.headersList.contains("user-agent", true)) {
+        httpRequest.headersList.append("user-agent", defaultUserAgent);
       }
-      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since", true) || httpRequest2.headersList.contains("if-none-match", true) || httpRequest2.headersList.contains("if-unmodified-since", true) || httpRequest2.headersList.contains("if-match", true) || httpRequest2.headersList.contains("if-range", true))) {
-        httpRequest2.cache = "no-store";
+      if (httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since", true) || httpRequest.headersList.contains("if-none-match", true) || httpRequest.headersList.contains("if-unmodified-since", true) || httpRequest.headersList.contains("if-match", true) || httpRequest.headersList.contains("if-range", true))) {
+        httpRequest.cache = "no-store";
       }
-      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control", true)) {
-        httpRequest2.headersList.append("cache-control", "max-age=0", true);
+      if (httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control", true)) {
+        httpRequest.headersList.append("cache-control", "max-age=0", true);
       }
-      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
-        if (!httpRequest2.headersList.contains("pragma", true)) {
-          httpRequest2.headersList.append("pragma", "no-cache", true);
+      if (httpRequest.cache === "no-store" || httpRequest.cache === "reload") {
+        if (!httpRequest.headersList.contains("pragma", true)) {
+          httpRequest.headersList.append("pragma", "no-cache", true);
         }
-        if (!httpRequest2.headersList.contains("cache-control", true)) {
-          httpRequest2.headersList.append("cache-control", "no-cache", true);
+        if (!httpRequest.headersList.contains("cache-control", true)) {
+          httpRequest.headersList.append("cache-control", "no-cache", true);
         }
       }
-      if (httpRequest2.headersList.contains("range", true)) {
-        httpRequest2.headersList.append("accept-encoding", "identity", true);
+      if (httpRequest.headersList.contains("range", true)) {
+        httpRequest.headersList.append("accept-encoding", "identity", true);
       }
-      if (!httpRequest2.headersList.contains("accept-encoding", true)) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
-          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate", true);
+      if (!httpRequest.headersList.contains("accept-encoding", true)) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
+          httpRequest.headersList.append("accept-encoding", "br, gzip, deflate", true);
         } else {
-          httpRequest2.headersList.append("accept-encoding", "gzip, deflate", true);
+          httpRequest.headersList.append("accept-encoding", "gzip, deflate", true);
         }
       }
-      httpRequest2.headersList.delete("host", true);
+      httpRequest.headersList.delete("host", true);
       if (includeCredentials) {
       }
       if (httpCache == null) {
-        httpRequest2.cache = "no-store";
+        httpRequest.cache = "no-store";
       }
-      if (httpRequest2.cache !== "no-store" && httpRequest2.cache !== "reload") {
+      if (httpRequest.cache !== "no-store" && httpRequest.cache !== "reload") {
       }
       if (response == null) {
-        if (httpRequest2.cache === "only-if-cached") {
+        if (httpRequest.cache === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -14239,7 +14237,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -14247,8 +14245,8 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest2.urlList];
-      if (httpRequest2.headersList.contains("range", true)) {
+      response.urlList = [...httpRequest.urlList];
+      if (httpRequest.headersList.contains("range", true)) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
@@ -29784,142 +29782,6 @@ async function bringUpToDate(client, repo, pr, spec) {
   return { number: data.number, url: data.html_url, created: false, updated: true };
 }
 
-// src/server/research.ts
-var PlanRecordSchema = external_exports.object({
-  id: external_exports.string(),
-  title: external_exports.string().nullish(),
-  goal: external_exports.string().nullish(),
-  session_id: external_exports.string().nullish(),
-  status: external_exports.string(),
-  raw_markdown: external_exports.string().nullish(),
-  sections: external_exports.record(external_exports.string(), external_exports.unknown()).nullish()
-}).loose();
-var SessionSchema = external_exports.object({
-  session_id: external_exports.string(),
-  status: external_exports.string(),
-  iteration: external_exports.number().nullish(),
-  max_iterations: external_exports.number().nullish(),
-  goal: external_exports.string().nullish(),
-  chat_session_id: external_exports.string().nullish(),
-  history: external_exports.array(external_exports.unknown()).nullish()
-}).loose();
-var ResearchServerError = class extends Error {
-  constructor(message, status) {
-    super(message);
-    this.status = status;
-  }
-  status;
-  name = "ResearchServerError";
-};
-var ResearchServer = class {
-  constructor(opts) {
-    this.opts = opts;
-    this.base = normaliseServerUrl(opts.serverUrl);
-  }
-  opts;
-  base;
-  /** The plans filed under a session id (wild-plan files each issue's plan under its chat session id). */
-  async plansFor(sessionId) {
-    return this.call("GET", `/plans?session_id=${encodeURIComponent(sessionId)}`, external_exports.array(PlanRecordSchema), { unsupported: true });
-  }
-  createPlan(body) {
-    return this.call("POST", "/plans", PlanRecordSchema, { body });
-  }
-  updatePlan(id, body) {
-    return this.call("PATCH", `/plans/${encodeURIComponent(id)}`, PlanRecordSchema, { body });
-  }
-  approvePlan(id) {
-    return this.call("POST", `/plans/${encodeURIComponent(id)}/approve`, PlanRecordSchema);
-  }
-  executePlan(id) {
-    return this.call("POST", `/plans/${encodeURIComponent(id)}/execute`, PlanRecordSchema);
-  }
-  /** The loop of a chat session, or null when the server has none for it (`{"active": false}`). */
-  async status(chatSessionId) {
-    const reply = await this.call(
-      "GET",
-      `/wild/v2/status?chat_session_id=${encodeURIComponent(chatSessionId)}`,
-      external_exports.record(external_exports.string(), external_exports.unknown())
-    );
-    const session = SessionSchema.safeParse(reply);
-    return session.success ? session.data : null;
-  }
-  start(body) {
-    return this.call("POST", "/wild/v2/start", SessionSchema, { body });
-  }
-  /** pause, resume or stop: the session as it is afterwards, or null when the server has none for the chat session. */
-  async control(verb, chatSessionId) {
-    const reply = await this.call("POST", `/wild/v2/${verb}`, external_exports.record(external_exports.string(), external_exports.unknown()), {
-      body: { chat_session_id: chatSessionId }
-    });
-    const session = SessionSchema.safeParse(reply);
-    return session.success ? session.data : null;
-  }
-  /** True when the engine took the text for its next iteration; false when it has no session (its `{"ok": false}`). */
-  async steer(chatSessionId, context3) {
-    const reply = await this.call("POST", "/wild/v2/steer", external_exports.object({ ok: external_exports.boolean() }).loose(), {
-      body: { context: context3, chat_session_id: chatSessionId }
-    });
-    return reply.ok;
-  }
-  /** Sweeps and runs the loop filed under its chat session (the newest 100 runs and 50 sweeps the server lists). */
-  async experiments(chatSessionId) {
-    const Listed = external_exports.array(external_exports.object({ chat_session_id: external_exports.string().nullish() }).loose());
-    const [sweeps, runs] = await Promise.all([this.call("GET", "/sweeps", Listed), this.call("GET", "/runs", Listed)]);
-    const mine = (items) => items.filter((item) => item.chat_session_id === chatSessionId).length;
-    return { sweeps: mine(sweeps), runs: mine(runs) };
-  }
-  async plan(session) {
-    const reply = await this.call(
-      "GET",
-      `/wild/v2/plan/${encodeURIComponent(session.session_id)}?chat_session_id=${encodeURIComponent(session.chat_session_id ?? "")}`,
-      external_exports.object({ plan: external_exports.string() }).loose()
-    );
-    return reply.plan;
-  }
-  async iterationLog(session) {
-    const reply = await this.call(
-      "GET",
-      `/wild/v2/iteration-log/${encodeURIComponent(session.session_id)}?chat_session_id=${encodeURIComponent(session.chat_session_id ?? "")}`,
-      external_exports.object({ log: external_exports.string() }).loose()
-    );
-    return reply.log;
-  }
-  async call(method, path, schema, options2 = {}) {
-    const result = await httpRequest({
-      url: `${this.base}${path}`,
-      method,
-      body: options2.body,
-      token: this.opts.token,
-      timeoutMs: this.opts.timeoutMs,
-      attempts: method === "GET" ? this.opts.attempts : 1,
-      fetch: this.opts.fetch,
-      sleep: this.opts.sleep,
-      random: this.opts.random
-    });
-    const where = `${method} ${path.split("?")[0] ?? path}`;
-    if (result.kind === "answer" && result.status === 404 && options2.unsupported) return "unsupported";
-    if (result.kind === "answer" && (result.status === 400 || result.status === 404 || result.status === 409)) {
-      const said = detailOf(result.body);
-      throw new ResearchServerError(
-        `${where}: ${said === null ? explainStatus(result, Boolean(this.opts.token)) : redact(said, this.opts.token)}`,
-        result.status
-      );
-    }
-    const verdict = judge(result, schema, this.opts.token);
-    if (!verdict.ok) throw new ResearchServerError(`${where}: ${verdict.reason}`, result.kind === "answer" ? result.status : null);
-    return verdict.value;
-  }
-};
-function detailOf(body) {
-  try {
-    const detail = JSON.parse(body).detail;
-    return typeof detail === "string" && detail !== "" ? detail : null;
-  } catch {
-    return null;
-  }
-}
-
 // src/action/comment-sections.ts
 var start = (name) => `${MARKER_PREFIX}${name} -->`;
 var end = (name) => `${MARKER_PREFIX}${name}-end -->`;
@@ -30675,7 +30537,7 @@ async function loopContext(settings, context3, deps, where) {
     branch: planBranchFor(issue2),
     tasksPath: tasksPathFor(settings, issue2),
     chatSessionId: chatSessionFor(repo, issue2),
-    server: new ResearchServer({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }),
+    server: new ResearchServer(serverClientOf(settings)),
     writes,
     comment: found ? { id: found.id, body: found.body ?? "" } : null
   };
@@ -31399,7 +31261,7 @@ wild-plan session ${outcome.sessionId}`,
 // src/action/register.ts
 async function registerPlan(settings, context3, target, outcome, log) {
   if (target.mode !== "issue" || target.number === void 0 || settings.dryRun) return null;
-  const server = new ResearchServer({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs });
+  const server = new ResearchServer(serverClientOf(settings));
   const chat = chatSessionFor(context3.repo, target.number);
   const title = `${target.title ?? "Research plan"} (${context3.repo.owner}/${context3.repo.repo}#${target.number})`;
   try {
@@ -32068,12 +31930,12 @@ var Secrets = class {
   }
   redact = (text) => this.redactor(text);
 };
-function coreLog(redact2) {
+function coreLog(redact) {
   return {
-    info: (message) => info(inertText(redact2(message))),
-    warning: (message, where) => warning(redact2(message), where?.file ? { file: where.file, startLine: where.line } : void 0),
-    error: (message) => error(redact2(message)),
-    group: (title, fn) => group(redact2(title), fn)
+    info: (message) => info(inertText(redact(message))),
+    warning: (message, where) => warning(redact(message), where?.file ? { file: where.file, startLine: where.line } : void 0),
+    error: (message) => error(redact(message)),
+    group: (title, fn) => group(redact(title), fn)
   };
 }
 async function runFromEnvironment() {
@@ -32107,7 +31969,7 @@ async function runFromEnvironment() {
     setFailed(secrets.redact(error2 instanceof Error ? error2.message : String(error2)));
   }
 }
-async function report(result, redact2) {
+async function report(result, redact) {
   const outputs = {
     status: result.status,
     branch: result.branch,
@@ -32122,13 +31984,13 @@ async function report(result, redact2) {
     "loop-session-id": result.loopSessionId,
     revision: result.revision
   };
-  for (const [name, value] of Object.entries(outputs)) if (value !== void 0) setOutput(name, redact2(String(value)));
+  for (const [name, value] of Object.entries(outputs)) if (value !== void 0) setOutput(name, redact(String(value)));
   try {
-    await summary.addRaw(redact2(result.summary), true).write();
+    await summary.addRaw(redact(result.summary), true).write();
   } catch (error2) {
-    warning(redact2(`could not write the job summary: ${error2.message}`));
+    warning(redact(`could not write the job summary: ${error2.message}`));
   }
-  if (result.fail) setFailed(redact2(result.message));
+  if (result.fail) setFailed(redact(result.message));
 }
 export {
   runFromEnvironment

@@ -45050,6 +45050,9 @@ function tasksPathProblem(tasksPath2) {
 function tasksPathFor(settings, issueNumber) {
   return settings.tasksPathTemplate.replaceAll("{number}", issueNumber === void 0 ? "local" : String(issueNumber));
 }
+function serverClientOf(settings) {
+  return { serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs };
+}
 function agentSettingsOf(settings) {
   return {
     agent: settings.agent,
@@ -47449,25 +47452,145 @@ function buildApiCatalog(doc, serverUrl) {
   }).join("\n\n");
 }
 
-// src/server/memories.ts
-var MemoryFetchError = class extends Error {
-  name = "MemoryFetchError";
+// src/server/research.ts
+var PlanRecordSchema = external_exports.object({
+  id: external_exports.string(),
+  title: external_exports.string().nullish(),
+  goal: external_exports.string().nullish(),
+  session_id: external_exports.string().nullish(),
+  status: external_exports.string(),
+  raw_markdown: external_exports.string().nullish(),
+  sections: external_exports.record(external_exports.string(), external_exports.unknown()).nullish()
+}).loose();
+var SessionSchema = external_exports.object({
+  session_id: external_exports.string(),
+  status: external_exports.string(),
+  iteration: external_exports.number().nullish(),
+  max_iterations: external_exports.number().nullish(),
+  goal: external_exports.string().nullish(),
+  chat_session_id: external_exports.string().nullish(),
+  history: external_exports.array(external_exports.unknown()).nullish()
+}).loose();
+var ResearchServerError = class extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+  status;
+  name = "ResearchServerError";
 };
-async function fetchActiveMemories(opts) {
-  const path12 = "/memories?active_only=true";
-  const result = await httpRequest({
-    url: `${normaliseServerUrl(opts.serverUrl)}${path12}`,
-    token: opts.token,
-    timeoutMs: opts.timeoutMs,
-    attempts: opts.attempts,
-    fetch: opts.fetch,
-    sleep: opts.sleep,
-    random: opts.random
-  });
-  if (result.kind === "answer" && result.status === 404) return [];
-  const verdict = judge(result, MemoryListSchema, opts.token);
-  if (!verdict.ok) throw new MemoryFetchError(`GET ${path12}: ${verdict.reason}`);
-  return (verdict.value ?? []).filter((m) => m.is_active !== false);
+var ResearchServer = class {
+  constructor(opts) {
+    this.opts = opts;
+    this.base = normaliseServerUrl(opts.serverUrl);
+  }
+  opts;
+  base;
+  /** The plans filed under a session id (wild-plan files each issue's plan under its chat session id). */
+  async plansFor(sessionId) {
+    return this.call("GET", `/plans?session_id=${encodeURIComponent(sessionId)}`, external_exports.array(PlanRecordSchema), { unsupported: true });
+  }
+  createPlan(body2) {
+    return this.call("POST", "/plans", PlanRecordSchema, { body: body2 });
+  }
+  updatePlan(id, body2) {
+    return this.call("PATCH", `/plans/${encodeURIComponent(id)}`, PlanRecordSchema, { body: body2 });
+  }
+  approvePlan(id) {
+    return this.call("POST", `/plans/${encodeURIComponent(id)}/approve`, PlanRecordSchema);
+  }
+  executePlan(id) {
+    return this.call("POST", `/plans/${encodeURIComponent(id)}/execute`, PlanRecordSchema);
+  }
+  /** The loop of a chat session, or null when the server has none for it (`{"active": false}`). */
+  async status(chatSessionId) {
+    const reply = await this.call(
+      "GET",
+      `/wild/v2/status?chat_session_id=${encodeURIComponent(chatSessionId)}`,
+      external_exports.record(external_exports.string(), external_exports.unknown())
+    );
+    const session = SessionSchema.safeParse(reply);
+    return session.success ? session.data : null;
+  }
+  start(body2) {
+    return this.call("POST", "/wild/v2/start", SessionSchema, { body: body2 });
+  }
+  /** pause, resume or stop: the session as it is afterwards, or null when the server has none for the chat session. */
+  async control(verb, chatSessionId) {
+    const reply = await this.call("POST", `/wild/v2/${verb}`, external_exports.record(external_exports.string(), external_exports.unknown()), {
+      body: { chat_session_id: chatSessionId }
+    });
+    const session = SessionSchema.safeParse(reply);
+    return session.success ? session.data : null;
+  }
+  /** True when the engine took the text for its next iteration; false when it has no session (its `{"ok": false}`). */
+  async steer(chatSessionId, context) {
+    const reply = await this.call("POST", "/wild/v2/steer", external_exports.object({ ok: external_exports.boolean() }).loose(), {
+      body: { context, chat_session_id: chatSessionId }
+    });
+    return reply.ok;
+  }
+  /** Sweeps and runs the loop filed under its chat session (the newest 100 runs and 50 sweeps the server lists). */
+  async experiments(chatSessionId) {
+    const Listed = external_exports.array(external_exports.object({ chat_session_id: external_exports.string().nullish() }).loose());
+    const [sweeps, runs] = await Promise.all([this.call("GET", "/sweeps", Listed), this.call("GET", "/runs", Listed)]);
+    const mine = (items) => items.filter((item) => item.chat_session_id === chatSessionId).length;
+    return { sweeps: mine(sweeps), runs: mine(runs) };
+  }
+  /** The active memories of the server's memory bank; none from a server without one (404: older deployments). */
+  async activeMemories() {
+    const listed = await this.call("GET", "/memories?active_only=true", MemoryListSchema, { unsupported: true });
+    return listed === "unsupported" ? [] : listed.filter((m) => m.is_active !== false);
+  }
+  async plan(session) {
+    const reply = await this.call(
+      "GET",
+      `/wild/v2/plan/${encodeURIComponent(session.session_id)}?chat_session_id=${encodeURIComponent(session.chat_session_id ?? "")}`,
+      external_exports.object({ plan: external_exports.string() }).loose()
+    );
+    return reply.plan;
+  }
+  async iterationLog(session) {
+    const reply = await this.call(
+      "GET",
+      `/wild/v2/iteration-log/${encodeURIComponent(session.session_id)}?chat_session_id=${encodeURIComponent(session.chat_session_id ?? "")}`,
+      external_exports.object({ log: external_exports.string() }).loose()
+    );
+    return reply.log;
+  }
+  async call(method, path12, schema, options = {}) {
+    const result = await httpRequest({
+      url: `${this.base}${path12}`,
+      method,
+      body: options.body,
+      token: this.opts.token,
+      timeoutMs: this.opts.timeoutMs,
+      attempts: method === "GET" ? this.opts.attempts : 1,
+      fetch: this.opts.fetch,
+      sleep: this.opts.sleep,
+      random: this.opts.random
+    });
+    const where = `${method} ${path12.split("?")[0] ?? path12}`;
+    if (result.kind === "answer" && result.status === 404 && options.unsupported) return "unsupported";
+    if (result.kind === "answer" && (result.status === 400 || result.status === 404 || result.status === 409)) {
+      const said = detailOf2(result.body);
+      throw new ResearchServerError(
+        `${where}: ${said === null ? explainStatus(result, Boolean(this.opts.token)) : redact2(said, this.opts.token)}`,
+        result.status
+      );
+    }
+    const verdict = judge(result, schema, this.opts.token);
+    if (!verdict.ok) throw new ResearchServerError(`${where}: ${verdict.reason}`, result.kind === "answer" ? result.status : null);
+    return verdict.value;
+  }
+};
+function detailOf2(body2) {
+  try {
+    const detail = JSON.parse(body2).detail;
+    return typeof detail === "string" && detail !== "" ? detail : null;
+  } catch {
+    return null;
+  }
 }
 
 // src/server/skills.ts
@@ -47498,7 +47621,7 @@ var PLANNING_SKILL_ID = "wild_v2_planning";
 var PromptError = class extends Error {
   name = "PromptError";
 };
-var readLiveSkill = (settings) => fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, PLANNING_SKILL_ID);
+var readLiveSkill = (settings) => fetchSkill(serverClientOf(settings), PLANNING_SKILL_ID);
 function promptChoice(settings) {
   const { prompt: prompt2, promptFile: promptFile2 } = settings;
   if (promptFile2 === void 0) return prompt2 ?? { kind: "auto" };
@@ -47598,11 +47721,7 @@ function composePrompt(settings, prompt2, input2) {
 async function memoriesFor(settings, prompt2, log) {
   if (!prompt2.template.variables.includes("memories")) return "";
   try {
-    const memories = await fetchActiveMemories({
-      serverUrl: settings.serverUrl,
-      token: settings.serverToken,
-      timeoutMs: settings.preflightTimeoutMs
-    });
+    const memories = await new ResearchServer(serverClientOf(settings)).activeMemories();
     log.info(`The prompt gets ${memories.length} active ${memories.length === 1 ? "memory" : "memories"} from the server's memory bank.`);
     return formatMemories(memories);
   } catch (error62) {
@@ -49228,12 +49347,7 @@ function preflightStep(settings, prompt2, log) {
   return log.group("Preflight: research server", async () => {
     if (prompt2.contract.defaultPreflight)
       log.info("The prompt has no preflight block: checking the four endpoints every known version checks.");
-    const report = await runPreflight({
-      serverUrl: settings.serverUrl,
-      token: settings.serverToken,
-      timeoutMs: settings.preflightTimeoutMs,
-      paths: prompt2.contract.preflightPaths
-    });
+    const report = await runPreflight({ ...serverClientOf(settings), paths: prompt2.contract.preflightPaths });
     for (const check2 of report.checks) {
       log.info(
         inertText(
@@ -49333,7 +49447,7 @@ async function fetchProtocolSkill(settings, prompt2, log) {
   const id = prompt2.contract.protocolSkillId;
   if (id === null) return null;
   try {
-    return await fetchSkill({ serverUrl: settings.serverUrl, token: settings.serverToken, timeoutMs: settings.preflightTimeoutMs }, id);
+    return await fetchSkill(serverClientOf(settings), id);
   } catch (error62) {
     log.warning(`could not fetch ${id}: ${error62.message}`);
     return null;
@@ -49368,6 +49482,7 @@ export {
   isBooleanInput,
   parseSettings,
   tasksPathFor,
+  serverClientOf,
   PublishError,
   GitCommandError,
   GitRepo,
@@ -49382,12 +49497,9 @@ export {
   presentJobSummary,
   planCounts,
   planToJson,
-  redact2 as redact,
-  httpRequest,
-  normaliseServerUrl,
-  explainStatus,
-  judge,
   runPreflight,
+  ResearchServerError,
+  ResearchServer,
   parsePlan,
   checkPlan,
   AgentFailedError,
